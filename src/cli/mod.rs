@@ -1,0 +1,32 @@
+//! The command line: one module per subcommand, each with its clap `Args` and `run`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod check;
+
+/// Plans elderly day-care centres and nursing beds so that a county's 十四五 targets are met.
+#[derive(Debug, Parser)]
+#[command(name = "yanglao", version, about, long_about = None)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate scenarios and their data; print every problem at once, or a baseline.
+    Check(check::Args),
+}
+
+/// Runs a parsed command line and returns the process exit code.
+///
+/// Exit codes: 0 success, 1 a run failed, 2 bad input.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+    }
+}

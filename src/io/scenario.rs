@@ -1,0 +1,801 @@
+//! The scenario TOML: parsed raw with every value's position, then validated once into a
+//! [`Scenario`] with defaults filled and paths resolved relative to the scenario file.
+//!
+//! Validation walks the whole document and reports every problem at once: syntax errors,
+//! unknown keys (with the nearest known key as a hint), wrong types, values out of range,
+//! years outside the plan and paths that do not exist.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::io::text::{self, line_column_of};
+use crate::model::{
+    BedTargets, CoverageScope, Crs, DayCare, DayCareStep, OtherTarget, Scenario, Travel,
+    TravelMode,
+};
+
+/// Reads and validates a scenario file.
+pub fn load_scenario(path: &Path) -> Result<Scenario, Diagnostics> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(
+            path,
+            0,
+            0,
+            format!("无法读取情景文件：{e}"),
+            format!("cannot read the scenario file: {e}"),
+        )
+    })?;
+    let decoded = text::decode(path, &bytes)?;
+    parse_scenario(path, &decoded.text)
+}
+
+/// Validates scenario text read from `path` (used to resolve relative paths).
+pub fn parse_scenario(path: &Path, source: &str) -> Result<Scenario, Diagnostics> {
+    let mut cx = Cx {
+        path,
+        source,
+        out: Diagnostics::default(),
+    };
+    let (doc, errors) = DeTable::parse_recoverable(source);
+    for e in &errors {
+        let span = e.span().unwrap_or(0..0);
+        let msg = e.message().trim().to_owned();
+        cx.at(span, format!("TOML 语法错误：{msg}"), format!("TOML syntax error: {msg}"));
+    }
+    if !errors.is_empty() {
+        return Err(cx.finish());
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let root = Tbl::new("", doc.get_ref(), doc.span());
+    let scenario = validate(&mut cx, &root, base, path);
+    let mut out = cx.finish();
+    match scenario {
+        Some(s) if out.is_empty() => Ok(s),
+        _ => {
+            out.sort();
+            Err(out)
+        }
+    }
+}
+
+/// Collects diagnostics located by byte spans of the scenario text.
+struct Cx<'a> {
+    path: &'a Path,
+    source: &'a str,
+    out: Diagnostics,
+}
+
+impl Cx<'_> {
+    fn at(&mut self, span: Range<usize>, zh: String, en: String) {
+        let (line, column) = line_column_of(self.source, span.start);
+        self.out
+            .push(Diagnostic::new(self.path, line, column, zh, en));
+    }
+
+    /// The value as written in the file, for messages.
+    fn written(&self, span: &Range<usize>) -> String {
+        let s = self.source.get(span.clone()).unwrap_or_default().trim();
+        let mut chars = s.chars();
+        let head: String = chars.by_ref().take(60).collect();
+        if chars.next().is_some() {
+            format!("{head}…")
+        } else {
+            head
+        }
+    }
+
+    fn finish(self) -> Diagnostics {
+        self.out
+    }
+}
+
+/// A table of the document with the dotted name it sits under.
+struct Tbl<'a, 'i> {
+    name: String,
+    table: &'a DeTable<'i>,
+    span: Range<usize>,
+}
+
+type Val<'a, 'i> = &'a Spanned<DeValue<'i>>;
+
+impl<'a, 'i> Tbl<'a, 'i> {
+    fn new(name: &str, table: &'a DeTable<'i>, span: Range<usize>) -> Self {
+        Self {
+            name: name.to_owned(),
+            table,
+            span,
+        }
+    }
+
+    fn key_name(&self, key: &str) -> String {
+        if self.name.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.name)
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Val<'a, 'i>> {
+        self.table.get(key)
+    }
+
+    /// Reports every key not in `allowed`, with the nearest allowed key as a hint.
+    fn only(&self, cx: &mut Cx<'_>, allowed: &[&str]) {
+        for (k, _) in self.table.iter() {
+            let key = k.get_ref().as_ref();
+            if allowed.contains(&key) {
+                continue;
+            }
+            let full = self.key_name(key);
+            let (hint_zh, hint_en) = match nearest(key, allowed) {
+                Some(n) => (
+                    format!("（是否想写「{n}」？）"),
+                    format!(" (did you mean \"{n}\"?)"),
+                ),
+                None => (
+                    format!("（可用的键：{}）", allowed.join("、")),
+                    format!(" (known keys: {})", allowed.join(", ")),
+                ),
+            };
+            cx.at(
+                k.span(),
+                format!("未知的键「{full}」{hint_zh}"),
+                format!("unknown key \"{full}\"{hint_en}"),
+            );
+        }
+    }
+
+    fn missing(&self, cx: &mut Cx<'_>, key: &str) {
+        let full = self.key_name(key);
+        cx.at(
+            self.span.start..self.span.start,
+            format!("缺少必需的键「{full}」"),
+            format!("missing required key \"{full}\""),
+        );
+    }
+
+    fn wrong_type(&self, cx: &mut Cx<'_>, key: &str, v: Val<'_, '_>, zh: &str, en: &str) {
+        let full = self.key_name(key);
+        let w = cx.written(&v.span());
+        cx.at(
+            v.span(),
+            format!("「{full}」应为{zh}：{w}"),
+            format!("\"{full}\" must be {en}: {w}"),
+        );
+    }
+
+    fn string(&self, cx: &mut Cx<'_>, key: &str) -> Option<(String, Range<usize>)> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some((s.to_string(), v.span())),
+            _ => {
+                self.wrong_type(cx, key, v, "字符串", "a string");
+                None
+            }
+        }
+    }
+
+    fn number(&self, cx: &mut Cx<'_>, key: &str) -> Option<(f64, Range<usize>)> {
+        let v = self.get(key)?;
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => int_value(i.as_str(), i.radix()).map(|i| i as f64),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => None,
+        };
+        match parsed.filter(|x| x.is_finite()) {
+            Some(x) => Some((x, v.span())),
+            None => {
+                self.wrong_type(cx, key, v, "有限的数", "a finite number");
+                None
+            }
+        }
+    }
+
+    fn integer(&self, cx: &mut Cx<'_>, key: &str) -> Option<(i64, Range<usize>)> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Integer(i) => match int_value(i.as_str(), i.radix()) {
+                Some(x) => Some((x, v.span())),
+                None => {
+                    self.wrong_type(cx, key, v, "整数", "an integer");
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(cx, key, v, "整数", "an integer");
+                None
+            }
+        }
+    }
+
+    fn boolean(&self, cx: &mut Cx<'_>, key: &str) -> Option<bool> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(cx, key, v, "true 或 false", "true or false");
+                None
+            }
+        }
+    }
+
+    fn table(&self, cx: &mut Cx<'_>, key: &str) -> Option<Tbl<'a, 'i>> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Table(t) => Some(Tbl::new(&self.key_name(key), t, v.span())),
+            _ => {
+                self.wrong_type(cx, key, v, "表", "a table");
+                None
+            }
+        }
+    }
+
+    /// A number in `lo..=hi`; out-of-range values are reported with the range.
+    fn number_in(&self, cx: &mut Cx<'_>, key: &str, lo: f64, hi: f64) -> Option<f64> {
+        let (x, span) = self.number(cx, key)?;
+        if (lo..=hi).contains(&x) {
+            return Some(x);
+        }
+        let full = self.key_name(key);
+        let w = cx.written(&span);
+        cx.at(
+            span,
+            format!("「{full}」应在 {lo} 到 {hi} 之间：{w}"),
+            format!("\"{full}\" must be between {lo} and {hi}: {w}"),
+        );
+        None
+    }
+
+    /// A share of a whole, 0..=1.
+    fn share(&self, cx: &mut Cx<'_>, key: &str) -> Option<f64> {
+        self.number_in(cx, key, 0.0, 1.0)
+    }
+
+    /// A number above zero.
+    fn positive(&self, cx: &mut Cx<'_>, key: &str) -> Option<f64> {
+        let (x, span) = self.number(cx, key)?;
+        if x > 0.0 {
+            return Some(x);
+        }
+        let full = self.key_name(key);
+        let w = cx.written(&span);
+        cx.at(
+            span,
+            format!("「{full}」应大于 0：{w}"),
+            format!("\"{full}\" must be greater than 0: {w}"),
+        );
+        None
+    }
+
+    /// A whole number >= 0 that fits in `u32`.
+    fn count(&self, cx: &mut Cx<'_>, key: &str) -> Option<u32> {
+        let (x, span) = self.integer(cx, key)?;
+        if let Ok(x) = u32::try_from(x) {
+            return Some(x);
+        }
+        let full = self.key_name(key);
+        let w = cx.written(&span);
+        cx.at(
+            span,
+            format!("「{full}」应为不小于 0 的整数：{w}"),
+            format!("\"{full}\" must be a whole number >= 0: {w}"),
+        );
+        None
+    }
+
+    /// A path resolved against `base` that must exist (as a folder when `dir`).
+    fn path(&self, cx: &mut Cx<'_>, key: &str, base: &Path, dir: bool) -> Option<PathBuf> {
+        let (s, span) = self.string(cx, key)?;
+        let p = base.join(&s);
+        let ok = if dir { p.is_dir() } else { p.is_file() };
+        if ok {
+            return Some(p);
+        }
+        let full = self.key_name(key);
+        let (zh, en) = if dir {
+            ("数据文件夹不存在", "data folder does not exist")
+        } else {
+            ("文件不存在", "file does not exist")
+        };
+        cx.at(
+            span,
+            format!("「{full}」{zh}：{}", p.display()),
+            format!("\"{full}\": {en}: {}", p.display()),
+        );
+        None
+    }
+
+    /// Entries keyed by plan year: each key must be an integer in `years`.
+    fn by_year(&self, cx: &mut Cx<'_>, years: &[i32]) -> Vec<(i32, Tbl<'a, 'i>)> {
+        let mut result = Vec::new();
+        for (k, v) in self.table.iter() {
+            let key = k.get_ref().as_ref();
+            let full = self.key_name(key);
+            let Ok(year) = key.parse::<i32>() else {
+                cx.at(
+                    k.span(),
+                    format!("「{full}」的键应为年份"),
+                    format!("\"{full}\": the key must be a year"),
+                );
+                continue;
+            };
+            if !years.is_empty() && !years.contains(&year) {
+                cx.at(
+                    k.span(),
+                    format!("「{full}」：{year} 年不在规划年份 years 中"),
+                    format!("\"{full}\": {year} is not one of the plan years"),
+                );
+                continue;
+            }
+            match v.get_ref() {
+                DeValue::Table(t) => result.push((year, Tbl::new(&full, t, v.span()))),
+                _ => self.wrong_type(cx, key, v, "表", "a table"),
+            }
+        }
+        result
+    }
+}
+
+fn int_value(s: &str, radix: u32) -> Option<i64> {
+    let digits = s.replace('_', "");
+    let digits = digits
+        .trim_start_matches("0x")
+        .trim_start_matches("0o")
+        .trim_start_matches("0b");
+    i64::from_str_radix(digits, radix).ok()
+}
+
+/// The allowed key closest to `key` by edit distance, if it is close enough to be a typo.
+fn nearest<'k>(key: &str, allowed: &[&'k str]) -> Option<&'k str> {
+    allowed
+        .iter()
+        .map(|a| (edit_distance(key, a), *a))
+        .filter(|(d, a)| *d <= 2.max(a.chars().count() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "data",
+    "crs",
+    "base_year",
+    "years",
+    "elderly_growth",
+    "seed",
+    "source",
+    "china_bounds",
+    "travel",
+    "day_care",
+    "beds",
+    "costs",
+    "budget",
+    "other_targets",
+];
+
+fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Option<Scenario> {
+    root.only(cx, TOP_KEYS);
+    let name = root.string(cx, "name").map(|(s, _)| s);
+    if root.get("name").is_none() {
+        root.missing(cx, "name");
+    }
+    let data = root.path(cx, "data", base, true);
+    if root.get("data").is_none() {
+        root.missing(cx, "data");
+    }
+    let crs = match root.string(cx, "crs") {
+        None => Some(Crs::default()),
+        Some((s, span)) => Crs::parse(&s).or_else(|| {
+            let w = cx.written(&span);
+            cx.at(
+                span,
+                format!("未知的坐标系「crs」：{w}（应为 wgs84、gcj02 或 bd09）"),
+                format!("unknown \"crs\": {w} (expected wgs84, gcj02 or bd09)"),
+            );
+            None
+        }),
+    };
+    let china_bounds = root.boolean(cx, "china_bounds").unwrap_or(true);
+    if let (false, Some(Crs::Gcj02 | Crs::Bd09)) = (china_bounds, crs) {
+        let span = root.get("crs").map_or(0..0, |v| v.span());
+        cx.at(
+            span,
+            "GCJ-02 与 BD-09 只用于中国境内，不能与 china_bounds = false 同用".into(),
+            "GCJ-02 and BD-09 are China-only and cannot be used with china_bounds = false".into(),
+        );
+    }
+    let base_year = root.integer(cx, "base_year").and_then(|(y, span)| {
+        year_in_range(cx, y, span, "base_year")
+    });
+    if root.get("base_year").is_none() {
+        root.missing(cx, "base_year");
+    }
+    let years = plan_years(cx, root, base_year);
+    let elderly_growth = root
+        .number_in(cx, "elderly_growth", -0.5, 1.0)
+        .unwrap_or(0.0);
+    let seed = match root.integer(cx, "seed") {
+        None => Some(1),
+        Some((s, span)) => u64::try_from(s).ok().or_else(|| {
+            let w = cx.written(&span);
+            cx.at(
+                span,
+                format!("「seed」应为不小于 0 的整数：{w}"),
+                format!("\"seed\" must be a whole number >= 0: {w}"),
+            );
+            None
+        }),
+    };
+    let source = root.string(cx, "source").map(|(s, _)| s);
+    let travel = travel(cx, root, base);
+    let plan_years = years.clone().unwrap_or_default();
+    let day_care = day_care(cx, root, &plan_years);
+    let bed_targets = bed_targets(cx, root, &plan_years);
+    let (costs, budget_wan) = costs(cx, root);
+    let other_targets = other_targets(cx, root);
+
+    Some(Scenario {
+        path: path.to_path_buf(),
+        name: name?,
+        data: data?,
+        crs: crs?,
+        china_bounds,
+        base_year: base_year?,
+        years: years?,
+        elderly_growth,
+        seed: seed?,
+        source,
+        travel: travel?,
+        day_care: day_care?,
+        bed_targets,
+        costs,
+        budget_wan,
+        other_targets,
+    })
+}
+
+fn year_in_range(cx: &mut Cx<'_>, y: i64, span: Range<usize>, key: &str) -> Option<i32> {
+    if (1949..=2100).contains(&y) {
+        return Some(y as i32);
+    }
+    cx.at(
+        span,
+        format!("「{key}」应为 1949 到 2100 之间的年份：{y}"),
+        format!("\"{key}\" must be a year between 1949 and 2100: {y}"),
+    );
+    None
+}
+
+fn plan_years(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base_year: Option<i32>) -> Option<Vec<i32>> {
+    let Some(v) = root.get("years") else {
+        root.missing(cx, "years");
+        return None;
+    };
+    let DeValue::Array(items) = v.get_ref() else {
+        root.wrong_type(cx, "years", v, "年份数组", "an array of years");
+        return None;
+    };
+    let mut years = Vec::new();
+    for item in items {
+        let year = match item.get_ref() {
+            DeValue::Integer(i) => int_value(i.as_str(), i.radix()),
+            _ => None,
+        };
+        let Some(year) = year.and_then(|y| year_in_range(cx, y, item.span(), "years")) else {
+            if !matches!(item.get_ref(), DeValue::Integer(_)) {
+                root.wrong_type(cx, "years", item, "年份（整数）", "a year (integer)");
+            }
+            return None;
+        };
+        if years.last().is_some_and(|last| *last >= year) {
+            cx.at(
+                item.span(),
+                format!("「years」应严格递增：{year}"),
+                format!("\"years\" must be strictly increasing: {year}"),
+            );
+            return None;
+        }
+        if base_year.is_some_and(|b| year <= b) {
+            cx.at(
+                item.span(),
+                format!("规划年份 {year} 应晚于基期 base_year"),
+                format!("plan year {year} must be after base_year"),
+            );
+            return None;
+        }
+        years.push(year);
+    }
+    if years.is_empty() {
+        cx.at(
+            v.span(),
+            "「years」至少要有一个规划年份".into(),
+            "\"years\" needs at least one plan year".into(),
+        );
+        return None;
+    }
+    Some(years)
+}
+
+fn travel(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path) -> Option<Travel> {
+    let Some(t) = root.table(cx, "travel") else {
+        return if root.get("travel").is_some() {
+            None
+        } else {
+            Some(Travel {
+                minutes: Travel::DEFAULT_MINUTES,
+                urban: Travel::DEFAULT_URBAN,
+                rural: Travel::DEFAULT_RURAL,
+                roads: None,
+            })
+        };
+    };
+    t.only(cx, &["minutes", "urban", "rural", "roads"]);
+    let minutes = if t.get("minutes").is_some() {
+        t.positive(cx, "minutes")
+    } else {
+        Some(Travel::DEFAULT_MINUTES)
+    };
+    let mut mode = |key: &str, default: TravelMode| -> Option<TravelMode> {
+        let Some(m) = t.table(cx, key) else {
+            return t.get(key).is_none().then_some(default);
+        };
+        m.only(cx, &["speed_kmh", "detour"]);
+        let speed_kmh = match m.get("speed_kmh") {
+            Some(_) => m.positive(cx, "speed_kmh"),
+            None => Some(default.speed_kmh),
+        };
+        let detour = match m.get("detour") {
+            Some(_) => m.number_in(cx, "detour", 1.0, 10.0),
+            None => Some(default.detour),
+        };
+        Some(TravelMode {
+            speed_kmh: speed_kmh?,
+            detour: detour?,
+        })
+    };
+    let urban = mode("urban", Travel::DEFAULT_URBAN);
+    let rural = mode("rural", Travel::DEFAULT_RURAL);
+    let roads = match t.get("roads") {
+        Some(_) => Some(t.path(cx, "roads", base, false)?),
+        None => None,
+    };
+    Some(Travel {
+        minutes: minutes?,
+        urban: urban?,
+        rural: rural?,
+        roads,
+    })
+}
+
+fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCare> {
+    let Some(t) = root.table(cx, "day_care") else {
+        return root.get("day_care").is_none().then(DayCare::default);
+    };
+    t.only(
+        cx,
+        &[
+            "coverage",
+            "scope",
+            "per_street",
+            "township_share",
+            "max_new",
+            "curve",
+            "capacity",
+            "exclude_unreachable",
+            "targets",
+        ],
+    );
+    let scope = match t.string(cx, "scope") {
+        None => Some(CoverageScope::All),
+        Some((s, span)) => match s.as_str() {
+            "all" => Some(CoverageScope::All),
+            "urban" => Some(CoverageScope::Urban),
+            _ => {
+                let w = cx.written(&span);
+                cx.at(
+                    span,
+                    format!("未知的「day_care.scope」：{w}（应为 all 或 urban）"),
+                    format!("unknown \"day_care.scope\": {w} (expected all or urban)"),
+                );
+                None
+            }
+        },
+    };
+    let mut targets = BTreeMap::new();
+    if let Some(steps) = t.table(cx, "targets") {
+        for (year, step) in steps.by_year(cx, years) {
+            step.only(cx, &["coverage", "township_share"]);
+            targets.insert(
+                year,
+                DayCareStep {
+                    coverage: step.share(cx, "coverage"),
+                    township_share: step.share(cx, "township_share"),
+                },
+            );
+        }
+    }
+    let capacity = t.count(cx, "capacity").filter(|c| *c > 0);
+    Some(DayCare {
+        coverage: t.share(cx, "coverage"),
+        scope: scope?,
+        per_street: t.count(cx, "per_street").unwrap_or(0),
+        township_share: t.share(cx, "township_share"),
+        max_new: t.count(cx, "max_new"),
+        curve: t.boolean(cx, "curve").unwrap_or(false),
+        capacity,
+        exclude_unreachable: t.boolean(cx, "exclude_unreachable").unwrap_or(false),
+        targets,
+    })
+}
+
+fn bed_targets(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> BTreeMap<i32, BedTargets> {
+    let mut result = BTreeMap::new();
+    let Some(beds) = root.table(cx, "beds") else {
+        return result;
+    };
+    beds.only(cx, &["targets"]);
+    let Some(targets) = beds.table(cx, "targets") else {
+        return result;
+    };
+    for (year, t) in targets.by_year(cx, years) {
+        t.only(
+            cx,
+            &[
+                "nursing_share",
+                "beds_per_1000",
+                "nursing_per_1000",
+                "public_share",
+            ],
+        );
+        result.insert(
+            year,
+            BedTargets {
+                nursing_share: t.share(cx, "nursing_share"),
+                beds_per_1000: t.number_in(cx, "beds_per_1000", 0.0, 1000.0),
+                nursing_per_1000: t.number_in(cx, "nursing_per_1000", 0.0, 1000.0),
+                public_share: t.share(cx, "public_share"),
+            },
+        );
+    }
+    result
+}
+
+fn costs(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> (crate::model::Costs, Option<f64>) {
+    let mut costs = crate::model::Costs::default();
+    if let Some(t) = root.table(cx, "costs") {
+        t.only(cx, &["day_care", "new_bed", "convert_bed", "institution"]);
+        for (key, slot) in [
+            ("day_care", &mut costs.day_care_wan),
+            ("new_bed", &mut costs.new_bed_wan),
+            ("convert_bed", &mut costs.convert_bed_wan),
+            ("institution", &mut costs.institution_wan),
+        ] {
+            if let Some(v) = t.number_in(cx, key, 0.0, 1e9) {
+                *slot = v;
+            }
+        }
+    }
+    let budget = root.table(cx, "budget").and_then(|t| {
+        t.only(cx, &["total"]);
+        t.number_in(cx, "total", 0.0, 1e12)
+    });
+    (costs, budget)
+}
+
+fn other_targets(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> Vec<OtherTarget> {
+    let Some(v) = root.get("other_targets") else {
+        return Vec::new();
+    };
+    let DeValue::Array(items) = v.get_ref() else {
+        root.wrong_type(cx, "other_targets", v, "表数组 [[other_targets]]", "an array of tables [[other_targets]]");
+        return Vec::new();
+    };
+    let mut result = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let DeValue::Table(t) = item.get_ref() else {
+            root.wrong_type(cx, "other_targets", item, "表", "a table");
+            continue;
+        };
+        let t = Tbl::new(&format!("other_targets[{}]", i + 1), t, item.span());
+        t.only(cx, &["name", "value", "unit", "year", "source"]);
+        let name = t.string(cx, "name").map(|(s, _)| s);
+        if t.get("name").is_none() {
+            t.missing(cx, "name");
+        }
+        let year = t
+            .integer(cx, "year")
+            .and_then(|(y, span)| year_in_range(cx, y, span, "other_targets.year"));
+        let target = OtherTarget {
+            name: name.unwrap_or_default(),
+            value: t.number(cx, "value").map(|(v, _)| v),
+            unit: t.string(cx, "unit").map(|(s, _)| s),
+            year,
+            source: t.string(cx, "source").map(|(s, _)| s),
+        };
+        result.push(target);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<String> {
+        let dir = std::env::temp_dir();
+        match parse_scenario(&dir.join("s.toml"), src) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.0.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.en)).collect(),
+        }
+    }
+
+    const OK: &str = "name = \"x\"\ndata = \".\"\nbase_year = 2020\nyears = [2021, 2025]\n";
+
+    #[test]
+    fn minimal_scenario_gets_defaults() {
+        let dir = std::env::temp_dir();
+        let s = parse_scenario(&dir.join("s.toml"), OK).expect("valid");
+        assert_eq!(s.travel.minutes, 15.0);
+        assert_eq!(s.crs, Crs::Wgs84);
+        assert_eq!(s.seed, 1);
+        assert_eq!(s.final_year(), 2025);
+        assert!(s.china_bounds);
+    }
+
+    #[test]
+    fn typo_gets_a_hint() {
+        let e = errors(&format!("{OK}[travel]\nminuts = 10\n"));
+        assert_eq!(
+            e,
+            vec!["6:1: unknown key \"travel.minuts\" (did you mean \"minutes\"?)"]
+        );
+    }
+
+    #[test]
+    fn all_problems_at_once() {
+        let e = errors(
+            "name = 3\ndata = \".\"\nbase_year = 2020\nyears = [2021]\n[day_care]\ncoverage = 1.5\n[beds.targets]\n2030 = { nursing_share = 0.5 }\n",
+        );
+        assert_eq!(
+            e,
+            vec![
+                "1:8: \"name\" must be a string: 3",
+                "6:12: \"day_care.coverage\" must be between 0 and 1: 1.5",
+                "8:1: \"beds.targets.2030\": 2030 is not one of the plan years",
+            ]
+        );
+    }
+
+    #[test]
+    fn years_must_follow_the_base_year() {
+        let e = errors("name = \"x\"\ndata = \".\"\nbase_year = 2020\nyears = [2020]\n");
+        assert_eq!(e, vec!["4:10: plan year 2020 must be after base_year"]);
+    }
+
+    #[test]
+    fn edit_distance_counts_typos() {
+        assert_eq!(edit_distance("minuts", "minutes"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(nearest("zzzzzz", &["minutes"]), None);
+    }
+}

@@ -1,0 +1,14 @@
+//! # yanglao — elderly-care facility and bed planning for county 十四五 targets
+//!
+//! Data flows one way: input files → [`model`] → travel → solve → plan → report.
+//!
+//! - [`model`]: villages, facilities, candidate sites, the region and the validated scenario.
+//! - [`io`]: loading of the input contract (CSV in UTF-8/GBK with Chinese or English headers,
+//!   the scenario TOML, coordinate systems) with located, bilingual diagnostics.
+//! - [`error`]: the crate's error type and the diagnostic list that `yanglao check` prints.
+//! - [`cli`]: one module per subcommand.
+
+pub mod cli;
+pub mod error;
+pub mod io;
+pub mod model;

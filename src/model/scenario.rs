@@ -1,0 +1,213 @@
+//! The validated scenario: every default filled, every path resolved, every value in range.
+//! Built only by [`crate::io::scenario`]; downstream code never re-checks it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Coordinate reference system of the input positions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Crs {
+    /// WGS-84 (GPS); no conversion.
+    #[default]
+    Wgs84,
+    /// GCJ-02 (Amap, Tencent); China only.
+    Gcj02,
+    /// BD-09 (Baidu); China only.
+    Bd09,
+}
+
+impl Crs {
+    /// Parses `wgs84|gcj02|bd09` (case-insensitive, `-` and `_` ignored).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "wgs84" => Some(Self::Wgs84),
+            "gcj02" => Some(Self::Gcj02),
+            "bd09" => Some(Self::Bd09),
+            _ => None,
+        }
+    }
+}
+
+/// How people of one area type travel to a site.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct TravelMode {
+    /// Speed in km/h (> 0).
+    pub speed_kmh: f64,
+    /// Ratio of travelled to straight-line distance (>= 1); crow-fly mode only.
+    pub detour: f64,
+}
+
+/// Travel settings of a scenario.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Travel {
+    /// A village is served by a site when the travel time is <= this (inclusive).
+    pub minutes: f64,
+    /// Urban communities: walking by default.
+    pub urban: TravelMode,
+    /// Rural villages: e-bike by default.
+    pub rural: TravelMode,
+    /// Road network file; `None` means crow-fly times.
+    pub roads: Option<PathBuf>,
+}
+
+impl Travel {
+    /// Default time limit of the 15-minute service circle.
+    pub const DEFAULT_MINUTES: f64 = 15.0;
+    /// Default urban mode: walking at 4 km/h with detour 1.3, so 15 minutes reach about
+    /// 770 m in a straight line, the 800–1000 m walk of GB 50180-2018's 15-minute life circle.
+    pub const DEFAULT_URBAN: TravelMode = TravelMode {
+        speed_kmh: 4.0,
+        detour: 1.3,
+    };
+    /// Default rural mode: bicycle / e-bike at 12 km/h with detour 1.4, so 15 minutes reach
+    /// about 2.1 km in a straight line.
+    pub const DEFAULT_RURAL: TravelMode = TravelMode {
+        speed_kmh: 12.0,
+        detour: 1.4,
+    };
+}
+
+/// Whose elderly count in the day-care coverage share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CoverageScope {
+    /// Every village and community.
+    #[default]
+    All,
+    /// Urban communities only (plans that set the circle for the main urban area).
+    Urban,
+}
+
+/// Day-care targets for one plan year.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct DayCareStep {
+    /// Share of elderly served by a day-care site.
+    pub coverage: Option<f64>,
+    /// Share of townships with a comprehensive centre.
+    pub township_share: Option<f64>,
+}
+
+/// The day-care (15-minute circle) part of a scenario.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct DayCare {
+    /// Final-year share of elderly served by a day-care site, existing or new.
+    pub coverage: Option<f64>,
+    /// Whose elderly count.
+    pub scope: CoverageScope,
+    /// Comprehensive centres required in every 街道.
+    pub per_street: u32,
+    /// Final-year share of townships with a comprehensive centre.
+    pub township_share: Option<f64>,
+    /// Budget in new sites.
+    pub max_new: Option<u32>,
+    /// Whether to compute the coverage curve.
+    pub curve: bool,
+    /// Elderly served per centre; `None` = unlimited.
+    pub capacity: Option<u32>,
+    /// Drop villages no site can reach from the coverage denominator.
+    pub exclude_unreachable: bool,
+    /// Yearly steps.
+    pub targets: BTreeMap<i32, DayCareStep>,
+}
+
+/// Bed targets for one plan year.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct BedTargets {
+    /// Nursing beds ÷ institution beds.
+    pub nursing_share: Option<f64>,
+    /// Beds per 1000 elderly.
+    pub beds_per_1000: Option<f64>,
+    /// Nursing beds per 1000 elderly.
+    pub nursing_per_1000: Option<f64>,
+    /// Beds in public / public-interest facilities ÷ beds (公益性床位占比).
+    pub public_share: Option<f64>,
+}
+
+/// Unit costs in 万元.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Costs {
+    /// A new day-care centre.
+    pub day_care_wan: f64,
+    /// A new bed at an existing or new institution.
+    pub new_bed_wan: f64,
+    /// Converting an ordinary bed to a nursing bed.
+    pub convert_bed_wan: f64,
+    /// Fixed cost of a new institution.
+    pub institution_wan: f64,
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Self {
+            day_care_wan: 30.0,
+            new_bed_wan: 8.0,
+            convert_bed_wan: 2.0,
+            institution_wan: 500.0,
+        }
+    }
+}
+
+/// A plan target the optimiser does not model; recorded and reported only.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct OtherTarget {
+    /// What the plan names it.
+    pub name: String,
+    /// The target value, when numeric.
+    pub value: Option<f64>,
+    /// Unit, free text.
+    pub unit: Option<String>,
+    /// Plan year it applies to.
+    pub year: Option<i32>,
+    /// Where in the plan it comes from.
+    pub source: Option<String>,
+}
+
+/// A validated scenario.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Scenario {
+    /// The scenario file it was read from.
+    pub path: PathBuf,
+    /// Display name.
+    pub name: String,
+    /// Data folder, resolved relative to the scenario file.
+    pub data: PathBuf,
+    /// Coordinate system of the input positions.
+    pub crs: Crs,
+    /// Whether positions must lie in China (73–136 E, 3–54 N); off for regions elsewhere.
+    pub china_bounds: bool,
+    /// Year of the input figures.
+    pub base_year: i32,
+    /// Plan years, ascending, all after `base_year`.
+    pub years: Vec<i32>,
+    /// Yearly compound growth of the elderly population.
+    pub elderly_growth: f64,
+    /// Seed of every randomised search.
+    pub seed: u64,
+    /// The plan document the scenario encodes.
+    pub source: Option<String>,
+    /// Travel settings.
+    pub travel: Travel,
+    /// Day-care targets.
+    pub day_care: DayCare,
+    /// Bed targets per plan year.
+    pub bed_targets: BTreeMap<i32, BedTargets>,
+    /// Unit costs.
+    pub costs: Costs,
+    /// Total budget in 万元.
+    pub budget_wan: Option<f64>,
+    /// Targets recorded but not optimised.
+    pub other_targets: Vec<OtherTarget>,
+}
+
+impl Scenario {
+    /// Elderly multiplier of a plan year relative to the base year.
+    pub fn growth_factor(&self, year: i32) -> f64 {
+        (1.0 + self.elderly_growth).powi(year - self.base_year)
+    }
+
+    /// The last plan year.
+    pub fn final_year(&self) -> i32 {
+        *self.years.last().expect("validation requires at least one plan year")
+    }
+}
