@@ -49,13 +49,21 @@ fn edit(dir: &Path, file: &str, f: impl FnOnce(String) -> String) {
 /// Checks the broken copy and returns its problem lines (without the closing count line).
 fn problems(dir: &Path) -> Vec<String> {
     let run = yanglao(dir, &["check", "scenario.toml"]);
-    assert_eq!(run.code, 2, "bad input exits with 2; stderr: {}", run.stderr);
+    assert_eq!(
+        run.code, 2,
+        "bad input exits with 2; stderr: {}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty(), "no baseline for bad input");
     let lines: Vec<String> = run.stderr.lines().map(str::to_owned).collect();
     let (last, body) = lines.split_last().expect("a summary line");
     assert_eq!(
         *last,
-        format!("scenario.toml: {} 处问题 / {} problem(s)", body.len(), body.len())
+        format!(
+            "scenario.toml: {} 处问题 / {} problem(s)",
+            body.len(),
+            body.len()
+        )
     );
     body.to_vec()
 }
@@ -77,14 +85,19 @@ fn replace(file: &'static str, from: &'static str, to: &'static str) -> impl FnO
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
         fs::write(&path, actual).expect("write golden");
     }
     let expected = fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(actual, expected, "golden {name} differs (UPDATE_GOLDEN=1 regenerates)");
+    assert_eq!(
+        actual, expected,
+        "golden {name} differs (UPDATE_GOLDEN=1 regenerates)"
+    );
 }
 
 #[test]
@@ -103,16 +116,22 @@ fn excel_files_read_the_same_gbk_bom_crlf_chinese_headers_any_order() {
     // villages.csv as Excel saves it in China: GBK, CRLF, Chinese headers, columns reordered,
     // an extra column, no kind column (derived from the 12-digit codes).
     let src = fs::read_to_string(dir.path().join("villages.csv")).expect("fixture");
-    let mut rows = vec!["备注,名称,编号,乡镇/街道,纬度,经度,老年人口（人）,80岁以上,失能半失能".to_owned()];
+    let mut rows =
+        vec!["备注,名称,编号,乡镇/街道,纬度,经度,老年人口（人）,80岁以上,失能半失能".to_owned()];
     for line in src.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        rows.push(format!("x,{},{},{},{},{},{},{},{}", f[1], f[0], f[2], f[4], f[3], f[5], f[6], f[7]));
+        rows.push(format!(
+            "x,{},{},{},{},{},{},{},{}",
+            f[1], f[0], f[2], f[4], f[3], f[5], f[6], f[7]
+        ));
     }
     let text = rows.join("\r\n") + "\r\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     fs::write(dir.path().join("villages.csv"), gbk).expect("write");
     // facilities.csv with a UTF-8 byte-order mark and CRLF.
-    edit(dir.path(), "facilities.csv", |s| format!("\u{feff}{}", s.replace('\n', "\r\n")));
+    edit(dir.path(), "facilities.csv", |s| {
+        format!("\u{feff}{}", s.replace('\n', "\r\n"))
+    });
     let run = yanglao(dir.path(), &["check", "scenario.toml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, plain);
@@ -122,7 +141,11 @@ fn excel_files_read_the_same_gbk_bom_crlf_chinese_headers_any_order() {
 fn crlf_keeps_line_numbers_right() {
     // Line 4 of facilities.csv is F03; with CRLF the csv crate alone would say line 3.
     expect_one(
-        |d| edit(d, "facilities.csv", |s| s.replace("80,0,120", "80,90,120").replace('\n', "\r\n")),
+        |d| {
+            edit(d, "facilities.csv", |s| {
+                s.replace("80,0,120", "80,90,120").replace('\n', "\r\n")
+            })
+        },
         "./facilities.csv:4:8: 护理型床位 (90) 多于床位 (80) / nursing_beds (90) exceed beds (80)",
     );
 }
@@ -226,7 +249,11 @@ fn empty_file() {
 #[test]
 fn header_only() {
     expect_one(
-        |d| edit(d, "candidates.csv", |s| s.lines().next().expect("header").to_owned() + "\n"),
+        |d| {
+            edit(d, "candidates.csv", |s| {
+                s.lines().next().expect("header").to_owned() + "\n"
+            })
+        },
         "./candidates.csv:2:1: 只有表头，没有数据行 / the file has a header but no data rows",
     );
 }
@@ -268,7 +295,11 @@ fn invalid_gbk_bytes() {
 #[test]
 fn scenario_pointing_at_a_missing_folder() {
     expect_one(
-        replace("scenario.toml", "data = \".\"", "data = \"../no-such-folder\""),
+        replace(
+            "scenario.toml",
+            "data = \".\"",
+            "data = \"../no-such-folder\"",
+        ),
         "scenario.toml:3:8: 「data」数据文件夹不存在：../no-such-folder / \"data\": data folder does not exist: ../no-such-folder",
     );
 }
@@ -284,7 +315,11 @@ fn unknown_scenario_key() {
 #[test]
 fn target_share_outside_0_1() {
     expect_one(
-        replace("scenario.toml", "nursing_share = 0.55", "nursing_share = 55"),
+        replace(
+            "scenario.toml",
+            "nursing_share = 0.55",
+            "nursing_share = 55",
+        ),
         "scenario.toml:24:26: 「beds.targets.2025.nursing_share」应在 0 到 1 之间：55 / \"beds.targets.2025.nursing_share\" must be between 0 and 1: 55",
     );
 }
@@ -298,7 +333,10 @@ fn every_problem_is_reported_at_once_in_file_order() {
     replace("facilities.csv", ",station,", ",hospital,")(d);
     replace("candidates.csv", "both,100,", "both,,")(d);
     let got = problems(d);
-    let places: Vec<&str> = got.iter().map(|l| l.split(": ").next().expect("located")).collect();
+    let places: Vec<&str> = got
+        .iter()
+        .map(|l| l.split(": ").next().expect("located"))
+        .collect();
     assert_eq!(
         places,
         vec![
@@ -320,11 +358,22 @@ fn several_scenarios_are_all_checked() {
     let bad_s = bad.path().join("scenario.toml");
     let run = yanglao(
         root,
-        &["check", good_s.to_str().expect("utf-8"), bad_s.to_str().expect("utf-8")],
+        &[
+            "check",
+            good_s.to_str().expect("utf-8"),
+            bad_s.to_str().expect("utf-8"),
+        ],
     );
     assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("测试县"), "the good one still gets its baseline");
-    assert!(run.stderr.contains("must not be negative: -310"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("测试县"),
+        "the good one still gets its baseline"
+    );
+    assert!(
+        run.stderr.contains("must not be negative: -310"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -74,7 +74,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&json)?);
     }
-    Ok(if bad { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if bad {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The baseline as a short bilingual text block.
@@ -88,14 +92,39 @@ pub fn baseline_text(s: &Scenario, b: &Baseline) -> String {
     let mut out = format!("{} ({})\n", s.name, s.path.display());
     row(&mut out, "villages", &b.villages.to_string(), "村/社区");
     row(&mut out, "townships", &b.townships.to_string(), "乡镇/街道");
-    row(&mut out, "elderly (60+)", &b.elderly.to_string(), "老年人口");
+    row(
+        &mut out,
+        "elderly (60+)",
+        &b.elderly.to_string(),
+        "老年人口",
+    );
     for (kind, n) in &b.facilities_by_type {
         row(&mut out, kind.as_str(), &n.to_string(), kind.zh());
     }
     row(&mut out, "beds", &b.beds.to_string(), "床位");
-    row(&mut out, "nursing beds", &b.nursing_beds.to_string(), "护理型床位");
-    row(&mut out, "candidate sites", &b.candidates.to_string(), "候选点");
-    row(&mut out, "beds per 1000 elderly", &opt(b.beds_per_1000, 1.0, ""), "每千名老年人床位数");
-    row(&mut out, "nursing share", &opt(b.nursing_share, 100.0, " %"), "护理型床位占比");
+    row(
+        &mut out,
+        "nursing beds",
+        &b.nursing_beds.to_string(),
+        "护理型床位",
+    );
+    row(
+        &mut out,
+        "candidate sites",
+        &b.candidates.to_string(),
+        "候选点",
+    );
+    row(
+        &mut out,
+        "beds per 1000 elderly",
+        &opt(b.beds_per_1000, 1.0, ""),
+        "每千名老年人床位数",
+    );
+    row(
+        &mut out,
+        "nursing share",
+        &opt(b.nursing_share, 100.0, " %"),
+        "护理型床位占比",
+    );
     out
 }

@@ -105,7 +105,13 @@ mod tests {
     fn gcj02_reference_point_converts_back_to_wgs84() {
         let p = to_wgs84(Crs::Gcj02, GCJ.0, GCJ.1);
         assert!(metres(p, WGS) < 0.01, "{p:?}");
-        let forward = from_wgs84(Crs::Gcj02, LonLat { lon: WGS.0, lat: WGS.1 });
+        let forward = from_wgs84(
+            Crs::Gcj02,
+            LonLat {
+                lon: WGS.0,
+                lat: WGS.1,
+            },
+        );
         assert!((forward.0 - GCJ.0).abs() < 1e-9 && (forward.1 - GCJ.1).abs() < 1e-9);
     }
 
@@ -116,22 +122,43 @@ mod tests {
         // classic one-step inverse; the refined inverse used here lands within 2 m of it.
         let via_bd = to_wgs84(Crs::Bd09, 116.41036949371029, 39.92133699351021);
         let via_gcj = to_wgs84(Crs::Gcj02, 116.404, 39.915);
-        assert!(metres(via_bd, (via_gcj.lon, via_gcj.lat)) < 0.1, "{via_bd:?}");
+        assert!(
+            metres(via_bd, (via_gcj.lon, via_gcj.lat)) < 0.1,
+            "{via_bd:?}"
+        );
         assert!(metres(via_gcj, (116.39775550083061, 39.91359571849836)) < 2.0);
     }
 
     #[test]
     fn wgs84_is_unchanged() {
-        assert_eq!(to_wgs84(Crs::Wgs84, 100.5, 38.4), LonLat { lon: 100.5, lat: 38.4 });
+        assert_eq!(
+            to_wgs84(Crs::Wgs84, 100.5, 38.4),
+            LonLat {
+                lon: 100.5,
+                lat: 38.4
+            }
+        );
     }
 
     #[test]
     fn bounds_and_swaps() {
         assert_eq!(check_position(100.8, 38.4, true), Ok(()));
-        assert_eq!(check_position(38.4, 100.8, true), Err(PositionProblem::Swapped));
-        assert_eq!(check_position(140.0, 38.4, true), Err(PositionProblem::LonOutside));
-        assert_eq!(check_position(100.0, 60.0, true), Err(PositionProblem::LatOutside));
+        assert_eq!(
+            check_position(38.4, 100.8, true),
+            Err(PositionProblem::Swapped)
+        );
+        assert_eq!(
+            check_position(140.0, 38.4, true),
+            Err(PositionProblem::LonOutside)
+        );
+        assert_eq!(
+            check_position(100.0, 60.0, true),
+            Err(PositionProblem::LatOutside)
+        );
         assert_eq!(check_position(-122.4, 37.8, false), Ok(()));
-        assert_eq!(check_position(-122.4, 37.8, true), Err(PositionProblem::LonOutside));
+        assert_eq!(
+            check_position(-122.4, 37.8, true),
+            Err(PositionProblem::LonOutside)
+        );
     }
 }

@@ -56,7 +56,11 @@ pub fn read_rings(path: &Path, crs: Crs) -> Result<Vec<Vec<LonLat>>, Diagnostic>
 fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), String> {
     match v.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => {
-            for f in v.get("features").and_then(Value::as_array).ok_or("features")? {
+            for f in v
+                .get("features")
+                .and_then(Value::as_array)
+                .ok_or("features")?
+            {
                 collect(f, crs, rings)?;
             }
         }
@@ -66,13 +70,21 @@ fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Stri
             }
         }
         Some("GeometryCollection") => {
-            for g in v.get("geometries").and_then(Value::as_array).ok_or("geometries")? {
+            for g in v
+                .get("geometries")
+                .and_then(Value::as_array)
+                .ok_or("geometries")?
+            {
                 collect(g, crs, rings)?;
             }
         }
         Some("Polygon") => polygon(v.get("coordinates").ok_or("coordinates")?, crs, rings)?,
         Some("MultiPolygon") => {
-            for p in v.get("coordinates").and_then(Value::as_array).ok_or("coordinates")? {
+            for p in v
+                .get("coordinates")
+                .and_then(Value::as_array)
+                .ok_or("coordinates")?
+            {
                 polygon(p, crs, rings)?;
             }
         }

@@ -56,11 +56,25 @@ pub const VILLAGE_COLUMNS: &[ColumnSpec] = &[
     LAT,
     spec(
         "elderly",
-        &["老年人口", "老年人数", "60岁以上", "60岁以上老年人口", "老人"],
+        &[
+            "老年人口",
+            "老年人数",
+            "60岁以上",
+            "60岁以上老年人口",
+            "老人",
+        ],
         true,
     ),
-    spec("elderly_80", &["80岁以上", "高龄老人", "80岁以上老年人口"], false),
-    spec("disabled", &["失能半失能", "失能半失能老人", "失能老人"], false),
+    spec(
+        "elderly_80",
+        &["80岁以上", "高龄老人", "80岁以上老年人口"],
+        false,
+    ),
+    spec(
+        "disabled",
+        &["失能半失能", "失能半失能老人", "失能老人"],
+        false,
+    ),
     spec("kind", &["类型", "城乡类型", "城乡"], false),
 ];
 
@@ -73,7 +87,11 @@ pub const FACILITY_COLUMNS: &[ColumnSpec] = &[
     LON,
     LAT,
     spec("beds", &["床位", "床位数"], true),
-    spec("nursing_beds", &["护理型床位", "护理型床位数", "护理床位"], true),
+    spec(
+        "nursing_beds",
+        &["护理型床位", "护理型床位数", "护理床位"],
+        true,
+    ),
     spec("max_beds", &["最大床位", "床位上限"], false),
     spec("public", &["公办", "公益性"], false),
     spec("capacity", &["容量", "托位", "照料位"], false),
@@ -369,7 +387,10 @@ fn candidates(
                 format!("column \"cost\" must not be negative: {v}"),
             );
         }
-        if allow.is_some_and(Allow::institution) && max_beds.is_none() && c.raw(row, max_c).is_none() {
+        if allow.is_some_and(Allow::institution)
+            && max_beds.is_none()
+            && c.raw(row, max_c).is_none()
+        {
             c.report(
                 row,
                 max_c,

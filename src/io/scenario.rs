@@ -15,8 +15,7 @@ use toml::de::{DeTable, DeValue};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::io::text::{self, line_column_of};
 use crate::model::{
-    BedTargets, CoverageScope, Crs, DayCare, DayCareStep, OtherTarget, Scenario, Travel,
-    TravelMode,
+    BedTargets, CoverageScope, Crs, DayCare, DayCareStep, OtherTarget, Scenario, Travel, TravelMode,
 };
 
 /// Reads and validates a scenario file.
@@ -45,7 +44,11 @@ pub fn parse_scenario(path: &Path, source: &str) -> Result<Scenario, Diagnostics
     for e in &errors {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_owned();
-        cx.at(span, format!("TOML 语法错误：{msg}"), format!("TOML syntax error: {msg}"));
+        cx.at(
+            span,
+            format!("TOML 语法错误：{msg}"),
+            format!("TOML syntax error: {msg}"),
+        );
     }
     if !errors.is_empty() {
         return Err(cx.finish());
@@ -424,9 +427,9 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
             "GCJ-02 and BD-09 are China-only and cannot be used with china_bounds = false".into(),
         );
     }
-    let base_year = root.integer(cx, "base_year").and_then(|(y, span)| {
-        year_in_range(cx, y, span, "base_year")
-    });
+    let base_year = root
+        .integer(cx, "base_year")
+        .and_then(|(y, span)| year_in_range(cx, y, span, "base_year"));
     if root.get("base_year").is_none() {
         root.missing(cx, "base_year");
     }
@@ -707,7 +710,13 @@ fn other_targets(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> Vec<OtherTarget> {
         return Vec::new();
     };
     let DeValue::Array(items) = v.get_ref() else {
-        root.wrong_type(cx, "other_targets", v, "表数组 [[other_targets]]", "an array of tables [[other_targets]]");
+        root.wrong_type(
+            cx,
+            "other_targets",
+            v,
+            "表数组 [[other_targets]]",
+            "an array of tables [[other_targets]]",
+        );
         return Vec::new();
     };
     let mut result = Vec::new();
@@ -745,7 +754,11 @@ mod tests {
         let dir = std::env::temp_dir();
         match parse_scenario(&dir.join("s.toml"), src) {
             Ok(_) => Vec::new(),
-            Err(d) => d.0.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.en)).collect(),
+            Err(d) => {
+                d.0.iter()
+                    .map(|d| format!("{}:{}: {}", d.line, d.column, d.en))
+                    .collect()
+            }
         }
     }
 

@@ -95,7 +95,10 @@ impl Table {
             .flexible(true)
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
-        let header_record = reader.headers().map_err(|e| one(csv_error(path, &e)))?.clone();
+        let header_record = reader
+            .headers()
+            .map_err(|e| one(csv_error(path, &e)))?
+            .clone();
         let headers: Vec<String> = header_record
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_owned())
@@ -109,7 +112,9 @@ impl Table {
                         1,
                         1,
                         format!("列之间用的是{zh}而不是逗号；请另存为逗号分隔的 CSV"),
-                        format!("columns are separated by {en}, not commas; save the file as comma-separated CSV"),
+                        format!(
+                            "columns are separated by {en}, not commas; save the file as comma-separated CSV"
+                        ),
                     )));
                 }
             }
@@ -127,8 +132,10 @@ impl Table {
                 .map(|(i, _)| i)
                 .collect();
             if matches.len() > 1 {
-                let names: Vec<String> =
-                    matches.iter().map(|&i| format!("「{}」", headers[i])).collect();
+                let names: Vec<String> = matches
+                    .iter()
+                    .map(|&i| format!("「{}」", headers[i]))
+                    .collect();
                 problems.push(Diagnostic::new(
                     path,
                     1,
@@ -167,7 +174,9 @@ impl Table {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| lines.line_of(text, p.byte()));
+                    let line = record
+                        .position()
+                        .map_or(0, |p| lines.line_of(text, p.byte()));
                     if record.iter().all(str::is_empty) {
                         continue;
                     }
@@ -176,7 +185,11 @@ impl Table {
                             path,
                             line,
                             0,
-                            format!("该行有 {} 个字段，表头有 {} 列", record.len(), headers.len()),
+                            format!(
+                                "该行有 {} 个字段，表头有 {} 列",
+                                record.len(),
+                                headers.len()
+                            ),
                             format!(
                                 "the row has {} fields but the header has {} columns",
                                 record.len(),
@@ -240,7 +253,10 @@ struct LineCounter {
 impl LineCounter {
     fn line_of(&mut self, text: &str, byte: u64) -> u64 {
         let byte = (byte as usize).clamp(self.byte, text.len());
-        self.newlines += text.as_bytes()[self.byte..byte].iter().filter(|b| **b == b'\n').count() as u64;
+        self.newlines += text.as_bytes()[self.byte..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
         self.byte = byte;
         let blank = text[byte..].bytes().take_while(|b| *b == b'\n').count() as u64;
         self.newlines + blank + 1
@@ -278,7 +294,8 @@ impl Cells<'_> {
 
     /// The header of a column as the file writes it (the canonical name if absent).
     pub fn header(&self, col: Col, spec: &ColumnSpec) -> String {
-        self.table.fields[col.0].map_or_else(|| spec.name.to_owned(), |f| self.table.headers[f].clone())
+        self.table.fields[col.0]
+            .map_or_else(|| spec.name.to_owned(), |f| self.table.headers[f].clone())
     }
 
     /// The raw cell, `None` when the column is absent or the cell is empty.
@@ -310,7 +327,13 @@ impl Cells<'_> {
     }
 
     /// A finite number; `required` decides whether an empty cell is a problem.
-    pub fn number(&mut self, row: &Row, col: Col, spec: &ColumnSpec, required: bool) -> Option<f64> {
+    pub fn number(
+        &mut self,
+        row: &Row,
+        col: Col,
+        spec: &ColumnSpec,
+        required: bool,
+    ) -> Option<f64> {
         let Some(s) = self.raw(row, col) else {
             if required {
                 self.empty(row, col, spec);
@@ -406,8 +429,12 @@ mod tests {
 
     #[test]
     fn headers_match_aliases_with_units_and_any_order() {
-        let t = Table::parse(Path::new("v.csv"), "老年人口（人）,备注,编号\n5,x,A\n", SPECS)
-            .expect("valid");
+        let t = Table::parse(
+            Path::new("v.csv"),
+            "老年人口（人）,备注,编号\n5,x,A\n",
+            SPECS,
+        )
+        .expect("valid");
         let mut out = Diagnostics::default();
         let mut c = t.cells(&mut out);
         assert_eq!(c.raw(&t.rows[0], Col(0)), Some("A"));
@@ -418,6 +445,9 @@ mod tests {
     #[test]
     fn line_numbers_count_from_the_header() {
         let t = Table::parse(Path::new("v.csv"), "id,elderly\nA,1\n\nB,2\n", SPECS).expect("valid");
-        assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 4]);
+        assert_eq!(
+            t.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![2, 4]
+        );
     }
 }

@@ -107,14 +107,21 @@ impl FacilityType {
 
     /// Parses the English code or a Chinese name.
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "day_care" | "daycare" | "日间照料中心" | "日间照料" | "日照中心" => {
                 Some(Self::DayCare)
             }
             "station" | "养老服务站" | "驿站" | "养老驿站" | "居家养老服务站" => {
                 Some(Self::Station)
             }
-            "comprehensive" | "综合养老服务中心" | "综合中心" => Some(Self::Comprehensive),
+            "comprehensive" | "综合养老服务中心" | "综合中心" => {
+                Some(Self::Comprehensive)
+            }
             "institution" | "养老机构" | "敬老院" | "养护院" | "养老院" | "福利院" => {
                 Some(Self::Institution)
             }
@@ -169,7 +176,12 @@ pub enum Allow {
 impl Allow {
     /// Parses `day_care|institution|both` or the Chinese equivalents.
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "day_care" | "daycare" | "日间照料中心" | "日间照料" => Some(Self::DayCare),
             "institution" | "养老机构" => Some(Self::Institution),
             "both" | "均可" | "全部" => Some(Self::Both),
@@ -401,9 +413,15 @@ mod tests {
 
     #[test]
     fn facility_types_parse_in_both_languages() {
-        assert_eq!(FacilityType::parse("日间照料中心"), Some(FacilityType::DayCare));
+        assert_eq!(
+            FacilityType::parse("日间照料中心"),
+            Some(FacilityType::DayCare)
+        );
         assert_eq!(FacilityType::parse("Day-Care"), Some(FacilityType::DayCare));
-        assert_eq!(FacilityType::parse("敬老院"), Some(FacilityType::Institution));
+        assert_eq!(
+            FacilityType::parse("敬老院"),
+            Some(FacilityType::Institution)
+        );
         assert_eq!(FacilityType::parse("hospital"), None);
     }
 }

@@ -208,6 +208,9 @@ impl Scenario {
 
     /// The last plan year.
     pub fn final_year(&self) -> i32 {
-        *self.years.last().expect("validation requires at least one plan year")
+        *self
+            .years
+            .last()
+            .expect("validation requires at least one plan year")
     }
 }
