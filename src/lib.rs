@@ -5,6 +5,8 @@
 //! - [`model`]: villages, facilities, candidate sites, the region and the validated scenario.
 //! - [`io`]: loading of the input contract (CSV in UTF-8/GBK with Chinese or English headers,
 //!   the scenario TOML, coordinate systems) with located, bilingual diagnostics.
+//! - [`solve`]: optimisation on reach lists and weights: coverage (MCLP, LSCP, the curve)
+//!   with proven bounds.
 //! - [`error`]: the crate's error type and the diagnostic list that `yanglao check` prints.
 //! - [`cli`]: one module per subcommand.
 
@@ -12,3 +14,4 @@ pub mod cli;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod solve;
