@@ -5,8 +5,12 @@
 //! - [`model`]: villages, facilities, candidate sites, the region and the validated scenario.
 //! - [`io`]: loading of the input contract (CSV in UTF-8/GBK with Chinese or English headers,
 //!   the scenario TOML, coordinate systems) with located, bilingual diagnostics.
+//! - [`travel`]: crow-fly and road-network travel times from villages to sites, as sparse
+//!   reach lists.
 //! - [`solve`]: optimisation on reach lists and weights: coverage (MCLP, LSCP, the curve)
 //!   with proven bounds.
+//! - [`plan`]: a scenario turned into a plan: travel, then the day-care network.
+//! - [`report`]: writers of a plan: `summary.json` and CSVs, written atomically.
 //! - [`error`]: the crate's error type and the diagnostic list that `yanglao check` prints.
 //! - [`cli`]: one module per subcommand.
 
@@ -14,4 +18,7 @@ pub mod cli;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod plan;
+pub mod report;
 pub mod solve;
+pub mod travel;

@@ -3,42 +3,11 @@
 //! exact message checked; none may make the binary panic.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny");
+mod common;
 
-/// What a run of the binary left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn yanglao(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_yanglao"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs");
-    let run = Run {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    };
-    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
-    run
-}
-
-/// A scratch copy of the fixture.
-fn copy_fixture() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for entry in fs::read_dir(FIXTURE).expect("fixture exists") {
-        let entry = entry.expect("readable");
-        fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
-    }
-    dir
-}
+use common::{copy_fixture, golden, yanglao};
 
 fn edit(dir: &Path, file: &str, f: impl FnOnce(String) -> String) {
     let p = dir.join(file);
@@ -82,22 +51,6 @@ fn replace(file: &'static str, from: &'static str, to: &'static str) -> impl FnO
             s.replacen(from, to, 1)
         })
     }
-}
-
-fn golden(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-        fs::write(&path, actual).expect("write golden");
-    }
-    let expected = fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(
-        actual, expected,
-        "golden {name} differs (UPDATE_GOLDEN=1 regenerates)"
-    );
 }
 
 #[test]

@@ -4,10 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::error::Diagnostics;
-use crate::io::region::{LoadOptions, load_region};
-use crate::io::scenario::load_scenario;
-use crate::model::{Baseline, Region, Scenario};
+use crate::io::load;
+use crate::model::{Baseline, Scenario};
 
 /// Arguments of `yanglao check`.
 #[derive(Debug, clap::Args)]
@@ -20,33 +18,12 @@ pub struct Args {
     pub json: bool,
 }
 
-/// A scenario and its region, both valid.
-pub struct Checked {
-    /// The validated scenario.
-    pub scenario: Scenario,
-    /// Its region's data.
-    pub region: Region,
-}
-
-/// Validates a scenario file and the data folder it names.
-pub fn check_one(path: &std::path::Path) -> Result<Checked, Diagnostics> {
-    let scenario = load_scenario(path)?;
-    let region = load_region(
-        &scenario.data,
-        LoadOptions {
-            crs: scenario.crs,
-            china_bounds: scenario.china_bounds,
-        },
-    )?;
-    Ok(Checked { scenario, region })
-}
-
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut bad = false;
     let mut json = Vec::new();
     for path in &args.scenarios {
-        match check_one(path) {
+        match load(path) {
             Ok(c) => {
                 let b = c.region.baseline();
                 if args.json {

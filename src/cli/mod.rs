@@ -4,7 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
 pub mod check;
+pub mod plan;
+pub mod solve;
 
 /// Plans elderly day-care centres and nursing beds so that a county's 十四五 targets are met.
 #[derive(Debug, Parser)]
@@ -20,6 +23,12 @@ pub struct Cli {
 pub enum Command {
     /// Validate scenarios and their data; print every problem at once, or a baseline.
     Check(check::Args),
+    /// Plan scenarios and write their outputs (summary.json, CSVs).
+    Plan(plan::Args),
+    /// Solve a classic covering model (lscp, mclp) on a scenario's data.
+    Solve(solve::Args),
+    /// Time the hot paths on generated data and print the figures (build with --release).
+    Bench(bench::Args),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -28,5 +37,8 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Solve(args) => solve::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

@@ -328,13 +328,11 @@ impl Region {
 
     /// Baseline figures of the region as loaded.
     pub fn baseline(&self) -> Baseline {
-        let mut by_type = [0usize; 4];
+        let mut by_type: std::collections::BTreeMap<FacilityType, usize> =
+            FacilityType::ALL.into_iter().map(|t| (t, 0)).collect();
         let (mut beds, mut nursing_beds) = (0u64, 0u64);
         for f in &self.facilities {
-            by_type[FacilityType::ALL
-                .iter()
-                .position(|t| *t == f.kind)
-                .expect("ALL lists every type")] += 1;
+            *by_type.entry(f.kind).or_default() += 1;
             beds += u64::from(f.beds);
             nursing_beds += u64::from(f.nursing_beds);
         }
@@ -346,7 +344,7 @@ impl Region {
             villages: self.villages.len(),
             townships: townships.len(),
             elderly,
-            facilities_by_type: FacilityType::ALL.into_iter().zip(by_type).collect(),
+            facilities_by_type: by_type,
             beds,
             nursing_beds,
             candidates: self.candidates.len(),
@@ -370,7 +368,7 @@ pub struct Baseline {
     /// Elderly people (60+).
     pub elderly: u64,
     /// Existing facilities per type.
-    pub facilities_by_type: Vec<(FacilityType, usize)>,
+    pub facilities_by_type: std::collections::BTreeMap<FacilityType, usize>,
     /// Beds in all facilities.
     pub beds: u64,
     /// Nursing beds in all facilities.

@@ -620,32 +620,22 @@ impl Part {
             v
         };
         let n = masks.len();
+        // Lexicographic walk over k-combinations `idx[0] < … < idx[k-1]`.
+        let mut idx: Vec<usize> = (0..k).collect();
         let mut best = (f64::NEG_INFINITY, Vec::new());
-        let mut stack: Vec<usize> = Vec::with_capacity(k);
-        fn rec(
-            start: usize,
-            n: usize,
-            k: usize,
-            mask: u64,
-            masks: &[u64],
-            stack: &mut Vec<usize>,
-            best: &mut (f64, Vec<usize>),
-            value: &dyn Fn(u64) -> f64,
-        ) {
-            if stack.len() == k {
-                let v = value(mask);
-                if v > best.0 + 1e-9 {
-                    *best = (v, stack.clone());
-                }
-                return;
+        loop {
+            let v = value(idx.iter().fold(0u64, |m, &j| m | masks[j]));
+            if v > best.0 + 1e-9 {
+                best = (v, idx.clone());
             }
-            for j in start..=n - (k - stack.len()) {
-                stack.push(j);
-                rec(j + 1, n, k, mask | masks[j], masks, stack, best, value);
-                stack.pop();
+            let Some(pos) = (0..k).rev().find(|&p| idx[p] < n - k + p) else {
+                break;
+            };
+            idx[pos] += 1;
+            for p in pos + 1..k {
+                idx[p] = idx[p - 1] + 1;
             }
         }
-        rec(0, n, k, 0, masks, &mut stack, &mut best, &value);
         (best.1, best.0)
     }
 
@@ -750,10 +740,7 @@ impl Part {
             }
             let mut best: Option<(f64, usize, usize)> = None;
             let mut extra = vec![0.0; open.len()];
-            for c in 0..n {
-                if is_open[c] {
-                    continue;
-                }
+            for (c, _) in is_open.iter().enumerate().filter(|(_, o)| !**o) {
                 extra.iter_mut().for_each(|e| *e = 0.0);
                 let mut gain = 0.0;
                 for &i in &self.sets[c] {

@@ -1,0 +1,429 @@
+//! `yanglao bench [GROUP]...`: times the hot paths on generated data and prints the figures.
+//!
+//! Each group builds its own seeded data, so runs are comparable across machines and commits.
+//! Figures only: nothing here judges them. Build with `--release` for meaningful numbers.
+//!
+//! Groups:
+//! - `travel`: crow-fly reach lists for 17 500 villages × 13 000 sites spread like a province
+//!   (Fujian's extent, clustered around 84 county seats) at 15 minutes, with time, peak
+//!   memory (`VmHWM`) and pair count; the k-nearest query of bed planning; and road-network
+//!   reach on a generated grid of 100 000 nodes with 2 000 sites.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::model::{
+    Allow, AreaKind, Candidate, Facility, FacilityType, LonLat, Region, SiteIdx, Travel, Village,
+};
+use crate::travel::{CrowFly, Exec, NetworkOptions, Query, RoadNetwork, RoadSegment, TravelModel};
+
+/// Arguments of `yanglao bench`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Benchmark groups to run; all of them when none is given.
+    #[arg(value_enum)]
+    pub groups: Vec<Group>,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Run on the calling thread only (the sequential path).
+    #[arg(long)]
+    pub sequential: bool,
+}
+
+/// A benchmark group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Group {
+    /// Crow-fly and road-network reach lists.
+    Travel,
+}
+
+impl Group {
+    const ALL: [Group; 1] = [Group::Travel];
+}
+
+/// Runs the chosen groups and prints their figures on stdout.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let groups: Vec<Group> = if args.groups.is_empty() {
+        Group::ALL.to_vec()
+    } else {
+        args.groups.clone()
+    };
+    let exec = if args.sequential {
+        Exec::Sequential
+    } else {
+        Exec::Parallel
+    };
+    if cfg!(debug_assertions) {
+        println!("note: debug build; use `cargo run --release -- bench` for real figures");
+    }
+    println!(
+        "threads: {}",
+        if args.sequential {
+            1
+        } else {
+            rayon::current_num_threads()
+        }
+    );
+    for group in groups {
+        match group {
+            Group::Travel => bench_travel(args.seed, exec),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// SplitMix64: a small, seeded, reproducible generator for benchmark data.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+
+    /// Standard normal (Box–Muller).
+    fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.unit();
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+/// Fujian's extent, degrees.
+const LON: (f64, f64) = (115.8, 120.7);
+const LAT: (f64, f64) = (23.5, 28.3);
+/// Degrees of latitude per kilometre.
+const DEG_PER_KM: f64 = 1.0 / 111.195;
+
+fn village(i: usize, pos: LonLat, kind: AreaKind) -> Village {
+    Village {
+        id: format!("V{i:05}"),
+        name: String::new(),
+        township: String::new(),
+        pos,
+        elderly: 300,
+        elderly_80: None,
+        disabled: None,
+        kind,
+    }
+}
+
+fn facility(i: usize, pos: LonLat, kind: FacilityType) -> Facility {
+    Facility {
+        id: format!("F{i:05}"),
+        name: String::new(),
+        kind,
+        township: String::new(),
+        pos,
+        beds: if kind == FacilityType::Institution {
+            100
+        } else {
+            0
+        },
+        nursing_beds: 0,
+        max_beds: None,
+        public: true,
+        capacity: None,
+    }
+}
+
+fn candidate(i: usize, pos: LonLat) -> Candidate {
+    Candidate {
+        id: format!("C{i:05}"),
+        name: String::new(),
+        township: String::new(),
+        pos,
+        allow: if i.is_multiple_of(4) {
+            Allow::Both
+        } else {
+            Allow::DayCare
+        },
+        max_beds: Some(200),
+        cost_wan: None,
+    }
+}
+
+/// A province-like region: 84 county seats uniform in the extent, villages and sites normally
+/// spread around them (σ 12 km and 10 km); villages within 8 km of their seat (about a fifth)
+/// are urban.
+fn province(seed: u64, villages: usize, facilities: usize, candidates: usize) -> Region {
+    let mut rng = Rng(seed);
+    let seats: Vec<LonLat> = (0..84)
+        .map(|_| LonLat {
+            lon: rng.range(LON.0 + 0.2, LON.1 - 0.2),
+            lat: rng.range(LAT.0 + 0.2, LAT.1 - 0.2),
+        })
+        .collect();
+    let around = |rng: &mut Rng, sigma_km: f64| {
+        let seat = seats[(rng.next_u64() % seats.len() as u64) as usize];
+        let dlat = rng.normal() * sigma_km * DEG_PER_KM;
+        let dlon = rng.normal() * sigma_km * DEG_PER_KM / seat.lat.to_radians().cos();
+        let pos = LonLat {
+            lon: (seat.lon + dlon).clamp(LON.0, LON.1),
+            lat: (seat.lat + dlat).clamp(LAT.0, LAT.1),
+        };
+        let off_km = (dlat.hypot(dlon * seat.lat.to_radians().cos())) / DEG_PER_KM;
+        (pos, off_km)
+    };
+    let villages = (0..villages)
+        .map(|i| {
+            let (pos, off_km) = around(&mut rng, 12.0);
+            let kind = if off_km < 8.0 {
+                AreaKind::Urban
+            } else {
+                AreaKind::Rural
+            };
+            village(i, pos, kind)
+        })
+        .collect();
+    let facilities = (0..facilities)
+        .map(|i| {
+            let kind = FacilityType::ALL[i % 4];
+            facility(i, around(&mut rng, 10.0).0, kind)
+        })
+        .collect();
+    let candidates = (0..candidates)
+        .map(|i| candidate(i, around(&mut rng, 10.0).0))
+        .collect();
+    Region {
+        villages,
+        facilities,
+        candidates,
+        boundary: Vec::new(),
+    }
+}
+
+/// Peak resident memory of this process in KiB (`VmHWM`), where Linux reports it.
+fn peak_rss_kib() -> Option<u64> {
+    status_kib("VmHWM:")
+}
+
+/// Current resident memory in KiB (`VmRSS`).
+fn rss_kib() -> Option<u64> {
+    status_kib("VmRSS:")
+}
+
+fn status_kib(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Resets `VmHWM` to the current resident size (Linux ≥ 4.0), so that each figure is the
+/// peak of its own step; elsewhere the figure is the peak since the process started.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || "n/a".to_owned(),
+        |k| format!("{:.1} MiB", k as f64 / 1024.0),
+    )
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn bench_travel(seed: u64, exec: Exec) {
+    const MINUTES: f64 = 15.0;
+    let (nv, nf, nc) = (17_500, 2_000, 11_000);
+    let t = Instant::now();
+    let region = province(seed, nv, nf, nc);
+    let urban = region
+        .villages
+        .iter()
+        .filter(|v| v.kind == AreaKind::Urban)
+        .count();
+    println!(
+        "travel: generated {} villages ({} urban) and {} sites over 115.8–120.7 E, 23.5–28.3 N in {:.3} s",
+        thousands(nv),
+        thousands(urban),
+        thousands(region.site_count()),
+        t.elapsed().as_secs_f64()
+    );
+    let model = CrowFly::new(Travel::DEFAULT_URBAN, Travel::DEFAULT_RURAL);
+
+    let reset = reset_peak();
+    let before = rss_kib();
+    let t = Instant::now();
+    let lists = model.reach(&region, &Query::within(MINUTES).exec(exec));
+    let secs = t.elapsed().as_secs_f64();
+    let peak = peak_rss_kib();
+    println!(
+        "travel/crow-fly: {} villages × {} sites at {MINUTES} min: {} pairs, {} villages unreachable, {:.3} s, peak memory {}{} (resident before {})",
+        thousands(nv),
+        thousands(region.site_count()),
+        thousands(lists.pair_count()),
+        thousands(lists.unreachable_villages().count()),
+        secs,
+        mib(peak),
+        if reset { "" } else { " since start" },
+        mib(before)
+    );
+    let t = Instant::now();
+    let mut served = 0usize;
+    for s in 0..region.site_count() {
+        served += lists.villages_of(SiteIdx(s as u32)).len();
+    }
+    println!(
+        "travel/crow-fly transpose: {} pairs by site in {:.3} s",
+        thousands(served),
+        t.elapsed().as_secs_f64()
+    );
+
+    let beds: Vec<SiteIdx> = (0..region.site_count() as u32)
+        .map(SiteIdx)
+        .filter(|s| match region.site(*s) {
+            crate::model::Site::Existing(f) => f.kind == FacilityType::Institution,
+            crate::model::Site::Candidate(c) => c.allow.institution(),
+        })
+        .collect();
+    let t = Instant::now();
+    let nearest = model.reach(
+        &region,
+        &Query::within(60.0).sites(&beds).nearest(5).exec(exec),
+    );
+    println!(
+        "travel/crow-fly nearest 5 of {} institution sites within 60 min: {} pairs in {:.3} s",
+        thousands(beds.len()),
+        thousands(nearest.pair_count()),
+        t.elapsed().as_secs_f64()
+    );
+    drop((lists, nearest, region));
+
+    bench_network(seed, exec, MINUTES);
+}
+
+/// A grid of `cols × rows` nodes 150 m apart near 26° N with every tenth street an arterial
+/// (limit 40 km/h), one street in twenty one-way, and villages and sites scattered over it.
+fn bench_network(seed: u64, exec: Exec, minutes: f64) {
+    let (cols, rows) = (400usize, 250usize);
+    let (nv, nsites) = (17_500usize, 2_000usize);
+    let spacing_km = 0.15;
+    let origin = LonLat {
+        lon: 118.0,
+        lat: 26.0,
+    };
+    let dlat = spacing_km * DEG_PER_KM;
+    let dlon = dlat / origin.lat.to_radians().cos();
+    let at = |c: usize, r: usize| LonLat {
+        lon: origin.lon + c as f64 * dlon,
+        lat: origin.lat + r as f64 * dlat,
+    };
+    let mut rng = Rng(seed ^ 0x5EED);
+    let t = Instant::now();
+    let mut segments = Vec::with_capacity(2 * cols * rows);
+    for r in 0..rows {
+        for c in 0..cols {
+            for (dc, dr, line) in [(1, 0, r), (0, 1, c)] {
+                let (c2, r2) = (c + dc, r + dr);
+                if c2 >= cols || r2 >= rows {
+                    continue;
+                }
+                let speed = if line % 10 == 0 { 40.0 } else { f64::INFINITY };
+                let seg = if line % 20 == 7 {
+                    RoadSegment::one_way(at(c, r), at(c2, r2), speed)
+                } else {
+                    RoadSegment::two_way(at(c, r), at(c2, r2), speed)
+                };
+                segments.push(seg);
+            }
+        }
+    }
+    let net = RoadNetwork::from_segments(segments);
+    let build = t.elapsed().as_secs_f64();
+    let (nodes, edges) = (net.node_count(), net.edge_count());
+    let extent = |n: usize| (n - 1) as f64 * spacing_km;
+    let point = |rng: &mut Rng| LonLat {
+        lon: origin.lon + rng.unit() * (cols - 1) as f64 * dlon,
+        lat: origin.lat + rng.unit() * (rows - 1) as f64 * dlat,
+    };
+    let region = Region {
+        villages: (0..nv)
+            .map(|i| {
+                let kind = if i % 2 == 0 {
+                    AreaKind::Urban
+                } else {
+                    AreaKind::Rural
+                };
+                village(i, point(&mut rng), kind)
+            })
+            .collect(),
+        facilities: Vec::new(),
+        candidates: (0..nsites).map(|i| candidate(i, point(&mut rng))).collect(),
+        boundary: Vec::new(),
+    };
+    let model = net.with_modes(
+        Travel::DEFAULT_URBAN,
+        Travel::DEFAULT_RURAL,
+        &NetworkOptions::default(),
+    );
+    let reset = reset_peak();
+    let t = Instant::now();
+    let lists = model.reach(&region, &Query::within(minutes).exec(exec));
+    let secs = t.elapsed().as_secs_f64();
+    let peak = peak_rss_kib();
+    let summary = lists.network().cloned();
+    println!(
+        "travel/network: grid {cols} × {rows} ({} nodes, {} directed edges, {:.1} × {:.1} km) built in {:.3} s",
+        thousands(nodes),
+        thousands(edges),
+        extent(cols),
+        extent(rows),
+        build
+    );
+    println!(
+        "travel/network: {} villages (half urban walking, half rural riding) × {} sites at {minutes} min: {} pairs, {} villages unreachable, {:.3} s, peak memory {}{}, {} component(s)",
+        thousands(nv),
+        thousands(nsites),
+        thousands(lists.pair_count()),
+        thousands(lists.unreachable_villages().count()),
+        secs,
+        mib(peak),
+        if reset { "" } else { " since start" },
+        summary.map_or(0, |s| s.components)
+    );
+    let crow = CrowFly::new(
+        crate::model::TravelMode {
+            detour: 1.0,
+            ..Travel::DEFAULT_URBAN
+        },
+        crate::model::TravelMode {
+            detour: 1.0,
+            ..Travel::DEFAULT_RURAL
+        },
+    )
+    .reach(&region, &Query::within(minutes).exec(exec));
+    println!(
+        "travel/network: for comparison, crow-fly with detour 1 on the same points: {} pairs",
+        thousands(crow.pair_count())
+    );
+}

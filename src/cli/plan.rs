@@ -1,0 +1,80 @@
+//! `yanglao plan <scenario.toml>... [--out DIR]`: plan each scenario and write its outputs
+//! into `DIR/<scenario file stem>/` (default `output/`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::plan::{self, PlanError};
+use crate::report;
+
+/// Arguments of `yanglao plan`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario files.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Folder that receives one output folder per scenario.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Print each summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs the subcommand.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut code = ExitCode::SUCCESS;
+    for path in &args.scenarios {
+        match plan::run(path) {
+            Ok(p) => {
+                let dir = report::write_plan(&p, &args.out)?;
+                if args.json {
+                    println!("{}", String::from_utf8_lossy(&report::summary_json(&p)));
+                } else if !args.quiet {
+                    print!("{}", headline(&p, &dir));
+                }
+            }
+            Err(PlanError::Input(d)) => {
+                eprint!("{d}");
+                eprintln!(
+                    "{}: {} 处问题 / {} problem(s)",
+                    path.display(),
+                    d.len(),
+                    d.len()
+                );
+                code = ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                if code == ExitCode::SUCCESS {
+                    code = ExitCode::from(1);
+                }
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// A few lines on what the plan achieved.
+fn headline(p: &plan::Plan, dir: &std::path::Path) -> String {
+    let dc = &p.day_care;
+    let mut out = format!("{} → {}\n", p.scenario.name, dir.display());
+    out += &format!(
+        "  日间照料 day care: {} new sites, coverage {:.1}% → {:.1}%{}, status {:?}, gap {:.4}%\n",
+        dc.new_sites,
+        100.0 * dc.covered_before / dc.total_elderly.max(1.0),
+        100.0 * dc.coverage,
+        dc.target
+            .map(|t| format!(" (target {:.1}%)", 100.0 * t))
+            .unwrap_or_default(),
+        dc.status,
+        100.0 * dc.gap,
+    );
+    for s in &dc.shortfalls {
+        out += &format!("  ! {} / {}\n", s.zh, s.en);
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! A scenario turned into a plan: load, travel, then the day-care network (and, as they
+//! land, the bed plan), with the timings of each step.
+
+pub mod day_care;
+
+use std::time::Instant;
+
+use crate::error::Diagnostics;
+use crate::model::{Region, Scenario};
+use crate::travel::{self, ReachLists};
+
+pub use day_care::DayCarePlan;
+
+/// Seconds spent in each step of a run.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Timings {
+    /// Reading and validating the scenario and its data.
+    pub load_s: f64,
+    /// Travel times.
+    pub travel_s: f64,
+    /// Day-care optimisation.
+    pub day_care_s: f64,
+}
+
+/// Everything a run produces before it is written.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its region.
+    pub region: Region,
+    /// Travel reach lists within the scenario's time limit.
+    pub reach: ReachLists,
+    /// The day-care network.
+    pub day_care: DayCarePlan,
+    /// Timings.
+    pub timings: Timings,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// Bad input; every problem is listed.
+    #[error("{} 处输入问题 / {} input problem(s):\n{}", .0.len(), .0.len(), .0)]
+    Input(Diagnostics),
+    /// Travel times could not be built.
+    #[error(transparent)]
+    Travel(#[from] travel::TravelError),
+}
+
+/// Loads a scenario file and plans it.
+pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {
+    let start = Instant::now();
+    let checked = crate::io::load(path).map_err(PlanError::Input)?;
+    let load_s = start.elapsed().as_secs_f64();
+    plan(checked.scenario, checked.region, load_s)
+}
+
+/// Plans a loaded scenario.
+pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, PlanError> {
+    let t = Instant::now();
+    let reach = travel::reach(&region, &scenario.travel)?;
+    let travel_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let day_care = day_care::plan(&scenario, &region, &reach);
+    let day_care_s = t.elapsed().as_secs_f64();
+    Ok(Plan {
+        scenario,
+        region,
+        reach,
+        day_care,
+        timings: Timings {
+            load_s,
+            travel_s,
+            day_care_s,
+        },
+    })
+}

@@ -1,0 +1,259 @@
+//! Travel times from villages to sites, crow-fly or over a road network, as sparse reach lists.
+//!
+//! A village is *served* by a site when the travel time is `<=` the limit: the limit is
+//! inclusive, in both models and in every function of this module.
+//!
+//! # Models
+//!
+//! Both models implement [`TravelModel`] and produce [`ReachLists`]: for every village the sites
+//! within a time bound, with their minutes. Work and memory grow with the number of reachable
+//! pairs, never with villages × sites.
+//!
+//! - [`CrowFly`]: great-circle distance on a sphere of radius 6 371 008.8 m (geo's
+//!   [`Haversine`](geo::Haversine)) × detour ÷ speed, with the [`TravelMode`] of the village's
+//!   area type. Sites sit in an R-tree; see [`crowfly`] for how candidates are found.
+//! - [`RoadNetwork`]: a directed petgraph graph from `roads.csv` or an OpenStreetMap
+//!   `.osm.pbf` file; villages and sites are snapped to the nearest node, and a bounded
+//!   Dijkstra runs from every site. See [`network`] for the rules (profiles, one-way streets,
+//!   snap legs, disconnected pieces).
+//!
+//! [`reach`] picks the model from the scenario's [`Travel`] settings: crow-fly without
+//! `roads`, the network otherwise (`.osm.pbf` or `.pbf` is read as OpenStreetMap, anything
+//! else as `roads.csv`).
+//!
+//! # Determinism
+//!
+//! Every list is ordered by minutes (with [`f32::total_cmp`]), exact ties by index, so the
+//! sequential and the parallel paths ([`Exec`]) give identical output.
+//!
+//! # Examples
+//!
+//! ```
+//! use yanglao::model::{
+//!     Allow, AreaKind, Candidate, LonLat, Region, SiteIdx, Travel, Village, VillageIdx,
+//! };
+//! use yanglao::travel;
+//!
+//! let village = |id: &str, lon: f64| Village {
+//!     id: id.into(), name: id.into(), township: "城关镇".into(),
+//!     pos: LonLat { lon, lat: 38.43 }, elderly: 100, elderly_80: None, disabled: None,
+//!     kind: AreaKind::Urban,
+//! };
+//! let region = Region {
+//!     // 0.005° of longitude at 38.43° N is about 436 m; 0.05° about 4.4 km.
+//!     villages: vec![village("近", 100.815), village("远", 100.86)],
+//!     candidates: vec![Candidate {
+//!         id: "C1".into(), name: "候选点".into(), township: "城关镇".into(),
+//!         pos: LonLat { lon: 100.81, lat: 38.43 }, allow: Allow::DayCare,
+//!         max_beds: None, cost_wan: None,
+//!     }],
+//!     ..Region::default()
+//! };
+//! let travel = Travel {
+//!     minutes: 15.0,
+//!     urban: Travel::DEFAULT_URBAN,
+//!     rural: Travel::DEFAULT_RURAL,
+//!     roads: None,
+//! };
+//! let lists = travel::reach(&region, &travel)?;
+//! // 436 m × 1.3 ÷ 4 km/h ≈ 8.5 minutes: served. 4.4 km on foot is not.
+//! let near = lists.sites_of(VillageIdx(0));
+//! assert_eq!(near.len(), 1);
+//! assert_eq!(near[0].site, SiteIdx(0));
+//! assert!((near[0].minutes - 8.5).abs() < 0.1);
+//! assert_eq!(lists.unreachable_villages().collect::<Vec<_>>(), [VillageIdx(1)]);
+//! # Ok::<(), yanglao::travel::TravelError>(())
+//! ```
+
+use std::path::Path;
+
+use crate::model::{Region, SiteIdx, Travel, TravelMode};
+
+pub mod crowfly;
+pub mod dijkstra;
+mod error;
+pub mod network;
+mod osm;
+mod reach;
+mod roads_csv;
+mod sphere;
+
+pub use crowfly::{CrowFly, crow_fly_minutes};
+pub use error::TravelError;
+pub use network::{NetworkOptions, NetworkSummary, Profile, RoadNetwork, RoadSegment};
+pub use reach::{Reach, ReachLists, VillageReach};
+
+/// Whether work is spread over rayon's threads or done on the calling thread. Both give the
+/// same output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Exec {
+    /// Rayon's global pool.
+    #[default]
+    Parallel,
+    /// The calling thread only.
+    Sequential,
+}
+
+impl Exec {
+    /// Maps `f` over `0..n` and collects the results in index order.
+    pub(crate) fn map<T, F>(self, n: usize, f: F) -> Vec<T>
+    where
+        T: Send,
+        F: Fn(usize) -> T + Sync + Send,
+    {
+        use rayon::prelude::*;
+        match self {
+            Exec::Parallel => (0..n).into_par_iter().map(f).collect(),
+            Exec::Sequential => (0..n).map(f).collect(),
+        }
+    }
+
+    /// Like [`Exec::map`], with a scratch value made once per worker and reused.
+    pub(crate) fn map_with<S, T, I, F>(self, n: usize, init: I, f: F) -> Vec<T>
+    where
+        T: Send,
+        I: Fn() -> S + Sync + Send,
+        F: Fn(&mut S, usize) -> T + Sync + Send,
+    {
+        use rayon::prelude::*;
+        match self {
+            Exec::Parallel => (0..n).into_par_iter().map_init(&init, &f).collect(),
+            Exec::Sequential => {
+                let mut scratch = init();
+                (0..n).map(|i| f(&mut scratch, i)).collect()
+            }
+        }
+    }
+}
+
+/// What a reach computation asks for: which sites, up to which time, how many per village.
+#[derive(Clone, Copy, Debug)]
+pub struct Query<'a> {
+    /// The sites to consider; `None` means every site of the region.
+    pub sites: Option<&'a [SiteIdx]>,
+    /// Keep pairs whose time is `<=` this, in minutes.
+    pub max_minutes: f64,
+    /// Keep at most this many sites per village (the nearest, ties by site index).
+    pub nearest: Option<usize>,
+    /// Sequential or parallel.
+    pub exec: Exec,
+}
+
+impl Query<'static> {
+    /// Every site within `max_minutes` (inclusive), in parallel.
+    pub fn within(max_minutes: f64) -> Self {
+        Query {
+            sites: None,
+            max_minutes,
+            nearest: None,
+            exec: Exec::Parallel,
+        }
+    }
+}
+
+impl<'a> Query<'a> {
+    /// Only these sites (duplicates are ignored).
+    pub fn sites<'b>(self, sites: &'b [SiteIdx]) -> Query<'b> {
+        Query {
+            sites: Some(sites),
+            max_minutes: self.max_minutes,
+            nearest: self.nearest,
+            exec: self.exec,
+        }
+    }
+
+    /// At most `k` nearest sites per village.
+    pub fn nearest(self, k: usize) -> Self {
+        Query {
+            nearest: Some(k),
+            ..self
+        }
+    }
+
+    /// Sequential or parallel.
+    pub fn exec(self, exec: Exec) -> Self {
+        Query { exec, ..self }
+    }
+
+    /// The selected sites, sorted and without duplicates, for a region with `site_count` sites.
+    /// Indices out of range are dropped.
+    pub(crate) fn site_list(&self, site_count: usize) -> Vec<SiteIdx> {
+        match self.sites {
+            None => (0..site_count as u32).map(SiteIdx).collect(),
+            Some(sites) => {
+                let mut list: Vec<SiteIdx> = sites
+                    .iter()
+                    .copied()
+                    .filter(|s| s.get() < site_count)
+                    .collect();
+                list.sort_unstable();
+                list.dedup();
+                list
+            }
+        }
+    }
+}
+
+/// A way of timing trips from villages to sites.
+pub trait TravelModel: Send + Sync {
+    /// For every village of `region`, the sites of `query` it reaches within
+    /// `query.max_minutes` (inclusive), nearest first.
+    fn reach(&self, region: &Region, query: &Query<'_>) -> ReachLists;
+}
+
+/// Builds the travel model a scenario asks for: crow-fly when `travel.roads` is `None`,
+/// otherwise the road network read from that file (see [`RoadNetwork::read`]).
+pub fn model(
+    travel: &Travel,
+    options: &NetworkOptions,
+) -> Result<Box<dyn TravelModel>, TravelError> {
+    match &travel.roads {
+        None => Ok(Box::new(CrowFly::new(travel.urban, travel.rural))),
+        Some(path) => {
+            let net = RoadNetwork::read(path)?;
+            Ok(Box::new(net.with_modes(
+                travel.urban,
+                travel.rural,
+                options,
+            )))
+        }
+    }
+}
+
+/// Reach lists of a scenario: for every village the sites (existing facilities and candidates)
+/// within `travel.minutes`, inclusive, in parallel.
+pub fn reach(region: &Region, travel: &Travel) -> Result<ReachLists, TravelError> {
+    let model = model(travel, &NetworkOptions::default())?;
+    Ok(model.reach(region, &Query::within(travel.minutes)))
+}
+
+/// For every village the `k` nearest of `sites` (for example the institutions and the
+/// candidates that allow one) within `max_minutes`, inclusive; the wider bound of bed
+/// planning. Ties are broken by site index.
+pub fn nearest_k(
+    region: &Region,
+    travel: &Travel,
+    sites: &[SiteIdx],
+    k: usize,
+    max_minutes: f64,
+) -> Result<ReachLists, TravelError> {
+    let model = model(travel, &NetworkOptions::default())?;
+    Ok(model.reach(region, &Query::within(max_minutes).sites(sites).nearest(k)))
+}
+
+/// Whether `path` names an OpenStreetMap PBF file (`.osm.pbf` or `.pbf`, any case).
+pub fn is_osm_pbf(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pbf"))
+}
+
+/// Minutes to cover `dist_m` metres at `speed_kmh`.
+pub(crate) fn minutes_at(dist_m: f64, speed_kmh: f64) -> f64 {
+    dist_m * 60.0 / (speed_kmh * 1000.0)
+}
+
+/// The straight-line reach of a mode in metres: minutes × speed ÷ detour.
+pub fn reach_radius_m(mode: TravelMode, minutes: f64) -> f64 {
+    minutes * mode.speed_kmh * 1000.0 / 60.0 / mode.detour
+}

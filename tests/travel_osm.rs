@@ -1,0 +1,375 @@
+//! Road networks read from OpenStreetMap `.osm.pbf` files that the test writes itself with a
+//! minimal protobuf encoder (nothing is downloaded).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use yanglao::model::{
+    Allow, AreaKind, Candidate, LonLat, Region, SiteIdx, Travel, Village, VillageIdx,
+};
+use yanglao::travel::{self, NetworkOptions, Query, RoadNetwork, TravelError};
+
+/// Just enough of the protobuf wire format to write an OSM PBF file.
+mod pb {
+    pub fn varint(out: &mut Vec<u8>, mut v: u64) {
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+
+    pub fn zigzag(v: i64) -> u64 {
+        ((v << 1) ^ (v >> 63)) as u64
+    }
+
+    /// A message under construction.
+    #[derive(Default)]
+    pub struct Msg(pub Vec<u8>);
+
+    impl Msg {
+        pub fn uint(mut self, field: u32, v: u64) -> Self {
+            varint(&mut self.0, u64::from(field) << 3);
+            varint(&mut self.0, v);
+            self
+        }
+
+        pub fn sint(self, field: u32, v: i64) -> Self {
+            self.uint(field, zigzag(v))
+        }
+
+        pub fn bytes(mut self, field: u32, b: &[u8]) -> Self {
+            varint(&mut self.0, (u64::from(field) << 3) | 2);
+            varint(&mut self.0, b.len() as u64);
+            self.0.extend_from_slice(b);
+            self
+        }
+
+        pub fn msg(self, field: u32, m: Msg) -> Self {
+            self.bytes(field, &m.0)
+        }
+
+        pub fn packed_uint(self, field: u32, vs: &[u64]) -> Self {
+            let mut body = Vec::new();
+            for v in vs {
+                varint(&mut body, *v);
+            }
+            self.bytes(field, &body)
+        }
+
+        /// Packed sint64, delta-coded as OSM PBF stores ids, coordinates and refs.
+        pub fn packed_delta(self, field: u32, vs: &[i64]) -> Self {
+            let mut prev = 0;
+            let deltas: Vec<u64> = vs
+                .iter()
+                .map(|v| {
+                    let d = zigzag(v - prev);
+                    prev = *v;
+                    d
+                })
+                .collect();
+            self.packed_uint(field, &deltas)
+        }
+    }
+}
+
+use pb::Msg;
+
+/// Coordinates in the file's default granularity of 100 nanodegrees.
+fn raw(deg: f64) -> i64 {
+    (deg * 1e7).round() as i64
+}
+
+struct Node(i64, f64, f64);
+
+struct Way {
+    id: i64,
+    refs: Vec<i64>,
+    tags: Vec<(&'static str, &'static str)>,
+}
+
+/// Writes one blob: its header length (big-endian), the header, the blob.
+fn write_blob(out: &mut Vec<u8>, kind: &str, data: &[u8], compress: bool) {
+    let blob = if compress {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(data).expect("write to memory");
+        let packed = z.finish().expect("compress in memory");
+        Msg::default().uint(2, data.len() as u64).bytes(3, &packed)
+    } else {
+        Msg::default().bytes(1, data)
+    };
+    let header = Msg::default()
+        .bytes(1, kind.as_bytes())
+        .uint(3, blob.0.len() as u64);
+    out.extend_from_slice(&(header.0.len() as u32).to_be_bytes());
+    out.extend_from_slice(&header.0);
+    out.extend_from_slice(&blob.0);
+}
+
+/// A PBF file: a header block, then one data block with dense nodes, plain nodes and ways.
+fn write_pbf(path: &Path, dense: &[Node], plain: &[Node], ways: &[Way]) {
+    let mut out = Vec::new();
+    let header = Msg::default()
+        .bytes(4, b"OsmSchema-V0.6")
+        .bytes(4, b"DenseNodes")
+        .bytes(16, b"yanglao test");
+    write_blob(&mut out, "OSMHeader", &header.0, false);
+
+    let mut strings: Vec<&str> = vec![""];
+    let mut sid = |s: &'static str| -> u64 {
+        match strings.iter().position(|x| *x == s) {
+            Some(i) => i as u64,
+            None => {
+                strings.push(s);
+                (strings.len() - 1) as u64
+            }
+        }
+    };
+    let mut way_group = Msg::default();
+    for w in ways {
+        let keys: Vec<u64> = w.tags.iter().map(|(k, _)| sid(k)).collect();
+        let vals: Vec<u64> = w.tags.iter().map(|(_, v)| sid(v)).collect();
+        let way = Msg::default()
+            .uint(1, w.id as u64)
+            .packed_uint(2, &keys)
+            .packed_uint(3, &vals)
+            .packed_delta(8, &w.refs);
+        way_group = way_group.msg(3, way);
+    }
+    let dense_nodes = Msg::default()
+        .packed_delta(1, &dense.iter().map(|n| n.0).collect::<Vec<_>>())
+        .packed_delta(8, &dense.iter().map(|n| raw(n.2)).collect::<Vec<_>>())
+        .packed_delta(9, &dense.iter().map(|n| raw(n.1)).collect::<Vec<_>>());
+    let mut plain_group = Msg::default();
+    for n in plain {
+        plain_group = plain_group.msg(
+            1,
+            Msg::default()
+                .sint(1, n.0)
+                .sint(8, raw(n.2))
+                .sint(9, raw(n.1)),
+        );
+    }
+    let mut table = Msg::default();
+    for s in &strings {
+        table = table.bytes(1, s.as_bytes());
+    }
+    let block = Msg::default()
+        .msg(1, table)
+        .msg(2, Msg::default().msg(2, dense_nodes))
+        .msg(2, plain_group)
+        .msg(2, way_group);
+    write_blob(&mut out, "OSMData", &block.0, true);
+    std::fs::write(path, out).expect("write the PBF file");
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the target folder is writable");
+    dir
+}
+
+fn village(id: usize, lon: f64, lat: f64, kind: AreaKind) -> Village {
+    Village {
+        id: format!("V{id}"),
+        name: String::new(),
+        township: "洪水镇".into(),
+        pos: LonLat { lon, lat },
+        elderly: 80,
+        elderly_80: None,
+        disabled: None,
+        kind,
+    }
+}
+
+fn candidate(id: usize, lon: f64, lat: f64) -> Candidate {
+    Candidate {
+        id: format!("C{id}"),
+        name: String::new(),
+        township: "洪水镇".into(),
+        pos: LonLat { lon, lat },
+        allow: Allow::Both,
+        max_beds: None,
+        cost_wan: None,
+    }
+}
+
+/// The fixture. Nodes on the meridian 100.8 E, 0.0045° (500.38 m) apart: A 38.4000 (id 1),
+/// B (2), C (3), D (4), E 38.4180 (5); a motorway M1 → M2 0.001° east (ids 10, 11, written as
+/// plain nodes); a building outline (20, 21).
+///
+/// ```text
+///   A ── B ── C ──▶ D ·· E      residential A–B–C, secondary C→D one-way, footway D–E
+///   └──── private service A–E ────┘ (closed to everyone)
+///   M1 ══════════════▶ M2       motorway (driving only)
+/// ```
+fn fixture(dir: &Path) -> PathBuf {
+    let path = dir.join("minle.osm.pbf");
+    let lat = |i: i64| 38.4 + 0.0045 * i as f64;
+    let dense: Vec<Node> = (1..=5)
+        .map(|i| Node(i, 100.8, lat(i - 1)))
+        .chain([Node(20, 100.9, 38.5), Node(21, 100.9001, 38.5)])
+        .collect();
+    let plain = [Node(10, 100.801, lat(0)), Node(11, 100.801, lat(4))];
+    let ways = [
+        Way {
+            id: 100,
+            refs: vec![1, 2, 3],
+            tags: vec![("highway", "residential"), ("name", "洪水大道")],
+        },
+        Way {
+            id: 101,
+            refs: vec![3, 4],
+            tags: vec![("highway", "secondary"), ("oneway", "yes")],
+        },
+        Way {
+            id: 102,
+            refs: vec![4, 5],
+            tags: vec![("highway", "footway")],
+        },
+        Way {
+            id: 103,
+            refs: vec![10, 11],
+            tags: vec![("highway", "motorway")],
+        },
+        Way {
+            id: 104,
+            refs: vec![20, 21, 20],
+            tags: vec![("building", "yes")],
+        },
+        Way {
+            id: 105,
+            refs: vec![1, 5],
+            tags: vec![("highway", "service"), ("access", "private")],
+        },
+    ];
+    write_pbf(&path, &dense, &plain, &ways);
+    path
+}
+
+fn region() -> Region {
+    Region {
+        villages: vec![
+            village(0, 100.8, 38.4135, AreaKind::Urban), // u0 at D, walking
+            village(1, 100.8, 38.4135, AreaKind::Rural), // r0 at D, riding
+            village(2, 100.8, 38.4045, AreaKind::Rural), // r1 at B, riding
+            village(3, 100.8009, 38.4, AreaKind::Urban), // u1 8.7 m from M1, 78.4 m from A
+        ],
+        candidates: vec![candidate(0, 100.8, 38.4), candidate(1, 100.8, 38.418)],
+        ..Region::default()
+    }
+}
+
+fn sites(r: &yanglao::travel::ReachLists, v: u32) -> Vec<(u32, f32)> {
+    r.sites_of(VillageIdx(v))
+        .iter()
+        .map(|x| (x.site.0, x.minutes))
+        .collect()
+}
+
+fn assert_close(got: Vec<(u32, f32)>, want: &[(u32, f32)]) {
+    assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(g.0, w.0, "{got:?} vs {want:?}");
+        assert!((g.1 - w.1).abs() < 1e-3, "{got:?} vs {want:?}");
+    }
+}
+
+#[test]
+fn osm_roads_follow_classes_access_and_one_way_rules() {
+    let dir = scratch_dir("osm_fixture");
+    let path = fixture(&dir);
+    let net = RoadNetwork::read(&path).expect("a valid PBF file");
+    // Nodes A–E and the motorway's two; the building is no road and the private service road
+    // is closed to every profile. Edges: A–B, B–C, D–E both ways (6); C–D both ways too,
+    // since walkers may use a one-way street against its direction (2); M1→M2 (1).
+    assert_eq!(net.node_count(), 7);
+    assert_eq!(net.edge_count(), 9);
+    assert_eq!(net.component_count(), 2);
+
+    let travel = Travel {
+        minutes: 30.0,
+        urban: Travel::DEFAULT_URBAN,
+        rural: Travel::DEFAULT_RURAL,
+        roads: Some(path),
+    };
+    let r = travel::reach(&region(), &travel).expect("the road file reads");
+    // A step of 500.38 m: walking 4 km/h 7.5057 min, riding 12 km/h 2.5019, riding a footway
+    // at its 5 km/h 6.0045.
+    // u0 walks and may walk the one-way street backwards: to E 7.5057; to A 3 × 7.5057.
+    assert_close(sites(&r, 0), &[(1, 7.5057), (0, 22.5170)]);
+    // r0 rides: D→C is against the one-way street and the service road is private, so only
+    // E, along the footway.
+    assert_close(sites(&r, 1), &[(1, 6.0045)]);
+    // r1 at B: to A 2.5019; to E by B→C→D (with the one-way street) then the footway, 11.0083.
+    assert_close(sites(&r, 2), &[(0, 2.5019), (1, 11.0083)]);
+    // u1 cannot walk on the motorway, so it snaps to A: 78.43 m at 4 km/h, 1.1764 min; E would
+    // take 1.1764 + 4 × 7.5057 = 31.2 > 30.
+    assert_close(sites(&r, 3), &[(0, 1.1764)]);
+
+    let summary = r.network().expect("network lists carry a summary");
+    assert_eq!(summary.components, 2);
+    assert!(summary.villages_off_main.is_empty());
+    assert!((summary.longest_snap_m - 78.43).abs() < 0.01);
+
+    // With rural villages driving instead (speed raised to 40 km/h), r0 at D still cannot go
+    // against the one-way street, and footways are closed to cars: nothing in reach.
+    let options = NetworkOptions {
+        rural: yanglao::travel::Profile::Driving,
+        ..NetworkOptions::default()
+    };
+    let driving = Travel {
+        rural: yanglao::model::TravelMode {
+            speed_kmh: 40.0,
+            detour: 1.0,
+        },
+        ..travel
+    };
+    let model = travel::model(&driving, &options).expect("the road file reads");
+    let r = model.reach(&region(), &Query::within(30.0));
+    assert_close(sites(&r, 1), &[]);
+    // r1 at B drives to A: 500.38 m at 25 km/h (residential default) = 1.2009 min.
+    assert_close(sites(&r, 2), &[(0, 1.2009)]);
+    // E has no road open to cars: for driving, C1 snaps to the motorway's end M2 (87 m away),
+    // which no driving village can reach; only u0, walking, reaches C1.
+    let by_site: Vec<VillageIdx> = r
+        .villages_of(SiteIdx(1))
+        .iter()
+        .map(|x| x.village)
+        .collect();
+    assert_eq!(by_site, [VillageIdx(0)]);
+    let summary = r.network().expect("network lists carry a summary");
+    assert_eq!(summary.sites_off_main, [SiteIdx(1)]);
+}
+
+#[test]
+fn a_damaged_pbf_file_is_an_error_not_a_crash() {
+    let dir = scratch_dir("osm_damaged");
+    let path = dir.join("bad.osm.pbf");
+    std::fs::write(&path, b"\x00\x00\x00\x10not a protobuf message at all").expect("write");
+    let err = RoadNetwork::read(&path).expect_err("damaged");
+    assert!(matches!(err, TravelError::Osm { .. }), "{err}");
+    assert!(err.to_string().contains("bad.osm.pbf"), "{err}");
+
+    let missing = dir.join("missing.osm.pbf");
+    assert!(matches!(
+        RoadNetwork::read(&missing),
+        Err(TravelError::Osm { .. })
+    ));
+
+    // A valid file without roads.
+    let empty = dir.join("empty.osm.pbf");
+    write_pbf(&empty, &[Node(1, 100.8, 38.4)], &[], &[]);
+    assert!(matches!(
+        RoadNetwork::read(&empty),
+        Err(TravelError::NoRoads { .. })
+    ));
+}
+
+#[test]
+fn pbf_is_recognised_by_extension() {
+    assert!(travel::is_osm_pbf(Path::new("data/minle/roads.osm.pbf")));
+    assert!(travel::is_osm_pbf(Path::new("ROADS.PBF")));
+    assert!(!travel::is_osm_pbf(Path::new("roads.csv")));
+}
