@@ -1,6 +1,7 @@
 //! A scenario turned into a plan: load, travel, then the day-care network (and, as they
 //! land, the bed plan), with the timings of each step.
 
+pub mod beds;
 pub mod day_care;
 
 use std::time::Instant;
@@ -9,6 +10,7 @@ use crate::error::Diagnostics;
 use crate::model::{Region, Scenario};
 use crate::travel::{self, ReachLists};
 
+pub use beds::BedPlan;
 pub use day_care::DayCarePlan;
 
 /// Seconds spent in each step of a run.
@@ -33,6 +35,8 @@ pub struct Plan {
     pub reach: ReachLists,
     /// The day-care network.
     pub day_care: DayCarePlan,
+    /// The bed plan per year (`None` until bed planning runs).
+    pub beds: Option<BedPlan>,
     /// Timings.
     pub timings: Timings,
 }
@@ -69,6 +73,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         region,
         reach,
         day_care,
+        beds: None,
         timings: Timings {
             load_s,
             travel_s,
