@@ -10,6 +10,11 @@
 //!   so one more opens: C02 in 六坝镇 adds 270 (C01 adds nothing, 新天镇's C04 adds 160);
 //! - with C02 open coverage is 2,230 / 2,390 = 93.3 % >= the 90 % target: 1 new site, and no
 //!   plan with 0 new sites reaches 90 % (82.0 %), so 1 is optimal.
+//!
+//! Beds: 320 beds, 70 nursing. 2022 needs 30 % nursing = 96: 26 conversions (52 万元). 2025
+//! needs 55 % = 176 nursing: 80 more conversions (160 万元); beds per 1000 (45 × 2,390 ×
+//! 1.03⁵ / 1000 = 124.7) and nursing per 1000 (20 → 55.4) already hold. Conversions (2 万元)
+//! are the cheapest action, so 212 万元 is optimal.
 
 mod common;
 
@@ -39,6 +44,16 @@ fn plan_writes_the_golden_outputs() {
     assert_eq!(dc["sites"][0]["id"], "C02");
     assert_eq!(dc["sites"][0]["reason"], "township");
     assert_eq!(dc["bound"], 1.0);
+    let beds = &v["beds"];
+    assert_eq!(beds["status"], "optimal");
+    assert_eq!(beds["cost_wan"], 212.0);
+    assert_eq!(beds["bound_wan"], 212.0);
+    let years = beds["years"].as_array().expect("years");
+    assert_eq!(years.len(), 5);
+    assert_eq!(years[1]["nursing_beds"], 96);
+    assert_eq!(years[1]["cost_wan"], 52.0);
+    assert_eq!(years[4]["nursing_beds"], 176);
+    assert!(years.iter().all(|y| y["met"]["nursing_share"] == true));
     golden(
         "plan_tiny_summary.json",
         &(serde_json::to_string_pretty(&v).expect("JSON") + "\n"),

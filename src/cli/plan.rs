@@ -76,5 +76,36 @@ fn headline(p: &plan::Plan, dir: &std::path::Path) -> String {
     for s in &dc.shortfalls {
         out += &format!("  ! {} / {}\n", s.zh, s.en);
     }
+    if let Some(b) = &p.beds {
+        for y in &b.years {
+            out += &format!(
+                "  床位 beds {}: {} beds ({:.1} per 1000), nursing {:.1}%, public {:.1}%, {} actions, {:.0} 万元{}\n",
+                y.year,
+                y.beds,
+                y.beds_per_1000,
+                100.0 * y.nursing_share,
+                100.0 * y.public_share,
+                y.actions.len(),
+                y.cost_wan,
+                if y.met.all() {
+                    ""
+                } else {
+                    " — target missed"
+                },
+            );
+        }
+        out += &format!(
+            "  床位 beds: total {:.0} 万元, bound {:.0}, status {:?}, gap {:.4}%; accessibility Gini {:.3} → {:.3}\n",
+            b.cost_wan,
+            b.bound_wan,
+            b.status,
+            100.0 * b.gap,
+            b.accessibility.gini_before,
+            b.accessibility.gini_after
+        );
+        for s in &b.shortfalls {
+            out += &format!("  ! {} / {}\n", s.zh, s.en);
+        }
+    }
     out
 }

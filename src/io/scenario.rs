@@ -15,7 +15,8 @@ use toml::de::{DeTable, DeValue};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::io::text::{self, line_column_of};
 use crate::model::{
-    BedTargets, CoverageScope, Crs, DayCare, DayCareStep, OtherTarget, Scenario, Travel, TravelMode,
+    BedSettings, BedTargets, CoverageScope, Crs, DayCare, DayCareStep, OtherTarget, Scenario,
+    Travel, TravelMode,
 };
 
 /// Reads and validates a scenario file.
@@ -453,7 +454,7 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
     let travel = travel(cx, root, base);
     let plan_years = years.clone().unwrap_or_default();
     let day_care = day_care(cx, root, &plan_years);
-    let bed_targets = bed_targets(cx, root, &plan_years);
+    let (bed_targets, beds) = bed_targets(cx, root, &plan_years);
     let (costs, budget_wan) = costs(cx, root);
     let other_targets = other_targets(cx, root);
 
@@ -471,6 +472,7 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
         travel: travel?,
         day_care: day_care?,
         bed_targets,
+        beds,
         costs,
         budget_wan,
         other_targets,
@@ -651,14 +653,38 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
     })
 }
 
-fn bed_targets(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> BTreeMap<i32, BedTargets> {
+fn bed_targets(
+    cx: &mut Cx<'_>,
+    root: &Tbl<'_, '_>,
+    years: &[i32],
+) -> (BTreeMap<i32, BedTargets>, BedSettings) {
     let mut result = BTreeMap::new();
+    let mut settings = BedSettings::default();
     let Some(beds) = root.table(cx, "beds") else {
-        return result;
+        return (result, settings);
     };
-    beds.only(cx, &["targets"]);
+    beds.only(cx, &["targets", "catchment_minutes", "decay"]);
+    if beds.get("catchment_minutes").is_some()
+        && let Some(m) = beds.positive(cx, "catchment_minutes")
+    {
+        settings.catchment_minutes = m;
+    }
+    if let Some((d, span)) = beds.string(cx, "decay") {
+        match d.as_str() {
+            "none" => settings.gaussian = false,
+            "gaussian" => settings.gaussian = true,
+            _ => {
+                let w = cx.written(&span);
+                cx.at(
+                    span,
+                    format!("未知的「beds.decay」：{w}（应为 none 或 gaussian）"),
+                    format!("unknown \"beds.decay\": {w} (expected none or gaussian)"),
+                );
+            }
+        }
+    }
     let Some(targets) = beds.table(cx, "targets") else {
-        return result;
+        return (result, settings);
     };
     for (year, t) in targets.by_year(cx, years) {
         t.only(
@@ -680,7 +706,7 @@ fn bed_targets(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> BTreeMap<i
             },
         );
     }
-    result
+    (result, settings)
 }
 
 fn costs(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> (crate::model::Costs, Option<f64>) {

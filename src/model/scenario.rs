@@ -124,6 +124,24 @@ pub struct BedTargets {
     pub public_share: Option<f64>,
 }
 
+/// Settings of bed planning and accessibility.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct BedSettings {
+    /// Catchment of an institution for accessibility and siting, in minutes.
+    pub catchment_minutes: f64,
+    /// Gaussian distance decay in the two-step floating catchment.
+    pub gaussian: bool,
+}
+
+impl Default for BedSettings {
+    fn default() -> Self {
+        Self {
+            catchment_minutes: 30.0,
+            gaussian: false,
+        }
+    }
+}
+
 /// Unit costs in 万元.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Costs {
@@ -192,6 +210,8 @@ pub struct Scenario {
     pub day_care: DayCare,
     /// Bed targets per plan year.
     pub bed_targets: BTreeMap<i32, BedTargets>,
+    /// Bed planning settings.
+    pub beds: BedSettings,
     /// Unit costs.
     pub costs: Costs,
     /// Total budget in 万元.

@@ -161,3 +161,536 @@ pub struct BedPlan {
     /// Accessibility before and after.
     pub accessibility: Accessibility,
 }
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use crate::model::{FacilityType, Region, Scenario};
+use crate::solve::Certificate;
+use crate::solve::beds::{self as bed_solver, SiteClass, Stock, UnitCosts, YearNeed};
+use crate::travel::ReachLists;
+
+/// Branch-and-bound nodes per bed model solve.
+const NODE_LIMIT: u64 = 20_000;
+
+/// Whether a facility holds institution beds that can be converted or expanded.
+fn is_bed_facility(kind: FacilityType, beds: u32) -> bool {
+    kind == FacilityType::Institution || beds > 0
+}
+
+/// The sites bed planning considers: facilities with beds or of type institution, then
+/// candidates that allow an institution (combined site index).
+pub fn bed_sites(region: &Region) -> Vec<SiteIdx> {
+    let nf = region.facilities.len();
+    let mut sites: Vec<SiteIdx> = region
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| is_bed_facility(f.kind, f.beds))
+        .map(|(i, _)| SiteIdx(i as u32))
+        .collect();
+    sites.extend(
+        region
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.allow.institution())
+            .map(|(i, _)| SiteIdx((nf + i) as u32)),
+    );
+    sites
+}
+
+/// A max-heap entry: priority, then the lower index first.
+#[derive(PartialEq)]
+struct Pick(f64, usize);
+
+impl Eq for Pick {}
+
+impl PartialOrd for Pick {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Pick {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
+}
+
+/// Bed figures of the whole region at a given elderly count.
+fn year_figures(
+    year: i32,
+    elderly: f64,
+    beds: &[u32],
+    nursing: &[u32],
+    public: &[bool],
+) -> BedYear {
+    let b: u64 = beds.iter().map(|&x| u64::from(x)).sum();
+    let n: u64 = nursing.iter().map(|&x| u64::from(x)).sum();
+    let p: u64 = beds
+        .iter()
+        .zip(public)
+        .filter(|(_, p)| **p)
+        .map(|(&x, _)| u64::from(x))
+        .sum();
+    let per_1000 = |x: u64| {
+        if elderly > 0.0 {
+            x as f64 * 1000.0 / elderly
+        } else {
+            0.0
+        }
+    };
+    let share = |x: u64| if b > 0 { x as f64 / b as f64 } else { 0.0 };
+    BedYear {
+        year,
+        elderly,
+        beds: b,
+        nursing_beds: n,
+        public_beds: p,
+        beds_per_1000: per_1000(b),
+        nursing_share: share(n),
+        nursing_per_1000: per_1000(n),
+        public_share: share(p),
+        targets: BedTargets::default(),
+        met: TargetsMet {
+            nursing_share: true,
+            beds_per_1000: true,
+            nursing_per_1000: true,
+            public_share: true,
+        },
+        actions: Vec::new(),
+        cost_wan: 0.0,
+    }
+}
+
+fn check(year: &mut BedYear, t: BedTargets) {
+    // A target holds when the figure reaches it; whole beds are compared, as the model does.
+    let eps = 1e-9;
+    year.targets = t;
+    year.met = TargetsMet {
+        beds_per_1000: t
+            .beds_per_1000
+            .is_none_or(|b| year.beds as f64 >= (b * year.elderly / 1000.0 - eps).ceil()),
+        nursing_per_1000: t
+            .nursing_per_1000
+            .is_none_or(|n| year.nursing_beds as f64 >= (n * year.elderly / 1000.0 - eps).ceil()),
+        nursing_share: t
+            .nursing_share
+            .is_none_or(|s| year.nursing_beds as f64 >= s * year.beds as f64 - eps),
+        public_share: t
+            .public_share
+            .is_none_or(|q| year.public_beds as f64 >= q * year.beds as f64 - eps),
+    };
+}
+
+/// Two-step floating catchment (Luo & Wang 2003): each site's beds per 1000 elderly of its
+/// catchment, summed over the sites each village reaches. `weight` optionally decays with
+/// minutes (Gaussian, as in Dai 2010); `beds` is indexed like `sites`.
+pub fn two_step(
+    reach: &ReachLists,
+    elderly: &[f64],
+    beds: &BTreeMap<SiteIdx, f64>,
+    gaussian: bool,
+) -> Vec<f64> {
+    let limit = reach.limit_minutes();
+    let w = |m: f32| -> f64 {
+        if !gaussian {
+            return 1.0;
+        }
+        let d = f64::from(m) / limit;
+        let edge = (-0.5f64).exp();
+        (((-0.5 * d * d).exp()) - edge) / (1.0 - edge)
+    };
+    let mut demand: BTreeMap<SiteIdx, f64> = BTreeMap::new();
+    for (v, list) in reach.iter() {
+        for r in list {
+            *demand.entry(r.site).or_default() += elderly[v.get()] * w(r.minutes);
+        }
+    }
+    let ratio: BTreeMap<SiteIdx, f64> = beds
+        .iter()
+        .map(|(s, b)| {
+            let d = demand.get(s).copied().unwrap_or(0.0);
+            (*s, if d > 0.0 { b * 1000.0 / d } else { 0.0 })
+        })
+        .collect();
+    reach
+        .iter()
+        .map(|(_, list)| {
+            list.iter()
+                .map(|r| ratio.get(&r.site).copied().unwrap_or(0.0) * w(r.minutes))
+                .sum()
+        })
+        .collect()
+}
+
+/// Gini coefficient of `values` weighted by `weights` (0 = everyone equal).
+pub fn gini(values: &[f64], weights: &[f64]) -> f64 {
+    let mut pairs: Vec<(f64, f64)> = values
+        .iter()
+        .zip(weights)
+        .filter(|(_, w)| **w > 0.0)
+        .map(|(v, w)| (*v, *w))
+        .collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total_w: f64 = pairs.iter().map(|p| p.1).sum();
+    let total_vw: f64 = pairs.iter().map(|p| p.0 * p.1).sum();
+    if total_w <= 0.0 || total_vw <= 0.0 {
+        return 0.0;
+    }
+    // Area under the Lorenz curve by trapezoids.
+    let (mut cum_w, mut cum_vw, mut area) = (0.0, 0.0, 0.0);
+    for (v, w) in pairs {
+        let (x0, y0) = (cum_w / total_w, cum_vw / total_vw);
+        cum_w += w;
+        cum_vw += v * w;
+        let (x1, y1) = (cum_w / total_w, cum_vw / total_vw);
+        area += (x1 - x0) * (y0 + y1) / 2.0;
+    }
+    (1.0 - 2.0 * area).max(0.0)
+}
+
+/// Plans beds for every plan year. `reach` holds, for each village, the bed sites
+/// ([`bed_sites`]) within the catchment.
+pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<BedPlan, String> {
+    let nf = region.facilities.len();
+    let sites = bed_sites(region);
+    let elderly0: Vec<f64> = region
+        .villages
+        .iter()
+        .map(|v| f64::from(v.elderly))
+        .collect();
+    let need_weight: Vec<f64> = region
+        .villages
+        .iter()
+        .map(|v| f64::from(v.disabled.unwrap_or(v.elderly)))
+        .collect();
+    // Demand around each site: elderly (and disabled) within its catchment.
+    let mut demand = vec![0.0; region.site_count()];
+    let mut demand_disabled = vec![0.0; region.site_count()];
+    for (v, list) in reach.iter() {
+        for r in list {
+            demand[r.site.get()] += elderly0[v.get()];
+            demand_disabled[r.site.get()] += need_weight[v.get()];
+        }
+    }
+
+    // Current stock per site (facilities; candidates start empty).
+    let mut beds = vec![0u32; region.site_count()];
+    let mut nursing = vec![0u32; region.site_count()];
+    let mut public = vec![true; region.site_count()];
+    let mut room = vec![0u32; region.site_count()];
+    for (i, f) in region.facilities.iter().enumerate() {
+        beds[i] = f.beds;
+        nursing[i] = f.nursing_beds;
+        public[i] = f.public;
+        if f.kind == FacilityType::Institution {
+            room[i] = f.max_beds.map_or(0, |m| m.saturating_sub(f.beds));
+        }
+    }
+    let stock = Stock {
+        beds: beds.iter().map(|&b| u64::from(b)).sum(),
+        nursing: nursing.iter().map(|&b| u64::from(b)).sum(),
+        public: (0..nf)
+            .filter(|&i| public[i])
+            .map(|i| u64::from(beds[i]))
+            .sum(),
+        convertible: (0..nf).map(|i| u64::from(beds[i] - nursing[i])).sum(),
+        room_public: (0..nf)
+            .filter(|&i| public[i])
+            .map(|i| u64::from(room[i]))
+            .sum(),
+        room_private: (0..nf)
+            .filter(|&i| !public[i])
+            .map(|i| u64::from(room[i]))
+            .sum(),
+    };
+    // Candidate classes by (capacity, fixed cost).
+    let mut class_of: BTreeMap<(u32, u64), Vec<usize>> = BTreeMap::new();
+    for (c, cand) in region.candidates.iter().enumerate() {
+        if cand.allow.institution() {
+            let fixed = cand.cost_wan.unwrap_or(scenario.costs.institution_wan);
+            let cap = cand.max_beds.unwrap_or(0);
+            if cap > 0 {
+                class_of.entry((cap, fixed.to_bits())).or_default().push(c);
+            }
+        }
+    }
+    let classes: Vec<SiteClass> = class_of
+        .iter()
+        .map(|((cap, fixed), members)| SiteClass {
+            capacity: *cap,
+            fixed_wan: f64::from_bits(*fixed),
+            count: members.len() as u32,
+        })
+        .collect();
+    let members: Vec<&Vec<usize>> = class_of.values().collect();
+    let total_elderly: f64 = elderly0.iter().sum();
+    let needs: Vec<YearNeed> = scenario
+        .years
+        .iter()
+        .map(|&y| YearNeed {
+            year: y,
+            elderly: total_elderly * scenario.growth_factor(y),
+            targets: scenario.bed_targets.get(&y).copied().unwrap_or_default(),
+        })
+        .collect();
+    let costs = UnitCosts {
+        convert_wan: scenario.costs.convert_bed_wan,
+        new_bed_wan: scenario.costs.new_bed_wan,
+    };
+    let schedule = bed_solver::schedule(&stock, &classes, &needs, &costs, NODE_LIMIT)?;
+
+    let mut baseline = year_figures(
+        scenario.base_year,
+        total_elderly,
+        &beds[..nf],
+        &nursing[..nf],
+        &public[..nf],
+    );
+    check(&mut baseline, BedTargets::default());
+    let mut opened = vec![false; region.candidates.len()];
+    let mut previous = bed_solver::Cumulative {
+        new_sites: vec![(0, 0); classes.len()],
+        ..Default::default()
+    };
+    let mut years = Vec::with_capacity(needs.len());
+    let mut shortfalls = Vec::new();
+    for (t, need) in needs.iter().enumerate() {
+        let cum = &schedule.years[t];
+        let mut actions: Vec<BedAction> = Vec::new();
+        let mut converted = vec![0u32; region.site_count()];
+        let mut added = vec![0u32; region.site_count()];
+        // New institutions first, so that expansion and conversion see their beds.
+        for (k, class) in classes.iter().enumerate() {
+            let open_more = cum.new_sites[k].0 - previous.new_sites[k].0;
+            for _ in 0..open_more {
+                // Beds per 1000 within reach of every village now, counting the capacity of
+                // sites opened this year, so that new institutions spread out.
+                let supply: BTreeMap<SiteIdx, f64> = sites
+                    .iter()
+                    .map(|s| {
+                        let planned = match s.get().checked_sub(nf) {
+                            Some(c) if opened[c] && beds[s.get()] == 0 => {
+                                f64::from(region.candidates[c].max_beds.unwrap_or(0))
+                            }
+                            _ => f64::from(beds[s.get()]),
+                        };
+                        (*s, planned)
+                    })
+                    .collect();
+                let access = two_step(reach, &elderly0, &supply, false);
+                let best = members[k]
+                    .iter()
+                    .copied()
+                    .filter(|&c| !opened[c])
+                    .map(|c| {
+                        let (d, sup) = reach.villages_of(SiteIdx((nf + c) as u32)).iter().fold(
+                            (0.0, 0.0),
+                            |(d, sup), vr| {
+                                let e = elderly0[vr.village.get()];
+                                (d + e, sup + e * access[vr.village.get()] / 1000.0)
+                            },
+                        );
+                        Pick(d / (1.0 + sup), c)
+                    })
+                    .max();
+                if let Some(Pick(_, c)) = best {
+                    opened[c] = true;
+                }
+            }
+            // Beds at this class's open sites: fill the neediest first.
+            let mut to_add = cum.new_sites[k].1 - previous.new_sites[k].1;
+            let mut heap: BinaryHeap<Pick> = members[k]
+                .iter()
+                .copied()
+                .filter(|&c| opened[c] && beds[nf + c] < class.capacity)
+                .map(|c| Pick(demand[nf + c] / (1.0 + f64::from(beds[nf + c])), c))
+                .collect();
+            while to_add > 0 {
+                let Some(Pick(_, c)) = heap.pop() else { break };
+                let s = nf + c;
+                beds[s] += 1;
+                nursing[s] += 1;
+                added[s] += 1;
+                to_add -= 1;
+                if beds[s] < class.capacity {
+                    heap.push(Pick(demand[s] / (1.0 + f64::from(beds[s])), c));
+                }
+            }
+        }
+        // Expansion at existing institutions, public and private separately.
+        for (want_public, amount) in [
+            (true, cum.expand_public - previous.expand_public),
+            (false, cum.expand_private - previous.expand_private),
+        ] {
+            let mut heap: BinaryHeap<Pick> = (0..nf)
+                .filter(|&i| public[i] == want_public && room[i] > 0)
+                .map(|i| Pick(demand[i] / (1.0 + f64::from(beds[i])), i))
+                .collect();
+            let mut left = amount;
+            while left > 0 {
+                let Some(Pick(_, i)) = heap.pop() else { break };
+                beds[i] += 1;
+                nursing[i] += 1;
+                added[i] += 1;
+                room[i] -= 1;
+                left -= 1;
+                if room[i] > 0 {
+                    heap.push(Pick(demand[i] / (1.0 + f64::from(beds[i])), i));
+                }
+            }
+        }
+        // Conversions where the disabled elderly have the fewest nursing beds.
+        let mut heap: BinaryHeap<Pick> = (0..nf)
+            .filter(|&i| beds[i] > nursing[i])
+            .map(|i| Pick(demand_disabled[i] / (1.0 + f64::from(nursing[i])), i))
+            .collect();
+        let mut left = cum.convert - previous.convert;
+        while left > 0 {
+            let Some(Pick(_, i)) = heap.pop() else { break };
+            nursing[i] += 1;
+            converted[i] += 1;
+            left -= 1;
+            if beds[i] > nursing[i] {
+                heap.push(Pick(demand_disabled[i] / (1.0 + f64::from(nursing[i])), i));
+            }
+        }
+        for s in 0..region.site_count() {
+            if added[s] == 0 && converted[s] == 0 {
+                continue;
+            }
+            let site = SiteIdx(s as u32);
+            let (kind, id, name, township, pos, fixed) = match region.site(site) {
+                crate::model::Site::Existing(f) => (
+                    if added[s] > 0 {
+                        ActionKind::Expand
+                    } else {
+                        ActionKind::Convert
+                    },
+                    f.id.clone(),
+                    f.name.clone(),
+                    f.township.clone(),
+                    f.pos,
+                    0.0,
+                ),
+                crate::model::Site::Candidate(c) => {
+                    let first = beds[s] == added[s];
+                    (
+                        ActionKind::NewInstitution,
+                        c.id.clone(),
+                        c.name.clone(),
+                        c.township.clone(),
+                        c.pos,
+                        if first {
+                            c.cost_wan.unwrap_or(scenario.costs.institution_wan)
+                        } else {
+                            0.0
+                        },
+                    )
+                }
+            };
+            let cost_wan = f64::from(added[s]) * scenario.costs.new_bed_wan
+                + f64::from(converted[s]) * scenario.costs.convert_bed_wan
+                + fixed;
+            actions.push(BedAction {
+                year: need.year,
+                kind,
+                site,
+                id,
+                name,
+                township,
+                lon: pos.lon,
+                lat: pos.lat,
+                new_beds: added[s],
+                converted_beds: converted[s],
+                cost_wan,
+            });
+        }
+        actions.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then(b.cost_wan.total_cmp(&a.cost_wan))
+                .then(a.site.cmp(&b.site))
+        });
+        let mut fig = year_figures(need.year, need.elderly, &beds, &nursing, &public);
+        check(&mut fig, need.targets);
+        fig.cost_wan = actions.iter().map(|a| a.cost_wan).fold(0.0, |a, b| a + b);
+        fig.actions = actions;
+        let slack = schedule.slack[t];
+        for (target, short, zh, en) in [
+            (
+                "beds_per_1000",
+                slack.beds_per_1000,
+                "每千名老年人床位数",
+                "beds per 1000 elderly",
+            ),
+            (
+                "nursing_per_1000",
+                slack.nursing_per_1000,
+                "每千名老年人护理型床位数",
+                "nursing beds per 1000 elderly",
+            ),
+            (
+                "nursing_share",
+                slack.nursing_share,
+                "护理型床位占比",
+                "nursing share",
+            ),
+            (
+                "public_share",
+                slack.public_share,
+                "公益性床位占比",
+                "public bed share",
+            ),
+        ] {
+            if short > 0 {
+                shortfalls.push(BedShortfall {
+                    year: need.year,
+                    target: target.to_owned(),
+                    beds_short: short,
+                    zh: format!("{} 年{}目标无法达到：用尽可改造床位、扩建余量与候选点容量后仍差 {short} 张床位", need.year, zh),
+                    en: format!("{}: the {en} target cannot be met: {short} beds short after every conversion, expansion and candidate site", need.year),
+                });
+            }
+        }
+        years.push(fig);
+        previous = cum.clone();
+    }
+
+    // Accessibility before and after, elderly at the final year.
+    let final_elderly: Vec<f64> = elderly0
+        .iter()
+        .map(|e| e * scenario.growth_factor(scenario.final_year()))
+        .collect();
+    let before_beds: BTreeMap<SiteIdx, f64> = sites
+        .iter()
+        .filter(|s| s.get() < nf)
+        .map(|s| (*s, f64::from(region.facilities[s.get()].beds)))
+        .collect();
+    let after_beds: BTreeMap<SiteIdx, f64> = sites
+        .iter()
+        .map(|s| (*s, f64::from(beds[s.get()])))
+        .collect();
+    let before = two_step(reach, &elderly0, &before_beds, scenario.beds.gaussian);
+    let after = two_step(reach, &final_elderly, &after_beds, scenario.beds.gaussian);
+    let accessibility = Accessibility {
+        gini_before: gini(&before, &elderly0),
+        gini_after: gini(&after, &final_elderly),
+        before,
+        after,
+        catchment_minutes: reach.limit_minutes(),
+    };
+    let cert: Certificate = schedule.certificate;
+    Ok(BedPlan {
+        status: cert.status,
+        cost_wan: years.iter().map(|y| y.cost_wan).fold(0.0, |a, b| a + b),
+        bound_wan: cert.bound,
+        gap: cert.gap,
+        baseline,
+        years,
+        shortfalls,
+        accessibility,
+    })
+}

@@ -278,8 +278,10 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         ..opts
     });
 
-    let (free_sites, certificate, objective) = match target {
-        Some(share) => target_plan(
+    // Without a coverage target or a budget, the rules alone decide: the fewest sites that
+    // meet them (a zero coverage target).
+    let (free_sites, certificate, objective) = match (target, free_budget) {
+        (Some(share), _) => target_plan(
             &curve,
             &relaxed,
             share * total,
@@ -287,7 +289,8 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
             &mut shortfalls,
             share,
         ),
-        None => budget_plan(&curve, &relaxed, free_budget.unwrap_or(0), rules),
+        (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules),
+        (None, None) => target_plan(&curve, &relaxed, 0.0, rules, &mut shortfalls, 0.0),
     };
 
     let mut opened = vec![false; region.candidates.len()];

@@ -22,6 +22,8 @@ pub struct Timings {
     pub travel_s: f64,
     /// Day-care optimisation.
     pub day_care_s: f64,
+    /// Bed planning and accessibility (including the wider travel lists it needs).
+    pub beds_s: f64,
 }
 
 /// Everything a run produces before it is written.
@@ -50,7 +52,13 @@ pub enum PlanError {
     /// Travel times could not be built.
     #[error(transparent)]
     Travel(#[from] travel::TravelError),
+    /// The bed model could not be solved.
+    #[error("床位规划失败 / bed planning failed: {0}")]
+    Beds(String),
 }
+
+/// Most bed sites kept per village for accessibility and siting.
+const BED_SITES_PER_VILLAGE: usize = 50;
 
 /// Loads a scenario file and plans it.
 pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {
@@ -68,16 +76,27 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let t = Instant::now();
     let day_care = day_care::plan(&scenario, &region, &reach);
     let day_care_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let bed_reach = travel::nearest_k(
+        &region,
+        &scenario.travel,
+        &beds::bed_sites(&region),
+        BED_SITES_PER_VILLAGE,
+        scenario.beds.catchment_minutes,
+    )?;
+    let bed_plan = beds::plan(&scenario, &region, &bed_reach).map_err(PlanError::Beds)?;
+    let beds_s = t.elapsed().as_secs_f64();
     Ok(Plan {
         scenario,
         region,
         reach,
         day_care,
-        beds: None,
+        beds: Some(bed_plan),
         timings: Timings {
             load_s,
             travel_s,
             day_care_s,
+            beds_s,
         },
     })
 }

@@ -141,6 +141,7 @@ pub fn summary_value(plan: &Plan) -> Value {
             "shortfalls": dc.shortfalls,
             "search": dc.search,
         },
+        "beds": plan.beds,
         "other_targets": s.other_targets,
         "timings": plan.timings,
     })

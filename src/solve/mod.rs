@@ -3,6 +3,7 @@
 //! Every solver returns a complete result: the chosen sites, the objective, a proven bound,
 //! the gap between them and a [`Status`].
 
+pub mod beds;
 pub mod coverage;
 mod rng;
 
