@@ -203,11 +203,28 @@ fn empty_file() {
 fn header_only() {
     expect_one(
         |d| {
-            edit(d, "candidates.csv", |s| {
+            edit(d, "villages.csv", |s| {
                 s.lines().next().expect("header").to_owned() + "\n"
             })
         },
-        "./candidates.csv:2:1: 只有表头，没有数据行 / the file has a header but no data rows",
+        "./villages.csv:2:1: 只有表头，没有数据行 / the file has a header but no data rows",
+    );
+}
+
+#[test]
+fn facilities_and_candidates_may_be_header_only() {
+    let dir = copy_fixture();
+    for file in ["facilities.csv", "candidates.csv"] {
+        edit(dir.path(), file, |s| {
+            s.lines().next().expect("header").to_owned() + "\n"
+        });
+    }
+    let run = yanglao(dir.path(), &["check", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("candidate sites                  0"),
+        "{}",
+        run.stdout
     );
 }
 
@@ -284,7 +301,7 @@ fn every_problem_is_reported_at_once_in_file_order() {
     replace("villages.csv", "38.5200,310", "38.5200,abc")(d);
     replace("villages.csv", "620722102202,何庄村", "620722102201,何庄村")(d);
     replace("facilities.csv", ",station,", ",hospital,")(d);
-    replace("candidates.csv", "both,100,", "both,,")(d);
+    replace("candidates.csv", "both,100,", "both,many,")(d);
     let got = problems(d);
     let places: Vec<&str> = got
         .iter()

@@ -110,7 +110,7 @@ fn brute_force(
     limit: f64,
     sites: Option<&[SiteIdx]>,
     k: Option<usize>,
-) -> Vec<Vec<(u32, f32)>> {
+) -> Vec<Vec<(u32, f64)>> {
     let all: Vec<SiteIdx> = (0..region.site_count() as u32).map(SiteIdx).collect();
     let sites = sites.unwrap_or(&all);
     region
@@ -118,11 +118,11 @@ fn brute_force(
         .iter()
         .map(|v| {
             let mode = model.mode(v.kind);
-            let mut row: Vec<(u32, f32)> = sites
+            let mut row: Vec<(u32, f64)> = sites
                 .iter()
                 .filter_map(|s| {
                     let t = crow_fly_minutes(v.pos, region.site(*s).pos(), mode);
-                    (t <= limit).then_some((s.0, t as f32))
+                    (t <= limit).then_some((s.0, t))
                 })
                 .collect();
             row.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
@@ -134,7 +134,7 @@ fn brute_force(
         .collect()
 }
 
-fn rows(lists: &yanglao::travel::ReachLists) -> Vec<Vec<(u32, f32)>> {
+fn rows(lists: &yanglao::travel::ReachLists) -> Vec<Vec<(u32, f64)>> {
     lists
         .iter()
         .map(|(_, l)| l.iter().map(|r| (r.site.0, r.minutes)).collect())
@@ -198,6 +198,7 @@ fn nearest_k_matches_brute_force_with_ties() {
         urban: Travel::DEFAULT_URBAN,
         rural: Travel::DEFAULT_RURAL,
         roads: None,
+        matrix: None,
     };
     let helper = travel::nearest_k(&region, &travel, &institutions, 3, 60.0).expect("crow-fly");
     assert_eq!(
@@ -249,9 +250,10 @@ fn the_limit_is_inclusive_through_the_entry_point() {
         urban: Travel::DEFAULT_URBAN,
         rural: Travel::DEFAULT_RURAL,
         roads: None,
+        matrix: None,
     };
     let kept = travel::reach(&region, &travel).expect("crow-fly");
-    assert_eq!(kept.minutes(VillageIdx(0), SiteIdx(0)), Some(t as f32));
+    assert_eq!(kept.minutes(VillageIdx(0), SiteIdx(0)), Some(t));
     assert!(kept.network().is_none());
     travel.minutes = t.next_down();
     let dropped = travel::reach(&region, &travel).expect("crow-fly");

@@ -65,6 +65,7 @@ fn travel_with(roads: Option<PathBuf>) -> Travel {
         urban: WALK,
         rural: RIDE,
         roads,
+        matrix: None,
     }
 }
 
@@ -103,14 +104,14 @@ fn hand_made_region() -> Region {
     }
 }
 
-fn lists_of(r: &yanglao::travel::ReachLists, v: u32) -> Vec<(u32, f32)> {
+fn lists_of(r: &yanglao::travel::ReachLists, v: u32) -> Vec<(u32, f64)> {
     r.sites_of(VillageIdx(v))
         .iter()
         .map(|x| (x.site.0, x.minutes))
         .collect()
 }
 
-fn assert_close(got: Vec<(u32, f32)>, want: &[(u32, f32)]) {
+fn assert_close(got: Vec<(u32, f64)>, want: &[(u32, f64)]) {
     assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
     for (g, w) in got.iter().zip(want) {
         assert_eq!(g.0, w.0, "{got:?} vs {want:?}");

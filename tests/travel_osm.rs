@@ -261,14 +261,14 @@ fn region() -> Region {
     }
 }
 
-fn sites(r: &yanglao::travel::ReachLists, v: u32) -> Vec<(u32, f32)> {
+fn sites(r: &yanglao::travel::ReachLists, v: u32) -> Vec<(u32, f64)> {
     r.sites_of(VillageIdx(v))
         .iter()
         .map(|x| (x.site.0, x.minutes))
         .collect()
 }
 
-fn assert_close(got: Vec<(u32, f32)>, want: &[(u32, f32)]) {
+fn assert_close(got: Vec<(u32, f64)>, want: &[(u32, f64)]) {
     assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
     for (g, w) in got.iter().zip(want) {
         assert_eq!(g.0, w.0, "{got:?} vs {want:?}");
@@ -293,6 +293,7 @@ fn osm_roads_follow_classes_access_and_one_way_rules() {
         urban: Travel::DEFAULT_URBAN,
         rural: Travel::DEFAULT_RURAL,
         roads: Some(path),
+        matrix: None,
     };
     let r = travel::reach(&region(), &travel).expect("the road file reads");
     // A step of 500.38 m: walking 4 km/h 7.5057 min, riding 12 km/h 2.5019, riding a footway

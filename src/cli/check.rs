@@ -23,29 +23,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut bad = false;
     let mut json = Vec::new();
     for path in &args.scenarios {
-        match load(path) {
-            Ok(c) => {
-                let b = c.region.baseline();
-                if args.json {
-                    json.push(serde_json::json!({
-                        "scenario": path,
-                        "name": c.scenario.name,
-                        "baseline": b,
-                    }));
-                } else {
-                    print!("{}", baseline_text(&c.scenario, &b));
-                }
-            }
+        let loaded = match load(path) {
+            Ok(c) => c,
             Err(d) => {
                 bad = true;
-                eprint!("{d}");
-                eprintln!(
-                    "{}: {} 处问题 / {} problem(s)",
-                    path.display(),
-                    d.len(),
-                    d.len()
-                );
+                report(path, &d);
+                continue;
             }
+        };
+        let reach = match crate::travel::reach(&loaded.region, &loaded.scenario.travel) {
+            Ok(r) => r,
+            Err(e) => {
+                bad = true;
+                match e.diagnostics() {
+                    Some(d) => report(path, d),
+                    None => eprintln!("{}: {e}", path.display()),
+                }
+                continue;
+            }
+        };
+        let b = loaded.region.baseline();
+        let unreachable: Vec<&crate::model::Village> = reach
+            .unreachable_villages()
+            .map(|v| &loaded.region.villages[v.get()])
+            .collect();
+        if args.json {
+            json.push(serde_json::json!({
+                "scenario": path,
+                "name": loaded.scenario.name,
+                "baseline": b,
+                "unreachable_villages": unreachable.iter().map(|v| serde_json::json!({
+                    "id": v.id, "name": v.name, "township": v.township, "elderly": v.elderly,
+                })).collect::<Vec<_>>(),
+            }));
+        } else {
+            print!("{}", baseline_text(&loaded.scenario, &b));
+            print!("{}", unreachable_text(&loaded.scenario, &unreachable));
         }
     }
     if args.json {
@@ -56,6 +69,47 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn report(path: &std::path::Path, d: &crate::error::Diagnostics) {
+    eprint!("{d}");
+    eprintln!(
+        "{}: {} 处问题 / {} problem(s)",
+        path.display(),
+        d.len(),
+        d.len()
+    );
+}
+
+/// Villages that no existing facility or candidate reaches within the time limit.
+pub fn unreachable_text(s: &Scenario, villages: &[&crate::model::Village]) -> String {
+    if villages.is_empty() {
+        return format!(
+            "  every village reaches a site within {} minutes / 所有村/社区 {} 分钟内均有站点可达\n",
+            s.travel.minutes, s.travel.minutes
+        );
+    }
+    let elderly: u64 = villages.iter().map(|v| u64::from(v.elderly)).sum();
+    let mut out = format!(
+        "  {} villages ({} elderly) reach no site within {} minutes / {} 个村/社区（{} 名老年人）{} 分钟内无任何站点可达:\n",
+        villages.len(),
+        elderly,
+        s.travel.minutes,
+        villages.len(),
+        elderly,
+        s.travel.minutes
+    );
+    let names: Vec<String> = villages
+        .iter()
+        .take(10)
+        .map(|v| format!("{} {}", v.township, v.name))
+        .collect();
+    out += &format!("    {}", names.join(", "));
+    if villages.len() > 10 {
+        out += &format!(" … (+{})", villages.len() - 10);
+    }
+    out.push('\n');
+    out
 }
 
 /// The baseline as a short bilingual text block.

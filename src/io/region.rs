@@ -129,13 +129,14 @@ pub fn load_region(dir: &Path, opts: LoadOptions) -> Result<Region, Diagnostics>
     let towns: Option<HashSet<String>> = (!region.villages.is_empty())
         .then(|| region.villages.iter().map(|v| v.township.clone()).collect());
     let facilities_path = dir.join("facilities.csv");
-    match Table::read(&facilities_path, FACILITY_COLUMNS) {
+    // A region may have no facilities or candidates yet: a header alone is valid there.
+    match Table::read_with(&facilities_path, FACILITY_COLUMNS, true) {
         Ok(t) => region.facilities = facilities(&t, opts, &mut seen, &towns, &mut out),
         Err(d) => out.extend(d),
     }
     let candidates_path = dir.join("candidates.csv");
     if candidates_path.exists() {
-        match Table::read(&candidates_path, CANDIDATE_COLUMNS) {
+        match Table::read_with(&candidates_path, CANDIDATE_COLUMNS, true) {
             Ok(t) => region.candidates = candidates(&t, opts, &mut seen, &towns, &mut out),
             Err(d) => out.extend(d),
         }
@@ -385,17 +386,6 @@ fn candidates(
                 cost_c,
                 format!("「cost」不能为负数：{v}"),
                 format!("column \"cost\" must not be negative: {v}"),
-            );
-        }
-        if allow.is_some_and(Allow::institution)
-            && max_beds.is_none()
-            && c.raw(row, max_c).is_none()
-        {
-            c.report(
-                row,
-                max_c,
-                "可建养老机构的候选点须填写 max_beds".to_owned(),
-                "a candidate that allows an institution needs max_beds".to_owned(),
             );
         }
         if let (Some(cm), Some(allow)) = (common, allow) {

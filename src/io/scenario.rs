@@ -520,11 +520,11 @@ fn plan_years(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base_year: Option<i32>) -> Op
             );
             return None;
         }
-        if base_year.is_some_and(|b| year <= b) {
+        if base_year.is_some_and(|b| year < b) {
             cx.at(
                 item.span(),
-                format!("规划年份 {year} 应晚于基期 base_year"),
-                format!("plan year {year} must be after base_year"),
+                format!("规划年份 {year} 不能早于基期 base_year"),
+                format!("plan year {year} must not be before base_year"),
             );
             return None;
         }
@@ -551,10 +551,11 @@ fn travel(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path) -> Option<Travel> {
                 urban: Travel::DEFAULT_URBAN,
                 rural: Travel::DEFAULT_RURAL,
                 roads: None,
+                matrix: None,
             })
         };
     };
-    t.only(cx, &["minutes", "urban", "rural", "roads"]);
+    t.only(cx, &["minutes", "urban", "rural", "roads", "matrix"]);
     let minutes = if t.get("minutes").is_some() {
         t.positive(cx, "minutes")
     } else {
@@ -584,11 +585,26 @@ fn travel(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path) -> Option<Travel> {
         Some(_) => Some(t.path(cx, "roads", base, false)?),
         None => None,
     };
+    let matrix = match t.get("matrix") {
+        Some(v) => {
+            if roads.is_some() {
+                cx.at(
+                    v.span(),
+                    "「travel.roads」与「travel.matrix」只能选一个".into(),
+                    "\"travel.roads\" and \"travel.matrix\" exclude each other: choose one".into(),
+                );
+                return None;
+            }
+            Some(t.path(cx, "matrix", base, false)?)
+        }
+        None => None,
+    };
     Some(Travel {
         minutes: minutes?,
         urban: urban?,
         rural: rural?,
         roads,
+        matrix,
     })
 }
 
@@ -827,8 +843,8 @@ mod tests {
 
     #[test]
     fn years_must_follow_the_base_year() {
-        let e = errors("name = \"x\"\ndata = \".\"\nbase_year = 2020\nyears = [2020]\n");
-        assert_eq!(e, vec!["4:10: plan year 2020 must be after base_year"]);
+        let e = errors("name = \"x\"\ndata = \".\"\nbase_year = 2020\nyears = [2019]\n");
+        assert_eq!(e, vec!["4:10: plan year 2019 must not be before base_year"]);
     }
 
     #[test]

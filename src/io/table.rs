@@ -66,6 +66,15 @@ impl Table {
     /// File-level problems (unreadable, bad encoding, empty, header only, wrong delimiter,
     /// missing or duplicated columns) are returned as diagnostics; no rows are read then.
     pub fn read(path: &Path, specs: &[ColumnSpec]) -> Result<Table, Diagnostics> {
+        Self::read_with(path, specs, false)
+    }
+
+    /// Like [`Table::read`]; with `allow_empty` a file with a header and no rows is valid.
+    pub fn read_with(
+        path: &Path,
+        specs: &[ColumnSpec],
+        allow_empty: bool,
+    ) -> Result<Table, Diagnostics> {
         let bytes = std::fs::read(path).map_err(|e| {
             one(Diagnostic::new(
                 path,
@@ -76,11 +85,20 @@ impl Table {
             ))
         })?;
         let decoded = text::decode(path, &bytes).map_err(one)?;
-        Self::parse(path, &decoded.text, specs)
+        Self::parse_with(path, &decoded.text, specs, allow_empty)
     }
 
     /// Parses already decoded LF text; see [`Table::read`].
     pub fn parse(path: &Path, text: &str, specs: &[ColumnSpec]) -> Result<Table, Diagnostics> {
+        Self::parse_with(path, text, specs, false)
+    }
+
+    fn parse_with(
+        path: &Path,
+        text: &str,
+        specs: &[ColumnSpec],
+        allow_empty: bool,
+    ) -> Result<Table, Diagnostics> {
         if text.trim().is_empty() {
             return Err(one(Diagnostic::new(
                 path,
@@ -209,7 +227,7 @@ impl Table {
                 }
             }
         }
-        if rows.is_empty() && problems.is_empty() {
+        if rows.is_empty() && problems.is_empty() && !allow_empty {
             problems.push(Diagnostic::new(
                 path,
                 2,

@@ -49,6 +49,9 @@ pub struct Travel {
     pub rural: TravelMode,
     /// Road network file; `None` means crow-fly times.
     pub roads: Option<PathBuf>,
+    /// Precomputed origin–destination file (`from_id,to_id,minutes|meters`); when set it
+    /// replaces both crow-fly and network times.
+    pub matrix: Option<PathBuf>,
 }
 
 impl Travel {

@@ -294,11 +294,11 @@ pub fn two_step(
     gaussian: bool,
 ) -> Vec<f64> {
     let limit = reach.limit_minutes();
-    let w = |m: f32| -> f64 {
+    let w = |m: f64| -> f64 {
         if !gaussian {
             return 1.0;
         }
-        let d = f64::from(m) / limit;
+        let d = m / limit;
         let edge = (-0.5f64).exp();
         (((-0.5 * d * d).exp()) - edge) / (1.0 - edge)
     };

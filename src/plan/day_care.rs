@@ -308,7 +308,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
                 covered: nearest.is_some(),
                 covered_before: covered_existing[v.get()],
                 site: nearest.map(|r| r.site),
-                minutes: nearest.map(|r| f64::from(r.minutes)),
+                minutes: nearest.map(|r| r.minutes),
             }
         })
         .collect();

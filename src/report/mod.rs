@@ -110,7 +110,11 @@ pub fn summary_value(plan: &Plan) -> Value {
             "years": s.years,
             "seed": s.seed,
             "travel_minutes": s.travel.minutes,
-            "travel_mode": if s.travel.roads.is_some() { "network" } else { "crow_fly" },
+            "travel_mode": match (&s.travel.roads, &s.travel.matrix) {
+                (_, Some(_)) => "matrix",
+                (Some(_), None) => "network",
+                (None, None) => "crow_fly",
+            },
         },
         "baseline": baseline,
         "day_care": {

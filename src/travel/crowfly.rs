@@ -94,10 +94,7 @@ impl TravelModel for CrowFly {
                 let site = crate::model::SiteIdx(hit.data);
                 let minutes = crow_fly_minutes(village.pos, region.site(site).pos(), mode);
                 if minutes <= limit {
-                    row.push(Reach {
-                        site,
-                        minutes: minutes as f32,
-                    });
+                    row.push(Reach { site, minutes });
                 }
             };
             match keep {
@@ -107,7 +104,7 @@ impl TravelModel for CrowFly {
                 Some(k) => {
                     // Walk outwards and stop once k sites are in hand and the next one is
                     // farther than the k-th. The margin (a part in 10⁶ of the squared chord)
-                    // exceeds the rounding of minutes to f32, so every site that ties with the
+                    // exceeds floating-point rounding of the minutes, so every site that ties with the
                     // k-th in the output is seen and the tie is then broken by site index.
                     let mut seen = 0usize;
                     let mut kth_chord2 = f64::INFINITY;

@@ -12,6 +12,9 @@ pub enum TravelError {
     /// Problems in the road file, each located at file, line and column.
     #[error("道路文件有 {} 处问题 / {} problem(s) in the road file:\n{}", .0.len(), .0.len(), .0)]
     Roads(Diagnostics),
+    /// Problems in the origin–destination file, each located at file, line and column.
+    #[error("起讫点时间文件有 {} 处问题 / {} problem(s) in the origin–destination file:\n{}", .0.len(), .0.len(), .0)]
+    Matrix(Diagnostics),
     /// The OpenStreetMap file could not be decoded.
     #[error(
         "{}: 无法读取 OpenStreetMap 文件：{message} / cannot read the OpenStreetMap file: {message}",
@@ -35,7 +38,7 @@ impl TravelError {
     /// The located problems, when the error is about the content of a road file.
     pub fn diagnostics(&self) -> Option<&Diagnostics> {
         match self {
-            TravelError::Roads(d) => Some(d),
+            TravelError::Roads(d) | TravelError::Matrix(d) => Some(d),
             TravelError::Osm { .. } | TravelError::NoRoads { .. } => None,
         }
     }

@@ -23,7 +23,7 @@
 //!
 //! # Determinism
 //!
-//! Every list is ordered by minutes (with [`f32::total_cmp`]), exact ties by index, so the
+//! Every list is ordered by minutes (with [`f64::total_cmp`]), exact ties by index, so the
 //! sequential and the parallel paths ([`Exec`]) give identical output.
 //!
 //! # Examples
@@ -54,6 +54,7 @@
 //!     urban: Travel::DEFAULT_URBAN,
 //!     rural: Travel::DEFAULT_RURAL,
 //!     roads: None,
+//!     matrix: None,
 //! };
 //! let lists = travel::reach(&region, &travel)?;
 //! // 436 m × 1.3 ÷ 4 km/h ≈ 8.5 minutes: served. 4.4 km on foot is not.
@@ -72,6 +73,7 @@ use crate::model::{Region, SiteIdx, Travel, TravelMode};
 pub mod crowfly;
 pub mod dijkstra;
 mod error;
+pub mod matrix;
 pub mod network;
 mod osm;
 mod reach;
@@ -220,10 +222,23 @@ pub fn model(
     }
 }
 
+/// The travel model of a scenario for `region`: the origin–destination matrix when
+/// `travel.matrix` is set (its ids are resolved against the region), otherwise [`model`].
+pub fn model_for(
+    region: &Region,
+    travel: &Travel,
+    options: &NetworkOptions,
+) -> Result<Box<dyn TravelModel>, TravelError> {
+    match &travel.matrix {
+        Some(path) => Ok(Box::new(matrix::OdMatrix::read(path, region, travel)?)),
+        None => model(travel, options),
+    }
+}
+
 /// Reach lists of a scenario: for every village the sites (existing facilities and candidates)
 /// within `travel.minutes`, inclusive, in parallel.
 pub fn reach(region: &Region, travel: &Travel) -> Result<ReachLists, TravelError> {
-    let model = model(travel, &NetworkOptions::default())?;
+    let model = model_for(region, travel, &NetworkOptions::default())?;
     Ok(model.reach(region, &Query::within(travel.minutes)))
 }
 
@@ -237,7 +252,7 @@ pub fn nearest_k(
     k: usize,
     max_minutes: f64,
 ) -> Result<ReachLists, TravelError> {
-    let model = model(travel, &NetworkOptions::default())?;
+    let model = model_for(region, travel, &NetworkOptions::default())?;
     Ok(model.reach(region, &Query::within(max_minutes).sites(sites).nearest(k)))
 }
 

@@ -505,7 +505,7 @@ impl TravelModel for NetworkTravel {
         let settings = prepared.len();
         let skip = query.nearest == Some(0);
         let reversed = Reversed(g);
-        let found: Vec<Vec<(u32, f32)>> =
+        let found: Vec<Vec<(u32, f64)>> =
             exec.map_with(sites.len() * settings, Scratch::default, |scratch, job| {
                 let (site, s) = (job / settings, job % settings);
                 let prep = &prepared[s];
@@ -528,7 +528,7 @@ impl TravelModel for NetworkTravel {
                         for &(v, leg) in &prep.at_node[here] {
                             let minutes = cost + leg;
                             if minutes <= limit {
-                                out.push((v, minutes as f32));
+                                out.push((v, minutes));
                             }
                         }
                     },

@@ -13,7 +13,7 @@ pub struct Reach {
     /// The site (facilities first, then candidates).
     pub site: SiteIdx,
     /// Travel time in minutes.
-    pub minutes: f32,
+    pub minutes: f64,
 }
 
 /// A village that reaches a site, with the travel time.
@@ -22,11 +22,11 @@ pub struct VillageReach {
     /// The village.
     pub village: VillageIdx,
     /// Travel time in minutes.
-    pub minutes: f32,
+    pub minutes: f64,
 }
 
 /// The order of every list: minutes ascending, exact ties by index.
-fn by_minutes_then_index(a_min: f32, a_idx: u32, b_min: f32, b_idx: u32) -> Ordering {
+fn by_minutes_then_index(a_min: f64, a_idx: u32, b_min: f64, b_idx: u32) -> Ordering {
     a_min.total_cmp(&b_min).then(a_idx.cmp(&b_idx))
 }
 
@@ -107,7 +107,7 @@ impl ReachLists {
         village_count: usize,
         site_count: usize,
         limit_minutes: f64,
-        pairs: impl IntoIterator<Item = (VillageIdx, SiteIdx, f32)>,
+        pairs: impl IntoIterator<Item = (VillageIdx, SiteIdx, f64)>,
     ) -> Self {
         let mut rows = vec![Vec::new(); village_count];
         for (v, site, minutes) in pairs {
@@ -153,7 +153,7 @@ impl ReachLists {
     }
 
     /// The travel time from village `v` to `site`, if within the bound.
-    pub fn minutes(&self, v: VillageIdx, site: SiteIdx) -> Option<f32> {
+    pub fn minutes(&self, v: VillageIdx, site: SiteIdx) -> Option<f64> {
         self.sites_of(v)
             .iter()
             .find(|r| r.site == site)
