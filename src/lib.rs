@@ -7,16 +7,19 @@
 //!   the scenario TOML, coordinate systems) with located, bilingual diagnostics.
 //! - [`travel`]: crow-fly and road-network travel times from villages to sites, as sparse
 //!   reach lists.
-//! - [`solve`]: optimisation on reach lists and weights: coverage (MCLP, LSCP, the curve)
-//!   with proven bounds.
+//! - [`solve`]: optimisation on reach lists and weights: coverage (MCLP, LSCP, the curve),
+//!   p-median and capacitated p-median, the multi-year bed model, capacitated assignment;
+//!   every result with a proven bound.
 //! - [`plan`]: a scenario turned into a plan: travel, then the day-care network.
 //! - [`report`]: writers of a plan: `summary.json` and CSVs, written atomically.
+//! - [`map`]: plotters maps and charts of a plan (PNG and SVG, Chinese labels, vendored font).
 //! - [`error`]: the crate's error type and the diagnostic list that `yanglao check` prints.
 //! - [`cli`]: one module per subcommand.
 
 pub mod cli;
 pub mod error;
 pub mod io;
+pub mod map;
 pub mod model;
 pub mod plan;
 pub mod report;

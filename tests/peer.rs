@@ -97,3 +97,21 @@ fn plan_reaches_full_coverage_with_the_peer_minimum() {
     assert_eq!(summary["day_care"]["status"], "optimal");
     assert_eq!(summary["day_care"]["coverage"], 1.0);
 }
+
+#[test]
+fn p_median_matches_the_peer_to_rounding() {
+    let Some(dir) = peer_dir() else { return };
+    let want = expected(&dir);
+    for p in ["2", "3", "4", "5"] {
+        let got = solve(&dir, &["pmedian", "--p", p]);
+        let ours = got["objective"].as_f64().expect("objective");
+        let theirs = want["pmedian_weight_x_minutes"][p]
+            .as_f64()
+            .expect("expected");
+        assert!(
+            ((ours - theirs) / theirs).abs() <= 1e-9,
+            "p = {p}: ours {ours}, peer {theirs}"
+        );
+        assert_eq!(got["status"], "optimal", "p = {p}");
+    }
+}

@@ -138,3 +138,57 @@ fn solve_lscp_and_mclp() {
     assert_eq!(v["covered_elderly"], 2230.0);
     assert_eq!(v["bound"], 2230.0);
 }
+
+#[test]
+fn centre_capacity_opens_more_sites_and_assigns_people() {
+    // Capacity 700 elderly per centre (the file's own capacity cells cleared): F01 can take
+    // only 700 of 南街 (820) and 北街 (640); F04 takes 六坝村 (310), F05 新天村 (190): 1,200.
+    // The township rule opens C02 (海潮坝村, 270): 1,470 < 2,151 (90 % of 2,390). C01 reaches
+    // 北街 (640 unserved once F01 serves 南街): 2,110. C04 adds 何庄村 (160): 2,270 >= 2,151.
+    let dir = copy_fixture();
+    let f = fs::read_to_string(dir.path().join("facilities.csv")).expect("fixture");
+    let cleared: String = f
+        .lines()
+        .map(|l| match l.rsplit_once(',') {
+            Some((head, _)) if !l.starts_with("id,") => format!("{head},\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(dir.path().join("facilities.csv"), cleared).expect("write");
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("curve = true", "curve = true\ncapacity = 700"),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary =
+        fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("written");
+    let v = without_timings(&summary);
+    let dc = &v["day_care"];
+    assert_eq!(dc["covered_elderly"], 2270.0);
+    let mut ids: Vec<(&str, &str)> = dc["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id"),
+                s["reason"].as_str().expect("reason"),
+            )
+        })
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        vec![
+            ("C01", "capacity"),
+            ("C02", "township"),
+            ("C04", "capacity")
+        ]
+    );
+    // Without capacities one site sufficed: the bound stays 1, so the answer is not proven.
+    assert_eq!(dc["bound"], 1.0);
+    assert_eq!(dc["status"], "feasible");
+}

@@ -24,7 +24,10 @@ const EXPECTED: &[Expected] = &[
         beds: 2072,
         beds_per_1000: 43.0,
         nursing_share: Some(0.038),
-        counts: &[(FacilityType::DayCare, 127), (FacilityType::Comprehensive, 0)],
+        counts: &[
+            (FacilityType::DayCare, 127),
+            (FacilityType::Comprehensive, 0),
+        ],
     },
     // 江海: 46.2 beds per 1000 (plan 003 L128), 57 stations (L87).
     Expected {
@@ -62,7 +65,10 @@ const EXPECTED: &[Expected] = &[
         beds: 247_500,
         beds_per_1000: 37.1,
         nursing_share: None,
-        counts: &[(FacilityType::Institution, 1141), (FacilityType::DayCare, 662)],
+        counts: &[
+            (FacilityType::Institution, 1141),
+            (FacilityType::DayCare, 662),
+        ],
     },
 ];
 
@@ -77,16 +83,32 @@ fn every_seed_scenario_loads_with_its_documented_figures() {
         assert_eq!(b.villages, e.villages, "{}", e.scenario);
         assert_eq!(b.beds, e.beds, "{}", e.scenario);
         let per_1000 = b.beds_per_1000.expect("elderly > 0");
-        assert!((per_1000 - e.beds_per_1000).abs() < 0.05, "{}: {per_1000}", e.scenario);
+        assert!(
+            (per_1000 - e.beds_per_1000).abs() < 0.05,
+            "{}: {per_1000}",
+            e.scenario
+        );
         if let Some(share) = e.nursing_share {
             let got = b.nursing_share.expect("beds > 0");
-            assert!((got - share).abs() < 0.0005, "{}: nursing share {got}", e.scenario);
+            assert!(
+                (got - share).abs() < 0.0005,
+                "{}: nursing share {got}",
+                e.scenario
+            );
         }
         for (kind, n) in e.counts {
             assert_eq!(b.facilities_by_type[kind], *n, "{} {kind}", e.scenario);
         }
-        assert!(!loaded.region.boundary.is_empty(), "{} has an outline", e.scenario);
-        assert!(!loaded.region.candidates.is_empty(), "{} has candidates", e.scenario);
+        assert!(
+            !loaded.region.boundary.is_empty(),
+            "{} has an outline",
+            e.scenario
+        );
+        assert!(
+            !loaded.region.candidates.is_empty(),
+            "{} has candidates",
+            e.scenario
+        );
     }
 }
 

@@ -366,7 +366,7 @@ fn network_times_agree_with_petgraph_and_are_never_below_crow_fly() {
         let mut got = Vec::new();
         for (v, list) in lists.iter() {
             for r in list {
-                got.push((v.0, r.site.0, f64::from(r.minutes)));
+                got.push((v.0, r.site.0, r.minutes));
                 // Never faster than a straight line at the same speed.
                 let vil = &region.villages[v.get()];
                 let mode = if vil.kind == AreaKind::Urban {
@@ -382,7 +382,7 @@ fn network_times_agree_with_petgraph_and_are_never_below_crow_fly() {
                         ..mode
                     },
                 );
-                assert!(f64::from(r.minutes) >= straight - 1e-4, "seed {seed}");
+                assert!(r.minutes >= straight - 1e-4, "seed {seed}");
             }
         }
         got.sort_by_key(|a| (a.0, a.1));

@@ -8,6 +8,14 @@
 //!   (Fujian's extent, clustered around 84 county seats) at 15 minutes, with time, peak
 //!   memory (`VmHWM`) and pair count; the k-nearest query of bed planning; and road-network
 //!   reach on a generated grid of 100 000 nodes with 2 000 sites.
+//! - `check`: `yanglao check` on a generated 20,000-village county (load, validate, reach).
+//! - `seeds`: every bundled scenario (`seeds/` in the working folder) step by step (load,
+//!   travel, day care, beds, reports, peak memory), then all of them as one batch.
+//! - `counties`: a generated batch of 100 counties with 1 job and with every core.
+//! - `orlib`: the p-median (`pmed1`–`40`) and capacitated p-median (`pmedcap1`–`20`,
+//!   `SJC1`–`4b`) benchmarks against their published optima, from the folder named by
+//!   `YANGLAO_BENCHMARKS` (default `../shared/benchmarks` next to the crate); skipped with a
+//!   message when absent. `--family` picks one family.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -29,6 +37,20 @@ pub struct Args {
     /// Run on the calling thread only (the sequential path).
     #[arg(long)]
     pub sequential: bool,
+    /// Only this benchmark family of the `orlib` group.
+    #[arg(long, value_enum)]
+    pub family: Option<Family>,
+}
+
+/// A family of the `orlib` group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Family {
+    /// Beasley's uncapacitated p-median graphs, pmed1–40.
+    Pmed,
+    /// Osman & Christofides' capacitated instances, pmedcap1-1 to 1-20.
+    Pmedcap,
+    /// Lorena & Senne's São José dos Campos instances, SJC1–4b.
+    Sjc,
 }
 
 /// A benchmark group.
@@ -36,10 +58,24 @@ pub struct Args {
 pub enum Group {
     /// Crow-fly and road-network reach lists.
     Travel,
+    /// Validating a generated 20,000-village input.
+    Check,
+    /// The bundled scenarios, step by step and as one batch.
+    Seeds,
+    /// A generated 100-county batch.
+    Counties,
+    /// p-median and capacitated p-median on the public benchmarks.
+    Orlib,
 }
 
 impl Group {
-    const ALL: [Group; 1] = [Group::Travel];
+    const ALL: [Group; 5] = [
+        Group::Travel,
+        Group::Check,
+        Group::Seeds,
+        Group::Counties,
+        Group::Orlib,
+    ];
 }
 
 /// Runs the chosen groups and prints their figures on stdout.
@@ -68,6 +104,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for group in groups {
         match group {
             Group::Travel => bench_travel(args.seed, exec),
+            Group::Check => super::bench_plan::bench_check(args.seed)?,
+            Group::Seeds => super::bench_plan::bench_seeds(std::path::Path::new("seeds"))?,
+            Group::Counties => super::bench_plan::bench_counties(args.seed, 100)?,
+            Group::Orlib => bench_orlib(args.seed, !args.sequential, args.family),
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -207,7 +247,7 @@ fn province(seed: u64, villages: usize, facilities: usize, candidates: usize) ->
 }
 
 /// Peak resident memory of this process in KiB (`VmHWM`), where Linux reports it.
-fn peak_rss_kib() -> Option<u64> {
+pub(super) fn peak_rss_kib() -> Option<u64> {
     status_kib("VmHWM:")
 }
 
@@ -229,11 +269,11 @@ fn status_kib(key: &str) -> Option<u64> {
 
 /// Resets `VmHWM` to the current resident size (Linux ≥ 4.0), so that each figure is the
 /// peak of its own step; elsewhere the figure is the peak since the process started.
-fn reset_peak() -> bool {
+pub(super) fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
-fn mib(kib: Option<u64>) -> String {
+pub(super) fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(
         || "n/a".to_owned(),
         |k| format!("{:.1} MiB", k as f64 / 1024.0),
@@ -426,4 +466,130 @@ fn bench_network(seed: u64, exec: Exec, minutes: f64) {
         "travel/network: for comparison, crow-fly with detour 1 on the same points: {} pairs",
         thousands(crow.pair_count())
     );
+}
+
+/// The benchmark folder: `YANGLAO_BENCHMARKS`, else `../shared/benchmarks` next to the crate.
+fn benchmark_dir() -> std::path::PathBuf {
+    std::env::var_os("YANGLAO_BENCHMARKS").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks"),
+        std::path::PathBuf::from,
+    )
+}
+
+/// One row of the `orlib` table: gap to the known value and to our own bound, in percent.
+struct OrlibRow {
+    gap_pct: f64,
+    bound_gap_pct: f64,
+    secs: f64,
+}
+
+fn bench_orlib(seed: u64, parallel: bool, family: Option<Family>) {
+    use crate::solve::cpmp::CapacitatedOptions;
+    use crate::solve::orlib;
+    use crate::solve::pmedian::{MedianSolution, PMedianOptions};
+
+    let dir = benchmark_dir();
+    if !dir.is_dir() {
+        println!(
+            "orlib: benchmark folder {} not found (set YANGLAO_BENCHMARKS); skipped",
+            dir.display()
+        );
+        return;
+    }
+    let families: &[(Family, &str, &str, &str)] = &[
+        (Family::Pmed, "pmed", "pmedopt.txt", "txt"),
+        (Family::Pmedcap, "pmedcap", "optimal.txt", "txt"),
+        (Family::Sjc, "sjc", "best_known.txt", "dat"),
+    ];
+    println!(
+        "{:<12} {:>4} {:>4} {:>10} {:>12} {:>12} {:>8} {:>8} {:>8}",
+        "instance", "n", "p", "known", "objective", "bound", "gap %", "bound %", "time s"
+    );
+    let mut summaries = Vec::new();
+    for &(fam, sub, table, ext) in families {
+        if family.is_some_and(|f| f != fam) {
+            continue;
+        }
+        let folder = dir.join(sub);
+        let Ok(text) = std::fs::read_to_string(folder.join(table)) else {
+            println!(
+                "orlib/{sub}: {} not readable; skipped",
+                folder.join(table).display()
+            );
+            continue;
+        };
+        let mut rows = Vec::new();
+        for (name, known) in orlib::parse_values(&text) {
+            let path = folder.join(format!("{name}.{ext}"));
+            let Ok(data) = std::fs::read_to_string(&path) else {
+                println!("{name:<12} not readable: {}", path.display());
+                continue;
+            };
+            let solved: Result<(usize, usize, MedianSolution, f64), String> = match fam {
+                Family::Pmed => orlib::parse_pmed(&data).map(|pm| {
+                    let t = Instant::now();
+                    let opts = PMedianOptions {
+                        seed,
+                        parallel,
+                        ..PMedianOptions::default()
+                    };
+                    let sol = pm.solve(&opts);
+                    (pm.costs.clients(), pm.p, sol, t.elapsed().as_secs_f64())
+                }),
+                Family::Pmedcap | Family::Sjc => {
+                    let parsed = if fam == Family::Sjc {
+                        orlib::parse_sjc(&data)
+                    } else {
+                        orlib::parse_pmedcap(&data)
+                    };
+                    parsed.map(|inst| {
+                        let t = Instant::now();
+                        let opts = CapacitatedOptions {
+                            seed,
+                            parallel,
+                            ..CapacitatedOptions::default()
+                        };
+                        let sol = inst.problem.solve(&opts);
+                        let (n, p) = (inst.problem.costs.clients(), inst.problem.p);
+                        (n, p, sol, t.elapsed().as_secs_f64())
+                    })
+                }
+            };
+            match solved {
+                Ok((n, p, sol, secs)) => {
+                    let c = sol.certificate;
+                    let row = OrlibRow {
+                        gap_pct: 100.0 * (c.objective - known) / known,
+                        bound_gap_pct: 100.0 * c.gap,
+                        secs,
+                    };
+                    println!(
+                        "{name:<12} {n:>4} {p:>4} {known:>10.2} {:>12.2} {:>12.2} {:>8.3} {:>8.3} {:>8.2}",
+                        c.objective, c.bound, row.gap_pct, row.bound_gap_pct, row.secs
+                    );
+                    rows.push(row);
+                }
+                Err(e) => println!("{name:<12} unreadable: {e}"),
+            }
+        }
+        summaries.push((sub, rows));
+    }
+    for (sub, rows) in &summaries {
+        if rows.is_empty() {
+            continue;
+        }
+        let k = rows.len() as f64;
+        let avg = |f: fn(&OrlibRow) -> f64| rows.iter().map(f).sum::<f64>() / k;
+        let max = |f: fn(&OrlibRow) -> f64| rows.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
+        println!(
+            "orlib/{sub}: {} instances, gap to known average {:.3} % max {:.3} %, bound gap average {:.3} % max {:.3} %, time total {:.1} s max {:.2} s",
+            rows.len(),
+            avg(|r| r.gap_pct),
+            max(|r| r.gap_pct),
+            avg(|r| r.bound_gap_pct),
+            max(|r| r.bound_gap_pct),
+            rows.iter().map(|r| r.secs).sum::<f64>(),
+            max(|r| r.secs),
+        );
+    }
 }

@@ -31,7 +31,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        let reach = match crate::travel::reach(&loaded.region, &loaded.scenario.travel) {
+        let scenario = &loaded.scenario;
+        let reach = match crate::travel::reach_limited(
+            &loaded.region,
+            &scenario.travel,
+            &scenario.limits,
+        ) {
             Ok(r) => r,
             Err(e) => {
                 bad = true;

@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod batch;
 pub mod bench;
+mod bench_plan;
 pub mod check;
 pub mod plan;
 pub mod solve;
@@ -25,7 +27,9 @@ pub enum Command {
     Check(check::Args),
     /// Plan scenarios and write their outputs (summary.json, CSVs).
     Plan(plan::Args),
-    /// Solve a classic covering model (lscp, mclp) on a scenario's data.
+    /// Run scenarios (files or folders) and their sweeps in parallel, with a comparison.
+    Batch(batch::Args),
+    /// Solve a classic model (lscp, mclp, pmedian, cpmp) on a scenario's data.
     Solve(solve::Args),
     /// Time the hot paths on generated data and print the figures (build with --release).
     Bench(bench::Args),
@@ -38,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Batch(args) => batch::run(args),
         Command::Solve(args) => solve::run(args),
         Command::Bench(args) => bench::run(args),
     }

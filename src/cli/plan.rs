@@ -1,9 +1,10 @@
-//! `yanglao plan <scenario.toml>... [--out DIR]`: plan each scenario and write its outputs
-//! into `DIR/<scenario file stem>/` (default `output/`).
+//! `yanglao plan <scenario.toml>... [--out DIR] [--lang zh|en] [--font PATH]`: plan each
+//! scenario and write its outputs into `DIR/<scenario file stem>/` (default `output/`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::map;
 use crate::plan::{self, PlanError};
 use crate::report;
 
@@ -22,15 +23,72 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Font for the maps and charts (TrueType/OpenType; face 0 of a collection) instead of
+    /// the bundled WenQuanYi Micro Hei subset.
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
+    /// Language of the report, map and chart labels.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: LangArg,
+}
+
+/// `--lang` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// 中文.
+    Zh,
+    /// English.
+    En,
+}
+
+/// Place names with missing glyphs listed in full before the warning is cut short.
+const MISSING_GLYPHS_SHOWN: usize = 10;
+
+/// Warns on stderr about place names the map font cannot draw.
+fn warn_missing_glyphs(p: &plan::Plan, font: &map::Font) {
+    let missing = map::missing_glyphs(p, font);
+    if missing.is_empty() {
+        return;
+    }
+    let font_name = font
+        .path()
+        .map_or("WenQuanYi Micro Hei (GBK)".to_owned(), |f| {
+            f.display().to_string()
+        });
+    eprintln!(
+        "警告: 字体 {font_name} 缺少 {} 个地名中的字形, 地图上这些字将显示为空白; 可用 --font 指定其他字体 / warning: the font lacks glyphs in {} place name(s); they will be blank on the maps (use --font):",
+        missing.len(),
+        missing.len()
+    );
+    for m in missing.iter().take(MISSING_GLYPHS_SHOWN) {
+        let chars: String = m.chars.iter().collect();
+        eprintln!("  {} ({chars})", m.name);
+    }
+    if missing.len() > MISSING_GLYPHS_SHOWN {
+        eprintln!("  … +{}", missing.len() - MISSING_GLYPHS_SHOWN);
+    }
 }
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let opts = map::Options {
+        lang: match args.lang {
+            LangArg::Zh => map::Lang::Zh,
+            LangArg::En => map::Lang::En,
+        },
+        font: match &args.font {
+            Some(path) => map::Font::from_path(path)?,
+            None => map::Font::embedded(),
+        },
+    };
     let mut code = ExitCode::SUCCESS;
     for path in &args.scenarios {
         match plan::run(path) {
             Ok(p) => {
-                let dir = report::write_plan(&p, &args.out)?;
+                if !args.quiet {
+                    warn_missing_glyphs(&p, &opts.font);
+                }
+                let dir = report::write_plan_with(&p, &args.out, &opts)?;
                 if args.json {
                     println!("{}", String::from_utf8_lossy(&report::summary_json(&p)));
                 } else if !args.quiet {

@@ -1,6 +1,18 @@
-//! `yanglao solve lscp|mclp <scenario.toml> [--p N] [--json]`: the classic covering models
-//! on a scenario's data, without the plan's rules. Existing day-care, station and
-//! comprehensive sites are always open and count toward coverage.
+//! `yanglao solve lscp|mclp|pmedian|cpmp <scenario.toml> [--p N] [--json]`: the classic
+//! covering and siting models on a scenario's data, without the plan's rules. For the
+//! covering models, existing day-care, station and comprehensive sites are always open and
+//! count toward coverage.
+//!
+//! The siting models (`pmedian`, `cpmp`) choose `--p` bed sites among the existing
+//! institutions (and facilities with beds) and the candidates that allow an institution, all
+//! treated alike (none is forced open). Clients are the villages with elderly people; serving
+//! a village from a site costs elderly × minutes, over each village's nearest bed sites (see
+//! [`SITING_NEAREST`]) within [`SITING_MAX_MINUTES`] (wide on purpose: bed
+//! planning is county-wide, unlike the 15-minute circle). A village with no site in that
+//! reach makes the model infeasible. For `cpmp`, a site holds its bed ceiling (`max_beds`,
+//! else its current beds) and a village needs `elderly × growth × beds_per_1000 ÷ 1000` beds,
+//! with the scenario's last `beds_per_1000` target and the growth to that year (without a
+//! target: the region's current beds per 1000 elderly at the base year).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +32,20 @@ pub enum Model {
     Lscp,
     /// Maximal covering: at most `--p` new sites serving the most elderly.
     Mclp,
+    /// p-median: `--p` bed sites with the least total elderly × minutes.
+    Pmedian,
+    /// Capacitated p-median: as `pmedian`, each village wholly served by one site whose bed
+    /// ceiling holds the beds its villages need.
+    Cpmp,
 }
+
+/// Nearest bed sites kept per village by the siting models: at least this many, and three
+/// times the sites per opened site when that is more, so that a village's nearest open site
+/// is almost always among them.
+pub const SITING_NEAREST: usize = 30;
+
+/// Longest trip, in minutes, the siting models consider.
+pub const SITING_MAX_MINUTES: f64 = 120.0;
 
 /// Arguments of `yanglao solve`.
 #[derive(Debug, clap::Args)]
@@ -30,7 +55,7 @@ pub struct Args {
     pub model: Model,
     /// Scenario file.
     pub scenario: PathBuf,
-    /// Number of new sites (MCLP).
+    /// Number of new sites (mclp), or of sites to open (pmedian, cpmp).
     #[arg(long)]
     pub p: Option<u32>,
     /// Print JSON (the default output is already JSON; this flag is kept for scripts).
@@ -49,7 +74,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let (scenario, region) = (loaded.scenario, loaded.region);
     let start = Instant::now();
-    let reach = crate::travel::reach(&region, &scenario.travel)?;
+    if matches!(args.model, Model::Pmedian | Model::Cpmp) {
+        return run_siting(&args, &scenario, &region, start);
+    }
+    let reach = crate::travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
     let problem = coverage_problem(&region, &reach, scenario.day_care.scope);
     let total: f64 = problem.weight.iter().sum();
     let opts = CoverageOptions {
@@ -57,6 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_sites: match args.model {
             Model::Mclp => Some(args.p.ok_or_else(|| anyhow::anyhow!("mclp needs --p N"))?),
             Model::Lscp => None,
+            Model::Pmedian | Model::Cpmp => unreachable!("siting models returned above"),
         },
         ..CoverageOptions::default()
     };
@@ -73,10 +102,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Err(s) => (s, false),
             }
         }
+        Model::Pmedian | Model::Cpmp => unreachable!("siting models returned above"),
     };
     let nf = region.facilities.len();
     let out = json!({
-        "model": match args.model { Model::Lscp => "lscp", Model::Mclp => "mclp" },
+        "model": match args.model {
+            Model::Lscp => "lscp",
+            Model::Mclp => "mclp",
+            Model::Pmedian | Model::Cpmp => unreachable!("siting models returned above"),
+        },
         "p": args.p,
         "status": if feasible { sol.certificate.status } else { Status::Infeasible },
         "objective": sol.certificate.objective,
@@ -95,6 +129,143 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(if feasible {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `pmedian` and `cpmp` on the scenario's bed sites (see the module documentation).
+fn run_siting(
+    args: &Args,
+    scenario: &crate::model::Scenario,
+    region: &crate::model::Region,
+    start: Instant,
+) -> anyhow::Result<ExitCode> {
+    use crate::model::{Site, VillageIdx};
+    use crate::solve::cpmp::{CapacitatedOptions, CapacitatedProblem};
+    use crate::solve::pmedian::{CostTable, Infeasibility, PMedianOptions, PMedianProblem};
+
+    let name = if args.model == Model::Cpmp {
+        "cpmp"
+    } else {
+        "pmedian"
+    };
+    let p = args
+        .p
+        .ok_or_else(|| anyhow::anyhow!("{name} needs --p N"))? as usize;
+    let sites = crate::plan::beds::bed_sites(region);
+    let nearest = SITING_NEAREST.max((3 * sites.len()).div_ceil(p.max(1)));
+    let reach = crate::travel::nearest_k_limited(
+        region,
+        &scenario.travel,
+        &sites,
+        nearest,
+        SITING_MAX_MINUTES,
+        &scenario.limits,
+    )?;
+    let mut local = vec![u32::MAX; region.site_count()];
+    for (k, s) in sites.iter().enumerate() {
+        local[s.get()] = k as u32;
+    }
+    let clients: Vec<usize> = (0..region.villages.len())
+        .filter(|&v| region.villages[v].elderly > 0)
+        .collect();
+    let lists: Vec<Vec<(u32, f64)>> = clients
+        .iter()
+        .map(|&v| {
+            let elderly = f64::from(region.villages[v].elderly);
+            reach
+                .sites_of(VillageIdx(v as u32))
+                .iter()
+                .filter(|r| local[r.site.get()] != u32::MAX)
+                .map(|r| (local[r.site.get()], elderly * r.minutes))
+                .collect()
+        })
+        .collect();
+    let costs = CostTable::sparse(sites.len(), &lists).map_err(anyhow::Error::msg)?;
+    let total_elderly: f64 = clients
+        .iter()
+        .map(|&v| f64::from(region.villages[v].elderly))
+        .sum();
+    let capacity: Vec<f64> = sites
+        .iter()
+        .map(|&s| match region.site(s) {
+            Site::Existing(f) => f64::from(f.max_beds.unwrap_or(f.beds)),
+            Site::Candidate(c) => f64::from(c.max_beds.unwrap_or(0)),
+        })
+        .collect();
+    let (year, beds_per_1000) = scenario
+        .bed_targets
+        .iter()
+        .rev()
+        .find_map(|(y, t)| t.beds_per_1000.map(|r| (*y, r)))
+        .unwrap_or((
+            scenario.base_year,
+            region.baseline().beds_per_1000.unwrap_or(0.0),
+        ));
+    let growth = scenario.growth_factor(year);
+    let demand: Vec<f64> = clients
+        .iter()
+        .map(|&v| f64::from(region.villages[v].elderly) * growth * beds_per_1000 / 1000.0)
+        .collect();
+    let demand_beds: f64 = demand.iter().sum();
+    let sol = if args.model == Model::Cpmp {
+        let problem = CapacitatedProblem::new(costs, demand, capacity.clone(), p)
+            .map_err(anyhow::Error::msg)?;
+        problem.solve(&CapacitatedOptions {
+            seed: scenario.seed,
+            ..CapacitatedOptions::default()
+        })
+    } else {
+        PMedianProblem::new(costs, p).solve(&PMedianOptions {
+            seed: scenario.seed,
+            ..PMedianOptions::default()
+        })
+    };
+    let site_id = |k: u32| region.site(sites[k as usize]).id().to_owned();
+    let unreachable: Vec<String> = match &sol.infeasible {
+        Some(
+            Infeasibility::Unreachable { clients: c } | Infeasibility::Oversized { clients: c },
+        ) => c
+            .iter()
+            .map(|&i| region.villages[clients[i as usize]].id.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let c = sol.certificate;
+    let mut out = json!({
+        "model": name,
+        "p": p,
+        "status": c.status,
+        "objective": c.objective,
+        "objective_unit": "elderly × minutes",
+        "bound": c.bound,
+        "gap": c.gap,
+        "mean_minutes": if total_elderly > 0.0 { c.objective / total_elderly } else { 0.0 },
+        "sites": sol.sites.iter().map(|&k| site_id(k)).collect::<Vec<_>>(),
+        "candidate_sites": sites.len(),
+        "villages": clients.len(),
+        "nearest": nearest,
+        "max_minutes": SITING_MAX_MINUTES,
+        "infeasible": sol.infeasible.as_ref().map(ToString::to_string),
+        "villages_without_site": unreachable,
+        "seed": scenario.seed,
+        "search": sol.stats,
+        "time_s": start.elapsed().as_secs_f64(),
+    });
+    if args.model == Model::Cpmp {
+        let open_beds = sol
+            .sites
+            .iter()
+            .fold(0.0, |sum, &k| sum + capacity[k as usize]);
+        out["beds_per_1000"] = json!(beds_per_1000);
+        out["demand_year"] = json!(year);
+        out["demand_beds"] = json!(demand_beds);
+        out["capacity_beds"] = json!(open_beds);
+    }
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(if sol.infeasible.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

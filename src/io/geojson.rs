@@ -12,15 +12,7 @@ use crate::model::{Crs, LonLat};
 
 /// Reads every polygon ring of a GeoJSON file, converted from `crs` to WGS-84.
 pub fn read_rings(path: &Path, crs: Crs) -> Result<Vec<Vec<LonLat>>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(
-            path,
-            0,
-            0,
-            format!("无法读取文件：{e}"),
-            format!("cannot read the file: {e}"),
-        )
-    })?;
+    let bytes = text::read_file(path)?;
     let decoded = text::decode(path, &bytes)?;
     let value: Value = serde_json::from_str(&decoded.text).map_err(|e| {
         Diagnostic::new(
@@ -32,13 +24,13 @@ pub fn read_rings(path: &Path, crs: Crs) -> Result<Vec<Vec<LonLat>>, Diagnostic>
         )
     })?;
     let mut rings = Vec::new();
-    collect(&value, crs, &mut rings).map_err(|what| {
+    collect(&value, crs, &mut rings).map_err(|p| {
         Diagnostic::new(
             path,
             0,
             0,
-            format!("不是有效的 GeoJSON 面：{what}"),
-            format!("not a valid GeoJSON polygon: {what}"),
+            format!("不是有效的 GeoJSON 面：{}", p.zh),
+            format!("not a valid GeoJSON polygon: {}", p.en),
         )
     })?;
     if rings.is_empty() {
@@ -53,7 +45,23 @@ pub fn read_rings(path: &Path, crs: Crs) -> Result<Vec<Vec<LonLat>>, Diagnostic>
     Ok(rings)
 }
 
-fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), String> {
+/// What is wrong with the GeoJSON structure; a bare member name (`"coordinates"`) reads the
+/// same in both languages.
+struct Problem {
+    zh: String,
+    en: String,
+}
+
+impl From<&str> for Problem {
+    fn from(what: &str) -> Self {
+        Self {
+            zh: what.to_owned(),
+            en: what.to_owned(),
+        }
+    }
+}
+
+fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Problem> {
     match v.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => {
             for f in v
@@ -89,12 +97,17 @@ fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Stri
             }
         }
         Some(_) => {}
-        None => return Err("missing \"type\"".into()),
+        None => {
+            return Err(Problem {
+                zh: "缺少「type」".into(),
+                en: "missing \"type\"".into(),
+            });
+        }
     }
     Ok(())
 }
 
-fn polygon(coords: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), String> {
+fn polygon(coords: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Problem> {
     for ring in coords.as_array().ok_or("polygon coordinates")? {
         let mut pts = Vec::new();
         for p in ring.as_array().ok_or("ring")? {
@@ -103,8 +116,18 @@ fn polygon(coords: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(),
                 xy.first().and_then(Value::as_f64),
                 xy.get(1).and_then(Value::as_f64),
             ) else {
-                return Err("position without two numbers".into());
+                return Err(Problem {
+                    zh: "坐标应为两个数".into(),
+                    en: "position without two numbers".into(),
+                });
             };
+            if !((-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)) {
+                let written = p.to_string();
+                return Err(Problem {
+                    zh: format!("坐标 {written} 不是以度为单位的经纬度"),
+                    en: format!("position {written} is not a longitude and latitude in degrees"),
+                });
+            }
             pts.push(to_wgs84(crs, x, y));
         }
         if pts.len() >= 4 {

@@ -15,19 +15,20 @@ use toml::de::{DeTable, DeValue};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::io::text::{self, line_column_of};
 use crate::model::{
-    BedSettings, BedTargets, CoverageScope, Crs, DayCare, DayCareStep, OtherTarget, Scenario,
-    Travel, TravelMode,
+    BedSettings, BedTargets, CoverageScope, Crs, DayCare, DayCareStep, Limits, OtherTarget,
+    Scenario, SweepAxis, Travel, TravelMode,
 };
 
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, Diagnostics> {
     let bytes = std::fs::read(path).map_err(|e| {
+        let (zh, en) = text::read_error(&e);
         Diagnostic::new(
             path,
             0,
             0,
-            format!("无法读取情景文件：{e}"),
-            format!("cannot read the scenario file: {e}"),
+            format!("无法读取情景文件：{zh}"),
+            format!("cannot read the scenario file: {en}"),
         )
     })?;
     let decoded = text::decode(path, &bytes)?;
@@ -206,7 +207,13 @@ impl<'a, 'i> Tbl<'a, 'i> {
             DeValue::Integer(i) => match int_value(i.as_str(), i.radix()) {
                 Some(x) => Some((x, v.span())),
                 None => {
-                    self.wrong_type(cx, key, v, "整数", "an integer");
+                    let full = self.key_name(key);
+                    let w = cx.written(&v.span());
+                    cx.at(
+                        v.span(),
+                        format!("「{full}」超出了整数的范围：{w}"),
+                        format!("\"{full}\" is out of range for a whole number: {w}"),
+                    );
                     None
                 }
             },
@@ -260,18 +267,19 @@ impl<'a, 'i> Tbl<'a, 'i> {
         self.number_in(cx, key, 0.0, 1.0)
     }
 
-    /// A number above zero.
-    fn positive(&self, cx: &mut Cx<'_>, key: &str) -> Option<f64> {
+    /// A number above zero and at most `hi`: times and speeds, where a huge value is a typo
+    /// that would otherwise reach every site of a province, or draw circles round the globe.
+    fn positive_up_to(&self, cx: &mut Cx<'_>, key: &str, hi: f64) -> Option<f64> {
         let (x, span) = self.number(cx, key)?;
-        if x > 0.0 {
+        if x > 0.0 && x <= hi {
             return Some(x);
         }
         let full = self.key_name(key);
         let w = cx.written(&span);
         cx.at(
             span,
-            format!("「{full}」应大于 0：{w}"),
-            format!("\"{full}\" must be greater than 0: {w}"),
+            format!("「{full}」应大于 0 且不超过 {hi}：{w}"),
+            format!("\"{full}\" must be greater than 0 and at most {hi}: {w}"),
         );
         None
     }
@@ -301,10 +309,17 @@ impl<'a, 'i> Tbl<'a, 'i> {
             return Some(p);
         }
         let full = self.key_name(key);
-        let (zh, en) = if dir {
-            ("数据文件夹不存在", "data folder does not exist")
-        } else {
-            ("文件不存在", "file does not exist")
+        let (zh, en) = match (dir, p.exists()) {
+            (true, true) => (
+                "应为数据文件夹，但这是一个文件",
+                "must name a data folder, but this is a file",
+            ),
+            (true, false) => ("数据文件夹不存在", "data folder does not exist"),
+            (false, true) => (
+                "应为文件，但这是一个文件夹",
+                "must name a file, but this is a folder",
+            ),
+            (false, false) => ("文件不存在", "file does not exist"),
         };
         cx.at(
             span,
@@ -379,6 +394,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Longest travel time a scenario may ask for: one day, in minutes.
+const MAX_MINUTES: f64 = 1440.0;
+
+/// Fastest travel mode a scenario may set, in km/h.
+const MAX_SPEED_KMH: f64 = 300.0;
+
 const TOP_KEYS: &[&str] = &[
     "name",
     "data",
@@ -395,6 +416,8 @@ const TOP_KEYS: &[&str] = &[
     "costs",
     "budget",
     "other_targets",
+    "sweep",
+    "limits",
 ];
 
 fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Option<Scenario> {
@@ -457,6 +480,8 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
     let (bed_targets, beds) = bed_targets(cx, root, &plan_years);
     let (costs, budget_wan) = costs(cx, root);
     let other_targets = other_targets(cx, root);
+    let sweep = sweep(cx, root);
+    let limits = limits(cx, root);
 
     Some(Scenario {
         path: path.to_path_buf(),
@@ -476,7 +501,115 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
         costs,
         budget_wan,
         other_targets,
+        sweep,
+        limits,
     })
+}
+
+/// `[limits]`: resource limits of a run.
+fn limits(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> Limits {
+    let mut limits = Limits::default();
+    let Some(t) = root.table(cx, "limits") else {
+        return limits;
+    };
+    t.only(cx, &["memory_mb"]);
+    if let Some(mb) = t.count(cx, "memory_mb") {
+        if mb == 0 {
+            let span = t.get("memory_mb").map_or(0..0, |v| v.span());
+            cx.at(
+                span,
+                "「limits.memory_mb」应大于 0：0".into(),
+                "\"limits.memory_mb\" must be greater than 0: 0".into(),
+            );
+        } else {
+            limits.memory_mb = mb;
+        }
+    }
+    limits
+}
+
+/// `[sweep]`: dotted keys (quoted, or nested tables) to arrays of values.
+fn sweep(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> Vec<SweepAxis> {
+    let Some(t) = root.table(cx, "sweep") else {
+        return Vec::new();
+    };
+    let mut axes = Vec::new();
+    flatten_sweep(cx, &t, "", &mut axes);
+    axes
+}
+
+fn flatten_sweep(cx: &mut Cx<'_>, t: &Tbl<'_, '_>, prefix: &str, axes: &mut Vec<SweepAxis>) {
+    let known: Vec<&str> = SweepAxis::KEYS.iter().map(|k| k.0).collect();
+    for (k, v) in t.table.iter() {
+        let key = format!("{prefix}{}", k.get_ref());
+        if let DeValue::Table(inner) = v.get_ref() {
+            let sub = Tbl::new(&t.key_name(k.get_ref()), inner, v.span());
+            flatten_sweep(cx, &sub, &format!("{key}."), axes);
+            continue;
+        }
+        let Some(&(_, lo, hi, whole)) = SweepAxis::KEYS.iter().find(|x| x.0 == key) else {
+            let hint = nearest(&key, &known)
+                .map(|n| {
+                    (
+                        format!("（是否想写「{n}」？）"),
+                        format!(" (did you mean \"{n}\"?)"),
+                    )
+                })
+                .unwrap_or_else(|| {
+                    (
+                        format!("（可扫描的键：{}）", known.join("、")),
+                        format!(" (keys that can be swept: {})", known.join(", ")),
+                    )
+                });
+            cx.at(
+                k.span(),
+                format!("「sweep.{key}」不能扫描{}", hint.0),
+                format!("\"sweep.{key}\" cannot be swept{}", hint.1),
+            );
+            continue;
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            t.wrong_type(cx, k.get_ref(), v, "数值数组", "an array of numbers");
+            continue;
+        };
+        let mut values = Vec::new();
+        for item in items {
+            let x = match item.get_ref() {
+                DeValue::Integer(i) => int_value(i.as_str(), i.radix()).map(|i| i as f64),
+                DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+                _ => None,
+            };
+            let w = cx.written(&item.span());
+            match x.filter(|x| x.is_finite()) {
+                Some(x) if (lo..=hi).contains(&x) && (!whole || x.fract() == 0.0) => values.push(x),
+                Some(_) => cx.at(
+                    item.span(),
+                    format!(
+                        "「sweep.{key}」的取值应在 {lo} 到 {hi} 之间{}：{w}",
+                        if whole { "且为整数" } else { "" }
+                    ),
+                    format!(
+                        "\"sweep.{key}\" values must be {}between {lo} and {hi}: {w}",
+                        if whole { "whole numbers " } else { "" }
+                    ),
+                ),
+                None => cx.at(
+                    item.span(),
+                    format!("「sweep.{key}」的取值应为数字：{w}"),
+                    format!("\"sweep.{key}\" values must be numbers: {w}"),
+                ),
+            }
+        }
+        if items.is_empty() {
+            cx.at(
+                v.span(),
+                format!("「sweep.{key}」至少要有一个取值"),
+                format!("\"sweep.{key}\" needs at least one value"),
+            );
+        } else {
+            axes.push(SweepAxis { key, values });
+        }
+    }
 }
 
 fn year_in_range(cx: &mut Cx<'_>, y: i64, span: Range<usize>, key: &str) -> Option<i32> {
@@ -503,15 +636,25 @@ fn plan_years(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base_year: Option<i32>) -> Op
     let mut years = Vec::new();
     for item in items {
         let year = match item.get_ref() {
-            DeValue::Integer(i) => int_value(i.as_str(), i.radix()),
-            _ => None,
-        };
-        let Some(year) = year.and_then(|y| year_in_range(cx, y, item.span(), "years")) else {
-            if !matches!(item.get_ref(), DeValue::Integer(_)) {
+            DeValue::Integer(i) => match int_value(i.as_str(), i.radix()) {
+                Some(y) => year_in_range(cx, y, item.span(), "years"),
+                // Too large even for i64: still a year out of range, and said so.
+                None => {
+                    let w = cx.written(&item.span());
+                    cx.at(
+                        item.span(),
+                        format!("「years」应为 1949 到 2100 之间的年份：{w}"),
+                        format!("\"years\" must be a year between 1949 and 2100: {w}"),
+                    );
+                    None
+                }
+            },
+            _ => {
                 root.wrong_type(cx, "years", item, "年份（整数）", "a year (integer)");
+                None
             }
-            return None;
         };
+        let year = year?;
         if years.last().is_some_and(|last| *last >= year) {
             cx.at(
                 item.span(),
@@ -557,7 +700,7 @@ fn travel(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path) -> Option<Travel> {
     };
     t.only(cx, &["minutes", "urban", "rural", "roads", "matrix"]);
     let minutes = if t.get("minutes").is_some() {
-        t.positive(cx, "minutes")
+        t.positive_up_to(cx, "minutes", MAX_MINUTES)
     } else {
         Some(Travel::DEFAULT_MINUTES)
     };
@@ -567,7 +710,7 @@ fn travel(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path) -> Option<Travel> {
         };
         m.only(cx, &["speed_kmh", "detour"]);
         let speed_kmh = match m.get("speed_kmh") {
-            Some(_) => m.positive(cx, "speed_kmh"),
+            Some(_) => m.positive_up_to(cx, "speed_kmh", MAX_SPEED_KMH),
             None => Some(default.speed_kmh),
         };
         let detour = match m.get("detour") {
@@ -681,7 +824,7 @@ fn bed_targets(
     };
     beds.only(cx, &["targets", "catchment_minutes", "decay"]);
     if beds.get("catchment_minutes").is_some()
-        && let Some(m) = beds.positive(cx, "catchment_minutes")
+        && let Some(m) = beds.positive_up_to(cx, "catchment_minutes", MAX_MINUTES)
     {
         settings.catchment_minutes = m;
     }
@@ -845,6 +988,36 @@ mod tests {
     fn years_must_follow_the_base_year() {
         let e = errors("name = \"x\"\ndata = \".\"\nbase_year = 2020\nyears = [2019]\n");
         assert_eq!(e, vec!["4:10: plan year 2019 must not be before base_year"]);
+    }
+
+    #[test]
+    fn a_year_too_large_for_any_integer_is_reported() {
+        // Found by tests/hostile_props.rs: the scenario was rejected with no message at all.
+        assert_eq!(
+            errors(
+                "name = \"x\"\ndata = \".\"\nbase_year = 2020\nyears = [99999999999999999999992021]\n"
+            ),
+            vec![
+                "4:10: \"years\" must be a year between 1949 and 2100: 99999999999999999999992021"
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_default_and_can_be_set() {
+        let dir = std::env::temp_dir();
+        let s = parse_scenario(&dir.join("s.toml"), OK).expect("valid");
+        assert_eq!(s.limits.memory_mb, Limits::DEFAULT_MEMORY_MB);
+        let s = parse_scenario(
+            &dir.join("s.toml"),
+            &format!("{OK}[limits]\nmemory_mb = 64\n"),
+        )
+        .expect("valid");
+        assert_eq!(s.limits.memory_mb, 64);
+        assert_eq!(
+            errors(&format!("{OK}[limits]\nmemory_mb = -1\n")),
+            vec!["6:13: \"limits.memory_mb\" must be a whole number >= 0: -1"]
+        );
     }
 
     #[test]

@@ -43,13 +43,14 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-/// Lower-cases a header and drops spaces, underscores and any unit in brackets, so that
-/// `Elderly (人)`, `老年人口（人）` and `elderly` match their aliases.
+/// Lower-cases a header and drops spaces, underscores, byte-order marks and any unit in
+/// brackets, so that `Elderly (人)`, `老年人口（人）` and `elderly` match their aliases.
 fn normalise_header(h: &str) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
-    for c in h.trim_start_matches('\u{feff}').chars() {
+    for c in h.chars() {
         match c {
+            '\u{feff}' => {}
             '(' | '（' | '[' | '【' => depth += 1,
             ')' | '）' | ']' | '】' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
@@ -75,15 +76,7 @@ impl Table {
         specs: &[ColumnSpec],
         allow_empty: bool,
     ) -> Result<Table, Diagnostics> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            one(Diagnostic::new(
-                path,
-                0,
-                0,
-                format!("无法读取文件：{e}"),
-                format!("cannot read the file: {e}"),
-            ))
-        })?;
+        let bytes = text::read_file(path).map_err(one)?;
         let decoded = text::decode(path, &bytes).map_err(one)?;
         Self::parse_with(path, &decoded.text, specs, allow_empty)
     }
@@ -117,9 +110,30 @@ impl Table {
             .headers()
             .map_err(|e| one(csv_error(path, &e)))?
             .clone();
+        let mut lines = LineCounter::default();
+        let unclosed = unclosed_quote(text);
+        let unclosed_problem = |u: &Unclosed| {
+            Diagnostic::new(
+                path,
+                u.quote_line,
+                u.field,
+                "引号未闭合：这个字段以引号开头，但直到文件末尾都没有闭合的引号（文件不完整，或少了一个引号）",
+                "unclosed quote: this field opens with a quote that nothing closes before the end of the file (the file is cut short, or a quote is missing)",
+            )
+        };
+        if let Some(u) = &unclosed {
+            let header_line = header_record
+                .position()
+                .map_or(1, |p| lines.line_of(text, p.byte()));
+            if header_line == u.record_line {
+                return Err(one(unclosed_problem(u)));
+            }
+        }
+        // A byte-order mark anywhere but the very start (two files joined, or pasted text)
+        // is invisible in every editor and means nothing: it is dropped.
         let headers: Vec<String> = header_record
             .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_owned())
+            .map(|h| h.replace('\u{feff}', "").trim().to_owned())
             .collect();
         let mut problems = Diagnostics::default();
         if headers.len() == 1 {
@@ -187,7 +201,9 @@ impl Table {
         }
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
-        let mut lines = LineCounter::default();
+        // The last line, when the file does not end with a line break.
+        let cut_short_line = (!text.ends_with('\n'))
+            .then(|| text.bytes().filter(|b| *b == b'\n').count() as u64 + 1);
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
@@ -195,24 +211,93 @@ impl Table {
                     let line = record
                         .position()
                         .map_or(0, |p| lines.line_of(text, p.byte()));
+                    if let Some(u) = unclosed.as_ref().filter(|u| u.record_line == line) {
+                        // The unclosed field runs to the end of the file: this is the last
+                        // record, and its fields mean nothing.
+                        problems.push(unclosed_problem(u));
+                        break;
+                    }
+                    if record.iter().any(|f| f.contains('\u{feff}')) {
+                        record = record
+                            .iter()
+                            .map(|f| f.replace('\u{feff}', "").trim().to_owned())
+                            .collect();
+                    }
                     if record.iter().all(str::is_empty) {
                         continue;
                     }
+                    // The first field decides cheaply; the whole row is compared only then.
+                    if record.len() == headers.len()
+                        && normalised.iter().any(|h| !h.is_empty())
+                        && record
+                            .get(0)
+                            .is_some_and(|f| normalise_header(f) == normalised[0])
+                        && record
+                            .iter()
+                            .map(normalise_header)
+                            .eq(normalised.iter().cloned())
+                    {
+                        problems.push(Diagnostic::new(
+                            path,
+                            line,
+                            0,
+                            "这一行重复了表头，多半是两个文件拼接而成；请删除这一行",
+                            "the header row is repeated here, probably where two files were joined; delete this line",
+                        ));
+                        continue;
+                    }
                     if record.len() != headers.len() {
+                        let (hint_zh, hint_en) = if record.iter().any(|f| f.contains('\n')) {
+                            (
+                                "；其中一个带引号的字段跨越了多行，可能少了一个闭合的引号",
+                                "; a quoted field here runs over several lines: a closing quote may be missing",
+                            )
+                        } else if record.len() < headers.len() && cut_short_line == Some(line) {
+                            (
+                                "；文件在这一行中途结束，可能不完整",
+                                "; the file ends in the middle of this row: it may be cut short",
+                            )
+                        } else {
+                            ("", "")
+                        };
                         problems.push(Diagnostic::new(
                             path,
                             line,
                             0,
                             format!(
-                                "该行有 {} 个字段，表头有 {} 列",
+                                "该行有 {} 个字段，表头有 {} 列{hint_zh}",
                                 record.len(),
                                 headers.len()
                             ),
                             format!(
-                                "the row has {} fields but the header has {} columns",
+                                "the row has {} fields but the header has {} columns{hint_en}",
                                 record.len(),
                                 headers.len()
                             ),
+                        ));
+                        continue;
+                    }
+                    // Every value the loaders read is one line; a line break inside one means
+                    // a quote opened here and closed rows later (columns they ignore, such as
+                    // notes, may span lines as Excel writes them).
+                    if let Some(f) = fields
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .filter(|f| record.get(*f).is_some_and(|v| v.contains('\n')))
+                        .min()
+                    {
+                        let last = line
+                            + record
+                                .iter()
+                                .map(|v| v.matches('\n').count() as u64)
+                                .sum::<u64>();
+                        problems.push(Diagnostic::new(
+                            path,
+                            line,
+                            f as u64 + 1,
+                            format!("列「{}」的值从第 {line} 行延续到第 {last} 行，多半是这里的引号没有及时闭合", headers[f]),
+                            format!("the value of column \"{}\" runs from line {line} to line {last}: a quote opened here is probably not closed in time", headers[f]),
                         ));
                         continue;
                     }
@@ -276,8 +361,66 @@ impl LineCounter {
             .filter(|b| **b == b'\n')
             .count() as u64;
         self.byte = byte;
-        let blank = text[byte..].bytes().take_while(|b| *b == b'\n').count() as u64;
+        let blank = text.as_bytes()[byte..]
+            .iter()
+            .take_while(|b| **b == b'\n')
+            .count() as u64;
         self.newlines + blank + 1
+    }
+}
+
+/// A quoted field that no quote closes: the line its record starts on, the line of the quote
+/// and the field's number in the record.
+struct Unclosed {
+    record_line: u64,
+    quote_line: u64,
+    field: u64,
+}
+
+/// Finds a quoted field left open at the end of LF `text`, by the csv crate's rules: a quote
+/// opens a field only as its first character, and `""` inside a quoted field is a literal
+/// quote.
+fn unclosed_quote(text: &str) -> Option<Unclosed> {
+    #[derive(PartialEq)]
+    enum State {
+        FieldStart,
+        Plain,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    let (mut line, mut record_line, mut field) = (1u64, 1u64, 1u64);
+    let mut open = None;
+    for b in text.bytes() {
+        match (&state, b) {
+            (State::Quoted, b'"') => state = State::QuoteInQuoted,
+            (State::Quoted, b'\n') => line += 1,
+            (State::Quoted, _) => {}
+            (State::QuoteInQuoted, b'"') => state = State::Quoted,
+            (State::FieldStart, b'"') => {
+                open = Some((record_line, line, field));
+                state = State::Quoted;
+            }
+            (_, b',') => {
+                field += 1;
+                state = State::FieldStart;
+            }
+            (_, b'\n') => {
+                line += 1;
+                record_line = line;
+                field = 1;
+                state = State::FieldStart;
+            }
+            _ => state = State::Plain,
+        }
+    }
+    match (state, open) {
+        (State::Quoted, Some((record_line, quote_line, field))) => Some(Unclosed {
+            record_line,
+            quote_line,
+            field,
+        }),
+        _ => None,
     }
 }
 
@@ -395,7 +538,18 @@ impl Cells<'_> {
                 format!("column \"{h}\" must not be negative: {s}"),
             );
             None
-        } else if v.fract() != 0.0 || v > f64::from(u32::MAX) {
+        } else if v > f64::from(u32::MAX) {
+            self.report(
+                row,
+                col,
+                format!("「{h}」应为 0 到 {} 之间的整数：{s}", u32::MAX),
+                format!(
+                    "column \"{h}\" must be a whole number from 0 to {}: {s}",
+                    u32::MAX
+                ),
+            );
+            None
+        } else if v.fract() != 0.0 {
             self.report(
                 row,
                 col,
@@ -458,6 +612,85 @@ mod tests {
         assert_eq!(c.raw(&t.rows[0], Col(0)), Some("A"));
         assert_eq!(c.count(&t.rows[0], Col(1), &SPECS[1], true), Some(5));
         assert!(out.is_empty());
+    }
+
+    fn problems(text: &str) -> Vec<String> {
+        match Table::parse(Path::new("v.csv"), text, SPECS) {
+            Ok(_) => Vec::new(),
+            Err(d) => {
+                d.0.iter()
+                    .map(|d| format!("{}:{}: {}", d.line, d.column, d.en))
+                    .collect()
+            }
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(
+            unclosed_quote("id,elderly\nA,\"1\nB,2\n").map(|u| (
+                u.record_line,
+                u.quote_line,
+                u.field
+            )),
+            Some((2, 2, 2))
+        );
+        // Quotes inside a plain field are text; doubled quotes inside a quoted one too.
+        assert!(unclosed_quote("id,name\nA,5\"\nB,\"x\"\"y\"\n").is_none());
+        assert!(unclosed_quote("\"a\nb\",c\n").is_none());
+        assert_eq!(
+            problems("id,elderly\nA,1\nB,\"2\n"),
+            [
+                "3:2: unclosed quote: this field opens with a quote that nothing closes before the end of the file (the file is cut short, or a quote is missing)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quote_closed_rows_later_is_reported_at_its_row() {
+        assert_eq!(
+            problems("id,elderly\nA,\"1\nB,2\nC,\"3\n"),
+            [
+                "2:2: the value of column \"elderly\" runs from line 2 to line 4: a quote opened here is probably not closed in time"
+            ]
+        );
+        // An ignored column (notes) may hold line breaks, as Excel writes them.
+        assert!(problems("id,elderly,备注\nA,1,\"第一行\n第二行\"\n").is_empty());
+    }
+
+    #[test]
+    fn a_repeated_header_and_stray_byte_order_marks() {
+        assert_eq!(
+            problems("id,elderly\nA,1\n\u{feff}id,elderly\nB,2\n"),
+            [
+                "3:0: the header row is repeated here, probably where two files were joined; delete this line"
+            ]
+        );
+        let t = Table::parse(
+            Path::new("v.csv"),
+            "id,\u{feff}elderly\n\u{feff}A,1\n",
+            SPECS,
+        )
+        .expect("valid");
+        assert_eq!(&t.rows[0].record[0], "A");
+    }
+
+    #[test]
+    fn counts_out_of_range_say_so() {
+        let t =
+            Table::parse(Path::new("v.csv"), "id,elderly\nA,1e308\nB,2.5\n", SPECS).expect("valid");
+        let mut out = Diagnostics::default();
+        let mut c = t.cells(&mut out);
+        assert_eq!(c.count(&t.rows[0], Col(1), &SPECS[1], true), None);
+        assert_eq!(c.count(&t.rows[1], Col(1), &SPECS[1], true), None);
+        assert_eq!(
+            out.0[0].en,
+            "column \"elderly\" must be a whole number from 0 to 4294967295: 1e308"
+        );
+        assert_eq!(
+            out.0[1].en,
+            "column \"elderly\" must be a whole number: 2.5"
+        );
     }
 
     #[test]

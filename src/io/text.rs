@@ -36,6 +36,17 @@ pub struct Text {
 /// else is read as GB18030, a superset of GBK. Bytes that are valid in neither are an error
 /// located at the first bad byte.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text, Diagnostic> {
+    if let Some((zh, en)) = workbook_kind(bytes) {
+        return Err(Diagnostic::new(path, 0, 0, zh, en));
+    }
+    // No text format analysts use has NUL characters; one means a binary file, or UTF-16
+    // saved without a byte-order mark, and would otherwise show up as baffling cell values or
+    // as invalid GBK somewhere further on.
+    if Encoding::for_bom(bytes).is_none()
+        && let Some(at) = bytes.iter().position(|b| *b == 0)
+    {
+        return Err(nul_byte(path, &String::from_utf8_lossy(&bytes[..at])));
+    }
     let (decoded, encoding): (Cow<'_, str>, TextEncoding) =
         if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
             let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
@@ -57,10 +68,85 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text, Diagnostic> {
             }
             (text, TextEncoding::Gb18030)
         };
+    if let Some(at) = decoded.find('\0') {
+        return Err(nul_byte(path, &decoded[..at]));
+    }
     Ok(Text {
         text: normalise_newlines(&decoded),
         encoding,
     })
+}
+
+/// A NUL character after the text `before`.
+fn nul_byte(path: &Path, before: &str) -> Diagnostic {
+    let before = normalise_newlines(before);
+    let (line, column) = line_column_of(&before, before.len());
+    let (zh, en) = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        (" CSV 文件", "CSV")
+    } else {
+        ("文本文件", "text")
+    };
+    Diagnostic::new(
+        path,
+        line,
+        column,
+        format!(
+            "不是文本文件：此处有 NUL 字节（二进制文件，或没有字节顺序标记的 UTF-16）；请另存为 UTF-8 或 GBK 编码的{zh}"
+        ),
+        format!(
+            "not a text file: a NUL byte here (a binary file, or UTF-16 without a byte-order mark); save it as {en} in UTF-8 or GBK"
+        ),
+    )
+}
+
+/// Recognises Excel workbooks saved under a text file's name: `.xlsx` (a zip archive) and
+/// `.xls` (an OLE compound file), whose bytes would otherwise decode as GBK gibberish.
+fn workbook_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some((
+            "这是 Excel 工作簿（.xlsx）或 zip 压缩包，不是文本文件；请在 Excel 中“另存为”CSV",
+            "this is an Excel workbook (.xlsx) or a zip archive, not a text file; in Excel use Save As, CSV",
+        ))
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some((
+            "这是旧版 Excel 工作簿（.xls），不是文本文件；请在 Excel 中“另存为”CSV",
+            "this is an old Excel workbook (.xls), not a text file; in Excel use Save As, CSV",
+        ))
+    } else {
+        None
+    }
+}
+
+/// Reads a whole file, or says in plain words why it cannot be read.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(path).map_err(|e| {
+        let (zh, en) = read_error(&e);
+        Diagnostic::new(path, 0, 0, zh, en)
+    })
+}
+
+/// Why a file cannot be read, in Chinese and English; the system's own words for the rare
+/// cases without a plain explanation.
+pub fn read_error(e: &std::io::Error) -> (String, String) {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => ("找不到文件".into(), "file not found".into()),
+        ErrorKind::PermissionDenied => (
+            "没有读取该文件的权限".into(),
+            "permission denied: the file cannot be read".into(),
+        ),
+        ErrorKind::IsADirectory => (
+            "这是一个文件夹，不是文件".into(),
+            "this is a folder, not a file".into(),
+        ),
+        _ => (
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        ),
+    }
 }
 
 /// Turns CRLF and lone CR into LF, so that line numbers count the way editors count them.
@@ -90,7 +176,13 @@ fn invalid_bytes(path: &Path, lossy: &str, kind: TextEncoding) -> Diagnostic {
 
 /// 1-based line and character column of a byte offset in LF text.
 pub fn line_column_of(text: &str, offset: usize) -> (u64, u64) {
-    let before = &text[..offset.min(text.len())];
+    // An offset inside a character (a parser's byte span can end there) counts as that
+    // character's start.
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() as u64 + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() as u64 + 1;
@@ -132,6 +224,47 @@ mod tests {
         let bytes = b"id,name\nab\x81\x20cd\n";
         let d = decode(Path::new("v.csv"), bytes).expect_err("invalid");
         assert_eq!((d.line, d.column), (2, 3));
+    }
+
+    #[test]
+    fn binary_files_and_workbooks_are_named_as_such() {
+        let d = decode(Path::new("v.csv"), b"id,name\nA,\x00\x01").expect_err("NUL");
+        assert_eq!((d.line, d.column), (2, 3));
+        assert!(d.en.starts_with("not a text file"), "{}", d.en);
+        let d = decode(Path::new("v.csv"), b"PK\x03\x04rest").expect_err("xlsx");
+        assert!(d.en.contains("Excel workbook"), "{}", d.en);
+        // UTF-16 with its byte-order mark is text, NULs and all.
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("id\n".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            decode(Path::new("v.csv"), &bytes).expect("UTF-16").text,
+            "id\n"
+        );
+    }
+
+    #[test]
+    fn read_errors_are_said_plainly() {
+        use std::io::{Error, ErrorKind};
+        // Tests run as root in CI, where no file is unreadable; the wording is checked here.
+        let (zh, en) = read_error(&Error::from(ErrorKind::PermissionDenied));
+        assert_eq!(
+            (zh.as_str(), en.as_str()),
+            (
+                "没有读取该文件的权限",
+                "permission denied: the file cannot be read"
+            )
+        );
+        let d = read_file(Path::new("/no/such/folder/villages.csv")).expect_err("missing");
+        assert_eq!((d.line, d.en.as_str()), (0, "file not found"));
+    }
+
+    #[test]
+    fn an_offset_inside_a_character_does_not_panic() {
+        // "名" is three bytes; a parser's span may point into it.
+        assert_eq!(line_column_of("a\n名x", 3), (2, 1));
+        assert_eq!(line_column_of("a\n名x", 4), (2, 1));
+        assert_eq!(line_column_of("a\n名x", 5), (2, 2));
+        assert_eq!(line_column_of("名", 99), (1, 2));
     }
 
     #[test]

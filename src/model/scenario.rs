@@ -184,6 +184,56 @@ pub struct OtherTarget {
     pub source: Option<String>,
 }
 
+/// One axis of a sweep: a scenario key and the values a batch tries for it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SweepAxis {
+    /// Dotted key, one of [`SweepAxis::KEYS`].
+    pub key: String,
+    /// Values, in the order written.
+    pub values: Vec<f64>,
+}
+
+impl SweepAxis {
+    /// Keys a sweep may vary, with the range each value must lie in and whether it must be
+    /// a whole number.
+    pub const KEYS: &'static [(&'static str, f64, f64, bool)] = &[
+        ("travel.minutes", 0.1, 1440.0, false),
+        ("day_care.coverage", 0.0, 1.0, false),
+        ("day_care.township_share", 0.0, 1.0, false),
+        ("day_care.max_new", 0.0, 1.0e6, true),
+        ("day_care.per_street", 0.0, 100.0, true),
+        ("elderly_growth", -0.5, 1.0, false),
+        ("seed", 0.0, 9.0e15, true),
+        ("beds.catchment_minutes", 0.1, 1440.0, false),
+        ("costs.day_care", 0.0, 1.0e9, false),
+        ("costs.new_bed", 0.0, 1.0e9, false),
+        ("costs.convert_bed", 0.0, 1.0e9, false),
+        ("costs.institution", 0.0, 1.0e9, false),
+        ("budget.total", 0.0, 1.0e12, false),
+    ];
+}
+
+/// Resource limits of a run (`[limits]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Limits {
+    /// Memory the travel reach lists may take, in MB; a run whose reachable village–site
+    /// pairs would need more stops with an error that says what to change.
+    pub memory_mb: u32,
+}
+
+impl Limits {
+    /// Default memory budget of the reach lists: 2048 MB.
+    pub const DEFAULT_MEMORY_MB: u32 = 2048;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            memory_mb: Self::DEFAULT_MEMORY_MB,
+        }
+    }
+}
+
 /// A validated scenario.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Scenario {
@@ -221,6 +271,10 @@ pub struct Scenario {
     pub budget_wan: Option<f64>,
     /// Targets recorded but not optimised.
     pub other_targets: Vec<OtherTarget>,
+    /// Resource limits.
+    pub limits: Limits,
+    /// Sweep axes; a batch runs every combination.
+    pub sweep: Vec<SweepAxis>,
 }
 
 impl Scenario {
@@ -235,5 +289,69 @@ impl Scenario {
             .years
             .last()
             .expect("validation requires at least one plan year")
+    }
+
+    /// Every combination of the sweep axes as a named variant (the first axis varies
+    /// slowest); a scenario without sweep gives itself with an empty name suffix.
+    pub fn expand(&self) -> Vec<(String, Scenario)> {
+        let mut runs = vec![(String::new(), self.clone())];
+        for axis in &self.sweep {
+            let mut next = Vec::with_capacity(runs.len() * axis.values.len());
+            for (suffix, base) in &runs {
+                for &v in &axis.values {
+                    let mut s = base.clone();
+                    s.set(&axis.key, v);
+                    s.sweep.clear();
+                    let short = axis.key.rsplit('.').next().unwrap_or(&axis.key);
+                    let label = format!("{short}={}", fmt_value(v));
+                    let suffix = if suffix.is_empty() {
+                        label
+                    } else {
+                        format!("{suffix}+{label}")
+                    };
+                    next.push((suffix, s));
+                }
+            }
+            runs = next;
+        }
+        runs
+    }
+
+    /// Sets a sweepable key (one of [`SweepAxis::KEYS`]; validation has checked the value).
+    fn set(&mut self, key: &str, v: f64) {
+        match key {
+            "travel.minutes" => self.travel.minutes = v,
+            "day_care.coverage" => self.day_care.coverage = Some(v),
+            "day_care.township_share" => self.day_care.township_share = Some(v),
+            "day_care.max_new" => self.day_care.max_new = Some(v as u32),
+            "day_care.per_street" => self.day_care.per_street = v as u32,
+            "elderly_growth" => self.elderly_growth = v,
+            "seed" => self.seed = v as u64,
+            "beds.catchment_minutes" => self.beds.catchment_minutes = v,
+            "costs.day_care" => self.costs.day_care_wan = v,
+            "costs.new_bed" => self.costs.new_bed_wan = v,
+            "costs.convert_bed" => self.costs.convert_bed_wan = v,
+            "costs.institution" => self.costs.institution_wan = v,
+            "budget.total" => self.budget_wan = Some(v),
+            _ => unreachable!("validation accepts only SweepAxis::KEYS"),
+        }
+        // A swept final-year value replaces the final year's step.
+        let last = self.final_year();
+        if let Some(step) = self.day_care.targets.get_mut(&last) {
+            match key {
+                "day_care.coverage" => step.coverage = Some(v),
+                "day_care.township_share" => step.township_share = Some(v),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A value as written in run names: whole numbers without a decimal point.
+fn fmt_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
     }
 }

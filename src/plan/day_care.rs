@@ -15,7 +15,7 @@
 
 use crate::model::{AreaKind, CoverageScope, FacilityType, Region, Scenario, SiteIdx, VillageIdx};
 use crate::solve::coverage::{CoverageCurve, CoverageOptions, CoverageProblem, CurveStats};
-use crate::solve::{Certificate, Status};
+use crate::solve::{Certificate, Status, flow};
 use crate::travel::ReachLists;
 
 /// Why a new site was opened.
@@ -28,6 +28,8 @@ pub enum Reason {
     Township,
     /// Coverage.
     Coverage,
+    /// Capacity: the sites chosen for coverage cannot take everyone they reach.
+    Capacity,
 }
 
 /// A new day-care site.
@@ -91,6 +93,9 @@ pub struct VillageResult {
     pub site: Option<SiteIdx>,
     /// Minutes to that site.
     pub minutes: Option<f64>,
+    /// Elderly (in scope) served: all of them when covered without centre capacities, the
+    /// assigned share with them.
+    pub served: f64,
 }
 
 /// The day-care part of a plan.
@@ -299,6 +304,19 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     for &(c, _) in &sites {
         opened[c] = true;
     }
+    let served = dc.capacity.map(|cap| {
+        let goal = target.map(|share| share * total);
+        with_capacity(
+            region,
+            reach,
+            &problem,
+            cap,
+            goal,
+            &mut opened,
+            &mut sites,
+            &mut shortfalls,
+        )
+    });
     let villages: Vec<VillageResult> = reach
         .iter()
         .map(|(v, list)| {
@@ -309,14 +327,28 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
                 covered_before: covered_existing[v.get()],
                 site: nearest.map(|r| r.site),
                 minutes: nearest.map(|r| r.minutes),
+                served: match &served {
+                    Some(s) => s.per_point[v.get()],
+                    None if nearest.is_some() => weight[v.get()],
+                    None => 0.0,
+                },
             }
         })
         .collect();
-    let covered: f64 = villages
-        .iter()
-        .filter(|v| v.covered)
-        .map(|v| weight[v.village.get()])
-        .sum();
+    let covered: f64 = villages.iter().map(|v| v.served).fold(0.0, |a, b| a + b);
+    // With capacities the count may grow past the uncapacitated optimum; the uncapacitated
+    // bound stays valid (capacities only remove options).
+    let certificate = match (&served, objective) {
+        (Some(_), "new_sites") => {
+            let mut c = Certificate::new(sites.len() as f64, certificate.bound);
+            if target.is_some_and(|share| covered < share * total - Certificate::TOLERANCE) {
+                c.status = Status::Infeasible;
+            }
+            c
+        }
+        (Some(_), _) => Certificate::new(covered, certificate.bound.max(covered)),
+        (None, _) => certificate,
+    };
     let covered_before: f64 = villages
         .iter()
         .filter(|v| v.covered_before)
@@ -335,7 +367,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
                 lat: cand.pos.lat,
                 newly_covered_elderly: 0.0,
                 reason,
-                comprehensive: reason != Reason::Coverage,
+                comprehensive: matches!(reason, Reason::Street | Reason::Township),
             }
         })
         .collect();
@@ -391,6 +423,87 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         shortfalls,
         search: curve.stats,
         villages,
+    }
+}
+
+/// Assigns the elderly to open serving sites under `capacity` per new centre (existing
+/// centres use their own `capacity` when the file gives one), opening more candidates while
+/// the goal is not met: each time the candidate whose reach holds the most unserved people.
+#[allow(clippy::too_many_arguments)]
+fn with_capacity(
+    region: &Region,
+    reach: &ReachLists,
+    problem: &CoverageProblem,
+    capacity: u32,
+    goal: Option<f64>,
+    opened: &mut [bool],
+    sites: &mut Vec<(usize, Reason)>,
+    shortfalls: &mut Vec<Shortfall>,
+) -> flow::Served {
+    let nf = region.facilities.len();
+    let site_capacity: Vec<f64> = (0..region.site_count())
+        .map(|s| match region.facilities.get(s) {
+            Some(f) => f.capacity.map_or(f64::from(capacity), f64::from),
+            None => f64::from(capacity),
+        })
+        .collect();
+    loop {
+        let options: Vec<Vec<u32>> = reach
+            .iter()
+            .map(|(_, list)| {
+                list.iter()
+                    .filter(|r| {
+                        let i = r.site.get();
+                        if i < nf {
+                            region.facilities[i].kind.serves_day_care()
+                        } else {
+                            opened[i - nf]
+                        }
+                    })
+                    .map(|r| r.site.0)
+                    .collect()
+            })
+            .collect();
+        let served = flow::Assignment {
+            demand: problem.weight.clone(),
+            capacity: site_capacity.clone(),
+            options,
+        }
+        .solve();
+        let Some(goal) = goal else { return served };
+        if served.total >= goal - Certificate::TOLERANCE {
+            return served;
+        }
+        let unserved: Vec<f64> = problem
+            .weight
+            .iter()
+            .zip(&served.per_point)
+            .map(|(w, s)| (w - s).max(0.0))
+            .collect();
+        let best = (0..region.candidates.len())
+            .filter(|&c| !opened[c])
+            .map(|c| {
+                let reachable: f64 = problem.sets[c].iter().map(|&i| unserved[i as usize]).sum();
+                (reachable.min(site_capacity[nf + c]), c)
+            })
+            .filter(|(gain, _)| *gain > Certificate::TOLERANCE)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        let Some((_, c)) = best else {
+            shortfalls.push(Shortfall {
+                rule: "capacity".into(),
+                zh: format!(
+                    "按每处 {capacity} 人的容量，所有候选点都开设后仍只能服务 {:.0} 名老年人，目标 {:.0}",
+                    served.total, goal
+                ),
+                en: format!(
+                    "with {capacity} places per centre, every candidate open serves {:.0} elderly; the target is {:.0}",
+                    served.total, goal
+                ),
+            });
+            return served;
+        };
+        opened[c] = true;
+        sites.push((c, Reason::Capacity));
     }
 }
 

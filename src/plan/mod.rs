@@ -29,6 +29,9 @@ pub struct Timings {
 /// Everything a run produces before it is written.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// Name of the run: its output folder (the scenario file stem, plus the sweep values in
+    /// a batch).
+    pub run_name: String,
     /// The scenario.
     pub scenario: Scenario,
     /// Its region.
@@ -71,22 +74,24 @@ pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {
 /// Plans a loaded scenario.
 pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, PlanError> {
     let t = Instant::now();
-    let reach = travel::reach(&region, &scenario.travel)?;
+    let reach = travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let day_care = day_care::plan(&scenario, &region, &reach);
     let day_care_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let bed_reach = travel::nearest_k(
+    let bed_reach = travel::nearest_k_limited(
         &region,
         &scenario.travel,
         &beds::bed_sites(&region),
         BED_SITES_PER_VILLAGE,
         scenario.beds.catchment_minutes,
+        &scenario.limits,
     )?;
     let bed_plan = beds::plan(&scenario, &region, &bed_reach).map_err(PlanError::Beds)?;
     let beds_s = t.elapsed().as_secs_f64();
     Ok(Plan {
+        run_name: crate::report::output_name(&scenario.path),
         scenario,
         region,
         reach,

@@ -251,11 +251,7 @@ fn build(
         }
         for (k, class) in classes.iter().enumerate() {
             p.add_constraint(
-                [
-                    (v.z[k][t], 1.0),
-                    (v.n[k][t], -f64::from(class.capacity)),
-                ]
-                .as_slice(),
+                [(v.z[k][t], 1.0), (v.n[k][t], -f64::from(class.capacity))].as_slice(),
                 ComparisonOp::Le,
                 0.0,
             );

@@ -5,6 +5,10 @@
 
 pub mod beds;
 pub mod coverage;
+pub mod cpmp;
+pub mod flow;
+pub mod orlib;
+pub mod pmedian;
 mod rng;
 
 pub use rng::SplitMix64;

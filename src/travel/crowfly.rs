@@ -77,10 +77,11 @@ impl TravelModel for CrowFly {
             sphere::tree_of(sites.iter().map(|s| (s.0, region.site(*s).pos())));
         let limit = query.max_minutes;
         let keep = query.nearest;
+        let budget = super::PairBudget::of(query);
         let rows = query.exec.map(region.villages.len(), |v| {
             let village = &region.villages[v];
             let mode = self.mode(village.kind);
-            if keep == Some(0) || tree.size() == 0 {
+            if keep == Some(0) || tree.size() == 0 || budget.spent() {
                 return Vec::new();
             }
             let radius_m = super::reach_radius_m(mode, limit);
@@ -120,9 +121,13 @@ impl TravelModel for CrowFly {
                     }
                 }
             }
+            if !budget.admit(row.len()) {
+                return Vec::new();
+            }
             row
         });
         ReachLists::from_rows(limit, region.site_count(), rows, keep)
+            .with_over_budget(budget.spent())
     }
 }
 

@@ -26,6 +26,19 @@ pub enum TravelError {
         /// What the decoder said.
         message: String,
     },
+    /// The reachable pairs would need more memory than the scenario's budget allows.
+    #[error(
+        "{minutes} 分钟内可达的村–站点对超过 {max_pairs} 对，按每对约 {bytes} 字节计超出了 {memory_mb} MB 的内存预算；请减小 travel.minutes（或 beds.catchment_minutes）、减少候选点，或在情景文件的 [limits] 中调高 memory_mb / more than {max_pairs} village–site pairs lie within {minutes} minutes: at about {bytes} bytes a pair they exceed the memory budget of {memory_mb} MB; lower travel.minutes (or beds.catchment_minutes), use fewer candidates, or raise memory_mb under [limits] in the scenario",
+        bytes = super::BYTES_PER_PAIR
+    )]
+    MemoryBudget {
+        /// The most pairs the budget allows.
+        max_pairs: usize,
+        /// The time bound of the search, in minutes.
+        minutes: f64,
+        /// The budget, in MB.
+        memory_mb: u32,
+    },
     /// The file has no road that any travel profile may use.
     #[error("{}: 没有可用的道路 / no usable road in the file", path.display())]
     NoRoads {
@@ -39,7 +52,9 @@ impl TravelError {
     pub fn diagnostics(&self) -> Option<&Diagnostics> {
         match self {
             TravelError::Roads(d) | TravelError::Matrix(d) => Some(d),
-            TravelError::Osm { .. } | TravelError::NoRoads { .. } => None,
+            TravelError::Osm { .. }
+            | TravelError::NoRoads { .. }
+            | TravelError::MemoryBudget { .. } => None,
         }
     }
 }

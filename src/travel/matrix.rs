@@ -2,8 +2,8 @@
 //! from a routing service or ArcGIS's OD cost matrix.
 //!
 //! Columns (any order, English or Chinese headers, UTF-8 or GBK, like every input table):
-//! `from_id` [起点编号] (a village id), `to_id` [终点编号] (an existing facility or a candidate
-//! id), and `minutes` [分钟] or `meters` [米/距离] (or both: minutes win). Metres become
+//! `from_id` \[起点编号\] (a village id), `to_id` \[终点编号\] (an existing facility or a candidate
+//! id), and `minutes` \[分钟\] or `meters` \[米/距离\] (or both: minutes win). Metres become
 //! minutes at the village's area-type speed with no detour (the distance is already along
 //! the way). Pairs missing from the file are unreachable. Unknown ids, repeated pairs and
 //! negative or non-numeric values are located errors, all reported at once.
@@ -187,11 +187,13 @@ impl TravelModel for OdMatrix {
             }
             w
         });
+        let budget = super::PairBudget::of(query);
         let rows = query.exec.map(region.villages.len(), |v| {
-            if query.nearest == Some(0) {
+            if query.nearest == Some(0) || budget.spent() {
                 return Vec::new();
             }
-            self.rows
+            let row: Vec<Reach> = self
+                .rows
                 .get(v)
                 .map(|row| {
                     row.iter()
@@ -200,8 +202,14 @@ impl TravelModel for OdMatrix {
                         .copied()
                         .collect()
                 })
-                .unwrap_or_default()
+                .unwrap_or_default();
+            if budget.admit(row.len()) {
+                row
+            } else {
+                Vec::new()
+            }
         });
         ReachLists::from_rows(query.max_minutes, region.site_count(), rows, query.nearest)
+            .with_over_budget(budget.spent())
     }
 }

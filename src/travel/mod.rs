@@ -26,6 +26,14 @@
 //! Every list is ordered by minutes (with [`f64::total_cmp`]), exact ties by index, so the
 //! sequential and the parallel paths ([`Exec`]) give identical output.
 //!
+//! # Memory budget
+//!
+//! A scenario's `[limits] memory_mb` (default 2048) caps the reach lists: [`reach_limited`]
+//! and [`nearest_k_limited`] count pairs as the models find them ([`Query::max_pairs`]) and,
+//! once more than `memory_mb` ÷ [`BYTES_PER_PAIR`] are found, stop searching and return
+//! [`TravelError::MemoryBudget`], which says to lower the time limit, use fewer candidates or
+//! raise the budget, instead of the run exhausting the machine's memory.
+//!
 //! # Examples
 //!
 //! ```
@@ -67,8 +75,9 @@
 //! ```
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::model::{Region, SiteIdx, Travel, TravelMode};
+use crate::model::{Limits, Region, SiteIdx, Travel, TravelMode};
 
 pub mod crowfly;
 pub mod dijkstra;
@@ -137,6 +146,9 @@ pub struct Query<'a> {
     pub max_minutes: f64,
     /// Keep at most this many sites per village (the nearest, ties by site index).
     pub nearest: Option<usize>,
+    /// Stop once more than this many pairs have been found; the lists are then incomplete
+    /// and say so ([`ReachLists::over_budget`]). `None` means no limit.
+    pub max_pairs: Option<usize>,
     /// Sequential or parallel.
     pub exec: Exec,
 }
@@ -148,6 +160,7 @@ impl Query<'static> {
             sites: None,
             max_minutes,
             nearest: None,
+            max_pairs: None,
             exec: Exec::Parallel,
         }
     }
@@ -160,6 +173,7 @@ impl<'a> Query<'a> {
             sites: Some(sites),
             max_minutes: self.max_minutes,
             nearest: self.nearest,
+            max_pairs: self.max_pairs,
             exec: self.exec,
         }
     }
@@ -175,6 +189,14 @@ impl<'a> Query<'a> {
     /// Sequential or parallel.
     pub fn exec(self, exec: Exec) -> Self {
         Query { exec, ..self }
+    }
+
+    /// Stop once more than `max` pairs have been found (see [`Query::max_pairs`]).
+    pub fn max_pairs(self, max: usize) -> Self {
+        Query {
+            max_pairs: Some(max),
+            ..self
+        }
     }
 
     /// The selected sites, sorted and without duplicates, for a region with `site_count` sites.
@@ -193,6 +215,37 @@ impl<'a> Query<'a> {
                 list
             }
         }
+    }
+}
+
+/// Counts the pairs a model keeps against [`Query::max_pairs`], across threads, so that a
+/// model can stop building lists (and stop searching) once the budget is spent.
+pub(crate) struct PairBudget {
+    max: Option<usize>,
+    used: AtomicUsize,
+}
+
+impl PairBudget {
+    /// The budget of a query.
+    pub(crate) fn of(query: &Query<'_>) -> Self {
+        Self {
+            max: query.max_pairs,
+            used: AtomicUsize::new(0),
+        }
+    }
+
+    /// Counts `n` more pairs; `false` when they do not fit, and the caller drops them.
+    pub(crate) fn admit(&self, n: usize) -> bool {
+        match self.max {
+            None => true,
+            Some(max) => self.used.fetch_add(n, Ordering::Relaxed).saturating_add(n) <= max,
+        }
+    }
+
+    /// Whether more pairs were found than the budget allows.
+    pub(crate) fn spent(&self) -> bool {
+        self.max
+            .is_some_and(|max| self.used.load(Ordering::Relaxed) > max)
     }
 }
 
@@ -236,15 +289,28 @@ pub fn model_for(
 }
 
 /// Reach lists of a scenario: for every village the sites (existing facilities and candidates)
-/// within `travel.minutes`, inclusive, in parallel.
+/// within `travel.minutes`, inclusive, in parallel, within the default memory budget
+/// ([`Limits::DEFAULT_MEMORY_MB`]).
 pub fn reach(region: &Region, travel: &Travel) -> Result<ReachLists, TravelError> {
+    reach_limited(region, travel, &Limits::default())
+}
+
+/// Like [`reach`], within the memory budget of `limits`: when the pairs would need more than
+/// `limits.memory_mb` (at [`BYTES_PER_PAIR`] each), the search stops early and the error says
+/// what to change, instead of the run exhausting the machine's memory.
+pub fn reach_limited(
+    region: &Region,
+    travel: &Travel,
+    limits: &Limits,
+) -> Result<ReachLists, TravelError> {
     let model = model_for(region, travel, &NetworkOptions::default())?;
-    Ok(model.reach(region, &Query::within(travel.minutes)))
+    let query = Query::within(travel.minutes).max_pairs(max_pairs(limits));
+    within_budget(model.reach(region, &query), limits)
 }
 
 /// For every village the `k` nearest of `sites` (for example the institutions and the
 /// candidates that allow one) within `max_minutes`, inclusive; the wider bound of bed
-/// planning. Ties are broken by site index.
+/// planning. Ties are broken by site index. Within the default memory budget.
 pub fn nearest_k(
     region: &Region,
     travel: &Travel,
@@ -252,8 +318,45 @@ pub fn nearest_k(
     k: usize,
     max_minutes: f64,
 ) -> Result<ReachLists, TravelError> {
+    nearest_k_limited(region, travel, sites, k, max_minutes, &Limits::default())
+}
+
+/// Like [`nearest_k`], within the memory budget of `limits` (see [`reach_limited`]).
+pub fn nearest_k_limited(
+    region: &Region,
+    travel: &Travel,
+    sites: &[SiteIdx],
+    k: usize,
+    max_minutes: f64,
+    limits: &Limits,
+) -> Result<ReachLists, TravelError> {
     let model = model_for(region, travel, &NetworkOptions::default())?;
-    Ok(model.reach(region, &Query::within(max_minutes).sites(sites).nearest(k)))
+    let query = Query::within(max_minutes)
+        .sites(sites)
+        .nearest(k)
+        .max_pairs(max_pairs(limits));
+    within_budget(model.reach(region, &query), limits)
+}
+
+/// Memory one reachable pair costs across a run, in bytes: 16 in the list being built, 16 in
+/// the compressed rows, 16 in their transpose, and as much again for the solvers' working
+/// copies. The memory budget is divided by this.
+pub const BYTES_PER_PAIR: usize = 64;
+
+/// The most pairs the memory budget of `limits` allows.
+pub fn max_pairs(limits: &Limits) -> usize {
+    (limits.memory_mb as usize).saturating_mul(1 << 20) / BYTES_PER_PAIR
+}
+
+fn within_budget(lists: ReachLists, limits: &Limits) -> Result<ReachLists, TravelError> {
+    if lists.over_budget() {
+        return Err(TravelError::MemoryBudget {
+            max_pairs: max_pairs(limits),
+            minutes: lists.limit_minutes(),
+            memory_mb: limits.memory_mb,
+        });
+    }
+    Ok(lists)
 }
 
 /// Whether `path` names an OpenStreetMap PBF file (`.osm.pbf` or `.pbf`, any case).

@@ -504,6 +504,7 @@ impl TravelModel for NetworkTravel {
         // One bounded search per (site, setting), walking edges backwards: village → site.
         let settings = prepared.len();
         let skip = query.nearest == Some(0);
+        let budget = super::PairBudget::of(query);
         let reversed = Reversed(g);
         let found: Vec<Vec<(u32, f64)>> =
             exec.map_with(sites.len() * settings, Scratch::default, |scratch, job| {
@@ -512,7 +513,7 @@ impl TravelModel for NetworkTravel {
                 let Some(start) = site_snaps[s][site] else {
                     return Vec::new();
                 };
-                if skip || prep.at_node.is_empty() {
+                if skip || prep.at_node.is_empty() || budget.spent() {
                     return Vec::new();
                 }
                 let mut out = Vec::new();
@@ -533,7 +534,11 @@ impl TravelModel for NetworkTravel {
                         }
                     },
                 );
-                out
+                if budget.admit(out.len()) {
+                    out
+                } else {
+                    Vec::new()
+                }
             });
 
         let mut rows: Vec<Vec<Reach>> = vec![Vec::new(); region.villages.len()];
@@ -582,7 +587,9 @@ impl TravelModel for NetworkTravel {
                 summary.sites_off_main.push(*site);
             }
         }
-        ReachLists::from_rows(limit, region.site_count(), rows, query.nearest).with_network(summary)
+        ReachLists::from_rows(limit, region.site_count(), rows, query.nearest)
+            .with_network(summary)
+            .with_over_budget(budget.spent())
     }
 }
 

@@ -43,6 +43,7 @@ pub struct ReachLists {
     offsets: Vec<usize>,
     entries: Vec<Reach>,
     network: Option<NetworkSummary>,
+    over_budget: bool,
     transpose: OnceLock<Transpose>,
 }
 
@@ -92,6 +93,7 @@ impl ReachLists {
             offsets,
             entries,
             network: None,
+            over_budget: false,
             transpose: OnceLock::new(),
         }
     }
@@ -115,6 +117,18 @@ impl ReachLists {
             rows[v.get()].push(Reach { site, minutes });
         }
         Self::from_rows(limit_minutes, site_count, rows, None)
+    }
+
+    /// Marks the lists as cut short by a pair budget.
+    pub(crate) fn with_over_budget(mut self, over: bool) -> Self {
+        self.over_budget = over;
+        self
+    }
+
+    /// Whether the query's pair budget ([`Query::max_pairs`](super::Query::max_pairs)) ran
+    /// out while the lists were built; they are then incomplete and must not be used.
+    pub fn over_budget(&self) -> bool {
+        self.over_budget
     }
 
     pub(crate) fn with_network(mut self, summary: NetworkSummary) -> Self {

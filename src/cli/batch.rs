@@ -1,0 +1,419 @@
+//! `yanglao batch <files or folders>... [-j N] [--out DIR] [--quiet] [--json]`: run many
+//! scenarios, and every combination of each scenario's `[sweep]`, in parallel; write each
+//! run's outputs and one comparison of all runs (`DIR/batch-summary/`).
+//!
+//! A run that fails is reported with its reason and the others complete; the exit code is 1
+//! when any run failed. Outputs do not depend on `-j`: runs are independent, seeded, and
+//! collected in input order.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::io::region::{LoadOptions, load_region};
+use crate::io::scenario::load_scenario;
+use crate::model::{Region, Scenario};
+use crate::plan::{self, Plan, PlanError};
+use crate::report;
+
+/// Arguments of `yanglao batch`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario files, or folders whose `*.toml` files are scenarios.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Folder that receives one output folder per run and `batch-summary/`.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Runs in parallel (default: one per core).
+    #[arg(short = 'j', long)]
+    pub jobs: Option<usize>,
+    /// No progress and no per-run lines; errors only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the comparison as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One run's outcome, as the comparison lists it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RunOutcome {
+    /// Run name (output folder).
+    pub run: String,
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// `ok` or `failed`.
+    pub status: &'static str,
+    /// Why it failed.
+    pub reason: Option<String>,
+    /// Key figures when it succeeded.
+    pub figures: Option<Figures>,
+    /// Wall-clock seconds of the run.
+    pub seconds: f64,
+}
+
+/// The figures the comparison shows side by side.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Figures {
+    /// Scenario name.
+    pub name: String,
+    /// Villages.
+    pub villages: usize,
+    /// Elderly (coverage denominator).
+    pub elderly: f64,
+    /// Time limit of the service circle.
+    pub minutes: f64,
+    /// Day-care status.
+    pub day_care_status: crate::solve::Status,
+    /// New day-care sites.
+    pub new_sites: u32,
+    /// Coverage before.
+    pub coverage_before: f64,
+    /// Coverage after.
+    pub coverage: f64,
+    /// Coverage target.
+    pub coverage_target: Option<f64>,
+    /// Day-care gap.
+    pub day_care_gap: f64,
+    /// Bed plan status.
+    pub beds_status: Option<crate::solve::Status>,
+    /// Bed plan cost, 万元.
+    pub beds_cost_wan: Option<f64>,
+    /// Day-care investment, 万元.
+    pub day_care_cost_wan: f64,
+    /// Whether every bed target of every year holds.
+    pub bed_targets_met: Option<bool>,
+}
+
+/// A scenario file expanded into its runs, sharing one loaded region.
+struct Job {
+    /// Scenario file index and run index within it, for output order.
+    order: (usize, usize),
+    run: String,
+    scenario: Scenario,
+    region: Arc<Region>,
+    load_s: f64,
+}
+
+/// Scenario files named by `inputs`: files as given, folders' `*.toml` in name order.
+pub fn collect(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(input)
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+                        .collect()
+                })
+                .unwrap_or_default();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files
+}
+
+/// Loads every scenario, expands sweeps; failures become outcomes right away.
+/// Outcomes keyed by (scenario file index, run index), for output order.
+type Ordered = Vec<((usize, usize), RunOutcome)>;
+
+fn prepare(files: &[PathBuf]) -> (Vec<Job>, Ordered) {
+    let mut jobs = Vec::new();
+    let mut failed = Vec::new();
+    for (order, path) in files.iter().enumerate() {
+        let start = Instant::now();
+        let loaded = load_scenario(path).and_then(|s| {
+            let region = load_region(
+                &s.data,
+                LoadOptions {
+                    crs: s.crs,
+                    china_bounds: s.china_bounds,
+                },
+            )?;
+            Ok((s, region))
+        });
+        let base = report::output_name(path);
+        match loaded {
+            Ok((scenario, region)) => {
+                let region = Arc::new(region);
+                let load_s = start.elapsed().as_secs_f64();
+                for (i, (suffix, s)) in scenario.expand().into_iter().enumerate() {
+                    let run = if suffix.is_empty() {
+                        base.clone()
+                    } else {
+                        report::safe_name(&format!("{base}@{suffix}"))
+                    };
+                    jobs.push(Job {
+                        order: (order, i),
+                        run,
+                        scenario: s,
+                        region: Arc::clone(&region),
+                        load_s,
+                    });
+                }
+            }
+            Err(d) => failed.push((
+                (order, 0),
+                RunOutcome {
+                    run: base,
+                    scenario: path.clone(),
+                    status: "failed",
+                    reason: Some(format!(
+                        "{} 处输入问题 / {} input problem(s):\n{d}",
+                        d.len(),
+                        d.len()
+                    )),
+                    figures: None,
+                    seconds: start.elapsed().as_secs_f64(),
+                },
+            )),
+        }
+    }
+    (jobs, failed)
+}
+
+fn figures(p: &Plan) -> Figures {
+    let dc = &p.day_care;
+    Figures {
+        name: p.scenario.name.clone(),
+        villages: p.region.villages.len(),
+        elderly: dc.total_elderly,
+        minutes: p.scenario.travel.minutes,
+        day_care_status: dc.status,
+        new_sites: dc.new_sites,
+        coverage_before: if dc.total_elderly > 0.0 {
+            dc.covered_before / dc.total_elderly
+        } else {
+            0.0
+        },
+        coverage: dc.coverage,
+        coverage_target: dc.target,
+        day_care_gap: dc.gap,
+        beds_status: p.beds.as_ref().map(|b| b.status),
+        beds_cost_wan: p.beds.as_ref().map(|b| b.cost_wan),
+        day_care_cost_wan: dc
+            .sites
+            .iter()
+            .map(|s| {
+                p.region.candidates[s.candidate]
+                    .cost_wan
+                    .unwrap_or(p.scenario.costs.day_care_wan)
+            })
+            .fold(0.0, |a, b| a + b),
+        bed_targets_met: p.beds.as_ref().map(|b| b.years.iter().all(|y| y.met.all())),
+    }
+}
+
+fn run_job(job: &Job, out: &Path) -> RunOutcome {
+    let start = Instant::now();
+    let result =
+        plan::plan(job.scenario.clone(), (*job.region).clone(), job.load_s).and_then(|mut p| {
+            p.run_name.clone_from(&job.run);
+            report::write_plan(&p, out).map_err(|e| PlanError::Beds(e.to_string()))?;
+            Ok(p)
+        });
+    let seconds = start.elapsed().as_secs_f64() + job.load_s;
+    match result {
+        Ok(p) => RunOutcome {
+            run: job.run.clone(),
+            scenario: job.scenario.path.clone(),
+            status: "ok",
+            reason: None,
+            figures: Some(figures(&p)),
+            seconds,
+        },
+        Err(e) => RunOutcome {
+            run: job.run.clone(),
+            scenario: job.scenario.path.clone(),
+            status: "failed",
+            reason: Some(e.to_string()),
+            figures: None,
+            seconds,
+        },
+    }
+}
+
+/// Runs the subcommand.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let files = collect(&args.inputs);
+    if files.is_empty() {
+        anyhow::bail!("没有找到情景文件 / no scenario files found in the given inputs");
+    }
+    let (jobs, failed) = prepare(&files);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(jobs.len() as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {pos}/{len} runs [{elapsed_precise}] {wide_bar} {msg}",
+        )
+        .expect("a valid template"),
+    );
+    let mut outcomes: Ordered = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| {
+                let o = run_job(job, &args.out);
+                bar.inc(1);
+                bar.set_message(o.run.clone());
+                (job.order, o)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    // Failures of loading keep their place among the scenario files.
+    outcomes.extend(failed);
+    outcomes.sort_by_key(|(order, _)| *order);
+    let all: Vec<RunOutcome> = outcomes.into_iter().map(|(_, o)| o).collect();
+    let summary_dir = write_summary(&all, &args.out)?;
+    let any_failed = all.iter().any(|o| o.status != "ok");
+    for o in all.iter().filter(|o| o.status != "ok") {
+        eprintln!(
+            "{} ({}): {}",
+            o.run,
+            o.scenario.display(),
+            o.reason.as_deref().unwrap_or("")
+        );
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    } else if !args.quiet {
+        print!("{}", comparison_markdown(&all));
+        println!("→ {}", summary_dir.display());
+    }
+    Ok(if any_failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// The comparison table in Markdown.
+pub fn comparison_markdown(all: &[RunOutcome]) -> String {
+    let mut out = String::from(
+        "| 运行 run | 状态 status | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 床位目标 bed targets |\n|---|---|---:|---:|---|---:|---:|---:|---:|---|\n",
+    );
+    for o in all {
+        match &o.figures {
+            Some(f) => {
+                out += &format!(
+                    "| {} | {} / {:?} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {} |\n",
+                    o.run,
+                    o.status,
+                    f.day_care_status,
+                    f.villages,
+                    f.minutes,
+                    pct(f.coverage_before),
+                    pct(f.coverage),
+                    f.coverage_target.map_or_else(|| "–".into(), pct),
+                    f.new_sites,
+                    f.day_care_cost_wan,
+                    f.beds_cost_wan
+                        .map_or_else(|| "–".into(), |c| format!("{c:.0}")),
+                    match f.bed_targets_met {
+                        Some(true) => "达标 met",
+                        Some(false) => "未达标 missed",
+                        None => "–",
+                    },
+                )
+            }
+            None => {
+                out += &format!(
+                    "| {} | {} | | | | | | | | {} |\n",
+                    o.run,
+                    o.status,
+                    o.reason
+                        .as_deref()
+                        .unwrap_or("")
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                )
+            }
+        }
+    }
+    out
+}
+
+/// The comparison as CSV.
+pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "run",
+        "scenario",
+        "status",
+        "reason",
+        "villages",
+        "elderly",
+        "minutes",
+        "day_care_status",
+        "new_sites",
+        "coverage_before",
+        "coverage",
+        "coverage_target",
+        "day_care_gap",
+        "day_care_cost_wan",
+        "beds_status",
+        "beds_cost_wan",
+        "bed_targets_met",
+    ])
+    .expect("writing to memory cannot fail");
+    for o in all {
+        let f = o.figures.as_ref();
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        w.write_record([
+            o.run.clone(),
+            o.scenario.display().to_string(),
+            o.status.to_owned(),
+            o.reason
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+            opt(f.map(|f| f.villages.to_string())),
+            opt(f.map(|f| f.elderly.to_string())),
+            opt(f.map(|f| f.minutes.to_string())),
+            opt(f.map(|f| format!("{:?}", f.day_care_status).to_lowercase())),
+            opt(f.map(|f| f.new_sites.to_string())),
+            opt(f.map(|f| format!("{:.6}", f.coverage_before))),
+            opt(f.map(|f| format!("{:.6}", f.coverage))),
+            opt(f.and_then(|f| f.coverage_target.map(|t| t.to_string()))),
+            opt(f.map(|f| format!("{:.9}", f.day_care_gap))),
+            opt(f.map(|f| format!("{:.1}", f.day_care_cost_wan))),
+            opt(f.and_then(|f| f.beds_status.map(|s| format!("{s:?}").to_lowercase()))),
+            opt(f.and_then(|f| f.beds_cost_wan.map(|c| format!("{c:.1}")))),
+            opt(f.and_then(|f| f.bed_targets_met.map(|m| m.to_string()))),
+        ])
+        .expect("writing to memory cannot fail");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+/// Writes `DIR/batch-summary/` (CSV and Markdown; times are left out so that the files are
+/// identical whatever `-j`).
+fn write_summary(all: &[RunOutcome], out: &Path) -> anyhow::Result<PathBuf> {
+    let files = vec![
+        ("batch.csv".to_owned(), comparison_csv(all)),
+        ("batch.md".to_owned(), comparison_markdown(all).into_bytes()),
+    ];
+    Ok(report::write_folder(out, "batch-summary", &files)?)
+}

@@ -1,0 +1,589 @@
+//! Charts: the coverage curve (new sites against coverage, with the proven bound and the
+//! target) and beds and nursing share per township before and after the bed plan.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::font::FAMILY;
+use super::shapes::{INK, MUTED, Pen};
+use super::{DrawError, Drawing, Lang, Options, Rendered, render};
+use crate::error::Error;
+use crate::plan::Plan;
+use crate::plan::beds::ActionKind;
+
+const LINE: RGBColor = RGBColor(0x2b, 0x7b, 0xc4);
+const BOUND: RGBColor = RGBColor(0x8a, 0x8f, 0x98);
+const TARGET: RGBColor = RGBColor(0xd6, 0x27, 0x28);
+const TODAY: RGBColor = RGBColor(0xb0, 0xb4, 0xba);
+const AFTER: RGBColor = RGBColor(0x2b, 0x7b, 0xc4);
+const GRID: RGBColor = RGBColor(0xe6, 0xe8, 0xeb);
+
+/// Beds of one township before and after the bed plan's last year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TownshipBeds {
+    /// Township.
+    pub township: String,
+    /// Beds today.
+    pub beds_before: u64,
+    /// Nursing beds today.
+    pub nursing_before: u64,
+    /// Beds after the plan.
+    pub beds_after: u64,
+    /// Nursing beds after the plan.
+    pub nursing_after: u64,
+}
+
+/// Beds per township, in the order townships first appear in the villages file; `None`
+/// without a bed plan. New beds are nursing beds; conversions turn ordinary beds into
+/// nursing beds.
+pub fn township_beds(plan: &Plan) -> Option<Vec<TownshipBeds>> {
+    let beds = plan.beds.as_ref()?;
+    let mut order: Vec<&str> = Vec::new();
+    for v in &plan.region.villages {
+        if !order.contains(&v.township.as_str()) {
+            order.push(&v.township);
+        }
+    }
+    let mut rows: Vec<TownshipBeds> = order
+        .iter()
+        .map(|t| TownshipBeds {
+            township: (*t).to_owned(),
+            beds_before: 0,
+            nursing_before: 0,
+            beds_after: 0,
+            nursing_after: 0,
+        })
+        .collect();
+    let row_of = |t: &str, rows: &mut Vec<TownshipBeds>| -> usize {
+        match rows.iter().position(|r| r.township == t) {
+            Some(i) => i,
+            None => {
+                rows.push(TownshipBeds {
+                    township: t.to_owned(),
+                    beds_before: 0,
+                    nursing_before: 0,
+                    beds_after: 0,
+                    nursing_after: 0,
+                });
+                rows.len() - 1
+            }
+        }
+    };
+    for f in &plan.region.facilities {
+        let i = row_of(&f.township, &mut rows);
+        rows[i].beds_before += u64::from(f.beds);
+        rows[i].nursing_before += u64::from(f.nursing_beds);
+    }
+    for r in rows.iter_mut() {
+        r.beds_after = r.beds_before;
+        r.nursing_after = r.nursing_before;
+    }
+    for a in beds.years.iter().flat_map(|y| y.actions.iter()) {
+        let i = row_of(&a.township, &mut rows);
+        match a.kind {
+            ActionKind::Convert => rows[i].nursing_after += u64::from(a.converted_beds),
+            ActionKind::Expand | ActionKind::NewInstitution => {
+                rows[i].beds_after += u64::from(a.new_beds);
+                rows[i].nursing_after += u64::from(a.new_beds) + u64::from(a.converted_beds);
+            }
+        }
+    }
+    for r in rows.iter_mut() {
+        r.nursing_after = r.nursing_after.min(r.beds_after);
+    }
+    Some(rows)
+}
+
+struct CurveDrawing {
+    title: String,
+    points: Vec<(f64, f64, f64)>,
+    today: f64,
+    target: Option<f64>,
+    chosen: (f64, f64),
+    lang: Lang,
+}
+
+/// Draws the coverage curve (`curve.png` / `curve.svg`); `None` when the scenario did not
+/// ask for it.
+pub fn curve_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, Error> {
+    let dc = &plan.day_care;
+    if dc.curve.is_empty() || dc.total_elderly <= 0.0 {
+        return Ok(None);
+    }
+    let total = dc.total_elderly;
+    let lang = opts.lang;
+    let d = CurveDrawing {
+        title: format!(
+            "{} · {}",
+            plan.scenario.name,
+            lang.pick("日间照料覆盖曲线", "Day-care coverage curve")
+        ),
+        points: dc
+            .curve
+            .iter()
+            .map(|p| {
+                (
+                    f64::from(p.new_sites),
+                    100.0 * p.covered_elderly / total,
+                    100.0 * p.bound.min(total) / total,
+                )
+            })
+            .collect(),
+        today: 100.0 * dc.covered_before / total,
+        target: dc.target.map(|t| 100.0 * t),
+        chosen: (f64::from(dc.new_sites), 100.0 * dc.coverage),
+        lang,
+    };
+    render(&d, &opts.font, "curve.png").map(Some)
+}
+
+/// Integer tick labels only: a fractional tick of a count axis stays unlabelled.
+fn count_label(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// A legend box of line samples in the upper-left or lower-right corner of `plot`.
+fn line_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    pen: &Pen,
+    plot: (std::ops::Range<i32>, std::ops::Range<i32>),
+    items: &[(String, RGBColor, u32, bool)],
+    width: i32,
+) -> Result<(), DrawError> {
+    let h = 16 + 26 * items.len() as i32;
+    let (x1, y1) = (plot.0.end - 14, plot.1.end - 14);
+    let (x0, y0) = (x1 - width, y1 - h);
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x1, y1)],
+        WHITE.mix(0.92).filled(),
+    ))?;
+    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], GRID.stroke_width(1)))?;
+    for (k, (label, color, w, dashed)) in items.iter().enumerate() {
+        let y = y0 + 21 + 26 * k as i32;
+        if *dashed {
+            for d in 0..3 {
+                let sx = x0 + 12 + d * 10;
+                root.draw(&PathElement::new(
+                    vec![(sx, y), (sx + 6, y)],
+                    color.stroke_width(*w),
+                ))?;
+            }
+        } else {
+            root.draw(&PathElement::new(
+                vec![(x0 + 12, y), (x0 + 38, y)],
+                color.stroke_width(*w),
+            ))?;
+        }
+        pen.text(
+            root,
+            label,
+            (x0 + 48, y),
+            16.0,
+            INK,
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
+    Ok(())
+}
+
+impl Drawing for CurveDrawing {
+    fn size(&self) -> (u32, u32) {
+        (1200, 720)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: &Pen,
+    ) -> Result<(), DrawError> {
+        let lang = self.lang;
+        root.fill(&WHITE)?;
+        pen.text(
+            root,
+            &self.title,
+            (28, 34),
+            26.0,
+            INK,
+            HPos::Left,
+            VPos::Center,
+        )?;
+        let area = root.margin(96, 16, 20, 36);
+        let x_max = self
+            .points
+            .iter()
+            .map(|p| p.0)
+            .fold(self.chosen.0, f64::max)
+            .max(1.0);
+        let lows = self
+            .points
+            .iter()
+            .map(|p| p.1)
+            .chain([self.today])
+            .chain(self.target);
+        let y_min = (lows.fold(100.0, f64::min) - 5.0).clamp(0.0, 95.0);
+        let y_min = (y_min / 5.0).floor() * 5.0;
+        let x_end = x_max * 1.04 + 0.5;
+        let mut chart = ChartBuilder::on(&area)
+            .x_label_area_size(64)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..x_end, y_min..100.5)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID.stroke_width(1))
+            .axis_style(MUTED.stroke_width(1))
+            .label_style((FAMILY, 16).into_font().color(&INK))
+            .x_label_formatter(&count_label)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()?;
+        let plot = chart.plotting_area().get_pixel_range();
+        pen.text(
+            root,
+            lang.pick("覆盖率 (%)", "Coverage (%)"),
+            (plot.0.start - 8, plot.1.start - 18),
+            16.0,
+            MUTED,
+            HPos::Left,
+            VPos::Center,
+        )?;
+        pen.text(
+            root,
+            lang.pick("新建站点数 (处)", "New sites"),
+            ((plot.0.start + plot.0.end) / 2, plot.1.end + 48),
+            16.0,
+            MUTED,
+            HPos::Center,
+            VPos::Center,
+        )?;
+
+        chart.draw_series(DashedLineSeries::new(
+            [(0.0, self.today), (x_end, self.today)],
+            6,
+            5,
+            TODAY.stroke_width(2),
+        ))?;
+        if let Some(t) = self.target {
+            chart.draw_series(DashedLineSeries::new(
+                [(0.0, t), (x_end, t)],
+                10,
+                6,
+                TARGET.stroke_width(2),
+            ))?;
+        }
+        chart.draw_series(DashedLineSeries::new(
+            self.points.iter().map(|p| (p.0, p.2)),
+            4,
+            4,
+            BOUND.stroke_width(2),
+        ))?;
+        chart.draw_series(LineSeries::new(
+            self.points.iter().map(|p| (p.0, p.1)),
+            LINE.stroke_width(3),
+        ))?;
+        if self.points.len() <= 80 {
+            chart.draw_series(
+                self.points
+                    .iter()
+                    .map(|p| Circle::new((p.0, p.1), 4, LINE.filled())),
+            )?;
+        }
+        let (cx, cy) = self.chosen;
+        chart.draw_series([Circle::new((cx, cy), 8, TARGET.stroke_width(3))])?;
+        let (px, py) = chart.backend_coord(&(cx, cy));
+        let note = format!(
+            "{} {:.0}{} · {:.1}%",
+            lang.pick("规划方案", "Plan"),
+            cx,
+            lang.pick(" 处", " sites"),
+            cy
+        );
+        let y = if py > plot.1.end - 40 {
+            py - 24
+        } else {
+            py + 26
+        };
+        pen.text(
+            root,
+            &note,
+            (px + 12, y),
+            17.0,
+            TARGET,
+            HPos::Left,
+            VPos::Center,
+        )?;
+
+        let mut items = vec![
+            (
+                lang.pick("最优覆盖率", "Best coverage").to_owned(),
+                LINE,
+                3,
+                false,
+            ),
+            (
+                lang.pick("上界 (已证明)", "Proven upper bound").to_owned(),
+                BOUND,
+                2,
+                true,
+            ),
+        ];
+        if let Some(t) = self.target {
+            items.push((
+                format!("{} {t:.1}%", lang.pick("目标", "Target")),
+                TARGET,
+                2,
+                true,
+            ));
+        }
+        items.push((
+            format!(
+                "{} {:.1}%",
+                lang.pick("现状覆盖率", "Coverage today"),
+                self.today
+            ),
+            TODAY,
+            2,
+            true,
+        ));
+        line_legend(root, pen, plot, &items, 250)?;
+        Ok(())
+    }
+}
+
+struct BedsDrawing {
+    title: String,
+    rows: Vec<TownshipBeds>,
+    left_out: usize,
+    target_share: Option<f64>,
+    name_w: i32,
+    lang: Lang,
+}
+
+/// Most townships the bed chart shows (the ones with the most beds after the plan).
+const BED_CHART_ROWS: usize = 30;
+
+/// Draws beds and nursing share per township before and after (`beds.png` / `beds.svg`);
+/// `None` without a bed plan.
+pub fn beds_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, Error> {
+    let Some(mut rows) = township_beds(plan) else {
+        return Ok(None);
+    };
+    rows.retain(|r| r.beds_after > 0 || r.beds_before > 0);
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    rows.sort_by(|a, b| {
+        b.beds_after
+            .cmp(&a.beds_after)
+            .then(a.township.cmp(&b.township))
+    });
+    let left_out = rows.len().saturating_sub(BED_CHART_ROWS);
+    rows.truncate(BED_CHART_ROWS);
+    let lang = opts.lang;
+    let name_w = rows
+        .iter()
+        .map(|r| opts.font.text_width(&r.township, 15.0))
+        .max()
+        .unwrap_or(40);
+    let target_share = plan
+        .beds
+        .as_ref()
+        .and_then(|b| b.years.iter().rev().find_map(|y| y.targets.nursing_share));
+    let d = BedsDrawing {
+        title: format!(
+            "{} · {}",
+            plan.scenario.name,
+            lang.pick("各乡镇养老床位", "Beds per township")
+        ),
+        rows,
+        left_out,
+        target_share,
+        name_w,
+        lang,
+    };
+    render(&d, &opts.font, "beds.png").map(Some)
+}
+
+impl Drawing for BedsDrawing {
+    fn size(&self) -> (u32, u32) {
+        (1300, 200 + 30 * self.rows.len() as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: &Pen,
+    ) -> Result<(), DrawError> {
+        let lang = self.lang;
+        root.fill(&WHITE)?;
+        pen.text(
+            root,
+            &self.title,
+            (28, 34),
+            26.0,
+            INK,
+            HPos::Left,
+            VPos::Center,
+        )?;
+        let mut sub = lang
+            .pick(
+                "灰色: 现状; 蓝色: 规划期末",
+                "Grey: today; blue: end of plan",
+            )
+            .to_owned();
+        if self.left_out > 0 {
+            sub += &format!(
+                "{}{}{}",
+                lang.pick("; 另有 ", "; "),
+                self.left_out,
+                lang.pick(" 个乡镇未列出", " more townships not shown")
+            );
+        }
+        pen.text(root, &sub, (28, 70), 17.0, MUTED, HPos::Left, VPos::Center)?;
+        let n = self.rows.len();
+        let body = root.margin(130, 20, 20, 24);
+        let (left, right) = body.split_horizontally(body.dim_in_pixel().0 as i32 * 62 / 100);
+        let beds_max = self
+            .rows
+            .iter()
+            .map(|r| r.beds_after.max(r.beds_before))
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
+        let y_range = -0.6..(n as f64 - 0.4);
+
+        let mut chart = ChartBuilder::on(&left)
+            .x_label_area_size(50)
+            .y_label_area_size(self.name_w + 20)
+            .build_cartesian_2d(0.0..beds_max * 1.08, y_range.clone())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .light_line_style(WHITE)
+            .bold_line_style(GRID.stroke_width(1))
+            .axis_style(MUTED.stroke_width(1))
+            .label_style((FAMILY, 15).into_font().color(&INK))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .draw()?;
+        let plot = chart.plotting_area().get_pixel_range();
+        pen.text(
+            root,
+            lang.pick("床位数 (张)", "Beds"),
+            ((plot.0.start + plot.0.end) / 2, plot.1.start - 18),
+            19.0,
+            INK,
+            HPos::Center,
+            VPos::Center,
+        )?;
+        for (i, r) in self.rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            chart.draw_series([
+                Rectangle::new(
+                    [(0.0, y + 0.04), (r.beds_before as f64, y + 0.36)],
+                    TODAY.filled(),
+                ),
+                Rectangle::new(
+                    [(0.0, y - 0.36), (r.beds_after as f64, y - 0.04)],
+                    AFTER.filled(),
+                ),
+            ])?;
+            let (px, py) = chart.backend_coord(&(0.0, y));
+            pen.text(
+                root,
+                &r.township,
+                (px - 10, py),
+                15.0,
+                INK,
+                HPos::Right,
+                VPos::Center,
+            )?;
+            let (ax, ay) = chart.backend_coord(&(r.beds_after as f64, y - 0.2));
+            let after = r.beds_after.to_string();
+            pen.text(
+                root,
+                &after,
+                (ax + 5, ay),
+                13.0,
+                MUTED,
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
+
+        let share = |beds: u64, nursing: u64| {
+            if beds == 0 {
+                None
+            } else {
+                Some(100.0 * nursing as f64 / beds as f64)
+            }
+        };
+        let mut chart = ChartBuilder::on(&right)
+            .x_label_area_size(50)
+            .y_label_area_size(16)
+            .build_cartesian_2d(0.0..100.0, y_range)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .light_line_style(WHITE)
+            .bold_line_style(GRID.stroke_width(1))
+            .axis_style(MUTED.stroke_width(1))
+            .label_style((FAMILY, 15).into_font().color(&INK))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .draw()?;
+        let plot = chart.plotting_area().get_pixel_range();
+        pen.text(
+            root,
+            lang.pick("护理型床位占比 (%)", "Nursing share (%)"),
+            ((plot.0.start + plot.0.end) / 2, plot.1.start - 18),
+            19.0,
+            INK,
+            HPos::Center,
+            VPos::Center,
+        )?;
+        if let Some(t) = self.target_share {
+            let t = 100.0 * t;
+            chart.draw_series(DashedLineSeries::new(
+                [(t, -0.6), (t, n as f64 - 0.4)],
+                8,
+                5,
+                TARGET.stroke_width(2),
+            ))?;
+            let (px, _) = chart.backend_coord(&(t, n as f64 - 0.4));
+            let label = format!("{} {t:.0}%", lang.pick("目标", "Target"));
+            pen.text(
+                root,
+                &label,
+                (px, plot.1.start - 44),
+                14.0,
+                TARGET,
+                HPos::Center,
+                VPos::Center,
+            )?;
+        }
+        for (i, r) in self.rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            let before = share(r.beds_before, r.nursing_before);
+            let after = share(r.beds_after, r.nursing_after);
+            if let (Some(b), Some(a)) = (before, after) {
+                chart.draw_series([PathElement::new(
+                    vec![(b, y), (a, y)],
+                    RGBColor(0x9c, 0xb8, 0xd6).stroke_width(3),
+                )])?;
+            }
+            if let Some(b) = before {
+                chart.draw_series([Circle::new((b, y), 6, TODAY.filled())])?;
+            }
+            if let Some(a) = after {
+                chart.draw_series([Circle::new((a, y), 6, AFTER.filled())])?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,173 @@
+//! The font of the drawings: the vendored WenQuanYi Micro Hei GBK subset, or a file given with
+//! `--font`, and the check that place names have glyphs in it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use ab_glyph::Font as _;
+use plotters::style::{FontStyle, register_font};
+
+use crate::error::Error;
+use crate::plan::Plan;
+
+/// The vendored font: WenQuanYi Micro Hei, face 0, subset to GBK and ASCII (Apache-2.0).
+static EMBEDDED: &[u8] = include_bytes!("font/wqy-microhei-gbk.ttf");
+
+/// The font family written into the SVGs: the Chinese system fonts of Windows, macOS and
+/// Linux first, so that an SVG viewer picks a local CJK font; the PNG always uses [`Font`].
+pub const FAMILY: &str =
+    "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif";
+
+/// A TrueType/OpenType font held for the life of the process.
+#[derive(Clone, Debug)]
+pub struct Font {
+    bytes: &'static [u8],
+    path: Option<PathBuf>,
+}
+
+impl Default for Font {
+    fn default() -> Self {
+        Self::embedded()
+    }
+}
+
+impl Font {
+    /// The vendored WenQuanYi Micro Hei subset.
+    pub fn embedded() -> Self {
+        Self {
+            bytes: EMBEDDED,
+            path: None,
+        }
+    }
+
+    /// Reads a font file (face 0 of a collection). The bytes are leaked: plotters keeps
+    /// fonts for the life of the process.
+    pub fn from_path(path: &Path) -> Result<Self, Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if ab_glyph::FontRef::try_from_slice(&bytes).is_err() {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "不是 TrueType/OpenType 字体 / not a TrueType/OpenType font",
+                ),
+            });
+        }
+        Ok(Self {
+            bytes: Box::leak(bytes.into_boxed_slice()),
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// Where the font came from: its path, or `None` for the vendored one.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub(crate) fn face(&self) -> ab_glyph::FontRef<'static> {
+        ab_glyph::FontRef::try_from_slice(self.bytes)
+            .expect("the font was parsed when it was loaded")
+    }
+
+    /// The characters of `text` the font has no glyph for (whitespace and control
+    /// characters aside), in order of first appearance, without repeats.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        missing_in(&self.face(), text)
+    }
+
+    /// Width in pixels of `text` drawn at plotters size `size` (what the PNG shows; SVG
+    /// viewers with another font come out within a few percent).
+    pub fn text_width(&self, text: &str, size: f64) -> i32 {
+        use ab_glyph::ScaleFont as _;
+        let face = self.face();
+        let scaled = face.as_scaled(size as f32);
+        let w: f32 = text
+            .chars()
+            .map(|c| scaled.h_advance(face.glyph_id(c)))
+            .sum();
+        w.ceil() as i32
+    }
+
+    /// Registers the font with plotters under [`FAMILY`] and the default `sans-serif`
+    /// (any style that names no family uses it).
+    pub(crate) fn register(&self) -> Result<(), &'static str> {
+        for family in [FAMILY, "sans-serif"] {
+            register_font(family, FontStyle::Normal, self.bytes)
+                .map_err(|_| "invalid font / 字体无效")?;
+        }
+        Ok(())
+    }
+}
+
+/// The characters of `text` that `face` has no glyph for (see [`Font::missing`]).
+fn missing_in(face: &ab_glyph::FontRef<'_>, text: &str) -> Vec<char> {
+    let mut seen = BTreeSet::new();
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .filter(|c| face.glyph_id(*c).0 == 0)
+        .filter(|c| seen.insert(*c))
+        .collect()
+}
+
+/// A place name with characters the font cannot draw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingGlyphs {
+    /// The name as written in the data.
+    pub name: String,
+    /// The characters without a glyph.
+    pub chars: Vec<char>,
+}
+
+/// Every distinct place name of a plan (scenario, townships, villages, facilities, candidate
+/// sites) that has characters `font` lacks, in data order.
+pub fn missing_glyphs(plan: &Plan, font: &Font) -> Vec<MissingGlyphs> {
+    let r = &plan.region;
+    let names = std::iter::once(plan.scenario.name.as_str())
+        .chain(r.villages.iter().map(|v| v.township.as_str()))
+        .chain(r.villages.iter().map(|v| v.name.as_str()))
+        .chain(r.facilities.iter().map(|f| f.name.as_str()))
+        .chain(r.candidates.iter().map(|c| c.name.as_str()));
+    let face = font.face();
+    let mut seen = BTreeSet::new();
+    names
+        .filter(|n| seen.insert(*n))
+        .filter_map(|n| {
+            let chars = missing_in(&face, n);
+            (!chars.is_empty()).then(|| MissingGlyphs {
+                name: n.to_owned(),
+                chars,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vendored_font_draws_place_names() {
+        let f = Font::embedded();
+        // GB2312, ASCII and a GBK character outside GB2312 (犇).
+        assert!(f.missing("民乐县洪水镇 六坝村 ABC-123 (示意)").is_empty());
+        assert!(f.missing("犇牛村").is_empty());
+        // Extension A: 䶮 is outside GBK.
+        assert_eq!(f.missing("䶮村䶮"), vec!['䶮']);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_font_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("yanglao-font-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("bad.ttf");
+        std::fs::write(&path, b"not a font").expect("write");
+        let err = Font::from_path(&path).expect_err("garbage is rejected");
+        assert!(err.to_string().contains("not a TrueType"), "{err}");
+        let err = Font::from_path(&dir.join("absent.ttf")).expect_err("missing file");
+        assert!(err.to_string().contains("absent.ttf"), "{err}");
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+}

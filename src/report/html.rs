@@ -1,0 +1,581 @@
+//! `report.html`: one self-contained page that opens offline (no network reference of any
+//! kind): the indicator table, the maps inline as SVG with hover details and zoom, the
+//! coverage curve, the proposed projects, the townships, other targets, the certificate and
+//! the shortfalls.
+
+use serde_json::{Value, json};
+
+use super::markdown::{
+    Table, Tone, certificate_table, indicator_table, other_targets_table, project_table, projects,
+    scenario_line, shortfalls, township_table,
+};
+use crate::map::{Drawings, Lang, PlanMap, Rendered, pct, thousands};
+use crate::model::SiteIdx;
+use crate::plan::Plan;
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The inside of a plotters SVG document under a new opening tag: the original tag carries
+/// an `xmlns` URL, which inline SVG in HTML does not need.
+fn inline_svg(r: &Rendered, id: &str, label: &str) -> String {
+    let body = r.svg.find('>').map_or(r.svg.as_str(), |i| &r.svg[i + 1..]);
+    let body = body.trim_end();
+    let body = body.strip_suffix("</svg>").unwrap_or(body);
+    format!(
+        "<svg id=\"{id}\" class=\"figure\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{label}\" preserveAspectRatio=\"xMidYMid meet\">{body}</svg>",
+        w = r.size.0,
+        h = r.size.1,
+        label = escape(label),
+    )
+}
+
+/// JSON for a `<script type="application/json">` block: `</` cannot end the script early.
+fn script_json(v: &Value) -> String {
+    v.to_string().replace("</", "<\\/")
+}
+
+fn table_html(t: &Table) -> String {
+    let mut out = format!(
+        "<div class=\"table-wrap\"><table id=\"{}\">\n<thead><tr>",
+        t.id
+    );
+    let numeric: Vec<bool> = (0..t.header.len())
+        .map(|c| {
+            t.rows
+                .iter()
+                .find_map(|r| r.get(c).filter(|cell| cell.text != "—"))
+                .is_some_and(|cell| cell.tone == Tone::Number)
+        })
+        .collect();
+    for (h, num) in t.header.iter().zip(&numeric) {
+        out += &format!(
+            "<th{}>{}</th>",
+            if *num { " class=\"num\"" } else { "" },
+            escape(h)
+        );
+    }
+    out += "</tr></thead>\n<tbody>\n";
+    let write_row = |out: &mut String, row: &[super::markdown::Cell], class: &str| {
+        *out += &format!("<tr{class}>");
+        for (c, cell) in row.iter().enumerate() {
+            let text = escape(&cell.text);
+            *out += &match cell.tone {
+                Tone::Good => {
+                    format!("<td class=\"met\"><span class=\"badge good\">{text}</span></td>")
+                }
+                Tone::Bad => {
+                    format!("<td class=\"met\"><span class=\"badge bad\">{text}</span></td>")
+                }
+                _ if numeric.get(c).copied().unwrap_or(false) => {
+                    format!("<td class=\"num\">{text}</td>")
+                }
+                _ => format!("<td>{text}</td>"),
+            };
+        }
+        *out += "</tr>\n";
+    };
+    for row in &t.rows {
+        write_row(&mut out, row, "");
+    }
+    out += "</tbody>\n";
+    if let Some(total) = &t.total {
+        out += "<tfoot>\n";
+        write_row(&mut out, total, " class=\"total\"");
+        out += "</tfoot>\n";
+    }
+    out += "</table></div>\n";
+    for n in &t.notes {
+        out += &format!("<p class=\"note\">{}</p>\n", escape(n));
+    }
+    out
+}
+
+/// Hover data of a map: villages and sites with their pixel positions.
+fn map_data(plan: &Plan, m: &PlanMap, lang: Lang, access: bool) -> Value {
+    let r = &plan.region;
+    let site_name = |s: SiteIdx| match r.site(s) {
+        crate::model::Site::Existing(f) => f.name.clone(),
+        crate::model::Site::Candidate(c) => c.name.clone(),
+    };
+    let values = plan.beds.as_ref().map(|b| &b.accessibility.after);
+    let villages: Vec<Value> = m
+        .villages
+        .iter()
+        .map(|vm| {
+            let v = &r.villages[vm.village];
+            let res = plan.day_care.villages.get(vm.village);
+            let detail = if access {
+                json!(
+                    values
+                        .and_then(|a| a.get(vm.village))
+                        .map(|x| (x * 10.0).round() / 10.0)
+                )
+            } else {
+                json!(
+                    res.and_then(|x| x.minutes)
+                        .map(|x| (x * 10.0).round() / 10.0)
+                )
+            };
+            json!([
+                (vm.x * 10.0).round() / 10.0,
+                (vm.y * 10.0).round() / 10.0,
+                vm.r,
+                vm.class,
+                v.name,
+                v.township,
+                v.elderly,
+                detail,
+                res.and_then(|x| x.site).map(site_name).unwrap_or_default(),
+            ])
+        })
+        .collect();
+    let sites: Vec<Value> = m
+        .sites
+        .iter()
+        .map(|s| {
+            json!([
+                (s.x * 10.0).round() / 10.0,
+                (s.y * 10.0).round() / 10.0,
+                s.name,
+                s.kind,
+                s.township,
+                s.new
+            ])
+        })
+        .collect();
+    json!({
+        "villages": villages,
+        "sites": sites,
+        "classes": m.classes,
+        "access": access,
+        "text": {
+            "elderly": lang.pick("老年人口", "Elderly"),
+            "status": lang.pick("状态", "Status"),
+            "site": lang.pick("服务站点", "Serving site"),
+            "minutes": lang.pick("分钟", "min"),
+            "access": lang.pick("可达床位/千名老年人", "Beds per 1000 elderly in reach"),
+            "none": lang.pick("无", "none"),
+            "new": lang.pick("规划新建", "planned"),
+            "existing": lang.pick("现状", "existing"),
+        },
+    })
+}
+
+fn map_block(plan: &Plan, m: &PlanMap, id: &str, title: &str, lang: Lang, access: bool) -> String {
+    format!(
+        r#"<div class="map-box" data-map="{id}">
+<div class="toolbar"><button type="button" data-act="in" title="{zin}">+</button><button type="button" data-act="out" title="{zout}">−</button><button type="button" data-act="reset">{reset}</button><span class="hint">{hint}</span></div>
+<div class="map-view">{svg}<div class="tip" hidden></div></div>
+<script type="application/json" id="{id}-data">{data}</script>
+</div>
+"#,
+        zin = lang.pick("放大", "Zoom in"),
+        zout = lang.pick("缩小", "Zoom out"),
+        reset = lang.pick("复位", "Reset"),
+        hint = lang.pick(
+            "滚轮缩放 · 拖动平移 · 鼠标悬停查看详情",
+            "Wheel to zoom · drag to pan · hover for details"
+        ),
+        svg = inline_svg(&m.image, &format!("{id}-svg"), title),
+        data = script_json(&map_data(plan, m, lang, access)),
+    )
+}
+
+const STYLE: &str = r#"
+:root{--ink:#262b33;--muted:#5f6670;--line:#d9dde3;--soft:#f4f6f8;--accent:#2b7bc4;--good:#1a7f45;--bad:#c0392b}
+*{box-sizing:border-box}
+body{margin:0;background:#eef1f4;color:var(--ink);font:15px/1.6 "Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei","Source Han Sans SC",sans-serif}
+main{max-width:1360px;margin:0 auto;padding:28px 32px 48px;background:#fff;min-height:100vh}
+header .kicker{margin:0;color:var(--accent);font-size:14px;font-weight:600;letter-spacing:.08em}
+header h1{margin:2px 0 4px;font-size:28px;letter-spacing:.02em}
+header .sub{color:var(--muted);margin:0}
+nav{margin:18px 0 8px;display:flex;flex-wrap:wrap;gap:6px 14px;font-size:14px}
+nav a{color:var(--accent);text-decoration:none}
+h2{font-size:21px;margin:34px 0 12px;padding-bottom:6px;border-bottom:2px solid var(--line)}
+h3{font-size:17px;margin:22px 0 8px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px;margin:20px 0 6px}
+.card{background:var(--soft);border:1px solid var(--line);border-radius:8px;padding:12px 16px}
+.card .k{color:var(--muted);font-size:13px}
+.card .v{font-size:24px;font-weight:600;margin-top:2px}
+.card .v small{font-size:14px;color:var(--muted);font-weight:400}
+.card .n{color:var(--muted);font-size:13px;min-height:1.2em}
+.table-wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:14px;margin:4px 0}
+th,td{border-bottom:1px solid var(--line);padding:7px 10px;text-align:left;vertical-align:top}
+th{background:var(--soft);font-weight:600;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.met{text-align:center}
+tbody tr:nth-child(even){background:#fafbfc}
+tfoot td{font-weight:600;border-top:2px solid var(--line)}
+.badge{display:inline-block;min-width:2.6em;padding:1px 8px;border-radius:10px;font-size:13px;font-weight:600;text-align:center}
+.badge.good{background:#e3f4ea;color:var(--good)}
+.badge.bad{background:#fbe6e3;color:var(--bad)}
+.note{color:var(--muted);font-size:13px;margin:6px 0}
+.map-box{border:1px solid var(--line);border-radius:8px;overflow:hidden;margin:8px 0 4px}
+.toolbar{display:flex;align-items:center;gap:6px;padding:6px 10px;background:var(--soft);border-bottom:1px solid var(--line)}
+.toolbar button{min-width:34px;height:28px;border:1px solid #b9c0c8;border-radius:5px;background:#fff;font:inherit;cursor:pointer}
+.toolbar button:hover{background:#e8eef5}
+.toolbar .hint{margin-left:10px;color:var(--muted);font-size:13px}
+.map-view{position:relative;background:#fff}
+svg.figure{display:block;width:100%;height:auto}
+.map-view svg{cursor:grab;touch-action:none}
+.map-view svg.dragging{cursor:grabbing}
+.tip{position:absolute;pointer-events:none;background:rgba(255,255,255,.97);border:1px solid #9aa3ad;border-radius:6px;padding:7px 10px;font-size:13px;line-height:1.5;box-shadow:0 2px 8px rgba(0,0,0,.15);max-width:320px;z-index:5}
+.tip b{font-size:14px}
+.tip hr{border:0;border-top:1px solid #d9dde3;margin:5px 0}
+.tip .sw{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;vertical-align:middle}
+.chart{border:1px solid var(--line);border-radius:8px;padding:6px;margin:8px 0}
+ul.short li{margin:4px 0}
+.ok{color:var(--good)}
+footer{margin-top:40px;color:var(--muted);font-size:13px;border-top:1px solid var(--line);padding-top:12px}
+@media print{body{background:#fff}main{padding:0;max-width:none}.toolbar,nav{display:none}h2{break-after:avoid}table,.map-box,.chart{break-inside:avoid}}
+"#;
+
+const SCRIPT: &str = r#"
+(function(){
+function esc(s){return String(s).replace(/[&<>"']/g,function(c){return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c];});}
+document.querySelectorAll('.map-box').forEach(function(box){
+  var id=box.getAttribute('data-map');
+  var svg=document.getElementById(id+'-svg');
+  var data=JSON.parse(document.getElementById(id+'-data').textContent);
+  var tip=box.querySelector('.tip');
+  var full=svg.getAttribute('viewBox').split(' ').map(Number);
+  var vb=full.slice();
+  function apply(){svg.setAttribute('viewBox',vb.join(' '));}
+  function reset(){vb=full.slice();apply();}
+  function zoom(f,cx,cy){
+    var w=vb[2]*f,h=vb[3]*f;
+    if(w>=full[2]){reset();return;}
+    if(w<full[2]/60){return;}
+    vb=[cx-(cx-vb[0])*f,cy-(cy-vb[1])*f,w,h];apply();
+  }
+  function toSvg(e){var p=svg.createSVGPoint();p.x=e.clientX;p.y=e.clientY;return p.matrixTransform(svg.getScreenCTM().inverse());}
+  function unit(){return vb[2]/svg.getBoundingClientRect().width;}
+  svg.addEventListener('wheel',function(e){e.preventDefault();var p=toSvg(e);zoom(e.deltaY<0?0.8:1.25,p.x,p.y);},{passive:false});
+  box.querySelectorAll('button').forEach(function(b){b.addEventListener('click',function(){
+    var a=b.getAttribute('data-act'),cx=vb[0]+vb[2]/2,cy=vb[1]+vb[3]/2;
+    if(a==='in'){zoom(0.67,cx,cy);}else if(a==='out'){zoom(1.5,cx,cy);}else{reset();}
+  });});
+  var drag=null;
+  svg.addEventListener('pointerdown',function(e){drag={x:e.clientX,y:e.clientY,vb:vb.slice(),u:unit()};svg.setPointerCapture(e.pointerId);svg.classList.add('dragging');tip.hidden=true;});
+  svg.addEventListener('pointerup',function(){drag=null;svg.classList.remove('dragging');});
+  svg.addEventListener('pointerleave',function(){if(!drag){tip.hidden=true;}});
+  svg.addEventListener('pointermove',function(e){
+    if(drag){vb[0]=drag.vb[0]-(e.clientX-drag.x)*drag.u;vb[1]=drag.vb[1]-(e.clientY-drag.y)*drag.u;apply();return;}
+    var p=toSvg(e),u=unit(),t=data.text,site=null,sd=8*u+3,vil=null,vd=Infinity;
+    data.sites.forEach(function(s){var d=Math.hypot(s[0]-p.x,s[1]-p.y);if(d<sd){sd=d;site=s;}});
+    data.villages.forEach(function(v){var d=Math.hypot(v[0]-p.x,v[1]-p.y);if(d<v[2]+4*u&&d<vd){vd=d;vil=v;}});
+    if(!site&&!vil){tip.hidden=true;return;}
+    var html='';
+    if(vil){var c=data.classes[vil[3]];
+      html+='<b>'+esc(vil[4])+'</b> · '+esc(vil[5])+'<br>'+t.elderly+': '+vil[6]+'<br><span class="sw" style="background:'+c[1]+'"></span>'+esc(c[0]);
+      if(data.access){html+='<br>'+t.access+': '+(vil[7]===null?t.none:vil[7]);}
+      else if(vil[8]){html+='<br>'+t.site+': '+esc(vil[8])+(vil[7]===null?'':' · '+vil[7]+' '+t.minutes);}}
+    if(site){html+=(html?'<hr>':'')+'<b>'+esc(site[2])+'</b><br>'+esc(site[3])+' · '+esc(site[4])+' · '+(site[5]?t.new:t.existing);}
+    tip.innerHTML=html;tip.hidden=false;
+    var r=box.querySelector('.map-view').getBoundingClientRect(),x=e.clientX-r.left+14,y=e.clientY-r.top+14;
+    if(x+tip.offsetWidth>r.width){x=e.clientX-r.left-tip.offsetWidth-14;}
+    if(y+tip.offsetHeight>r.height){y=e.clientY-r.top-tip.offsetHeight-14;}
+    tip.style.left=x+'px';tip.style.top=y+'px';
+  });
+});
+})();
+"#;
+
+fn chart_block(r: &Rendered, id: &str, title: &str) -> String {
+    format!("<div class=\"chart\">{}</div>\n", inline_svg(r, id, title))
+}
+
+/// `report.html`.
+pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
+    let s = &plan.scenario;
+    let dc = &plan.day_care;
+    let mut body = String::new();
+    let mut nav = Vec::new();
+    let mut n = 0;
+    let mut section = |body: &mut String, id: &str, title: &str| {
+        n += 1;
+        nav.push(format!("<a href=\"#sec-{id}\">{n}. {}</a>", escape(title)));
+        *body += &format!("<h2 id=\"sec-{id}\">{n}. {}</h2>\n", escape(title));
+    };
+
+    // Key figures.
+    let total = dc.total_elderly.max(1.0);
+    let cost: f64 = projects(plan).iter().map(|p| p.cost_wan).sum();
+    let mut cards: Vec<(String, String, String)> = vec![
+        (
+            lang.pick("老年人口 (60 岁以上)", "Elderly (60+)")
+                .to_owned(),
+            format!(
+                "{}<small> {}</small>",
+                thousands(plan.region.total_elderly() as f64),
+                lang.pick("人", "")
+            ),
+            format!(
+                "{} {} · {} {}",
+                thousands(plan.region.villages.len() as f64),
+                lang.pick("个村/社区", "villages"),
+                super::markdown::townships(plan).len(),
+                lang.pick("个乡镇/街道", "townships"),
+            ),
+        ),
+        (
+            lang.pick("日间照料覆盖率", "Day-care coverage").to_owned(),
+            format!("{} → {}", pct(dc.covered_before / total), pct(dc.coverage)),
+            dc.target
+                .map(|t| format!("{} {}", lang.pick("目标", "target"), pct(t)))
+                .unwrap_or_default(),
+        ),
+        (
+            lang.pick("新建日间照料/综合中心", "New day-care sites")
+                .to_owned(),
+            format!("{}<small> {}</small>", dc.new_sites, lang.pick("处", "")),
+            format!(
+                "{} {}",
+                lang.pick("新增覆盖老年人", "elderly newly served"),
+                thousands(dc.covered_elderly - dc.covered_before)
+            ),
+        ),
+        (
+            lang.pick("投资合计", "Total cost").to_owned(),
+            format!(
+                "{}<small> {}</small>",
+                thousands(cost),
+                lang.pick("万元", "× 10k yuan")
+            ),
+            s.budget_wan
+                .map(|b| {
+                    format!(
+                        "{} {} {}",
+                        lang.pick("预算", "budget"),
+                        thousands(b),
+                        lang.pick("万元", "")
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+    ];
+    if let Some(b) = &plan.beds
+        && let Some(last) = b.years.last()
+    {
+        cards.push((
+            lang.pick("护理型床位占比", "Nursing share").to_owned(),
+            format!(
+                "{} → {}",
+                pct(b.baseline.nursing_share),
+                pct(last.nursing_share)
+            ),
+            last.targets
+                .nursing_share
+                .map(|t| format!("{} {} {}", last.year, lang.pick("目标", "target"), pct(t)))
+                .unwrap_or_default(),
+        ));
+    }
+    body += "<div class=\"cards\">";
+    for (k, v, note) in &cards {
+        body += &format!(
+            "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{v}</div><div class=\"n\">{}</div></div>",
+            escape(k),
+            escape(note)
+        );
+    }
+    body += "</div>\n";
+
+    section(&mut body, "indicators", lang.pick("指标", "Indicators"));
+    body += &table_html(&indicator_table(plan, lang));
+
+    let map_title = lang.pick("日间照料服务覆盖图", "Day-care coverage map");
+    section(&mut body, "map", map_title);
+    body += &map_block(plan, &drawings.map, "map", map_title, lang, false);
+
+    if let Some(curve) = &drawings.curve {
+        let t = lang.pick("覆盖曲线", "Coverage curve");
+        section(&mut body, "curve", t);
+        body += &format!(
+            "<p class=\"note\">{}</p>\n",
+            escape(lang.pick(
+                "每增加一处新建站点可达到的最优覆盖率, 以及已证明的上界 (没有方案能超过它)",
+                "Best coverage for each number of new sites, with the proven upper bound no plan can exceed",
+            ))
+        );
+        body += &chart_block(curve, "curve-svg", t);
+    }
+
+    section(
+        &mut body,
+        "projects",
+        lang.pick("规划项目", "Proposed projects"),
+    );
+    let pt = project_table(plan, lang);
+    if pt.rows.is_empty() {
+        body += &format!("<p>{}</p>\n", lang.pick("无新建项目。", "No new project."));
+    } else {
+        body += &table_html(&pt);
+        body += &format!(
+            "<p class=\"note\">{}</p>\n",
+            lang.pick(
+                "* 改造为护理型床位的现有床位数",
+                "* existing beds converted to nursing beds"
+            )
+        );
+    }
+
+    section(&mut body, "townships", lang.pick("乡镇汇总", "Townships"));
+    body += &table_html(&township_table(plan, lang));
+
+    if plan.beds.is_some() {
+        section(&mut body, "beds", lang.pick("养老床位", "Beds"));
+        if let Some(beds) = &drawings.beds {
+            body += &chart_block(
+                beds,
+                "beds-svg",
+                lang.pick("各乡镇养老床位", "Beds per township"),
+            );
+        }
+        if let Some(access) = &drawings.access {
+            let t = lang.pick("养老床位可达性", "Bed accessibility");
+            body += &format!("<h3>{}</h3>\n", escape(t));
+            body += &map_block(plan, access, "access", t, lang, true);
+        }
+    }
+
+    if let Some(t) = other_targets_table(plan, lang) {
+        section(
+            &mut body,
+            "other-targets",
+            lang.pick(
+                "其他目标 (已记录, 未建模)",
+                "Other targets (recorded, not modelled)",
+            ),
+        );
+        body += &table_html(&t);
+    }
+
+    section(
+        &mut body,
+        "certificate",
+        lang.pick("求解证明", "Certificate"),
+    );
+    body += &table_html(&certificate_table(plan, lang));
+
+    section(&mut body, "shortfalls", lang.pick("未达标项", "Shortfalls"));
+    let short = shortfalls(plan, lang);
+    if short.is_empty() {
+        body += &format!(
+            "<p class=\"ok\">{}</p>\n",
+            lang.pick("全部规则与目标均已满足。", "Every rule and target is met.")
+        );
+    } else {
+        body += "<ul class=\"short\">\n";
+        for s in short {
+            body += &format!("<li>{}</li>\n", escape(&s));
+        }
+        body += "</ul>\n";
+    }
+
+    let kicker = lang.pick("养老服务设施规划报告", "Elderly-care facility plan");
+    let title = s.name.clone();
+    let source = s
+        .source
+        .as_deref()
+        .map(|src| {
+            format!(
+                "<p class=\"sub\">{}: {}</p>",
+                lang.pick("依据", "Source"),
+                escape(src)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="{lang_code}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · {kicker}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+<p class="kicker">{kicker}</p>
+<h1>{title}</h1>
+<p class="sub">{line}</p>
+{source}
+</header>
+<nav>{nav}</nav>
+{body}
+<footer>{footer}</footer>
+</main>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"#,
+        lang_code = lang.code(),
+        title = escape(&title),
+        kicker = escape(kicker),
+        line = escape(&scenario_line(plan, lang)),
+        nav = nav.join(""),
+        footer = escape(&format!(
+            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, plan.geojson, map.png/svg",
+            env!("CARGO_PKG_VERSION"),
+            lang.pick("坐标系 WGS-84", "coordinates WGS-84"),
+            lang.pick("同目录文件", "files alongside"),
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny_plan() -> Plan {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/tiny/scenario.toml");
+        crate::plan::run(&path).expect("the fixture plans")
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        let v = json!({"name": "</script><script>alert(1)"});
+        assert!(!script_json(&v).contains("</script>"));
+    }
+
+    #[test]
+    fn a_plan_without_beds_has_no_bed_sections() {
+        let mut plan = tiny_plan();
+        plan.beds = None;
+        let opts = crate::map::Options::default();
+        let drawings = crate::map::draw_all(&plan, &opts).expect("draws");
+        assert!(drawings.access.is_none() && drawings.beds.is_none());
+        assert!(drawings.curve.is_some());
+        let html = report_html(&plan, Lang::Zh, &drawings);
+        assert!(html.contains("<table id=\"indicators\""));
+        assert!(!html.contains("access-svg") && !html.contains("beds-svg"));
+        assert!(
+            !html.contains("护理型床位占比</td>"),
+            "no bed indicator rows"
+        );
+        let md = super::super::markdown::report_markdown(&plan, Lang::Zh, &[]);
+        assert!(md.contains("床位指标尚未规划"));
+        assert!(!md.contains("每千名老年人养老床位数"));
+    }
+}

@@ -1,0 +1,1047 @@
+//! The report's tables (indicators, proposed projects, townships, other targets, the
+//! certificate), built once from a plan and shared by `report.md` and `report.html`, with
+//! `report.md` itself and `proposals.csv`, the machine-readable project list.
+
+use std::collections::BTreeSet;
+
+use crate::map::{Lang, pct, thousands};
+use crate::model::{CoverageScope, FacilityType};
+use crate::plan::Plan;
+use crate::plan::beds::{ActionKind, BedYear};
+use crate::plan::day_care::is_street;
+
+/// How a cell reads at a glance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Plain text.
+    Plain,
+    /// A number (right-aligned).
+    Number,
+    /// A target met.
+    Good,
+    /// A target missed.
+    Bad,
+}
+
+/// One table cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    /// The text.
+    pub text: String,
+    /// How it reads.
+    pub tone: Tone,
+}
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Self {
+        Cell {
+            text: s.into(),
+            tone: Tone::Plain,
+        }
+    }
+
+    fn num(s: impl Into<String>) -> Self {
+        Cell {
+            text: s.into(),
+            tone: Tone::Number,
+        }
+    }
+
+    fn met(met: Option<bool>, lang: Lang) -> Self {
+        match met {
+            Some(true) => Cell {
+                text: lang.pick("是", "yes").to_owned(),
+                tone: Tone::Good,
+            },
+            Some(false) => Cell {
+                text: lang.pick("否", "no").to_owned(),
+                tone: Tone::Bad,
+            },
+            None => Cell::text("—"),
+        }
+    }
+}
+
+/// A table of the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// HTML id.
+    pub id: &'static str,
+    /// Column headers.
+    pub header: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+    /// A last row of totals, when the table has one.
+    pub total: Option<Vec<Cell>>,
+    /// Notes printed under the table.
+    pub notes: Vec<String>,
+}
+
+/// What a proposed project does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectKind {
+    /// A new 日间照料中心.
+    DayCare,
+    /// A new 综合养老服务中心 (opened for the street or township rule).
+    Comprehensive,
+    /// Ordinary beds converted to nursing beds.
+    Convert,
+    /// Beds added to an existing institution.
+    Expand,
+    /// A new institution.
+    NewInstitution,
+}
+
+impl ProjectKind {
+    /// The code written in `proposals.csv`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::DayCare => "day_care",
+            Self::Comprehensive => "comprehensive",
+            Self::Convert => "convert",
+            Self::Expand => "expand",
+            Self::NewInstitution => "new_institution",
+        }
+    }
+
+    /// The name in a report.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Self::DayCare => lang.pick("新建日间照料中心", "New day-care centre"),
+            Self::Comprehensive => lang.pick("新建综合养老服务中心", "New comprehensive centre"),
+            Self::Convert => lang.pick("护理型床位改造", "Nursing-bed conversion"),
+            Self::Expand => lang.pick("扩建床位", "Bed expansion"),
+            Self::NewInstitution => lang.pick("新建养老机构", "New care institution"),
+        }
+    }
+}
+
+/// A proposed project: a new day-care site or a bed action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Project {
+    /// Site id.
+    pub id: String,
+    /// Site name.
+    pub name: String,
+    /// What it does.
+    pub kind: ProjectKind,
+    /// Township.
+    pub township: String,
+    /// WGS-84 longitude.
+    pub lon: f64,
+    /// WGS-84 latitude.
+    pub lat: f64,
+    /// New beds.
+    pub new_beds: u32,
+    /// Beds converted to nursing beds.
+    pub converted_beds: u32,
+    /// Elderly whom no site served before and this one serves.
+    pub newly_covered_elderly: f64,
+    /// Cost in 万元.
+    pub cost_wan: f64,
+    /// Plan year: the year of a bed action; for day-care sites the last plan year (the
+    /// day-care network is planned for the end of the plan).
+    pub year: i32,
+}
+
+/// Every proposed project: new day-care sites (most newly served elderly first), then the
+/// bed actions year by year.
+pub fn projects(plan: &Plan) -> Vec<Project> {
+    let s = &plan.scenario;
+    let mut out: Vec<Project> = plan
+        .day_care
+        .sites
+        .iter()
+        .map(|site| Project {
+            id: site.id.clone(),
+            name: site.name.clone(),
+            kind: if site.comprehensive {
+                ProjectKind::Comprehensive
+            } else {
+                ProjectKind::DayCare
+            },
+            township: site.township.clone(),
+            lon: site.lon,
+            lat: site.lat,
+            new_beds: 0,
+            converted_beds: 0,
+            newly_covered_elderly: site.newly_covered_elderly,
+            cost_wan: plan
+                .region
+                .candidates
+                .get(site.candidate)
+                .and_then(|c| c.cost_wan)
+                .unwrap_or(s.costs.day_care_wan),
+            year: s.final_year(),
+        })
+        .collect();
+    for a in plan
+        .beds
+        .iter()
+        .flat_map(|b| b.years.iter())
+        .flat_map(|y| y.actions.iter())
+    {
+        out.push(Project {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            kind: match a.kind {
+                ActionKind::Convert => ProjectKind::Convert,
+                ActionKind::Expand => ProjectKind::Expand,
+                ActionKind::NewInstitution => ProjectKind::NewInstitution,
+            },
+            township: a.township.clone(),
+            lon: a.lon,
+            lat: a.lat,
+            new_beds: a.new_beds,
+            converted_beds: a.converted_beds,
+            newly_covered_elderly: 0.0,
+            cost_wan: a.cost_wan,
+            year: a.year,
+        });
+    }
+    out
+}
+
+/// Rounds for output so that files do not carry float noise.
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+/// `proposals.csv`: one row per proposed project, for spreadsheets and GIS.
+pub fn proposals_csv(plan: &Plan) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "name",
+        "type",
+        "township",
+        "lon",
+        "lat",
+        "new_beds",
+        "converted_beds",
+        "newly_covered_elderly",
+        "cost_wan",
+        "year",
+    ])
+    .expect("writing to memory cannot fail");
+    for p in projects(plan) {
+        w.write_record([
+            p.id,
+            p.name,
+            p.kind.code().to_owned(),
+            p.township,
+            format!("{:.6}", p.lon),
+            format!("{:.6}", p.lat),
+            p.new_beds.to_string(),
+            p.converted_beds.to_string(),
+            format!("{}", round(p.newly_covered_elderly, 3)),
+            format!("{}", round(p.cost_wan, 4)),
+            p.year.to_string(),
+        ])
+        .expect("writing to memory cannot fail");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+/// Townships in the order they first appear in the villages file.
+pub(crate) fn townships(plan: &Plan) -> Vec<&str> {
+    let mut seen = BTreeSet::new();
+    plan.region
+        .villages
+        .iter()
+        .map(|v| v.township.as_str())
+        .filter(|t| seen.insert(*t))
+        .collect()
+}
+
+/// Comprehensive centres per township today and after the plan: (townships with one today,
+/// after, streets with enough today, after, streets).
+fn comprehensive_counts(plan: &Plan) -> (usize, usize, usize, usize, usize) {
+    let towns = townships(plan);
+    let per_street = plan.scenario.day_care.per_street.max(1);
+    let count = |t: &str, with_new: bool| -> u32 {
+        let existing = plan
+            .region
+            .facilities
+            .iter()
+            .filter(|f| f.kind == FacilityType::Comprehensive && f.township == t)
+            .count();
+        let new = if with_new {
+            plan.day_care
+                .sites
+                .iter()
+                .filter(|s| s.comprehensive && s.township == t)
+                .count()
+        } else {
+            0
+        };
+        (existing + new) as u32
+    };
+    let mut out = (0, 0, 0, 0, 0);
+    for t in &towns {
+        let (before, after) = (count(t, false), count(t, true));
+        out.0 += usize::from(before > 0);
+        out.1 += usize::from(after > 0);
+        if is_street(t) {
+            out.2 += usize::from(before >= per_street);
+            out.3 += usize::from(after >= per_street);
+            out.4 += 1;
+        }
+    }
+    out
+}
+
+/// Column headers of the indicator table.
+fn indicator_header(plan: &Plan, lang: Lang) -> Vec<String> {
+    vec![
+        lang.pick("指标", "Indicator").to_owned(),
+        lang.pick("年份", "Year").to_owned(),
+        format!(
+            "{} ({})",
+            lang.pick("现状", "Baseline"),
+            plan.scenario.base_year
+        ),
+        lang.pick("目标", "Target").to_owned(),
+        lang.pick("规划后", "Planned").to_owned(),
+        lang.pick("是否达标", "Met").to_owned(),
+    ]
+}
+
+const EPS: f64 = 1e-9;
+
+/// The indicator table: 指标 / 年份 / 现状 / 目标 / 规划后 / 是否达标.
+pub fn indicator_table(plan: &Plan, lang: Lang) -> Table {
+    let s = &plan.scenario;
+    let dc = &plan.day_care;
+    let final_year = s.final_year();
+    let mut rows = Vec::new();
+    let row =
+        |name: String, year: i32, base: String, target: Option<String>, after: String, met| {
+            vec![
+                Cell::text(name),
+                Cell::num(year.to_string()),
+                Cell::num(base),
+                Cell::num(target.unwrap_or_else(|| "—".to_owned())),
+                Cell::num(after),
+                Cell::met(met, lang),
+            ]
+        };
+
+    let total = dc.total_elderly;
+    let share = |x: f64| if total > 0.0 { x / total } else { 0.0 };
+    let scope = match s.day_care.scope {
+        CoverageScope::All => "",
+        CoverageScope::Urban => lang.pick(", 城镇社区", ", urban communities"),
+    };
+    rows.push(row(
+        format!(
+            "{} ({:.0}{}{})",
+            lang.pick("日间照料服务覆盖率", "Day-care coverage of the elderly"),
+            s.travel.minutes,
+            lang.pick(" 分钟服务圈", "-minute circle"),
+            scope
+        ),
+        final_year,
+        pct(share(dc.covered_before)),
+        dc.target.map(pct),
+        pct(dc.coverage),
+        dc.target.map(|t| dc.coverage >= t - EPS),
+    ));
+
+    let (town_before, town_after, street_before, street_after, streets) =
+        comprehensive_counts(plan);
+    let towns = townships(plan).len().max(1) as f64;
+    let town_target = s
+        .day_care
+        .targets
+        .get(&final_year)
+        .and_then(|t| t.township_share)
+        .or(s.day_care.township_share);
+    let after_share = town_after as f64 / towns;
+    rows.push(row(
+        lang.pick(
+            "乡镇(街道)综合养老服务中心覆盖率",
+            "Townships with a comprehensive centre",
+        )
+        .to_owned(),
+        final_year,
+        pct(town_before as f64 / towns),
+        town_target.map(pct),
+        pct(after_share),
+        town_target.map(|t| after_share >= t - EPS),
+    ));
+    if s.day_care.per_street > 0 && streets > 0 {
+        rows.push(row(
+            format!(
+                "{} ≥ {}",
+                lang.pick(
+                    "街道综合养老服务中心: 每个街道",
+                    "Comprehensive centres per street"
+                ),
+                s.day_care.per_street
+            ),
+            final_year,
+            format!("{street_before}/{streets}"),
+            Some(format!("{streets}/{streets}")),
+            format!("{street_after}/{streets}"),
+            Some(street_after >= streets),
+        ));
+    }
+
+    if let Some(beds) = &plan.beds {
+        type Metric = (
+            &'static str,
+            &'static str,
+            fn(&BedYear) -> f64,
+            fn(&crate::model::BedTargets) -> Option<f64>,
+            fn(&crate::plan::beds::TargetsMet) -> bool,
+            bool,
+        );
+        let metrics: [Metric; 4] = [
+            (
+                "每千名老年人养老床位数 (张)",
+                "Beds per 1000 elderly",
+                |y| y.beds_per_1000,
+                |t| t.beds_per_1000,
+                |m| m.beds_per_1000,
+                false,
+            ),
+            (
+                "养老机构护理型床位占比",
+                "Nursing share of institution beds",
+                |y| y.nursing_share,
+                |t| t.nursing_share,
+                |m| m.nursing_share,
+                true,
+            ),
+            (
+                "每千名老年人护理型床位数 (张)",
+                "Nursing beds per 1000 elderly",
+                |y| y.nursing_per_1000,
+                |t| t.nursing_per_1000,
+                |m| m.nursing_per_1000,
+                false,
+            ),
+            (
+                "公益性(公办)床位占比",
+                "Public bed share",
+                |y| y.public_share,
+                |t| t.public_share,
+                |m| m.public_share,
+                true,
+            ),
+        ];
+        for (zh, en, value, target, met, is_share) in metrics {
+            let fmt = |x: f64| {
+                if is_share { pct(x) } else { format!("{x:.1}") }
+            };
+            let mut years: Vec<&BedYear> = beds
+                .years
+                .iter()
+                .filter(|y| target(&y.targets).is_some())
+                .collect();
+            if years.is_empty() {
+                years.extend(beds.years.last());
+            }
+            for y in years {
+                let t = target(&y.targets);
+                rows.push(row(
+                    lang.pick(zh, en).to_owned(),
+                    y.year,
+                    fmt(value(&beds.baseline)),
+                    t.map(fmt),
+                    fmt(value(y)),
+                    t.map(|_| met(&y.met)),
+                ));
+            }
+        }
+    }
+    let mut notes = vec![format!(
+        "{} {}",
+        lang.pick(
+            "日间照料覆盖率按老年人口计; 规划后为规划期末",
+            "Coverage counts elderly people; planned figures are for"
+        ),
+        final_year
+    )];
+    if plan.beds.is_none() {
+        notes.push(
+            lang.pick(
+                "床位指标尚未规划 (本次运行无床位方案)",
+                "Bed indicators are not planned in this run",
+            )
+            .to_owned(),
+        );
+    }
+    Table {
+        id: "indicators",
+        header: indicator_header(plan, lang),
+        rows,
+        total: None,
+        notes,
+    }
+}
+
+/// The proposed projects, like the plans' project tables.
+pub fn project_table(plan: &Plan, lang: Lang) -> Table {
+    let list = projects(plan);
+    let rows: Vec<Vec<Cell>> = list
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                Cell::num((i + 1).to_string()),
+                Cell::text(format!("{} ({})", p.name, p.id)),
+                Cell::text(format!("{} {:.5}, {:.5}", p.township, p.lon, p.lat)),
+                Cell::text(p.kind.name(lang)),
+                Cell::num(beds_cell(p)),
+                Cell::num(if p.newly_covered_elderly > 0.0 {
+                    thousands(p.newly_covered_elderly)
+                } else {
+                    "—".to_owned()
+                }),
+                Cell::num(p.year.to_string()),
+                Cell::num(money(p.cost_wan)),
+            ]
+        })
+        .collect();
+    let total = (!list.is_empty()).then(|| {
+        let beds: u32 = list.iter().map(|p| p.new_beds).sum();
+        let conv: u32 = list.iter().map(|p| p.converted_beds).sum();
+        let covered: f64 = list.iter().map(|p| p.newly_covered_elderly).sum();
+        let cost: f64 = list.iter().map(|p| p.cost_wan).sum();
+        vec![
+            Cell::text(""),
+            Cell::text(format!(
+                "{} {} {}",
+                lang.pick("合计", "Total"),
+                list.len(),
+                lang.pick("项", "projects")
+            )),
+            Cell::text(""),
+            Cell::text(""),
+            Cell::num(beds_cell(&Project {
+                new_beds: beds,
+                converted_beds: conv,
+                ..list[0].clone()
+            })),
+            Cell::num(thousands(covered)),
+            Cell::text(""),
+            Cell::num(money(cost)),
+        ]
+    });
+    let mut notes = Vec::new();
+    if !plan.day_care.sites.is_empty() {
+        notes.push(format!(
+            "{} {}",
+            lang.pick(
+                "日间照料设施按规划期末建成计, 年份记为",
+                "Day-care sites are due by the end of the plan, shown as"
+            ),
+            plan.scenario.final_year()
+        ));
+    }
+    if let Some(b) = budget_note(plan, lang) {
+        notes.push(b);
+    }
+    Table {
+        id: "projects",
+        header: vec![
+            lang.pick("序号", "No.").to_owned(),
+            lang.pick("名称", "Name").to_owned(),
+            lang.pick("位置 (乡镇 经度, 纬度)", "Location (township lon, lat)")
+                .to_owned(),
+            lang.pick("类型", "Type").to_owned(),
+            lang.pick("床位 (新增/改造)", "Beds (new/converted)")
+                .to_owned(),
+            lang.pick("新增覆盖老年人", "Elderly newly served")
+                .to_owned(),
+            lang.pick("年份", "Year").to_owned(),
+            lang.pick("投资 (万元)", "Cost (10k yuan)").to_owned(),
+        ],
+        rows,
+        total,
+        notes,
+    }
+}
+
+fn beds_cell(p: &Project) -> String {
+    match (p.new_beds, p.converted_beds) {
+        (0, 0) => "—".to_owned(),
+        (n, 0) => format!("+{n}"),
+        (0, c) => format!("{c}*"),
+        (n, c) => format!("+{n} / {c}*"),
+    }
+}
+
+fn money(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        thousands(x)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// The scenario's budget against the projects' cost, when it has one.
+fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
+    let budget = plan.scenario.budget_wan?;
+    let cost: f64 = projects(plan).iter().map(|p| p.cost_wan).sum();
+    Some(format!(
+        "{} {} {}, {} {} {}",
+        lang.pick("投资合计", "Total cost"),
+        money(cost),
+        lang.pick("万元", "× 10k yuan"),
+        lang.pick("预算", "budget"),
+        money(budget),
+        lang.pick("万元", "× 10k yuan"),
+    ))
+}
+
+/// The per-township summary: villages, elderly, covered before and after, new sites, beds.
+pub fn township_table(plan: &Plan, lang: Lang) -> Table {
+    #[derive(Clone, Copy, Default)]
+    struct Acc {
+        villages: u32,
+        elderly: u64,
+        in_scope: u64,
+        before: u64,
+        after: u64,
+        new_sites: u32,
+    }
+    let urban_only = plan.scenario.day_care.scope == CoverageScope::Urban;
+    let towns = townships(plan);
+    let mut acc: std::collections::HashMap<&str, Acc> = Default::default();
+    for r in &plan.day_care.villages {
+        let v = &plan.region.villages[r.village.get()];
+        let a = acc.entry(v.township.as_str()).or_default();
+        a.villages += 1;
+        a.elderly += u64::from(v.elderly);
+        if urban_only && v.kind == crate::model::AreaKind::Rural {
+            continue;
+        }
+        a.in_scope += u64::from(v.elderly);
+        if r.covered_before {
+            a.before += u64::from(v.elderly);
+        }
+        if r.covered {
+            a.after += u64::from(v.elderly);
+        }
+    }
+    for s in &plan.day_care.sites {
+        acc.entry(s.township.as_str()).or_default().new_sites += 1;
+    }
+    let beds = crate::map::township_beds(plan);
+    let existing_beds = |t: &str| -> u64 {
+        plan.region
+            .facilities
+            .iter()
+            .filter(|f| f.township == t)
+            .map(|f| u64::from(f.beds))
+            .sum()
+    };
+    let share = |x: u64, of: u64| {
+        if of == 0 {
+            "—".to_owned()
+        } else {
+            format!("{} ({})", thousands(x as f64), pct(x as f64 / of as f64))
+        }
+    };
+    let beds_cells = |t: &str| -> Vec<Cell> {
+        match &beds {
+            Some(rows) => {
+                let r = rows.iter().find(|r| r.township == t);
+                let (b0, b1, n0, n1) = r.map_or((0, 0, 0, 0), |r| {
+                    (
+                        r.beds_before,
+                        r.beds_after,
+                        r.nursing_before,
+                        r.nursing_after,
+                    )
+                });
+                vec![
+                    Cell::num(format!(
+                        "{} → {}",
+                        thousands(b0 as f64),
+                        thousands(b1 as f64)
+                    )),
+                    Cell::num(format!(
+                        "{} → {}",
+                        thousands(n0 as f64),
+                        thousands(n1 as f64)
+                    )),
+                ]
+            }
+            None => vec![Cell::num(thousands(existing_beds(t) as f64))],
+        }
+    };
+    let mut rows = Vec::new();
+    let mut sum = Acc::default();
+    for t in &towns {
+        let a = acc.get(t).copied().unwrap_or_default();
+        sum.villages += a.villages;
+        sum.elderly += a.elderly;
+        sum.in_scope += a.in_scope;
+        sum.before += a.before;
+        sum.after += a.after;
+        sum.new_sites += a.new_sites;
+        let mut row = vec![
+            Cell::text(*t),
+            Cell::num(a.villages.to_string()),
+            Cell::num(thousands(a.elderly as f64)),
+            Cell::num(share(a.before, a.in_scope)),
+            Cell::num(share(a.after, a.in_scope)),
+            Cell::num(a.new_sites.to_string()),
+        ];
+        row.extend(beds_cells(t));
+        rows.push(row);
+    }
+    let mut total = vec![
+        Cell::text(lang.pick("合计", "Total")),
+        Cell::num(sum.villages.to_string()),
+        Cell::num(thousands(sum.elderly as f64)),
+        Cell::num(share(sum.before, sum.in_scope)),
+        Cell::num(share(sum.after, sum.in_scope)),
+        Cell::num(sum.new_sites.to_string()),
+    ];
+    match &beds {
+        Some(rows) => {
+            let b0: u64 = rows.iter().map(|r| r.beds_before).sum();
+            let b1: u64 = rows.iter().map(|r| r.beds_after).sum();
+            let n0: u64 = rows.iter().map(|r| r.nursing_before).sum();
+            let n1: u64 = rows.iter().map(|r| r.nursing_after).sum();
+            total.push(Cell::num(format!(
+                "{} → {}",
+                thousands(b0 as f64),
+                thousands(b1 as f64)
+            )));
+            total.push(Cell::num(format!(
+                "{} → {}",
+                thousands(n0 as f64),
+                thousands(n1 as f64)
+            )));
+        }
+        None => total.push(Cell::num(thousands(
+            plan.region.facilities.iter().map(|f| f.beds as f64).sum(),
+        ))),
+    }
+    let mut header = vec![
+        lang.pick("乡镇/街道", "Township").to_owned(),
+        lang.pick("村/社区", "Villages").to_owned(),
+        lang.pick("老年人口", "Elderly").to_owned(),
+        lang.pick("覆盖 现状", "Served today").to_owned(),
+        lang.pick("覆盖 规划后", "Served planned").to_owned(),
+        lang.pick("新建站点", "New sites").to_owned(),
+    ];
+    if beds.is_some() {
+        header.push(
+            lang.pick("床位 现状 → 规划后", "Beds today → planned")
+                .to_owned(),
+        );
+        header.push(
+            lang.pick("护理型床位 现状 → 规划后", "Nursing beds today → planned")
+                .to_owned(),
+        );
+    } else {
+        header.push(lang.pick("床位 (现状)", "Beds (today)").to_owned());
+    }
+    Table {
+        id: "townships",
+        header,
+        rows,
+        total: Some(total),
+        notes: {
+            let mut notes = vec![
+                lang.pick(
+                    "覆盖人数按基准年老年人口计 (括号内为占本乡镇老年人口比例)",
+                    "Served counts use base-year elderly (share of the township's elderly in brackets)",
+                )
+                .to_owned(),
+            ];
+            if urban_only {
+                notes.push(
+                    lang.pick(
+                        "规划的服务圈目标只针对城镇社区: 覆盖人数与比例只计城镇社区老年人口",
+                        "The plan sets the circle for urban communities only: served counts and shares cover urban elderly only",
+                    )
+                    .to_owned(),
+                );
+            }
+            notes
+        },
+    }
+}
+
+/// Targets recorded in the scenario but not modelled.
+pub fn other_targets_table(plan: &Plan, lang: Lang) -> Option<Table> {
+    let list = &plan.scenario.other_targets;
+    if list.is_empty() {
+        return None;
+    }
+    let rows = list
+        .iter()
+        .map(|t| {
+            let value = match (t.value, t.unit.as_deref()) {
+                (Some(v), Some("share")) => pct(v),
+                (Some(v), Some(u)) => format!("{v} {u}"),
+                (Some(v), None) => format!("{v}"),
+                (None, _) => "—".to_owned(),
+            };
+            vec![
+                Cell::text(t.name.clone()),
+                Cell::num(value),
+                Cell::num(t.year.map_or("—".to_owned(), |y| y.to_string())),
+                Cell::text(t.source.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Some(Table {
+        id: "other-targets",
+        header: vec![
+            lang.pick("目标 (记录, 未建模)", "Target (recorded, not modelled)")
+                .to_owned(),
+            lang.pick("目标值", "Value").to_owned(),
+            lang.pick("年份", "Year").to_owned(),
+            lang.pick("出处", "Source").to_owned(),
+        ],
+        rows,
+        total: None,
+        notes: Vec::new(),
+    })
+}
+
+/// The certificate of each optimisation: status, objective, bound, gap, seed.
+pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
+    let dc = &plan.day_care;
+    let status = |s| crate::map::status_name(s, lang).to_owned();
+    let (objective, value, bound) = if dc.objective == "new_sites" {
+        (
+            lang.pick("最少新建站点", "fewest new sites"),
+            format!("{} {}", dc.new_sites, lang.pick("处", "sites")),
+            format!("≥ {:.0}", dc.bound),
+        )
+    } else {
+        (
+            lang.pick("最多覆盖老年人", "most elderly served"),
+            thousands(dc.covered_elderly),
+            format!("≤ {}", thousands(dc.bound)),
+        )
+    };
+    let mut rows = vec![vec![
+        Cell::text(lang.pick("日间照料网络", "Day-care network")),
+        Cell::text(status(dc.status)),
+        Cell::text(objective),
+        Cell::num(value),
+        Cell::num(bound),
+        Cell::num(format!("{:.2}%", 100.0 * dc.gap)),
+        Cell::num(dc.seed.to_string()),
+    ]];
+    if let Some(b) = &plan.beds {
+        rows.push(vec![
+            Cell::text(lang.pick("床位方案", "Bed plan")),
+            Cell::text(status(b.status)),
+            Cell::text(lang.pick("最少投资 (万元)", "least cost (10k yuan)")),
+            Cell::num(money(b.cost_wan)),
+            Cell::num(format!("≥ {}", money(b.bound_wan))),
+            Cell::num(format!("{:.2}%", 100.0 * b.gap)),
+            Cell::num(plan.scenario.seed.to_string()),
+        ]);
+    }
+    Table {
+        id: "certificate",
+        header: vec![
+            lang.pick("优化问题", "Problem").to_owned(),
+            lang.pick("状态", "Status").to_owned(),
+            lang.pick("目标函数", "Objective").to_owned(),
+            lang.pick("目标值", "Value").to_owned(),
+            lang.pick("已证明的界", "Proven bound").to_owned(),
+            lang.pick("差距", "Gap").to_owned(),
+            lang.pick("随机种子", "Seed").to_owned(),
+        ],
+        rows,
+        total: None,
+        notes: vec![
+            lang.pick(
+                "差距为 0 表示方案已被证明最优; 相同种子总是给出相同方案",
+                "A gap of 0 proves the plan optimal; the same seed always gives the same plan",
+            )
+            .to_owned(),
+        ],
+    }
+}
+
+/// Rules and targets the plan does not meet, in the report's language.
+pub fn shortfalls(plan: &Plan, lang: Lang) -> Vec<String> {
+    let mut out: Vec<String> = plan
+        .day_care
+        .shortfalls
+        .iter()
+        .map(|s| lang.pick(&s.zh, &s.en).to_owned())
+        .collect();
+    if let Some(b) = &plan.beds {
+        out.extend(
+            b.shortfalls
+                .iter()
+                .map(|s| format!("{}: {}", s.year, lang.pick(&s.zh, &s.en))),
+        );
+    }
+    out
+}
+
+/// One line on the scenario: base year, plan years, travel.
+pub(crate) fn scenario_line(plan: &Plan, lang: Lang) -> String {
+    let s = &plan.scenario;
+    let first = s.years.first().copied().unwrap_or(s.base_year);
+    format!(
+        "{} {} · {} {}–{} · {} {:.0} {} ({}) · {} {}",
+        lang.pick("基准年", "Base year"),
+        s.base_year,
+        lang.pick("规划期", "plan years"),
+        first,
+        s.final_year(),
+        lang.pick("服务圈", "service circle"),
+        s.travel.minutes,
+        lang.pick("分钟", "minutes"),
+        if s.travel.roads.is_some() {
+            lang.pick("路网", "road network")
+        } else {
+            lang.pick("直线距离 × 绕行系数", "crow-fly × detour")
+        },
+        lang.pick("随机种子", "seed"),
+        s.seed
+    )
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('*', "\\*").replace('\n', " ")
+}
+
+/// A table as GitHub-flavoured Markdown.
+pub fn table_markdown(t: &Table) -> String {
+    let mut out = String::new();
+    out += &format!(
+        "| {} |\n",
+        t.header
+            .iter()
+            .map(|h| md_escape(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    let tones: Vec<Tone> = (0..t.header.len())
+        .map(|c| {
+            t.rows
+                .iter()
+                .find_map(|r| {
+                    r.get(c)
+                        .filter(|cell| cell.text != "—")
+                        .map(|cell| cell.tone)
+                })
+                .unwrap_or(Tone::Plain)
+        })
+        .collect();
+    out += &format!(
+        "|{}|\n",
+        tones
+            .iter()
+            .map(|t| match t {
+                Tone::Number => "---:",
+                Tone::Good | Tone::Bad => ":---:",
+                Tone::Plain => "---",
+            })
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for row in t.rows.iter().chain(t.total.iter()) {
+        let bold = t.total.as_ref() == Some(row);
+        out += &format!(
+            "| {} |\n",
+            row.iter()
+                .map(|c| {
+                    let text = md_escape(&c.text);
+                    if bold && !text.is_empty() {
+                        format!("**{text}**")
+                    } else {
+                        text
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+    for n in &t.notes {
+        out += &format!("\n{}\n", md_escape(n));
+    }
+    out
+}
+
+/// `report.md`: the report's tables and pictures in Markdown.
+pub fn report_markdown(plan: &Plan, lang: Lang, pictures: &[(&str, String)]) -> String {
+    let s = &plan.scenario;
+    let mut out = format!(
+        "# {}\n\n**{}**\n\n",
+        md_escape(&s.name),
+        lang.pick("养老服务设施规划报告", "Elderly-care facility plan")
+    );
+    out += &format!("{}\n\n", scenario_line(plan, lang));
+    if let Some(src) = &s.source {
+        out += &format!("{}: {}\n\n", lang.pick("依据", "Source"), md_escape(src));
+    }
+    let mut n = 0;
+    let mut section = |out: &mut String, title: &str| {
+        n += 1;
+        *out += &format!("## {n}. {title}\n\n");
+    };
+    section(&mut out, lang.pick("指标", "Indicators"));
+    out += &table_markdown(&indicator_table(plan, lang));
+    out += "\n";
+    if !pictures.is_empty() {
+        section(&mut out, lang.pick("地图与图表", "Maps and charts"));
+        for (file, title) in pictures {
+            out += &format!("![{}]({file})\n\n", md_escape(title));
+        }
+    }
+    section(&mut out, lang.pick("规划项目", "Proposed projects"));
+    let projects = project_table(plan, lang);
+    if projects.rows.is_empty() {
+        out += lang.pick("无新建项目。\n\n", "No new project.\n\n");
+    } else {
+        out += &table_markdown(&projects);
+        out += &format!(
+            "\n{}\n\n",
+            lang.pick(
+                "\\* 改造为护理型床位的现有床位数",
+                "\\* existing beds converted to nursing beds"
+            )
+        );
+    }
+    section(&mut out, lang.pick("乡镇汇总", "Townships"));
+    out += &table_markdown(&township_table(plan, lang));
+    out += "\n";
+    if let Some(t) = other_targets_table(plan, lang) {
+        section(
+            &mut out,
+            lang.pick(
+                "其他目标 (已记录, 未建模)",
+                "Other targets (recorded, not modelled)",
+            ),
+        );
+        out += &table_markdown(&t);
+        out += "\n";
+    }
+    section(&mut out, lang.pick("求解证明", "Certificate"));
+    out += &table_markdown(&certificate_table(plan, lang));
+    out += "\n";
+    section(&mut out, lang.pick("未达标项", "Shortfalls"));
+    let short = shortfalls(plan, lang);
+    if short.is_empty() {
+        out += lang.pick(
+            "全部规则与目标均已满足。\n",
+            "Every rule and target is met.\n",
+        );
+    } else {
+        for s in short {
+            out += &format!("- {}\n", md_escape(&s));
+        }
+    }
+    out
+}

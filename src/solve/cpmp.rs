@@ -1,0 +1,1781 @@
+//! Capacitated p-median with single sourcing: a seeded search for the answer and a
+//! Lagrangian lower bound with knapsack subproblems.
+//!
+//! # Model
+//! As the p-median of [`super::pmedian`], and client `i` demands `d_i`, site `j` holds at most
+//! `Q_j`, and each client goes wholly to one site:
+//!
+//! ```text
+//! min Σ c_ij x_ij   s.t.  Σ_j x_ij = 1,  Σ_i d_i x_ij <= Q_j y_j,  x_ij <= y_j,  Σ_j y_j = p,
+//!                         x, y ∈ {0,1},  y_j = 1 for every forced site j
+//! ```
+//! (Mulvey & Beck 1984; Osman & Christofides 1994). Before searching, the problem is declared
+//! infeasible when a client has no allowed site, when a client demands more than every site
+//! it may use holds, or when the `p` largest capacities (forced sites included) fall short
+//! of the total demand.
+//!
+//! # Method
+//! - Assignment for a fixed set of open sites (a generalised assignment problem): regret
+//!   insertion (the client with the largest difference between its cheapest and second
+//!   cheapest site with room goes first; Martello & Toth 1981), then first-improvement
+//!   shifts, swaps of two clients, and ejections (moving one client on to make room for an
+//!   unserved one). A client with no room anywhere costs a penalty above every feasible
+//!   answer.
+//! - Location moves: relocation of a site to the candidate that serves its clients most
+//!   cheaply (Mulvey & Beck's alternation), and site swaps followed by repair.
+//! - Starts: the uncapacitated p-median answer (its smallest sites traded for the largest
+//!   closed ones while the total capacity falls short of the demand), and the site sets and
+//!   knapsack clusters of the Lagrangian relaxation (a Lagrangian heuristic), each repaired
+//!   and improved.
+//! - Improvement in generations: variable neighbourhood search chains (shake with `k` site
+//!   swaps toward nearby candidates, or, while clients are unserved, toward a site one of them
+//!   may use; then the descent above; Fleszar & Hindi 2008) from the best answers, merged
+//!   into an elite pool in chain order; a site-swap descent polishes the best answers.
+//! - Effort: counted in work, never in time. Beyond 2 000 clients the shakes per chain
+//!   shrink in proportion, the Lagrangian answers are built every `⌈clients · p / 200 000⌉`
+//!   subgradient steps, and the polish tries at most `⌈4·10⁶ / clients⌉` site swaps, so that
+//!   a province (17 500 villages) stays within a minute or two; smaller instances are
+//!   unaffected.
+//! - Bound: Lagrangian relaxation of the assignment constraints,
+//!   ```text
+//!   L(λ) = Σ_i λ_i + min { Σ_{j∈S} ρ_j : |S| = p, S ⊇ forced },
+//!   ρ_j = min { Σ_i (c_ij − λ_i) x_i : Σ_i d_i x_i <= Q_j, x ∈ {0,1} }
+//!   ```
+//!   (a 0–1 knapsack per site, the pricing problem of Lorena & Senne's column generation),
+//!   maximised by subgradient optimisation; with whole-number costs the bound is rounded
+//!   up. Knapsacks are solved by dynamic programming over whole units of demand, lazily:
+//!   only for sites whose fractional knapsack value could place them among the `p` chosen.
+//!   The programme may use `U = min(KNAPSACK_UNITS, KNAPSACK_WORK / (p · clients))` units
+//!   (see [`KNAPSACK_UNITS`], [`KNAPSACK_WORK`]). When demands and capacities are whole
+//!   numbers and every capacity is at most `U`, the knapsacks are exact; otherwise demands
+//!   are scaled so that the largest capacity is `U` units and rounded down (capacities
+//!   too), which relaxes each knapsack, so the bound stays valid but weaker. Below 32 units
+//!   the linear relaxation of the knapsacks is used instead (weaker still, still valid).
+//!
+//! Chains have their own random streams derived from the seed and run in parallel with
+//! rayon; their results are merged in chain order, so any thread count gives the same
+//! answer.
+//!
+//! # References
+//! - Martello, S. & Toth, P. (1981). An algorithm for the generalized assignment problem.
+//!   *Operational Research '81*, 589–603.
+//! - Mulvey, J. M. & Beck, M. P. (1984). Solving capacitated clustering problems. *EJOR* 18,
+//!   339–348.
+//! - Osman, I. H. & Christofides, N. (1994). Capacitated clustering problems by hybrid
+//!   simulated annealing and tabu search. *ITOR* 1, 317–336.
+//! - Lorena, L. A. N. & Senne, E. L. F. (2004). A column generation approach to capacitated
+//!   p-median problems. *Computers & Operations Research* 31, 863–876.
+//! - Fleszar, K. & Hindi, K. S. (2008). An effective VNS for the capacitated p-median
+//!   problem. *EJOR* 191, 612–622.
+
+use super::pmedian::{
+    CostTable, Infeasibility, Link, MedianSolution, PMedianOptions, PMedianProblem, SearchStats,
+    run_tasks, tolerance,
+};
+use super::{Certificate, SplitMix64};
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// "No slot" / "unassigned".
+const NONE: u32 = u32::MAX;
+
+/// Slack on capacity checks (demands are people or beds; anything smaller is round-off).
+const ROOM_EPS: f64 = 1e-9;
+
+/// Largest capacity, in demand units, of the knapsack dynamic programme.
+pub const KNAPSACK_UNITS: f64 = 1000.0;
+
+/// Most `p × clients × units` cells per subgradient step before the bound falls back to the
+/// knapsacks' linear relaxation.
+pub const KNAPSACK_WORK: f64 = 5e7;
+
+/// A capacitated p-median instance.
+#[derive(Clone, Debug)]
+pub struct CapacitatedProblem {
+    /// Assignment costs.
+    pub costs: CostTable,
+    /// Demand of each client.
+    pub demand: Vec<f64>,
+    /// Capacity of each site.
+    pub capacity: Vec<f64>,
+    /// Sites to open, forced ones included.
+    pub p: usize,
+    /// Sites that are open whatever the answer.
+    pub forced: Vec<u32>,
+}
+
+/// Settings of the capacitated search. Effort is counted in work, not time.
+#[derive(Clone, Copy, Debug)]
+pub struct CapacitatedOptions {
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Size of the elite pool.
+    pub elite: usize,
+    /// Most improvement generations.
+    pub generations: usize,
+    /// Variable neighbourhood search chains per generation.
+    pub chains: usize,
+    /// Shakes per chain and generation.
+    pub chain_iterations: usize,
+    /// Most subgradient iterations of the bound.
+    pub bound_iterations: usize,
+    /// Whether to run chains in parallel.
+    pub parallel: bool,
+}
+
+impl Default for CapacitatedOptions {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            elite: 8,
+            generations: 6,
+            chains: 8,
+            chain_iterations: 60,
+            bound_iterations: 1_500,
+            parallel: true,
+        }
+    }
+}
+
+impl CapacitatedProblem {
+    /// A problem with no forced site; checks the shapes and that demands and capacities are
+    /// finite and non-negative.
+    pub fn new(
+        costs: CostTable,
+        demand: Vec<f64>,
+        capacity: Vec<f64>,
+        p: usize,
+    ) -> Result<Self, String> {
+        if demand.len() != costs.clients() {
+            return Err(format!(
+                "{} demands for {} clients",
+                demand.len(),
+                costs.clients()
+            ));
+        }
+        if capacity.len() != costs.sites() {
+            return Err(format!(
+                "{} capacities for {} sites",
+                capacity.len(),
+                costs.sites()
+            ));
+        }
+        if let Some(v) = demand
+            .iter()
+            .chain(&capacity)
+            .find(|v| !v.is_finite() || **v < 0.0)
+        {
+            return Err(format!(
+                "demand or capacity {v} is not a finite non-negative number"
+            ));
+        }
+        Ok(Self {
+            costs,
+            demand,
+            capacity,
+            p,
+            forced: Vec::new(),
+        })
+    }
+
+    /// The same problem with `forced` always open (duplicates and out-of-range indices are
+    /// dropped).
+    pub fn with_forced(mut self, forced: &[u32]) -> Self {
+        let mut f: Vec<u32> = forced
+            .iter()
+            .copied()
+            .filter(|&j| (j as usize) < self.costs.sites())
+            .collect();
+        f.sort_unstable();
+        f.dedup();
+        self.forced = f;
+        self
+    }
+
+    /// Why no answer can exist, if a reason is visible before searching.
+    pub fn check(&self) -> Option<Infeasibility> {
+        let t = &self.costs;
+        let (n, m, nf) = (t.clients(), t.sites(), self.forced.len());
+        if self.p > m || self.p < nf || (self.p == 0 && n > 0) {
+            return Some(Infeasibility::SiteCount {
+                p: self.p,
+                sites: m,
+                forced: nf,
+            });
+        }
+        let unreachable = t.unreachable();
+        if !unreachable.is_empty() {
+            return Some(Infeasibility::Unreachable {
+                clients: unreachable,
+            });
+        }
+        let oversized: Vec<u32> = (0..n)
+            .filter(|&i| {
+                t.row(i)
+                    .iter()
+                    .all(|l| self.capacity[l.to as usize] + ROOM_EPS < self.demand[i])
+            })
+            .map(|i| i as u32)
+            .collect();
+        if !oversized.is_empty() {
+            return Some(Infeasibility::Oversized { clients: oversized });
+        }
+        let demand: f64 = self.demand.iter().sum();
+        let mut forced = vec![false; m];
+        for &j in &self.forced {
+            forced[j as usize] = true;
+        }
+        let mut free: Vec<f64> = (0..m)
+            .filter(|&j| !forced[j])
+            .map(|j| self.capacity[j])
+            .collect();
+        free.sort_by(|a, b| b.total_cmp(a));
+        let capacity: f64 = self
+            .forced
+            .iter()
+            .map(|&j| self.capacity[j as usize])
+            .sum::<f64>()
+            + free.iter().take(self.p - nf).sum::<f64>();
+        if capacity + ROOM_EPS * (1.0 + demand) < demand {
+            return Some(Infeasibility::Capacity { demand, capacity });
+        }
+        None
+    }
+
+    /// Total cost of `assignment` (the site of each client) when it uses only the sites
+    /// `open`, at most `p` of them, allowed pairs, and no capacity is exceeded; `None` otherwise.
+    pub fn objective_of(&self, open: &[u32], assignment: &[u32]) -> Option<f64> {
+        let t = &self.costs;
+        if assignment.len() != t.clients() || open.len() > self.p {
+            return None;
+        }
+        let mut is_open = vec![false; t.sites()];
+        for &j in open {
+            *is_open.get_mut(j as usize)? = true;
+        }
+        let mut load = vec![0.0; t.sites()];
+        let mut total = 0.0;
+        for (i, &j) in assignment.iter().enumerate() {
+            if !is_open.get(j as usize).copied().unwrap_or(false) {
+                return None;
+            }
+            total += t.cost(i, j as usize)?;
+            load[j as usize] += self.demand[i];
+        }
+        let fits = (0..t.sites()).all(|j| load[j] <= self.capacity[j] + ROOM_EPS * (1.0 + load[j]));
+        fits.then_some(total)
+    }
+
+    /// A Lagrangian lower bound alone, from `iterations` subgradient steps.
+    pub fn lower_bound(&self, iterations: usize) -> f64 {
+        if self.check().is_some() {
+            return f64::INFINITY;
+        }
+        if self.costs.clients() == 0 {
+            return 0.0;
+        }
+        let ctx = Ctx::new(self);
+        let start = ctx.pmedian_start(1);
+        let mut lagrange = Lagrange::new(&ctx, &start);
+        lagrange.run(&ctx, start.value(&ctx), iterations, None);
+        lagrange.bound().min(start.value(&ctx))
+    }
+
+    /// Searches for the best answer and proves a bound (see the module documentation).
+    pub fn solve(&self, opts: &CapacitatedOptions) -> MedianSolution {
+        let mut stats = SearchStats::default();
+        if let Some(why) = self.check() {
+            return MedianSolution::infeasible(why, stats);
+        }
+        let t = &self.costs;
+        if t.clients() == 0 {
+            let mut forced = vec![false; t.sites()];
+            for &j in &self.forced {
+                forced[j as usize] = true;
+            }
+            let mut open = self.forced.clone();
+            open.extend(
+                (0..t.sites() as u32)
+                    .filter(|&j| !forced[j as usize])
+                    .take(self.p - self.forced.len()),
+            );
+            open.sort_unstable();
+            return MedianSolution {
+                sites: open,
+                assignment: Vec::new(),
+                certificate: Certificate::new(0.0, 0.0),
+                infeasible: None,
+                stats,
+            };
+        }
+        let ctx = Ctx::new(self);
+        let mut elite = Elite::new(opts.elite.max(2));
+        let mut start = ctx.pmedian_start(opts.seed);
+        start.descent(&ctx);
+        stats.local_optima += 1;
+        elite.insert(&ctx, start.clone());
+
+        let mut lagrange = Lagrange::new(&ctx, &start);
+        let mut found = Vec::new();
+        lagrange.run(
+            &ctx,
+            elite.best_value(),
+            opts.bound_iterations,
+            Some(&mut found),
+        );
+        stats.local_optima += found.len();
+        for s in found {
+            elite.insert(&ctx, s);
+        }
+
+        for generation in 0..opts.generations {
+            if ctx.proven(lagrange.bound(), elite.best_value()) {
+                break;
+            }
+            stats.generations += 1;
+            let before = elite.best_value();
+            let members: Vec<State> = elite.members.iter().map(|(_, s)| s.clone()).collect();
+            let chains = opts.chains.max(1);
+            let results: Vec<State> = run_tasks(opts.parallel, chains, |k| {
+                let stream = ((generation as u64 + 1) << 32) | k as u64;
+                let mut rng = SplitMix64::new(opts.seed, stream);
+                let shakes = ((opts.chain_iterations as f64 * ctx.chain_scale).ceil() as usize)
+                    .max(opts.chain_iterations.min(4));
+                ctx.chain(&members[k % members.len()], shakes, &mut rng)
+            });
+            stats.local_optima += results.len() * opts.chain_iterations;
+            let mut changed = false;
+            for s in results {
+                changed |= elite.insert(&ctx, s);
+            }
+            let after = elite.best_value();
+            if after < before - tolerance(before) {
+                lagrange.run(&ctx, after, opts.bound_iterations / 4, None);
+            } else if !changed {
+                break;
+            }
+        }
+        // Site-swap descent on the best answers.
+        let polish: Vec<State> = {
+            let members: Vec<State> = elite
+                .members
+                .iter()
+                .take(opts.chains.max(1))
+                .map(|(_, s)| s.clone())
+                .collect();
+            run_tasks(opts.parallel, members.len(), |k| {
+                let mut s = members[k].clone();
+                ctx.swap_descent(&mut s);
+                s
+            })
+        };
+        for s in polish {
+            elite.insert(&ctx, s);
+        }
+        stats.bound_iterations = lagrange.iterations;
+        let best = elite.members.swap_remove(0).1;
+        self.finish(&best, lagrange.bound(), stats)
+    }
+
+    fn finish(&self, best: &State, bound: f64, stats: SearchStats) -> MedianSolution {
+        if best.unserved > 0 {
+            let why = if bound >= self.costs.penalty() {
+                // The bound is above every answer that serves all.
+                Infeasibility::TooFewSites { p: self.p }
+            } else {
+                Infeasibility::NotFound {
+                    unserved: best.unserved,
+                }
+            };
+            return MedianSolution::infeasible(why, stats);
+        }
+        let assignment: Vec<u32> = best.at.iter().map(|&s| best.open[s as usize]).collect();
+        let mut sites = best.open.clone();
+        sites.sort_unstable();
+        let objective = self
+            .objective_of(&sites, &assignment)
+            .expect("the search keeps answers feasible");
+        debug_assert!((objective - best.cost).abs() <= 1e-6 * (1.0 + objective));
+        MedianSolution {
+            sites,
+            assignment,
+            certificate: Certificate::new(objective, bound.min(objective)),
+            infeasible: None,
+            stats,
+        }
+    }
+}
+
+/// The problem as the search sees it.
+struct Ctx<'a> {
+    problem: &'a CapacitatedProblem,
+    t: &'a CostTable,
+    demand: &'a [f64],
+    cap: &'a [f64],
+    forced: Vec<bool>,
+    p: usize,
+    pen: f64,
+    /// For each site, nearby candidate sites to move it to.
+    near: Vec<Vec<u32>>,
+    /// Most open sites one client may use: `p`, or fewer when every client's list is shorter.
+    stride: usize,
+    /// Site swaps the final polish may try: `⌈4·10⁶ / clients⌉`, so that its work stays
+    /// about the same on large instances.
+    swap_trials: usize,
+    /// Subgradient steps between two Lagrangian answers: `⌈clients · p / 200 000⌉`, 1 on
+    /// instances up to that size.
+    answer_every: usize,
+    /// Shakes per chain and generation, scaled by `min(1, 2 000 / clients)` (at least 4).
+    chain_scale: f64,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(problem: &'a CapacitatedProblem) -> Self {
+        let t = &problem.costs;
+        let mut forced = vec![false; t.sites()];
+        for &j in &problem.forced {
+            forced[j as usize] = true;
+        }
+        // Sites cheap for the clients nearest to a site: where its clients could go instead.
+        let reach = (t.clients() / problem.p.max(1)).clamp(4, 40);
+        let near = (0..t.sites())
+            .map(|j| {
+                let mut list: Vec<u32> = Vec::new();
+                for c in t.column(j).iter().take(reach) {
+                    for l in t.row(c.to as usize).iter().take(4) {
+                        if l.to as usize != j && !list.contains(&l.to) {
+                            list.push(l.to);
+                        }
+                    }
+                }
+                list.truncate(40);
+                list
+            })
+            .collect();
+        Self {
+            problem,
+            t,
+            demand: &problem.demand,
+            cap: &problem.capacity,
+            forced,
+            p: problem.p,
+            pen: t.penalty(),
+            near,
+            stride: (0..t.clients())
+                .map(|i| t.row(i).len())
+                .max()
+                .unwrap_or(0)
+                .min(problem.p),
+            swap_trials: 4_000_000usize.div_ceil(t.clients().max(1)),
+            answer_every: (t.clients() * problem.p).div_ceil(200_000).max(1),
+            chain_scale: (2_000.0 / t.clients().max(1) as f64).min(1.0),
+        }
+    }
+
+    fn proven(&self, bound: f64, value: f64) -> bool {
+        bound >= value - tolerance(value).max(Certificate::TOLERANCE)
+    }
+
+    /// The uncapacitated p-median answer, its smallest sites traded for the largest closed
+    /// ones while the total capacity falls short of the demand, assigned by regret.
+    fn pmedian_start(&self, seed: u64) -> State {
+        let pm = PMedianProblem {
+            costs: self.t.clone(),
+            p: self.p,
+            forced: self.problem.forced.clone(),
+        };
+        let sol = pm.solve(&PMedianOptions {
+            seed,
+            starts: 4,
+            generations: 2,
+            chains: 2,
+            chain_iterations: 30,
+            bound_iterations: 0,
+            ..PMedianOptions::default()
+        });
+        let sites = if sol.sites.len() == self.p {
+            sol.sites
+        } else {
+            // Sparse lists the uncapacitated search could not cover: forced sites, then the
+            // largest capacities.
+            let mut s = self.problem.forced.clone();
+            let mut rest: Vec<u32> = (0..self.t.sites() as u32)
+                .filter(|&j| !self.forced[j as usize])
+                .collect();
+            rest.sort_by(|&a, &b| {
+                self.cap[b as usize]
+                    .total_cmp(&self.cap[a as usize])
+                    .then(a.cmp(&b))
+            });
+            s.extend(rest.into_iter().take(self.p - s.len()));
+            s
+        };
+        let sites = self.with_enough_capacity(sites);
+        let mut state = State::new(self, &sites);
+        state.regret_insert(self);
+        state
+    }
+
+    /// `sites` with its smallest removable site swapped for the largest closed one until the
+    /// total capacity covers the total demand (possible: checked before the search).
+    fn with_enough_capacity(&self, mut sites: Vec<u32>) -> Vec<u32> {
+        let demand: f64 = self.demand.iter().sum();
+        let mut open = vec![false; self.t.sites()];
+        for &j in &sites {
+            open[j as usize] = true;
+        }
+        let mut closed: Vec<u32> = (0..self.t.sites() as u32)
+            .filter(|&j| !open[j as usize])
+            .collect();
+        // Largest last, ties to the lower index.
+        closed.sort_by(|&a, &b| {
+            self.cap[a as usize]
+                .total_cmp(&self.cap[b as usize])
+                .then(b.cmp(&a))
+        });
+        loop {
+            let total: f64 = sites.iter().map(|&j| self.cap[j as usize]).sum();
+            if total + ROOM_EPS * (1.0 + demand) >= demand {
+                break;
+            }
+            let Some(k) = (0..sites.len())
+                .filter(|&k| !self.forced[sites[k] as usize])
+                .min_by(|&a, &b| {
+                    self.cap[sites[a] as usize]
+                        .total_cmp(&self.cap[sites[b] as usize])
+                        .then(sites[a].cmp(&sites[b]))
+                })
+            else {
+                break;
+            };
+            let Some(&f) = closed.last() else { break };
+            if self.cap[f as usize] <= self.cap[sites[k] as usize] {
+                break;
+            }
+            closed.pop();
+            sites[k] = f;
+        }
+        sites
+    }
+
+    /// A variable neighbourhood search chain from `start`.
+    fn chain(&self, start: &State, iterations: usize, rng: &mut SplitMix64) -> State {
+        let mut current = start.clone();
+        current.descent(self);
+        let removable = current
+            .open
+            .iter()
+            .filter(|&&j| !self.forced[j as usize])
+            .count();
+        if removable == 0 || self.p >= self.t.sites() {
+            return current;
+        }
+        let k_max = removable.clamp(1, 5);
+        let mut k = 1;
+        let mut trial = current.clone();
+        for _ in 0..iterations {
+            trial.clone_from(&current);
+            for _ in 0..k {
+                self.shake_once(&mut trial, rng);
+            }
+            trial.descent(self);
+            if trial.value(self) < current.value(self) - tolerance(current.value(self)) {
+                std::mem::swap(&mut current, &mut trial);
+                k = 1;
+            } else {
+                k = if k >= k_max { 1 } else { k + 1 };
+            }
+        }
+        current
+    }
+
+    /// Moves one random removable site to a random closed candidate near it; while clients
+    /// are unserved, half the time to a closed site one of them may use instead.
+    fn shake_once(&self, s: &mut State, rng: &mut SplitMix64) {
+        let removable: Vec<u32> = (0..s.open.len() as u32)
+            .filter(|&k| !self.forced[s.open[k as usize] as usize])
+            .collect();
+        if removable.is_empty() {
+            return;
+        }
+        let slot = removable[rng.below(removable.len())];
+        if s.unserved > 0 && rng.below(2) == 0 {
+            let unserved: Vec<usize> = (0..s.at.len()).filter(|&i| s.at[i] == NONE).collect();
+            let u = unserved[rng.below(unserved.len())];
+            let closed: Vec<u32> = self
+                .t
+                .row(u)
+                .iter()
+                .map(|l| l.to)
+                .filter(|&f| s.slot[f as usize] == NONE)
+                .collect();
+            if !closed.is_empty() {
+                s.replace(self, slot, closed[rng.below(closed.len())]);
+                s.regret_insert(self);
+                return;
+            }
+        }
+        let g = s.open[slot as usize] as usize;
+        let closed: Vec<u32> = self.near[g]
+            .iter()
+            .copied()
+            .filter(|&f| s.slot[f as usize] == NONE)
+            .collect();
+        let f = if closed.is_empty() || rng.below(8) == 0 {
+            loop {
+                let f = rng.below(self.t.sites());
+                if s.slot[f] == NONE {
+                    break f as u32;
+                }
+            }
+        } else {
+            closed[rng.below(closed.len())]
+        };
+        s.replace(self, slot, f);
+        s.regret_insert(self);
+    }
+
+    /// First-improvement site swaps (each site toward its nearby candidates), each followed
+    /// by repair and descent, until none improves or [`Ctx::swap_trials`] have been tried.
+    fn swap_descent(&self, s: &mut State) {
+        s.descent(self);
+        let mut trials = 0;
+        loop {
+            let mut improved = false;
+            for slot in 0..s.open.len() {
+                let g = s.open[slot] as usize;
+                if self.forced[g] {
+                    continue;
+                }
+                for &f in &self.near[g] {
+                    if s.slot[f as usize] != NONE {
+                        continue;
+                    }
+                    if trials >= self.swap_trials {
+                        return;
+                    }
+                    trials += 1;
+                    let mut trial = s.clone();
+                    trial.replace(self, slot as u32, f);
+                    trial.regret_insert(self);
+                    trial.descent(self);
+                    if trial.value(self) < s.value(self) - tolerance(s.value(self)) {
+                        *s = trial;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+    }
+
+    fn fits(&self, s: &State, i: usize, slot: u32) -> bool {
+        self.demand[i]
+            <= self.cap[s.open[slot as usize] as usize] - s.load[slot as usize] + ROOM_EPS
+    }
+}
+
+/// An answer under construction: open sites in slots, each client's slot, loads.
+#[derive(Clone, Debug)]
+struct State {
+    /// Site of each slot.
+    open: Vec<u32>,
+    /// Slot of each site, `NONE` when closed.
+    slot: Vec<u32>,
+    /// Slot of each client, `NONE` when unserved.
+    at: Vec<u32>,
+    /// Demand served by each slot.
+    load: Vec<f64>,
+    /// Clients of each slot.
+    members: Vec<Vec<u32>>,
+    /// For each client, the slots it may use by cost (`count` valid entries in a block of
+    /// [`Ctx::stride`]).
+    rows: Vec<Link>,
+    count: Vec<u32>,
+    /// Block size of `rows` ([`Ctx::stride`]).
+    width: usize,
+    /// Total cost of the served clients.
+    cost: f64,
+    /// Clients without a slot.
+    unserved: usize,
+}
+
+impl State {
+    fn new(ctx: &Ctx<'_>, sites: &[u32]) -> Self {
+        let (n, m, p, w) = (ctx.t.clients(), ctx.t.sites(), sites.len(), ctx.stride);
+        let mut slot = vec![NONE; m];
+        for (k, &j) in sites.iter().enumerate() {
+            slot[j as usize] = k as u32;
+        }
+        let mut s = Self {
+            open: sites.to_vec(),
+            slot,
+            at: vec![NONE; n],
+            load: vec![0.0; p],
+            members: vec![Vec::new(); p],
+            rows: vec![
+                Link {
+                    to: NONE,
+                    cost: 0.0
+                };
+                n * w
+            ],
+            count: vec![0; n],
+            width: w,
+            cost: 0.0,
+            unserved: n,
+        };
+        for i in 0..n {
+            // The table's row is sorted by cost, then site: the order the rows keep.
+            let row = &mut s.rows[i * w..(i + 1) * w];
+            let mut c = 0;
+            for l in ctx.t.row(i) {
+                let k = s.slot[l.to as usize];
+                if k != NONE {
+                    row[c] = Link {
+                        to: k,
+                        cost: l.cost,
+                    };
+                    c += 1;
+                }
+            }
+            s.count[i] = c as u32;
+        }
+        s
+    }
+
+    fn value(&self, ctx: &Ctx<'_>) -> f64 {
+        self.cost + ctx.pen * self.unserved as f64
+    }
+
+    fn row(&self, i: usize) -> &[Link] {
+        &self.rows[i * self.width..i * self.width + self.count[i] as usize]
+    }
+
+    fn cost_at(&self, ctx: &Ctx<'_>, i: usize, slot: u32) -> f64 {
+        ctx.t.c(i, self.open[slot as usize] as usize)
+    }
+
+    fn place(&mut self, ctx: &Ctx<'_>, i: usize, slot: u32) {
+        debug_assert_eq!(self.at[i], NONE);
+        self.at[i] = slot;
+        self.load[slot as usize] += ctx.demand[i];
+        self.members[slot as usize].push(i as u32);
+        self.cost += self.cost_at(ctx, i, slot);
+        self.unserved -= 1;
+    }
+
+    fn remove(&mut self, ctx: &Ctx<'_>, i: usize) {
+        let slot = self.at[i];
+        debug_assert_ne!(slot, NONE);
+        self.at[i] = NONE;
+        self.load[slot as usize] -= ctx.demand[i];
+        let m = &mut self.members[slot as usize];
+        let k = m
+            .iter()
+            .position(|&c| c as usize == i)
+            .expect("a client is listed at its slot");
+        m.swap_remove(k);
+        self.cost -= self.cost_at(ctx, i, slot);
+        self.unserved += 1;
+    }
+
+    /// Puts `f` in slot `slot` in place of its site; the slot's clients become unserved.
+    fn replace(&mut self, ctx: &Ctx<'_>, slot: u32, f: u32) {
+        for k in 0..self.members[slot as usize].len() {
+            let i = self.members[slot as usize][k] as usize;
+            self.at[i] = NONE;
+            self.cost -= self.cost_at(ctx, i, slot);
+            self.unserved += 1;
+        }
+        self.members[slot as usize].clear();
+        self.load[slot as usize] = 0.0;
+        self.move_site(ctx, slot, f);
+    }
+
+    /// Moves slot `slot` to site `f` keeping its clients (the caller checks they are allowed
+    /// and fit); updates the cost and the rows of the clients that may use either site.
+    fn move_site(&mut self, ctx: &Ctx<'_>, slot: u32, f: u32) {
+        let g = self.open[slot as usize];
+        for &i in &self.members[slot as usize] {
+            self.cost += ctx.t.c(i as usize, f as usize) - ctx.t.c(i as usize, g as usize);
+        }
+        self.slot[g as usize] = NONE;
+        self.slot[f as usize] = slot;
+        self.open[slot as usize] = f;
+        let w = self.width;
+        for l in ctx.t.column(g as usize) {
+            let i = l.to as usize;
+            let row = &mut self.rows[i * w..(i + 1) * w];
+            let c = self.count[i] as usize;
+            if let Some(k) = row[..c].iter().position(|e| e.to == slot) {
+                row.copy_within(k + 1..c, k);
+                self.count[i] -= 1;
+            }
+        }
+        for l in ctx.t.column(f as usize) {
+            let i = l.to as usize;
+            let row = &mut self.rows[i * w..(i + 1) * w];
+            let c = self.count[i] as usize;
+            let open = &self.open;
+            let at = row[..c].partition_point(|e| {
+                e.cost < l.cost || (e.cost == l.cost && open[e.to as usize] < f)
+            });
+            row.copy_within(at..c, at + 1);
+            row[at] = Link {
+                to: slot,
+                cost: l.cost,
+            };
+            self.count[i] += 1;
+        }
+    }
+
+    /// Serves the unserved clients by regret: the client whose cheapest slot with room is
+    /// most ahead of its second goes first (a single option counts as infinite regret; ties
+    /// to the larger demand, then the lower index). A client with no room anywhere gets an
+    /// ejection ([`State::eject_insert`]) or stays unserved.
+    ///
+    /// Regrets sit in a heap; a placement only changes the regret of waiting clients whose two
+    /// best slots include the filled one and no longer fit there, so only those (listed per
+    /// slot) are re-evaluated. An ejection moves loads both ways, so everything is re-evaluated.
+    fn regret_insert(&mut self, ctx: &Ctx<'_>) {
+        let n = self.at.len();
+        let p = self.open.len();
+        let mut heap: BinaryHeap<Regret> = BinaryHeap::new();
+        let mut version = vec![0u32; n];
+        let mut top: Vec<(u32, u32)> = vec![(NONE, NONE); n];
+        let mut watch: Vec<Vec<u32>> = vec![Vec::new(); p];
+        let mut waiting: Vec<u32> = (0..n as u32)
+            .filter(|&i| self.at[i as usize] == NONE)
+            .collect();
+        let mut rebuild = true;
+        loop {
+            if rebuild {
+                rebuild = false;
+                heap.clear();
+                watch.iter_mut().for_each(Vec::clear);
+                waiting.retain(|&i| self.at[i as usize] == NONE);
+                let mut k = 0;
+                while k < waiting.len() {
+                    let i = waiting[k] as usize;
+                    version[i] += 1;
+                    match self.regret_of(ctx, i) {
+                        Some((r, first, second)) => {
+                            top[i] = (first, second);
+                            watch[first as usize].push(i as u32);
+                            if second != NONE {
+                                watch[second as usize].push(i as u32);
+                            }
+                            heap.push(Regret::new(r, ctx.demand[i], i as u32, version[i]));
+                            k += 1;
+                        }
+                        None => {
+                            waiting.swap_remove(k);
+                            if self.eject_insert(ctx, i) {
+                                rebuild = true;
+                                break;
+                            }
+                        }
+                    }
+                }
+                if rebuild {
+                    continue;
+                }
+            }
+            let Some(top_entry) = heap.pop() else { break };
+            let i = top_entry.client as usize;
+            if top_entry.version != version[i] || self.at[i] != NONE {
+                continue;
+            }
+            let slot = top[i].0;
+            self.place(ctx, i, slot);
+            // Waiting clients counting on this slot that no longer fit there.
+            let listed = std::mem::take(&mut watch[slot as usize]);
+            let mut keep = Vec::with_capacity(listed.len());
+            for &c in &listed {
+                let c = c as usize;
+                if self.at[c] != NONE || (top[c].0 != slot && top[c].1 != slot) {
+                    continue;
+                }
+                if ctx.fits(self, c, slot) {
+                    keep.push(c as u32);
+                    continue;
+                }
+                version[c] += 1;
+                match self.regret_of(ctx, c) {
+                    Some((r, first, second)) => {
+                        top[c] = (first, second);
+                        for s in [first, second] {
+                            if s != NONE && s != slot {
+                                watch[s as usize].push(c as u32);
+                            }
+                        }
+                        heap.push(Regret::new(r, ctx.demand[c], c as u32, version[c]));
+                    }
+                    None => {
+                        top[c] = (NONE, NONE);
+                        if self.eject_insert(ctx, c) {
+                            rebuild = true;
+                        }
+                    }
+                }
+            }
+            watch[slot as usize].extend(keep);
+            if rebuild {
+                continue;
+            }
+        }
+    }
+
+    /// The regret of unserved client `i` and its two cheapest slots with room (`NONE` for a
+    /// missing second, whose regret is infinite); `None` when no slot has room.
+    fn regret_of(&self, ctx: &Ctx<'_>, i: usize) -> Option<(f64, u32, u32)> {
+        let mut first: Option<Link> = None;
+        for l in self.row(i) {
+            if ctx.fits(self, i, l.to) {
+                match first {
+                    None => first = Some(*l),
+                    Some(f) => return Some((l.cost - f.cost, f.to, l.to)),
+                }
+            }
+        }
+        first.map(|f| (f64::INFINITY, f.to, NONE))
+    }
+
+    /// Serves unserved client `i` by moving one client of a slot it may use to another slot
+    /// with room; the cheapest such pair of moves. Whether it succeeded.
+    fn eject_insert(&mut self, ctx: &Ctx<'_>, i: usize) -> bool {
+        let mut best: Option<(f64, u32, usize, u32)> = None;
+        for e in self.row(i) {
+            let b = e.to as usize;
+            let room = ctx.cap[self.open[b] as usize] - self.load[b];
+            for &k in &self.members[b] {
+                let k = k as usize;
+                if room + ctx.demand[k] + ROOM_EPS < ctx.demand[i] {
+                    continue;
+                }
+                let ckb = self.cost_at(ctx, k, b as u32);
+                for l in self.row(k) {
+                    if l.to as usize == b || !ctx.fits(self, k, l.to) {
+                        continue;
+                    }
+                    let delta = e.cost + l.cost - ckb;
+                    if best.is_none_or(|x| delta < x.0) {
+                        best = Some((delta, b as u32, k, l.to));
+                    }
+                    break;
+                }
+            }
+        }
+        match best {
+            Some((_, b, k, c)) => {
+                self.remove(ctx, k);
+                self.place(ctx, k, c);
+                self.place(ctx, i, b);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// First-improvement shifts, swaps and ejections until none improves.
+    fn improve_assignment(&mut self, ctx: &Ctx<'_>) {
+        let n = self.at.len();
+        loop {
+            let mut improved = false;
+            for i in 0..n {
+                let a = self.at[i];
+                if a == NONE {
+                    if let Some(l) = self.row(i).iter().find(|l| ctx.fits(self, i, l.to)) {
+                        let slot = l.to;
+                        self.place(ctx, i, slot);
+                        improved = true;
+                    } else {
+                        improved |= self.eject_insert(ctx, i);
+                    }
+                    continue;
+                }
+                let ca = self.cost_at(ctx, i, a);
+                let tol = tolerance(ca);
+                // Shift to the cheapest slot with room.
+                let shift = self
+                    .row(i)
+                    .iter()
+                    .take_while(|l| l.cost < ca - tol)
+                    .find(|l| ctx.fits(self, i, l.to))
+                    .map(|l| l.to);
+                if let Some(b) = shift {
+                    self.remove(ctx, i);
+                    self.place(ctx, i, b);
+                    improved = true;
+                    continue;
+                }
+                // Swap with a client of a slot cheaper for i.
+                let room_a = ctx.cap[self.open[a as usize] as usize] - self.load[a as usize];
+                let mut best: Option<(f64, usize, u32)> = None;
+                for l in self.row(i) {
+                    if l.cost >= ca - tol {
+                        break;
+                    }
+                    let b = l.to;
+                    let room_b = ctx.cap[self.open[b as usize] as usize] - self.load[b as usize];
+                    for &k in &self.members[b as usize] {
+                        let k = k as usize;
+                        let (di, dk) = (ctx.demand[i], ctx.demand[k]);
+                        if di - dk > room_b + ROOM_EPS || dk - di > room_a + ROOM_EPS {
+                            continue;
+                        }
+                        let cka = self.cost_at(ctx, k, a);
+                        if !cka.is_finite() {
+                            continue;
+                        }
+                        let delta = l.cost + cka - ca - self.cost_at(ctx, k, b);
+                        if delta < -tol && best.is_none_or(|x| delta < x.0) {
+                            best = Some((delta, k, b));
+                        }
+                    }
+                }
+                if let Some((_, k, b)) = best {
+                    self.remove(ctx, i);
+                    self.remove(ctx, k);
+                    self.place(ctx, k, a);
+                    self.place(ctx, i, b);
+                    improved = true;
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+    }
+
+    /// Moves each removable site to the candidate that serves its clients most cheaply
+    /// (capacity permitting); whether any moved.
+    fn relocate(&mut self, ctx: &Ctx<'_>) -> bool {
+        let mut moved = false;
+        let mut cands: Vec<u32> = Vec::new();
+        for slot in 0..self.open.len() {
+            let g = self.open[slot];
+            if ctx.forced[g as usize] || self.members[slot].is_empty() {
+                continue;
+            }
+            let members = &self.members[slot];
+            let current: f64 = members
+                .iter()
+                .map(|&i| ctx.t.c(i as usize, g as usize))
+                .sum();
+            cands.clear();
+            for &i in members {
+                for l in ctx.t.row(i as usize).iter().take(3) {
+                    if self.slot[l.to as usize] == NONE && !cands.contains(&l.to) {
+                        cands.push(l.to);
+                    }
+                }
+            }
+            let mut best: Option<(f64, u32)> = None;
+            for &f in &cands {
+                if ctx.cap[f as usize] + ROOM_EPS < self.load[slot] {
+                    continue;
+                }
+                let mut sum = 0.0;
+                for &i in members {
+                    sum += ctx.t.c(i as usize, f as usize);
+                    if sum >= current {
+                        break;
+                    }
+                }
+                let limit = best.map_or(current - tolerance(current), |b| b.0);
+                if sum < limit {
+                    best = Some((sum, f));
+                }
+            }
+            if let Some((_, f)) = best {
+                self.move_site(ctx, slot as u32, f);
+                moved = true;
+            }
+        }
+        moved
+    }
+
+    /// Assignment improvement and relocation, alternated until neither helps.
+    fn descent(&mut self, ctx: &Ctx<'_>) {
+        loop {
+            self.improve_assignment(ctx);
+            if !self.relocate(ctx) {
+                break;
+            }
+        }
+        // Recompute the cost exactly (incremental sums drift).
+        self.cost = self
+            .at
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s != NONE)
+            .map(|(i, &s)| self.cost_at(ctx, i, s))
+            .sum();
+    }
+
+    fn sorted_sites(&self) -> Vec<u32> {
+        let mut s = self.open.clone();
+        s.sort_unstable();
+        s
+    }
+}
+
+/// A heap entry of regret insertion: largest regret first, then larger demand, then lower
+/// client index; `version` marks entries made stale by a re-evaluation.
+#[derive(Clone, Copy, Debug)]
+struct Regret {
+    regret: f64,
+    demand: f64,
+    client: u32,
+    version: u32,
+}
+
+impl Regret {
+    fn new(regret: f64, demand: f64, client: u32, version: u32) -> Self {
+        Self {
+            regret,
+            demand,
+            client,
+            version,
+        }
+    }
+}
+
+impl PartialEq for Regret {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Regret {}
+
+impl PartialOrd for Regret {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Regret {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.regret
+            .total_cmp(&other.regret)
+            .then(self.demand.total_cmp(&other.demand))
+            .then(other.client.cmp(&self.client))
+            .then(self.version.cmp(&other.version))
+    }
+}
+
+/// The best distinct answers (by site set), best first.
+struct Elite {
+    cap: usize,
+    members: Vec<(f64, State)>,
+}
+
+impl Elite {
+    fn new(cap: usize) -> Self {
+        Self {
+            cap,
+            members: Vec::new(),
+        }
+    }
+
+    fn best_value(&self) -> f64 {
+        self.members.first().map_or(f64::INFINITY, |m| m.0)
+    }
+
+    /// Adds an answer unless one with the same sites is as good, or a full pool's worst is
+    /// better; whether the pool changed.
+    fn insert(&mut self, ctx: &Ctx<'_>, s: State) -> bool {
+        let v = s.value(ctx);
+        let sites = s.sorted_sites();
+        if let Some(k) = self
+            .members
+            .iter()
+            .position(|(_, m)| m.sorted_sites() == sites)
+        {
+            if self.members[k].0 <= v + tolerance(v) {
+                return false;
+            }
+            self.members.remove(k);
+        }
+        if self.members.len() >= self.cap {
+            if self.members.last().is_some_and(|w| w.0 <= v) {
+                return false;
+            }
+            self.members.pop();
+        }
+        let at = self.members.partition_point(|m| m.0 <= v);
+        self.members.insert(at, (v, s));
+        true
+    }
+}
+
+/// Subgradient optimisation of the Lagrangian dual with knapsack subproblems.
+struct Lagrange {
+    lambda: Vec<f64>,
+    grad: Vec<f64>,
+    step: f64,
+    best: f64,
+    stall: usize,
+    iterations: usize,
+    /// Knapsack units per unit of demand (`None`: linear relaxation only).
+    scale: Option<f64>,
+    /// Costs are whole numbers: the bound is rounded up.
+    integral: bool,
+    knapsack: Knapsack,
+}
+
+impl Lagrange {
+    /// Multipliers started at each client's cost in `start` (its cheapest cost if unserved).
+    fn new(ctx: &Ctx<'_>, start: &State) -> Self {
+        let n = ctx.t.clients();
+        let lambda = (0..n)
+            .map(|i| match start.at[i] {
+                NONE => ctx.t.row(i).first().map_or(0.0, |l| l.cost),
+                s => start.cost_at(ctx, i, s),
+            })
+            .collect();
+        let whole = |v: &f64| v.fract() == 0.0;
+        let max_cap = ctx.cap.iter().copied().fold(0.0, f64::max);
+        let units = (KNAPSACK_WORK / (ctx.p.max(1) * n.max(1)) as f64)
+            .min(KNAPSACK_UNITS)
+            .floor();
+        let scale = if ctx.demand.iter().all(whole) && ctx.cap.iter().all(whole) && max_cap <= units
+        {
+            Some(1.0)
+        } else if units >= 32.0 && max_cap > 0.0 {
+            Some(units / max_cap)
+        } else {
+            None
+        };
+        Self {
+            lambda,
+            grad: vec![0.0; n],
+            step: 2.0,
+            best: f64::NEG_INFINITY,
+            stall: 0,
+            iterations: 0,
+            scale,
+            integral: ctx.t.is_integral(),
+            knapsack: Knapsack::default(),
+        }
+    }
+
+    /// The proven bound: the best dual value, rounded up for whole-number costs.
+    fn bound(&self) -> f64 {
+        if self.best == f64::NEG_INFINITY {
+            0.0
+        } else if self.integral {
+            (self.best - tolerance(self.best) * 100.0).ceil()
+        } else {
+            self.best
+        }
+    }
+
+    /// Up to `limit` subgradient steps toward `ub`. With `found`, every new site set of the
+    /// relaxation is turned into an answer (knapsack clusters, repair, descent) and the ones
+    /// better than all before are pushed there.
+    fn run(
+        &mut self,
+        ctx: &Ctx<'_>,
+        mut ub: f64,
+        limit: usize,
+        mut found: Option<&mut Vec<State>>,
+    ) {
+        let t = ctx.t;
+        let (n, m) = (t.clients(), t.sites());
+        let free = ctx.p - ctx.problem.forced.len();
+        let mut frac = vec![0.0; m];
+        let mut order: Vec<u32> = (0..m as u32).filter(|&j| !ctx.forced[j as usize]).collect();
+        let mut chosen: Vec<Choice> = Vec::new();
+        let mut last_sets: Vec<Vec<u32>> = Vec::new();
+        let mut items: Vec<Item> = Vec::new();
+        for _ in 0..limit {
+            if self.step < 1e-4 || ctx.proven(self.bound(), ub) {
+                break;
+            }
+            self.iterations += 1;
+            let mut value: f64 = self.lambda.iter().sum();
+            for (j, f) in frac.iter_mut().enumerate() {
+                self.items(ctx, j, &mut items);
+                *f = -Knapsack::fractional(&mut items, self.capacity(ctx, j)).0;
+            }
+            // Forced sites, then free sites by exact value, lazily: a site whose fractional
+            // value already exceeds the worst of the `free` best exact values cannot enter.
+            chosen.clear();
+            for j in 0..m {
+                if ctx.forced[j] {
+                    let (v, x) = self.solve_site(ctx, j, &mut items);
+                    chosen.push(Choice {
+                        site: j as u32,
+                        rho: v,
+                        clients: x,
+                    });
+                }
+            }
+            order.sort_by(|&a, &b| {
+                frac[a as usize]
+                    .total_cmp(&frac[b as usize])
+                    .then(a.cmp(&b))
+            });
+            let mut best_free: Vec<Choice> = Vec::new();
+            for &j in &order {
+                if best_free.len() >= free
+                    && best_free.last().is_some_and(|w| w.rho <= frac[j as usize])
+                {
+                    break;
+                }
+                let (v, x) = self.solve_site(ctx, j as usize, &mut items);
+                let at = best_free.partition_point(|e| e.rho < v || (e.rho == v && e.site < j));
+                if at < free {
+                    best_free.insert(
+                        at,
+                        Choice {
+                            site: j,
+                            rho: v,
+                            clients: x,
+                        },
+                    );
+                    best_free.truncate(free);
+                }
+            }
+            chosen.extend(best_free);
+            value += chosen.iter().map(|c| c.rho).sum::<f64>();
+            if self.best == f64::NEG_INFINITY || value > self.best + tolerance(self.best) {
+                self.best = value;
+                self.stall = 0;
+            } else {
+                self.stall += 1;
+                if self.stall >= 20 {
+                    self.step *= 0.5;
+                    self.stall = 0;
+                }
+            }
+            // Subgradient.
+            self.grad.iter_mut().for_each(|g| *g = 1.0);
+            for c in &chosen {
+                for &(i, share) in &c.clients {
+                    self.grad[i as usize] -= share;
+                }
+            }
+            let norm: f64 = self.grad.iter().map(|g| g * g).sum();
+            if let Some(found) = found
+                .as_deref_mut()
+                .filter(|_| self.iterations.is_multiple_of(ctx.answer_every))
+            {
+                let mut sites: Vec<u32> = chosen.iter().map(|c| c.site).collect();
+                sites.sort_unstable();
+                if !last_sets.contains(&sites) {
+                    last_sets.push(sites.clone());
+                    if last_sets.len() > 64 {
+                        last_sets.remove(0);
+                    }
+                    let s = lagrangian_answer(ctx, &sites, &chosen);
+                    let v = s.value(ctx);
+                    if v < ub - tolerance(ub) {
+                        ub = v;
+                        found.push(s);
+                    }
+                }
+            }
+            if norm <= 1e-12 {
+                break;
+            }
+            // Aim at the best answer; while none is feasible (its value carries penalties), a
+            // little above the best bound instead.
+            let aim = if ub < ctx.pen {
+                ub
+            } else {
+                let est = self.best.max(value);
+                est + 0.05 * est.abs() + 1.0
+            };
+            let target = aim.max(value + tolerance(value));
+            let step = self.step * (target - value) / norm;
+            for i in 0..n {
+                self.lambda[i] += step * self.grad[i];
+            }
+        }
+    }
+
+    /// The knapsack items of site `j`: clients with positive reduced profit `λ_i − c_ij`,
+    /// weights in knapsack units rounded down.
+    fn items(&self, ctx: &Ctx<'_>, j: usize, items: &mut Vec<Item>) {
+        items.clear();
+        for l in ctx.t.column(j) {
+            let i = l.to as usize;
+            let profit = self.lambda[i] - l.cost;
+            if profit > 0.0 {
+                items.push(Item {
+                    client: l.to,
+                    profit,
+                    weight: self
+                        .scale
+                        .map_or(ctx.demand[i], |s| (ctx.demand[i] * s).floor()),
+                });
+            }
+        }
+    }
+
+    /// Capacity of site `j` in knapsack units (rounded down after a little slack, which only
+    /// relaxes the knapsack).
+    fn capacity(&self, ctx: &Ctx<'_>, j: usize) -> f64 {
+        self.scale
+            .map_or(ctx.cap[j], |s| (ctx.cap[j] * s + 1e-9).floor())
+    }
+
+    /// `ρ_j` and the chosen clients (with their share, 1 unless fractional).
+    fn solve_site(
+        &mut self,
+        ctx: &Ctx<'_>,
+        j: usize,
+        items: &mut Vec<Item>,
+    ) -> (f64, Vec<(u32, f64)>) {
+        self.items(ctx, j, items);
+        let cap = self.capacity(ctx, j);
+        let (v, x) = if self.scale.is_some() {
+            self.knapsack.exact(items, cap)
+        } else {
+            Knapsack::fractional(items, cap)
+        };
+        (-v, x)
+    }
+}
+
+/// A site of the relaxation's answer: `ρ_j` and its knapsack, as (client, share) pairs (the
+/// share is 1 unless the knapsack was relaxed to fractions).
+struct Choice {
+    site: u32,
+    rho: f64,
+    clients: Vec<(u32, f64)>,
+}
+
+/// An answer from the relaxation: its sites open, each client served by the cheapest chosen
+/// knapsack that holds it, the rest inserted by regret, then the descent.
+fn lagrangian_answer(ctx: &Ctx<'_>, sites: &[u32], chosen: &[Choice]) -> State {
+    let mut s = State::new(ctx, sites);
+    let mut claim: Vec<(f64, u32)> = vec![(f64::INFINITY, NONE); ctx.t.clients()];
+    for Choice {
+        site: j,
+        clients: x,
+        ..
+    } in chosen
+    {
+        let slot = s.slot[*j as usize];
+        for &(i, share) in x {
+            if share < 1.0 {
+                continue;
+            }
+            let c = ctx.t.c(i as usize, *j as usize);
+            let e = &mut claim[i as usize];
+            if c < e.0 || (c == e.0 && slot < e.1) {
+                *e = (c, slot);
+            }
+        }
+    }
+    for (i, &(_, slot)) in claim.iter().enumerate() {
+        if slot != NONE && ctx.fits(&s, i, slot) {
+            s.place(ctx, i, slot);
+        }
+    }
+    s.regret_insert(ctx);
+    s.descent(ctx);
+    s
+}
+
+/// A knapsack item.
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    client: u32,
+    profit: f64,
+    weight: f64,
+}
+
+/// Scratch space of the knapsack dynamic programme.
+#[derive(Clone, Debug, Default)]
+struct Knapsack {
+    best: Vec<f64>,
+    take: Vec<u64>,
+}
+
+impl Knapsack {
+    /// The linear relaxation: items by profit per unit weight, the last one split.
+    fn fractional(items: &mut [Item], cap: f64) -> (f64, Vec<(u32, f64)>) {
+        let total: f64 = items.iter().map(|it| it.weight).sum();
+        if total <= cap + ROOM_EPS {
+            return (
+                items.iter().map(|it| it.profit).sum(),
+                items.iter().map(|it| (it.client, 1.0)).collect(),
+            );
+        }
+        items.sort_by(|a, b| {
+            (b.profit * a.weight)
+                .total_cmp(&(a.profit * b.weight))
+                .then(a.client.cmp(&b.client))
+        });
+        let mut room = cap;
+        let mut value = 0.0;
+        let mut x = Vec::new();
+        for it in items.iter() {
+            if it.weight <= room {
+                room -= it.weight;
+                value += it.profit;
+                x.push((it.client, 1.0));
+            } else {
+                let share = room / it.weight;
+                value += share * it.profit;
+                if share > 0.0 {
+                    x.push((it.client, share));
+                }
+                break;
+            }
+        }
+        (value, x)
+    }
+
+    /// The 0–1 optimum by dynamic programming over whole-number weights.
+    fn exact(&mut self, items: &mut [Item], cap: f64) -> (f64, Vec<(u32, f64)>) {
+        let total: f64 = items.iter().map(|it| it.weight).sum();
+        if total <= cap {
+            return (
+                items.iter().map(|it| it.profit).sum(),
+                items.iter().map(|it| (it.client, 1.0)).collect(),
+            );
+        }
+        let cap = cap as usize;
+        let words = cap / 64 + 1;
+        self.best.clear();
+        self.best.resize(cap + 1, 0.0);
+        self.take.clear();
+        self.take.resize(items.len() * words, 0);
+        for (k, it) in items.iter().enumerate() {
+            let w = it.weight as usize;
+            if w > cap {
+                continue;
+            }
+            let bits = &mut self.take[k * words..(k + 1) * words];
+            for c in (w..=cap).rev() {
+                let v = self.best[c - w] + it.profit;
+                if v > self.best[c] {
+                    self.best[c] = v;
+                    bits[c / 64] |= 1 << (c % 64);
+                }
+            }
+        }
+        let mut c = cap;
+        let mut x = Vec::new();
+        for (k, it) in items.iter().enumerate().rev() {
+            if self.take[k * words + c / 64] >> (c % 64) & 1 == 1 {
+                x.push((it.client, 1.0));
+                c -= it.weight as usize;
+            }
+        }
+        (self.best[cap], x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random clients and sites in a square, Euclidean costs, whole demands 1–20.
+    fn random_problem(
+        seed: u64,
+        n: usize,
+        m: usize,
+        p: usize,
+        tightness: f64,
+    ) -> CapacitatedProblem {
+        let mut r = SplitMix64::new(seed, 0);
+        let pos: Vec<(f64, f64)> = (0..n + m)
+            .map(|_| (r.below(100) as f64, r.below(100) as f64))
+            .collect();
+        let demand: Vec<f64> = (0..n).map(|_| (1 + r.below(20)) as f64).collect();
+        let total: f64 = demand.iter().sum();
+        let cap = (total / (p as f64 * tightness)).ceil();
+        let costs = CostTable::from_fn(n, m, |i, j| {
+            let (a, b) = (pos[i], pos[n + j]);
+            (a.0 - b.0).hypot(a.1 - b.1)
+        })
+        .expect("valid");
+        CapacitatedProblem::new(costs, demand, vec![cap; m], p).expect("valid")
+    }
+
+    /// The optimum by enumerating every site set and, for each, every assignment (tiny only).
+    fn brute_force(problem: &CapacitatedProblem) -> Option<f64> {
+        let (n, m) = (problem.costs.clients(), problem.costs.sites());
+        let mut best: Option<f64> = None;
+        for mask in 0u32..(1 << m) {
+            if mask.count_ones() as usize != problem.p
+                || problem.forced.iter().any(|&j| mask >> j & 1 == 0)
+            {
+                continue;
+            }
+            let open: Vec<u32> = (0..m as u32).filter(|j| mask >> j & 1 == 1).collect();
+            let mut load = vec![0.0; m];
+            let mut at = vec![0usize; n];
+            fn go(
+                pr: &CapacitatedProblem,
+                open: &[u32],
+                i: usize,
+                cost: f64,
+                load: &mut [f64],
+                at: &mut [usize],
+                best: &mut Option<f64>,
+            ) {
+                if best.is_some_and(|b| cost >= b) {
+                    return;
+                }
+                if i == at.len() {
+                    *best = Some(cost);
+                    return;
+                }
+                for &j in open {
+                    let j = j as usize;
+                    if load[j] + pr.demand[i] <= pr.capacity[j] {
+                        load[j] += pr.demand[i];
+                        at[i] = j;
+                        let c = pr.costs.cost(i, j).unwrap_or(f64::INFINITY);
+                        go(pr, open, i + 1, cost + c, load, at, best);
+                        load[j] -= pr.demand[i];
+                    }
+                }
+            }
+            go(problem, &open, 0, 0.0, &mut load, &mut at, &mut best);
+        }
+        best
+    }
+
+    fn quick() -> CapacitatedOptions {
+        CapacitatedOptions {
+            generations: 3,
+            chain_iterations: 20,
+            bound_iterations: 300,
+            ..CapacitatedOptions::default()
+        }
+    }
+
+    #[test]
+    fn equals_brute_force_on_small_instances() {
+        let mut exact_hits = 0;
+        let mut cases = 0;
+        for seed in 0..24 {
+            let m = 5 + (seed as usize % 4);
+            let p = 2 + (seed as usize % 2);
+            let problem = random_problem(seed, 9, m, p, 0.85);
+            let Some(exact) = brute_force(&problem) else {
+                continue;
+            };
+            cases += 1;
+            let sol = problem.solve(&quick());
+            let c = sol.certificate;
+            assert!(
+                c.bound <= exact + 1e-6,
+                "seed {seed}: bound {} above {exact}",
+                c.bound
+            );
+            assert_eq!(
+                problem.objective_of(&sol.sites, &sol.assignment),
+                Some(c.objective),
+                "seed {seed}: answer feasible and priced right"
+            );
+            assert!(c.objective >= exact - 1e-6);
+            if (c.objective - exact).abs() < 1e-6 {
+                exact_hits += 1;
+            }
+        }
+        assert!(cases >= 20);
+        assert_eq!(exact_hits, cases, "the search finds every optimum");
+    }
+
+    #[test]
+    fn capacity_is_respected_on_tight_instances() {
+        for seed in 0..6 {
+            let problem = random_problem(50 + seed, 40, 40, 5, 0.95);
+            let sol = problem.solve(&quick());
+            if sol.infeasible.is_none() {
+                assert!(problem.objective_of(&sol.sites, &sol.assignment).is_some());
+                assert!(sol.certificate.bound <= sol.certificate.objective + 1e-6);
+            }
+        }
+    }
+
+    #[test]
+    fn knapsack_dp_matches_enumeration() {
+        let mut r = SplitMix64::new(7, 0);
+        let mut ks = Knapsack::default();
+        for _ in 0..200 {
+            let k = 1 + r.below(10);
+            let mut items: Vec<Item> = (0..k)
+                .map(|c| Item {
+                    client: c as u32,
+                    profit: 1.0 + r.below(50) as f64,
+                    weight: (1 + r.below(30)) as f64,
+                })
+                .collect();
+            let cap = r.below(80) as f64;
+            let mut best: f64 = 0.0;
+            for mask in 0u32..(1 << k) {
+                let (w, v) = (0..k)
+                    .filter(|b| mask >> b & 1 == 1)
+                    .fold((0.0, 0.0), |a, b| {
+                        (a.0 + items[b].weight, a.1 + items[b].profit)
+                    });
+                if w <= cap {
+                    best = best.max(v);
+                }
+            }
+            let (v, x) = ks.exact(&mut items, cap);
+            assert!((v - best).abs() < 1e-9);
+            let w: f64 = x.iter().map(|&(c, _)| items[c as usize].weight).sum();
+            assert!(w <= cap);
+            let (fv, _) = Knapsack::fractional(&mut items.clone(), cap);
+            assert!(fv >= best - 1e-9);
+        }
+    }
+
+    #[test]
+    fn short_capacity_is_reported() {
+        let costs = CostTable::from_fn(3, 3, |i, j| (i as f64 - j as f64).abs()).expect("valid");
+        let p =
+            CapacitatedProblem::new(costs.clone(), vec![5.0; 3], vec![6.0; 3], 2).expect("valid");
+        let sol = p.solve(&quick());
+        assert_eq!(
+            sol.infeasible,
+            Some(Infeasibility::Capacity {
+                demand: 15.0,
+                capacity: 12.0
+            })
+        );
+        let p =
+            CapacitatedProblem::new(costs, vec![7.0, 1.0, 1.0], vec![6.0; 3], 2).expect("valid");
+        assert_eq!(
+            p.check(),
+            Some(Infeasibility::Oversized { clients: vec![0] })
+        );
+    }
+
+    #[test]
+    fn parallel_equals_sequential() {
+        let problem = random_problem(77, 60, 60, 6, 0.9);
+        let par = problem.solve(&quick());
+        let seq = problem.solve(&CapacitatedOptions {
+            parallel: false,
+            ..quick()
+        });
+        assert_eq!(par, seq);
+    }
+
+    #[test]
+    fn forced_sites_stay_open() {
+        let problem = random_problem(9, 40, 20, 4, 0.8).with_forced(&[3, 11]);
+        let sol = problem.solve(&quick());
+        assert!(sol.sites.contains(&3) && sol.sites.contains(&11));
+        assert!(problem.objective_of(&sol.sites, &sol.assignment).is_some());
+    }
+}

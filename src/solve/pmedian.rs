@@ -1,0 +1,1672 @@
+//! Uncapacitated p-median with forced-open sites: a seeded hybrid search for the answer and
+//! a Lagrangian lower bound.
+//!
+//! # Model
+//! Clients `i` and candidate sites `j`; serving `i` from `j` costs `c_ij` (for a
+//! people-weighted model, weight × minutes) and only the pairs listed in the [`CostTable`] are
+//! allowed. With `y_j ∈ {0,1}` the open sites and `x_ij ∈ {0,1}` the assignment:
+//!
+//! ```text
+//! min Σ c_ij x_ij   s.t.  Σ_j x_ij = 1 (every client i),  x_ij <= y_j,  Σ_j y_j = p,
+//!                         y_j = 1 for every forced site j
+//! ```
+//! (Hakimi 1964; ReVelle & Swain 1970). `p` counts the forced sites too. Every client goes to
+//! its cheapest open site, so an answer is its set of open sites.
+//!
+//! # Method
+//! 1. Starts: the greedy answer (lazy evaluation of the add gains) and randomised "sample"
+//!    greedy answers (each step opens the best of `⌈log2(m / p)⌉` random sites), each improved
+//!    by the fast interchange local search of Resende & Werneck (2007): for every client the
+//!    nearest and second-nearest open site, and per site the gain of opening it, the loss of
+//!    closing it and a sparse "extra" table, so that the best swap is found in one pass over
+//!    the sites and only the clients a swap touches are updated.
+//! 2. Bound: Lagrangian relaxation of the assignment constraints with multipliers `λ_i`,
+//!    ```text
+//!    L(λ) = Σ_i λ_i + min { Σ_{j∈S} ρ_j : |S| = p, S ⊇ forced },  ρ_j = Σ_i min(0, c_ij − λ_i)
+//!    ```
+//!    maximised by subgradient optimisation with Polyak steps (Beasley 1993). `L(λ)` is a lower
+//!    bound for every `λ`; with whole-number costs it is rounded up. The site sets `S` of the
+//!    relaxation are also answers, and the best of them join the pool (a Lagrangian heuristic).
+//! 3. Improvement in generations over an elite pool of distinct local optima: path relinking
+//!    between every pair of the pool (always taking the best swap toward the guiding answer,
+//!    then local search from the best intermediate answer; Resende & Werneck 2004) and
+//!    variable neighbourhood search chains from the best answers (shake with `k` random swaps,
+//!    local search, `k` reset on improvement; Hansen & Mladenović 1997). It stops when the
+//!    bound is met or a generation brings no improvement.
+//!
+//! Every task of a phase (a start, a relinked pair, a chain) has its own random stream derived
+//! from the seed and its index, tasks run in parallel with rayon, and their results are merged
+//! in task order, so any thread count gives the same answer.
+//!
+//! Clients whose list is empty make the problem infeasible before any search; a client left
+//! without an open site during the search costs a penalty above every feasible answer.
+//!
+//! # References
+//! - Beasley, J. E. (1993). Lagrangean heuristics for location problems. *EJOR* 65, 383–399.
+//! - Hansen, P. & Mladenović, N. (1997). Variable neighborhood search for the p-median.
+//!   *Location Science* 5, 207–226.
+//! - Resende, M. G. C. & Werneck, R. F. (2004). A hybrid heuristic for the p-median problem.
+//!   *Journal of Heuristics* 10, 59–88.
+//! - Resende, M. G. C. & Werneck, R. F. (2007). A fast swap-based local search procedure for
+//!   location problems. *Annals of Operations Research* 150, 205–230.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::fmt;
+
+use rayon::prelude::*;
+
+use super::{Certificate, SplitMix64, Status};
+
+/// "No site" in per-client tables.
+const NONE: u32 = u32::MAX;
+
+/// One allowed client–site pair seen from one end: the other end and the cost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Link {
+    /// The site (in a client's row) or the client (in a site's column).
+    pub to: u32,
+    /// Cost of serving the client from the site.
+    pub cost: f64,
+}
+
+/// Costs of serving clients from sites, dense or sparse, with both directions indexed.
+///
+/// Rows (per client) are sorted by cost, ties by site index; columns (per site) by cost, ties
+/// by client index. A pair that is not listed is not allowed.
+#[derive(Clone, Debug)]
+pub struct CostTable {
+    sites: usize,
+    row_start: Vec<usize>,
+    rows: Vec<Link>,
+    col_start: Vec<usize>,
+    cols: Vec<Link>,
+    lookup: Lookup,
+    integral: bool,
+    max_cost: f64,
+}
+
+/// Random access to one cost.
+#[derive(Clone, Debug)]
+enum Lookup {
+    /// Row-major clients × sites, `∞` where not allowed.
+    Dense(Vec<f64>),
+    /// Each client's links sorted by site (offsets as the rows).
+    BySite(Vec<Link>),
+}
+
+impl CostTable {
+    /// A dense table: `costs[i * sites + j]` is the cost of client `i` at site `j`;
+    /// `f64::INFINITY` marks a pair that is not allowed.
+    pub fn dense(clients: usize, sites: usize, costs: Vec<f64>) -> Result<Self, String> {
+        if costs.len() != clients * sites {
+            return Err(format!(
+                "{} costs for {clients} clients × {sites} sites",
+                costs.len()
+            ));
+        }
+        let mut lists = Vec::with_capacity(clients);
+        for i in 0..clients {
+            let row = &costs[i * sites..(i + 1) * sites];
+            let mut list = Vec::new();
+            for (j, &c) in row.iter().enumerate() {
+                check_cost(i, j, c)?;
+                if c.is_finite() {
+                    list.push(Link {
+                        to: j as u32,
+                        cost: c,
+                    });
+                }
+            }
+            lists.push(list);
+        }
+        Ok(Self::build(sites, lists, Some(costs)))
+    }
+
+    /// A dense table from a cost function of (client, site).
+    pub fn from_fn(
+        clients: usize,
+        sites: usize,
+        cost: impl Fn(usize, usize) -> f64,
+    ) -> Result<Self, String> {
+        let costs = (0..clients * sites)
+            .map(|k| cost(k / sites, k % sites))
+            .collect();
+        Self::dense(clients, sites, costs)
+    }
+
+    /// A sparse table: for each client the allowed `(site, cost)` pairs, in any order. A site
+    /// listed twice for one client keeps its cheaper cost.
+    pub fn sparse(sites: usize, lists: &[Vec<(u32, f64)>]) -> Result<Self, String> {
+        let mut out = Vec::with_capacity(lists.len());
+        for (i, list) in lists.iter().enumerate() {
+            let mut row: Vec<Link> = Vec::with_capacity(list.len());
+            for &(j, c) in list {
+                if j as usize >= sites {
+                    return Err(format!(
+                        "client {i} lists site {j}, but there are {sites} sites"
+                    ));
+                }
+                check_cost(i, j as usize, c)?;
+                if c.is_finite() {
+                    row.push(Link { to: j, cost: c });
+                }
+            }
+            row.sort_by(|a, b| a.to.cmp(&b.to).then(a.cost.total_cmp(&b.cost)));
+            row.dedup_by_key(|l| l.to);
+            out.push(row);
+        }
+        Ok(Self::build(sites, out, None))
+    }
+
+    fn build(sites: usize, mut lists: Vec<Vec<Link>>, dense: Option<Vec<f64>>) -> Self {
+        let mut row_start = Vec::with_capacity(lists.len() + 1);
+        row_start.push(0);
+        let mut by_site = Vec::new();
+        let mut rows = Vec::new();
+        let mut col_len = vec![0usize; sites];
+        let mut integral = true;
+        let mut max_cost: f64 = 0.0;
+        for list in &mut lists {
+            if dense.is_none() {
+                // Sparse lists arrive sorted by site.
+                by_site.extend_from_slice(list);
+            }
+            list.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.to.cmp(&b.to)));
+            for l in list.iter() {
+                col_len[l.to as usize] += 1;
+                integral &= l.cost.fract() == 0.0 && l.cost < 1e15;
+                max_cost = max_cost.max(l.cost);
+            }
+            rows.extend_from_slice(list);
+            row_start.push(rows.len());
+        }
+        let mut col_start = vec![0usize; sites + 1];
+        for j in 0..sites {
+            col_start[j + 1] = col_start[j] + col_len[j];
+        }
+        let mut fill = col_start[..sites].to_vec();
+        let mut cols = vec![Link { to: 0, cost: 0.0 }; rows.len()];
+        for i in 0..lists.len() {
+            for l in &rows[row_start[i]..row_start[i + 1]] {
+                let at = &mut fill[l.to as usize];
+                cols[*at] = Link {
+                    to: i as u32,
+                    cost: l.cost,
+                };
+                *at += 1;
+            }
+        }
+        for j in 0..sites {
+            cols[col_start[j]..col_start[j + 1]]
+                .sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.to.cmp(&b.to)));
+        }
+        let lookup = match dense {
+            Some(d) => Lookup::Dense(d),
+            None => Lookup::BySite(by_site),
+        };
+        Self {
+            sites,
+            row_start,
+            rows,
+            col_start,
+            cols,
+            lookup,
+            integral,
+            max_cost,
+        }
+    }
+
+    /// Number of clients.
+    pub fn clients(&self) -> usize {
+        self.row_start.len() - 1
+    }
+
+    /// Number of candidate sites.
+    pub fn sites(&self) -> usize {
+        self.sites
+    }
+
+    /// Number of allowed pairs.
+    pub fn pairs(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The sites client `i` may use, cheapest first.
+    pub fn row(&self, i: usize) -> &[Link] {
+        &self.rows[self.row_start[i]..self.row_start[i + 1]]
+    }
+
+    /// The clients site `j` may serve, cheapest first.
+    pub fn column(&self, j: usize) -> &[Link] {
+        &self.cols[self.col_start[j]..self.col_start[j + 1]]
+    }
+
+    /// The cost of client `i` at site `j`, `None` when the pair is not allowed.
+    pub fn cost(&self, i: usize, j: usize) -> Option<f64> {
+        let c = self.c(i, j);
+        c.is_finite().then_some(c)
+    }
+
+    /// Whether every cost is a whole number (bounds are then rounded up).
+    pub fn is_integral(&self) -> bool {
+        self.integral
+    }
+
+    /// The largest allowed cost.
+    pub fn max_cost(&self) -> f64 {
+        self.max_cost
+    }
+
+    /// The cost of client `i` at site `j`, `∞` when not allowed.
+    pub(crate) fn c(&self, i: usize, j: usize) -> f64 {
+        match &self.lookup {
+            Lookup::Dense(d) => d[i * self.sites + j],
+            Lookup::BySite(links) => {
+                let row = &links[self.row_start[i]..self.row_start[i + 1]];
+                match row.binary_search_by(|l| l.to.cmp(&(j as u32))) {
+                    Ok(k) => row[k].cost,
+                    Err(_) => f64::INFINITY,
+                }
+            }
+        }
+    }
+
+    /// Clients with no allowed site.
+    pub fn unreachable(&self) -> Vec<u32> {
+        (0..self.clients())
+            .filter(|&i| self.row(i).is_empty())
+            .map(|i| i as u32)
+            .collect()
+    }
+
+    /// A cost above every feasible answer's total: one more than the sum of each client's
+    /// dearest allowed cost. Charged for a client left without an open site.
+    pub(crate) fn penalty(&self) -> f64 {
+        1.0 + (0..self.clients())
+            .map(|i| self.row(i).last().map_or(0.0, |l| l.cost))
+            .sum::<f64>()
+    }
+}
+
+fn check_cost(i: usize, j: usize, c: f64) -> Result<(), String> {
+    if c.is_nan() || c < 0.0 {
+        Err(format!(
+            "cost of client {i} at site {j} is {c}, not a non-negative number"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Why a siting problem has no answer.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Infeasibility {
+    /// `p` is below the number of forced sites, above the number of sites, or zero while there
+    /// are clients.
+    SiteCount {
+        /// Sites asked for.
+        p: usize,
+        /// Candidate sites.
+        sites: usize,
+        /// Sites forced open.
+        forced: usize,
+    },
+    /// These clients have no allowed site.
+    Unreachable {
+        /// Client indices, ascending.
+        clients: Vec<u32>,
+    },
+    /// The `p` largest capacities (forced sites included) fall short of the total demand.
+    Capacity {
+        /// Total demand.
+        demand: f64,
+        /// Largest capacity `p` sites can offer.
+        capacity: f64,
+    },
+    /// Each of these clients demands more than any site it may use can hold.
+    Oversized {
+        /// Client indices, ascending.
+        clients: Vec<u32>,
+    },
+    /// No `p` sites can serve every client within the constraints: the Lagrangian bound
+    /// exceeds the cost of every answer that does.
+    TooFewSites {
+        /// Sites asked for.
+        p: usize,
+    },
+    /// The search found no answer that serves every client within the constraints; the
+    /// bound does not prove that none exists.
+    NotFound {
+        /// Clients left unserved by the best answer found.
+        unserved: usize,
+    },
+}
+
+impl fmt::Display for Infeasibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Infeasibility::SiteCount { p, sites, forced } => write!(
+                f,
+                "p = {p} is not possible with {sites} sites of which {forced} are forced open"
+            ),
+            Infeasibility::Unreachable { clients } => {
+                write!(f, "{} client(s) have no allowed site", clients.len())
+            }
+            Infeasibility::Capacity { demand, capacity } => write!(
+                f,
+                "total demand {demand} exceeds the largest capacity {capacity} of p sites"
+            ),
+            Infeasibility::Oversized { clients } => write!(
+                f,
+                "{} client(s) demand more than any site they may use can hold",
+                clients.len()
+            ),
+            Infeasibility::TooFewSites { p } => {
+                write!(
+                    f,
+                    "no {p} sites can serve every client within the constraints (proven by the bound)"
+                )
+            }
+            Infeasibility::NotFound { unserved } => write!(
+                f,
+                "no answer serving every client was found (best leaves {unserved} unserved)"
+            ),
+        }
+    }
+}
+
+/// Counts describing how a search went.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SearchStats {
+    /// Local optima produced (starts, Lagrangian answers, relinked and shaken answers).
+    pub local_optima: usize,
+    /// Improvement generations run.
+    pub generations: usize,
+    /// Subgradient iterations of the bound.
+    pub bound_iterations: usize,
+}
+
+/// A siting answer: open sites, the assignment, and its certificate.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MedianSolution {
+    /// Open sites, ascending (forced sites included); empty when infeasible.
+    pub sites: Vec<u32>,
+    /// The site serving each client; empty when infeasible.
+    pub assignment: Vec<u32>,
+    /// Objective (total cost), lower bound, gap and status.
+    pub certificate: Certificate,
+    /// Why there is no answer, when the status is infeasible.
+    pub infeasible: Option<Infeasibility>,
+    /// How the search went.
+    pub stats: SearchStats,
+}
+
+impl MedianSolution {
+    /// An answer-less result explaining why.
+    pub(crate) fn infeasible(why: Infeasibility, stats: SearchStats) -> Self {
+        Self {
+            sites: Vec::new(),
+            assignment: Vec::new(),
+            certificate: Certificate {
+                objective: f64::INFINITY,
+                bound: if matches!(why, Infeasibility::NotFound { .. }) {
+                    0.0
+                } else {
+                    f64::INFINITY
+                },
+                gap: 0.0,
+                status: Status::Infeasible,
+            },
+            infeasible: Some(why),
+            stats,
+        }
+    }
+}
+
+/// Settings of the p-median search. The effort is counted in work, not time, so the answer
+/// does not depend on the machine.
+#[derive(Clone, Copy, Debug)]
+pub struct PMedianOptions {
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Constructions followed by local search (the first is the plain greedy).
+    pub starts: usize,
+    /// Size of the elite pool.
+    pub elite: usize,
+    /// Most improvement generations.
+    pub generations: usize,
+    /// Variable neighbourhood search chains per generation.
+    pub chains: usize,
+    /// Shakes per chain and generation.
+    pub chain_iterations: usize,
+    /// Most subgradient iterations of the bound.
+    pub bound_iterations: usize,
+    /// Whether to run the tasks of a phase in parallel.
+    pub parallel: bool,
+}
+
+impl Default for PMedianOptions {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            starts: 16,
+            elite: 10,
+            generations: 8,
+            chains: 4,
+            chain_iterations: 100,
+            bound_iterations: 3_000,
+            parallel: true,
+        }
+    }
+}
+
+/// A p-median instance.
+#[derive(Clone, Debug)]
+pub struct PMedianProblem {
+    /// Assignment costs.
+    pub costs: CostTable,
+    /// Sites to open, forced ones included.
+    pub p: usize,
+    /// Sites that are open whatever the answer (existing facilities).
+    pub forced: Vec<u32>,
+}
+
+impl PMedianProblem {
+    /// A problem with no forced site.
+    pub fn new(costs: CostTable, p: usize) -> Self {
+        Self {
+            costs,
+            p,
+            forced: Vec::new(),
+        }
+    }
+
+    /// The same problem with `forced` always open (duplicates and out-of-range indices are
+    /// dropped).
+    pub fn with_forced(mut self, forced: &[u32]) -> Self {
+        let mut f: Vec<u32> = forced
+            .iter()
+            .copied()
+            .filter(|&j| (j as usize) < self.costs.sites())
+            .collect();
+        f.sort_unstable();
+        f.dedup();
+        self.forced = f;
+        self
+    }
+
+    /// Why no answer can exist, if a reason is visible before searching.
+    pub fn check(&self) -> Option<Infeasibility> {
+        let (n, m, nf) = (self.costs.clients(), self.costs.sites(), self.forced.len());
+        if self.p > m || self.p < nf || (self.p == 0 && n > 0) {
+            return Some(Infeasibility::SiteCount {
+                p: self.p,
+                sites: m,
+                forced: nf,
+            });
+        }
+        let unreachable = self.costs.unreachable();
+        if !unreachable.is_empty() {
+            return Some(Infeasibility::Unreachable {
+                clients: unreachable,
+            });
+        }
+        None
+    }
+
+    /// Total cost of serving every client from its cheapest site in `open`, `None` when a
+    /// client has no allowed site there or a site index is out of range.
+    pub fn objective_of(&self, open: &[u32]) -> Option<f64> {
+        let mut is_open = vec![false; self.costs.sites()];
+        for &j in open {
+            *is_open.get_mut(j as usize)? = true;
+        }
+        (0..self.costs.clients())
+            .map(|i| {
+                self.costs
+                    .row(i)
+                    .iter()
+                    .find(|l| is_open[l.to as usize])
+                    .map(|l| l.cost)
+            })
+            .sum()
+    }
+
+    /// Searches for the best answer and proves a bound (see the module documentation).
+    pub fn solve(&self, opts: &PMedianOptions) -> MedianSolution {
+        let mut stats = SearchStats::default();
+        if let Some(why) = self.check() {
+            return MedianSolution::infeasible(why, stats);
+        }
+        let t = &self.costs;
+        let (n, m) = (t.clients(), t.sites());
+        let mut forced = vec![false; m];
+        for &j in &self.forced {
+            forced[j as usize] = true;
+        }
+        let free = self.p - self.forced.len();
+        if n == 0 || free == 0 || self.p == m {
+            // Nothing to choose: the forced sites, topped up by the lowest indices.
+            let mut open = self.forced.clone();
+            open.extend((0..m as u32).filter(|&j| !forced[j as usize]).take(free));
+            open.sort_unstable();
+            let objective = self.objective_of(&open);
+            return self.finish(open, objective.unwrap_or(f64::INFINITY), f64::NAN, stats);
+        }
+        let ctx = Context {
+            t,
+            pen: t.penalty(),
+            forced: &forced,
+            p: self.p,
+        };
+        let mut pool = Pool::new(opts.elite.max(2));
+        let starts: Vec<(f64, Vec<u32>)> = run_tasks(opts.parallel, opts.starts.max(1), |k| {
+            let open = if k == 0 {
+                ctx.greedy()
+            } else {
+                let mut rng = SplitMix64::new(opts.seed, k as u64);
+                ctx.sample_greedy(&mut rng)
+            };
+            let mut s = Interchange::new(&ctx, &open);
+            s.local_search();
+            (s.obj, s.sorted_open())
+        });
+        stats.local_optima += starts.len();
+        for (v, s) in starts {
+            pool.insert(v, s);
+        }
+
+        // Bound, and the relaxation's site sets as further starts.
+        let mut lagrange = Lagrange::new(&ctx, &pool.best().1);
+        let mut heuristic = TopSets::new(4);
+        lagrange.run(&ctx, pool.best().0, opts.bound_iterations, &mut heuristic);
+        let sets = heuristic.sets;
+        let improved: Vec<(f64, Vec<u32>)> = run_tasks(opts.parallel, sets.len(), |k| {
+            let mut s = Interchange::new(&ctx, &sets[k].1);
+            s.local_search();
+            (s.obj, s.sorted_open())
+        });
+        stats.local_optima += improved.len();
+        for (v, s) in improved {
+            pool.insert(v, s);
+        }
+
+        // Generations of path relinking and variable neighbourhood search.
+        for generation in 0..opts.generations {
+            if ctx.proven(lagrange.bound(), pool.best().0) {
+                break;
+            }
+            stats.generations += 1;
+            let before = pool.best().0;
+            let members = pool.members.clone();
+            let mut tasks: Vec<Task> = Vec::new();
+            for a in 0..members.len() {
+                for b in a + 1..members.len() {
+                    tasks.push(Task::Relink(a, b));
+                }
+            }
+            for c in 0..opts.chains.min(members.len()) {
+                tasks.push(Task::Chain(c));
+            }
+            let results: Vec<Option<(f64, Vec<u32>)>> =
+                run_tasks(opts.parallel, tasks.len(), |k| {
+                    let stream = ((generation as u64 + 1) << 32) | k as u64;
+                    let mut rng = SplitMix64::new(opts.seed, stream);
+                    match tasks[k] {
+                        Task::Relink(a, b) => {
+                            let start = Interchange::new(&ctx, &members[a].1);
+                            start.relink(&members[b].1)
+                        }
+                        Task::Chain(c) => {
+                            Some(ctx.vns(&members[c].1, opts.chain_iterations, &mut rng))
+                        }
+                    }
+                });
+            stats.local_optima += results.iter().flatten().count();
+            let mut changed = false;
+            for (v, s) in results.into_iter().flatten() {
+                changed |= pool.insert(v, s);
+            }
+            if pool.best().0 < before - tolerance(before) {
+                lagrange.run(
+                    &ctx,
+                    pool.best().0,
+                    opts.bound_iterations / 4,
+                    &mut TopSets::new(0),
+                );
+            } else if !changed {
+                break;
+            }
+        }
+        stats.bound_iterations = lagrange.iterations;
+        let (value, open) = pool.best().clone();
+        let bound = lagrange.bound();
+        self.finish(open, value, bound, stats)
+    }
+
+    /// Builds the result for the open set `open` of total cost `value` (the penalty included
+    /// when a client is unserved) and the bound (`NaN` when nothing was to choose).
+    fn finish(&self, open: Vec<u32>, value: f64, bound: f64, stats: SearchStats) -> MedianSolution {
+        let t = &self.costs;
+        let mut is_open = vec![false; t.sites()];
+        for &j in &open {
+            is_open[j as usize] = true;
+        }
+        let mut assignment = Vec::with_capacity(t.clients());
+        let mut unserved = 0;
+        let mut objective = 0.0;
+        for i in 0..t.clients() {
+            match t.row(i).iter().find(|l| is_open[l.to as usize]) {
+                Some(l) => {
+                    assignment.push(l.to);
+                    objective += l.cost;
+                }
+                None => {
+                    assignment.push(NONE);
+                    unserved += 1;
+                }
+            }
+        }
+        debug_assert!(unserved > 0 || (objective - value).abs() <= 1e-6 * (1.0 + value.abs()));
+        if unserved > 0 {
+            let why = if bound >= t.penalty() || bound.is_nan() {
+                // The bound is above every answer that serves all (or nothing was to choose).
+                Infeasibility::TooFewSites { p: self.p }
+            } else {
+                Infeasibility::NotFound { unserved }
+            };
+            return MedianSolution::infeasible(why, stats);
+        }
+        let bound = if bound.is_nan() {
+            objective
+        } else {
+            bound.min(objective)
+        };
+        MedianSolution {
+            sites: open,
+            assignment,
+            certificate: Certificate::new(objective, bound),
+            infeasible: None,
+            stats,
+        }
+    }
+
+    /// A Lagrangian lower bound alone, from `iterations` subgradient steps started at the
+    /// greedy answer.
+    pub fn lower_bound(&self, iterations: usize) -> f64 {
+        if self.check().is_some() {
+            return f64::INFINITY;
+        }
+        let t = &self.costs;
+        let mut forced = vec![false; t.sites()];
+        for &j in &self.forced {
+            forced[j as usize] = true;
+        }
+        if t.clients() == 0 {
+            return 0.0;
+        }
+        let ctx = Context {
+            t,
+            pen: t.penalty(),
+            forced: &forced,
+            p: self.p,
+        };
+        let open = ctx.greedy();
+        let mut s = Interchange::new(&ctx, &open);
+        s.local_search();
+        let mut lagrange = Lagrange::new(&ctx, &s.sorted_open());
+        lagrange.run(&ctx, s.obj, iterations, &mut TopSets::new(0));
+        lagrange.bound().min(s.obj)
+    }
+}
+
+/// A unit of work of an improvement generation.
+#[derive(Clone, Copy, Debug)]
+enum Task {
+    /// Relink pool members `a` (start) and `b` (guide).
+    Relink(usize, usize),
+    /// A variable neighbourhood search chain from pool member `c`.
+    Chain(usize),
+}
+
+/// Maps `f` over `0..n`, in parallel or not, results in index order.
+pub(crate) fn run_tasks<T: Send>(
+    parallel: bool,
+    n: usize,
+    f: impl Fn(usize) -> T + Sync + Send,
+) -> Vec<T> {
+    if parallel {
+        (0..n).into_par_iter().map(f).collect()
+    } else {
+        (0..n).map(f).collect()
+    }
+}
+
+/// Slack below which two objective values count as equal.
+pub(crate) fn tolerance(value: f64) -> f64 {
+    1e-9 * (1.0 + value.abs())
+}
+
+/// The best distinct answers found, by value then by site list.
+#[derive(Clone, Debug)]
+pub(crate) struct Pool {
+    cap: usize,
+    pub(crate) members: Vec<(f64, Vec<u32>)>,
+}
+
+impl Pool {
+    pub(crate) fn new(cap: usize) -> Self {
+        Self {
+            cap,
+            members: Vec::new(),
+        }
+    }
+
+    /// Adds an answer (sites sorted) unless present or worse than a full pool's worst;
+    /// whether the pool changed.
+    pub(crate) fn insert(&mut self, value: f64, sites: Vec<u32>) -> bool {
+        if self.members.iter().any(|(_, s)| *s == sites) {
+            return false;
+        }
+        let order = |a: &(f64, Vec<u32>), b: &(f64, Vec<u32>)| -> Ordering {
+            a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1))
+        };
+        let entry = (value, sites);
+        if self.members.len() >= self.cap {
+            let worst = self.members.last().expect("a full pool has members");
+            if order(&entry, worst) != Ordering::Less {
+                return false;
+            }
+            self.members.pop();
+        }
+        let at = self
+            .members
+            .partition_point(|m| order(m, &entry) == Ordering::Less);
+        self.members.insert(at, entry);
+        true
+    }
+
+    pub(crate) fn best(&self) -> &(f64, Vec<u32>) {
+        self.members.first().expect("the pool holds the starts")
+    }
+}
+
+/// The best few distinct site sets met by the Lagrangian heuristic.
+#[derive(Clone, Debug)]
+struct TopSets {
+    cap: usize,
+    sets: Vec<(f64, Vec<u32>)>,
+}
+
+impl TopSets {
+    fn new(cap: usize) -> Self {
+        Self {
+            cap,
+            sets: Vec::new(),
+        }
+    }
+
+    fn offer(&mut self, value: f64, sites: &[u32]) {
+        if self.cap == 0 {
+            return;
+        }
+        if self.sets.len() >= self.cap && self.sets.last().is_some_and(|w| value >= w.0) {
+            return;
+        }
+        let mut sorted = sites.to_vec();
+        sorted.sort_unstable();
+        if self.sets.iter().any(|(_, s)| *s == sorted) {
+            return;
+        }
+        if self.sets.len() >= self.cap {
+            self.sets.pop();
+        }
+        let at = self.sets.partition_point(|m| m.0 <= value);
+        self.sets.insert(at, (value, sorted));
+    }
+}
+
+/// The problem as the search sees it.
+struct Context<'a> {
+    t: &'a CostTable,
+    pen: f64,
+    forced: &'a [bool],
+    p: usize,
+}
+
+impl Context<'_> {
+    /// Whether `bound` proves `value` optimal.
+    fn proven(&self, bound: f64, value: f64) -> bool {
+        bound >= value - tolerance(value).max(Certificate::TOLERANCE)
+    }
+
+    /// Cost of the cheapest open site of each client before any choice: the forced sites.
+    fn forced_costs(&self) -> (Vec<f64>, Vec<bool>, Vec<u32>) {
+        let mut d1 = vec![self.pen; self.t.clients()];
+        let mut open = Vec::with_capacity(self.p);
+        for (j, _) in self.forced.iter().enumerate().filter(|(_, f)| **f) {
+            open.push(j as u32);
+            for l in self.t.column(j) {
+                let d = &mut d1[l.to as usize];
+                *d = d.min(l.cost);
+            }
+        }
+        (d1, self.forced.to_vec(), open)
+    }
+
+    /// What opening `j` saves with the current costs `d1`.
+    fn add_gain(&self, d1: &[f64], j: usize) -> f64 {
+        self.t
+            .column(j)
+            .iter()
+            .map(|l| (d1[l.to as usize] - l.cost).max(0.0))
+            .sum()
+    }
+
+    fn open_site(&self, d1: &mut [f64], j: usize) {
+        for l in self.t.column(j) {
+            let d = &mut d1[l.to as usize];
+            *d = d.min(l.cost);
+        }
+    }
+
+    /// The greedy answer: repeatedly open the site of largest saving (ties to the lower
+    /// index), with lazy re-evaluation since savings only shrink as sites open.
+    fn greedy(&self) -> Vec<u32> {
+        let (mut d1, mut is_open, mut open) = self.forced_costs();
+        let mut heap: BinaryHeap<(Key, u32)> = (0..self.t.sites())
+            .filter(|&j| !is_open[j])
+            .map(|j| {
+                (
+                    Key {
+                        gain: self.add_gain(&d1, j),
+                        site: j as u32,
+                    },
+                    0,
+                )
+            })
+            .collect();
+        let mut round = 0u32;
+        while open.len() < self.p {
+            let Some((key, at)) = heap.pop() else { break };
+            let j = key.site as usize;
+            if at == round {
+                open.push(key.site);
+                is_open[j] = true;
+                self.open_site(&mut d1, j);
+                round += 1;
+            } else {
+                heap.push((
+                    Key {
+                        gain: self.add_gain(&d1, j),
+                        site: key.site,
+                    },
+                    round,
+                ));
+            }
+        }
+        open
+    }
+
+    /// The "sample" greedy of Resende & Werneck: each step opens the best of a few random
+    /// closed sites.
+    fn sample_greedy(&self, rng: &mut SplitMix64) -> Vec<u32> {
+        let m = self.t.sites();
+        let (mut d1, mut is_open, mut open) = self.forced_costs();
+        let size = ((m as f64 / self.p as f64).log2().ceil() as usize).max(2);
+        let mut sample = Vec::with_capacity(size);
+        while open.len() < self.p {
+            sample.clear();
+            let closed = m - open.len();
+            while sample.len() < size.min(closed) {
+                let j = rng.below(m) as u32;
+                if !is_open[j as usize] && !sample.contains(&j) {
+                    sample.push(j);
+                }
+            }
+            let (best, _) = sample
+                .iter()
+                .map(|&j| (j, self.add_gain(&d1, j as usize)))
+                .fold((NONE, f64::NEG_INFINITY), |b, (j, g)| {
+                    if g > b.1 || (g == b.1 && j < b.0) {
+                        (j, g)
+                    } else {
+                        b
+                    }
+                });
+            open.push(best);
+            is_open[best as usize] = true;
+            self.open_site(&mut d1, best as usize);
+        }
+        open
+    }
+
+    /// A variable neighbourhood search chain from `start`: shake with `k` random swaps,
+    /// local search, keep if better (then `k = 1`), else `k + 1` up to `k_max`.
+    fn vns(&self, start: &[u32], iterations: usize, rng: &mut SplitMix64) -> (f64, Vec<u32>) {
+        let mut current = Interchange::new(self, start);
+        current.local_search();
+        let removable = current.fixed.iter().filter(|f| !**f).count();
+        let k_max = removable.clamp(1, 10);
+        let mut trial = current.clone();
+        let mut k = 1;
+        for _ in 0..iterations {
+            trial.clone_from(&current);
+            trial.shake(k, rng);
+            trial.local_search();
+            if trial.obj < current.obj - tolerance(current.obj) {
+                std::mem::swap(&mut current, &mut trial);
+                k = 1;
+            } else {
+                k = if k >= k_max { 1 } else { k + 1 };
+            }
+        }
+        (current.obj, current.sorted_open())
+    }
+}
+
+/// Heap key: larger gain first, then lower site index.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Key {
+    gain: f64,
+    site: u32,
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.gain
+            .total_cmp(&other.gain)
+            .then(other.site.cmp(&self.site))
+    }
+}
+
+/// The fast interchange state of Resende & Werneck (2007) for one open set.
+///
+/// For client `u`: `p1`, `p2` its nearest and second-nearest open sites (in row order, so
+/// ties go to the lower index) at costs `d1 <= d2` (the penalty when missing). Then
+/// `gain[f]` = Σ_u max(0, d1 − c_uf) for closed `f`; `loss[s]` = Σ_{u: p1 = open[s]} (d2 − d1);
+/// `extra[f][s]` = Σ_{u: p1 = open[s], c_uf < d2} (d2 − max(c_uf, d1)); and swapping `f` in
+/// for the site in slot `s` saves `gain[f] − loss[s] + extra[f][s]`.
+#[derive(Clone, Debug)]
+struct Interchange<'a> {
+    t: &'a CostTable,
+    pen: f64,
+    zero: f64,
+    /// Site in each slot.
+    open: Vec<u32>,
+    /// Slot of each site, `NONE` when closed.
+    slot: Vec<u32>,
+    /// Whether the slot's site is forced open.
+    fixed: Vec<bool>,
+    p1: Vec<u32>,
+    p2: Vec<u32>,
+    d1: Vec<f64>,
+    d2: Vec<f64>,
+    gain: Vec<f64>,
+    loss: Vec<f64>,
+    /// Sparse rows of the extra table: `(slot, value)`.
+    extra: Vec<Vec<(u32, f64)>>,
+    /// Total cost (penalties included).
+    obj: f64,
+    seen: Vec<u32>,
+    epoch: u32,
+    affected: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl<'a> Interchange<'a> {
+    fn new(ctx: &Context<'a>, open: &[u32]) -> Self {
+        let t = ctx.t;
+        let (n, m) = (t.clients(), t.sites());
+        let mut slot = vec![NONE; m];
+        for (s, &j) in open.iter().enumerate() {
+            slot[j as usize] = s as u32;
+        }
+        let mut me = Self {
+            t,
+            pen: ctx.pen,
+            zero: 1e-9 * (1.0 + t.max_cost()),
+            open: open.to_vec(),
+            slot,
+            fixed: open.iter().map(|&j| ctx.forced[j as usize]).collect(),
+            p1: vec![NONE; n],
+            p2: vec![NONE; n],
+            d1: vec![ctx.pen; n],
+            d2: vec![ctx.pen; n],
+            gain: vec![0.0; m],
+            loss: vec![0.0; open.len()],
+            extra: vec![Vec::new(); m],
+            obj: 0.0,
+            seen: vec![0; n],
+            epoch: 0,
+            affected: Vec::new(),
+            order: Vec::new(),
+        };
+        me.rebuild();
+        me
+    }
+
+    /// Recomputes every table from the open set.
+    fn rebuild(&mut self) {
+        self.gain.iter_mut().for_each(|g| *g = 0.0);
+        self.loss.iter_mut().for_each(|l| *l = 0.0);
+        self.extra.iter_mut().for_each(Vec::clear);
+        self.obj = 0.0;
+        for u in 0..self.t.clients() {
+            self.nearest_two(u);
+            self.obj += self.d1[u];
+            self.contribute(u, 1.0);
+        }
+    }
+
+    fn sorted_open(&self) -> Vec<u32> {
+        let mut s = self.open.clone();
+        s.sort_unstable();
+        s
+    }
+
+    /// Sets `p1`, `p2`, `d1`, `d2` of client `u` from the open set.
+    fn nearest_two(&mut self, u: usize) {
+        let (mut a, mut b) = ((NONE, self.pen), (NONE, self.pen));
+        for l in self.t.row(u) {
+            if self.slot[l.to as usize] != NONE {
+                if a.0 == NONE {
+                    a = (l.to, l.cost);
+                } else {
+                    b = (l.to, l.cost);
+                    break;
+                }
+            }
+        }
+        (self.p1[u], self.d1[u]) = a;
+        (self.p2[u], self.d2[u]) = b;
+    }
+
+    /// Adds (`sign = 1`) or removes (`sign = −1`) client `u`'s share of gain, loss and extra.
+    fn contribute(&mut self, u: usize, sign: f64) {
+        let (d1, d2) = (self.d1[u], self.d2[u]);
+        let s1 = match self.p1[u] {
+            NONE => NONE,
+            j => self.slot[j as usize],
+        };
+        if s1 != NONE {
+            self.loss[s1 as usize] += sign * (d2 - d1);
+        }
+        let t = self.t;
+        for l in t.row(u) {
+            if l.cost >= d2 {
+                break;
+            }
+            let f = l.to as usize;
+            if self.slot[f] != NONE {
+                continue;
+            }
+            if l.cost < d1 {
+                self.gain[f] += sign * (d1 - l.cost);
+            }
+            if s1 != NONE {
+                self.bump(f, s1, sign * (d2 - l.cost.max(d1)));
+            }
+        }
+    }
+
+    fn bump(&mut self, f: usize, s: u32, v: f64) {
+        let row = &mut self.extra[f];
+        match row.iter().position(|e| e.0 == s) {
+            Some(k) => {
+                row[k].1 += v;
+                if row[k].1.abs() <= self.zero {
+                    row.swap_remove(k);
+                }
+            }
+            None => row.push((s, v)),
+        }
+    }
+
+    fn extra_at(&self, f: usize, s: u32) -> f64 {
+        self.extra[f].iter().find(|e| e.0 == s).map_or(0.0, |e| e.1)
+    }
+
+    /// The swap of largest saving: `(saving, site in, slot out)`; ties to the lower site,
+    /// then the lower loss order.
+    fn best_swap(&mut self) -> Option<(f64, u32, u32)> {
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
+        order.extend((0..self.open.len() as u32).filter(|&s| !self.fixed[s as usize]));
+        order.sort_by(|&a, &b| {
+            self.loss[a as usize]
+                .total_cmp(&self.loss[b as usize])
+                .then(a.cmp(&b))
+        });
+        let mut best: Option<(f64, u32, u32)> = None;
+        if !order.is_empty() {
+            for f in 0..self.t.sites() {
+                if self.slot[f] != NONE {
+                    continue;
+                }
+                let row = &self.extra[f];
+                let mut top = (f64::NEG_INFINITY, NONE);
+                for &(s, e) in row {
+                    if self.fixed[s as usize] {
+                        continue;
+                    }
+                    let v = e - self.loss[s as usize];
+                    if v > top.0 {
+                        top = (v, s);
+                    }
+                }
+                // The cheapest slot to close that gets no extra from f.
+                if let Some(&s) = order.iter().find(|&&s| row.iter().all(|e| e.0 != s)) {
+                    let v = -self.loss[s as usize];
+                    if v > top.0 {
+                        top = (v, s);
+                    }
+                }
+                let saving = self.gain[f] + top.0;
+                if top.1 != NONE && best.is_none_or(|b| saving > b.0) {
+                    best = Some((saving, f as u32, top.1));
+                }
+            }
+        }
+        self.order = order;
+        best
+    }
+
+    /// Opens `f` in place of the site in slot `s`, updating only the clients it touches.
+    fn apply_swap(&mut self, f: u32, s: u32) {
+        let g = self.open[s as usize];
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.epoch = 1;
+        }
+        let mut affected = std::mem::take(&mut self.affected);
+        affected.clear();
+        let t = self.t;
+        for l in t.column(f as usize) {
+            let u = l.to as usize;
+            if (l.cost <= self.d2[u] || self.p1[u] == g || self.p2[u] == g)
+                && self.seen[u] != self.epoch
+            {
+                self.seen[u] = self.epoch;
+                affected.push(l.to);
+            }
+        }
+        for l in t.column(g as usize) {
+            let u = l.to as usize;
+            if (self.p1[u] == g || self.p2[u] == g) && self.seen[u] != self.epoch {
+                self.seen[u] = self.epoch;
+                affected.push(l.to);
+            }
+        }
+        for &u in &affected {
+            self.contribute(u as usize, -1.0);
+        }
+        self.slot[g as usize] = NONE;
+        self.slot[f as usize] = s;
+        self.open[s as usize] = f;
+        self.gain[f as usize] = 0.0;
+        self.extra[f as usize].clear();
+        self.loss[s as usize] = 0.0;
+        for &u in &affected {
+            let u = u as usize;
+            let old = self.d1[u];
+            self.nearest_two(u);
+            self.obj += self.d1[u] - old;
+            self.contribute(u, 1.0);
+        }
+        self.affected = affected;
+    }
+
+    /// Best-improvement swaps until none saves anything.
+    fn local_search(&mut self) {
+        let mut rebuilt = false;
+        while let Some((saving, f, s)) = self.best_swap() {
+            if saving <= tolerance(self.obj) {
+                break;
+            }
+            let before = self.obj;
+            self.apply_swap(f, s);
+            if self.obj > before - 0.5 * tolerance(before) {
+                // Round-off drift in the tables: recompute them once, then trust them.
+                if rebuilt {
+                    break;
+                }
+                self.rebuild();
+                rebuilt = true;
+            } else {
+                rebuilt = false;
+            }
+        }
+        self.obj = self.d1.iter().sum();
+    }
+
+    /// `k` random swaps of a removable open site for a closed one.
+    fn shake(&mut self, k: usize, rng: &mut SplitMix64) {
+        let removable: Vec<u32> = (0..self.open.len() as u32)
+            .filter(|&s| !self.fixed[s as usize])
+            .collect();
+        let m = self.t.sites();
+        if removable.is_empty() || self.open.len() >= m {
+            return;
+        }
+        for _ in 0..k {
+            let s = removable[rng.below(removable.len())];
+            let f = loop {
+                let f = rng.below(m);
+                if self.slot[f] == NONE {
+                    break f as u32;
+                }
+            };
+            self.apply_swap(f, s);
+        }
+    }
+
+    /// Path relinking toward `guide` (sorted): repeatedly the best swap bringing a guide site
+    /// in for a site the guide lacks; local search from the best intermediate answer.
+    /// `None` when the two answers are neighbours or equal.
+    fn relink(mut self, guide: &[u32]) -> Option<(f64, Vec<u32>)> {
+        let mut ins: Vec<u32> = guide
+            .iter()
+            .copied()
+            .filter(|&j| self.slot[j as usize] == NONE)
+            .collect();
+        let mut outs: Vec<u32> = (0..self.open.len() as u32)
+            .filter(|&s| {
+                !self.fixed[s as usize] && guide.binary_search(&self.open[s as usize]).is_err()
+            })
+            .collect();
+        let mut best: Option<Interchange> = None;
+        while ins.len() > 1 {
+            let mut pick: Option<(f64, usize, usize)> = None;
+            for (a, &f) in ins.iter().enumerate() {
+                for (b, &s) in outs.iter().enumerate() {
+                    let v = self.gain[f as usize] - self.loss[s as usize]
+                        + self.extra_at(f as usize, s);
+                    if pick.is_none_or(|p| v > p.0) {
+                        pick = Some((v, a, b));
+                    }
+                }
+            }
+            let (_, a, b) = pick.expect("as many sites to bring in as to take out");
+            let (f, s) = (ins.swap_remove(a), outs.swap_remove(b));
+            self.apply_swap(f, s);
+            if best
+                .as_ref()
+                .is_none_or(|b| self.obj < b.obj - tolerance(b.obj))
+            {
+                best = Some(self.clone());
+            }
+        }
+        let mut best = best?;
+        best.local_search();
+        Some((best.obj, best.sorted_open()))
+    }
+}
+
+/// Subgradient optimisation of the Lagrangian dual (see the module documentation).
+#[derive(Clone, Debug)]
+struct Lagrange {
+    lambda: Vec<f64>,
+    rho: Vec<f64>,
+    grad: Vec<f64>,
+    free: Vec<u32>,
+    chosen: Vec<bool>,
+    step: f64,
+    best: f64,
+    stall: usize,
+    iterations: usize,
+    integral: bool,
+}
+
+impl Lagrange {
+    /// Multipliers started at each client's cost in the answer `open` plus half the way to its
+    /// second-nearest site there (its cheapest allowed cost where `open` misses it).
+    fn new(ctx: &Context<'_>, open: &[u32]) -> Self {
+        let s = Interchange::new(ctx, open);
+        let lambda = (0..ctx.t.clients())
+            .map(|u| match (s.p1[u], s.p2[u]) {
+                (NONE, _) => ctx.t.row(u).first().map_or(0.0, |l| l.cost),
+                (_, NONE) => s.d1[u],
+                _ => 0.5 * (s.d1[u] + s.d2[u]),
+            })
+            .collect();
+        Self {
+            lambda,
+            rho: vec![0.0; ctx.t.sites()],
+            grad: vec![0.0; ctx.t.clients()],
+            free: (0..ctx.t.sites() as u32)
+                .filter(|&j| !ctx.forced[j as usize])
+                .collect(),
+            chosen: vec![false; ctx.t.sites()],
+            step: 2.0,
+            best: f64::NEG_INFINITY,
+            stall: 0,
+            iterations: 0,
+            integral: ctx.t.is_integral(),
+        }
+    }
+
+    /// The proven bound: the best dual value, rounded up for whole-number costs (0, valid
+    /// for non-negative costs, before any step).
+    fn bound(&self) -> f64 {
+        if self.best == f64::NEG_INFINITY {
+            0.0
+        } else if self.integral {
+            (self.best - tolerance(self.best) * 100.0).ceil()
+        } else {
+            self.best
+        }
+    }
+
+    /// Up to `limit` subgradient steps with Polyak step sizes toward `ub`; relaxation site
+    /// sets are offered to `heuristic`.
+    fn run(&mut self, ctx: &Context<'_>, ub: f64, limit: usize, heuristic: &mut TopSets) {
+        let t = ctx.t;
+        let n = t.clients();
+        let nf = ctx.p - (t.sites() - self.free.len());
+        let mut sites: Vec<u32> = Vec::with_capacity(ctx.p);
+        for _ in 0..limit {
+            if self.step < 1e-4 || ctx.proven(self.bound(), ub) {
+                break;
+            }
+            self.iterations += 1;
+            self.rho.iter_mut().for_each(|r| *r = 0.0);
+            let mut value: f64 = 0.0;
+            for u in 0..n {
+                let lu = self.lambda[u];
+                value += lu;
+                for l in t.row(u) {
+                    if l.cost >= lu {
+                        break;
+                    }
+                    self.rho[l.to as usize] += l.cost - lu;
+                }
+            }
+            // The forced sites and the nf free sites of smallest ρ.
+            let rho = &self.rho;
+            if nf > 0 && nf < self.free.len() {
+                self.free.select_nth_unstable_by(nf - 1, |&a, &b| {
+                    rho[a as usize].total_cmp(&rho[b as usize]).then(a.cmp(&b))
+                });
+            }
+            sites.clear();
+            sites.extend_from_slice(&self.free[..nf]);
+            sites.extend((0..t.sites() as u32).filter(|&j| ctx.forced[j as usize]));
+            for &j in &sites {
+                self.chosen[j as usize] = true;
+                value += rho[j as usize];
+            }
+            if self.best == f64::NEG_INFINITY || value > self.best + tolerance(self.best) {
+                self.best = value;
+                self.stall = 0;
+            } else {
+                self.stall += 1;
+                if self.stall >= 20 {
+                    self.step *= 0.5;
+                    self.stall = 0;
+                }
+            }
+            // Subgradient 1 − Σ_j x_ij, and the cost of the relaxation's sites as an answer.
+            let mut norm = 0.0;
+            let mut cost = 0.0;
+            for u in 0..n {
+                let lu = self.lambda[u];
+                let mut count = 0.0;
+                let mut first = None;
+                for l in t.row(u) {
+                    if self.chosen[l.to as usize] {
+                        if first.is_none() {
+                            first = Some(l.cost);
+                        }
+                        if l.cost < lu {
+                            count += 1.0;
+                        } else {
+                            break;
+                        }
+                    } else if l.cost >= lu && first.is_some() {
+                        break;
+                    }
+                }
+                cost += first.unwrap_or(ctx.pen);
+                let g = 1.0 - count;
+                self.grad[u] = g;
+                norm += g * g;
+            }
+            for &j in &sites {
+                self.chosen[j as usize] = false;
+            }
+            heuristic.offer(cost, &sites);
+            if norm == 0.0 {
+                // Every client is served exactly once: the relaxation is an answer.
+                self.best = self.best.max(cost);
+                break;
+            }
+            // Aim at the best answer; while none serves every client (its value carries
+            // penalties), a little above the best bound instead.
+            let aim = if ub.min(cost) < ctx.pen {
+                ub.min(cost)
+            } else {
+                let est = self.best.max(value);
+                est + 0.05 * est.abs() + 1.0
+            };
+            let target = aim.max(value + tolerance(value));
+            let step = self.step * (target - value) / norm;
+            for u in 0..n {
+                self.lambda[u] += step * self.grad[u];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A random instance: clients and sites uniform in a square, Euclidean costs, weighted.
+    pub(crate) fn random_table(seed: u64, clients: usize, sites: usize, round: bool) -> CostTable {
+        let mut r = SplitMix64::new(seed, 0);
+        let pos: Vec<(f64, f64)> = (0..clients + sites)
+            .map(|_| (r.below(1000) as f64, r.below(1000) as f64))
+            .collect();
+        let w: Vec<f64> = (0..clients).map(|_| (1 + r.below(9)) as f64).collect();
+        CostTable::from_fn(clients, sites, |i, j| {
+            let (a, b) = (pos[i], pos[clients + j]);
+            let d = w[i] * (a.0 - b.0).hypot(a.1 - b.1);
+            if round { d.round() } else { d }
+        })
+        .expect("valid costs")
+    }
+
+    /// Best objective over all `p`-subsets containing `forced`.
+    fn brute_force(problem: &PMedianProblem) -> Option<f64> {
+        let m = problem.costs.sites();
+        let mut best: Option<f64> = None;
+        for mask in 0u32..(1 << m) {
+            if mask.count_ones() as usize != problem.p
+                || problem.forced.iter().any(|&j| mask >> j & 1 == 0)
+            {
+                continue;
+            }
+            let open: Vec<u32> = (0..m as u32).filter(|j| mask >> j & 1 == 1).collect();
+            if let Some(v) = problem.objective_of(&open) {
+                best = Some(best.map_or(v, |b: f64| b.min(v)));
+            }
+        }
+        best
+    }
+
+    fn quick() -> PMedianOptions {
+        PMedianOptions {
+            starts: 4,
+            generations: 3,
+            chain_iterations: 20,
+            bound_iterations: 500,
+            ..PMedianOptions::default()
+        }
+    }
+
+    #[test]
+    fn equals_brute_force_on_small_instances() {
+        for seed in 0..40 {
+            let m = 6 + (seed as usize % 7);
+            let round = seed % 2 == 0;
+            let costs = random_table(seed, 30, m, round);
+            for p in [1, 2, 3, m / 2, m - 1] {
+                let problem = PMedianProblem::new(costs.clone(), p);
+                let exact = brute_force(&problem).expect("dense instances are feasible");
+                let sol = problem.solve(&quick());
+                let c = sol.certificate;
+                assert!(
+                    (c.objective - exact).abs() <= 1e-6 * exact.max(1.0),
+                    "seed {seed} p {p}: {} vs {exact}",
+                    c.objective
+                );
+                assert!(
+                    c.bound <= exact + 1e-6,
+                    "seed {seed} p {p}: bound above optimum"
+                );
+                assert_eq!(sol.sites.len(), p);
+                assert_eq!(problem.objective_of(&sol.sites), Some(c.objective));
+                if c.status == Status::Optimal {
+                    assert!((c.bound - exact).abs() <= 1e-6 * exact.max(1.0));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn forced_sites_stay_open() {
+        for seed in 0..15 {
+            let costs = random_table(100 + seed, 25, 10, true);
+            let problem = PMedianProblem::new(costs, 4).with_forced(&[7, 2]);
+            let exact = brute_force(&problem).expect("feasible");
+            let sol = problem.solve(&quick());
+            assert!(sol.sites.contains(&2) && sol.sites.contains(&7));
+            assert!((sol.certificate.objective - exact).abs() < 1e-6);
+            assert!(sol.certificate.bound <= exact + 1e-6);
+        }
+    }
+
+    #[test]
+    fn sparse_lists_match_brute_force() {
+        for seed in 0..20 {
+            let dense = random_table(200 + seed, 30, 10, true);
+            // Each client keeps its 4 cheapest sites.
+            let lists: Vec<Vec<(u32, f64)>> = (0..30)
+                .map(|i| dense.row(i)[..4].iter().map(|l| (l.to, l.cost)).collect())
+                .collect();
+            let costs = CostTable::sparse(10, &lists).expect("valid");
+            for p in [3, 5] {
+                let problem = PMedianProblem::new(costs.clone(), p);
+                let sol = problem.solve(&quick());
+                match brute_force(&problem) {
+                    Some(exact) => {
+                        assert!(
+                            (sol.certificate.objective - exact).abs() < 1e-6,
+                            "seed {seed} p {p}: {:?} vs {exact}",
+                            sol.certificate
+                        );
+                        assert!(sol.certificate.bound <= exact + 1e-6);
+                    }
+                    None => assert_eq!(sol.certificate.status, Status::Infeasible),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bound_is_below_the_optimum() {
+        for seed in 0..20 {
+            let costs = random_table(300 + seed, 40, 12, seed % 2 == 0);
+            for p in [2, 4, 6] {
+                let problem = PMedianProblem::new(costs.clone(), p);
+                let exact = brute_force(&problem).expect("feasible");
+                for iterations in [1, 10, 200] {
+                    assert!(problem.lower_bound(iterations) <= exact + 1e-6);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_equals_sequential() {
+        let costs = random_table(999, 300, 120, false);
+        let problem = PMedianProblem::new(costs, 12);
+        let par = problem.solve(&PMedianOptions::default());
+        let seq = problem.solve(&PMedianOptions {
+            parallel: false,
+            ..PMedianOptions::default()
+        });
+        assert_eq!(par, seq);
+    }
+
+    #[test]
+    fn unreachable_clients_make_it_infeasible() {
+        let costs = CostTable::sparse(3, &[vec![(0, 1.0)], vec![], vec![(2, 5.0)]]).expect("valid");
+        let sol = PMedianProblem::new(costs, 2).solve(&quick());
+        assert_eq!(sol.certificate.status, Status::Infeasible);
+        assert_eq!(
+            sol.infeasible,
+            Some(Infeasibility::Unreachable { clients: vec![1] })
+        );
+    }
+
+    #[test]
+    fn uncoverable_clients_are_reported() {
+        // Three clients, each with its own site only: two sites cannot serve all three.
+        let costs =
+            CostTable::sparse(3, &[vec![(0, 1.0)], vec![(1, 1.0)], vec![(2, 1.0)]]).expect("valid");
+        let sol = PMedianProblem::new(costs, 2).solve(&quick());
+        assert_eq!(sol.certificate.status, Status::Infeasible);
+        assert_eq!(sol.infeasible, Some(Infeasibility::TooFewSites { p: 2 }));
+    }
+
+    #[test]
+    fn bad_input_is_rejected() {
+        assert!(CostTable::dense(2, 2, vec![1.0, 2.0, 3.0]).is_err());
+        assert!(CostTable::dense(1, 2, vec![1.0, f64::NAN]).is_err());
+        assert!(CostTable::sparse(2, &[vec![(2, 1.0)]]).is_err());
+        assert!(CostTable::sparse(2, &[vec![(1, -1.0)]]).is_err());
+        let p = PMedianProblem::new(CostTable::dense(1, 2, vec![1.0, 2.0]).expect("valid"), 3);
+        assert!(matches!(p.check(), Some(Infeasibility::SiteCount { .. })));
+    }
+
+    #[test]
+    fn interchange_tables_match_a_rebuild() {
+        let costs = random_table(5, 80, 40, false);
+        let forced = vec![false; 40];
+        let ctx = Context {
+            t: &costs,
+            pen: costs.penalty(),
+            forced: &forced,
+            p: 6,
+        };
+        let mut rng = SplitMix64::new(3, 0);
+        let mut s = Interchange::new(&ctx, &[0, 5, 10, 15, 20, 25]);
+        for _ in 0..50 {
+            s.shake(1, &mut rng);
+            let fresh = Interchange::new(&ctx, &s.open);
+            assert!((fresh.obj - s.obj).abs() < 1e-6);
+            for f in 0..40 {
+                assert!((fresh.gain[f] - s.gain[f]).abs() < 1e-6);
+                for slot in 0..6 {
+                    assert!((fresh.extra_at(f, slot) - s.extra_at(f, slot)).abs() < 1e-6);
+                }
+            }
+            for slot in 0..6 {
+                assert!((fresh.loss[slot] - s.loss[slot]).abs() < 1e-6);
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! `yanglao batch`: folders of scenarios, sweeps expanded into named runs, failures reported
+//! while the rest completes, and the same bytes whatever `-j`.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{copy_fixture, yanglao};
+
+/// The fixture with a sweep over the time limit and the budget: 2 × 2 runs, named
+/// `<stem>@minutes=…+max_new=…` (the first axis varies slowest).
+fn swept(dir: &Path) {
+    let s = fs::read_to_string(dir.join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.join("scenario.toml"),
+        format!("{s}\n[sweep]\n\"travel.minutes\" = [10, 15]\n\"day_care.max_new\" = [1, 3]\n"),
+    )
+    .expect("write");
+}
+
+/// Every file under `dir`, as (relative path, bytes), sorted; `summary.json` without its
+/// wall-clock `timings`.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for run in fs::read_dir(dir).expect("output folder") {
+        let run = run.expect("entry").path();
+        for f in fs::read_dir(&run).expect("run folder") {
+            let f = f.expect("entry").path();
+            let mut bytes = fs::read(&f).expect("readable");
+            if f.file_name().is_some_and(|n| n == "summary.json") {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+                v.as_object_mut().expect("object").remove("timings");
+                bytes = serde_json::to_vec(&v).expect("JSON");
+            }
+            let name = f
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            out.push((name, bytes));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn sweeps_expand_into_named_runs_and_failures_do_not_stop_the_batch() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let good = copy_fixture();
+    swept(good.path());
+    let scenarios = root.path().join("scenarios");
+    fs::create_dir(&scenarios).expect("mkdir");
+    // Two scenario files in one folder: the swept one, and one whose data folder is missing.
+    let text = fs::read_to_string(good.path().join("scenario.toml")).expect("scenario");
+    let data = good.path().to_str().expect("UTF-8 path");
+    fs::write(
+        scenarios.join("a.toml"),
+        text.replace("data = \".\"", &format!("data = {data:?}")),
+    )
+    .expect("write");
+    fs::write(
+        scenarios.join("b.toml"),
+        text.replace("data = \".\"", "data = \"no-such-folder\""),
+    )
+    .expect("write");
+    let run = yanglao(
+        root.path(),
+        &["batch", "scenarios", "--out", "out", "--quiet"],
+    );
+    assert_eq!(
+        run.code, 1,
+        "one failed run makes the exit code 1: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("b (scenarios/b.toml)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("data folder does not exist"),
+        "{}",
+        run.stderr
+    );
+    let mut runs: Vec<String> = fs::read_dir(root.path().join("out"))
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    runs.sort();
+    assert_eq!(
+        runs,
+        vec![
+            "a@minutes=10+max_new=1",
+            "a@minutes=10+max_new=3",
+            "a@minutes=15+max_new=1",
+            "a@minutes=15+max_new=3",
+            "batch-summary",
+        ]
+    );
+    let csv = fs::read_to_string(root.path().join("out/batch-summary/batch.csv")).expect("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 5, "header, four runs, one failure:\n{csv}");
+    assert!(lines[1].starts_with("a@minutes=10+max_new=1,"));
+    assert!(lines[5].starts_with("b,"));
+    assert!(lines[5].contains(",failed,"));
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(root.path().join("out/a@minutes=15+max_new=3/summary.json"))
+            .expect("run"),
+    )
+    .expect("JSON");
+    assert_eq!(summary["scenario"]["travel_minutes"], 15.0);
+}
+
+#[test]
+fn same_bytes_for_one_job_and_many() {
+    let dir = copy_fixture();
+    swept(dir.path());
+    let one = yanglao(
+        dir.path(),
+        &[
+            "batch",
+            "scenario.toml",
+            "--out",
+            "one",
+            "-j",
+            "1",
+            "--quiet",
+        ],
+    );
+    let many = yanglao(
+        dir.path(),
+        &[
+            "batch",
+            "scenario.toml",
+            "--out",
+            "many",
+            "-j",
+            "4",
+            "--quiet",
+        ],
+    );
+    assert_eq!(
+        (one.code, many.code),
+        (0, 0),
+        "{} {}",
+        one.stderr,
+        many.stderr
+    );
+    let a = tree(&dir.path().join("one"));
+    let b = tree(&dir.path().join("many"));
+    assert_eq!(a.len(), b.len());
+    assert!(a.len() > 4 * 3, "every run wrote its files");
+    for ((na, ba), (nb, bb)) in a.iter().zip(&b) {
+        assert_eq!(na, nb);
+        assert!(ba == bb, "{na} differs between -j 1 and -j 4");
+    }
+}
+
+#[test]
+fn bad_sweeps_are_located() {
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        format!("{s}\n[sweep]\n\"travel.minuts\" = [10]\n\"day_care.coverage\" = [0.5, 1.5]\n"),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["check", "scenario.toml"]);
+    assert_eq!(run.code, 2);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "scenario.toml:40:1: 「sweep.travel.minuts」不能扫描（是否想写「travel.minutes」？） / \"sweep.travel.minuts\" cannot be swept (did you mean \"travel.minutes\"?)",
+            "scenario.toml:41:29: 「sweep.day_care.coverage」的取值应在 0 到 1 之间：1.5 / \"sweep.day_care.coverage\" values must be between 0 and 1: 1.5",
+        ]
+    );
+}

@@ -1,0 +1,107 @@
+//! Small public benchmark instances solved through the library reach their published values
+//! (pmed1 and pmed2: proven optima; pmedcap1-1: optimum; SJC1: best known), and every bound
+//! stays below them. The benchmark folder is `YANGLAO_BENCHMARKS`, else
+//! `../shared/benchmarks` next to the crate; without it the tests print a message and pass.
+
+use std::path::PathBuf;
+
+use yanglao::solve::cpmp::CapacitatedOptions;
+use yanglao::solve::orlib;
+use yanglao::solve::pmedian::PMedianOptions;
+
+fn benchmarks() -> Option<PathBuf> {
+    let dir = std::env::var_os("YANGLAO_BENCHMARKS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks"),
+        PathBuf::from,
+    );
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!(
+            "benchmark folder {} not found (set YANGLAO_BENCHMARKS); skipped",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn read(dir: &std::path::Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// The published value of `name` in a `name value` table.
+fn known(dir: &std::path::Path, table: &str, name: &str) -> f64 {
+    orlib::parse_values(&read(dir, table))
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} listed in {table}"))
+        .1
+}
+
+#[test]
+fn pmed1_and_pmed2_reach_their_optima() {
+    let Some(dir) = benchmarks() else { return };
+    for name in ["pmed1", "pmed2"] {
+        let optimum = known(&dir, "pmed/pmedopt.txt", name);
+        let problem =
+            orlib::parse_pmed(&read(&dir, &format!("pmed/{name}.txt"))).expect("readable");
+        let sol = problem.solve(&PMedianOptions::default());
+        let c = sol.certificate;
+        // Target: within 0.1 % of the optimum (whole-number costs, so the optimum itself).
+        assert!(
+            c.objective <= optimum * 1.001,
+            "{name}: {} against {optimum}",
+            c.objective
+        );
+        assert!(
+            c.bound <= optimum,
+            "{name}: bound {} above {optimum}",
+            c.bound
+        );
+        assert_eq!(problem.objective_of(&sol.sites), Some(c.objective));
+    }
+}
+
+#[test]
+fn pmedcap1_1_and_sjc1_within_one_percent() {
+    let Some(dir) = benchmarks() else { return };
+    let cases = [
+        (
+            "pmedcap1-1",
+            known(&dir, "pmedcap/optimal.txt", "pmedcap1-1"),
+            orlib::parse_pmedcap(&read(&dir, "pmedcap/pmedcap1-1.txt")).expect("readable"),
+        ),
+        (
+            "SJC1",
+            known(&dir, "sjc/best_known.txt", "SJC1"),
+            orlib::parse_sjc(&read(&dir, "sjc/SJC1.dat")).expect("readable"),
+        ),
+    ];
+    for (name, best, instance) in cases {
+        let problem = &instance.problem;
+        let sol = problem.solve(&CapacitatedOptions::default());
+        let c = sol.certificate;
+        assert!(
+            c.objective <= best * 1.01,
+            "{name}: {} against {best}",
+            c.objective
+        );
+        // The bound is below the optimum, which is at most the best known value.
+        assert!(
+            c.bound <= best + 1e-6,
+            "{name}: bound {} above {best}",
+            c.bound
+        );
+        assert_eq!(
+            problem.objective_of(&sol.sites, &sol.assignment),
+            Some(c.objective),
+            "{name}: the assignment is feasible and priced as reported"
+        );
+    }
+    assert_eq!(
+        orlib::parse_pmedcap(&read(&dir, "pmedcap/pmedcap1-1.txt"))
+            .expect("readable")
+            .listed_optimum,
+        Some(known(&dir, "pmedcap/optimal.txt", "pmedcap1-1"))
+    );
+}

@@ -1,0 +1,71 @@
+//! The README's two commands: the main job on the bundled data runs and writes every region's
+//! outputs, and `.ci/run` calls the README's test command.
+
+mod common;
+
+use std::path::Path;
+
+use common::yanglao;
+
+/// The shell lines of the README's "two commands" block, without comments.
+fn two_commands() -> Vec<String> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("## The two commands")
+        .nth(1)
+        .expect("a section named 'The two commands'");
+    let block = section
+        .split("```")
+        .nth(1)
+        .expect("a code block in that section");
+    block
+        .lines()
+        .skip(1)
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_main_command_plans_every_bundled_region() {
+    let commands = two_commands();
+    assert_eq!(commands.len(), 2, "{commands:?}");
+    let main = &commands[0];
+    let args: Vec<&str> = main
+        .split_once(" -- ")
+        .expect("cargo run ... -- ARGS")
+        .1
+        .split_whitespace()
+        .collect();
+    assert_eq!(args, ["batch", "seeds"]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut all = args.clone();
+    let out_s = out.path().to_str().expect("UTF-8 path").to_owned();
+    all.extend(["--out", &out_s, "--quiet"]);
+    let run = yanglao(Path::new(env!("CARGO_MANIFEST_DIR")), &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for region in ["fujian", "jianghai", "jinjiang", "minle", "taizhou"] {
+        for file in ["summary.json", "report.html", "map.png", "villages.csv"] {
+            assert!(
+                out.path().join(region).join(file).is_file(),
+                "{region}/{file}"
+            );
+        }
+    }
+    let csv = std::fs::read_to_string(out.path().join("batch-summary/batch.csv")).expect("csv");
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",ok,")).count(),
+        5,
+        "{csv}"
+    );
+}
+
+#[test]
+fn ci_runs_the_readme_test_command() {
+    let commands = two_commands();
+    assert_eq!(commands[1], "cargo test");
+    let ci = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/run"))
+        .expect(".ci/run");
+    assert!(ci.lines().any(|l| l.trim() == "cargo test"), "{ci}");
+}

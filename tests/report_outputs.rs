@@ -1,0 +1,426 @@
+//! The report files of `yanglao plan` on the six-village fixture: golden `proposals.csv`,
+//! `report.md` and `plan.geojson`; maps and charts that exist, have the right size and carry
+//! their Chinese labels; the `--lang` and `--font` flags.
+//!
+//! The fixture's plan (worked in tests/plan.rs): one new comprehensive centre, C02 海潮坝村候选点
+//! in 六坝镇, serving 270 elderly no site reached before; coverage 82.0 % → 93.3 %.
+
+mod common;
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use common::{copy_fixture, golden, yanglao};
+
+/// Runs the fixture plan with extra arguments and returns the output folder's parent.
+fn plan(dir: &Path, extra: &[&str]) -> common::Run {
+    let mut args = vec!["plan", "scenario.toml", "--out", "out"];
+    args.extend_from_slice(extra);
+    yanglao(dir, &args)
+}
+
+#[test]
+fn report_files_match_the_goldens() {
+    let dir = copy_fixture();
+    let run = plan(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/scenario");
+    let proposals = fs::read_to_string(out.join("proposals.csv")).expect("proposals.csv");
+    // The day-care site comes first, with the elderly it newly serves.
+    assert!(
+        proposals.lines().nth(1).is_some_and(|l| l.starts_with(
+            "C02,海潮坝村候选点,comprehensive,六坝镇,100.980000,38.505500,0,0,270,30,2025"
+        )),
+        "{proposals}"
+    );
+    golden("report_tiny_proposals.csv", &proposals);
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(
+        md.contains("| 日间照料服务覆盖率 (15 分钟服务圈) | 2025 | 82.0% | 90.0% | 93.3% | 是 |"),
+        "{md}"
+    );
+    assert!(md.contains("![日间照料服务覆盖图](map.png)"));
+    assert!(
+        md.contains("生活不能自理特困人员集中供养率"),
+        "other targets listed"
+    );
+    golden("report_tiny_report.md", &md);
+    let geojson = fs::read_to_string(out.join("plan.geojson")).expect("plan.geojson");
+    golden("report_tiny_plan.geojson", &geojson);
+}
+
+/// Every number in a GeoJSON coordinate array has at most 6 decimals.
+fn check_coordinates(v: &serde_json::Value) {
+    match v {
+        serde_json::Value::Array(items) => items.iter().for_each(check_coordinates),
+        serde_json::Value::Number(n) => {
+            let s = n.to_string();
+            let decimals = s.split('.').nth(1).map_or(0, str::len);
+            assert!(decimals <= 6, "{s} has more than 6 decimals");
+        }
+        other => panic!("unexpected coordinate value {other}"),
+    }
+}
+
+#[test]
+fn geojson_is_rfc_7946() {
+    let dir = copy_fixture();
+    assert_eq!(plan(dir.path(), &[]).code, 0);
+    let text = fs::read_to_string(dir.path().join("out/scenario/plan.geojson")).expect("written");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(v["type"], "FeatureCollection");
+    let features = v["features"].as_array().expect("features");
+    let layer = |name: &str| {
+        features
+            .iter()
+            .filter(|f| f["properties"]["layer"] == name)
+            .count()
+    };
+    // No boundary in the fixture: 6 villages, 5 facilities, 1 day-care site and the bed
+    // actions.
+    assert_eq!(layer("region"), 0);
+    assert_eq!(layer("village"), 6);
+    assert_eq!(layer("facility"), 5);
+    assert!(layer("project") >= 1);
+    for f in features {
+        assert_eq!(f["type"], "Feature");
+        assert_eq!(f["geometry"]["type"], "Point");
+        let c = &f["geometry"]["coordinates"];
+        check_coordinates(c);
+        // [lon, lat]: the fixture lies near 100.8 E, 38.4 N.
+        let (lon, lat) = (c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat"));
+        assert!(
+            (100.0..101.5).contains(&lon) && (38.0..39.0).contains(&lat),
+            "{c}"
+        );
+    }
+    let south = features
+        .iter()
+        .find(|f| f["properties"]["name"] == "南街社区")
+        .expect("南街社区");
+    assert_eq!(south["properties"]["covered"], true);
+    assert_eq!(south["properties"]["site_id"], "F01");
+}
+
+#[test]
+fn geojson_carries_the_region_outline_counter_clockwise() {
+    let dir = copy_fixture();
+    // A clockwise square around the county, which the writer must turn round.
+    fs::write(
+        dir.path().join("boundary.geojson"),
+        r#"{"type":"Polygon","coordinates":[[[100.6,38.2],[100.6,38.6],[101.1,38.6],[101.1,38.2],[100.6,38.2]]]}"#,
+    )
+    .expect("write boundary");
+    let run = plan(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = fs::read_to_string(dir.path().join("out/scenario/plan.geojson")).expect("written");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let region = &v["features"][0];
+    assert_eq!(region["properties"]["layer"], "region");
+    assert_eq!(region["geometry"]["type"], "Polygon");
+    let ring = region["geometry"]["coordinates"][0]
+        .as_array()
+        .expect("ring");
+    assert_eq!(ring.first(), ring.last(), "closed");
+    let pts: Vec<(f64, f64)> = ring
+        .iter()
+        .map(|p| (p[0].as_f64().expect("x"), p[1].as_f64().expect("y")))
+        .collect();
+    let twice_area: f64 = pts
+        .windows(2)
+        .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+        .sum();
+    assert!(twice_area > 0.0, "exterior rings run counter-clockwise");
+}
+
+/// A decoded 8-bit RGB or RGBA PNG.
+struct Png {
+    width: usize,
+    height: usize,
+    channels: usize,
+    pixels: Vec<u8>,
+}
+
+impl Png {
+    fn rgb(&self, x: usize, y: usize) -> [u8; 3] {
+        let i = (y * self.width + x) * self.channels;
+        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]]
+    }
+}
+
+/// Decodes the non-interlaced 8-bit RGB(A) PNGs plotters writes.
+fn decode_png(bytes: &[u8]) -> Png {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    let (mut pos, mut idat) = (8, Vec::new());
+    let (mut width, mut height, mut channels) = (0, 0, 0);
+    while pos + 8 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes")) as usize;
+        let kind = &bytes[pos + 4..pos + 8];
+        let data = &bytes[pos + 8..pos + 8 + len];
+        match kind {
+            b"IHDR" => {
+                width = u32::from_be_bytes(data[0..4].try_into().expect("4 bytes")) as usize;
+                height = u32::from_be_bytes(data[4..8].try_into().expect("4 bytes")) as usize;
+                assert_eq!(data[8], 8, "8 bits per channel");
+                channels = match data[9] {
+                    2 => 3,
+                    6 => 4,
+                    other => panic!("colour type {other}"),
+                };
+                assert_eq!(data[12], 0, "not interlaced");
+            }
+            b"IDAT" => idat.extend_from_slice(data),
+            _ => {}
+        }
+        pos += 12 + len;
+    }
+    let mut raw = Vec::new();
+    flate2::read::ZlibDecoder::new(&idat[..])
+        .read_to_end(&mut raw)
+        .expect("zlib");
+    let stride = width * channels;
+    let mut pixels = vec![0u8; stride * height];
+    for y in 0..height {
+        let filter = raw[y * (stride + 1)];
+        let line = &raw[y * (stride + 1) + 1..(y + 1) * (stride + 1)];
+        for x in 0..stride {
+            let a = if x >= channels {
+                pixels[y * stride + x - channels]
+            } else {
+                0
+            };
+            let b = if y > 0 {
+                pixels[(y - 1) * stride + x]
+            } else {
+                0
+            };
+            let c = if y > 0 && x >= channels {
+                pixels[(y - 1) * stride + x - channels]
+            } else {
+                0
+            };
+            let predicted = match filter {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => {
+                    let p = i16::from(a) + i16::from(b) - i16::from(c);
+                    let (pa, pb, pc) = (
+                        (p - i16::from(a)).abs(),
+                        (p - i16::from(b)).abs(),
+                        (p - i16::from(c)).abs(),
+                    );
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
+                }
+                other => panic!("filter {other}"),
+            };
+            pixels[y * stride + x] = line[x].wrapping_add(predicted);
+        }
+    }
+    Png {
+        width,
+        height,
+        channels,
+        pixels,
+    }
+}
+
+/// Dark pixels (text, lines) in a rectangle.
+fn dark_pixels(png: &Png, x0: usize, y0: usize, x1: usize, y1: usize) -> usize {
+    let mut n = 0;
+    for y in y0..y1.min(png.height) {
+        for x in x0..x1.min(png.width) {
+            if png.rgb(x, y).iter().all(|c| *c < 120) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The trimmed contents of every `<text>` element of an SVG document.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_owned())
+        })
+        .collect()
+}
+
+/// The `width` and `height` attributes of an SVG document.
+fn svg_size(svg: &str) -> (usize, usize) {
+    let attr = |name: &str| -> usize {
+        let start = svg.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+        let end = start + svg[start..].find('"').expect("closing quote");
+        svg[start..end].parse().expect("a number")
+    };
+    (attr("width"), attr("height"))
+}
+
+#[test]
+fn maps_and_charts_render_their_chinese_labels() {
+    let dir = copy_fixture();
+    let run = plan(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("warning"),
+        "no glyph warning: {}",
+        run.stderr
+    );
+    let out = dir.path().join("out/scenario");
+    // The fixture has a bed plan with accessibility, so every picture exists.
+    for name in ["map", "access", "curve", "beds"] {
+        let svg = fs::read_to_string(out.join(format!("{name}.svg"))).expect("svg");
+        let png = decode_png(&fs::read(out.join(format!("{name}.png"))).expect("png"));
+        assert_eq!((png.width, png.height), svg_size(&svg), "{name}: same size");
+        assert!(
+            png.width >= 1000 && png.height >= 200,
+            "{name}: {}×{}",
+            png.width,
+            png.height
+        );
+        // The title sits in the top band: its glyphs are dark pixels there (a font without
+        // the characters would leave the band blank).
+        let ink = dark_pixels(&png, 0, 0, png.width, 56);
+        assert!(ink > 1500, "{name}: title band has {ink} dark pixels");
+        let texts = svg_texts(&svg);
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("测试县 养老服务设施规划")),
+            "{name}: title text in the SVG"
+        );
+        assert!(
+            !svg.contains('\u{fffd}'),
+            "{name}: no replacement character"
+        );
+    }
+    let map = fs::read_to_string(out.join("map.svg")).expect("map.svg");
+    let texts = svg_texts(&map);
+    for label in ["洪水街道", "六坝镇", "新天镇", "图例", "比例尺", "km", "北"] {
+        assert!(
+            texts.iter().any(|t| t == label),
+            "map.svg lacks the text {label}"
+        );
+    }
+    assert!(
+        map.contains("font-family=\"Microsoft YaHei"),
+        "CJK font list in the SVG"
+    );
+    let beds = svg_texts(&fs::read_to_string(out.join("beds.svg")).expect("beds.svg"));
+    assert!(beds.iter().any(|t| t == "洪水街道"));
+    assert!(beds.iter().any(|t| t == "护理型床位占比 (%)"));
+    let curve = svg_texts(&fs::read_to_string(out.join("curve.svg")).expect("curve.svg"));
+    assert!(
+        curve.iter().any(|t| t == "规划方案 1 处 · 93.3%"),
+        "the chosen plan is marked: {curve:?}"
+    );
+    // The map body has drawing in it, not just the frame: villages, sites, service areas.
+    let png = decode_png(&fs::read(out.join("map.png")).expect("png"));
+    let coloured = (0..png.height)
+        .flat_map(|y| (0..png.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let [r, g, b] = png.rgb(x, y);
+            r.max(g).max(b) - r.min(g).min(b) > 60
+        })
+        .count();
+    assert!(coloured > 2000, "{coloured} coloured pixels on the map");
+}
+
+#[test]
+fn english_labels_with_lang_en() {
+    let dir = copy_fixture();
+    let run = plan(dir.path(), &["--lang", "en"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/scenario");
+    let map = svg_texts(&fs::read_to_string(out.join("map.svg")).expect("map.svg"));
+    assert!(map.iter().any(|t| t == "Legend"));
+    assert!(map.iter().any(|t| t == "Served today"));
+    // Place names stay as written.
+    assert!(map.iter().any(|t| t == "洪水街道"));
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.contains("## 1. Indicators"), "{md}");
+    assert!(md.contains("| Day-care coverage of the elderly (15-minute circle) | 2025 |"));
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(html.contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn the_font_flag_takes_a_font_file_and_rejects_anything_else() {
+    let dir = copy_fixture();
+    let font = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/map/font/wqy-microhei-gbk.ttf"
+    );
+    let run = plan(dir.path(), &["--font", font]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("out/scenario/map.png").exists());
+
+    let run = plan(dir.path(), &["--font", "no-such-font.ttf"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("no-such-font.ttf"), "{}", run.stderr);
+    let run = plan(dir.path(), &["--font", "villages.csv"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("not a TrueType/OpenType font"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_place_name_the_font_cannot_draw_is_reported() {
+    let dir = copy_fixture();
+    let villages = fs::read_to_string(dir.path().join("villages.csv")).expect("villages");
+    // 䶮 (CJK Extension A) is outside GBK, so the vendored subset lacks it.
+    fs::write(
+        dir.path().join("villages.csv"),
+        villages.replace("何庄村", "䶮庄村"),
+    )
+    .expect("write");
+    let run = plan(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(run.stderr.contains("䶮庄村 (䶮)"), "{}", run.stderr);
+    // --quiet prints nothing but errors.
+    let run = plan(dir.path(), &["--quiet"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn the_html_report_is_self_contained() {
+    let dir = copy_fixture();
+    assert_eq!(plan(dir.path(), &[]).code, 0);
+    let html = fs::read_to_string(dir.path().join("out/scenario/report.html")).expect("html");
+    for needle in [
+        "http://", "https://", "<link", " src=", "url(", "@import", "//cdn",
+    ] {
+        assert!(!html.contains(needle), "report.html references {needle}");
+    }
+    for needle in [
+        "<table id=\"indicators\"",
+        "<table id=\"projects\"",
+        "<table id=\"townships\"",
+        "<table id=\"certificate\"",
+        "<table id=\"other-targets\"",
+        "<svg id=\"map-svg\"",
+        "<svg id=\"curve-svg\"",
+        "<svg id=\"beds-svg\"",
+        "<svg id=\"access-svg\"",
+        "id=\"map-data\"",
+        "海潮坝村候选点 (C02)",
+    ] {
+        assert!(html.contains(needle), "report.html lacks {needle}");
+    }
+}
