@@ -192,3 +192,40 @@ fn centre_capacity_opens_more_sites_and_assigns_people() {
     assert_eq!(dc["bound"], 1.0);
     assert_eq!(dc["status"], "feasible");
 }
+
+#[test]
+fn a_new_institution_goes_where_the_elderly_have_no_beds_within_reach() {
+    // 200 beds per 1000 of 2,390 × 1.03⁵ = 2,770.7 elderly needs 555 beds: 320 exist and
+    // F02/F03 have room for 100 + 40, so one new institution (100 beds) opens. C02 sits in
+    // 六坝镇 beside F03; C03 in 新天镇, where no institution is within the 30-minute catchment
+    // of 新天村 and 何庄村: the siting puts it at C03.
+    let dir = copy_fixture();
+    let c = fs::read_to_string(dir.path().join("candidates.csv")).expect("fixture");
+    fs::write(
+        dir.path().join("candidates.csv"),
+        c.replace("institution,150,450", "institution,100,"),
+    )
+    .expect("write");
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("beds_per_1000 = 45", "beds_per_1000 = 200"),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = without_timings(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("written"),
+    );
+    let new: Vec<&str> = v["beds"]["years"]
+        .as_array()
+        .expect("years")
+        .iter()
+        .flat_map(|y| y["actions"].as_array().expect("actions").iter())
+        .filter(|a| a["kind"] == "new_institution")
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(new, vec!["C03"]);
+    assert_eq!(v["beds"]["years"][4]["beds"], 555);
+    assert_eq!(v["beds"]["status"], "optimal");
+}

@@ -123,6 +123,21 @@ pub struct Accessibility {
     pub gini_after: f64,
     /// Catchment in minutes.
     pub catchment_minutes: f64,
+    /// Beds assigned to the elderly under bed capacities, before the plan.
+    pub assigned_before: BedAssignment,
+    /// The same after the plan's last year.
+    pub assigned_after: BedAssignment,
+}
+
+/// The elderly's share of the region's beds (beds per elderly, region-wide) assigned to bed
+/// sites within the catchment under each site's beds, nearest first and then rebalanced as a
+/// maximum flow: how much of the demand a bed within reach can meet, and how far it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct BedAssignment {
+    /// Share of the demand assigned to a bed within the catchment.
+    pub served_share: f64,
+    /// Mean minutes from the elderly to their assigned beds.
+    pub mean_minutes: f64,
 }
 
 /// A bed target the plan cannot meet, and by how much.
@@ -325,6 +340,144 @@ pub fn two_step(
         .collect()
 }
 
+/// Chooses `count` new institutions among `members` (candidate indices) by p-median: every
+/// village within the catchment of a bed site is a client weighted by its elderly, the cost
+/// is elderly × minutes to the nearest open bed site, and the existing bed facilities and
+/// the candidates opened before are forced open. `None` when the search finds no answer (the
+/// caller then falls back to the neediest-catchment rule).
+#[allow(clippy::too_many_arguments)]
+fn site_by_p_median(
+    region: &Region,
+    reach: &ReachLists,
+    elderly: &[f64],
+    beds: &[u32],
+    opened: &[bool],
+    members: &[usize],
+    count: usize,
+    seed: u64,
+) -> Option<Vec<usize>> {
+    use crate::solve::pmedian::{CostTable, PMedianOptions, PMedianProblem};
+    let nf = region.facilities.len();
+    // Local site numbering: the allowed sites only.
+    let mut local: BTreeMap<SiteIdx, u32> = BTreeMap::new();
+    let mut global: Vec<SiteIdx> = Vec::new();
+    let mut forced = Vec::new();
+    let allowed = |s: SiteIdx| -> Option<bool> {
+        let i = s.get();
+        if i < nf {
+            (beds[i] > 0 || region.facilities[i].kind == FacilityType::Institution).then_some(true)
+        } else if opened[i - nf] {
+            Some(true)
+        } else {
+            members.contains(&(i - nf)).then_some(false)
+        }
+    };
+    let mut lists: Vec<Vec<(u32, f64)>> = Vec::new();
+    for (v, list) in reach.iter() {
+        let e = elderly[v.get()];
+        if e <= 0.0 {
+            continue;
+        }
+        let mut row = Vec::new();
+        for r in list {
+            let Some(is_forced) = allowed(r.site) else {
+                continue;
+            };
+            let j = *local.entry(r.site).or_insert_with(|| {
+                global.push(r.site);
+                if is_forced {
+                    forced.push((global.len() - 1) as u32);
+                }
+                (global.len() - 1) as u32
+            });
+            row.push((j, e * r.minutes));
+        }
+        if !row.is_empty() {
+            lists.push(row);
+        }
+    }
+    let new_in_reach = global
+        .iter()
+        .filter(|s| s.get() >= nf && !opened[s.get() - nf])
+        .count();
+    if new_in_reach < count || lists.is_empty() {
+        return None;
+    }
+    let costs = CostTable::sparse(global.len(), &lists).ok()?;
+    let p = forced.len() + count;
+    let solution = PMedianProblem::new(costs, p)
+        .with_forced(&forced)
+        .solve(&PMedianOptions {
+            seed,
+            starts: 4,
+            generations: 2,
+            chains: 2,
+            chain_iterations: 50,
+            bound_iterations: 200,
+            ..PMedianOptions::default()
+        });
+    if solution.sites.is_empty() {
+        return None;
+    }
+    let chosen: Vec<usize> = solution
+        .sites
+        .iter()
+        .map(|&j| global[j as usize])
+        .filter(|s| s.get() >= nf && !opened[s.get() - nf])
+        .map(|s| s.get() - nf)
+        .collect();
+    (chosen.len() == count).then_some(chosen)
+}
+
+/// Assigns each village's fair share of beds (its elderly × region-wide beds per elderly) to
+/// the bed sites within reach, under their beds; see [`BedAssignment`].
+pub fn assign_beds(
+    reach: &ReachLists,
+    elderly: &[f64],
+    beds: &BTreeMap<SiteIdx, f64>,
+) -> BedAssignment {
+    let total_beds: f64 = beds.values().sum();
+    let total_elderly: f64 = elderly.iter().sum();
+    if total_beds <= 0.0 || total_elderly <= 0.0 {
+        return BedAssignment::default();
+    }
+    let per_elderly = total_beds / total_elderly;
+    let index: BTreeMap<SiteIdx, u32> = beds
+        .keys()
+        .enumerate()
+        .map(|(j, s)| (*s, j as u32))
+        .collect();
+    let options: Vec<Vec<u32>> = reach
+        .iter()
+        .map(|(_, list)| {
+            list.iter()
+                .filter_map(|r| index.get(&r.site).copied())
+                .collect()
+        })
+        .collect();
+    let served = crate::solve::flow::Assignment {
+        demand: elderly.iter().map(|e| e * per_elderly).collect(),
+        capacity: beds.values().copied().collect(),
+        options,
+    }
+    .solve();
+    let sites: Vec<SiteIdx> = beds.keys().copied().collect();
+    let mut weighted = 0.0;
+    for ((v, _), flows) in reach.iter().zip(&served.flows) {
+        for &(j, f) in flows {
+            weighted += f * reach.minutes(v, sites[j as usize]).unwrap_or(0.0);
+        }
+    }
+    BedAssignment {
+        served_share: served.total / total_beds.min(total_elderly * per_elderly),
+        mean_minutes: if served.total > 0.0 {
+            weighted / served.total
+        } else {
+            0.0
+        },
+    }
+}
+
 /// Gini coefficient of `values` weighted by `weights` (0 = everyone equal).
 pub fn gini(values: &[f64], weights: &[f64]) -> f64 {
     let mut pairs: Vec<(f64, f64)> = values
@@ -464,7 +617,25 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
         let mut added = vec![0u32; region.site_count()];
         // New institutions first, so that expansion and conversion see their beds.
         for (k, class) in classes.iter().enumerate() {
-            let open_more = cum.new_sites[k].0 - previous.new_sites[k].0;
+            let mut open_more = cum.new_sites[k].0 - previous.new_sites[k].0;
+            if open_more > 0
+                && let Some(chosen) = site_by_p_median(
+                    region,
+                    reach,
+                    &elderly0,
+                    &beds,
+                    &opened,
+                    members[k],
+                    open_more as usize,
+                    scenario.seed,
+                )
+            {
+                for c in chosen {
+                    opened[c] = true;
+                }
+                open_more = 0;
+            }
+            // Without a p-median answer: the neediest catchment, one site at a time.
             for _ in 0..open_more {
                 // Beds per 1000 within reach of every village now, counting the capacity of
                 // sites opened this year, so that new institutions spread out.
@@ -681,6 +852,8 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
         before,
         after,
         catchment_minutes: reach.limit_minutes(),
+        assigned_before: assign_beds(reach, &elderly0, &before_beds),
+        assigned_after: assign_beds(reach, &final_elderly, &after_beds),
     };
     let cert: Certificate = schedule.certificate;
     Ok(BedPlan {
@@ -693,4 +866,49 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
         shortfalls,
         accessibility,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::VillageIdx;
+
+    /// Two villages of 1,000 elderly; a site of 10 beds reached by both (5 and 20 minutes),
+    /// a second of 10 beds reached by neither.
+    fn lists() -> ReachLists {
+        ReachLists::from_pairs(
+            2,
+            2,
+            30.0,
+            [
+                (VillageIdx(0), SiteIdx(0), 5.0),
+                (VillageIdx(1), SiteIdx(0), 20.0),
+            ],
+        )
+    }
+
+    #[test]
+    fn two_step_shares_beds_by_catchment() {
+        let beds = BTreeMap::from([(SiteIdx(0), 10.0), (SiteIdx(1), 10.0)]);
+        // Site 0: 10 beds for 2,000 elderly = 5 per 1000, for both villages.
+        let a = two_step(&lists(), &[1000.0, 1000.0], &beds, false);
+        assert_eq!(a, vec![5.0, 5.0]);
+        assert_eq!(gini(&a, &[1000.0, 1000.0]), 0.0);
+    }
+
+    #[test]
+    fn gini_of_all_to_one_is_one_half_for_two() {
+        // Two equal groups, one with everything: Lorenz area 1/4, Gini 1 - 2/4 = 0.5.
+        assert!((gini(&[0.0, 10.0], &[1.0, 1.0]) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn assignment_is_capped_by_beds_within_reach() {
+        // 20 beds for 2,000 elderly: each village's share is 10 beds. Only site 0 (10 beds)
+        // is within reach: 10 of 20 assigned, nearest first, so all to village 0 at 5 minutes.
+        let beds = BTreeMap::from([(SiteIdx(0), 10.0), (SiteIdx(1), 10.0)]);
+        let a = assign_beds(&lists(), &[1000.0, 1000.0], &beds);
+        assert!((a.served_share - 0.5).abs() < 1e-9);
+        assert!((a.mean_minutes - 5.0).abs() < 1e-9);
+    }
 }
