@@ -1,22 +1,14 @@
 //! Crow-fly reach lists against brute force, determinism, the inclusive limit, k-nearest.
 
+mod common;
+
 use yanglao::model::{
     Allow, AreaKind, Candidate, Facility, FacilityType, LonLat, Region, SiteIdx, Travel,
     TravelMode, Village, VillageIdx,
 };
 use yanglao::travel::{self, CrowFly, Exec, Query, TravelModel, crow_fly_minutes};
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn unit(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use common::Lcg;
 
 fn village(i: usize, pos: LonLat, kind: AreaKind) -> Village {
     Village {

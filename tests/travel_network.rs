@@ -1,5 +1,7 @@
 //! Road-network travel times on hand-made `roads.csv` files and on generated grids.
 
+mod common;
+
 use std::path::PathBuf;
 
 use geo::{Distance, Haversine, Point};
@@ -12,6 +14,8 @@ use yanglao::travel::{
     self, CrowFly, Exec, NetworkOptions, Query, RoadNetwork, RoadSegment, TravelError, TravelModel,
     crow_fly_minutes,
 };
+
+use common::{Lcg, assert_close, sites_of as lists_of};
 
 fn p(lon: f64, lat: f64) -> LonLat {
     LonLat { lon, lat }
@@ -101,21 +105,6 @@ fn hand_made_region() -> Region {
             candidate(1, p(119.3, 26.0135)),
         ],
         ..Region::default()
-    }
-}
-
-fn lists_of(r: &yanglao::travel::ReachLists, v: u32) -> Vec<(u32, f64)> {
-    r.sites_of(VillageIdx(v))
-        .iter()
-        .map(|x| (x.site.0, x.minutes))
-        .collect()
-}
-
-fn assert_close(got: Vec<(u32, f64)>, want: &[(u32, f64)]) {
-    assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
-    for (g, w) in got.iter().zip(want) {
-        assert_eq!(g.0, w.0, "{got:?} vs {want:?}");
-        assert!((g.1 - w.1).abs() < 1e-3, "{got:?} vs {want:?}");
     }
 }
 
@@ -236,19 +225,6 @@ fn road_file_problems_are_all_reported_with_their_place() {
         RoadNetwork::read(&roads),
         Err(TravelError::NoRoads { .. })
     ));
-}
-
-/// A small deterministic generator for the property tests.
-struct Lcg(u64);
-
-impl Lcg {
-    fn unit(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 /// A jittered grid of `n × n` nodes about 300 m apart near 26° N, some streets one-way, some

@@ -1,6 +1,8 @@
 //! Road networks read from OpenStreetMap `.osm.pbf` files that the test writes itself with a
 //! minimal protobuf encoder (nothing is downloaded).
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -8,6 +10,8 @@ use yanglao::model::{
     Allow, AreaKind, Candidate, LonLat, Region, SiteIdx, Travel, Village, VillageIdx,
 };
 use yanglao::travel::{self, NetworkOptions, Query, RoadNetwork, TravelError};
+
+use common::{assert_close, sites_of as sites};
 
 /// Just enough of the protobuf wire format to write an OSM PBF file.
 mod pb {
@@ -258,21 +262,6 @@ fn region() -> Region {
         ],
         candidates: vec![candidate(0, 100.8, 38.4), candidate(1, 100.8, 38.418)],
         ..Region::default()
-    }
-}
-
-fn sites(r: &yanglao::travel::ReachLists, v: u32) -> Vec<(u32, f64)> {
-    r.sites_of(VillageIdx(v))
-        .iter()
-        .map(|x| (x.site.0, x.minutes))
-        .collect()
-}
-
-fn assert_close(got: Vec<(u32, f64)>, want: &[(u32, f64)]) {
-    assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
-    for (g, w) in got.iter().zip(want) {
-        assert_eq!(g.0, w.0, "{got:?} vs {want:?}");
-        assert!((g.1 - w.1).abs() < 1e-3, "{got:?} vs {want:?}");
     }
 }
 

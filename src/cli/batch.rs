@@ -57,6 +57,18 @@ pub struct RunOutcome {
     pub seconds: f64,
 }
 
+impl RunOutcome {
+    /// The first line of the reason, empty when there is none.
+    fn reason_line(&self) -> &str {
+        self.reason
+            .as_deref()
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("")
+    }
+}
+
 /// The figures the comparison shows side by side.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Figures {
@@ -339,12 +351,7 @@ pub fn comparison_markdown(all: &[RunOutcome]) -> String {
                     "| {} | {} | | | | | | | | {} |\n",
                     o.run,
                     o.status,
-                    o.reason
-                        .as_deref()
-                        .unwrap_or("")
-                        .lines()
-                        .next()
-                        .unwrap_or("")
+                    o.reason_line()
                 )
             }
         }
@@ -382,13 +389,7 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
             o.run.clone(),
             o.scenario.display().to_string(),
             o.status.to_owned(),
-            o.reason
-                .as_deref()
-                .unwrap_or("")
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_owned(),
+            o.reason_line().to_owned(),
             opt(f.map(|f| f.villages.to_string())),
             opt(f.map(|f| f.elderly.to_string())),
             opt(f.map(|f| f.minutes.to_string())),

@@ -76,7 +76,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn report(path: &std::path::Path, d: &crate::error::Diagnostics) {
+/// Prints every problem of `path`, then how many there were.
+pub(super) fn report(path: &std::path::Path, d: &crate::error::Diagnostics) {
     eprint!("{d}");
     eprintln!(
         "{}: {} 处问题 / {} problem(s)",

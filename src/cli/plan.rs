@@ -96,13 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
             Err(PlanError::Input(d)) => {
-                eprint!("{d}");
-                eprintln!(
-                    "{}: {} 处问题 / {} problem(s)",
-                    path.display(),
-                    d.len(),
-                    d.len()
-                );
+                super::check::report(path, &d);
                 code = ExitCode::from(2);
             }
             Err(e) => {

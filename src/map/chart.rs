@@ -2,6 +2,7 @@
 //! target) and beds and nursing share per township before and after the bed plan.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -34,6 +35,17 @@ pub struct TownshipBeds {
     pub nursing_after: u64,
 }
 
+/// A township with no beds before or after.
+fn no_beds(township: &str) -> TownshipBeds {
+    TownshipBeds {
+        township: township.to_owned(),
+        beds_before: 0,
+        nursing_before: 0,
+        beds_after: 0,
+        nursing_after: 0,
+    }
+}
+
 /// Beds per township, in the order townships first appear in the villages file; `None`
 /// without a bed plan. New beds are nursing beds; conversions turn ordinary beds into
 /// nursing beds.
@@ -45,27 +57,12 @@ pub fn township_beds(plan: &Plan) -> Option<Vec<TownshipBeds>> {
             order.push(&v.township);
         }
     }
-    let mut rows: Vec<TownshipBeds> = order
-        .iter()
-        .map(|t| TownshipBeds {
-            township: (*t).to_owned(),
-            beds_before: 0,
-            nursing_before: 0,
-            beds_after: 0,
-            nursing_after: 0,
-        })
-        .collect();
+    let mut rows: Vec<TownshipBeds> = order.iter().map(|t| no_beds(t)).collect();
     let row_of = |t: &str, rows: &mut Vec<TownshipBeds>| -> usize {
         match rows.iter().position(|r| r.township == t) {
             Some(i) => i,
             None => {
-                rows.push(TownshipBeds {
-                    township: t.to_owned(),
-                    beds_before: 0,
-                    nursing_before: 0,
-                    beds_after: 0,
-                    nursing_after: 0,
-                });
+                rows.push(no_beds(t));
                 rows.len() - 1
             }
         }
@@ -147,6 +144,47 @@ fn count_label(x: &f64) -> String {
     }
 }
 
+/// Clears `root` to white and writes the drawing's title in its upper-left corner.
+fn title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    pen: &Pen,
+    title: &str,
+) -> Result<(), DrawError> {
+    root.fill(&WHITE)?;
+    pen.text(root, title, (28, 34), 26.0, INK, HPos::Left, VPos::Center)
+}
+
+/// The mesh of one panel of the bed chart (whole-number x labels, no y labels) and its axis
+/// title centred above the plot; returns the plot's pixel range.
+fn bar_axes<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    root: &DrawingArea<DB, Shift>,
+    pen: &Pen,
+    label: &str,
+) -> Result<(std::ops::Range<i32>, std::ops::Range<i32>), DrawError> {
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .light_line_style(WHITE)
+        .bold_line_style(GRID.stroke_width(1))
+        .axis_style(MUTED.stroke_width(1))
+        .label_style((FAMILY, 15).into_font().color(&INK))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()?;
+    let plot = chart.plotting_area().get_pixel_range();
+    pen.text(
+        root,
+        label,
+        ((plot.0.start + plot.0.end) / 2, plot.1.start - 18),
+        19.0,
+        INK,
+        HPos::Center,
+        VPos::Center,
+    )?;
+    Ok(plot)
+}
+
 /// A legend box of line samples in the upper-left or lower-right corner of `plot`.
 fn line_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -203,16 +241,7 @@ impl Drawing for CurveDrawing {
         pen: &Pen,
     ) -> Result<(), DrawError> {
         let lang = self.lang;
-        root.fill(&WHITE)?;
-        pen.text(
-            root,
-            &self.title,
-            (28, 34),
-            26.0,
-            INK,
-            HPos::Left,
-            VPos::Center,
-        )?;
+        title(root, pen, &self.title)?;
         let area = root.margin(96, 16, 20, 36);
         let x_max = self
             .points
@@ -420,16 +449,7 @@ impl Drawing for BedsDrawing {
         pen: &Pen,
     ) -> Result<(), DrawError> {
         let lang = self.lang;
-        root.fill(&WHITE)?;
-        pen.text(
-            root,
-            &self.title,
-            (28, 34),
-            26.0,
-            INK,
-            HPos::Left,
-            VPos::Center,
-        )?;
+        title(root, pen, &self.title)?;
         let mut sub = lang
             .pick(
                 "灰色: 现状; 蓝色: 规划期末",
@@ -461,26 +481,7 @@ impl Drawing for BedsDrawing {
             .x_label_area_size(50)
             .y_label_area_size(self.name_w + 20)
             .build_cartesian_2d(0.0..beds_max * 1.08, y_range.clone())?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .light_line_style(WHITE)
-            .bold_line_style(GRID.stroke_width(1))
-            .axis_style(MUTED.stroke_width(1))
-            .label_style((FAMILY, 15).into_font().color(&INK))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .draw()?;
-        let plot = chart.plotting_area().get_pixel_range();
-        pen.text(
-            root,
-            lang.pick("床位数 (张)", "Beds"),
-            ((plot.0.start + plot.0.end) / 2, plot.1.start - 18),
-            19.0,
-            INK,
-            HPos::Center,
-            VPos::Center,
-        )?;
+        bar_axes(&mut chart, root, pen, lang.pick("床位数 (张)", "Beds"))?;
         for (i, r) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             chart.draw_series([
@@ -527,25 +528,11 @@ impl Drawing for BedsDrawing {
             .x_label_area_size(50)
             .y_label_area_size(16)
             .build_cartesian_2d(0.0..100.0, y_range)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .light_line_style(WHITE)
-            .bold_line_style(GRID.stroke_width(1))
-            .axis_style(MUTED.stroke_width(1))
-            .label_style((FAMILY, 15).into_font().color(&INK))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .draw()?;
-        let plot = chart.plotting_area().get_pixel_range();
-        pen.text(
+        let plot = bar_axes(
+            &mut chart,
             root,
+            pen,
             lang.pick("护理型床位占比 (%)", "Nursing share (%)"),
-            ((plot.0.start + plot.0.end) / 2, plot.1.start - 18),
-            19.0,
-            INK,
-            HPos::Center,
-            VPos::Center,
         )?;
         if let Some(t) = self.target_share {
             let t = 100.0 * t;

@@ -70,7 +70,7 @@
 
 use super::pmedian::{
     CostTable, Infeasibility, Link, MedianSolution, PMedianOptions, PMedianProblem, SearchStats,
-    run_tasks, tolerance,
+    check_sites, dual_bound, forced_sites, note_dual_value, run_tasks, tolerance,
 };
 use super::{Certificate, SplitMix64};
 
@@ -182,14 +182,7 @@ impl CapacitatedProblem {
     /// The same problem with `forced` always open (duplicates and out-of-range indices are
     /// dropped).
     pub fn with_forced(mut self, forced: &[u32]) -> Self {
-        let mut f: Vec<u32> = forced
-            .iter()
-            .copied()
-            .filter(|&j| (j as usize) < self.costs.sites())
-            .collect();
-        f.sort_unstable();
-        f.dedup();
-        self.forced = f;
+        self.forced = forced_sites(forced, self.costs.sites());
         self
     }
 
@@ -197,18 +190,8 @@ impl CapacitatedProblem {
     pub fn check(&self) -> Option<Infeasibility> {
         let t = &self.costs;
         let (n, m, nf) = (t.clients(), t.sites(), self.forced.len());
-        if self.p > m || self.p < nf || (self.p == 0 && n > 0) {
-            return Some(Infeasibility::SiteCount {
-                p: self.p,
-                sites: m,
-                forced: nf,
-            });
-        }
-        let unreachable = t.unreachable();
-        if !unreachable.is_empty() {
-            return Some(Infeasibility::Unreachable {
-                clients: unreachable,
-            });
+        if let Some(why) = check_sites(t, self.p, &self.forced) {
+            return Some(why);
         }
         let oversized: Vec<u32> = (0..n)
             .filter(|&i| {
@@ -1269,13 +1252,7 @@ impl Lagrange {
 
     /// The proven bound: the best dual value, rounded up for whole-number costs.
     fn bound(&self) -> f64 {
-        if self.best == f64::NEG_INFINITY {
-            0.0
-        } else if self.integral {
-            (self.best - tolerance(self.best) * 100.0).ceil()
-        } else {
-            self.best
-        }
+        dual_bound(self.best, self.integral)
     }
 
     /// Up to `limit` subgradient steps toward `ub`. With `found`, every new site set of the
@@ -1347,16 +1324,7 @@ impl Lagrange {
             }
             chosen.extend(best_free);
             value += chosen.iter().map(|c| c.rho).sum::<f64>();
-            if self.best == f64::NEG_INFINITY || value > self.best + tolerance(self.best) {
-                self.best = value;
-                self.stall = 0;
-            } else {
-                self.stall += 1;
-                if self.stall >= 20 {
-                    self.step *= 0.5;
-                    self.stall = 0;
-                }
-            }
+            note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
             // Subgradient.
             self.grad.iter_mut().for_each(|g| *g = 1.0);
             for c in &chosen {
@@ -1582,6 +1550,7 @@ impl Knapsack {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solve::pmedian::site_sets;
 
     /// Random clients and sites in a square, Euclidean costs, whole demands 1–20.
     fn random_problem(
@@ -1610,13 +1579,7 @@ mod tests {
     fn brute_force(problem: &CapacitatedProblem) -> Option<f64> {
         let (n, m) = (problem.costs.clients(), problem.costs.sites());
         let mut best: Option<f64> = None;
-        for mask in 0u32..(1 << m) {
-            if mask.count_ones() as usize != problem.p
-                || problem.forced.iter().any(|&j| mask >> j & 1 == 0)
-            {
-                continue;
-            }
-            let open: Vec<u32> = (0..m as u32).filter(|j| mask >> j & 1 == 1).collect();
+        for open in site_sets(m, problem.p, &problem.forced) {
             let mut load = vec![0.0; m];
             let mut at = vec![0usize; n];
             fn go(

@@ -486,34 +486,13 @@ impl PMedianProblem {
     /// The same problem with `forced` always open (duplicates and out-of-range indices are
     /// dropped).
     pub fn with_forced(mut self, forced: &[u32]) -> Self {
-        let mut f: Vec<u32> = forced
-            .iter()
-            .copied()
-            .filter(|&j| (j as usize) < self.costs.sites())
-            .collect();
-        f.sort_unstable();
-        f.dedup();
-        self.forced = f;
+        self.forced = forced_sites(forced, self.costs.sites());
         self
     }
 
     /// Why no answer can exist, if a reason is visible before searching.
     pub fn check(&self) -> Option<Infeasibility> {
-        let (n, m, nf) = (self.costs.clients(), self.costs.sites(), self.forced.len());
-        if self.p > m || self.p < nf || (self.p == 0 && n > 0) {
-            return Some(Infeasibility::SiteCount {
-                p: self.p,
-                sites: m,
-                forced: nf,
-            });
-        }
-        let unreachable = self.costs.unreachable();
-        if !unreachable.is_empty() {
-            return Some(Infeasibility::Unreachable {
-                clients: unreachable,
-            });
-        }
-        None
+        check_sites(&self.costs, self.p, &self.forced)
     }
 
     /// Total cost of serving every client from its cheapest site in `open`, `None` when a
@@ -747,6 +726,76 @@ pub(crate) fn run_tasks<T: Send>(
 /// Slack below which two objective values count as equal.
 pub(crate) fn tolerance(value: f64) -> f64 {
     1e-9 * (1.0 + value.abs())
+}
+
+/// Why `p` sites, `forced` among them, cannot serve every client of `costs`, if the site
+/// count or a client without an allowed site shows it.
+pub(crate) fn check_sites(costs: &CostTable, p: usize, forced: &[u32]) -> Option<Infeasibility> {
+    let (n, m, nf) = (costs.clients(), costs.sites(), forced.len());
+    if p > m || p < nf || (p == 0 && n > 0) {
+        return Some(Infeasibility::SiteCount {
+            p,
+            sites: m,
+            forced: nf,
+        });
+    }
+    let unreachable = costs.unreachable();
+    if !unreachable.is_empty() {
+        return Some(Infeasibility::Unreachable {
+            clients: unreachable,
+        });
+    }
+    None
+}
+
+/// `forced` in increasing order without duplicates or indices out of `0..sites`.
+pub(crate) fn forced_sites(forced: &[u32], sites: usize) -> Vec<u32> {
+    let mut f: Vec<u32> = forced
+        .iter()
+        .copied()
+        .filter(|&j| (j as usize) < sites)
+        .collect();
+    f.sort_unstable();
+    f.dedup();
+    f
+}
+
+/// The proven bound of a Lagrangian dual whose best value is `best`: 0 before any step,
+/// rounded up for whole-number costs.
+pub(crate) fn dual_bound(best: f64, integral: bool) -> f64 {
+    if best == f64::NEG_INFINITY {
+        0.0
+    } else if integral {
+        (best - tolerance(best) * 100.0).ceil()
+    } else {
+        best
+    }
+}
+
+/// Records the dual value of one subgradient step: a new best resets the stall count, and
+/// 20 steps in a row without one halve the step size.
+pub(crate) fn note_dual_value(value: f64, best: &mut f64, stall: &mut usize, step: &mut f64) {
+    if *best == f64::NEG_INFINITY || value > *best + tolerance(*best) {
+        *best = value;
+        *stall = 0;
+    } else {
+        *stall += 1;
+        if *stall >= 20 {
+            *step *= 0.5;
+            *stall = 0;
+        }
+    }
+}
+
+/// Every set of `p` of the sites `0..m` that holds all of `forced`, in increasing order (tiny
+/// `m` only: for enumeration in tests).
+#[cfg(test)]
+pub(crate) fn site_sets(m: usize, p: usize, forced: &[u32]) -> impl Iterator<Item = Vec<u32>> {
+    (0u32..(1 << m))
+        .filter(move |mask| {
+            mask.count_ones() as usize == p && forced.iter().all(|&j| mask >> j & 1 == 1)
+        })
+        .map(move |mask| (0..m as u32).filter(|j| mask >> j & 1 == 1).collect())
 }
 
 /// The best distinct answers found, by value then by site list.
@@ -1360,13 +1409,7 @@ impl Lagrange {
     /// The proven bound: the best dual value, rounded up for whole-number costs (0, valid
     /// for non-negative costs, before any step).
     fn bound(&self) -> f64 {
-        if self.best == f64::NEG_INFINITY {
-            0.0
-        } else if self.integral {
-            (self.best - tolerance(self.best) * 100.0).ceil()
-        } else {
-            self.best
-        }
+        dual_bound(self.best, self.integral)
     }
 
     /// Up to `limit` subgradient steps with Polyak step sizes toward `ub`; relaxation site
@@ -1407,16 +1450,7 @@ impl Lagrange {
                 self.chosen[j as usize] = true;
                 value += rho[j as usize];
             }
-            if self.best == f64::NEG_INFINITY || value > self.best + tolerance(self.best) {
-                self.best = value;
-                self.stall = 0;
-            } else {
-                self.stall += 1;
-                if self.stall >= 20 {
-                    self.step *= 0.5;
-                    self.stall = 0;
-                }
-            }
+            note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
             // Subgradient 1 − Σ_j x_ij, and the cost of the relaxation's sites as an answer.
             let mut norm = 0.0;
             let mut cost = 0.0;
@@ -1492,13 +1526,7 @@ mod tests {
     fn brute_force(problem: &PMedianProblem) -> Option<f64> {
         let m = problem.costs.sites();
         let mut best: Option<f64> = None;
-        for mask in 0u32..(1 << m) {
-            if mask.count_ones() as usize != problem.p
-                || problem.forced.iter().any(|&j| mask >> j & 1 == 0)
-            {
-                continue;
-            }
-            let open: Vec<u32> = (0..m as u32).filter(|j| mask >> j & 1 == 1).collect();
+        for open in site_sets(m, problem.p, &problem.forced) {
             if let Some(v) = problem.objective_of(&open) {
                 best = Some(best.map_or(v, |b: f64| b.min(v)));
             }

@@ -69,3 +69,34 @@ pub fn golden(name: &str, actual: &str) {
         "golden {name} differs (UPDATE_GOLDEN=1 regenerates)"
     );
 }
+
+/// A small deterministic generator for the property tests.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next number, uniform in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The reach list of village `v` as (site, minutes) pairs.
+pub fn sites_of(r: &yanglao::travel::ReachLists, v: u32) -> Vec<(u32, f64)> {
+    r.sites_of(yanglao::model::VillageIdx(v))
+        .iter()
+        .map(|x| (x.site.0, x.minutes))
+        .collect()
+}
+
+/// `got` lists the sites of `want` in the same order, each within 0.001 minutes.
+pub fn assert_close(got: Vec<(u32, f64)>, want: &[(u32, f64)]) {
+    assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(g.0, w.0, "{got:?} vs {want:?}");
+        assert!((g.1 - w.1).abs() < 1e-3, "{got:?} vs {want:?}");
+    }
+}
