@@ -414,10 +414,9 @@ fn scenario_with_hostile_numbers() -> impl Strategy<Value = Vec<u8>> {
     }
     let count = numbers.len();
     prop::collection::vec((0..count, prop::sample::select(HOSTILE_NUMBERS)), 1..4).prop_map(
-        move |picks| {
-            let mut picks: Vec<(usize, &str)> = picks;
+        move |mut picks: Vec<(usize, &str)>| {
             // Replace from the end so that earlier ranges stay valid; one value per range.
-            picks.sort_by(|a, b| b.0.cmp(&a.0));
+            picks.sort_by_key(|p| std::cmp::Reverse(p.0));
             picks.dedup_by_key(|p| p.0);
             let mut out = text.clone();
             for (n, value) in picks {
