@@ -99,6 +99,14 @@ fn sweeps_expand_into_named_runs_and_failures_do_not_stop_the_batch() {
             "batch-summary",
         ]
     );
+    let png = fs::read(root.path().join("out/batch-summary/comparison.png")).expect("chart");
+    assert!(png.starts_with(b"\x89PNG"), "the comparison chart is a PNG");
+    let svg =
+        fs::read_to_string(root.path().join("out/batch-summary/comparison.svg")).expect("svg");
+    assert!(
+        svg.contains("a@minutes=15+max_new=3"),
+        "every run is labelled"
+    );
     let csv = fs::read_to_string(root.path().join("out/batch-summary/batch.csv")).expect("csv");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 5, "header, four runs, one failure:\n{csv}");

@@ -229,3 +229,39 @@ fn a_new_institution_goes_where_the_elderly_have_no_beds_within_reach() {
     assert_eq!(v["beds"]["years"][4]["beds"], 555);
     assert_eq!(v["beds"]["status"], "optimal");
 }
+
+#[test]
+fn a_street_without_a_comprehensive_centre_gets_one() {
+    // F01 becomes an ordinary day-care centre, so 洪水街道 has no comprehensive centre and
+    // per_street = 1 opens one at its only candidate, C01. It then counts for the township
+    // share too: 洪水街道 + one more township is 2 of 3 >= 60 %, so C02 still opens there.
+    let dir = copy_fixture();
+    let f = fs::read_to_string(dir.path().join("facilities.csv")).expect("fixture");
+    fs::write(
+        dir.path().join("facilities.csv"),
+        f.replace(
+            "综合养老服务中心,comprehensive",
+            "综合养老服务中心,day_care",
+        ),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = without_timings(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("written"),
+    );
+    let mut sites: Vec<(&str, &str)> = v["day_care"]["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id"),
+                s["reason"].as_str().expect("reason"),
+            )
+        })
+        .collect();
+    sites.sort();
+    assert_eq!(sites, vec![("C01", "street"), ("C02", "township")]);
+    assert_eq!(v["day_care"]["status"], "optimal");
+}

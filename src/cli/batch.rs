@@ -409,12 +409,30 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-/// Writes `DIR/batch-summary/` (CSV and Markdown; times are left out so that the files are
-/// identical whatever `-j`).
+/// Writes `DIR/batch-summary/`: CSV, Markdown and the comparison chart (times are left out
+/// so that the files are identical whatever `-j`).
 fn write_summary(all: &[RunOutcome], out: &Path) -> anyhow::Result<PathBuf> {
-    let files = vec![
+    let mut files = vec![
         ("batch.csv".to_owned(), comparison_csv(all)),
         ("batch.md".to_owned(), comparison_markdown(all).into_bytes()),
     ];
+    let rows: Vec<crate::map::BatchRow> = all
+        .iter()
+        .filter_map(|o| {
+            let f = o.figures.as_ref()?;
+            Some(crate::map::BatchRow {
+                run: o.run.clone(),
+                coverage_before: f.coverage_before,
+                coverage_after: f.coverage,
+                target: f.coverage_target,
+                new_sites: f.new_sites,
+                cost_wan: f.day_care_cost_wan + f.beds_cost_wan.unwrap_or(0.0),
+            })
+        })
+        .collect();
+    if let Some(chart) = crate::map::batch_chart(&rows, &crate::map::Options::default())? {
+        files.push(("comparison.png".to_owned(), chart.png));
+        files.push(("comparison.svg".to_owned(), chart.svg.into_bytes()));
+    }
     Ok(report::write_folder(out, "batch-summary", &files)?)
 }

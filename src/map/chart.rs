@@ -574,3 +574,134 @@ impl Drawing for BedsDrawing {
         Ok(())
     }
 }
+
+/// One run of a batch as the comparison chart shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchRow {
+    /// Run name.
+    pub run: String,
+    /// Day-care coverage before the plan (0–1).
+    pub coverage_before: f64,
+    /// Day-care coverage after the plan (0–1).
+    pub coverage_after: f64,
+    /// Coverage target, if any.
+    pub target: Option<f64>,
+    /// New day-care sites.
+    pub new_sites: u32,
+    /// Investment of the run (day care and beds), 万元.
+    pub cost_wan: f64,
+}
+
+/// The batch comparison (`comparison.png` / `comparison.svg`): day-care coverage before and
+/// after per run with its target, and each run's new sites and investment; `None` without a
+/// successful run.
+pub fn batch_chart(rows: &[BatchRow], opts: &Options) -> Result<Option<Rendered>, Error> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let name_w = rows
+        .iter()
+        .map(|r| opts.font.text_width(&r.run, 15.0))
+        .max()
+        .unwrap_or(40);
+    let d = BatchDrawing {
+        rows: rows.to_vec(),
+        name_w,
+        lang: opts.lang,
+    };
+    render(&d, &opts.font, "comparison.png").map(Some)
+}
+
+struct BatchDrawing {
+    rows: Vec<BatchRow>,
+    name_w: i32,
+    lang: Lang,
+}
+
+impl Drawing for BatchDrawing {
+    fn size(&self) -> (u32, u32) {
+        (1300, 200 + 34 * self.rows.len() as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: &Pen,
+    ) -> Result<(), DrawError> {
+        let lang = self.lang;
+        title(
+            root,
+            pen,
+            lang.pick(
+                "情景对比 · 日间照料覆盖率",
+                "Runs compared · day-care coverage",
+            ),
+        )?;
+        let sub = lang.pick(
+            "灰色: 现状; 蓝色: 规划后; 红线: 目标; 右侧: 新建站点与投资 (万元)",
+            "Grey: today; blue: after the plan; red: target; right: new sites and investment (万元)",
+        );
+        pen.text(root, sub, (28, 70), 17.0, MUTED, HPos::Left, VPos::Center)?;
+        let n = self.rows.len();
+        let body = root.margin(130, 20, 20, 24);
+        let (left, _) = body.split_horizontally(body.dim_in_pixel().0 as i32 * 72 / 100);
+        let mut chart = ChartBuilder::on(&left)
+            .x_label_area_size(50)
+            .y_label_area_size((self.name_w + 20).max(0) as u32)
+            .build_cartesian_2d(0.0..100.0, -0.6..(n as f64 - 0.4))?;
+        bar_axes(
+            &mut chart,
+            root,
+            pen,
+            lang.pick("覆盖率 (%)", "Coverage (%)"),
+        )?;
+        for (i, r) in self.rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            chart.draw_series([
+                Rectangle::new(
+                    [(0.0, y + 0.04), (100.0 * r.coverage_before, y + 0.36)],
+                    TODAY.filled(),
+                ),
+                Rectangle::new(
+                    [(0.0, y - 0.36), (100.0 * r.coverage_after, y - 0.04)],
+                    AFTER.filled(),
+                ),
+            ])?;
+            if let Some(t) = r.target {
+                chart.draw_series(LineSeries::new(
+                    [(100.0 * t, y - 0.45), (100.0 * t, y + 0.45)],
+                    TARGET.stroke_width(3),
+                ))?;
+            }
+            let (px, py) = chart.backend_coord(&(0.0, y));
+            pen.text(
+                root,
+                &r.run,
+                (px - 10, py),
+                15.0,
+                INK,
+                HPos::Right,
+                VPos::Center,
+            )?;
+            let (_, ay) = chart.backend_coord(&(100.0, y));
+            let right = chart.plotting_area().get_pixel_range().0.end;
+            let label = format!(
+                "{} · {} {} · {:.0} 万元",
+                super::pct(r.coverage_after),
+                r.new_sites,
+                lang.pick("处新建", "new sites"),
+                r.cost_wan
+            );
+            pen.text(
+                root,
+                &label,
+                (right + 16, ay),
+                15.0,
+                INK,
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
+        Ok(())
+    }
+}

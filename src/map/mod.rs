@@ -23,7 +23,7 @@ use plotters::prelude::*;
 use crate::error::Error;
 use crate::plan::Plan;
 
-pub use chart::{TownshipBeds, beds_chart, curve_chart, township_beds};
+pub use chart::{BatchRow, TownshipBeds, batch_chart, beds_chart, curve_chart, township_beds};
 pub(crate) use coverage::status_name;
 pub use coverage::{MapKind, PlanMap, SiteMark, VillageMark, plan_map};
 pub use font::{FAMILY, Font, MissingGlyphs, missing_glyphs};
