@@ -186,3 +186,38 @@ fn bad_sweeps_are_located() {
         ]
     );
 }
+
+#[test]
+fn lang_reaches_every_run_and_the_comparison() {
+    let dir = copy_fixture();
+    let run = yanglao(
+        dir.path(),
+        &[
+            "batch",
+            "scenario.toml",
+            "--out",
+            "out",
+            "--quiet",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let svg = fs::read_to_string(dir.path().join("out/batch-summary/comparison.svg")).expect("svg");
+    assert!(svg.contains("Runs compared"), "English chart title");
+    let md = fs::read_to_string(dir.path().join("out/scenario/report.md")).expect("report");
+    let zh = fs::read_to_string({
+        let other = copy_fixture();
+        let r = yanglao(
+            other.path(),
+            &["batch", "scenario.toml", "--out", "out", "--quiet"],
+        );
+        assert_eq!(r.code, 0);
+        let p = other.path().join("out/scenario/report.md");
+        let copy = dir.path().join("zh-report.md");
+        fs::copy(p, &copy).expect("copy");
+        copy
+    })
+    .expect("report");
+    assert_ne!(md, zh, "the English report differs from the Chinese one");
+}

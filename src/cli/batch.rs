@@ -38,6 +38,9 @@ pub struct Args {
     /// Print the comparison as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Labels and font of every run's reports and maps.
+    #[command(flatten)]
+    pub render: super::plan::RenderArgs,
 }
 
 /// One run's outcome, as the comparison lists it.
@@ -225,12 +228,12 @@ fn figures(p: &Plan) -> Figures {
     }
 }
 
-fn run_job(job: &Job, out: &Path) -> RunOutcome {
+fn run_job(job: &Job, out: &Path, opts: &crate::map::Options) -> RunOutcome {
     let start = Instant::now();
     let result =
         plan::plan(job.scenario.clone(), (*job.region).clone(), job.load_s).and_then(|mut p| {
             p.run_name.clone_from(&job.run);
-            report::write_plan(&p, out).map_err(|e| PlanError::Beds(e.to_string()))?;
+            report::write_plan_with(&p, out, opts).map_err(|e| PlanError::Beds(e.to_string()))?;
             Ok(p)
         });
     let seconds = start.elapsed().as_secs_f64() + job.load_s;
@@ -260,6 +263,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if files.is_empty() {
         anyhow::bail!("没有找到情景文件 / no scenario files found in the given inputs");
     }
+    let opts = args.render.options()?;
     let (jobs, failed) = prepare(&files);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -278,7 +282,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut outcomes: Ordered = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
-                let o = run_job(job, &args.out);
+                let o = run_job(job, &args.out, &opts);
                 bar.inc(1);
                 bar.set_message(o.run.clone());
                 (job.order, o)
@@ -290,7 +294,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     outcomes.extend(failed);
     outcomes.sort_by_key(|(order, _)| *order);
     let all: Vec<RunOutcome> = outcomes.into_iter().map(|(_, o)| o).collect();
-    let summary_dir = write_summary(&all, &args.out)?;
+    let summary_dir = write_summary(&all, &args.out, &opts)?;
     let any_failed = all.iter().any(|o| o.status != "ok");
     for o in all.iter().filter(|o| o.status != "ok") {
         eprintln!(
@@ -411,7 +415,11 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
 
 /// Writes `DIR/batch-summary/`: CSV, Markdown and the comparison chart (times are left out
 /// so that the files are identical whatever `-j`).
-fn write_summary(all: &[RunOutcome], out: &Path) -> anyhow::Result<PathBuf> {
+fn write_summary(
+    all: &[RunOutcome],
+    out: &Path,
+    opts: &crate::map::Options,
+) -> anyhow::Result<PathBuf> {
     let mut files = vec![
         ("batch.csv".to_owned(), comparison_csv(all)),
         ("batch.md".to_owned(), comparison_markdown(all).into_bytes()),
@@ -430,7 +438,7 @@ fn write_summary(all: &[RunOutcome], out: &Path) -> anyhow::Result<PathBuf> {
             })
         })
         .collect();
-    if let Some(chart) = crate::map::batch_chart(&rows, &crate::map::Options::default())? {
+    if let Some(chart) = crate::map::batch_chart(&rows, opts)? {
         files.push(("comparison.png".to_owned(), chart.png));
         files.push(("comparison.svg".to_owned(), chart.svg.into_bytes()));
     }

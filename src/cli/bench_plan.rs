@@ -237,6 +237,10 @@ fn run_batch(inputs: Vec<PathBuf>, out: &Path, jobs: Option<usize>) -> anyhow::R
         jobs,
         quiet: true,
         json: false,
+        render: super::plan::RenderArgs {
+            font: None,
+            lang: super::plan::LangArg::Zh,
+        },
     })?;
     Ok(())
 }

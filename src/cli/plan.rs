@@ -23,6 +23,14 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Labels and font of the reports and maps.
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+/// How reports and maps are drawn; shared by `plan` and `batch`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
     /// Font for the maps and charts (TrueType/OpenType; face 0 of a collection) instead of
     /// the bundled WenQuanYi Micro Hei subset.
     #[arg(long, value_name = "PATH")]
@@ -30,6 +38,22 @@ pub struct Args {
     /// Language of the report, map and chart labels.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: LangArg,
+}
+
+impl RenderArgs {
+    /// The drawing options these flags ask for (reads the font file, if one is named).
+    pub fn options(&self) -> anyhow::Result<map::Options> {
+        Ok(map::Options {
+            lang: match self.lang {
+                LangArg::Zh => map::Lang::Zh,
+                LangArg::En => map::Lang::En,
+            },
+            font: match &self.font {
+                Some(path) => map::Font::from_path(path)?,
+                None => map::Font::embedded(),
+            },
+        })
+    }
 }
 
 /// `--lang` values.
@@ -45,7 +69,7 @@ pub enum LangArg {
 const MISSING_GLYPHS_SHOWN: usize = 10;
 
 /// Warns on stderr about place names the map font cannot draw.
-fn warn_missing_glyphs(p: &plan::Plan, font: &map::Font) {
+pub(super) fn warn_missing_glyphs(p: &plan::Plan, font: &map::Font) {
     let missing = map::missing_glyphs(p, font);
     if missing.is_empty() {
         return;
@@ -71,16 +95,7 @@ fn warn_missing_glyphs(p: &plan::Plan, font: &map::Font) {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let opts = map::Options {
-        lang: match args.lang {
-            LangArg::Zh => map::Lang::Zh,
-            LangArg::En => map::Lang::En,
-        },
-        font: match &args.font {
-            Some(path) => map::Font::from_path(path)?,
-            None => map::Font::embedded(),
-        },
-    };
+    let opts = args.render.options()?;
     let mut code = ExitCode::SUCCESS;
     for path in &args.scenarios {
         match plan::run(path) {
