@@ -265,3 +265,46 @@ fn a_street_without_a_comprehensive_centre_gets_one() {
     assert_eq!(sites, vec![("C01", "street"), ("C02", "township")]);
     assert_eq!(v["day_care"]["status"], "optimal");
 }
+
+#[test]
+fn new_sites_are_phased_by_the_yearly_steps() {
+    // No township rule; 100 % coverage by 2025 with a 90 % step in 2022. Existing sites serve
+    // 1,960 (82.0 %); C02 adds 270 (93.3 %, meets 2022), C04 adds the last 160 (2025).
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("coverage = 0.9\n", "coverage = 1.0\n")
+            .replace("township_share = 0.6\n", "")
+            .replace(
+                "curve = true\n",
+                "curve = true\n\n[day_care.targets]\n2022 = { coverage = 0.9 }\n",
+            ),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = without_timings(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("written"),
+    );
+    let mut years: Vec<(&str, i64)> = v["day_care"]["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id"),
+                s["year"].as_i64().expect("year"),
+            )
+        })
+        .collect();
+    years.sort();
+    assert_eq!(years, vec![("C02", 2022), ("C04", 2025)]);
+    let proposals = fs::read_to_string(dir.path().join("out/scenario/proposals.csv")).expect("csv");
+    assert!(
+        proposals
+            .lines()
+            .any(|l| l.starts_with("C02,") && l.ends_with(",2022")),
+        "{proposals}"
+    );
+}

@@ -54,6 +54,9 @@ pub struct NewSite {
     pub reason: Reason,
     /// Whether it is a comprehensive centre (opened for a rule).
     pub comprehensive: bool,
+    /// Plan year by which it is needed: the first year whose coverage or township-share step
+    /// needs it, the final year otherwise.
+    pub year: i32,
 }
 
 /// One point of the coverage curve, in people.
@@ -354,9 +357,11 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         .filter(|v| v.covered_before)
         .map(|v| weight[v.village.get()])
         .sum();
+    let years = phase(scenario, region, &problem, &sites);
     let mut new_sites: Vec<NewSite> = sites
         .iter()
-        .map(|&(c, reason)| {
+        .zip(&years)
+        .map(|(&(c, reason), &year)| {
             let cand = &region.candidates[c];
             NewSite {
                 candidate: c,
@@ -368,6 +373,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
                 newly_covered_elderly: 0.0,
                 reason,
                 comprehensive: matches!(reason, Reason::Street | Reason::Township),
+                year,
             }
         })
         .collect();
@@ -424,6 +430,119 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         search: curve.stats,
         villages,
     }
+}
+
+/// The plan year each new site is needed by. Township-rule sites are ordered as chosen and
+/// coverage sites by marginal gain (after the existing and rule sites); for each year with a
+/// step in `[day_care.targets]`, the shortest prefix that meets the step is needed by that
+/// year. Everything else is needed by the final year.
+fn phase(
+    scenario: &Scenario,
+    region: &Region,
+    problem: &CoverageProblem,
+    sites: &[(usize, Reason)],
+) -> Vec<i32> {
+    let last = scenario.final_year();
+    let mut year = vec![last; sites.len()];
+    let steps: Vec<(i32, crate::model::DayCareStep)> = scenario
+        .day_care
+        .targets
+        .iter()
+        .filter(|(y, _)| **y < last)
+        .map(|(y, s)| (*y, *s))
+        .collect();
+    if steps.is_empty() {
+        return year;
+    }
+    // Township share: the k-th township-rule site is needed once the share needs k of them.
+    let mut townships: Vec<&str> = region
+        .villages
+        .iter()
+        .map(|v| v.township.as_str())
+        .collect();
+    townships.sort_unstable();
+    townships.dedup();
+    let mut with: std::collections::BTreeSet<&str> = region
+        .facilities
+        .iter()
+        .filter(|f| f.kind == FacilityType::Comprehensive)
+        .map(|f| f.township.as_str())
+        .collect();
+    for (c, r) in sites {
+        if *r == Reason::Street {
+            with.insert(region.candidates[*c].township.as_str());
+        }
+    }
+    let township_sites: Vec<usize> = (0..sites.len())
+        .filter(|&i| sites[i].1 == Reason::Township)
+        .collect();
+    for (y, step) in &steps {
+        if let Some(share) = step.township_share {
+            let need = ((share * townships.len() as f64 - 1e-9).ceil() as usize)
+                .saturating_sub(with.len());
+            for &i in township_sites.iter().take(need) {
+                year[i] = year[i].min(*y);
+            }
+        }
+    }
+    // Coverage: marginal-gain order of the coverage sites after existing and rule sites.
+    let total: f64 = problem.weight.iter().sum();
+    let mut hit = problem.covered.clone();
+    for (c, r) in sites {
+        if matches!(r, Reason::Street | Reason::Township) {
+            for &i in &problem.sets[*c] {
+                hit[i as usize] = true;
+            }
+        }
+    }
+    let covered = |hit: &[bool]| -> f64 {
+        problem
+            .weight
+            .iter()
+            .zip(hit)
+            .filter(|(_, h)| **h)
+            .map(|(w, _)| *w)
+            .sum()
+    };
+    let mut remaining: Vec<usize> = (0..sites.len())
+        .filter(|&i| matches!(sites[i].1, Reason::Coverage | Reason::Capacity))
+        .collect();
+    let mut order = Vec::with_capacity(remaining.len());
+    let mut reached = vec![covered(&hit)];
+    while !remaining.is_empty() {
+        let (pos, _) = remaining
+            .iter()
+            .enumerate()
+            .map(|(pos, &i)| {
+                let gain: f64 = problem.sets[sites[i].0]
+                    .iter()
+                    .filter(|&&v| !hit[v as usize])
+                    .map(|&v| problem.weight[v as usize])
+                    .sum();
+                (pos, gain)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .expect("remaining is not empty");
+        let i = remaining.remove(pos);
+        for &v in &problem.sets[sites[i].0] {
+            hit[v as usize] = true;
+        }
+        order.push(i);
+        reached.push(covered(&hit));
+    }
+    for (y, step) in &steps {
+        if let Some(share) = step.coverage {
+            let goal = share * total - Certificate::TOLERANCE;
+            let prefix = reached
+                .iter()
+                .position(|r| *r >= goal)
+                .unwrap_or(order.len());
+            for &i in order.iter().take(prefix) {
+                year[i] = year[i].min(*y);
+            }
+        }
+    }
+    year
 }
 
 /// Assigns the elderly to open serving sites under `capacity` per new centre (existing

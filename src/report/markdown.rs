@@ -139,8 +139,8 @@ pub struct Project {
     pub newly_covered_elderly: f64,
     /// Cost in 万元.
     pub cost_wan: f64,
-    /// Plan year: the year of a bed action; for day-care sites the last plan year (the
-    /// day-care network is planned for the end of the plan).
+    /// Plan year: the year of a bed action; for a day-care site the year it is needed by
+    /// (the first year whose coverage or township-share step needs it, else the last).
     pub year: i32,
 }
 
@@ -172,7 +172,7 @@ pub fn projects(plan: &Plan) -> Vec<Project> {
                 .get(site.candidate)
                 .and_then(|c| c.cost_wan)
                 .unwrap_or(s.costs.day_care_wan),
-            year: s.final_year(),
+            year: site.year,
         })
         .collect();
     for a in plan

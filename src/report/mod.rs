@@ -400,6 +400,7 @@ pub fn summary_value(plan: &Plan) -> Value {
                 "newly_covered_elderly": site.newly_covered_elderly,
                 "reason": site.reason,
                 "comprehensive": site.comprehensive,
+                "year": site.year,
             })).collect::<Vec<_>>(),
             "shortfalls": dc.shortfalls,
             "search": dc.search,
