@@ -321,6 +321,14 @@ impl Region {
         }
     }
 
+    /// The distinct townships and streets of the villages, sorted.
+    pub fn townships(&self) -> Vec<&str> {
+        let mut townships: Vec<&str> = self.villages.iter().map(|v| v.township.as_str()).collect();
+        townships.sort_unstable();
+        townships.dedup();
+        townships
+    }
+
     /// Total elderly people.
     pub fn total_elderly(&self) -> u64 {
         self.villages.iter().map(|v| u64::from(v.elderly)).sum()
@@ -337,9 +345,7 @@ impl Region {
             nursing_beds += u64::from(f.nursing_beds);
         }
         let elderly = self.total_elderly();
-        let mut townships: Vec<&str> = self.villages.iter().map(|v| v.township.as_str()).collect();
-        townships.sort_unstable();
-        townships.dedup();
+        let townships = self.townships();
         Baseline {
             villages: self.villages.len(),
             townships: townships.len(),

@@ -455,13 +455,7 @@ fn phase(
         return year;
     }
     // Township share: the k-th township-rule site is needed once the share needs k of them.
-    let mut townships: Vec<&str> = region
-        .villages
-        .iter()
-        .map(|v| v.township.as_str())
-        .collect();
-    townships.sort_unstable();
-    townships.dedup();
+    let townships = region.townships();
     let mut with: std::collections::BTreeSet<&str> = region
         .facilities
         .iter()
@@ -705,13 +699,7 @@ fn rule_sites(
     shortfalls: &mut Vec<Shortfall>,
 ) -> Vec<(usize, Reason)> {
     let dc = &scenario.day_care;
-    let mut townships: Vec<&str> = region
-        .villages
-        .iter()
-        .map(|v| v.township.as_str())
-        .collect();
-    townships.sort_unstable();
-    townships.dedup();
+    let townships = region.townships();
     let mut have: std::collections::BTreeMap<&str, u32> =
         townships.iter().map(|t| (*t, 0)).collect();
     for f in &region.facilities {
