@@ -181,8 +181,8 @@ fn bad_sweeps_are_located() {
     assert_eq!(
         lines[..2],
         [
-            "scenario.toml:40:1: 「sweep.travel.minuts」不能扫描（是否想写「travel.minutes」？） / \"sweep.travel.minuts\" cannot be swept (did you mean \"travel.minutes\"?)",
-            "scenario.toml:41:29: 「sweep.day_care.coverage」的取值应在 0 到 1 之间：1.5 / \"sweep.day_care.coverage\" values must be between 0 and 1: 1.5",
+            "scenario.toml:43:1: 「sweep.travel.minuts」不能扫描（是否想写「travel.minutes」？） / \"sweep.travel.minuts\" cannot be swept (did you mean \"travel.minutes\"?)",
+            "scenario.toml:44:29: 「sweep.day_care.coverage」的取值应在 0 到 1 之间：1.5 / \"sweep.day_care.coverage\" values must be between 0 and 1: 1.5",
         ]
     );
 }

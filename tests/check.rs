@@ -290,7 +290,7 @@ fn target_share_outside_0_1() {
             "nursing_share = 0.55",
             "nursing_share = 55",
         ),
-        "scenario.toml:24:26: 「beds.targets.2025.nursing_share」应在 0 到 1 之间：55 / \"beds.targets.2025.nursing_share\" must be between 0 and 1: 55",
+        "scenario.toml:27:26: 「beds.targets.2025.nursing_share」应在 0 到 1 之间：55 / \"beds.targets.2025.nursing_share\" must be between 0 and 1: 55",
     );
 }
 

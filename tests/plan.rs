@@ -11,10 +11,13 @@
 //! - with C02 open coverage is 2,230 / 2,390 = 93.3 % >= the 90 % target: 1 new site, and no
 //!   plan with 0 new sites reaches 90 % (82.0 %), so 1 is optimal.
 //!
-//! Beds: 320 beds, 70 nursing. 2022 needs 30 % nursing = 96: 26 conversions (52 万元). 2025
-//! needs 55 % = 176 nursing: 80 more conversions (160 万元); beds per 1000 (45 × 2,390 ×
-//! 1.03⁵ / 1000 = 124.7) and nursing per 1000 (20 → 55.4) already hold. Conversions (2 万元)
-//! are the cheapest action, so 212 万元 is optimal.
+//! Beds: 320 beds, 70 nursing; the nursing share counts 养老机构 only (F02 200/60, F03 80/0:
+//! 280 beds, 60 nursing), so F01's 40 comprehensive-centre beds (10 nursing) stay out of it.
+//! 2022 needs 30 % of 280 = 84 nursing: 24 conversions (48 万元). 2025 needs 55 % = 154: 70
+//! more (140 万元); beds per 1000 (45 × 2,390 × 1.03⁵ / 1000 = 124.7 ≤ 320) and nursing per
+//! 1000 over every type (20 → 55.4 ≤ 164) already hold. Conversions (2 万元) are the cheapest
+//! action, so 188 万元 is optimal. (Over every type, as before the plans' definition was
+//! followed, the same targets cost 212 万元.)
 
 mod common;
 
@@ -46,13 +49,19 @@ fn plan_writes_the_golden_outputs() {
     assert_eq!(dc["bound"], 1.0);
     let beds = &v["beds"];
     assert_eq!(beds["status"], "optimal");
-    assert_eq!(beds["cost_wan"], 212.0);
-    assert_eq!(beds["bound_wan"], 212.0);
+    assert_eq!(beds["cost_wan"], 188.0);
+    assert_eq!(beds["bound_wan"], 188.0);
     let years = beds["years"].as_array().expect("years");
     assert_eq!(years.len(), 5);
-    assert_eq!(years[1]["nursing_beds"], 96);
-    assert_eq!(years[1]["cost_wan"], 52.0);
-    assert_eq!(years[4]["nursing_beds"], 176);
+    // Nursing beds of every type: F01's 10 plus the institutions' 84 and 154.
+    assert_eq!(years[1]["nursing_beds"], 94);
+    assert_eq!(years[1]["cost_wan"], 48.0);
+    assert_eq!(years[4]["nursing_beds"], 164);
+    let inst = &years[4]["by_type"][3];
+    assert_eq!(
+        (inst["beds"].clone(), inst["nursing_beds"].clone()),
+        (280.into(), 154.into())
+    );
     assert!(years.iter().all(|y| y["met"]["nursing_share"] == true));
     golden(
         "plan_tiny_summary.json",

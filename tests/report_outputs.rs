@@ -30,14 +30,14 @@ fn report_files_match_the_goldens() {
     // The day-care site comes first, with the elderly it newly serves.
     assert!(
         proposals.lines().nth(1).is_some_and(|l| l.starts_with(
-            "C02,海潮坝村候选点,comprehensive,六坝镇,100.980000,38.505500,0,0,270,30,2025"
+            "C02,海潮坝村候选点,comprehensive,六坝镇,100.980000,38.505500,0,0,0,270,30,2025"
         )),
         "{proposals}"
     );
     golden("report_tiny_proposals.csv", &proposals);
     let md = fs::read_to_string(out.join("report.md")).expect("report.md");
     assert!(
-        md.contains("| 日间照料服务覆盖率 (15 分钟服务圈) | 2025 | 82.0% | 90.0% | 93.3% | 是 |"),
+        md.contains("| 日间照料服务覆盖率 (15 分钟服务圈) | 2025 | 82.0% | ≥ 90.0% | 93.3% | 是 |"),
         "{md}"
     );
     assert!(md.contains("![日间照料服务覆盖图](map.png)"));

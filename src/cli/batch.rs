@@ -224,7 +224,13 @@ fn figures(p: &Plan) -> Figures {
                     .unwrap_or(p.scenario.costs.day_care_wan)
             })
             .fold(0.0, |a, b| a + b),
-        bed_targets_met: p.beds.as_ref().map(|b| b.years.iter().all(|y| y.met.all())),
+        bed_targets_met: p.beds.as_ref().map(|_| {
+            p.indicators
+                .rows
+                .iter()
+                .filter(|r| r.indicator >= crate::model::Indicator::BedsPer1000)
+                .all(|r| r.met != Some(false))
+        }),
     }
 }
 
@@ -233,7 +239,7 @@ fn run_job(job: &Job, out: &Path, opts: &crate::map::Options) -> RunOutcome {
     let result =
         plan::plan(job.scenario.clone(), (*job.region).clone(), job.load_s).and_then(|mut p| {
             p.run_name.clone_from(&job.run);
-            report::write_plan_with(&p, out, opts).map_err(|e| PlanError::Beds(e.to_string()))?;
+            report::write_plan_with(&p, out, opts).map_err(|e| PlanError::Output(e.to_string()))?;
             Ok(p)
         });
     let seconds = start.elapsed().as_secs_f64() + job.load_s;

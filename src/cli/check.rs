@@ -47,7 +47,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        let b = loaded.region.baseline();
+        let b = loaded.region.baseline(&scenario.indicators);
+        let (covered, in_scope) = crate::plan::indicators::baseline_coverage(
+            &loaded.region,
+            &reach,
+            scenario.day_care.scope,
+            scenario.day_care.serving,
+        );
+        let coverage = (in_scope > 0.0).then(|| covered / in_scope);
         let unreachable: Vec<&crate::model::Village> = reach
             .unreachable_villages()
             .map(|v| &loaded.region.villages[v.get()])
@@ -57,12 +64,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "scenario": path,
                 "name": loaded.scenario.name,
                 "baseline": b,
+                "coverage_today": coverage,
+                "covered_elderly_today": covered,
+                "elderly_in_scope": in_scope,
+                "serving_types": scenario.day_care.serving,
                 "unreachable_villages": unreachable.iter().map(|v| serde_json::json!({
                     "id": v.id, "name": v.name, "township": v.township, "elderly": v.elderly,
                 })).collect::<Vec<_>>(),
             }));
         } else {
             print!("{}", baseline_text(&loaded.scenario, &b));
+            print!(
+                "{}",
+                coverage_text(&loaded.scenario, coverage, covered, in_scope)
+            );
             print!("{}", unreachable_text(&loaded.scenario, &unreachable));
         }
     }
@@ -87,17 +102,29 @@ pub(super) fn report(path: &std::path::Path, d: &crate::error::Diagnostics) {
     );
 }
 
+/// Today's day-care coverage: the elderly in scope within the circle of an existing serving
+/// facility.
+pub fn coverage_text(s: &Scenario, coverage: Option<f64>, covered: f64, total: f64) -> String {
+    let share = coverage.map_or_else(|| "–".to_owned(), |c| format!("{:.1} %", 100.0 * c));
+    format!(
+        "  {:<24}{share:>10}  日间照料服务覆盖率（{:.0} 分钟，{}；{covered:.0} / {total:.0} 名老年人）\n",
+        "day-care coverage today",
+        s.travel.minutes,
+        s.day_care.serving.zh(),
+    )
+}
+
 /// Villages that no existing facility or candidate reaches within the time limit.
 pub fn unreachable_text(s: &Scenario, villages: &[&crate::model::Village]) -> String {
     if villages.is_empty() {
         return format!(
-            "  every village reaches a site within {} minutes / 所有村/社区 {} 分钟内均有站点可达\n",
+            "  every village reaches an existing or candidate site within {} minutes / 所有村/社区 {} 分钟内均有现有设施或候选点可达\n",
             s.travel.minutes, s.travel.minutes
         );
     }
     let elderly: u64 = villages.iter().map(|v| u64::from(v.elderly)).sum();
     let mut out = format!(
-        "  {} villages ({} elderly) reach no site within {} minutes / {} 个村/社区（{} 名老年人）{} 分钟内无任何站点可达:\n",
+        "  {} villages ({} elderly) reach no existing or candidate site within {} minutes / {} 个村/社区（{} 名老年人）{} 分钟内无任何现有设施或候选点可达:\n",
         villages.len(),
         elderly,
         s.travel.minutes,
@@ -129,6 +156,14 @@ pub fn baseline_text(s: &Scenario, b: &Baseline) -> String {
     let mut out = format!("{} ({})\n", s.name, s.path.display());
     row(&mut out, "villages", &b.villages.to_string(), "村/社区");
     row(&mut out, "townships", &b.townships.to_string(), "乡镇/街道");
+    if b.other_units > 0 {
+        row(
+            &mut out,
+            "other township units",
+            &b.other_units.to_string(),
+            "开发区、园区、农场等（不计入乡镇）",
+        );
+    }
     row(
         &mut out,
         "elderly (60+)",
@@ -161,7 +196,19 @@ pub fn baseline_text(s: &Scenario, b: &Baseline) -> String {
         &mut out,
         "nursing share",
         &opt(b.nursing_share, 100.0, " %"),
-        "护理型床位占比",
+        &format!("护理型床位占比（{}）", s.indicators.nursing_share.zh()),
+    );
+    row(
+        &mut out,
+        "nursing beds per 1000",
+        &opt(b.nursing_per_1000, 1.0, ""),
+        "每千名老年人护理型床位数",
+    );
+    row(
+        &mut out,
+        "public bed share",
+        &opt(b.public_share, 100.0, " %"),
+        "公益性床位占比",
     );
     out
 }

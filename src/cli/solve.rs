@@ -78,7 +78,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_siting(&args, &scenario, &region, start);
     }
     let reach = crate::travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
-    let problem = coverage_problem(&region, &reach, scenario.day_care.scope);
+    let problem = coverage_problem(
+        &region,
+        &reach,
+        scenario.day_care.scope,
+        scenario.day_care.serving,
+    );
     let total: f64 = problem.weight.iter().sum();
     let opts = CoverageOptions {
         seed: scenario.seed,
@@ -123,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "reachable_elderly": curve.reachable,
         "seed": scenario.seed,
         "sites": sol.sites.iter().map(|&c| region.candidates[c as usize].id.clone()).collect::<Vec<_>>(),
-        "existing_sites": region.facilities[..nf].iter().filter(|f| f.kind.serves_day_care()).count(),
+        "existing_sites": region.facilities[..nf].iter().filter(|f| scenario.day_care.serving.contains(f.kind)).count(),
         "search": curve.stats,
         "time_s": start.elapsed().as_secs_f64(),
     });
@@ -199,10 +204,13 @@ fn run_siting(
         .bed_targets
         .iter()
         .rev()
-        .find_map(|(y, t)| t.beds_per_1000.map(|r| (*y, r)))
+        .find_map(|(y, t)| t.beds_per_1000.map(|r| (*y, r.value)))
         .unwrap_or((
             scenario.base_year,
-            region.baseline().beds_per_1000.unwrap_or(0.0),
+            region
+                .baseline(&scenario.indicators)
+                .beds_per_1000
+                .unwrap_or(0.0),
         ));
     let growth = scenario.growth_factor(year);
     let demand: Vec<f64> = clients

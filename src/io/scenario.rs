@@ -15,8 +15,8 @@ use toml::de::{DeTable, DeValue};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::io::text::{self, line_column_of};
 use crate::model::{
-    BedSettings, BedTargets, CoverageScope, Crs, DayCare, DayCareStep, Limits, OtherTarget,
-    Scenario, SweepAxis, Travel, TravelMode,
+    BedDefinitions, BedSettings, BedTargets, CoverageScope, Crs, DayCare, DayCareStep,
+    FacilityType, Goal, Limits, OtherTarget, Scenario, SweepAxis, Travel, TravelMode, TypeSet,
 };
 
 /// Reads and validates a scenario file.
@@ -262,6 +262,74 @@ impl<'a, 'i> Tbl<'a, 'i> {
         None
     }
 
+    /// A target: a number in `lo..=hi` (at least that value), or an inline table
+    /// `{ above = x }` for a target worded "超过" (strictly above) or `{ at_least = x }`.
+    fn goal(&self, cx: &mut Cx<'_>, key: &str, lo: f64, hi: f64) -> Option<Goal> {
+        let v = self.get(key)?;
+        if let DeValue::Table(t) = v.get_ref() {
+            let t = Tbl::new(&self.key_name(key), t, v.span());
+            t.only(cx, &["above", "at_least"]);
+            return match (t.get("above").is_some(), t.get("at_least").is_some()) {
+                (true, false) => t.number_in(cx, "above", lo, hi).map(Goal::above),
+                (false, true) => t.number_in(cx, "at_least", lo, hi).map(Goal::at_least),
+                _ => {
+                    let full = self.key_name(key);
+                    let w = cx.written(&v.span());
+                    cx.at(
+                        v.span(),
+                        format!("「{full}」应写 {{ above = 值 }}（超过）或 {{ at_least = 值 }}（不低于）之一：{w}"),
+                        format!("\"{full}\" takes exactly one of {{ above = value }} (strictly above) or {{ at_least = value }}: {w}"),
+                    );
+                    None
+                }
+            };
+        }
+        self.number_in(cx, key, lo, hi).map(Goal::at_least)
+    }
+
+    /// A list of facility types (`["institution", "comprehensive"]`, Chinese names too), or
+    /// `"all"` / `"各类"` for every type.
+    fn types(&self, cx: &mut Cx<'_>, key: &str) -> Option<TypeSet> {
+        let v = self.get(key)?;
+        let full = self.key_name(key);
+        match v.get_ref() {
+            DeValue::String(s) if matches!(s.as_ref(), "all" | "各类") => Some(TypeSet::ALL),
+            DeValue::Array(items) => {
+                let mut kinds = Vec::new();
+                let mut ok = true;
+                for item in items.iter() {
+                    let kind = match item.get_ref() {
+                        DeValue::String(s) => FacilityType::parse(s),
+                        _ => None,
+                    };
+                    match kind {
+                        Some(k) => kinds.push(k),
+                        None => {
+                            ok = false;
+                            let w = cx.written(&item.span());
+                            cx.at(
+                                item.span(),
+                                format!("「{full}」中未知的设施类型：{w}（应为 day_care、station、comprehensive 或 institution）"),
+                                format!("unknown facility type in \"{full}\": {w} (expected day_care, station, comprehensive or institution)"),
+                            );
+                        }
+                    }
+                }
+                ok.then(|| TypeSet::of(&kinds))
+            }
+            _ => {
+                self.wrong_type(
+                    cx,
+                    key,
+                    v,
+                    "设施类型的数组或 \"all\"",
+                    "an array of facility types or \"all\"",
+                );
+                None
+            }
+        }
+    }
+
     /// A share of a whole, 0..=1.
     fn share(&self, cx: &mut Cx<'_>, key: &str) -> Option<f64> {
         self.number_in(cx, key, 0.0, 1.0)
@@ -413,6 +481,7 @@ const TOP_KEYS: &[&str] = &[
     "travel",
     "day_care",
     "beds",
+    "indicators",
     "costs",
     "budget",
     "other_targets",
@@ -480,6 +549,7 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
     let (bed_targets, beds) = bed_targets(cx, root, &plan_years);
     let (costs, budget_wan) = costs(cx, root);
     let other_targets = other_targets(cx, root);
+    let indicators = indicators(cx, root);
     let sweep = sweep(cx, root);
     let limits = limits(cx, root);
 
@@ -498,6 +568,7 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
         day_care: day_care?,
         bed_targets,
         beds,
+        indicators,
         costs,
         budget_wan,
         other_targets,
@@ -766,6 +837,8 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
             "curve",
             "capacity",
             "exclude_unreachable",
+            "serving",
+            "per_county",
             "targets",
         ],
     );
@@ -808,6 +881,8 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
         curve: t.boolean(cx, "curve").unwrap_or(false),
         capacity,
         exclude_unreachable: t.boolean(cx, "exclude_unreachable").unwrap_or(false),
+        serving: t.types(cx, "serving").unwrap_or(TypeSet::DAY_CARE),
+        per_county: t.count(cx, "per_county").unwrap_or(0),
         targets,
     })
 }
@@ -853,35 +928,87 @@ fn bed_targets(
                 "beds_per_1000",
                 "nursing_per_1000",
                 "public_share",
+                "new_beds",
             ],
         );
         result.insert(
             year,
             BedTargets {
-                nursing_share: t.share(cx, "nursing_share"),
-                beds_per_1000: t.number_in(cx, "beds_per_1000", 0.0, 1000.0),
-                nursing_per_1000: t.number_in(cx, "nursing_per_1000", 0.0, 1000.0),
-                public_share: t.share(cx, "public_share"),
+                nursing_share: t.goal(cx, "nursing_share", 0.0, 1.0),
+                beds_per_1000: t.goal(cx, "beds_per_1000", 0.0, 1000.0),
+                nursing_per_1000: t.goal(cx, "nursing_per_1000", 0.0, 1000.0),
+                public_share: t.goal(cx, "public_share", 0.0, 1.0),
+                new_beds: t.goal(cx, "new_beds", 0.0, 1.0e9),
             },
         );
     }
     (result, settings)
 }
 
+/// `[indicators]`: which facility types each bed indicator counts.
+fn indicators(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> BedDefinitions {
+    let mut d = BedDefinitions::default();
+    let Some(t) = root.table(cx, "indicators") else {
+        return d;
+    };
+    t.only(
+        cx,
+        &[
+            "beds_per_1000",
+            "nursing_share",
+            "nursing_per_1000",
+            "public_share",
+            "new_beds",
+        ],
+    );
+    for (key, slot) in [
+        ("beds_per_1000", &mut d.beds_per_1000),
+        ("nursing_share", &mut d.nursing_share),
+        ("nursing_per_1000", &mut d.nursing_per_1000),
+        ("public_share", &mut d.public_share),
+        ("new_beds", &mut d.new_beds),
+    ] {
+        if let Some(set) = t.types(cx, key) {
+            if set == TypeSet::EMPTY {
+                cx.at(
+                    t.get(key).map_or(t.span.clone(), |v| v.span()),
+                    format!("「indicators.{key}」至少要列出一种设施类型"),
+                    format!("\"indicators.{key}\" must list at least one facility type"),
+                );
+            } else {
+                *slot = set;
+            }
+        }
+    }
+    d
+}
+
 fn costs(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> (crate::model::Costs, Option<f64>) {
     let mut costs = crate::model::Costs::default();
     if let Some(t) = root.table(cx, "costs") {
-        t.only(cx, &["day_care", "new_bed", "convert_bed", "institution"]);
+        t.only(
+            cx,
+            &[
+                "day_care",
+                "new_bed",
+                "convert_bed",
+                "institution",
+                "designate_public",
+                "upgrade",
+            ],
+        );
         for (key, slot) in [
             ("day_care", &mut costs.day_care_wan),
             ("new_bed", &mut costs.new_bed_wan),
             ("convert_bed", &mut costs.convert_bed_wan),
             ("institution", &mut costs.institution_wan),
+            ("upgrade", &mut costs.upgrade_wan),
         ] {
             if let Some(v) = t.number_in(cx, key, 0.0, 1e9) {
                 *slot = v;
             }
         }
+        costs.designate_public_wan = t.number_in(cx, "designate_public", 0.0, 1e9);
     }
     let budget = root.table(cx, "budget").and_then(|t| {
         t.only(cx, &["total"]);

@@ -84,6 +84,7 @@ pub fn township_beds(plan: &Plan) -> Option<Vec<TownshipBeds>> {
                 rows[i].beds_after += u64::from(a.new_beds);
                 rows[i].nursing_after += u64::from(a.new_beds) + u64::from(a.converted_beds);
             }
+            ActionKind::DesignatePublic => rows[i].nursing_after += u64::from(a.converted_beds),
         }
     }
     for r in rows.iter_mut() {
@@ -419,10 +420,12 @@ pub fn beds_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, Error
         .map(|r| opts.font.text_width(&r.township, 15.0))
         .max()
         .unwrap_or(40);
-    let target_share = plan
-        .beds
-        .as_ref()
-        .and_then(|b| b.years.iter().rev().find_map(|y| y.targets.nursing_share));
+    let target_share = plan.beds.as_ref().and_then(|b| {
+        b.years
+            .iter()
+            .rev()
+            .find_map(|y| y.targets.nursing_share.map(|g| g.value))
+    });
     let d = BedsDrawing {
         title: format!(
             "{} · {}",

@@ -224,7 +224,7 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
             .facilities
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.kind.serves_day_care())
+            .filter(|(_, f)| plan.day_care.serving.contains(f.kind))
             .map(|(i, f)| (i, f.pos))
             .chain(dc.sites.iter().map(|s| {
                 (

@@ -6,8 +6,12 @@
 
 use std::fmt;
 
+pub mod indicator;
 mod scenario;
+pub mod township;
+pub use indicator::{BedDefinitions, Goal, Indicator, TypeSet};
 pub use scenario::*;
+pub use township::{Township, TownshipKind};
 
 /// Index of a village in [`Region::villages`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -147,11 +151,6 @@ impl FacilityType {
             Self::Comprehensive => "综合养老服务中心",
             Self::Institution => "养老机构",
         }
-    }
-
-    /// Whether a facility of this type serves the day-care (15-minute circle) network.
-    pub fn serves_day_care(self) -> bool {
-        matches!(self, Self::DayCare | Self::Station | Self::Comprehensive)
     }
 }
 
@@ -321,7 +320,7 @@ impl Region {
         }
     }
 
-    /// The distinct townships and streets of the villages, sorted.
+    /// The distinct township-level units of the villages (other units included), sorted.
     pub fn townships(&self) -> Vec<&str> {
         let mut townships: Vec<&str> = self.villages.iter().map(|v| v.township.as_str()).collect();
         townships.sort_unstable();
@@ -335,27 +334,46 @@ impl Region {
     }
 
     /// Baseline figures of the region as loaded.
-    pub fn baseline(&self) -> Baseline {
+    pub fn baseline(&self, defs: &BedDefinitions) -> Baseline {
         let mut by_type: std::collections::BTreeMap<FacilityType, usize> =
             FacilityType::ALL.into_iter().map(|t| (t, 0)).collect();
         let (mut beds, mut nursing_beds) = (0u64, 0u64);
+        // (beds, nursing, public) over the types of a definition.
+        let sum = |set: TypeSet| {
+            self.facilities
+                .iter()
+                .filter(|f| set.contains(f.kind))
+                .fold((0u64, 0u64, 0u64), |(b, n, p), f| {
+                    (
+                        b + u64::from(f.beds),
+                        n + u64::from(f.nursing_beds),
+                        p + if f.public { u64::from(f.beds) } else { 0 },
+                    )
+                })
+        };
         for f in &self.facilities {
             *by_type.entry(f.kind).or_default() += 1;
             beds += u64::from(f.beds);
             nursing_beds += u64::from(f.nursing_beds);
         }
         let elderly = self.total_elderly();
-        let townships = self.townships();
+        let units = self.township_units();
+        let townships = units.iter().filter(|u| u.kind.is_township()).count();
+        let (share_beds, share_nursing, _) = sum(defs.nursing_share);
+        let (public_of, _, public) = sum(defs.public_share);
         Baseline {
             villages: self.villages.len(),
-            townships: townships.len(),
+            townships,
+            other_units: units.len() - townships,
             elderly,
             facilities_by_type: by_type,
             beds,
             nursing_beds,
             candidates: self.candidates.len(),
-            beds_per_1000: ratio(beds as f64 * 1000.0, elderly as f64),
-            nursing_share: ratio(nursing_beds as f64, beds as f64),
+            beds_per_1000: ratio(sum(defs.beds_per_1000).0 as f64 * 1000.0, elderly as f64),
+            nursing_share: ratio(share_nursing as f64, share_beds as f64),
+            nursing_per_1000: ratio(sum(defs.nursing_per_1000).1 as f64 * 1000.0, elderly as f64),
+            public_share: ratio(public as f64, public_of as f64),
         }
     }
 }
@@ -369,8 +387,10 @@ fn ratio(num: f64, den: f64) -> Option<f64> {
 pub struct Baseline {
     /// Villages and communities.
     pub villages: usize,
-    /// Distinct townships and streets.
+    /// 乡镇（街道）: townships and streets (other township-level units not counted).
     pub townships: usize,
+    /// Other township-level units (开发区, 园区, 农场 …).
+    pub other_units: usize,
     /// Elderly people (60+).
     pub elderly: u64,
     /// Existing facilities per type.
@@ -381,10 +401,14 @@ pub struct Baseline {
     pub nursing_beds: u64,
     /// Candidate sites.
     pub candidates: usize,
-    /// Beds per 1000 elderly; `None` without elderly.
+    /// Beds per 1000 elderly (types of its definition); `None` without elderly.
     pub beds_per_1000: Option<f64>,
-    /// Nursing beds ÷ beds; `None` without beds.
+    /// Nursing beds ÷ beds (types of its definition, 养老机构 by default); `None` without beds.
     pub nursing_share: Option<f64>,
+    /// Nursing beds per 1000 elderly (types of its definition).
+    pub nursing_per_1000: Option<f64>,
+    /// Public beds ÷ beds (types of its definition).
+    pub public_share: Option<f64>,
 }
 
 #[cfg(test)]

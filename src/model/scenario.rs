@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::indicator::{BedDefinitions, Goal, TypeSet};
+
 /// Coordinate reference system of the input positions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -92,7 +94,7 @@ pub struct DayCareStep {
 }
 
 /// The day-care (15-minute circle) part of a scenario.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct DayCare {
     /// Final-year share of elderly served by a day-care site, existing or new.
     pub coverage: Option<f64>,
@@ -110,21 +112,59 @@ pub struct DayCare {
     pub capacity: Option<u32>,
     /// Drop villages no site can reach from the coverage denominator.
     pub exclude_unreachable: bool,
+    /// Existing facility types whose service circle counts for coverage (default: 日间照料中心
+    /// and 综合养老服务中心; stations count only where the scenario says so).
+    pub serving: TypeSet,
+    /// Rural regional (comprehensive) centres required in every county (市/区/县) in its
+    /// 镇 and 乡; 0 = no rule.
+    pub per_county: u32,
     /// Yearly steps.
     pub targets: BTreeMap<i32, DayCareStep>,
 }
 
-/// Bed targets for one plan year.
+impl Default for DayCare {
+    fn default() -> Self {
+        Self {
+            coverage: None,
+            scope: CoverageScope::All,
+            per_street: 0,
+            township_share: None,
+            max_new: None,
+            curve: false,
+            capacity: None,
+            exclude_unreachable: false,
+            serving: TypeSet::DAY_CARE,
+            per_county: 0,
+            targets: BTreeMap::new(),
+        }
+    }
+}
+
+/// Bed targets for one plan year; which facility types each counts is in
+/// [`BedDefinitions`](super::BedDefinitions).
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct BedTargets {
-    /// Nursing beds ÷ institution beds.
-    pub nursing_share: Option<f64>,
-    /// Beds per 1000 elderly.
-    pub beds_per_1000: Option<f64>,
-    /// Nursing beds per 1000 elderly.
-    pub nursing_per_1000: Option<f64>,
-    /// Beds in public / public-interest facilities ÷ beds (公益性床位占比).
-    pub public_share: Option<f64>,
+    /// Nursing beds ÷ beds (护理型床位占比), a share in 0–1.
+    pub nursing_share: Option<Goal>,
+    /// Beds per 1000 elderly (每千名老年人养老床位数).
+    pub beds_per_1000: Option<Goal>,
+    /// Nursing beds per 1000 elderly (每千名老年人护理型床位数).
+    pub nursing_per_1000: Option<Goal>,
+    /// Public / public-interest beds ÷ beds (公益性床位占比), a share in 0–1.
+    pub public_share: Option<Goal>,
+    /// Beds added since the base year, cumulative (新增养老床位), in beds.
+    pub new_beds: Option<Goal>,
+}
+
+impl BedTargets {
+    /// Whether the year has any target.
+    pub fn any(&self) -> bool {
+        self.nursing_share.is_some()
+            || self.beds_per_1000.is_some()
+            || self.nursing_per_1000.is_some()
+            || self.public_share.is_some()
+            || self.new_beds.is_some()
+    }
 }
 
 /// Settings of bed planning and accessibility.
@@ -156,6 +196,13 @@ pub struct Costs {
     pub convert_bed_wan: f64,
     /// Fixed cost of a new institution.
     pub institution_wan: f64,
+    /// Re-designating one private bed as 公益性 (public-interest), for example by a
+    /// 公建民营 contract or purchased service; `None` when the scenario sets no price, and
+    /// the action is then not planned.
+    pub designate_public_wan: Option<f64>,
+    /// Upgrading an existing 敬老院 (institution) or station into a comprehensive /
+    /// regional centre (区域性养老服务中心).
+    pub upgrade_wan: f64,
 }
 
 impl Default for Costs {
@@ -165,6 +212,8 @@ impl Default for Costs {
             new_bed_wan: 8.0,
             convert_bed_wan: 2.0,
             institution_wan: 500.0,
+            designate_public_wan: None,
+            upgrade_wan: 100.0,
         }
     }
 }
@@ -265,6 +314,8 @@ pub struct Scenario {
     pub bed_targets: BTreeMap<i32, BedTargets>,
     /// Bed planning settings.
     pub beds: BedSettings,
+    /// Which facility types each bed indicator counts.
+    pub indicators: BedDefinitions,
     /// Unit costs.
     pub costs: Costs,
     /// Total budget in 万元.

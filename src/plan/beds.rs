@@ -2,7 +2,7 @@
 //! which add beds, and which candidate sites open a new institution, so that the year's
 //! targets hold at least cost; plus bed accessibility per village.
 
-use crate::model::{BedTargets, SiteIdx};
+use crate::model::{BedDefinitions, BedTargets, FacilityType, SiteIdx, TypeSet};
 use crate::solve::Status;
 
 /// What a bed action does.
@@ -15,6 +15,9 @@ pub enum ActionKind {
     Expand,
     /// Open a new institution at a candidate site (新建).
     NewInstitution,
+    /// Re-designate private beds of an existing facility as 公益性 (公建民营, purchased
+    /// service and the like).
+    DesignatePublic,
 }
 
 impl ActionKind {
@@ -24,6 +27,7 @@ impl ActionKind {
             Self::Convert => "护理型床位改造",
             Self::Expand => "扩建床位",
             Self::NewInstitution => "新建养老机构",
+            Self::DesignatePublic => "转为公益性床位",
         }
     }
 }
@@ -52,6 +56,8 @@ pub struct BedAction {
     pub new_beds: u32,
     /// Ordinary beds converted to nursing beds.
     pub converted_beds: u32,
+    /// Private beds re-designated as 公益性.
+    pub designated_beds: u32,
     /// Cost in 万元.
     pub cost_wan: f64,
 }
@@ -67,36 +73,62 @@ pub struct TargetsMet {
     pub nursing_per_1000: bool,
     /// Public bed share target met (or absent).
     pub public_share: bool,
+    /// New-bed count target met (or absent).
+    pub new_beds: bool,
 }
 
 impl TargetsMet {
     /// All targets of the year hold.
     pub fn all(&self) -> bool {
-        self.nursing_share && self.beds_per_1000 && self.nursing_per_1000 && self.public_share
+        self.nursing_share
+            && self.beds_per_1000
+            && self.nursing_per_1000
+            && self.public_share
+            && self.new_beds
     }
 }
 
-/// The bed figures of one plan year after that year's actions.
+/// Beds of one facility type at the end of a year.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TypeBeds {
+    /// Beds.
+    pub beds: u64,
+    /// Nursing beds.
+    pub nursing_beds: u64,
+    /// Public (公办/公益性) beds.
+    pub public_beds: u64,
+    /// Beds added since the base year.
+    pub added_beds: u64,
+}
+
+/// The bed figures of one plan year after that year's actions. Each indicator counts the
+/// facility types of its definition ([`BedDefinitions`]); `beds`, `nursing_beds` and
+/// `public_beds` count every type.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct BedYear {
     /// Plan year.
     pub year: i32,
     /// Projected elderly.
     pub elderly: f64,
-    /// Beds after the year's actions.
+    /// Beds of every type after the year's actions.
     pub beds: u64,
-    /// Nursing beds after the year's actions.
+    /// Nursing beds of every type after the year's actions.
     pub nursing_beds: u64,
-    /// Beds in public facilities.
+    /// Public beds of every type.
     pub public_beds: u64,
-    /// Beds per 1000 elderly.
+    /// Per facility type, in [`FacilityType::ALL`] order (`day_care`, `station`,
+    /// `comprehensive`, `institution`).
+    pub by_type: [TypeBeds; 4],
+    /// Beds per 1000 elderly (每千名老年人养老床位数).
     pub beds_per_1000: f64,
-    /// Nursing beds ÷ beds.
+    /// Nursing beds ÷ beds (护理型床位占比).
     pub nursing_share: f64,
-    /// Nursing beds per 1000 elderly.
+    /// Nursing beds per 1000 elderly (每千名老年人护理型床位数).
     pub nursing_per_1000: f64,
-    /// Public beds ÷ beds.
+    /// Public beds ÷ beds (公益性床位占比).
     pub public_share: f64,
+    /// Beds added since the base year (新增养老床位).
+    pub new_beds: u64,
     /// The year's targets (empty where the plan sets none).
     pub targets: BedTargets,
     /// Which targets hold.
@@ -147,8 +179,11 @@ pub struct BedShortfall {
     pub year: i32,
     /// Which target.
     pub target: String,
-    /// How many beds (or nursing beds) short.
+    /// How many short, in `unit`.
     pub beds_short: u64,
+    /// What is short: `beds`, `nursing_beds` or `beds_to_designate` (private beds to
+    /// re-designate as 公益性).
+    pub unit: String,
     /// Why, in Chinese.
     pub zh: String,
     /// Why, in English.
@@ -180,15 +215,15 @@ pub struct BedPlan {
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
 
-use crate::model::{FacilityType, Region, Scenario};
+use crate::model::{Region, Scenario};
 use crate::solve::Certificate;
-use crate::solve::beds::{self as bed_solver, SiteClass, Stock, UnitCosts, YearNeed};
+use crate::solve::beds::{self as bed_solver, SiteClass, UnitCosts, YearNeed};
 use crate::travel::ReachLists;
 
 /// Branch-and-bound nodes per bed model solve.
 const NODE_LIMIT: u64 = 20_000;
 
-/// Whether a facility holds institution beds that can be converted or expanded.
+/// Whether a facility holds beds that can be converted or expanded.
 fn is_bed_facility(kind: FacilityType, beds: u32) -> bool {
     kind == FacilityType::Institution || beds > 0
 }
@@ -233,22 +268,63 @@ impl Ord for Pick {
     }
 }
 
-/// Bed figures of the whole region at a given elderly count.
+impl BedYear {
+    /// Sum of `f` over the facility types of `set`.
+    pub fn sum(&self, set: TypeSet, f: impl Fn(&TypeBeds) -> u64) -> u64 {
+        (0..4)
+            .filter(|&g| set.contains_index(g))
+            .map(|g| f(&self.by_type[g]))
+            .sum()
+    }
+}
+
+/// Bed figures of the whole region at a given elderly count; every slice is indexed by site,
+/// `kinds` gives each site's facility type (new institutions are institutions).
+#[allow(clippy::too_many_arguments)]
 fn year_figures(
     year: i32,
     elderly: f64,
+    kinds: &[FacilityType],
     beds: &[u32],
     nursing: &[u32],
-    public: &[bool],
+    public: &[u32],
+    added: &[u32],
+    defs: &BedDefinitions,
 ) -> BedYear {
-    let b: u64 = beds.iter().map(|&x| u64::from(x)).sum();
-    let n: u64 = nursing.iter().map(|&x| u64::from(x)).sum();
-    let p: u64 = beds
-        .iter()
-        .zip(public)
-        .filter(|(_, p)| **p)
-        .map(|(&x, _)| u64::from(x))
-        .sum();
+    let mut by_type = [TypeBeds::default(); 4];
+    for (s, kind) in kinds.iter().enumerate() {
+        let t = &mut by_type[TypeSet::index(*kind)];
+        t.beds += u64::from(beds[s]);
+        t.nursing_beds += u64::from(nursing[s]);
+        t.public_beds += u64::from(public[s]);
+        t.added_beds += u64::from(added[s]);
+    }
+    let mut y = BedYear {
+        year,
+        elderly,
+        beds: 0,
+        nursing_beds: 0,
+        public_beds: 0,
+        by_type,
+        beds_per_1000: 0.0,
+        nursing_share: 0.0,
+        nursing_per_1000: 0.0,
+        public_share: 0.0,
+        new_beds: 0,
+        targets: BedTargets::default(),
+        met: TargetsMet {
+            nursing_share: true,
+            beds_per_1000: true,
+            nursing_per_1000: true,
+            public_share: true,
+            new_beds: true,
+        },
+        actions: Vec::new(),
+        cost_wan: 0.0,
+    };
+    y.beds = y.sum(TypeSet::ALL, |t| t.beds);
+    y.nursing_beds = y.sum(TypeSet::ALL, |t| t.nursing_beds);
+    y.public_beds = y.sum(TypeSet::ALL, |t| t.public_beds);
     let per_1000 = |x: u64| {
         if elderly > 0.0 {
             x as f64 * 1000.0 / elderly
@@ -256,46 +332,51 @@ fn year_figures(
             0.0
         }
     };
-    let share = |x: u64| if b > 0 { x as f64 / b as f64 } else { 0.0 };
-    BedYear {
-        year,
-        elderly,
-        beds: b,
-        nursing_beds: n,
-        public_beds: p,
-        beds_per_1000: per_1000(b),
-        nursing_share: share(n),
-        nursing_per_1000: per_1000(n),
-        public_share: share(p),
-        targets: BedTargets::default(),
-        met: TargetsMet {
-            nursing_share: true,
-            beds_per_1000: true,
-            nursing_per_1000: true,
-            public_share: true,
-        },
-        actions: Vec::new(),
-        cost_wan: 0.0,
-    }
+    let share = |x: u64, of: u64| if of > 0 { x as f64 / of as f64 } else { 0.0 };
+    y.beds_per_1000 = per_1000(y.sum(defs.beds_per_1000, |t| t.beds));
+    y.nursing_per_1000 = per_1000(y.sum(defs.nursing_per_1000, |t| t.nursing_beds));
+    y.nursing_share = share(
+        y.sum(defs.nursing_share, |t| t.nursing_beds),
+        y.sum(defs.nursing_share, |t| t.beds),
+    );
+    y.public_share = share(
+        y.sum(defs.public_share, |t| t.public_beds),
+        y.sum(defs.public_share, |t| t.beds),
+    );
+    y.new_beds = y.sum(defs.new_beds, |t| t.added_beds);
+    y
 }
 
-fn check(year: &mut BedYear, t: BedTargets) {
-    // A target holds when the figure reaches it; whole beds are compared, as the model does.
-    let eps = 1e-9;
+/// Whether each target of `t` holds for the figures of `year`, comparing whole beds with
+/// the exact threshold (see [`crate::model::Goal::holds_count`]).
+fn check(year: &mut BedYear, t: BedTargets, defs: &BedDefinitions) {
     year.targets = t;
+    let e = year.elderly;
+    let holds = |goal: Option<crate::model::Goal>, have: u64, whole: f64| {
+        goal.is_none_or(|g| g.holds_count(have, g.value * whole))
+    };
     year.met = TargetsMet {
-        beds_per_1000: t
-            .beds_per_1000
-            .is_none_or(|b| year.beds as f64 >= (b * year.elderly / 1000.0 - eps).ceil()),
-        nursing_per_1000: t
-            .nursing_per_1000
-            .is_none_or(|n| year.nursing_beds as f64 >= (n * year.elderly / 1000.0 - eps).ceil()),
-        nursing_share: t
-            .nursing_share
-            .is_none_or(|s| year.nursing_beds as f64 >= s * year.beds as f64 - eps),
-        public_share: t
-            .public_share
-            .is_none_or(|q| year.public_beds as f64 >= q * year.beds as f64 - eps),
+        beds_per_1000: holds(
+            t.beds_per_1000,
+            year.sum(defs.beds_per_1000, |x| x.beds),
+            e / 1000.0,
+        ),
+        nursing_per_1000: holds(
+            t.nursing_per_1000,
+            year.sum(defs.nursing_per_1000, |x| x.nursing_beds),
+            e / 1000.0,
+        ),
+        nursing_share: holds(
+            t.nursing_share,
+            year.sum(defs.nursing_share, |x| x.nursing_beds),
+            year.sum(defs.nursing_share, |x| x.beds) as f64,
+        ),
+        public_share: holds(
+            t.public_share,
+            year.sum(defs.public_share, |x| x.public_beds),
+            year.sum(defs.public_share, |x| x.beds) as f64,
+        ),
+        new_beds: holds(t.new_beds, year.sum(defs.new_beds, |x| x.added_beds), 1.0),
     };
 }
 
@@ -506,8 +587,16 @@ pub fn gini(values: &[f64], weights: &[f64]) -> f64 {
 
 /// Plans beds for every plan year. `reach` holds, for each village, the bed sites
 /// ([`bed_sites`]) within the catchment.
-pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<BedPlan, String> {
+///
+/// # Errors
+/// [`bed_solver::BedSolveError`] when the bed model cannot be solved.
+pub fn plan(
+    scenario: &Scenario,
+    region: &Region,
+    reach: &ReachLists,
+) -> Result<BedPlan, bed_solver::BedSolveError> {
     let nf = region.facilities.len();
+    let defs = &scenario.indicators;
     let sites = bed_sites(region);
     let elderly0: Vec<f64> = region
         .villages
@@ -529,36 +618,41 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
         }
     }
 
-    // Current stock per site (facilities; candidates start empty).
+    // Current stock per site (facilities; candidates start empty and are institutions).
+    let kinds: Vec<FacilityType> = (0..region.site_count())
+        .map(|s| {
+            region
+                .facilities
+                .get(s)
+                .map_or(FacilityType::Institution, |f| f.kind)
+        })
+        .collect();
     let mut beds = vec![0u32; region.site_count()];
     let mut nursing = vec![0u32; region.site_count()];
-    let mut public = vec![true; region.site_count()];
+    let mut public_beds = vec![0u32; region.site_count()];
+    let mut is_public = vec![true; region.site_count()];
     let mut room = vec![0u32; region.site_count()];
     for (i, f) in region.facilities.iter().enumerate() {
         beds[i] = f.beds;
         nursing[i] = f.nursing_beds;
-        public[i] = f.public;
+        is_public[i] = f.public;
+        public_beds[i] = if f.public { f.beds } else { 0 };
         if f.kind == FacilityType::Institution {
             room[i] = f.max_beds.map_or(0, |m| m.saturating_sub(f.beds));
         }
     }
-    let stock = Stock {
-        beds: beds.iter().map(|&b| u64::from(b)).sum(),
-        nursing: nursing.iter().map(|&b| u64::from(b)).sum(),
-        public: (0..nf)
-            .filter(|&i| public[i])
-            .map(|i| u64::from(beds[i]))
-            .sum(),
-        convertible: (0..nf).map(|i| u64::from(beds[i] - nursing[i])).sum(),
-        room_public: (0..nf)
-            .filter(|&i| public[i])
-            .map(|i| u64::from(room[i]))
-            .sum(),
-        room_private: (0..nf)
-            .filter(|&i| !public[i])
-            .map(|i| u64::from(room[i]))
-            .sum(),
-    };
+    let mut stock = bed_solver::Stock::default();
+    for i in 0..nf {
+        let g = &mut stock.groups[TypeSet::index(kinds[i])];
+        g.beds += u64::from(beds[i]);
+        g.nursing += u64::from(nursing[i]);
+        g.public += u64::from(public_beds[i]);
+        if is_public[i] {
+            g.room_public += u64::from(room[i]);
+        } else {
+            g.room_private += u64::from(room[i]);
+        }
+    }
     // Candidate classes by (capacity, fixed cost).
     let mut class_of: BTreeMap<(u32, u64), Vec<usize>> = BTreeMap::new();
     for (c, cand) in region.candidates.iter().enumerate() {
@@ -592,18 +686,24 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
     let costs = UnitCosts {
         convert_wan: scenario.costs.convert_bed_wan,
         new_bed_wan: scenario.costs.new_bed_wan,
+        designate_wan: scenario.costs.designate_public_wan,
     };
-    let schedule = bed_solver::schedule(&stock, &classes, &needs, &costs, NODE_LIMIT)?;
+    let schedule = bed_solver::schedule(&stock, &classes, &needs, &costs, defs, NODE_LIMIT)?;
 
+    let no_added = vec![0u32; nf];
     let mut baseline = year_figures(
         scenario.base_year,
         total_elderly,
+        &kinds[..nf],
         &beds[..nf],
         &nursing[..nf],
-        &public[..nf],
+        &public_beds[..nf],
+        &no_added,
+        defs,
     );
-    check(&mut baseline, BedTargets::default());
+    check(&mut baseline, BedTargets::default(), defs);
     let mut opened = vec![false; region.candidates.len()];
+    let mut added_total = vec![0u32; region.site_count()];
     let mut previous = bed_solver::Cumulative {
         new_sites: vec![(0, 0); classes.len()],
         ..Default::default()
@@ -615,6 +715,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
         let mut actions: Vec<BedAction> = Vec::new();
         let mut converted = vec![0u32; region.site_count()];
         let mut added = vec![0u32; region.site_count()];
+        let mut designated = vec![0u32; region.site_count()];
         // New institutions first, so that expansion and conversion see their beds.
         for (k, class) in classes.iter().enumerate() {
             let mut open_more = cum.new_sites[k].0 - previous.new_sites[k].0;
@@ -684,6 +785,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
                 let s = nf + c;
                 beds[s] += 1;
                 nursing[s] += 1;
+                public_beds[s] += 1;
                 added[s] += 1;
                 to_add -= 1;
                 if beds[s] < class.capacity {
@@ -691,45 +793,71 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
                 }
             }
         }
-        // Expansion at existing institutions, public and private separately.
-        for (want_public, amount) in [
-            (true, cum.expand_public - previous.expand_public),
-            (false, cum.expand_private - previous.expand_private),
-        ] {
-            let mut heap: BinaryHeap<Pick> = (0..nf)
-                .filter(|&i| public[i] == want_public && room[i] > 0)
-                .map(|i| Pick(demand[i] / (1.0 + f64::from(beds[i])), i))
-                .collect();
-            let mut left = amount;
-            while left > 0 {
-                let Some(Pick(_, i)) = heap.pop() else { break };
-                beds[i] += 1;
-                nursing[i] += 1;
-                added[i] += 1;
-                room[i] -= 1;
-                left -= 1;
-                if room[i] > 0 {
-                    heap.push(Pick(demand[i] / (1.0 + f64::from(beds[i])), i));
+        for g in 0..bed_solver::GROUPS {
+            let in_group = |i: usize| TypeSet::index(kinds[i]) == g;
+            // Expansion, public and private separately.
+            for (want_public, amount) in [
+                (true, cum.expand_public[g] - previous.expand_public[g]),
+                (false, cum.expand_private[g] - previous.expand_private[g]),
+            ] {
+                let mut heap: BinaryHeap<Pick> = (0..nf)
+                    .filter(|&i| in_group(i) && is_public[i] == want_public && room[i] > 0)
+                    .map(|i| Pick(demand[i] / (1.0 + f64::from(beds[i])), i))
+                    .collect();
+                let mut left = amount;
+                while left > 0 {
+                    let Some(Pick(_, i)) = heap.pop() else { break };
+                    beds[i] += 1;
+                    nursing[i] += 1;
+                    if want_public {
+                        public_beds[i] += 1;
+                    }
+                    added[i] += 1;
+                    room[i] -= 1;
+                    left -= 1;
+                    if room[i] > 0 {
+                        heap.push(Pick(demand[i] / (1.0 + f64::from(beds[i])), i));
+                    }
                 }
             }
-        }
-        // Conversions where the disabled elderly have the fewest nursing beds.
-        let mut heap: BinaryHeap<Pick> = (0..nf)
-            .filter(|&i| beds[i] > nursing[i])
-            .map(|i| Pick(demand_disabled[i] / (1.0 + f64::from(nursing[i])), i))
-            .collect();
-        let mut left = cum.convert - previous.convert;
-        while left > 0 {
-            let Some(Pick(_, i)) = heap.pop() else { break };
-            nursing[i] += 1;
-            converted[i] += 1;
-            left -= 1;
-            if beds[i] > nursing[i] {
-                heap.push(Pick(demand_disabled[i] / (1.0 + f64::from(nursing[i])), i));
+            // Conversions where the disabled elderly have the fewest nursing beds.
+            let mut heap: BinaryHeap<Pick> = (0..nf)
+                .filter(|&i| in_group(i) && beds[i] > nursing[i])
+                .map(|i| Pick(demand_disabled[i] / (1.0 + f64::from(nursing[i])), i))
+                .collect();
+            let mut left = cum.convert[g] - previous.convert[g];
+            while left > 0 {
+                let Some(Pick(_, i)) = heap.pop() else { break };
+                nursing[i] += 1;
+                converted[i] += 1;
+                left -= 1;
+                if beds[i] > nursing[i] {
+                    heap.push(Pick(demand_disabled[i] / (1.0 + f64::from(nursing[i])), i));
+                }
+            }
+            // Re-designation: whole facilities first, the largest private ones, so that as
+            // few operators as possible change contract.
+            let mut left = cum.designate[g] - previous.designate[g];
+            let mut private: Vec<usize> = (0..nf)
+                .filter(|&i| in_group(i) && beds[i] > public_beds[i])
+                .collect();
+            private.sort_by(|&a, &b| {
+                (beds[b] - public_beds[b])
+                    .cmp(&(beds[a] - public_beds[a]))
+                    .then(a.cmp(&b))
+            });
+            for i in private {
+                if left == 0 {
+                    break;
+                }
+                let take = u64::from(beds[i] - public_beds[i]).min(left) as u32;
+                public_beds[i] += take;
+                designated[i] += take;
+                left -= u64::from(take);
             }
         }
         for s in 0..region.site_count() {
-            if added[s] == 0 && converted[s] == 0 {
+            if added[s] == 0 && converted[s] == 0 && designated[s] == 0 {
                 continue;
             }
             let site = SiteIdx(s as u32);
@@ -737,8 +865,10 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
                 crate::model::Site::Existing(f) => (
                     if added[s] > 0 {
                         ActionKind::Expand
-                    } else {
+                    } else if converted[s] > 0 {
                         ActionKind::Convert
+                    } else {
+                        ActionKind::DesignatePublic
                     },
                     f.id.clone(),
                     f.name.clone(),
@@ -764,6 +894,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
             };
             let cost_wan = f64::from(added[s]) * scenario.costs.new_bed_wan
                 + f64::from(converted[s]) * scenario.costs.convert_bed_wan
+                + f64::from(designated[s]) * scenario.costs.designate_public_wan.unwrap_or(0.0)
                 + fixed;
             actions.push(BedAction {
                 year: need.year,
@@ -776,6 +907,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
                 lat: pos.lat,
                 new_beds: added[s],
                 converted_beds: converted[s],
+                designated_beds: designated[s],
                 cost_wan,
             });
         }
@@ -785,47 +917,27 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
                 .then(b.cost_wan.total_cmp(&a.cost_wan))
                 .then(a.site.cmp(&b.site))
         });
-        let mut fig = year_figures(need.year, need.elderly, &beds, &nursing, &public);
-        check(&mut fig, need.targets);
+        for s in 0..region.site_count() {
+            added_total[s] += added[s];
+        }
+        let mut fig = year_figures(
+            need.year,
+            need.elderly,
+            &kinds,
+            &beds,
+            &nursing,
+            &public_beds,
+            &added_total,
+            defs,
+        );
+        check(&mut fig, need.targets, defs);
         fig.cost_wan = actions.iter().map(|a| a.cost_wan).fold(0.0, |a, b| a + b);
         fig.actions = actions;
-        let slack = schedule.slack[t];
-        for (target, short, zh, en) in [
-            (
-                "beds_per_1000",
-                slack.beds_per_1000,
-                "每千名老年人床位数",
-                "beds per 1000 elderly",
-            ),
-            (
-                "nursing_per_1000",
-                slack.nursing_per_1000,
-                "每千名老年人护理型床位数",
-                "nursing beds per 1000 elderly",
-            ),
-            (
-                "nursing_share",
-                slack.nursing_share,
-                "护理型床位占比",
-                "nursing share",
-            ),
-            (
-                "public_share",
-                slack.public_share,
-                "公益性床位占比",
-                "public bed share",
-            ),
-        ] {
-            if short > 0 {
-                shortfalls.push(BedShortfall {
-                    year: need.year,
-                    target: target.to_owned(),
-                    beds_short: short,
-                    zh: format!("{} 年{}目标无法达到：用尽可改造床位、扩建余量与候选点容量后仍差 {short} 张床位", need.year, zh),
-                    en: format!("{}: the {en} target cannot be met: {short} beds short after every conversion, expansion and candidate site", need.year),
-                });
-            }
-        }
+        shortfalls.extend(year_shortfalls(
+            need.year,
+            &schedule.slack[t],
+            scenario.costs.designate_public_wan.is_some(),
+        ));
         years.push(fig);
         previous = cum.clone();
     }
@@ -866,6 +978,91 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> Result<
         shortfalls,
         accessibility,
     })
+}
+
+/// The shortfalls of one year, each in the unit of the action that would close it.
+fn year_shortfalls(year: i32, slack: &bed_solver::Slack, can_designate: bool) -> Vec<BedShortfall> {
+    let mut out = Vec::new();
+    let mut push = |target: &str, short: u64, unit: &str, zh: String, en: String| {
+        if short > 0 {
+            out.push(BedShortfall {
+                year,
+                target: target.to_owned(),
+                beds_short: short,
+                unit: unit.to_owned(),
+                zh,
+                en,
+            });
+        }
+    };
+    let s = slack.beds_per_1000;
+    push(
+        "beds_per_1000",
+        s,
+        "beds",
+        format!(
+            "{year} 年每千名老年人养老床位数目标无法达到：扩建余量与候选点容量用尽后仍差 {s} 张床位"
+        ),
+        format!(
+            "{year}: the beds-per-1000 target cannot be met: {s} beds short after every expansion and candidate site"
+        ),
+    );
+    let s = slack.nursing_per_1000;
+    push(
+        "nursing_per_1000",
+        s,
+        "nursing_beds",
+        format!(
+            "{year} 年每千名老年人护理型床位数目标无法达到：改造、扩建与新建用尽后仍差 {s} 张护理型床位"
+        ),
+        format!(
+            "{year}: the nursing-beds-per-1000 target cannot be met: {s} nursing beds short after every conversion, expansion and candidate site"
+        ),
+    );
+    let s = slack.nursing_share;
+    push(
+        "nursing_share",
+        s,
+        "nursing_beds",
+        format!(
+            "{year} 年护理型床位占比目标无法达到：计入的设施类型中可改造床位与新增床位用尽后仍差 {s} 张护理型床位"
+        ),
+        format!(
+            "{year}: the nursing-share target cannot be met: {s} nursing beds short after every conversion and new bed in the counted facility types"
+        ),
+    );
+    let s = slack.public_share;
+    let (zh, en) = if can_designate {
+        (
+            format!(
+                "{year} 年公益性床位占比目标无法达到：全部民办床位转为公益性并新增公办床位后仍差 {s} 张公益性床位"
+            ),
+            format!(
+                "{year}: the public-bed share target cannot be met: {s} public-interest beds short after re-designating every private bed and adding public beds"
+            ),
+        )
+    } else {
+        (
+            format!(
+                "{year} 年公益性床位占比目标无法达到：需将 {s} 张民办床位转为公益性床位（改造护理型床位不改变此占比；情景未设 costs.designate_public，未规划此项）"
+            ),
+            format!(
+                "{year}: the public-bed share target cannot be met: {s} private beds would have to be re-designated as public-interest beds (conversions do not change this share; the scenario sets no costs.designate_public, so re-designation is not planned)"
+            ),
+        )
+    };
+    push("public_share", s, "beds_to_designate", zh, en);
+    let s = slack.new_beds;
+    push(
+        "new_beds",
+        s,
+        "beds",
+        format!("{year} 年新增养老床位目标无法达到：扩建余量与候选点容量用尽后仍差 {s} 张床位"),
+        format!(
+            "{year}: the new-bed target cannot be met: {s} beds short after every expansion and candidate site"
+        ),
+    );
+    out
 }
 
 #[cfg(test)]

@@ -13,7 +13,10 @@
 //! without the rules (rules only remove options), and the rule sites themselves are a lower
 //! bound on the count.
 
-use crate::model::{AreaKind, CoverageScope, FacilityType, Region, Scenario, SiteIdx, VillageIdx};
+use crate::model::{
+    AreaKind, CoverageScope, FacilityType, Region, Scenario, SiteIdx, Township, TownshipKind,
+    TypeSet, VillageIdx,
+};
 use crate::solve::coverage::{CoverageCurve, CoverageOptions, CoverageProblem, CurveStats};
 use crate::solve::{Certificate, Status, flow};
 use crate::travel::ReachLists;
@@ -30,6 +33,8 @@ pub enum Reason {
     Coverage,
     /// Capacity: the sites chosen for coverage cannot take everyone they reach.
     Capacity,
+    /// A county lacked its rural regional centres.
+    County,
 }
 
 /// A new day-care site.
@@ -136,6 +141,10 @@ pub struct DayCarePlan {
     pub curve: Vec<CurvePoint>,
     /// New sites.
     pub sites: Vec<NewSite>,
+    /// Existing facilities upgraded into comprehensive / regional centres.
+    pub upgrades: Vec<Upgrade>,
+    /// Existing facility types whose circle counts for coverage.
+    pub serving: TypeSet,
     /// Rules or targets not met.
     pub shortfalls: Vec<Shortfall>,
     /// How the search went.
@@ -145,11 +154,6 @@ pub struct DayCarePlan {
     pub villages: Vec<VillageResult>,
 }
 
-/// Whether a township is a 街道 (street office).
-pub fn is_street(township: &str) -> bool {
-    township.ends_with("街道") || township.ends_with("街道办事处")
-}
-
 /// The coverage problem of a region: people weights in `scope`, points covered by existing
 /// serving facilities, and for each candidate (by candidate index; those that do not allow
 /// day care cover nothing) the villages within reach.
@@ -157,6 +161,7 @@ pub fn coverage_problem(
     region: &Region,
     reach: &ReachLists,
     scope: CoverageScope,
+    serving: TypeSet,
 ) -> CoverageProblem {
     let nf = region.facilities.len();
     let weight = region
@@ -174,7 +179,7 @@ pub fn coverage_problem(
         .iter()
         .map(|(_, list)| {
             list.iter().any(|r| {
-                r.site.get() < nf && region.facilities[r.site.get()].kind.serves_day_care()
+                r.site.get() < nf && serving.contains(region.facilities[r.site.get()].kind)
             })
         })
         .collect();
@@ -202,23 +207,14 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     let serving_existing: Vec<bool> = region
         .facilities
         .iter()
-        .map(|f| f.kind.serves_day_care())
+        .map(|f| dc.serving.contains(f.kind))
         .collect();
     let day_care_candidate: Vec<bool> = region
         .candidates
         .iter()
         .map(|c| c.allow.day_care())
         .collect();
-    let is_serving = |s: SiteIdx, opened: &[bool]| -> bool {
-        let i = s.get();
-        if i < nf {
-            serving_existing[i]
-        } else {
-            opened[i - nf]
-        }
-    };
-
-    let problem = coverage_problem(region, reach, dc.scope);
+    let problem = coverage_problem(region, reach, dc.scope, dc.serving);
     let weight = problem.weight.clone();
     let covered_existing = problem.covered.clone();
     let unreachable: f64 = reach
@@ -242,9 +238,33 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         in_scope_total
     };
 
-    // Rule sites.
+    // Rule sites. Upgraded facilities become comprehensive centres and serve the circle
+    // when the scenario counts those; the coverage problem (and its bound) then starts from
+    // them, as from existing sites.
     let mut shortfalls = Vec::new();
-    let rule_sites = rule_sites(scenario, region, &problem, &mut shortfalls);
+    let rules_out = rule_sites(scenario, region, &problem, &mut shortfalls);
+    let rule_sites = rules_out.new;
+    let mut upgraded = vec![false; nf];
+    for &(i, _) in &rules_out.upgrades {
+        upgraded[i] = true;
+    }
+    let upgrades_serve = dc.serving.contains(FacilityType::Comprehensive);
+    let mut problem = problem;
+    if upgrades_serve {
+        for &(i, _) in &rules_out.upgrades {
+            for vr in reach.villages_of(SiteIdx(i as u32)) {
+                problem.covered[vr.village.get()] = true;
+            }
+        }
+    }
+    let is_serving = |s: SiteIdx, opened: &[bool]| -> bool {
+        let i = s.get();
+        if i < nf {
+            serving_existing[i] || (upgrades_serve && upgraded[i])
+        } else {
+            opened[i - nf]
+        }
+    };
     let mut covered_after_rules = covered_existing.clone();
     for &(c, _) in &rule_sites {
         for &i in &problem.sets[c] {
@@ -307,6 +327,9 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     for &(c, _) in &sites {
         opened[c] = true;
     }
+    let serving_now: Vec<bool> = (0..nf)
+        .map(|i| serving_existing[i] || (upgrades_serve && upgraded[i]))
+        .collect();
     let served = dc.capacity.map(|cap| {
         let goal = target.map(|share| share * total);
         with_capacity(
@@ -318,6 +341,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
             &mut opened,
             &mut sites,
             &mut shortfalls,
+            &serving_now,
         )
     });
     let villages: Vec<VillageResult> = reach
@@ -372,7 +396,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
                 lat: cand.pos.lat,
                 newly_covered_elderly: 0.0,
                 reason,
-                comprehensive: matches!(reason, Reason::Street | Reason::Township),
+                comprehensive: matches!(reason, Reason::Street | Reason::Township | Reason::County),
                 year,
             }
         })
@@ -426,6 +450,26 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         reachable_coverage: ratio(curve.reachable.min(total)),
         curve: curve_points,
         sites: new_sites,
+        upgrades: rules_out
+            .upgrades
+            .iter()
+            .map(|&(i, reason)| {
+                let f = &region.facilities[i];
+                Upgrade {
+                    facility: i,
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                    from: f.kind,
+                    township: f.township.clone(),
+                    lon: f.pos.lon,
+                    lat: f.pos.lat,
+                    reason,
+                    year: scenario.final_year(),
+                    cost_wan: scenario.costs.upgrade_wan,
+                }
+            })
+            .collect(),
+        serving: dc.serving,
         shortfalls,
         search: curve.stats,
         villages,
@@ -455,25 +499,35 @@ fn phase(
         return year;
     }
     // Township share: the k-th township-rule site is needed once the share needs k of them.
-    let townships = region.townships();
-    let mut with: std::collections::BTreeSet<&str> = region
+    let townships: Vec<&str> = region
+        .township_units()
+        .into_iter()
+        .filter(|u| u.kind.is_township())
+        .map(|u| u.name)
+        .collect();
+    let with: std::collections::BTreeSet<&str> = region
         .facilities
         .iter()
         .filter(|f| f.kind == FacilityType::Comprehensive)
         .map(|f| f.township.as_str())
         .collect();
-    for (c, r) in sites {
-        if *r == Reason::Street {
-            with.insert(region.candidates[*c].township.as_str());
+    // Every rule site is a comprehensive centre and counts toward the township share: the
+    // street and county ones first (in their order), then the township ones; only the first
+    // new centre of a township adds to the share.
+    let mut township_sites: Vec<usize> = Vec::new();
+    let mut seen = with.clone();
+    for reason in [Reason::Street, Reason::County, Reason::Township] {
+        for (i, (c, r)) in sites.iter().enumerate() {
+            if *r == reason && seen.insert(region.candidates[*c].township.as_str()) {
+                township_sites.push(i);
+            }
         }
     }
-    let township_sites: Vec<usize> = (0..sites.len())
-        .filter(|&i| sites[i].1 == Reason::Township)
-        .collect();
     for (y, step) in &steps {
         if let Some(share) = step.township_share {
-            let need = ((share * townships.len() as f64 - 1e-9).ceil() as usize)
-                .saturating_sub(with.len());
+            let have = with.iter().filter(|t| townships.contains(t)).count();
+            let need =
+                ((share * townships.len() as f64 - 1e-9).ceil() as usize).saturating_sub(have);
             for &i in township_sites.iter().take(need) {
                 year[i] = year[i].min(*y);
             }
@@ -483,7 +537,7 @@ fn phase(
     let total: f64 = problem.weight.iter().sum();
     let mut hit = problem.covered.clone();
     for (c, r) in sites {
-        if matches!(r, Reason::Street | Reason::Township) {
+        if matches!(r, Reason::Street | Reason::Township | Reason::County) {
             for &i in &problem.sets[*c] {
                 hit[i as usize] = true;
             }
@@ -552,6 +606,7 @@ fn with_capacity(
     opened: &mut [bool],
     sites: &mut Vec<(usize, Reason)>,
     shortfalls: &mut Vec<Shortfall>,
+    serving: &[bool],
 ) -> flow::Served {
     let nf = region.facilities.len();
     let site_capacity: Vec<f64> = (0..region.site_count())
@@ -567,11 +622,7 @@ fn with_capacity(
                 list.iter()
                     .filter(|r| {
                         let i = r.site.get();
-                        if i < nf {
-                            region.facilities[i].kind.serves_day_care()
-                        } else {
-                            opened[i - nf]
-                        }
+                        if i < nf { serving[i] } else { opened[i - nf] }
                     })
                     .map(|r| r.site.0)
                     .collect()
@@ -691,17 +742,68 @@ fn budget_plan(
     )
 }
 
-/// Opens comprehensive centres where the street and township rules need them.
+/// Existing facilities upgraded into comprehensive / regional centres.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Upgrade {
+    /// Facility index in the region.
+    #[serde(skip)]
+    pub facility: usize,
+    /// Facility id.
+    pub id: String,
+    /// Facility name.
+    pub name: String,
+    /// Its type before the upgrade.
+    pub from: FacilityType,
+    /// Township.
+    pub township: String,
+    /// WGS-84 longitude.
+    pub lon: f64,
+    /// WGS-84 latitude.
+    pub lat: f64,
+    /// Which rule needs it.
+    pub reason: Reason,
+    /// Plan year it is done by.
+    pub year: i32,
+    /// Cost, 万元.
+    pub cost_wan: f64,
+}
+
+/// The comprehensive centres the street, township and county rules need: new ones at
+/// candidates (candidate index, reason) and upgrades of existing facilities (facility index,
+/// reason).
+struct RuleSites {
+    new: Vec<(usize, Reason)>,
+    upgrades: Vec<(usize, Reason)>,
+}
+
+/// Opens comprehensive centres where the street, township and county rules need them.
+///
+/// - Every 街道 needs `per_street` centres; `township_share` of the 乡镇（街道） (units of kind
+///   [`TownshipKind::Other`] do not count) need one. A missing one opens at the candidate of
+///   that township adding the most coverage; where no candidate allows day care, an existing
+///   institution or station there is upgraded.
+/// - Every county needs `per_county` rural regional centres (comprehensive centres in its 镇
+///   and 乡). As the plans build them from 乡镇敬老院 (泰州市"十四五"民政事业发展规划 L295–302,
+///   L426), a missing one is first an upgrade of a rural institution of the county (the one
+///   whose township has none yet, most beds first), then a new centre at the candidate of a
+///   rural township of the county adding the most coverage.
 fn rule_sites(
     scenario: &Scenario,
     region: &Region,
     problem: &CoverageProblem,
     shortfalls: &mut Vec<Shortfall>,
-) -> Vec<(usize, Reason)> {
+) -> RuleSites {
     let dc = &scenario.day_care;
-    let townships = region.townships();
+    let units = region.township_units();
+    let kind_of: std::collections::BTreeMap<&str, &Township<'_>> =
+        units.iter().map(|u| (u.name, u)).collect();
+    let townships: Vec<&str> = units
+        .iter()
+        .filter(|u| u.kind.is_township())
+        .map(|u| u.name)
+        .collect();
     let mut have: std::collections::BTreeMap<&str, u32> =
-        townships.iter().map(|t| (*t, 0)).collect();
+        units.iter().map(|u| (u.name, 0)).collect();
     for f in &region.facilities {
         if f.kind == FacilityType::Comprehensive {
             *have.entry(f.township.as_str()).or_default() += 1;
@@ -709,47 +811,124 @@ fn rule_sites(
     }
     let mut covered = problem.covered.clone();
     let mut taken = vec![false; region.candidates.len()];
-    let mut chosen = Vec::new();
+    let mut upgraded = vec![false; region.facilities.len()];
+    let mut out = RuleSites {
+        new: Vec::new(),
+        upgrades: Vec::new(),
+    };
+    let gain_of = |c: usize, covered: &[bool]| -> f64 {
+        problem.sets[c]
+            .iter()
+            .filter(|&&i| !covered[i as usize])
+            .map(|&i| problem.weight[i as usize])
+            .sum()
+    };
     // The candidate of `township` adding the most coverage, ties to the lower index.
-    let pick = |township: &str, covered: &mut Vec<bool>, taken: &mut Vec<bool>| -> Option<usize> {
-        let best = region
+    let best_candidate = |township: &str, covered: &[bool], taken: &[bool]| -> Option<usize> {
+        region
             .candidates
             .iter()
             .enumerate()
             .filter(|(c, cand)| !taken[*c] && cand.allow.day_care() && cand.township == township)
-            .map(|(c, _)| {
-                let gain: f64 = problem.sets[c]
-                    .iter()
-                    .filter(|&&i| !covered[i as usize])
-                    .map(|&i| problem.weight[i as usize])
-                    .sum();
-                (gain, c)
+            .map(|(c, _)| (gain_of(c, covered), c))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, c)| c)
+    };
+    // An existing facility of `township` that may be upgraded: institutions first (敬老院),
+    // then stations, the most beds first, ties to the lower index.
+    let best_upgrade = |township: &str, upgraded: &[bool], institutions_only: bool| {
+        region
+            .facilities
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| {
+                !upgraded[*i]
+                    && f.township == township
+                    && (f.kind == FacilityType::Institution
+                        || (!institutions_only && f.kind == FacilityType::Station))
             })
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
-        taken[best.1] = true;
-        for &i in &problem.sets[best.1] {
+            .max_by(|(i, a), (j, b)| {
+                (a.kind == FacilityType::Institution)
+                    .cmp(&(b.kind == FacilityType::Institution))
+                    .then(a.beds.cmp(&b.beds))
+                    .then(j.cmp(i))
+            })
+            .map(|(i, _)| i)
+    };
+    let mut take_candidate = |c: usize, reason, covered: &mut Vec<bool>, taken: &mut Vec<bool>| {
+        taken[c] = true;
+        for &i in &problem.sets[c] {
             covered[i as usize] = true;
         }
-        Some(best.1)
+        out.new.push((c, reason));
     };
+    let mut upgrades: Vec<(usize, Reason)> = Vec::new();
     if dc.per_street > 0 {
-        for &t in townships.iter().filter(|t| is_street(t)) {
+        for &t in townships
+            .iter()
+            .filter(|t| kind_of[**t].kind == TownshipKind::Street)
+        {
             while have[t] < dc.per_street {
-                match pick(t, &mut covered, &mut taken) {
-                    Some(c) => {
-                        chosen.push((c, Reason::Street));
-                        *have.get_mut(t).expect("every township is listed") += 1;
-                    }
-                    None => {
-                        let short = dc.per_street - have[t];
-                        shortfalls.push(Shortfall {
-                            rule: "per_street".into(),
-                            zh: format!("{t}缺少 {short} 处综合养老服务中心，且没有可建日间照料的候选点"),
-                            en: format!("{t} lacks {short} comprehensive centre(s) and has no candidate that allows day care"),
-                        });
-                        break;
-                    }
+                if let Some(c) = best_candidate(t, &covered, &taken) {
+                    take_candidate(c, Reason::Street, &mut covered, &mut taken);
+                } else if let Some(i) = best_upgrade(t, &upgraded, false) {
+                    upgraded[i] = true;
+                    upgrades.push((i, Reason::Street));
+                } else {
+                    let short = dc.per_street - have[t];
+                    shortfalls.push(Shortfall {
+                        rule: "per_street".into(),
+                        zh: format!("{t}缺少 {short} 处综合养老服务中心，且没有可建日间照料的候选点或可升级的设施"),
+                        en: format!("{t} lacks {short} comprehensive centre(s) and has no candidate that allows day care and no facility to upgrade"),
+                    });
+                    break;
                 }
+                *have.get_mut(t).expect("every township is listed") += 1;
+            }
+        }
+    }
+    if dc.per_county > 0 {
+        let mut counties: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for u in units.iter().filter(|u| u.kind.is_rural()) {
+            if let Some(c) = u.county {
+                counties.entry(c).or_default().push(u.name);
+            }
+        }
+        for (county, rural) in &counties {
+            let mut count: u32 = rural.iter().map(|t| have[*t]).sum();
+            while count < dc.per_county {
+                // Rural townships without a centre first, then any rural township.
+                let mut order: Vec<&str> = rural.clone();
+                order.sort_by_key(|t| (have[*t] > 0, *t));
+                let upgrade = order
+                    .iter()
+                    .find_map(|t| best_upgrade(t, &upgraded, true).map(|i| (i, *t)));
+                let done = if let Some((i, t)) = upgrade {
+                    upgraded[i] = true;
+                    upgrades.push((i, Reason::County));
+                    Some(t)
+                } else {
+                    let best = order
+                        .iter()
+                        .filter_map(|t| best_candidate(t, &covered, &taken).map(|c| (c, *t)))
+                        .map(|(c, t)| (have[t] > 0, -gain_of(c, &covered), c, t))
+                        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+                    best.map(|(_, _, c, t)| {
+                        take_candidate(c, Reason::County, &mut covered, &mut taken);
+                        t
+                    })
+                };
+                let Some(t) = done else {
+                    let short = dc.per_county - count;
+                    shortfalls.push(Shortfall {
+                        rule: "per_county".into(),
+                        zh: format!("县(市、区) {county} 缺少 {short} 处农村区域性养老服务中心，且其镇、乡中没有可升级的敬老院或可建的候选点"),
+                        en: format!("county {county} lacks {short} rural regional centre(s) and its towns have no institution to upgrade and no candidate"),
+                    });
+                    break;
+                };
+                *have.get_mut(t).expect("every township is listed") += 1;
+                count += 1;
             }
         }
     }
@@ -761,46 +940,49 @@ fn rule_sites(
     if let Some(share) = share {
         let need = (share * townships.len() as f64 - 1e-9).ceil() as usize;
         loop {
-            let with = have.values().filter(|n| **n > 0).count();
+            let with = townships.iter().filter(|t| have[**t] > 0).count();
             if with >= need {
                 break;
             }
-            // Among townships without a centre, the candidate adding the most coverage.
+            // Among townships without a centre, the candidate adding the most coverage;
+            // where none has a candidate, an upgrade.
             let mut best: Option<(f64, usize, &str)> = None;
             for &t in townships.iter().filter(|t| have[**t] == 0) {
-                for (c, cand) in region.candidates.iter().enumerate() {
-                    if taken[c] || !cand.allow.day_care() || cand.township != t {
-                        continue;
-                    }
-                    let gain: f64 = problem.sets[c]
-                        .iter()
-                        .filter(|&&i| !covered[i as usize])
-                        .map(|&i| problem.weight[i as usize])
-                        .sum();
+                if let Some(c) = best_candidate(t, &covered, &taken) {
+                    let gain = gain_of(c, &covered);
                     if best.is_none_or(|(g, bc, _)| gain > g || (gain == g && c < bc)) {
                         best = Some((gain, c, t));
                     }
                 }
             }
-            let Some((_, c, t)) = best else {
+            let t = if let Some((_, c, t)) = best {
+                take_candidate(c, Reason::Township, &mut covered, &mut taken);
+                t
+            } else if let Some((i, t)) = townships
+                .iter()
+                .filter(|t| have[**t] == 0)
+                .find_map(|t| best_upgrade(t, &upgraded, false).map(|i| (i, *t)))
+            {
+                upgraded[i] = true;
+                upgrades.push((i, Reason::Township));
+                t
+            } else {
                 shortfalls.push(Shortfall {
                     rule: "township_share".into(),
                     zh: format!(
-                        "有综合养老服务中心的乡镇 {with} 个，目标 {need} 个（{:.0}%）；其余乡镇没有可建的候选点",
+                        "有综合养老服务中心的乡镇(街道) {with} 个，目标 {need} 个（{:.0}%）；其余乡镇没有可用的候选点或可升级的设施",
                         share * 100.0
                     ),
                     en: format!(
-                        "{with} townships have a comprehensive centre, the target is {need} ({:.0}%); the other townships have no usable candidate",
+                        "{with} townships have a comprehensive centre, the target is {need} ({:.0}%); the other townships have no usable candidate or facility to upgrade",
                         share * 100.0
                     ),
                 });
                 break;
             };
-            pick(t, &mut covered, &mut taken);
-            debug_assert!(taken[c]);
-            chosen.push((c, Reason::Township));
             *have.get_mut(t).expect("every township is listed") += 1;
         }
     }
-    chosen
+    out.upgrades = upgrades;
+    out
 }

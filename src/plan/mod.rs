@@ -3,6 +3,7 @@
 
 pub mod beds;
 pub mod day_care;
+pub mod indicators;
 
 use std::time::Instant;
 
@@ -42,6 +43,8 @@ pub struct Plan {
     pub day_care: DayCarePlan,
     /// The bed plan per year (`None` until bed planning runs).
     pub beds: Option<BedPlan>,
+    /// The indicator table: every verdict of the run.
+    pub indicators: indicators::IndicatorTable,
     /// Timings.
     pub timings: Timings,
 }
@@ -57,7 +60,10 @@ pub enum PlanError {
     Travel(#[from] travel::TravelError),
     /// The bed model could not be solved.
     #[error("床位规划失败 / bed planning failed: {0}")]
-    Beds(String),
+    Beds(#[from] crate::solve::beds::BedSolveError),
+    /// The outputs could not be written.
+    #[error("输出写入失败 / writing the outputs failed: {0}")]
+    Output(String),
 }
 
 /// Most bed sites kept per village for accessibility and siting.
@@ -88,8 +94,9 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         scenario.beds.catchment_minutes,
         &scenario.limits,
     )?;
-    let bed_plan = beds::plan(&scenario, &region, &bed_reach).map_err(PlanError::Beds)?;
+    let bed_plan = beds::plan(&scenario, &region, &bed_reach)?;
     let beds_s = t.elapsed().as_secs_f64();
+    let indicators = indicators::table(&scenario, &region, &reach, &day_care, Some(&bed_plan));
     Ok(Plan {
         run_name: crate::report::output_name(&scenario.path),
         scenario,
@@ -97,6 +104,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         reach,
         day_care,
         beds: Some(bed_plan),
+        indicators,
         timings: Timings {
             load_s,
             travel_s,

@@ -381,7 +381,14 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
             ),
             last.targets
                 .nursing_share
-                .map(|t| format!("{} {} {}", last.year, lang.pick("目标", "target"), pct(t)))
+                .map(|t| {
+                    format!(
+                        "{} {} {}",
+                        last.year,
+                        lang.pick("目标", "target"),
+                        pct(t.value)
+                    )
+                })
                 .unwrap_or_default(),
         ));
     }
@@ -428,8 +435,8 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         body += &format!(
             "<p class=\"note\">{}</p>\n",
             lang.pick(
-                "* 改造为护理型床位的现有床位数",
-                "* existing beds converted to nursing beds"
+                "* 改造为护理型床位的现有床位数；† 转为公益性的民办床位数",
+                "* existing beds converted to nursing beds; † private beds re-designated as public-interest beds"
             )
         );
     }
@@ -563,6 +570,13 @@ mod tests {
     fn a_plan_without_beds_has_no_bed_sections() {
         let mut plan = tiny_plan();
         plan.beds = None;
+        plan.indicators = crate::plan::indicators::table(
+            &plan.scenario,
+            &plan.region,
+            &plan.reach,
+            &plan.day_care,
+            None,
+        );
         let opts = crate::map::Options::default();
         let drawings = crate::map::draw_all(&plan, &opts).expect("draws");
         assert!(drawings.access.is_none() && drawings.beds.is_none());

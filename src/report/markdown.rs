@@ -5,10 +5,10 @@
 use std::collections::BTreeSet;
 
 use crate::map::{Lang, pct, thousands};
-use crate::model::{CoverageScope, FacilityType};
+use crate::model::CoverageScope;
+use crate::model::{Goal, Indicator};
 use crate::plan::Plan;
-use crate::plan::beds::{ActionKind, BedYear};
-use crate::plan::day_care::is_street;
+use crate::plan::beds::ActionKind;
 
 /// How a cell reads at a glance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +90,10 @@ pub enum ProjectKind {
     Expand,
     /// A new institution.
     NewInstitution,
+    /// Private beds re-designated as 公益性.
+    DesignatePublic,
+    /// An existing 敬老院 or station upgraded into a comprehensive / regional centre.
+    Upgrade,
 }
 
 impl ProjectKind {
@@ -101,6 +105,8 @@ impl ProjectKind {
             Self::Convert => "convert",
             Self::Expand => "expand",
             Self::NewInstitution => "new_institution",
+            Self::DesignatePublic => "designate_public",
+            Self::Upgrade => "upgrade",
         }
     }
 
@@ -112,6 +118,11 @@ impl ProjectKind {
             Self::Convert => lang.pick("护理型床位改造", "Nursing-bed conversion"),
             Self::Expand => lang.pick("扩建床位", "Bed expansion"),
             Self::NewInstitution => lang.pick("新建养老机构", "New care institution"),
+            Self::DesignatePublic => lang.pick("转为公益性床位", "Beds re-designated as public"),
+            Self::Upgrade => lang.pick(
+                "升级为综合(区域性)养老服务中心",
+                "Upgrade to a comprehensive (regional) centre",
+            ),
         }
     }
 }
@@ -135,6 +146,8 @@ pub struct Project {
     pub new_beds: u32,
     /// Beds converted to nursing beds.
     pub converted_beds: u32,
+    /// Private beds re-designated as 公益性.
+    pub designated_beds: u32,
     /// Elderly whom no site served before and this one serves.
     pub newly_covered_elderly: f64,
     /// Cost in 万元.
@@ -165,6 +178,7 @@ pub fn projects(plan: &Plan) -> Vec<Project> {
             lat: site.lat,
             new_beds: 0,
             converted_beds: 0,
+            designated_beds: 0,
             newly_covered_elderly: site.newly_covered_elderly,
             cost_wan: plan
                 .region
@@ -175,6 +189,20 @@ pub fn projects(plan: &Plan) -> Vec<Project> {
             year: site.year,
         })
         .collect();
+    out.extend(plan.day_care.upgrades.iter().map(|u| Project {
+        id: u.id.clone(),
+        name: u.name.clone(),
+        kind: ProjectKind::Upgrade,
+        township: u.township.clone(),
+        lon: u.lon,
+        lat: u.lat,
+        new_beds: 0,
+        converted_beds: 0,
+        designated_beds: 0,
+        newly_covered_elderly: 0.0,
+        cost_wan: u.cost_wan,
+        year: u.year,
+    }));
     for a in plan
         .beds
         .iter()
@@ -188,12 +216,14 @@ pub fn projects(plan: &Plan) -> Vec<Project> {
                 ActionKind::Convert => ProjectKind::Convert,
                 ActionKind::Expand => ProjectKind::Expand,
                 ActionKind::NewInstitution => ProjectKind::NewInstitution,
+                ActionKind::DesignatePublic => ProjectKind::DesignatePublic,
             },
             township: a.township.clone(),
             lon: a.lon,
             lat: a.lat,
             new_beds: a.new_beds,
             converted_beds: a.converted_beds,
+            designated_beds: a.designated_beds,
             newly_covered_elderly: 0.0,
             cost_wan: a.cost_wan,
             year: a.year,
@@ -220,6 +250,7 @@ pub fn proposals_csv(plan: &Plan) -> Vec<u8> {
         "lat",
         "new_beds",
         "converted_beds",
+        "designated_beds",
         "newly_covered_elderly",
         "cost_wan",
         "year",
@@ -235,6 +266,7 @@ pub fn proposals_csv(plan: &Plan) -> Vec<u8> {
             format!("{:.6}", p.lat),
             p.new_beds.to_string(),
             p.converted_beds.to_string(),
+            p.designated_beds.to_string(),
             format!("{}", round(p.newly_covered_elderly, 3)),
             format!("{}", round(p.cost_wan, 4)),
             p.year.to_string(),
@@ -255,43 +287,6 @@ pub(crate) fn townships(plan: &Plan) -> Vec<&str> {
         .collect()
 }
 
-/// Comprehensive centres per township today and after the plan: (townships with one today,
-/// after, streets with enough today, after, streets).
-fn comprehensive_counts(plan: &Plan) -> (usize, usize, usize, usize, usize) {
-    let towns = townships(plan);
-    let per_street = plan.scenario.day_care.per_street.max(1);
-    let count = |t: &str, with_new: bool| -> u32 {
-        let existing = plan
-            .region
-            .facilities
-            .iter()
-            .filter(|f| f.kind == FacilityType::Comprehensive && f.township == t)
-            .count();
-        let new = if with_new {
-            plan.day_care
-                .sites
-                .iter()
-                .filter(|s| s.comprehensive && s.township == t)
-                .count()
-        } else {
-            0
-        };
-        (existing + new) as u32
-    };
-    let mut out = (0, 0, 0, 0, 0);
-    for t in &towns {
-        let (before, after) = (count(t, false), count(t, true));
-        out.0 += usize::from(before > 0);
-        out.1 += usize::from(after > 0);
-        if is_street(t) {
-            out.2 += usize::from(before >= per_street);
-            out.3 += usize::from(after >= per_street);
-            out.4 += 1;
-        }
-    }
-    out
-}
-
 /// Column headers of the indicator table.
 fn indicator_header(plan: &Plan, lang: Lang) -> Vec<String> {
     vec![
@@ -308,163 +303,116 @@ fn indicator_header(plan: &Plan, lang: Lang) -> Vec<String> {
     ]
 }
 
-const EPS: f64 = 1e-9;
+/// A figure of an indicator as printed: shares as percentages, counts whole, others to one
+/// decimal.
+fn figure(indicator: Indicator, x: f64) -> String {
+    if indicator.is_share() {
+        pct(x)
+    } else if indicator == Indicator::NewBeds {
+        thousands(x)
+    } else {
+        format!("{x:.1}")
+    }
+}
 
-/// The indicator table: 指标 / 年份 / 现状 / 目标 / 规划后 / 是否达标.
-pub fn indicator_table(plan: &Plan, lang: Lang) -> Table {
+/// `planned` beside `target` in as few decimals (at least the usual ones) as show that they
+/// differ: a strict target met by a hair reads 60.0003%, never 60.0%.
+fn figure_against(indicator: Indicator, planned: f64, target: Option<Goal>) -> String {
+    let plain = figure(indicator, planned);
+    let Some(goal) = target else { return plain };
+    if planned == goal.value || indicator == Indicator::NewBeds {
+        return plain;
+    }
+    let scale = if indicator.is_share() { 100.0 } else { 1.0 };
+    let unit = if indicator.is_share() { "%" } else { "" };
+    for digits in 1..=8 {
+        let a = format!("{:.*}", digits, planned * scale);
+        let b = format!("{:.*}", digits, goal.value * scale);
+        if a != b {
+            return format!("{a}{unit}");
+        }
+    }
+    plain
+}
+
+/// The row name: the indicator, the service circle for coverage, the minimum per street or
+/// county.
+fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> String {
     let s = &plan.scenario;
-    let dc = &plan.day_care;
-    let final_year = s.final_year();
-    let mut rows = Vec::new();
-    let row =
-        |name: String, year: i32, base: String, target: Option<String>, after: String, met| {
+    let name = lang.pick(indicator.zh(), indicator.en());
+    match indicator {
+        Indicator::Coverage => format!(
+            "{name} ({:.0}{})",
+            s.travel.minutes,
+            lang.pick(" 分钟服务圈", "-minute circle")
+        ),
+        Indicator::PerStreet => format!("{name} ≥ {}", s.day_care.per_street),
+        Indicator::PerCounty => format!("{name} ≥ {}", s.day_care.per_county),
+        Indicator::BedsPer1000 | Indicator::NursingPer1000 => {
+            format!("{name}{}", lang.pick(" (张)", ""))
+        }
+        Indicator::NewBeds => format!("{name}{}", lang.pick(" (张)", " (beds)")),
+        _ => name.to_owned(),
+    }
+}
+
+/// The indicator table: 指标 / 年份 / 现状 / 目标 / 规划后 / 是否达标, read from the plan's
+/// one indicator table; the definitions follow as notes.
+pub fn indicator_table(plan: &Plan, lang: Lang) -> Table {
+    let rows = plan
+        .indicators
+        .rows
+        .iter()
+        .map(|r| {
+            let per_unit = matches!(r.indicator, Indicator::PerStreet | Indicator::PerCounty);
+            let (base, target, after) = if per_unit {
+                let n = r.denominator;
+                (
+                    format!("{}/{}", (r.baseline * n).round(), n),
+                    r.target.map(|_| format!("{n}/{n}")),
+                    format!("{}/{}", r.numerator, n),
+                )
+            } else {
+                (
+                    if r.indicator == Indicator::NewBeds {
+                        "—".to_owned()
+                    } else {
+                        figure(r.indicator, r.baseline)
+                    },
+                    r.target
+                        .map(|g| format!("{} {}", g.sign(), figure(r.indicator, g.value))),
+                    figure_against(r.indicator, r.planned, r.target),
+                )
+            };
             vec![
-                Cell::text(name),
-                Cell::num(year.to_string()),
+                Cell::text(indicator_name(plan, r.indicator, lang)),
+                Cell::num(r.year.to_string()),
                 Cell::num(base),
                 Cell::num(target.unwrap_or_else(|| "—".to_owned())),
                 Cell::num(after),
-                Cell::met(met, lang),
+                Cell::met(r.met, lang),
             ]
-        };
-
-    let total = dc.total_elderly;
-    let share = |x: f64| if total > 0.0 { x / total } else { 0.0 };
-    let scope = match s.day_care.scope {
-        CoverageScope::All => "",
-        CoverageScope::Urban => lang.pick(", 城镇社区", ", urban communities"),
-    };
-    rows.push(row(
-        format!(
-            "{} ({:.0}{}{})",
-            lang.pick("日间照料服务覆盖率", "Day-care coverage of the elderly"),
-            s.travel.minutes,
-            lang.pick(" 分钟服务圈", "-minute circle"),
-            scope
-        ),
-        final_year,
-        pct(share(dc.covered_before)),
-        dc.target.map(pct),
-        pct(dc.coverage),
-        dc.target.map(|t| dc.coverage >= t - EPS),
-    ));
-
-    let (town_before, town_after, street_before, street_after, streets) =
-        comprehensive_counts(plan);
-    let towns = townships(plan).len().max(1) as f64;
-    let town_target = s
-        .day_care
-        .targets
-        .get(&final_year)
-        .and_then(|t| t.township_share)
-        .or(s.day_care.township_share);
-    let after_share = town_after as f64 / towns;
-    rows.push(row(
+        })
+        .collect();
+    let mut notes: Vec<String> = plan
+        .indicators
+        .definitions
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                lang.pick(d.indicator.zh(), d.indicator.en()),
+                lang.pick(&d.zh, &d.en)
+            )
+        })
+        .collect();
+    notes.push(
         lang.pick(
-            "乡镇(街道)综合养老服务中心覆盖率",
-            "Townships with a comprehensive centre",
+            "“>” 表示规划原文为“超过”（严格大于），“≥” 表示不低于；规划后为该年度末的数值",
+            "“>” marks a target the plan words as “more than” (strictly above), “≥” at least; planned figures are for the end of the year",
         )
         .to_owned(),
-        final_year,
-        pct(town_before as f64 / towns),
-        town_target.map(pct),
-        pct(after_share),
-        town_target.map(|t| after_share >= t - EPS),
-    ));
-    if s.day_care.per_street > 0 && streets > 0 {
-        rows.push(row(
-            format!(
-                "{} ≥ {}",
-                lang.pick(
-                    "街道综合养老服务中心: 每个街道",
-                    "Comprehensive centres per street"
-                ),
-                s.day_care.per_street
-            ),
-            final_year,
-            format!("{street_before}/{streets}"),
-            Some(format!("{streets}/{streets}")),
-            format!("{street_after}/{streets}"),
-            Some(street_after >= streets),
-        ));
-    }
-
-    if let Some(beds) = &plan.beds {
-        type Metric = (
-            &'static str,
-            &'static str,
-            fn(&BedYear) -> f64,
-            fn(&crate::model::BedTargets) -> Option<f64>,
-            fn(&crate::plan::beds::TargetsMet) -> bool,
-            bool,
-        );
-        let metrics: [Metric; 4] = [
-            (
-                "每千名老年人养老床位数 (张)",
-                "Beds per 1000 elderly",
-                |y| y.beds_per_1000,
-                |t| t.beds_per_1000,
-                |m| m.beds_per_1000,
-                false,
-            ),
-            (
-                "养老机构护理型床位占比",
-                "Nursing share of institution beds",
-                |y| y.nursing_share,
-                |t| t.nursing_share,
-                |m| m.nursing_share,
-                true,
-            ),
-            (
-                "每千名老年人护理型床位数 (张)",
-                "Nursing beds per 1000 elderly",
-                |y| y.nursing_per_1000,
-                |t| t.nursing_per_1000,
-                |m| m.nursing_per_1000,
-                false,
-            ),
-            (
-                "公益性(公办)床位占比",
-                "Public bed share",
-                |y| y.public_share,
-                |t| t.public_share,
-                |m| m.public_share,
-                true,
-            ),
-        ];
-        for (zh, en, value, target, met, is_share) in metrics {
-            let fmt = |x: f64| {
-                if is_share { pct(x) } else { format!("{x:.1}") }
-            };
-            let mut years: Vec<&BedYear> = beds
-                .years
-                .iter()
-                .filter(|y| target(&y.targets).is_some())
-                .collect();
-            if years.is_empty() {
-                years.extend(beds.years.last());
-            }
-            for y in years {
-                let t = target(&y.targets);
-                rows.push(row(
-                    lang.pick(zh, en).to_owned(),
-                    y.year,
-                    fmt(value(&beds.baseline)),
-                    t.map(fmt),
-                    fmt(value(y)),
-                    t.map(|_| met(&y.met)),
-                ));
-            }
-        }
-    }
-    let mut notes = vec![format!(
-        "{} {}",
-        lang.pick(
-            "日间照料覆盖率按老年人口计; 规划后为规划期末",
-            "Coverage counts elderly people; planned figures are for"
-        ),
-        final_year
-    )];
+    );
     if plan.beds.is_none() {
         notes.push(
             lang.pick(
@@ -567,11 +515,20 @@ pub fn project_table(plan: &Plan, lang: Lang) -> Table {
 }
 
 fn beds_cell(p: &Project) -> String {
-    match (p.new_beds, p.converted_beds) {
-        (0, 0) => "—".to_owned(),
-        (n, 0) => format!("+{n}"),
-        (0, c) => format!("{c}*"),
-        (n, c) => format!("+{n} / {c}*"),
+    let mut parts = Vec::new();
+    if p.new_beds > 0 {
+        parts.push(format!("+{}", p.new_beds));
+    }
+    if p.converted_beds > 0 {
+        parts.push(format!("{}*", p.converted_beds));
+    }
+    if p.designated_beds > 0 {
+        parts.push(format!("{}†", p.designated_beds));
+    }
+    if parts.is_empty() {
+        "—".to_owned()
+    } else {
+        parts.join(" / ")
     }
 }
 
@@ -1009,8 +966,8 @@ pub fn report_markdown(plan: &Plan, lang: Lang, pictures: &[(&str, String)]) -> 
         out += &format!(
             "\n{}\n\n",
             lang.pick(
-                "\\* 改造为护理型床位的现有床位数",
-                "\\* existing beds converted to nursing beds"
+                "\\* 改造为护理型床位的现有床位数；† 转为公益性的民办床位数",
+                "\\* existing beds converted to nursing beds; † private beds re-designated as public-interest beds"
             )
         );
     }

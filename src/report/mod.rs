@@ -360,7 +360,7 @@ fn round(x: f64, digits: i32) -> f64 {
 pub fn summary_value(plan: &Plan) -> Value {
     let s = &plan.scenario;
     let dc = &plan.day_care;
-    let baseline = plan.region.baseline();
+    let baseline = plan.region.baseline(&s.indicators);
     json!({
         "scenario": {
             "name": s.name,
@@ -402,10 +402,17 @@ pub fn summary_value(plan: &Plan) -> Value {
                 "comprehensive": site.comprehensive,
                 "year": site.year,
             })).collect::<Vec<_>>(),
+            "upgrades": dc.upgrades,
+            "serving": dc.serving,
             "shortfalls": dc.shortfalls,
             "search": dc.search,
         },
         "beds": plan.beds,
+        "indicators": plan.indicators,
+        "indicator_definitions": {
+            "beds": s.indicators,
+            "day_care_serving": s.day_care.serving,
+        },
         "other_targets": s.other_targets,
         "timings": plan.timings,
     })
@@ -488,13 +495,22 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
         .facilities
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.kind.serves_day_care())
+        .filter(|(i, f)| {
+            plan.day_care.serving.contains(f.kind)
+                || plan.day_care.upgrades.iter().any(|u| u.facility == *i)
+        })
         .map(|(i, f): (usize, &Facility)| {
+            let upgraded = plan.day_care.upgrades.iter().any(|u| u.facility == i);
             vec![
                 f.id.clone(),
                 f.name.clone(),
-                f.kind.as_str().to_owned(),
-                "existing".to_owned(),
+                if upgraded {
+                    "comprehensive"
+                } else {
+                    f.kind.as_str()
+                }
+                .to_owned(),
+                if upgraded { "upgraded" } else { "existing" }.to_owned(),
                 f.township.clone(),
                 format!("{:.6}", f.pos.lon),
                 format!("{:.6}", f.pos.lat),
@@ -527,6 +543,7 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
                 Reason::Township => "township",
                 Reason::Coverage => "coverage",
                 Reason::Capacity => "capacity",
+                Reason::County => "county",
             }
             .to_owned(),
         ]

@@ -1,26 +1,36 @@
-//! Least-cost bed actions over the plan years, on aggregate quantities.
+//! Least-cost bed actions over the plan years, on aggregate quantities per facility type.
 //!
 //! # Model
-//! The stock before the plan: `B0` beds, `N0` nursing beds, `P0` beds in public facilities,
-//! `O` ordinary beds that may be converted, and expansion room `R_pub`, `R_priv` at public and
-//! private institutions. New institutions come in classes of candidate sites with the same
-//! capacity `M_k` and fixed cost `F_k` (`count_k` sites each). Every new bed is a nursing bed
-//! and every new institution is public (government-built, 公建).
+//! Beds are grouped by facility type `g` (日间照料中心, 养老服务站, 综合养老服务中心,
+//! 养老机构). Before the plan, group `g` has `B0_g` beds, `N0_g` nursing beds, `P0_g` public
+//! (公办/公益性) beds, and expansion room `R_pub_g`, `R_priv_g` at public and private
+//! facilities. New institutions come in classes of candidate sites with the same capacity `M_k`
+//! and fixed cost `F_k` (`count_k` sites each); every new bed is a nursing bed, every new
+//! institution is public (公建) and belongs to the 养老机构 group `I`.
+//!
+//! Each indicator counts the groups of its set `S` ([`BedDefinitions`]): 护理型床位占比 over
+//! 养老机构 by default, as the plans word it, the others over every type.
 //!
 //! Cumulative integer variables per plan year `t` (never undone, so each is non-decreasing in
-//! `t`): conversions `X_t <= O`, expansion `Yp_t <= R_pub`, `Yq_t <= R_priv`, sites opened
-//! `n_kt <= count_k` and their beds `z_kt <= M_k n_kt`. With `E_t` the year's elderly:
+//! `t`): conversions `X_gt <= B0_g - N0_g`, expansion `Yp_gt <= R_pub_g`, `Yq_gt <= R_priv_g`,
+//! re-designations of private beds as 公益性 `W_gt <= B0_g - P0_g + Yq_gt` (only when the
+//! scenario prices them), sites opened `n_kt <= count_k` and their beds `z_kt <= M_k n_kt`.
+//! With `A_S = Σ_{g∈S} (Yp_g + Yq_g) + [I ∈ S] Σ_k z_k` the beds added in `S` and `E_t` the
+//! year's elderly:
 //!
 //! ```text
-//! B_t = B0 + Yp_t + Yq_t + Σ_k z_kt         N_t = N0 + X_t + Yp_t + Yq_t + Σ_k z_kt
-//! P_t = P0 + Yp_t + Σ_k z_kt
-//! B_t >= ⌈b_t E_t / 1000⌉   N_t >= ⌈n_t E_t / 1000⌉   N_t >= s_t B_t   P_t >= q_t B_t
-//! min  c_conv X_T + c_bed (Yp_T + Yq_T + Σ_k z_kT) + Σ_k F_k n_kT
+//! B_S = B0_S + A_S        N_S = N0_S + Σ_{g∈S} X_g + A_S
+//! P_S = P0_S + Σ_{g∈S} (Yp_g + W_g) + [I ∈ S] Σ_k z_k
+//! B_S >= ⌈b E / 1000⌉     N_S >= ⌈n E / 1000⌉     N_S >= s B_S     P_S >= q B_S     A_S >= a
+//! min  c_conv Σ X_T + c_bed (Σ Yp_T + Σ Yq_T + Σ_k z_kT) + c_pub Σ W_T + Σ_k F_k n_kT
 //! ```
-//! Costs do not depend on the year, so the total is the cost of the final cumulative state.
-//! Each target row has a slack priced far above any real action, so an unreachable target
-//! still yields the closest plan and its shortfall in beds. A second solve keeps the cost at
-//! its optimum and moves actions as late as the targets allow (just in time).
+//! A target worded "超过" (strictly above) becomes `> `: for counts `>= ⌊need⌋ + 1`, for
+//! shares `N_S - s B_S >= δ` with `δ = 1e-4` of a bed (the whole-bed solution is then checked
+//! exactly by the caller). Costs do not depend on the year, so the total is the cost of the
+//! final cumulative state. Each target row has a slack priced far above any real action, in
+//! the unit of the action that closes it (beds, nursing beds, beds to re-designate), so an
+//! unreachable target still yields the closest plan and its shortfall. A second solve keeps the
+//! cost at its optimum and moves actions as late as the targets allow (just in time).
 //!
 //! Solved exactly by branch and bound on LP bounds (`microlp`); the bound is the solver's
 //! proven bound on cost.
@@ -28,23 +38,65 @@
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
 
 use super::{Certificate, Status};
-use crate::model::BedTargets;
+use crate::model::{BedDefinitions, BedTargets, FacilityType, Goal, TypeSet};
 
-/// The bed stock before the plan, in beds.
+/// Facility-type groups of the model, in [`FacilityType::ALL`] order.
+pub const GROUPS: usize = 4;
+
+/// The group of new institutions.
+pub fn institution_group() -> usize {
+    TypeSet::index(FacilityType::Institution)
+}
+
+/// The bed stock of one facility type before the plan, in beds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stock {
+pub struct GroupStock {
     /// All beds.
     pub beds: u64,
-    /// Nursing beds.
+    /// Nursing beds (<= beds).
     pub nursing: u64,
-    /// Beds in public facilities.
+    /// Beds in public / public-interest facilities (<= beds).
     pub public: u64,
-    /// Ordinary beds that may be converted.
-    pub convertible: u64,
-    /// Expansion room at public institutions.
+    /// Expansion room at public facilities.
     pub room_public: u64,
-    /// Expansion room at private institutions.
+    /// Expansion room at private facilities.
     pub room_private: u64,
+}
+
+impl GroupStock {
+    /// Ordinary beds that may be converted to nursing beds.
+    pub fn convertible(&self) -> u64 {
+        self.beds.saturating_sub(self.nursing)
+    }
+
+    /// Private beds that may be re-designated as 公益性.
+    pub fn private(&self) -> u64 {
+        self.beds.saturating_sub(self.public)
+    }
+}
+
+/// The bed stock before the plan, per facility type ([`GROUPS`], [`FacilityType::ALL`] order).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stock {
+    /// One entry per facility type.
+    pub groups: [GroupStock; GROUPS],
+}
+
+impl Stock {
+    /// A stock of institutions only.
+    pub fn institutions(g: GroupStock) -> Self {
+        let mut s = Self::default();
+        s.groups[institution_group()] = g;
+        s
+    }
+
+    /// Sum of `f` over the groups of `set`.
+    fn sum(&self, set: TypeSet, f: impl Fn(&GroupStock) -> u64) -> u64 {
+        (0..GROUPS)
+            .filter(|&g| set.contains_index(g))
+            .map(|g| f(&self.groups[g]))
+            .sum()
+    }
 }
 
 /// Candidate sites with the same capacity and fixed cost.
@@ -76,22 +128,41 @@ pub struct UnitCosts {
     pub convert_wan: f64,
     /// One new bed.
     pub new_bed_wan: f64,
+    /// Re-designating one private bed as 公益性; `None`: not an available action.
+    pub designate_wan: Option<f64>,
 }
 
-/// Cumulative actions by the end of a year.
+/// Cumulative actions by the end of a year, per facility-type group.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cumulative {
     /// Beds converted.
-    pub convert: u64,
-    /// Beds added at public institutions.
-    pub expand_public: u64,
-    /// Beds added at private institutions.
-    pub expand_private: u64,
+    pub convert: [u64; GROUPS],
+    /// Beds added at public facilities.
+    pub expand_public: [u64; GROUPS],
+    /// Beds added at private facilities.
+    pub expand_private: [u64; GROUPS],
+    /// Private beds re-designated as 公益性.
+    pub designate: [u64; GROUPS],
     /// Per class: sites opened and their beds.
     pub new_sites: Vec<(u32, u64)>,
 }
 
-/// Beds missing for each target of a year (0 where met or absent).
+impl Cumulative {
+    /// Beds added at facilities of `set` (expansion and new institutions).
+    pub fn added(&self, set: TypeSet) -> u64 {
+        let mut a: u64 = (0..GROUPS)
+            .filter(|&g| set.contains_index(g))
+            .map(|g| self.expand_public[g] + self.expand_private[g])
+            .sum();
+        if set.contains_index(institution_group()) {
+            a += self.new_sites.iter().map(|(_, z)| z).sum::<u64>();
+        }
+        a
+    }
+}
+
+/// What is missing for each target of a year (0 where met or absent), in the unit of the
+/// action that would close it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Slack {
     /// Beds short of beds per 1000.
@@ -100,14 +171,24 @@ pub struct Slack {
     pub nursing_per_1000: u64,
     /// Nursing beds short of the nursing share.
     pub nursing_share: u64,
-    /// Public beds short of the public share.
+    /// Beds to re-designate as 公益性 short of the public share.
     pub public_share: u64,
+    /// New beds short of the new-bed count.
+    pub new_beds: u64,
 }
 
 impl Slack {
     /// Whether every target holds.
     pub fn is_zero(&self) -> bool {
         *self == Slack::default()
+    }
+
+    fn total(&self) -> u64 {
+        self.beds_per_1000
+            + self.nursing_per_1000
+            + self.nursing_share
+            + self.public_share
+            + self.new_beds
     }
 }
 
@@ -122,31 +203,58 @@ pub struct BedSchedule {
     pub certificate: Certificate,
 }
 
+/// Why the bed model could not be solved.
+#[derive(Debug, thiserror::Error)]
+pub enum BedSolveError {
+    /// The LP solver failed.
+    #[error("bed model: {0}")]
+    Solver(String),
+    /// Branch and bound found no integer answer within its node limit.
+    #[error("bed model: no solution within the node limit")]
+    NodeLimit,
+}
+
 /// Penalty per bed of slack, 万元: far above any real action.
 const SLACK_PENALTY_WAN: f64 = 1.0e6;
 
+/// Margin of a strict share row, in beds.
+const STRICT_MARGIN: f64 = 1e-4;
+
+type GroupVars = [Option<Variable>; GROUPS];
+
 struct Vars {
-    x: Vec<Variable>,
-    yp: Vec<Variable>,
-    yq: Vec<Variable>,
+    x: Vec<GroupVars>,
+    yp: Vec<GroupVars>,
+    yq: Vec<GroupVars>,
+    w: Vec<GroupVars>,
     n: Vec<Vec<Variable>>,
     z: Vec<Vec<Variable>>,
-    slack: Vec<[Option<Variable>; 4]>,
+    slack: Vec<[Option<Variable>; 5]>,
 }
 
 fn int_bound(v: u64) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
 
+/// The problem's data.
+struct Model<'a> {
+    stock: &'a Stock,
+    classes: &'a [SiteClass],
+    years: &'a [YearNeed],
+    costs: &'a UnitCosts,
+    defs: &'a BedDefinitions,
+}
+
 /// Builds the model; `final_cost` set means the second solve (cost capped, lateness
 /// minimised).
-fn build(
-    stock: &Stock,
-    classes: &[SiteClass],
-    years: &[YearNeed],
-    costs: &UnitCosts,
-    final_cost: Option<f64>,
-) -> (Problem, Vars) {
+fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
+    let Model {
+        stock,
+        classes,
+        years,
+        costs,
+        defs,
+    } = *m;
     let mut p = Problem::new(OptimizationDirection::Minimize);
     let t_last = years.len().saturating_sub(1);
     let cost_phase = final_cost.is_none();
@@ -163,23 +271,32 @@ fn build(
         x: Vec::new(),
         yp: Vec::new(),
         yq: Vec::new(),
+        w: Vec::new(),
         n: vec![Vec::new(); classes.len()],
         z: vec![Vec::new(); classes.len()],
         slack: Vec::new(),
     };
+    let var = |p: &mut Problem, t: usize, unit: f64, hi: u64| -> Option<Variable> {
+        (hi > 0).then(|| p.add_integer_var(weight(t, unit), (0, int_bound(hi))))
+    };
     for t in 0..years.len() {
-        v.x.push(p.add_integer_var(
-            weight(t, costs.convert_wan),
-            (0, int_bound(stock.convertible)),
-        ));
-        v.yp.push(p.add_integer_var(
-            weight(t, costs.new_bed_wan),
-            (0, int_bound(stock.room_public)),
-        ));
-        v.yq.push(p.add_integer_var(
-            weight(t, costs.new_bed_wan),
-            (0, int_bound(stock.room_private)),
-        ));
+        let mut x = [None; GROUPS];
+        let mut yp = [None; GROUPS];
+        let mut yq = [None; GROUPS];
+        let mut w = [None; GROUPS];
+        for g in 0..GROUPS {
+            let s = &stock.groups[g];
+            x[g] = var(&mut p, t, costs.convert_wan, s.convertible());
+            yp[g] = var(&mut p, t, costs.new_bed_wan, s.room_public);
+            yq[g] = var(&mut p, t, costs.new_bed_wan, s.room_private);
+            if let Some(c) = costs.designate_wan {
+                w[g] = var(&mut p, t, c, s.private() + s.room_private);
+            }
+        }
+        v.x.push(x);
+        v.yp.push(yp);
+        v.yq.push(yq);
+        v.w.push(w);
         for (k, c) in classes.iter().enumerate() {
             v.n[k].push(
                 p.add_integer_var(weight(t, c.fixed_wan), (0, int_bound(u64::from(c.count)))),
@@ -188,10 +305,11 @@ fn build(
             v.z[k].push(p.add_integer_var(weight(t, costs.new_bed_wan), (0, int_bound(cap))));
         }
     }
+    let inst = institution_group();
     for (t, need) in years.iter().enumerate() {
         let e = need.elderly;
         let tg = need.targets;
-        let mut slack = [None; 4];
+        let mut slack = [None; 5];
         // Slack is priced in phase 1 and fixed to its phase-1 value in phase 2 through the
         // cost row, so the same penalty applies in both.
         for (i, on) in [
@@ -199,6 +317,7 @@ fn build(
             tg.nursing_per_1000.is_some(),
             tg.nursing_share.is_some(),
             tg.public_share.is_some(),
+            tg.new_beds.is_some(),
         ]
         .into_iter()
         .enumerate()
@@ -210,43 +329,92 @@ fn build(
                 ));
             }
         }
-        let new_beds: Vec<(Variable, f64)> = (0..classes.len()).map(|k| (v.z[k][t], 1.0)).collect();
-        // beds: Yp + Yq + Σz + s >= need - B0
-        if let (Some(b), Some(s)) = (tg.beds_per_1000, slack[0]) {
-            let need_beds = (b * e / 1000.0 - 1e-9).ceil() - stock.beds as f64;
-            let mut row = vec![(v.yp[t], 1.0), (v.yq[t], 1.0), (s, 1.0)];
-            row.extend(&new_beds);
-            p.add_constraint(row.as_slice(), ComparisonOp::Ge, need_beds);
-        }
-        if let (Some(n), Some(s)) = (tg.nursing_per_1000, slack[1]) {
-            let need = (n * e / 1000.0 - 1e-9).ceil() - stock.nursing as f64;
-            let mut row = vec![(v.x[t], 1.0), (v.yp[t], 1.0), (v.yq[t], 1.0), (s, 1.0)];
-            row.extend(&new_beds);
-            p.add_constraint(row.as_slice(), ComparisonOp::Ge, need);
-        }
-        // N - s B >= 0: X + (1-s)(Yp + Yq + Σz) + slack >= s B0 - N0
-        if let (Some(share), Some(s)) = (tg.nursing_share, slack[2]) {
-            let mut row = vec![
-                (v.x[t], 1.0),
-                (v.yp[t], 1.0 - share),
-                (v.yq[t], 1.0 - share),
-                (s, 1.0),
-            ];
-            row.extend(new_beds.iter().map(|&(z, _)| (z, 1.0 - share)));
+        // Terms of the beds added in `set`, each times `coef`.
+        let added = |set: TypeSet, coef: f64| -> Vec<(Variable, f64)> {
+            let mut row = Vec::new();
+            for g in (0..GROUPS).filter(|&g| set.contains_index(g)) {
+                row.extend(v.yp[t][g].map(|y| (y, coef)));
+                row.extend(v.yq[t][g].map(|y| (y, coef)));
+            }
+            if set.contains_index(inst) {
+                row.extend((0..classes.len()).map(|k| (v.z[k][t], coef)));
+            }
+            row
+        };
+        let converted = |set: TypeSet| -> Vec<(Variable, f64)> {
+            (0..GROUPS)
+                .filter(|&g| set.contains_index(g))
+                .filter_map(|g| v.x[t][g].map(|x| (x, 1.0)))
+                .collect()
+        };
+        // B_S + s >= need:  A_S + s >= need - B0_S
+        if let (Some(goal), Some(s)) = (tg.beds_per_1000, slack[0]) {
+            let set = defs.beds_per_1000;
+            let need = goal.least_count(goal.value * e / 1000.0) as f64;
+            let mut row = added(set, 1.0);
+            row.push((s, 1.0));
             p.add_constraint(
                 row.as_slice(),
                 ComparisonOp::Ge,
-                share * stock.beds as f64 - stock.nursing as f64,
+                need - stock.sum(set, |g| g.beds) as f64,
             );
         }
-        // P - q B >= 0: (1-q)(Yp + Σz) - q Yq + slack >= q B0 - P0
-        if let (Some(q), Some(s)) = (tg.public_share, slack[3]) {
-            let mut row = vec![(v.yp[t], 1.0 - q), (v.yq[t], -q), (s, 1.0)];
-            row.extend(new_beds.iter().map(|&(z, _)| (z, 1.0 - q)));
+        if let (Some(goal), Some(s)) = (tg.nursing_per_1000, slack[1]) {
+            let set = defs.nursing_per_1000;
+            let need = goal.least_count(goal.value * e / 1000.0) as f64;
+            let mut row = added(set, 1.0);
+            row.extend(converted(set));
+            row.push((s, 1.0));
             p.add_constraint(
                 row.as_slice(),
                 ComparisonOp::Ge,
-                q * stock.beds as f64 - stock.public as f64,
+                need - stock.sum(set, |g| g.nursing) as f64,
+            );
+        }
+        // N_S - s B_S >= 0 (or δ):  Σ X + (1 - s) A_S + slack >= s B0_S - N0_S
+        if let (Some(goal), Some(s)) = (tg.nursing_share, slack[2]) {
+            let set = defs.nursing_share;
+            let q = goal.value;
+            let mut row = added(set, 1.0 - q);
+            row.extend(converted(set));
+            row.push((s, 1.0));
+            let margin = if goal.strict { STRICT_MARGIN } else { 0.0 };
+            p.add_constraint(
+                row.as_slice(),
+                ComparisonOp::Ge,
+                q * stock.sum(set, |g| g.beds) as f64 - stock.sum(set, |g| g.nursing) as f64
+                    + margin,
+            );
+        }
+        // P_S - q B_S >= 0 (or δ): (1-q) Yp - q Yq + W + (1-q) Σz + slack >= q B0_S - P0_S
+        if let (Some(goal), Some(s)) = (tg.public_share, slack[3]) {
+            let set = defs.public_share;
+            let q = goal.value;
+            let mut row = Vec::new();
+            for g in (0..GROUPS).filter(|&g| set.contains_index(g)) {
+                row.extend(v.yp[t][g].map(|y| (y, 1.0 - q)));
+                row.extend(v.yq[t][g].map(|y| (y, -q)));
+                row.extend(v.w[t][g].map(|w| (w, 1.0)));
+            }
+            if set.contains_index(inst) {
+                row.extend((0..classes.len()).map(|k| (v.z[k][t], 1.0 - q)));
+            }
+            row.push((s, 1.0));
+            let margin = if goal.strict { STRICT_MARGIN } else { 0.0 };
+            p.add_constraint(
+                row.as_slice(),
+                ComparisonOp::Ge,
+                q * stock.sum(set, |g| g.beds) as f64 - stock.sum(set, |g| g.public) as f64
+                    + margin,
+            );
+        }
+        if let (Some(goal), Some(s)) = (tg.new_beds, slack[4]) {
+            let mut row = added(defs.new_beds, 1.0);
+            row.push((s, 1.0));
+            p.add_constraint(
+                row.as_slice(),
+                ComparisonOp::Ge,
+                goal.least_count(goal.value) as f64,
             );
         }
         for (k, class) in classes.iter().enumerate() {
@@ -256,12 +424,27 @@ fn build(
                 0.0,
             );
         }
+        // Only private beds (existing, or added at private facilities) can be re-designated.
+        for g in 0..GROUPS {
+            if let Some(w) = v.w[t][g] {
+                let mut row = vec![(w, 1.0)];
+                row.extend(v.yq[t][g].map(|y| (y, -1.0)));
+                p.add_constraint(
+                    row.as_slice(),
+                    ComparisonOp::Le,
+                    stock.groups[g].private() as f64,
+                );
+            }
+        }
         if t > 0 {
-            let mut mono = vec![
-                (v.x[t], v.x[t - 1]),
-                (v.yp[t], v.yp[t - 1]),
-                (v.yq[t], v.yq[t - 1]),
-            ];
+            let mut mono = Vec::new();
+            for g in 0..GROUPS {
+                for series in [&v.x, &v.yp, &v.yq, &v.w] {
+                    if let (Some(now), Some(before)) = (series[t][g], series[t - 1][g]) {
+                        mono.push((now, before));
+                    }
+                }
+            }
             for k in 0..classes.len() {
                 mono.push((v.n[k][t], v.n[k][t - 1]));
                 mono.push((v.z[k][t], v.z[k][t - 1]));
@@ -278,11 +461,15 @@ fn build(
     }
     if let Some(cap) = final_cost {
         let t = t_last;
-        let mut row = vec![
-            (v.x[t], costs.convert_wan),
-            (v.yp[t], costs.new_bed_wan),
-            (v.yq[t], costs.new_bed_wan),
-        ];
+        let mut row = Vec::new();
+        for g in 0..GROUPS {
+            row.extend(v.x[t][g].map(|x| (x, costs.convert_wan)));
+            row.extend(v.yp[t][g].map(|y| (y, costs.new_bed_wan)));
+            row.extend(v.yq[t][g].map(|y| (y, costs.new_bed_wan)));
+            if let (Some(w), Some(c)) = (v.w[t][g], costs.designate_wan) {
+                row.push((w, c));
+            }
+        }
         for (k, c) in classes.iter().enumerate() {
             row.push((v.n[k][t], c.fixed_wan));
             row.push((v.z[k][t], costs.new_bed_wan));
@@ -302,11 +489,19 @@ fn read(
     years: usize,
 ) -> (Vec<Cumulative>, Vec<Slack>) {
     let val = |x: Variable| sol.var_value(x).round().max(0.0) as u64;
+    let groups = |vars: &GroupVars| -> [u64; GROUPS] {
+        let mut out = [0; GROUPS];
+        for g in 0..GROUPS {
+            out[g] = vars[g].map_or(0, val);
+        }
+        out
+    };
     let cum = (0..years)
         .map(|t| Cumulative {
-            convert: val(v.x[t]),
-            expand_public: val(v.yp[t]),
-            expand_private: val(v.yq[t]),
+            convert: groups(&v.x[t]),
+            expand_public: groups(&v.yp[t]),
+            expand_private: groups(&v.yq[t]),
+            designate: groups(&v.w[t]),
             new_sites: (0..classes.len())
                 .map(|k| (val(v.n[k][t]) as u32, val(v.z[k][t])))
                 .collect(),
@@ -322,6 +517,7 @@ fn read(
                 nursing_per_1000: get(s[1]),
                 nursing_share: get(s[2]),
                 public_share: get(s[3]),
+                new_beds: get(s[4]),
             }
         })
         .collect();
@@ -337,19 +533,47 @@ pub fn cost_of(c: &Cumulative, classes: &[SiteClass], costs: &UnitCosts) -> f64 
         .zip(classes)
         .map(|((n, _), k)| f64::from(*n) * k.fixed_wan)
         .sum();
-    c.convert as f64 * costs.convert_wan
-        + (c.expand_public + c.expand_private + new_beds) as f64 * costs.new_bed_wan
+    let convert: u64 = c.convert.iter().sum();
+    let expand: u64 = c.expand_public.iter().chain(&c.expand_private).sum();
+    let designate: u64 = c.designate.iter().sum();
+    convert as f64 * costs.convert_wan
+        + (expand + new_beds) as f64 * costs.new_bed_wan
+        + designate as f64 * costs.designate_wan.unwrap_or(0.0)
         + fixed
 }
 
+/// The greatest common divisor of the prices when all are whole numbers of 万元 (below
+/// 2^40), `None` otherwise.
+fn cost_step(classes: &[SiteClass], costs: &UnitCosts) -> Option<f64> {
+    fn gcd(a: u64, b: u64) -> u64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    let prices = [costs.convert_wan, costs.new_bed_wan]
+        .into_iter()
+        .chain(costs.designate_wan)
+        .chain(classes.iter().map(|c| c.fixed_wan));
+    let mut g = 0u64;
+    for p in prices {
+        if p.fract() != 0.0 || !(0.0..1.0e12).contains(&p) {
+            return None;
+        }
+        g = gcd(g, p as u64);
+    }
+    (g > 0).then_some(g as f64)
+}
+
 /// Finds the least-cost schedule; `node_limit` bounds the branch and bound of each solve.
+///
+/// # Errors
+/// [`BedSolveError`] when the LP solver fails or finds no integer answer in time.
 pub fn schedule(
     stock: &Stock,
     classes: &[SiteClass],
     years: &[YearNeed],
     costs: &UnitCosts,
+    defs: &BedDefinitions,
     node_limit: u64,
-) -> Result<BedSchedule, String> {
+) -> Result<BedSchedule, BedSolveError> {
     if years.is_empty() {
         return Ok(BedSchedule {
             years: Vec::new(),
@@ -357,30 +581,26 @@ pub fn schedule(
             certificate: Certificate::new(0.0, 0.0),
         });
     }
-    let mut options = microlp::SolveOptions::default();
-    options.node_limit = Some(node_limit);
-    let (p, v) = build(stock, classes, years, costs, None);
-    let outcome = p
-        .solve_with(options.clone())
-        .map_err(|e| format!("bed model: {e}"))?;
-    let sol = outcome
-        .solution()
-        .ok_or("bed model: no solution within the node limit")?;
-    let (cum, slack) = read(sol, &v, classes, years.len());
-    let penalty: u64 = slack
-        .iter()
-        .map(|s| s.beds_per_1000 + s.nursing_per_1000 + s.nursing_share + s.public_share)
-        .sum();
-    let total = sol.objective();
-    let lower = outcome.stats().best_bound.unwrap_or(total).min(total);
-    // Phase 2: same cost (and slack), actions as late as possible.
-    let (p2, v2) = build(
+    let model = Model {
         stock,
         classes,
         years,
         costs,
-        Some(total + 1e-6 * total.abs().max(1.0)),
-    );
+        defs,
+    };
+    let mut options = microlp::SolveOptions::default();
+    options.node_limit = Some(node_limit);
+    let (p, v) = build(&model, None);
+    let outcome = p
+        .solve_with(options.clone())
+        .map_err(|e| BedSolveError::Solver(e.to_string()))?;
+    let sol = outcome.solution().ok_or(BedSolveError::NodeLimit)?;
+    let (cum, slack) = read(sol, &v, classes, years.len());
+    let penalty: u64 = slack.iter().map(Slack::total).sum();
+    let total = sol.objective();
+    let lower = outcome.stats().best_bound.unwrap_or(total).min(total);
+    // Phase 2: same cost (and slack), actions as late as possible.
+    let (p2, v2) = build(&model, Some(total + 1e-6 * total.abs().max(1.0)));
     let (cum, slack) = match p2.solve_with(options) {
         Ok(o) => match o.solution() {
             Some(s2) => read(s2, &v2, classes, years.len()),
@@ -390,7 +610,13 @@ pub fn schedule(
     };
     let cost = cost_of(cum.last().expect("at least one year"), classes, costs);
     let penalty_wan = penalty as f64 * SLACK_PENALTY_WAN;
-    let mut certificate = Certificate::new(cost, (lower - penalty_wan).max(0.0).min(cost));
+    let mut lower = (lower - penalty_wan).max(0.0);
+    // With whole-number prices every plan costs a multiple of their greatest common divisor,
+    // so the bound rounds up to the next multiple (2, 8 and 500 万元: every cost is even).
+    if let Some(g) = cost_step(classes, costs) {
+        lower = g * (lower / g - 1e-9).ceil();
+    }
+    let mut certificate = Certificate::new(cost, lower.min(cost));
     if slack.iter().any(|s| !s.is_zero()) {
         certificate.status = Status::Infeasible;
     }
@@ -399,6 +625,12 @@ pub fn schedule(
         slack,
         certificate,
     })
+}
+
+/// The threshold count a goal needs of a whole: `value × whole` for a share (beds), or
+/// `value × elderly / 1000` for a figure per 1000 elderly.
+pub fn need_of(goal: Goal, whole: f64) -> f64 {
+    goal.value * whole
 }
 
 #[cfg(test)]
@@ -416,29 +648,37 @@ mod tests {
     const COSTS: UnitCosts = UnitCosts {
         convert_wan: 2.0,
         new_bed_wan: 8.0,
+        designate_wan: None,
     };
+
+    fn defs() -> BedDefinitions {
+        BedDefinitions::default()
+    }
+
+    fn at_least(v: f64) -> Option<Goal> {
+        Some(Goal::at_least(v))
+    }
 
     #[test]
     fn conversion_meets_a_share_target_at_the_lowest_cost() {
         // 100 beds, 20 nursing; 55 % needs 55 nursing: 35 conversions at 2 = 70.
-        let stock = Stock {
+        let stock = Stock::institutions(GroupStock {
             beds: 100,
             nursing: 20,
             public: 100,
-            convertible: 80,
             room_public: 50,
             room_private: 0,
-        };
+        });
         let years = [need(
             2025,
             1000.0,
             BedTargets {
-                nursing_share: Some(0.55),
+                nursing_share: at_least(0.55),
                 ..Default::default()
             },
         )];
-        let s = schedule(&stock, &[], &years, &COSTS, 1000).expect("solves");
-        assert_eq!(s.years[0].convert, 35);
+        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 1000).expect("solves");
+        assert_eq!(s.years[0].convert[institution_group()], 35);
         assert_eq!(s.certificate.objective, 70.0);
         assert_eq!(s.certificate.status, Status::Optimal);
     }
@@ -448,14 +688,13 @@ mod tests {
         // 2,000 elderly need 40 per 1000 = 80 beds in 2023 and 45 per 1000 = 90 by 2025.
         // 60 beds and room for 10 more cannot reach 90, so one new institution (30 beds) opens:
         // 30 new beds × 8 + 500 = 740, however they split between expansion and the new site.
-        let stock = Stock {
+        let stock = Stock::institutions(GroupStock {
             beds: 60,
             nursing: 60,
             public: 60,
-            convertible: 0,
             room_public: 10,
             room_private: 0,
-        };
+        });
         let classes = [SiteClass {
             capacity: 30,
             fixed_wan: 500.0,
@@ -466,7 +705,7 @@ mod tests {
                 2023,
                 2000.0,
                 BedTargets {
-                    beds_per_1000: Some(40.0),
+                    beds_per_1000: at_least(40.0),
                     ..Default::default()
                 },
             ),
@@ -474,41 +713,46 @@ mod tests {
                 2025,
                 2000.0,
                 BedTargets {
-                    beds_per_1000: Some(45.0),
+                    beds_per_1000: at_least(45.0),
                     ..Default::default()
                 },
             ),
         ];
-        let s = schedule(&stock, &classes, &years, &COSTS, 1000).expect("solves");
+        let s = schedule(&stock, &classes, &years, &COSTS, &defs(), 1000).expect("solves");
         assert_eq!(s.certificate.objective, 740.0);
         assert_eq!(s.certificate.status, Status::Optimal);
         let last = &s.years[1];
-        assert_eq!(last.expand_public + last.new_sites[0].1, 30);
+        assert_eq!(
+            last.expand_public[institution_group()] + last.new_sites[0].1,
+            30
+        );
         assert_eq!(last.new_sites[0].0, 1);
         // Just in time: only what 2023 needs is built by 2023.
         let first = &s.years[0];
-        assert_eq!(first.expand_public + first.new_sites[0].1, 20);
+        assert_eq!(
+            first.expand_public[institution_group()] + first.new_sites[0].1,
+            20
+        );
     }
 
     #[test]
     fn unreachable_target_reports_the_shortfall() {
-        let stock = Stock {
+        let stock = Stock::institutions(GroupStock {
             beds: 10,
             nursing: 0,
             public: 10,
-            convertible: 10,
             room_public: 0,
             room_private: 0,
-        };
+        });
         let years = [need(
             2025,
             1000.0,
             BedTargets {
-                beds_per_1000: Some(30.0),
+                beds_per_1000: at_least(30.0),
                 ..Default::default()
             },
         )];
-        let s = schedule(&stock, &[], &years, &COSTS, 1000).expect("solves");
+        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 1000).expect("solves");
         assert_eq!(s.slack[0].beds_per_1000, 20);
         assert_eq!(s.certificate.status, Status::Infeasible);
     }
@@ -521,45 +765,58 @@ mod tests {
             let beds = 20 + r.below(40) as u64;
             let nursing = r.below(beds as usize) as u64;
             let public = r.below(beds as usize + 1) as u64;
-            let stock = Stock {
+            let g = GroupStock {
                 beds,
                 nursing,
                 public,
-                convertible: beds - nursing,
                 room_public: r.below(8) as u64,
                 room_private: r.below(8) as u64,
             };
+            let stock = Stock::institutions(g);
             let class = SiteClass {
                 capacity: 5 + r.below(10) as u32,
                 fixed_wan: 20.0 + r.below(40) as f64,
                 count: 2,
             };
             let targets = BedTargets {
-                nursing_share: Some(0.3 + r.below(40) as f64 / 100.0),
-                beds_per_1000: Some(30.0 + r.below(30) as f64),
+                nursing_share: Some(Goal {
+                    value: 0.3 + r.below(40) as f64 / 100.0,
+                    strict: r.below(2) == 0,
+                }),
+                beds_per_1000: at_least(30.0 + r.below(30) as f64),
                 nursing_per_1000: None,
-                public_share: Some(r.below(60) as f64 / 100.0),
+                public_share: at_least(r.below(60) as f64 / 100.0),
+                new_beds: None,
             };
             let elderly = 1000.0;
             let years = [need(2025, elderly, targets)];
-            let s = schedule(&stock, &[class], &years, &COSTS, 10_000).expect("solves");
+            let s = schedule(&stock, &[class], &years, &COSTS, &defs(), 10_000).expect("solves");
             let mut best = f64::INFINITY;
-            for x in 0..=stock.convertible {
-                for yp in 0..=stock.room_public {
-                    for yq in 0..=stock.room_private {
+            for x in 0..=g.convertible() {
+                for yp in 0..=g.room_public {
+                    for yq in 0..=g.room_private {
                         for n in 0..=class.count {
                             for z in 0..=(n * class.capacity) as u64 {
                                 let b = beds + yp + yq + z;
                                 let nn = nursing + x + yp + yq + z;
                                 let pb = public + yp + z;
+                                // Whole beds against exact thresholds, written out
+                                // independently of `Goal`.
+                                let share = targets.nursing_share.expect("set above");
+                                let need_n = share.value * b as f64;
                                 let ok = b as f64
-                                    >= (targets.beds_per_1000.unwrap_or(0.0) * elderly / 1000.0
+                                    >= (targets.beds_per_1000.expect("set").value * elderly
+                                        / 1000.0
                                         - 1e-9)
                                         .ceil()
-                                    && nn as f64
-                                        >= targets.nursing_share.unwrap_or(0.0) * b as f64 - 1e-9
+                                    && if share.strict {
+                                        nn as f64 > need_n + 1e-9
+                                    } else {
+                                        nn as f64 >= need_n - 1e-9
+                                    }
                                     && pb as f64
-                                        >= targets.public_share.unwrap_or(0.0) * b as f64 - 1e-9;
+                                        >= targets.public_share.expect("set").value * b as f64
+                                            - 1e-9;
                                 if ok {
                                     let c = x as f64 * 2.0
                                         + (yp + yq + z) as f64 * 8.0
@@ -582,5 +839,139 @@ mod tests {
                 assert_eq!(s.certificate.status, Status::Infeasible);
             }
         }
+    }
+
+    #[test]
+    fn nursing_share_counts_only_the_types_of_its_definition() {
+        // Institutions 100 beds / 50 nursing; comprehensive centres 100 beds / 0 nursing with
+        // cheap conversions. Over institutions, 60 % needs 10 conversions there (20 万元);
+        // the centres' beds can neither help nor hurt.
+        let mut stock = Stock::institutions(GroupStock {
+            beds: 100,
+            nursing: 50,
+            public: 100,
+            ..Default::default()
+        });
+        stock.groups[TypeSet::index(FacilityType::Comprehensive)] = GroupStock {
+            beds: 100,
+            nursing: 0,
+            public: 100,
+            ..Default::default()
+        };
+        let years = [need(
+            2025,
+            1000.0,
+            BedTargets {
+                nursing_share: at_least(0.6),
+                ..Default::default()
+            },
+        )];
+        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 1000).expect("solves");
+        assert_eq!(s.years[0].convert[institution_group()], 10);
+        assert_eq!(
+            s.years[0].convert[TypeSet::index(FacilityType::Comprehensive)],
+            0
+        );
+        assert_eq!(s.certificate.objective, 20.0);
+        // Over every type the same 60 % needs 120 - 50 = 70 conversions.
+        let all = BedDefinitions {
+            nursing_share: TypeSet::ALL,
+            ..defs()
+        };
+        let s = schedule(&stock, &[], &years, &COSTS, &all, 1000).expect("solves");
+        assert_eq!(s.certificate.objective, 140.0);
+    }
+
+    #[test]
+    fn strict_share_needs_one_more_bed() {
+        // 1,000 beds, 600 nursing: "≥ 60 %" holds as is, "超过 60 %" needs one conversion.
+        let stock = Stock::institutions(GroupStock {
+            beds: 1000,
+            nursing: 600,
+            public: 1000,
+            ..Default::default()
+        });
+        let target = |goal| {
+            [need(
+                2025,
+                1000.0,
+                BedTargets {
+                    nursing_share: Some(goal),
+                    ..Default::default()
+                },
+            )]
+        };
+        let s = schedule(
+            &stock,
+            &[],
+            &target(Goal::at_least(0.6)),
+            &COSTS,
+            &defs(),
+            100,
+        )
+        .expect("solves");
+        assert_eq!(s.certificate.objective, 0.0);
+        let s =
+            schedule(&stock, &[], &target(Goal::above(0.6)), &COSTS, &defs(), 100).expect("solves");
+        assert_eq!(s.years[0].convert[institution_group()], 1);
+        assert_eq!(s.certificate.objective, 2.0);
+    }
+
+    #[test]
+    fn new_beds_target_adds_beds_even_when_the_ratios_hold() {
+        let stock = Stock::institutions(GroupStock {
+            beds: 100,
+            nursing: 100,
+            public: 100,
+            room_public: 30,
+            ..Default::default()
+        });
+        let years = [need(
+            2025,
+            1000.0,
+            BedTargets {
+                new_beds: at_least(25.0),
+                ..Default::default()
+            },
+        )];
+        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 100).expect("solves");
+        assert_eq!(s.years[0].added(TypeSet::ALL), 25);
+        assert_eq!(s.certificate.objective, 200.0);
+        assert_eq!(s.certificate.status, Status::Optimal);
+    }
+
+    #[test]
+    fn public_share_is_closed_by_re_designation_and_short_in_that_unit() {
+        // 1,000 beds, 650 public: 90 % needs 250 private beds re-designated.
+        let stock = Stock::institutions(GroupStock {
+            beds: 1000,
+            nursing: 1000,
+            public: 650,
+            room_public: 5000,
+            ..Default::default()
+        });
+        let years = [need(
+            2025,
+            1000.0,
+            BedTargets {
+                public_share: at_least(0.9),
+                ..Default::default()
+            },
+        )];
+        let priced = UnitCosts {
+            designate_wan: Some(1.5),
+            ..COSTS
+        };
+        let s = schedule(&stock, &[], &years, &priced, &defs(), 1000).expect("solves");
+        assert_eq!(s.years[0].designate[institution_group()], 250);
+        assert_eq!(s.certificate.objective, 375.0);
+        assert_eq!(s.certificate.status, Status::Optimal);
+        // Without the action, only new public beds raise the share: 0.1 per bed added, so the
+        // 2,500 beds the public room allows close it exactly.
+        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 1000).expect("solves");
+        let left = s.slack[0].public_share;
+        let added = s.years[0].added(TypeSet::ALL);
+        assert_eq!((added, left), (2500, 0));
+        assert_eq!(s.certificate.objective, 20_000.0);
     }
 }
