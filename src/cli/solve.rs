@@ -183,7 +183,7 @@ fn run_siting(
                 .collect()
         })
         .collect();
-    let costs = CostTable::sparse(sites.len(), &lists).map_err(anyhow::Error::msg)?;
+    let costs = CostTable::sparse(sites.len(), &lists)?;
     let total_elderly: f64 = clients
         .iter()
         .map(|&v| f64::from(region.villages[v].elderly))
@@ -211,8 +211,7 @@ fn run_siting(
         .collect();
     let demand_beds: f64 = demand.iter().sum();
     let sol = if args.model == Model::Cpmp {
-        let problem = CapacitatedProblem::new(costs, demand, capacity.clone(), p)
-            .map_err(anyhow::Error::msg)?;
+        let problem = CapacitatedProblem::new(costs, demand, capacity.clone(), p)?;
         problem.solve(&CapacitatedOptions {
             seed: scenario.seed,
             ..CapacitatedOptions::default()

@@ -68,10 +68,13 @@
 //! - Fleszar, K. & Hindi, K. S. (2008). An effective VNS for the capacitated p-median
 //!   problem. *EJOR* 191, 612–622.
 
-use super::pmedian::{
-    CostTable, Infeasibility, Link, MedianSolution, PMedianOptions, PMedianProblem, SearchStats,
-    check_sites, dual_bound, forced_sites, note_dual_value, run_tasks, tolerance,
-};
+use super::cost::{CostTable, Link, RowSource};
+use super::dual::{dual_bound, note_dual_value, tolerance};
+use super::error::SolveError;
+use super::pmedian::{PMedianOptions, PMedianProblem};
+use super::sites::{check_sites, forced_sites};
+use super::siting::{Infeasibility, MedianSolution, SearchStats};
+use super::tasks::run_tasks;
 use super::{Certificate, SplitMix64};
 
 use std::cmp::Ordering;
@@ -146,29 +149,35 @@ impl CapacitatedProblem {
         demand: Vec<f64>,
         capacity: Vec<f64>,
         p: usize,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, SolveError> {
         if demand.len() != costs.clients() {
-            return Err(format!(
-                "{} demands for {} clients",
-                demand.len(),
-                costs.clients()
-            ));
+            return Err(SolveError::Shape {
+                what: "demands",
+                got: demand.len(),
+                want: costs.clients(),
+                of: "clients",
+            });
         }
         if capacity.len() != costs.sites() {
-            return Err(format!(
-                "{} capacities for {} sites",
-                capacity.len(),
-                costs.sites()
-            ));
+            return Err(SolveError::Shape {
+                what: "capacities",
+                got: capacity.len(),
+                want: costs.sites(),
+                of: "sites",
+            });
         }
-        if let Some(v) = demand
-            .iter()
-            .chain(&capacity)
-            .find(|v| !v.is_finite() || **v < 0.0)
-        {
-            return Err(format!(
-                "demand or capacity {v} is not a finite non-negative number"
-            ));
+        let bad = |v: &f64| !v.is_finite() || *v < 0.0;
+        if let Some(&value) = demand.iter().find(|v| bad(v)) {
+            return Err(SolveError::BadAmount {
+                what: "demand",
+                value,
+            });
+        }
+        if let Some(&value) = capacity.iter().find(|v| bad(v)) {
+            return Err(SolveError::BadAmount {
+                what: "capacity",
+                value,
+            });
         }
         Ok(Self {
             costs,
@@ -1550,7 +1559,7 @@ impl Knapsack {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solve::pmedian::site_sets;
+    use crate::solve::sites::site_sets;
 
     /// Random clients and sites in a square, Euclidean costs, whole demands 1–20.
     fn random_problem(
