@@ -377,11 +377,18 @@ impl PMedianProblem {
             }
         }
         stats.bound_iterations += lagrange.iterations;
-        let (value, open) = pool.best().clone();
+        let mut best = pool.best().clone();
+        let mut bound = lagrange.bound();
+        if tails && !ctx.proven(bound, best.0) {
+            let budget = opts.bound_iterations.saturating_mul(BRANCH_WORK);
+            let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut best, budget);
+            stats.bound_iterations += spent;
+            bound = b;
+        }
         Searched {
-            value,
-            open,
-            bound: lagrange.bound(),
+            value: best.0,
+            open: best.1,
+            bound,
         }
     }
 
@@ -462,6 +469,114 @@ struct Searched {
     value: f64,
     open: Vec<u32>,
     bound: f64,
+}
+
+/// Subgradient steps of branch and bound, in multiples of `bound_iterations`.
+const BRANCH_WORK: usize = 4;
+
+/// Subgradient steps per node of branch and bound.
+const NODE_ITERATIONS: usize = 150;
+
+/// A node of branch and bound: sites fixed open and closed, its bound, and the multipliers
+/// and relaxation sites it was bounded with.
+struct Node {
+    bound: f64,
+    fixed_in: Vec<u32>,
+    fixed_out: Vec<u32>,
+    lambda: Vec<f64>,
+    sites: Vec<u32>,
+}
+
+/// Branch and bound on the Lagrangian relaxation, lowest bound first: a node fixes sites
+/// open or closed, is bounded by the dual with those fixings (warm-started from its parent's
+/// multipliers), offers its relaxation's sites, improved by local search, as answers, and
+/// branches on the first free site its relaxation opens. Returns the proven bound (the
+/// least bound of the nodes left, or `best`'s value when none is) and the subgradient steps
+/// spent, at most about `budget`.
+fn branch_and_bound(
+    ctx: &Context<'_>,
+    root: &Lagrange,
+    best: &mut (f64, Vec<u32>),
+    budget: usize,
+) -> (f64, usize) {
+    let m = ctx.t.sites();
+    let mut open = vec![Node {
+        bound: root.bound(),
+        fixed_in: Vec::new(),
+        fixed_out: Vec::new(),
+        lambda: root.best_lambda.clone(),
+        sites: root.best_sites.clone(),
+    }];
+    let mut spent = 0;
+    loop {
+        open.retain(|node| !ctx.proven(node.bound, best.0));
+        let Some(k) = (0..open.len()).min_by(|&a, &b| open[a].bound.total_cmp(&open[b].bound))
+        else {
+            return (best.0, spent);
+        };
+        let branch_on = open[k]
+            .sites
+            .iter()
+            .copied()
+            .find(|&j| !ctx.forced[j as usize] && !open[k].fixed_in.contains(&j));
+        let (Some(j), true) = (branch_on, spent < budget) else {
+            return (open[k].bound.min(best.0), spent);
+        };
+        let node = open.swap_remove(k);
+        for fix_open in [true, false] {
+            let mut forced = ctx.forced.to_vec();
+            let mut excluded = vec![false; m];
+            for &f in &node.fixed_in {
+                forced[f as usize] = true;
+            }
+            for &f in &node.fixed_out {
+                excluded[f as usize] = true;
+            }
+            if fix_open {
+                forced[j as usize] = true;
+            } else {
+                excluded[j as usize] = true;
+            }
+            let nforced = forced.iter().filter(|f| **f).count();
+            let free = (0..m).filter(|&f| !forced[f] && !excluded[f]).count();
+            if nforced > ctx.p || free < ctx.p - nforced {
+                continue;
+            }
+            let child_ctx = Context {
+                t: ctx.t,
+                pen: ctx.pen,
+                miss: ctx.miss.clone(),
+                forced: &forced,
+                p: ctx.p,
+            };
+            let mut lagrange =
+                Lagrange::with_multipliers(&child_ctx, node.lambda.clone(), &excluded, 0.5);
+            let mut heuristic = TopSets::new(1);
+            lagrange.run(&child_ctx, best.0, NODE_ITERATIONS, &mut heuristic);
+            spent += lagrange.iterations;
+            if let Some((_, sites)) = heuristic.sets.first() {
+                let mut s = Interchange::new(ctx, sites);
+                s.local_search();
+                if s.obj < best.0 - tolerance(best.0) {
+                    *best = (s.obj, s.sorted_open());
+                }
+            }
+            let mut fixed_in = node.fixed_in.clone();
+            let mut fixed_out = node.fixed_out.clone();
+            if fix_open {
+                fixed_in.push(j);
+            } else {
+                fixed_out.push(j);
+            }
+            open.push(Node {
+                bound: lagrange.bound().max(node.bound),
+                fixed_in,
+                fixed_out,
+                lambda: lagrange.best_lambda,
+                sites: lagrange.best_sites,
+            });
+        }
+    }
 }
 
 /// A unit of work of an improvement generation.
@@ -949,11 +1064,19 @@ struct Lagrange {
     lambda: Vec<f64>,
     rho: Vec<f64>,
     grad: Vec<f64>,
+    /// Sites the relaxation may choose besides the forced ones.
     free: Vec<u32>,
+    /// How many of them it chooses.
+    nf: usize,
     chosen: Vec<bool>,
     step: f64,
     best: f64,
+    /// The multipliers and the relaxation's sites at the best dual value.
+    best_lambda: Vec<f64>,
+    best_sites: Vec<u32>,
     stall: usize,
+    /// Restarts from the best multipliers left once the step has collapsed.
+    restarts: usize,
     iterations: usize,
     integral: bool,
 }
@@ -971,17 +1094,31 @@ impl Lagrange {
                 _ => s.d1[u],
             })
             .collect();
+        Self::with_multipliers(ctx, lambda, &[], 2.0)
+    }
+
+    /// A dual started at `lambda` with step factor `step`, the sites `excluded` (may be
+    /// empty) never chosen.
+    fn with_multipliers(ctx: &Context<'_>, lambda: Vec<f64>, excluded: &[bool], step: f64) -> Self {
+        let free: Vec<u32> = (0..ctx.t.sites() as u32)
+            .filter(|&j| {
+                !ctx.forced[j as usize] && !excluded.get(j as usize).copied().unwrap_or(false)
+            })
+            .collect();
+        let forced = ctx.forced.iter().filter(|f| **f).count();
         Self {
+            best_lambda: lambda.clone(),
             lambda,
             rho: vec![0.0; ctx.t.sites()],
             grad: vec![0.0; ctx.t.clients()],
-            free: (0..ctx.t.sites() as u32)
-                .filter(|&j| !ctx.forced[j as usize])
-                .collect(),
+            free,
+            nf: ctx.p.saturating_sub(forced),
             chosen: vec![false; ctx.t.sites()],
-            step: 2.0,
+            step,
             best: f64::NEG_INFINITY,
+            best_sites: Vec::new(),
             stall: 0,
+            restarts: 3,
             iterations: 0,
             integral: ctx.t.is_integral(),
         }
@@ -998,11 +1135,21 @@ impl Lagrange {
     fn run(&mut self, ctx: &Context<'_>, ub: f64, limit: usize, heuristic: &mut TopSets) {
         let t = ctx.t;
         let n = t.clients();
-        let nf = ctx.p - (t.sites() - self.free.len());
+        let nf = self.nf;
         let mut sites: Vec<u32> = Vec::with_capacity(ctx.p);
         for _ in 0..limit {
-            if self.step < 1e-4 || ctx.proven(self.bound(), ub) {
+            if ctx.proven(self.bound(), ub) {
                 break;
+            }
+            if self.step < 1e-4 {
+                // The step has collapsed short of a proof: start again, more gently, from
+                // the best multipliers.
+                if self.restarts == 0 {
+                    break;
+                }
+                self.restarts -= 1;
+                self.lambda.clone_from(&self.best_lambda);
+                self.step = 0.5;
             }
             self.iterations += 1;
             self.rho.iter_mut().for_each(|r| *r = 0.0);
@@ -1034,7 +1181,12 @@ impl Lagrange {
                 self.chosen[j as usize] = true;
                 value += rho[j as usize];
             }
+            let before = self.best;
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
+            if self.best != before {
+                self.best_lambda.clone_from(&self.lambda);
+                self.best_sites.clone_from(&sites);
+            }
             // Subgradient 1 − Σ_j x_ij, and the cost of the relaxation's sites as an answer.
             let mut norm = 0.0;
             let mut cost = 0.0;
@@ -1212,6 +1364,42 @@ mod tests {
                 let exact = brute_force(&problem).expect("feasible");
                 for iterations in [1, 10, 200] {
                     assert!(problem.lower_bound(iterations) <= exact + 1e-6);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn branch_and_bound_closes_the_gap_of_a_weak_root() {
+        for seed in 0..12 {
+            let costs = random_table(400 + seed, 25, 9, seed % 2 == 0);
+            for p in [2, 3, 5] {
+                let problem = PMedianProblem::new(costs.clone(), p).with_forced(&[seed as u32 % 9]);
+                let exact = brute_force(&problem).expect("feasible");
+                let mut forced = vec![false; 9];
+                forced[seed as usize % 9] = true;
+                let ctx = problem.context(&forced, true);
+                let start = ctx.greedy();
+                let mut root = Lagrange::new(&ctx, &start);
+                root.run(&ctx, f64::INFINITY, 3, &mut TopSets::new(0));
+                let s = Interchange::new(&ctx, &start);
+                for budget in [0, 200, 1_000_000] {
+                    let mut best = (s.obj, s.sorted_open());
+                    let (bound, _) = branch_and_bound(&ctx, &root, &mut best, budget);
+                    assert!(
+                        bound <= exact + 1e-6,
+                        "seed {seed} p {p}: {bound} > {exact}"
+                    );
+                    assert!(best.0 >= exact - 1e-6);
+                    assert_eq!(problem.objective_of(&best.1), Some(best.0));
+                    if budget == 1_000_000 {
+                        // The whole tree: the optimum, proven.
+                        assert!((best.0 - exact).abs() <= 1e-6 * exact.max(1.0));
+                        assert!(
+                            ctx.proven(bound, best.0),
+                            "seed {seed} p {p}: {bound} < {exact}"
+                        );
+                    }
                 }
             }
         }
