@@ -484,6 +484,7 @@ struct OrlibRow {
 }
 
 fn bench_orlib(seed: u64, parallel: bool, family: Option<Family>) {
+    use crate::solve::SolveError;
     use crate::solve::cpmp::CapacitatedOptions;
     use crate::solve::orlib;
     use crate::solve::pmedian::{MedianSolution, PMedianOptions};
@@ -525,7 +526,7 @@ fn bench_orlib(seed: u64, parallel: bool, family: Option<Family>) {
                 println!("{name:<12} not readable: {}", path.display());
                 continue;
             };
-            let solved: Result<(usize, usize, MedianSolution, f64), String> = match fam {
+            let solved: Result<(usize, usize, MedianSolution, f64), SolveError> = match fam {
                 Family::Pmed => orlib::parse_pmed(&data).map(|pm| {
                     let t = Instant::now();
                     let opts = PMedianOptions {

@@ -6,10 +6,13 @@
 //! The siting models (`pmedian`, `cpmp`) choose `--p` bed sites among the existing
 //! institutions (and facilities with beds) and the candidates that allow an institution, all
 //! treated alike (none is forced open). Clients are the villages with elderly people; serving
-//! a village from a site costs elderly × minutes, over each village's nearest bed sites (see
-//! [`SITING_NEAREST`]) within [`SITING_MAX_MINUTES`] (wide on purpose: bed
-//! planning is county-wide, unlike the 15-minute circle). A village with no site in that
-//! reach makes the model infeasible. For `cpmp`, a site holds its bed ceiling (`max_beds`,
+//! a village from a site costs elderly × minutes, for every bed site within
+//! [`SITING_MAX_MINUTES`] (wide on purpose: bed planning is county-wide, unlike the 15-minute
+//! circle). Each village's row starts with its nearest bed sites (see [`SITING_NEAREST`]) and
+//! the time of the next one; the solvers price the sites beyond the list at that time for
+//! their bound and grow the rows the answer would leave (doubling the sites kept), so the
+//! truncation never changes the answer or its certificate. A village with no site in reach
+//! makes the model infeasible. For `cpmp`, a site holds its bed ceiling (`max_beds`,
 //! else its current beds) and a village needs `elderly × growth × beds_per_1000 ÷ 1000` beds,
 //! with the scenario's last `beds_per_1000` target and the growth to that year (without a
 //! target: the region's current beds per 1000 elderly at the base year).
@@ -39,9 +42,9 @@ pub enum Model {
     Cpmp,
 }
 
-/// Nearest bed sites kept per village by the siting models: at least this many, and three
-/// times the sites per opened site when that is more, so that a village's nearest open site
-/// is almost always among them.
+/// Nearest bed sites first kept per village by the siting models: at least this many, and
+/// three times the sites per opened site when that is more, so that a village's nearest open
+/// site is almost always among them (rows grow where it is not).
 pub const SITING_NEAREST: usize = 30;
 
 /// Longest trip, in minutes, the siting models consider.
@@ -147,7 +150,7 @@ fn run_siting(
     region: &crate::model::Region,
     start: Instant,
 ) -> anyhow::Result<ExitCode> {
-    use crate::model::{Site, VillageIdx};
+    use crate::model::Site;
     use crate::solve::cpmp::{CapacitatedOptions, CapacitatedProblem};
     use crate::solve::pmedian::{CostTable, Infeasibility, PMedianOptions, PMedianProblem};
 
@@ -161,34 +164,19 @@ fn run_siting(
         .ok_or_else(|| anyhow::anyhow!("{name} needs --p N"))? as usize;
     let sites = crate::plan::beds::bed_sites(region);
     let nearest = SITING_NEAREST.max((3 * sites.len()).div_ceil(p.max(1)));
-    let reach = crate::travel::nearest_k_limited(
-        region,
-        &scenario.travel,
-        &sites,
-        nearest,
-        SITING_MAX_MINUTES,
-        &scenario.limits,
-    )?;
-    let mut local = vec![u32::MAX; region.site_count()];
-    for (k, s) in sites.iter().enumerate() {
-        local[s.get()] = k as u32;
-    }
     let clients: Vec<usize> = (0..region.villages.len())
         .filter(|&v| region.villages[v].elderly > 0)
         .collect();
-    let lists: Vec<Vec<(u32, f64)>> = clients
-        .iter()
-        .map(|&v| {
-            let elderly = f64::from(region.villages[v].elderly);
-            reach
-                .sites_of(VillageIdx(v as u32))
-                .iter()
-                .filter(|r| local[r.site.get()] != u32::MAX)
-                .map(|r| (local[r.site.get()], elderly * r.minutes))
-                .collect()
-        })
-        .collect();
-    let costs = CostTable::sparse(sites.len(), &lists).map_err(anyhow::Error::msg)?;
+    let mut rows = TravelRows {
+        region,
+        scenario,
+        sites: &sites,
+        clients: &clients,
+        nearest,
+    };
+    let first = rows.rows_of(&(0..clients.len() as u32).collect::<Vec<_>>())?;
+    let (lists, beyond): (Vec<_>, Vec<_>) = first.into_iter().map(|r| (r.links, r.beyond)).unzip();
+    let costs = CostTable::truncated(sites.len(), &lists, &beyond)?;
     let total_elderly: f64 = clients
         .iter()
         .map(|&v| f64::from(region.villages[v].elderly))
@@ -219,17 +207,18 @@ fn run_siting(
         .collect();
     let demand_beds: f64 = demand.iter().sum();
     let sol = if args.model == Model::Cpmp {
-        let problem = CapacitatedProblem::new(costs, demand, capacity.clone(), p)
-            .map_err(anyhow::Error::msg)?;
-        problem.solve(&CapacitatedOptions {
+        let problem = CapacitatedProblem::new(costs, demand, capacity.clone(), p)?;
+        let opts = CapacitatedOptions {
             seed: scenario.seed,
             ..CapacitatedOptions::default()
-        })
+        };
+        problem.solve_with_rows(&opts, &mut rows)?
     } else {
-        PMedianProblem::new(costs, p).solve(&PMedianOptions {
+        let opts = PMedianOptions {
             seed: scenario.seed,
             ..PMedianOptions::default()
-        })
+        };
+        PMedianProblem::new(costs, p).solve_with_rows(&opts, &mut rows)?
     };
     let site_id = |k: u32| region.site(sites[k as usize]).id().to_owned();
     let unreachable: Vec<String> = match &sol.infeasible {
@@ -278,4 +267,75 @@ fn run_siting(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Cost rows of the siting models from the scenario's travel model: for each client village
+/// its `nearest` bed sites within [`SITING_MAX_MINUTES`] at elderly × minutes, and the cost
+/// of the next one as the least cost beyond the list (none when the list holds every site in
+/// reach). Asked for longer rows, it doubles `nearest` and queries the travel model again.
+struct TravelRows<'a> {
+    region: &'a crate::model::Region,
+    scenario: &'a crate::model::Scenario,
+    sites: &'a [crate::model::SiteIdx],
+    clients: &'a [usize],
+    nearest: usize,
+}
+
+impl TravelRows<'_> {
+    /// The rows of `asked` (indices into the clients) at the current `nearest`.
+    fn rows_of(
+        &self,
+        asked: &[u32],
+    ) -> Result<Vec<crate::solve::cost::Row>, crate::travel::TravelError> {
+        use crate::model::VillageIdx;
+        use crate::solve::cost::Row;
+        let k = self.nearest;
+        // One more than kept: its time is the least cost beyond the list.
+        let reach = crate::travel::nearest_k_limited(
+            self.region,
+            &self.scenario.travel,
+            self.sites,
+            k.saturating_add(1),
+            SITING_MAX_MINUTES,
+            &self.scenario.limits,
+        )?;
+        let mut local = vec![u32::MAX; self.region.site_count()];
+        for (j, s) in self.sites.iter().enumerate() {
+            local[s.get()] = j as u32;
+        }
+        Ok(asked
+            .iter()
+            .map(|&i| {
+                let v = self.clients[i as usize];
+                let elderly = f64::from(self.region.villages[v].elderly);
+                let list: Vec<(u32, f64)> = reach
+                    .sites_of(VillageIdx(v as u32))
+                    .iter()
+                    .filter(|r| local[r.site.get()] != u32::MAX)
+                    .map(|r| (local[r.site.get()], elderly * r.minutes))
+                    .collect();
+                match list.get(k) {
+                    Some(&(_, next)) => Row {
+                        links: list[..k].to_vec(),
+                        beyond: next,
+                    },
+                    None => Row {
+                        links: list,
+                        beyond: f64::INFINITY,
+                    },
+                }
+            })
+            .collect())
+    }
+}
+
+impl crate::solve::cost::RowSource for TravelRows<'_> {
+    fn rows(
+        &mut self,
+        clients: &[u32],
+    ) -> Result<Vec<crate::solve::cost::Row>, crate::solve::SolveError> {
+        self.nearest = self.nearest.saturating_mul(2).min(self.sites.len());
+        self.rows_of(clients)
+            .map_err(|e| crate::solve::SolveError::Rows(e.to_string()))
+    }
 }

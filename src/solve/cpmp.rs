@@ -68,11 +68,14 @@
 //! - Fleszar, K. & Hindi, K. S. (2008). An effective VNS for the capacitated p-median
 //!   problem. *EJOR* 191, 612–622.
 
-use super::pmedian::{
-    CostTable, Infeasibility, Link, MedianSolution, PMedianOptions, PMedianProblem, SearchStats,
-    check_sites, dual_bound, forced_sites, note_dual_value, run_tasks, tolerance,
-};
-use super::{Certificate, SplitMix64};
+use super::cost::{CostTable, Link, RowSource};
+use super::dual::{dual_bound, note_dual_value, tolerance};
+use super::error::SolveError;
+use super::pmedian::{PMedianOptions, PMedianProblem};
+use super::sites::{check_sites, forced_sites};
+use super::siting::{Infeasibility, MedianSolution, SearchStats};
+use super::tasks::run_tasks;
+use super::{Certificate, SplitMix64, Status};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -146,29 +149,35 @@ impl CapacitatedProblem {
         demand: Vec<f64>,
         capacity: Vec<f64>,
         p: usize,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, SolveError> {
         if demand.len() != costs.clients() {
-            return Err(format!(
-                "{} demands for {} clients",
-                demand.len(),
-                costs.clients()
-            ));
+            return Err(SolveError::Shape {
+                what: "demands",
+                got: demand.len(),
+                want: costs.clients(),
+                of: "clients",
+            });
         }
         if capacity.len() != costs.sites() {
-            return Err(format!(
-                "{} capacities for {} sites",
-                capacity.len(),
-                costs.sites()
-            ));
+            return Err(SolveError::Shape {
+                what: "capacities",
+                got: capacity.len(),
+                want: costs.sites(),
+                of: "sites",
+            });
         }
-        if let Some(v) = demand
-            .iter()
-            .chain(&capacity)
-            .find(|v| !v.is_finite() || **v < 0.0)
-        {
-            return Err(format!(
-                "demand or capacity {v} is not a finite non-negative number"
-            ));
+        let bad = |v: &f64| !v.is_finite() || *v < 0.0;
+        if let Some(&value) = demand.iter().find(|v| bad(v)) {
+            return Err(SolveError::BadAmount {
+                what: "demand",
+                value,
+            });
+        }
+        if let Some(&value) = capacity.iter().find(|v| bad(v)) {
+            return Err(SolveError::BadAmount {
+                what: "capacity",
+                value,
+            });
         }
         Ok(Self {
             costs,
@@ -194,6 +203,7 @@ impl CapacitatedProblem {
             return Some(why);
         }
         let oversized: Vec<u32> = (0..n)
+            .filter(|&i| t.beyond(i).is_infinite())
             .filter(|&i| {
                 t.row(i)
                     .iter()
@@ -266,10 +276,72 @@ impl CapacitatedProblem {
     }
 
     /// Searches for the best answer and proves a bound (see the module documentation).
+    ///
+    /// On a table with truncated rows the answer serves every client within its list (its
+    /// objective is exact) and the bound prices every unlisted pair at its row's least
+    /// unlisted cost with no capacity used, a bound of the full problem. Use
+    /// [`CapacitatedProblem::solve_with_rows`] to grow the rows that keep the two apart.
     pub fn solve(&self, opts: &CapacitatedOptions) -> MedianSolution {
+        self.solve_exact(opts, None)
+            .expect("only a source of longer rows can fail")
+    }
+
+    /// As [`CapacitatedProblem::solve`], and while the answer is not proven optimal, the
+    /// truncated rows whose unlisted sites the bound would use (or, with no answer found,
+    /// every truncated row) are grown through `rows` and the problem solved again, until
+    /// the answer is proven, every row is complete, or no row is to grow.
+    ///
+    /// # Errors
+    /// What `rows` returns, and [`SolveError::NoProgress`] when it returns a row no longer
+    /// than before.
+    pub fn solve_with_rows(
+        &self,
+        opts: &CapacitatedOptions,
+        rows: &mut dyn RowSource,
+    ) -> Result<MedianSolution, SolveError> {
+        self.solve_exact(opts, Some(rows))
+    }
+
+    fn solve_exact(
+        &self,
+        opts: &CapacitatedOptions,
+        mut rows: Option<&mut dyn RowSource>,
+    ) -> Result<MedianSolution, SolveError> {
+        let mut grown: Option<CapacitatedProblem> = None;
+        loop {
+            let problem = grown.as_ref().unwrap_or(self);
+            let (sol, lambda) = problem.solve_once(opts);
+            let t = &problem.costs;
+            let Some(source) = rows.as_deref_mut() else {
+                return Ok(sol);
+            };
+            let searched = sol.infeasible.is_none()
+                || matches!(sol.infeasible, Some(Infeasibility::NotFound { .. }));
+            if !searched || sol.certificate.status == Status::Optimal || t.is_complete() {
+                return Ok(sol);
+            }
+            let all = sol.infeasible.is_some() || lambda.len() != t.clients();
+            let grow: Vec<u32> = (0..t.clients())
+                .filter(|&i| t.beyond(i).is_finite() && (all || t.beyond(i) < lambda[i]))
+                .map(|i| i as u32)
+                .collect();
+            if grow.is_empty() {
+                return Ok(sol);
+            }
+            let longer = source.rows(&grow)?;
+            let costs = t.with_rows(&grow, &longer)?;
+            grown = Some(CapacitatedProblem {
+                costs,
+                ..problem.clone()
+            });
+        }
+    }
+
+    /// One search and bound on the table as it is; also the multipliers of the best bound.
+    fn solve_once(&self, opts: &CapacitatedOptions) -> (MedianSolution, Vec<f64>) {
         let mut stats = SearchStats::default();
         if let Some(why) = self.check() {
-            return MedianSolution::infeasible(why, stats);
+            return (MedianSolution::infeasible(why, stats), Vec::new());
         }
         let t = &self.costs;
         if t.clients() == 0 {
@@ -284,13 +356,14 @@ impl CapacitatedProblem {
                     .take(self.p - self.forced.len()),
             );
             open.sort_unstable();
-            return MedianSolution {
+            let sol = MedianSolution {
                 sites: open,
                 assignment: Vec::new(),
                 certificate: Certificate::new(0.0, 0.0),
                 infeasible: None,
                 stats,
             };
+            return (sol, Vec::new());
         }
         let ctx = Ctx::new(self);
         let mut elite = Elite::new(opts.elite.max(2));
@@ -358,12 +431,13 @@ impl CapacitatedProblem {
         }
         stats.bound_iterations = lagrange.iterations;
         let best = elite.members.swap_remove(0).1;
-        self.finish(&best, lagrange.bound(), stats)
+        let sol = self.finish(&best, lagrange.bound(), stats);
+        (sol, lagrange.best_lambda)
     }
 
     fn finish(&self, best: &State, bound: f64, stats: SearchStats) -> MedianSolution {
         if best.unserved > 0 {
-            let why = if bound >= self.costs.penalty() {
+            let why = if self.costs.is_complete() && bound >= self.costs.penalty() {
                 // The bound is above every answer that serves all.
                 Infeasibility::TooFewSites { p: self.p }
             } else {
@@ -1202,6 +1276,8 @@ impl Elite {
 /// Subgradient optimisation of the Lagrangian dual with knapsack subproblems.
 struct Lagrange {
     lambda: Vec<f64>,
+    /// The multipliers of the best dual value.
+    best_lambda: Vec<f64>,
     grad: Vec<f64>,
     step: f64,
     best: f64,
@@ -1218,7 +1294,7 @@ impl Lagrange {
     /// Multipliers started at each client's cost in `start` (its cheapest cost if unserved).
     fn new(ctx: &Ctx<'_>, start: &State) -> Self {
         let n = ctx.t.clients();
-        let lambda = (0..n)
+        let lambda: Vec<f64> = (0..n)
             .map(|i| match start.at[i] {
                 NONE => ctx.t.row(i).first().map_or(0.0, |l| l.cost),
                 s => start.cost_at(ctx, i, s),
@@ -1238,6 +1314,7 @@ impl Lagrange {
             None
         };
         Self {
+            best_lambda: lambda.clone(),
             lambda,
             grad: vec![0.0; n],
             step: 2.0,
@@ -1279,6 +1356,11 @@ impl Lagrange {
             }
             self.iterations += 1;
             let mut value: f64 = self.lambda.iter().sum();
+            // Truncated rows: every unlisted site at the row's least unlisted cost, with no
+            // capacity used (a relaxation of the full problem).
+            for (i, &l) in self.lambda.iter().enumerate() {
+                value += (t.beyond(i) - l).min(0.0);
+            }
             for (j, f) in frac.iter_mut().enumerate() {
                 self.items(ctx, j, &mut items);
                 *f = -Knapsack::fractional(&mut items, self.capacity(ctx, j)).0;
@@ -1324,9 +1406,19 @@ impl Lagrange {
             }
             chosen.extend(best_free);
             value += chosen.iter().map(|c| c.rho).sum::<f64>();
+            let before = self.best;
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
+            if self.best != before {
+                self.best_lambda.clone_from(&self.lambda);
+            }
             // Subgradient.
-            self.grad.iter_mut().for_each(|g| *g = 1.0);
+            for (i, g) in self.grad.iter_mut().enumerate() {
+                *g = if t.beyond(i) < self.lambda[i] {
+                    0.0
+                } else {
+                    1.0
+                };
+            }
             for c in &chosen {
                 for &(i, share) in &c.clients {
                     self.grad[i as usize] -= share;
@@ -1550,7 +1642,7 @@ impl Knapsack {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solve::pmedian::site_sets;
+    use crate::solve::sites::site_sets;
 
     /// Random clients and sites in a square, Euclidean costs, whole demands 1–20.
     fn random_problem(

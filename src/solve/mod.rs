@@ -4,13 +4,23 @@
 //! the gap between them and a [`Status`].
 
 pub mod beds;
+pub mod cost;
 pub mod coverage;
 pub mod cpmp;
+mod dual;
+pub mod error;
 pub mod flow;
 pub mod orlib;
 pub mod pmedian;
+mod pool;
 mod rng;
+mod scored;
+mod sites;
+pub mod siting;
+mod tasks;
+pub mod verify;
 
+pub use error::SolveError;
 pub use rng::SplitMix64;
 
 /// How good a result is proven to be.

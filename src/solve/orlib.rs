@@ -28,8 +28,10 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
+use super::cost::CostTable;
 use super::cpmp::CapacitatedProblem;
-use super::pmedian::{CostTable, PMedianProblem};
+use super::error::SolveError;
+use super::pmedian::PMedianProblem;
 
 /// A capacitated benchmark instance.
 #[derive(Clone, Debug)]
@@ -41,13 +43,13 @@ pub struct CapacitatedInstance {
 }
 
 /// Reads a `pmed` graph instance and computes its all-pairs shortest paths.
-pub fn parse_pmed(text: &str) -> Result<PMedianProblem, String> {
+pub fn parse_pmed(text: &str) -> Result<PMedianProblem, SolveError> {
     let mut numbers = Numbers::new(text);
     let n = numbers.count("n")?;
     let m = numbers.count("m")?;
     let p = numbers.count("p")?;
     if n == 0 {
-        return Err("no vertices".into());
+        return Err(SolveError::Parse("no vertices".into()));
     }
     // Edge costs, the last line of a pair winning.
     let mut edge = vec![u64::MAX; n * n];
@@ -56,7 +58,10 @@ pub fn parse_pmed(text: &str) -> Result<PMedianProblem, String> {
         let j = numbers.count("edge end")?;
         let c = numbers.count("edge cost")? as u64;
         if i == 0 || j == 0 || i > n || j > n {
-            return Err(format!("edge {} joins {i} and {j}, outside 1..={n}", e + 1));
+            return Err(SolveError::Parse(format!(
+                "edge {} joins {i} and {j}, outside 1..={n}",
+                e + 1
+            )));
         }
         edge[(i - 1) * n + (j - 1)] = c;
         edge[(j - 1) * n + (i - 1)] = c;
@@ -102,7 +107,7 @@ fn dijkstra(adjacency: &[Vec<(usize, u64)>], source: usize) -> Vec<u64> {
 }
 
 /// Reads a `pmedcap` instance (Osman & Christofides).
-pub fn parse_pmedcap(text: &str) -> Result<CapacitatedInstance, String> {
+pub fn parse_pmedcap(text: &str) -> Result<CapacitatedInstance, SolveError> {
     let mut numbers = Numbers::new(text);
     let _number = numbers.next("instance number")?;
     let optimum = numbers.next("optimum")?;
@@ -123,7 +128,7 @@ pub fn parse_pmedcap(text: &str) -> Result<CapacitatedInstance, String> {
 }
 
 /// Reads an `SJC` instance (Lorena & Senne).
-pub fn parse_sjc(text: &str) -> Result<CapacitatedInstance, String> {
+pub fn parse_sjc(text: &str) -> Result<CapacitatedInstance, SolveError> {
     let mut numbers = Numbers::new(text);
     let n = numbers.count("n")?;
     let p = numbers.count("p")?;
@@ -148,7 +153,7 @@ fn euclidean(
     capacity: Vec<f64>,
     p: usize,
     round: fn(f64) -> f64,
-) -> Result<CapacitatedProblem, String> {
+) -> Result<CapacitatedProblem, SolveError> {
     let n = points.len();
     let costs = CostTable::from_fn(n, n, |i, j| {
         let (a, b) = (points[i], points[j]);
@@ -184,23 +189,25 @@ impl<'a> Numbers<'a> {
         }
     }
 
-    fn next(&mut self, what: &str) -> Result<f64, String> {
+    fn next(&mut self, what: &str) -> Result<f64, SolveError> {
         self.read += 1;
-        let token = self
-            .tokens
-            .next()
-            .ok_or_else(|| format!("number {} ({what}) is missing", self.read))?;
+        let token = self.tokens.next().ok_or_else(|| {
+            SolveError::Parse(format!("number {} ({what}) is missing", self.read))
+        })?;
         token
             .parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
-            .ok_or_else(|| format!("number {} ({what}) is {token:?}", self.read))
+            .ok_or_else(|| SolveError::Parse(format!("number {} ({what}) is {token:?}", self.read)))
     }
 
-    fn count(&mut self, what: &str) -> Result<usize, String> {
+    fn count(&mut self, what: &str) -> Result<usize, SolveError> {
         let v = self.next(what)?;
         if v < 0.0 || v.fract() != 0.0 || v > u32::MAX as f64 {
-            return Err(format!("number {} ({what}) is {v}, not a count", self.read));
+            return Err(SolveError::Parse(format!(
+                "number {} ({what}) is {v}, not a count",
+                self.read
+            )));
         }
         Ok(v as usize)
     }

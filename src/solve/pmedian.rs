@@ -50,380 +50,21 @@
 //! - Resende, M. G. C. & Werneck, R. F. (2007). A fast swap-based local search procedure for
 //!   location problems. *Annals of Operations Research* 150, 205–230.
 
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::fmt;
 
-use rayon::prelude::*;
+use super::dual::{dual_bound, note_dual_value, tolerance};
+use super::error::SolveError;
+use super::pool::{Pool, TopSets};
+use super::scored::MaxScored;
+use super::sites::{check_sites, forced_sites};
+use super::tasks::run_tasks;
+use super::{Certificate, SplitMix64};
 
-use super::{Certificate, SplitMix64, Status};
+pub use super::cost::{CostTable, Link, Row, RowSource};
+pub use super::siting::{Infeasibility, MedianSolution, SearchStats};
 
 /// "No site" in per-client tables.
 const NONE: u32 = u32::MAX;
-
-/// One allowed client–site pair seen from one end: the other end and the cost.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Link {
-    /// The site (in a client's row) or the client (in a site's column).
-    pub to: u32,
-    /// Cost of serving the client from the site.
-    pub cost: f64,
-}
-
-/// Costs of serving clients from sites, dense or sparse, with both directions indexed.
-///
-/// Rows (per client) are sorted by cost, ties by site index; columns (per site) by cost, ties
-/// by client index. A pair that is not listed is not allowed.
-#[derive(Clone, Debug)]
-pub struct CostTable {
-    sites: usize,
-    row_start: Vec<usize>,
-    rows: Vec<Link>,
-    col_start: Vec<usize>,
-    cols: Vec<Link>,
-    lookup: Lookup,
-    integral: bool,
-    max_cost: f64,
-}
-
-/// Random access to one cost.
-#[derive(Clone, Debug)]
-enum Lookup {
-    /// Row-major clients × sites, `∞` where not allowed.
-    Dense(Vec<f64>),
-    /// Each client's links sorted by site (offsets as the rows).
-    BySite(Vec<Link>),
-}
-
-impl CostTable {
-    /// A dense table: `costs[i * sites + j]` is the cost of client `i` at site `j`;
-    /// `f64::INFINITY` marks a pair that is not allowed.
-    pub fn dense(clients: usize, sites: usize, costs: Vec<f64>) -> Result<Self, String> {
-        if costs.len() != clients * sites {
-            return Err(format!(
-                "{} costs for {clients} clients × {sites} sites",
-                costs.len()
-            ));
-        }
-        let mut lists = Vec::with_capacity(clients);
-        for i in 0..clients {
-            let row = &costs[i * sites..(i + 1) * sites];
-            let mut list = Vec::new();
-            for (j, &c) in row.iter().enumerate() {
-                check_cost(i, j, c)?;
-                if c.is_finite() {
-                    list.push(Link {
-                        to: j as u32,
-                        cost: c,
-                    });
-                }
-            }
-            lists.push(list);
-        }
-        Ok(Self::build(sites, lists, Some(costs)))
-    }
-
-    /// A dense table from a cost function of (client, site).
-    pub fn from_fn(
-        clients: usize,
-        sites: usize,
-        cost: impl Fn(usize, usize) -> f64,
-    ) -> Result<Self, String> {
-        let costs = (0..clients * sites)
-            .map(|k| cost(k / sites, k % sites))
-            .collect();
-        Self::dense(clients, sites, costs)
-    }
-
-    /// A sparse table: for each client the allowed `(site, cost)` pairs, in any order. A site
-    /// listed twice for one client keeps its cheaper cost.
-    pub fn sparse(sites: usize, lists: &[Vec<(u32, f64)>]) -> Result<Self, String> {
-        let mut out = Vec::with_capacity(lists.len());
-        for (i, list) in lists.iter().enumerate() {
-            let mut row: Vec<Link> = Vec::with_capacity(list.len());
-            for &(j, c) in list {
-                if j as usize >= sites {
-                    return Err(format!(
-                        "client {i} lists site {j}, but there are {sites} sites"
-                    ));
-                }
-                check_cost(i, j as usize, c)?;
-                if c.is_finite() {
-                    row.push(Link { to: j, cost: c });
-                }
-            }
-            row.sort_by(|a, b| a.to.cmp(&b.to).then(a.cost.total_cmp(&b.cost)));
-            row.dedup_by_key(|l| l.to);
-            out.push(row);
-        }
-        Ok(Self::build(sites, out, None))
-    }
-
-    fn build(sites: usize, mut lists: Vec<Vec<Link>>, dense: Option<Vec<f64>>) -> Self {
-        let mut row_start = Vec::with_capacity(lists.len() + 1);
-        row_start.push(0);
-        let mut by_site = Vec::new();
-        let mut rows = Vec::new();
-        let mut col_len = vec![0usize; sites];
-        let mut integral = true;
-        let mut max_cost: f64 = 0.0;
-        for list in &mut lists {
-            if dense.is_none() {
-                // Sparse lists arrive sorted by site.
-                by_site.extend_from_slice(list);
-            }
-            list.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.to.cmp(&b.to)));
-            for l in list.iter() {
-                col_len[l.to as usize] += 1;
-                integral &= l.cost.fract() == 0.0 && l.cost < 1e15;
-                max_cost = max_cost.max(l.cost);
-            }
-            rows.extend_from_slice(list);
-            row_start.push(rows.len());
-        }
-        let mut col_start = vec![0usize; sites + 1];
-        for j in 0..sites {
-            col_start[j + 1] = col_start[j] + col_len[j];
-        }
-        let mut fill = col_start[..sites].to_vec();
-        let mut cols = vec![Link { to: 0, cost: 0.0 }; rows.len()];
-        for i in 0..lists.len() {
-            for l in &rows[row_start[i]..row_start[i + 1]] {
-                let at = &mut fill[l.to as usize];
-                cols[*at] = Link {
-                    to: i as u32,
-                    cost: l.cost,
-                };
-                *at += 1;
-            }
-        }
-        for j in 0..sites {
-            cols[col_start[j]..col_start[j + 1]]
-                .sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.to.cmp(&b.to)));
-        }
-        let lookup = match dense {
-            Some(d) => Lookup::Dense(d),
-            None => Lookup::BySite(by_site),
-        };
-        Self {
-            sites,
-            row_start,
-            rows,
-            col_start,
-            cols,
-            lookup,
-            integral,
-            max_cost,
-        }
-    }
-
-    /// Number of clients.
-    pub fn clients(&self) -> usize {
-        self.row_start.len() - 1
-    }
-
-    /// Number of candidate sites.
-    pub fn sites(&self) -> usize {
-        self.sites
-    }
-
-    /// Number of allowed pairs.
-    pub fn pairs(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// The sites client `i` may use, cheapest first.
-    pub fn row(&self, i: usize) -> &[Link] {
-        &self.rows[self.row_start[i]..self.row_start[i + 1]]
-    }
-
-    /// The clients site `j` may serve, cheapest first.
-    pub fn column(&self, j: usize) -> &[Link] {
-        &self.cols[self.col_start[j]..self.col_start[j + 1]]
-    }
-
-    /// The cost of client `i` at site `j`, `None` when the pair is not allowed.
-    pub fn cost(&self, i: usize, j: usize) -> Option<f64> {
-        let c = self.c(i, j);
-        c.is_finite().then_some(c)
-    }
-
-    /// Whether every cost is a whole number (bounds are then rounded up).
-    pub fn is_integral(&self) -> bool {
-        self.integral
-    }
-
-    /// The largest allowed cost.
-    pub fn max_cost(&self) -> f64 {
-        self.max_cost
-    }
-
-    /// The cost of client `i` at site `j`, `∞` when not allowed.
-    pub(crate) fn c(&self, i: usize, j: usize) -> f64 {
-        match &self.lookup {
-            Lookup::Dense(d) => d[i * self.sites + j],
-            Lookup::BySite(links) => {
-                let row = &links[self.row_start[i]..self.row_start[i + 1]];
-                match row.binary_search_by(|l| l.to.cmp(&(j as u32))) {
-                    Ok(k) => row[k].cost,
-                    Err(_) => f64::INFINITY,
-                }
-            }
-        }
-    }
-
-    /// Clients with no allowed site.
-    pub fn unreachable(&self) -> Vec<u32> {
-        (0..self.clients())
-            .filter(|&i| self.row(i).is_empty())
-            .map(|i| i as u32)
-            .collect()
-    }
-
-    /// A cost above every feasible answer's total: one more than the sum of each client's
-    /// dearest allowed cost. Charged for a client left without an open site.
-    pub(crate) fn penalty(&self) -> f64 {
-        1.0 + (0..self.clients())
-            .map(|i| self.row(i).last().map_or(0.0, |l| l.cost))
-            .sum::<f64>()
-    }
-}
-
-fn check_cost(i: usize, j: usize, c: f64) -> Result<(), String> {
-    if c.is_nan() || c < 0.0 {
-        Err(format!(
-            "cost of client {i} at site {j} is {c}, not a non-negative number"
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-/// Why a siting problem has no answer.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum Infeasibility {
-    /// `p` is below the number of forced sites, above the number of sites, or zero while there
-    /// are clients.
-    SiteCount {
-        /// Sites asked for.
-        p: usize,
-        /// Candidate sites.
-        sites: usize,
-        /// Sites forced open.
-        forced: usize,
-    },
-    /// These clients have no allowed site.
-    Unreachable {
-        /// Client indices, ascending.
-        clients: Vec<u32>,
-    },
-    /// The `p` largest capacities (forced sites included) fall short of the total demand.
-    Capacity {
-        /// Total demand.
-        demand: f64,
-        /// Largest capacity `p` sites can offer.
-        capacity: f64,
-    },
-    /// Each of these clients demands more than any site it may use can hold.
-    Oversized {
-        /// Client indices, ascending.
-        clients: Vec<u32>,
-    },
-    /// No `p` sites can serve every client within the constraints: the Lagrangian bound
-    /// exceeds the cost of every answer that does.
-    TooFewSites {
-        /// Sites asked for.
-        p: usize,
-    },
-    /// The search found no answer that serves every client within the constraints; the
-    /// bound does not prove that none exists.
-    NotFound {
-        /// Clients left unserved by the best answer found.
-        unserved: usize,
-    },
-}
-
-impl fmt::Display for Infeasibility {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Infeasibility::SiteCount { p, sites, forced } => write!(
-                f,
-                "p = {p} is not possible with {sites} sites of which {forced} are forced open"
-            ),
-            Infeasibility::Unreachable { clients } => {
-                write!(f, "{} client(s) have no allowed site", clients.len())
-            }
-            Infeasibility::Capacity { demand, capacity } => write!(
-                f,
-                "total demand {demand} exceeds the largest capacity {capacity} of p sites"
-            ),
-            Infeasibility::Oversized { clients } => write!(
-                f,
-                "{} client(s) demand more than any site they may use can hold",
-                clients.len()
-            ),
-            Infeasibility::TooFewSites { p } => {
-                write!(
-                    f,
-                    "no {p} sites can serve every client within the constraints (proven by the bound)"
-                )
-            }
-            Infeasibility::NotFound { unserved } => write!(
-                f,
-                "no answer serving every client was found (best leaves {unserved} unserved)"
-            ),
-        }
-    }
-}
-
-/// Counts describing how a search went.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SearchStats {
-    /// Local optima produced (starts, Lagrangian answers, relinked and shaken answers).
-    pub local_optima: usize,
-    /// Improvement generations run.
-    pub generations: usize,
-    /// Subgradient iterations of the bound.
-    pub bound_iterations: usize,
-}
-
-/// A siting answer: open sites, the assignment, and its certificate.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct MedianSolution {
-    /// Open sites, ascending (forced sites included); empty when infeasible.
-    pub sites: Vec<u32>,
-    /// The site serving each client; empty when infeasible.
-    pub assignment: Vec<u32>,
-    /// Objective (total cost), lower bound, gap and status.
-    pub certificate: Certificate,
-    /// Why there is no answer, when the status is infeasible.
-    pub infeasible: Option<Infeasibility>,
-    /// How the search went.
-    pub stats: SearchStats,
-}
-
-impl MedianSolution {
-    /// An answer-less result explaining why.
-    pub(crate) fn infeasible(why: Infeasibility, stats: SearchStats) -> Self {
-        Self {
-            sites: Vec::new(),
-            assignment: Vec::new(),
-            certificate: Certificate {
-                objective: f64::INFINITY,
-                bound: if matches!(why, Infeasibility::NotFound { .. }) {
-                    0.0
-                } else {
-                    f64::INFINITY
-                },
-                gap: 0.0,
-                status: Status::Infeasible,
-            },
-            infeasible: Some(why),
-            stats,
-        }
-    }
-}
 
 /// Settings of the p-median search. The effort is counted in work, not time, so the answer
 /// does not depend on the machine.
@@ -495,8 +136,8 @@ impl PMedianProblem {
         check_sites(&self.costs, self.p, &self.forced)
     }
 
-    /// Total cost of serving every client from its cheapest site in `open`, `None` when a
-    /// client has no allowed site there or a site index is out of range.
+    /// Total cost of serving every client from its cheapest listed site in `open`, `None`
+    /// when a client has no listed site there or a site index is out of range.
     pub fn objective_of(&self, open: &[u32]) -> Option<f64> {
         let mut is_open = vec![false; self.costs.sites()];
         for &j in open {
@@ -514,32 +155,142 @@ impl PMedianProblem {
     }
 
     /// Searches for the best answer and proves a bound (see the module documentation).
+    ///
+    /// On a table with truncated rows the bound is one of the full problem, and the answer
+    /// serves every client within its list, so its objective is exact; where the best
+    /// answer of the relaxation would serve a client beyond its list, the answer is the best
+    /// found within the lists and the gap says how far it may be from the optimum. Use
+    /// [`PMedianProblem::solve_with_rows`] to grow such rows instead.
     pub fn solve(&self, opts: &PMedianOptions) -> MedianSolution {
+        self.solve_exact(opts, None)
+            .expect("only a source of longer rows can fail")
+    }
+
+    /// As [`PMedianProblem::solve`], but where the best answer of the relaxation serves a
+    /// client beyond its truncated row, that row is grown through `rows` and the problem
+    /// solved again, until the best answer serves every client within its list. The result
+    /// is then exact for the full problem (objective and bound) whatever the truncation.
+    ///
+    /// # Errors
+    /// What `rows` returns, and [`SolveError::NoProgress`] when it returns a row no longer
+    /// than before.
+    pub fn solve_with_rows(
+        &self,
+        opts: &PMedianOptions,
+        rows: &mut dyn RowSource,
+    ) -> Result<MedianSolution, SolveError> {
+        self.solve_exact(opts, Some(rows))
+    }
+
+    fn solve_exact(
+        &self,
+        opts: &PMedianOptions,
+        mut rows: Option<&mut dyn RowSource>,
+    ) -> Result<MedianSolution, SolveError> {
         let mut stats = SearchStats::default();
         if let Some(why) = self.check() {
-            return MedianSolution::infeasible(why, stats);
+            return Ok(MedianSolution::infeasible(why, stats));
         }
+        let mut grown: Option<PMedianProblem> = None;
+        loop {
+            let problem = grown.as_ref().unwrap_or(self);
+            // The relaxation: every unlisted pair at its row's least unlisted cost.
+            let relaxed = problem.search(opts, true, None, &mut stats);
+            let outside = problem.outside(&relaxed.open);
+            if outside.is_empty() {
+                return Ok(problem.finish(relaxed.open, relaxed.value, relaxed.bound, stats));
+            }
+            match rows.as_deref_mut() {
+                Some(source) => {
+                    let longer = source.rows(&outside)?;
+                    if longer.len() != outside.len() {
+                        return Err(SolveError::Shape {
+                            what: "rows",
+                            got: longer.len(),
+                            want: outside.len(),
+                            of: "clients asked for",
+                        });
+                    }
+                    let costs = problem.costs.with_rows(&outside, &longer)?;
+                    grown = Some(PMedianProblem {
+                        costs,
+                        p: self.p,
+                        forced: self.forced.clone(),
+                    });
+                }
+                None => {
+                    // Answers within the lists only; the bound stays the relaxation's.
+                    let within = problem.search(opts, false, Some(&relaxed.open), &mut stats);
+                    return Ok(problem.finish(within.open, within.value, relaxed.bound, stats));
+                }
+            }
+        }
+    }
+
+    /// Clients of truncated rows with no listed site among `open`.
+    fn outside(&self, open: &[u32]) -> Vec<u32> {
+        let mut is_open = vec![false; self.costs.sites()];
+        for &j in open {
+            is_open[j as usize] = true;
+        }
+        (0..self.costs.clients())
+            .filter(|&i| self.costs.beyond(i).is_finite())
+            .filter(|&i| !self.costs.row(i).iter().any(|l| is_open[l.to as usize]))
+            .map(|i| i as u32)
+            .collect()
+    }
+
+    /// The search context: with `tails`, a client with no listed open site pays its row's
+    /// least unlisted cost (the relaxation); without, the penalty.
+    fn context<'a>(&'a self, forced: &'a [bool], tails: bool) -> Context<'a> {
+        let t = &self.costs;
+        let n = t.clients();
+        let finite = |i: usize| Some(t.beyond(i)).filter(|b| tails && b.is_finite());
+        let pen = 1.0
+            + (0..n)
+                .map(|i| {
+                    let last = t.row(i).last().map_or(0.0, |l| l.cost);
+                    finite(i).map_or(last, |b| b.max(last))
+                })
+                .sum::<f64>();
+        Context {
+            t,
+            miss: (0..n).map(|i| finite(i).unwrap_or(pen)).collect(),
+            pen,
+            forced,
+            p: self.p,
+        }
+    }
+
+    /// One search (see the module documentation), with or without the tails of truncated
+    /// rows, `start` joining the starts; the bound is `NaN` when nothing was to choose.
+    fn search(
+        &self,
+        opts: &PMedianOptions,
+        tails: bool,
+        start: Option<&[u32]>,
+        stats: &mut SearchStats,
+    ) -> Searched {
         let t = &self.costs;
         let (n, m) = (t.clients(), t.sites());
         let mut forced = vec![false; m];
         for &j in &self.forced {
             forced[j as usize] = true;
         }
+        let ctx = self.context(&forced, tails);
         let free = self.p - self.forced.len();
         if n == 0 || free == 0 || self.p == m {
             // Nothing to choose: the forced sites, topped up by the lowest indices.
             let mut open = self.forced.clone();
             open.extend((0..m as u32).filter(|&j| !forced[j as usize]).take(free));
             open.sort_unstable();
-            let objective = self.objective_of(&open);
-            return self.finish(open, objective.unwrap_or(f64::INFINITY), f64::NAN, stats);
+            let value = Interchange::new(&ctx, &open).obj;
+            return Searched {
+                value,
+                open,
+                bound: f64::NAN,
+            };
         }
-        let ctx = Context {
-            t,
-            pen: t.penalty(),
-            forced: &forced,
-            p: self.p,
-        };
         let mut pool = Pool::new(opts.elite.max(2));
         let starts: Vec<(f64, Vec<u32>)> = run_tasks(opts.parallel, opts.starts.max(1), |k| {
             let open = if k == 0 {
@@ -555,6 +306,12 @@ impl PMedianProblem {
         stats.local_optima += starts.len();
         for (v, s) in starts {
             pool.insert(v, s);
+        }
+        if let Some(open) = start {
+            let mut s = Interchange::new(&ctx, open);
+            s.local_search();
+            stats.local_optima += 1;
+            pool.insert(s.obj, s.sorted_open());
         }
 
         // Bound, and the relaxation's site sets as further starts.
@@ -619,10 +376,20 @@ impl PMedianProblem {
                 break;
             }
         }
-        stats.bound_iterations = lagrange.iterations;
-        let (value, open) = pool.best().clone();
-        let bound = lagrange.bound();
-        self.finish(open, value, bound, stats)
+        stats.bound_iterations += lagrange.iterations;
+        let mut best = pool.best().clone();
+        let mut bound = lagrange.bound();
+        if tails && !ctx.proven(bound, best.0) {
+            let budget = opts.bound_iterations.saturating_mul(BRANCH_WORK);
+            let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut best, budget);
+            stats.bound_iterations += spent;
+            bound = b;
+        }
+        Searched {
+            value: best.0,
+            open: best.1,
+            bound,
+        }
     }
 
     /// Builds the result for the open set `open` of total cost `value` (the penalty included
@@ -650,8 +417,9 @@ impl PMedianProblem {
         }
         debug_assert!(unserved > 0 || (objective - value).abs() <= 1e-6 * (1.0 + value.abs()));
         if unserved > 0 {
-            let why = if bound >= t.penalty() || bound.is_nan() {
-                // The bound is above every answer that serves all (or nothing was to choose).
+            // The bound is above every answer that serves all (or nothing was to choose);
+            // only a complete table shows that no answer exists.
+            let why = if t.is_complete() && (bound >= t.penalty() || bound.is_nan()) {
                 Infeasibility::TooFewSites { p: self.p }
             } else {
                 Infeasibility::NotFound { unserved }
@@ -673,7 +441,7 @@ impl PMedianProblem {
     }
 
     /// A Lagrangian lower bound alone, from `iterations` subgradient steps started at the
-    /// greedy answer.
+    /// greedy answer; on truncated rows, a bound of the full problem.
     pub fn lower_bound(&self, iterations: usize) -> f64 {
         if self.check().is_some() {
             return f64::INFINITY;
@@ -686,18 +454,128 @@ impl PMedianProblem {
         if t.clients() == 0 {
             return 0.0;
         }
-        let ctx = Context {
-            t,
-            pen: t.penalty(),
-            forced: &forced,
-            p: self.p,
-        };
+        let ctx = self.context(&forced, true);
         let open = ctx.greedy();
         let mut s = Interchange::new(&ctx, &open);
         s.local_search();
         let mut lagrange = Lagrange::new(&ctx, &s.sorted_open());
         lagrange.run(&ctx, s.obj, iterations, &mut TopSets::new(0));
         lagrange.bound().min(s.obj)
+    }
+}
+
+/// The outcome of one search: the best answer's value and sites, and the bound.
+struct Searched {
+    value: f64,
+    open: Vec<u32>,
+    bound: f64,
+}
+
+/// Subgradient steps of branch and bound, in multiples of `bound_iterations`.
+const BRANCH_WORK: usize = 4;
+
+/// Subgradient steps per node of branch and bound.
+const NODE_ITERATIONS: usize = 150;
+
+/// A node of branch and bound: sites fixed open and closed, its bound, and the multipliers
+/// and relaxation sites it was bounded with.
+struct Node {
+    bound: f64,
+    fixed_in: Vec<u32>,
+    fixed_out: Vec<u32>,
+    lambda: Vec<f64>,
+    sites: Vec<u32>,
+}
+
+/// Branch and bound on the Lagrangian relaxation, lowest bound first: a node fixes sites
+/// open or closed, is bounded by the dual with those fixings (warm-started from its parent's
+/// multipliers), offers its relaxation's sites, improved by local search, as answers, and
+/// branches on the first free site its relaxation opens. Returns the proven bound (the
+/// least bound of the nodes left, or `best`'s value when none is) and the subgradient steps
+/// spent, at most about `budget`.
+fn branch_and_bound(
+    ctx: &Context<'_>,
+    root: &Lagrange,
+    best: &mut (f64, Vec<u32>),
+    budget: usize,
+) -> (f64, usize) {
+    let m = ctx.t.sites();
+    let mut open = vec![Node {
+        bound: root.bound(),
+        fixed_in: Vec::new(),
+        fixed_out: Vec::new(),
+        lambda: root.best_lambda.clone(),
+        sites: root.best_sites.clone(),
+    }];
+    let mut spent = 0;
+    loop {
+        open.retain(|node| !ctx.proven(node.bound, best.0));
+        let Some(k) = (0..open.len()).min_by(|&a, &b| open[a].bound.total_cmp(&open[b].bound))
+        else {
+            return (best.0, spent);
+        };
+        let branch_on = open[k]
+            .sites
+            .iter()
+            .copied()
+            .find(|&j| !ctx.forced[j as usize] && !open[k].fixed_in.contains(&j));
+        let (Some(j), true) = (branch_on, spent < budget) else {
+            return (open[k].bound.min(best.0), spent);
+        };
+        let node = open.swap_remove(k);
+        for fix_open in [true, false] {
+            let mut forced = ctx.forced.to_vec();
+            let mut excluded = vec![false; m];
+            for &f in &node.fixed_in {
+                forced[f as usize] = true;
+            }
+            for &f in &node.fixed_out {
+                excluded[f as usize] = true;
+            }
+            if fix_open {
+                forced[j as usize] = true;
+            } else {
+                excluded[j as usize] = true;
+            }
+            let nforced = forced.iter().filter(|f| **f).count();
+            let free = (0..m).filter(|&f| !forced[f] && !excluded[f]).count();
+            if nforced > ctx.p || free < ctx.p - nforced {
+                continue;
+            }
+            let child_ctx = Context {
+                t: ctx.t,
+                pen: ctx.pen,
+                miss: ctx.miss.clone(),
+                forced: &forced,
+                p: ctx.p,
+            };
+            let mut lagrange =
+                Lagrange::with_multipliers(&child_ctx, node.lambda.clone(), &excluded, 0.5);
+            let mut heuristic = TopSets::new(1);
+            lagrange.run(&child_ctx, best.0, NODE_ITERATIONS, &mut heuristic);
+            spent += lagrange.iterations;
+            if let Some((_, sites)) = heuristic.sets.first() {
+                let mut s = Interchange::new(ctx, sites);
+                s.local_search();
+                if s.obj < best.0 - tolerance(best.0) {
+                    *best = (s.obj, s.sorted_open());
+                }
+            }
+            let mut fixed_in = node.fixed_in.clone();
+            let mut fixed_out = node.fixed_out.clone();
+            if fix_open {
+                fixed_in.push(j);
+            } else {
+                fixed_out.push(j);
+            }
+            open.push(Node {
+                bound: lagrange.bound().max(node.bound),
+                fixed_in,
+                fixed_out,
+                lambda: lagrange.best_lambda,
+                sites: lagrange.best_sites,
+            });
+        }
     }
 }
 
@@ -710,177 +588,15 @@ enum Task {
     Chain(usize),
 }
 
-/// Maps `f` over `0..n`, in parallel or not, results in index order.
-pub(crate) fn run_tasks<T: Send>(
-    parallel: bool,
-    n: usize,
-    f: impl Fn(usize) -> T + Sync + Send,
-) -> Vec<T> {
-    if parallel {
-        (0..n).into_par_iter().map(f).collect()
-    } else {
-        (0..n).map(f).collect()
-    }
-}
-
-/// Slack below which two objective values count as equal.
-pub(crate) fn tolerance(value: f64) -> f64 {
-    1e-9 * (1.0 + value.abs())
-}
-
-/// Why `p` sites, `forced` among them, cannot serve every client of `costs`, if the site
-/// count or a client without an allowed site shows it.
-pub(crate) fn check_sites(costs: &CostTable, p: usize, forced: &[u32]) -> Option<Infeasibility> {
-    let (n, m, nf) = (costs.clients(), costs.sites(), forced.len());
-    if p > m || p < nf || (p == 0 && n > 0) {
-        return Some(Infeasibility::SiteCount {
-            p,
-            sites: m,
-            forced: nf,
-        });
-    }
-    let unreachable = costs.unreachable();
-    if !unreachable.is_empty() {
-        return Some(Infeasibility::Unreachable {
-            clients: unreachable,
-        });
-    }
-    None
-}
-
-/// `forced` in increasing order without duplicates or indices out of `0..sites`.
-pub(crate) fn forced_sites(forced: &[u32], sites: usize) -> Vec<u32> {
-    let mut f: Vec<u32> = forced
-        .iter()
-        .copied()
-        .filter(|&j| (j as usize) < sites)
-        .collect();
-    f.sort_unstable();
-    f.dedup();
-    f
-}
-
-/// The proven bound of a Lagrangian dual whose best value is `best`: 0 before any step,
-/// rounded up for whole-number costs.
-pub(crate) fn dual_bound(best: f64, integral: bool) -> f64 {
-    if best == f64::NEG_INFINITY {
-        0.0
-    } else if integral {
-        (best - tolerance(best) * 100.0).ceil()
-    } else {
-        best
-    }
-}
-
-/// Records the dual value of one subgradient step: a new best resets the stall count, and
-/// 20 steps in a row without one halve the step size.
-pub(crate) fn note_dual_value(value: f64, best: &mut f64, stall: &mut usize, step: &mut f64) {
-    if *best == f64::NEG_INFINITY || value > *best + tolerance(*best) {
-        *best = value;
-        *stall = 0;
-    } else {
-        *stall += 1;
-        if *stall >= 20 {
-            *step *= 0.5;
-            *stall = 0;
-        }
-    }
-}
-
-/// Every set of `p` of the sites `0..m` that holds all of `forced`, in increasing order (tiny
-/// `m` only: for enumeration in tests).
-#[cfg(test)]
-pub(crate) fn site_sets(m: usize, p: usize, forced: &[u32]) -> impl Iterator<Item = Vec<u32>> {
-    (0u32..(1 << m))
-        .filter(move |mask| {
-            mask.count_ones() as usize == p && forced.iter().all(|&j| mask >> j & 1 == 1)
-        })
-        .map(move |mask| (0..m as u32).filter(|j| mask >> j & 1 == 1).collect())
-}
-
-/// The best distinct answers found, by value then by site list.
-#[derive(Clone, Debug)]
-pub(crate) struct Pool {
-    cap: usize,
-    pub(crate) members: Vec<(f64, Vec<u32>)>,
-}
-
-impl Pool {
-    pub(crate) fn new(cap: usize) -> Self {
-        Self {
-            cap,
-            members: Vec::new(),
-        }
-    }
-
-    /// Adds an answer (sites sorted) unless present or worse than a full pool's worst;
-    /// whether the pool changed.
-    pub(crate) fn insert(&mut self, value: f64, sites: Vec<u32>) -> bool {
-        if self.members.iter().any(|(_, s)| *s == sites) {
-            return false;
-        }
-        let order = |a: &(f64, Vec<u32>), b: &(f64, Vec<u32>)| -> Ordering {
-            a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1))
-        };
-        let entry = (value, sites);
-        if self.members.len() >= self.cap {
-            let worst = self.members.last().expect("a full pool has members");
-            if order(&entry, worst) != Ordering::Less {
-                return false;
-            }
-            self.members.pop();
-        }
-        let at = self
-            .members
-            .partition_point(|m| order(m, &entry) == Ordering::Less);
-        self.members.insert(at, entry);
-        true
-    }
-
-    pub(crate) fn best(&self) -> &(f64, Vec<u32>) {
-        self.members.first().expect("the pool holds the starts")
-    }
-}
-
-/// The best few distinct site sets met by the Lagrangian heuristic.
-#[derive(Clone, Debug)]
-struct TopSets {
-    cap: usize,
-    sets: Vec<(f64, Vec<u32>)>,
-}
-
-impl TopSets {
-    fn new(cap: usize) -> Self {
-        Self {
-            cap,
-            sets: Vec::new(),
-        }
-    }
-
-    fn offer(&mut self, value: f64, sites: &[u32]) {
-        if self.cap == 0 {
-            return;
-        }
-        if self.sets.len() >= self.cap && self.sets.last().is_some_and(|w| value >= w.0) {
-            return;
-        }
-        let mut sorted = sites.to_vec();
-        sorted.sort_unstable();
-        if self.sets.iter().any(|(_, s)| *s == sorted) {
-            return;
-        }
-        if self.sets.len() >= self.cap {
-            self.sets.pop();
-        }
-        let at = self.sets.partition_point(|m| m.0 <= value);
-        self.sets.insert(at, (value, sorted));
-    }
-}
-
 /// The problem as the search sees it.
 struct Context<'a> {
     t: &'a CostTable,
+    /// Above the value of every answer that serves each client within its list or, in the
+    /// relaxation, beyond it.
     pen: f64,
+    /// What a client with no listed open site pays: its row's least unlisted cost in the
+    /// relaxation, else `pen`.
+    miss: Vec<f64>,
     forced: &'a [bool],
     p: usize,
 }
@@ -893,7 +609,7 @@ impl Context<'_> {
 
     /// Cost of the cheapest open site of each client before any choice: the forced sites.
     fn forced_costs(&self) -> (Vec<f64>, Vec<bool>, Vec<u32>) {
-        let mut d1 = vec![self.pen; self.t.clients()];
+        let mut d1 = self.miss.clone();
         let mut open = Vec::with_capacity(self.p);
         for (j, _) in self.forced.iter().enumerate().filter(|(_, f)| **f) {
             open.push(j as u32);
@@ -925,13 +641,13 @@ impl Context<'_> {
     /// index), with lazy re-evaluation since savings only shrink as sites open.
     fn greedy(&self) -> Vec<u32> {
         let (mut d1, mut is_open, mut open) = self.forced_costs();
-        let mut heap: BinaryHeap<(Key, u32)> = (0..self.t.sites())
+        let mut heap: BinaryHeap<(MaxScored, u32)> = (0..self.t.sites())
             .filter(|&j| !is_open[j])
             .map(|j| {
                 (
-                    Key {
-                        gain: self.add_gain(&d1, j),
-                        site: j as u32,
+                    MaxScored {
+                        score: self.add_gain(&d1, j),
+                        index: j as u32,
                     },
                     0,
                 )
@@ -940,17 +656,17 @@ impl Context<'_> {
         let mut round = 0u32;
         while open.len() < self.p {
             let Some((key, at)) = heap.pop() else { break };
-            let j = key.site as usize;
+            let j = key.index as usize;
             if at == round {
-                open.push(key.site);
+                open.push(key.index);
                 is_open[j] = true;
                 self.open_site(&mut d1, j);
                 round += 1;
             } else {
                 heap.push((
-                    Key {
-                        gain: self.add_gain(&d1, j),
-                        site: key.site,
+                    MaxScored {
+                        score: self.add_gain(&d1, j),
+                        index: key.index,
                     },
                     round,
                 ));
@@ -1016,29 +732,6 @@ impl Context<'_> {
     }
 }
 
-/// Heap key: larger gain first, then lower site index.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Key {
-    gain: f64,
-    site: u32,
-}
-
-impl Eq for Key {}
-
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Key {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.gain
-            .total_cmp(&other.gain)
-            .then(other.site.cmp(&self.site))
-    }
-}
-
 /// The fast interchange state of Resende & Werneck (2007) for one open set.
 ///
 /// For client `u`: `p1`, `p2` its nearest and second-nearest open sites (in row order, so
@@ -1049,7 +742,8 @@ impl Ord for Key {
 #[derive(Clone, Debug)]
 struct Interchange<'a> {
     t: &'a CostTable,
-    pen: f64,
+    /// What a client with no listed open site pays.
+    miss: &'a [f64],
     zero: f64,
     /// Site in each slot.
     open: Vec<u32>,
@@ -1074,7 +768,7 @@ struct Interchange<'a> {
 }
 
 impl<'a> Interchange<'a> {
-    fn new(ctx: &Context<'a>, open: &[u32]) -> Self {
+    fn new(ctx: &'a Context<'_>, open: &[u32]) -> Self {
         let t = ctx.t;
         let (n, m) = (t.clients(), t.sites());
         let mut slot = vec![NONE; m];
@@ -1083,15 +777,15 @@ impl<'a> Interchange<'a> {
         }
         let mut me = Self {
             t,
-            pen: ctx.pen,
+            miss: &ctx.miss,
             zero: 1e-9 * (1.0 + t.max_cost()),
             open: open.to_vec(),
             slot,
             fixed: open.iter().map(|&j| ctx.forced[j as usize]).collect(),
             p1: vec![NONE; n],
             p2: vec![NONE; n],
-            d1: vec![ctx.pen; n],
-            d2: vec![ctx.pen; n],
+            d1: ctx.miss.clone(),
+            d2: ctx.miss.clone(),
             gain: vec![0.0; m],
             loss: vec![0.0; open.len()],
             extra: vec![Vec::new(); m],
@@ -1126,7 +820,8 @@ impl<'a> Interchange<'a> {
 
     /// Sets `p1`, `p2`, `d1`, `d2` of client `u` from the open set.
     fn nearest_two(&mut self, u: usize) {
-        let (mut a, mut b) = ((NONE, self.pen), (NONE, self.pen));
+        let miss = self.miss[u];
+        let (mut a, mut b) = ((NONE, miss), (NONE, miss));
         for l in self.t.row(u) {
             if self.slot[l.to as usize] != NONE {
                 if a.0 == NONE {
@@ -1369,11 +1064,19 @@ struct Lagrange {
     lambda: Vec<f64>,
     rho: Vec<f64>,
     grad: Vec<f64>,
+    /// Sites the relaxation may choose besides the forced ones.
     free: Vec<u32>,
+    /// How many of them it chooses.
+    nf: usize,
     chosen: Vec<bool>,
     step: f64,
     best: f64,
+    /// The multipliers and the relaxation's sites at the best dual value.
+    best_lambda: Vec<f64>,
+    best_sites: Vec<u32>,
     stall: usize,
+    /// Restarts from the best multipliers left once the step has collapsed.
+    restarts: usize,
     iterations: usize,
     integral: bool,
 }
@@ -1384,23 +1087,38 @@ impl Lagrange {
     fn new(ctx: &Context<'_>, open: &[u32]) -> Self {
         let s = Interchange::new(ctx, open);
         let lambda = (0..ctx.t.clients())
-            .map(|u| match (s.p1[u], s.p2[u]) {
-                (NONE, _) => ctx.t.row(u).first().map_or(0.0, |l| l.cost),
-                (_, NONE) => s.d1[u],
-                _ => 0.5 * (s.d1[u] + s.d2[u]),
+            .map(|u| match s.p1[u] {
+                NONE if ctx.miss[u] < ctx.pen => ctx.miss[u],
+                NONE => ctx.t.row(u).first().map_or(0.0, |l| l.cost),
+                _ if s.d2[u] < ctx.pen => 0.5 * (s.d1[u] + s.d2[u]),
+                _ => s.d1[u],
             })
             .collect();
+        Self::with_multipliers(ctx, lambda, &[], 2.0)
+    }
+
+    /// A dual started at `lambda` with step factor `step`, the sites `excluded` (may be
+    /// empty) never chosen.
+    fn with_multipliers(ctx: &Context<'_>, lambda: Vec<f64>, excluded: &[bool], step: f64) -> Self {
+        let free: Vec<u32> = (0..ctx.t.sites() as u32)
+            .filter(|&j| {
+                !ctx.forced[j as usize] && !excluded.get(j as usize).copied().unwrap_or(false)
+            })
+            .collect();
+        let forced = ctx.forced.iter().filter(|f| **f).count();
         Self {
+            best_lambda: lambda.clone(),
             lambda,
             rho: vec![0.0; ctx.t.sites()],
             grad: vec![0.0; ctx.t.clients()],
-            free: (0..ctx.t.sites() as u32)
-                .filter(|&j| !ctx.forced[j as usize])
-                .collect(),
+            free,
+            nf: ctx.p.saturating_sub(forced),
             chosen: vec![false; ctx.t.sites()],
-            step: 2.0,
+            step,
             best: f64::NEG_INFINITY,
+            best_sites: Vec::new(),
             stall: 0,
+            restarts: 3,
             iterations: 0,
             integral: ctx.t.is_integral(),
         }
@@ -1417,11 +1135,21 @@ impl Lagrange {
     fn run(&mut self, ctx: &Context<'_>, ub: f64, limit: usize, heuristic: &mut TopSets) {
         let t = ctx.t;
         let n = t.clients();
-        let nf = ctx.p - (t.sites() - self.free.len());
+        let nf = self.nf;
         let mut sites: Vec<u32> = Vec::with_capacity(ctx.p);
         for _ in 0..limit {
-            if self.step < 1e-4 || ctx.proven(self.bound(), ub) {
+            if ctx.proven(self.bound(), ub) {
                 break;
+            }
+            if self.step < 1e-4 {
+                // The step has collapsed short of a proof: start again, more gently, from
+                // the best multipliers.
+                if self.restarts == 0 {
+                    break;
+                }
+                self.restarts -= 1;
+                self.lambda.clone_from(&self.best_lambda);
+                self.step = 0.5;
             }
             self.iterations += 1;
             self.rho.iter_mut().for_each(|r| *r = 0.0);
@@ -1434,6 +1162,9 @@ impl Lagrange {
                         break;
                     }
                     self.rho[l.to as usize] += l.cost - lu;
+                }
+                if ctx.miss[u] < ctx.pen {
+                    value += (ctx.miss[u] - lu).min(0.0);
                 }
             }
             // The forced sites and the nf free sites of smallest ρ.
@@ -1450,7 +1181,12 @@ impl Lagrange {
                 self.chosen[j as usize] = true;
                 value += rho[j as usize];
             }
+            let before = self.best;
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
+            if self.best != before {
+                self.best_lambda.clone_from(&self.lambda);
+                self.best_sites.clone_from(&sites);
+            }
             // Subgradient 1 − Σ_j x_ij, and the cost of the relaxation's sites as an answer.
             let mut norm = 0.0;
             let mut cost = 0.0;
@@ -1472,7 +1208,11 @@ impl Lagrange {
                         break;
                     }
                 }
-                cost += first.unwrap_or(ctx.pen);
+                if ctx.miss[u] < ctx.pen && ctx.miss[u] < lu {
+                    // The row's tail: every unlisted site at its least unlisted cost.
+                    count += 1.0;
+                }
+                cost += first.unwrap_or(ctx.miss[u]);
                 let g = 1.0 - count;
                 self.grad[u] = g;
                 norm += g * g;
@@ -1506,6 +1246,8 @@ impl Lagrange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solve::Status;
+    use crate::solve::sites::site_sets;
 
     /// A random instance: clients and sites uniform in a square, Euclidean costs, weighted.
     pub(crate) fn random_table(seed: u64, clients: usize, sites: usize, round: bool) -> CostTable {
@@ -1628,6 +1370,42 @@ mod tests {
     }
 
     #[test]
+    fn branch_and_bound_closes_the_gap_of_a_weak_root() {
+        for seed in 0..12 {
+            let costs = random_table(400 + seed, 25, 9, seed % 2 == 0);
+            for p in [2, 3, 5] {
+                let problem = PMedianProblem::new(costs.clone(), p).with_forced(&[seed as u32 % 9]);
+                let exact = brute_force(&problem).expect("feasible");
+                let mut forced = vec![false; 9];
+                forced[seed as usize % 9] = true;
+                let ctx = problem.context(&forced, true);
+                let start = ctx.greedy();
+                let mut root = Lagrange::new(&ctx, &start);
+                root.run(&ctx, f64::INFINITY, 3, &mut TopSets::new(0));
+                let s = Interchange::new(&ctx, &start);
+                for budget in [0, 200, 1_000_000] {
+                    let mut best = (s.obj, s.sorted_open());
+                    let (bound, _) = branch_and_bound(&ctx, &root, &mut best, budget);
+                    assert!(
+                        bound <= exact + 1e-6,
+                        "seed {seed} p {p}: {bound} > {exact}"
+                    );
+                    assert!(best.0 >= exact - 1e-6);
+                    assert_eq!(problem.objective_of(&best.1), Some(best.0));
+                    if budget == 1_000_000 {
+                        // The whole tree: the optimum, proven.
+                        assert!((best.0 - exact).abs() <= 1e-6 * exact.max(1.0));
+                        assert!(
+                            ctx.proven(bound, best.0),
+                            "seed {seed} p {p}: {bound} < {exact}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn parallel_equals_sequential() {
         let costs = random_table(999, 300, 120, false);
         let problem = PMedianProblem::new(costs, 12);
@@ -1637,6 +1415,52 @@ mod tests {
             ..PMedianOptions::default()
         });
         assert_eq!(par, seq);
+    }
+
+    /// The instance: a light village beside 30 identical candidates, four heavy
+    /// villages each beside its own candidate, `p = 4`. Clients 0 (light, weight 1) and
+    /// 1–4 (heavy, weight 1000); sites 0–29 the cluster at distance 1 from the light
+    /// village, sites 30–33 the heavy villages' own sites. The optimum opens 30–33: the
+    /// heavy villages pay 0 and the light one its distance to the nearest of them, site 30
+    /// at (101, 0): 101. Opening a cluster site instead costs a heavy village at least
+    /// 1000 × 100.
+    fn cluster_instance() -> (CostTable, f64) {
+        let light = (0.0, 0.0);
+        let heavy = [(101.0, 0.0), (0.0, 150.0), (-150.0, 0.0), (0.0, -150.0)];
+        let mut clients = vec![(light, 1.0)];
+        clients.extend(heavy.iter().map(|&h| (h, 1000.0)));
+        let mut sites = vec![(1.0, 0.0); 30];
+        sites.extend(heavy);
+        let d = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).hypot(a.1 - b.1);
+        let full = CostTable::from_fn(clients.len(), sites.len(), |i, j| {
+            clients[i].1 * d(clients[i].0, sites[j])
+        })
+        .expect("valid");
+        (full, 101.0)
+    }
+
+    #[test]
+    fn nearest_lists_beside_a_cluster_stay_exact() {
+        let (full, optimum) = cluster_instance();
+        let complete = PMedianProblem::new(full.clone(), 4);
+        assert_eq!(complete.objective_of(&[30, 31, 32, 33]), Some(optimum));
+        let exact = complete.solve(&quick()).certificate;
+        assert_eq!((exact.objective, exact.status), (optimum, Status::Optimal));
+        let rows = crate::solve::cost::NearestRows::new(full, 30);
+        let problem = PMedianProblem::new(rows.table(), 4);
+        // Without longer rows: a true answer, a bound of the full problem, no false claim.
+        let sol = problem.solve(&quick());
+        let c = sol.certificate;
+        assert!(c.bound <= optimum + 1e-6, "{c:?}");
+        assert_eq!(complete.objective_of(&sol.sites), Some(c.objective));
+        assert!(c.status != Status::Optimal || c.objective <= optimum + 1e-6);
+        // With them: the optimum, proven.
+        let sol = problem
+            .solve_with_rows(&quick(), &mut rows.clone())
+            .expect("rows grow");
+        assert_eq!(sol.sites, [30, 31, 32, 33]);
+        assert_eq!(sol.certificate.objective, optimum);
+        assert_eq!(sol.certificate.status, Status::Optimal);
     }
 
     #[test]
@@ -1674,12 +1498,8 @@ mod tests {
     fn interchange_tables_match_a_rebuild() {
         let costs = random_table(5, 80, 40, false);
         let forced = vec![false; 40];
-        let ctx = Context {
-            t: &costs,
-            pen: costs.penalty(),
-            forced: &forced,
-            p: 6,
-        };
+        let problem = PMedianProblem::new(costs, 6);
+        let ctx = problem.context(&forced, false);
         let mut rng = SplitMix64::new(3, 0);
         let mut s = Interchange::new(&ctx, &[0, 5, 10, 15, 20, 25]);
         for _ in 0..50 {
