@@ -317,3 +317,40 @@ fn new_sites_are_phased_by_the_yearly_steps() {
         "{proposals}"
     );
 }
+
+#[test]
+fn solve_lscp_agrees_with_plan_when_unreachable_villages_are_left_out() {
+    // A seventh village 60 km from everything, with `coverage = 1.0` and
+    // `exclude_unreachable = true`: every reachable elderly person must be served. The township
+    // rule opens C02 (海潮坝村); 何庄村 (160) still needs C04: 2 new sites, in both commands, and
+    // `solve lscp` counts its objective in sites.
+    let dir = copy_fixture();
+    let villages = dir.path().join("villages.csv");
+    let mut v = fs::read_to_string(&villages).expect("fixture");
+    v.push_str("620722102299,远山村,新天镇,101.5000,38.9000,500,50,10\n");
+    fs::write(&villages, v).expect("write");
+    let scenario = dir.path().join("scenario.toml");
+    let s = fs::read_to_string(&scenario).expect("fixture").replace(
+        "coverage = 0.9",
+        "coverage = 1.0\nexclude_unreachable = true",
+    );
+    fs::write(&scenario, s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "optimal");
+    assert_eq!(dc["new_sites"], 2);
+    assert_eq!(dc["unreachable_elderly"], 500.0);
+    let run = yanglao(dir.path(), &["solve", "lscp", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["objective"], 2.0);
+    assert_eq!(v["new_sites"], dc["new_sites"]);
+    assert_eq!(v["covered_elderly"], dc["covered_elderly"]);
+    assert_eq!(v["total_elderly"], dc["total_elderly"]);
+}

@@ -1,7 +1,10 @@
 //! `yanglao solve lscp|mclp|pmedian|cpmp <scenario.toml> [--p N] [--json]`: the classic
-//! covering and siting models on a scenario's data, without the plan's rules. For the
-//! covering models, existing day-care, station and comprehensive sites are always open and
-//! count toward coverage.
+//! covering and siting models on a scenario's data. The covering models are the plan's own
+//! day-care model (the same serving types, scope, denominator and street, township and county
+//! rules as `yanglao plan`), so the two commands agree on a scenario: `lscp` takes the
+//! scenario's final-year coverage target (without one: every elderly person some site can
+//! reach) and its objective counts new sites; `mclp --p N` allows N new sites (rule sites
+//! included) and its objective counts elderly served.
 //!
 //! The siting models (`pmedian`, `cpmp`) choose `--p` bed sites among the existing
 //! institutions (and facilities with beds) and the candidates that allow an institution, all
@@ -23,15 +26,13 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use crate::plan::day_care::coverage_problem;
 use crate::solve::Status;
-use crate::solve::coverage::CoverageOptions;
 
 /// The model to solve.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Model {
-    /// Location set covering: the fewest new sites that serve every reachable elderly person
-    /// (or the scenario's `day_care.coverage` share of them).
+    /// Location set covering: the fewest new sites that serve the scenario's final-year
+    /// coverage share (without one: every elderly person some site can reach).
     Lscp,
     /// Maximal covering: at most `--p` new sites serving the most elderly.
     Mclp,
@@ -81,37 +82,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_siting(&args, &scenario, &region, start);
     }
     let reach = crate::travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
-    let problem = coverage_problem(
-        &region,
-        &reach,
-        scenario.day_care.scope,
-        scenario.day_care.serving,
-    );
-    let total: f64 = problem.weight.iter().sum();
-    let opts = CoverageOptions {
-        seed: scenario.seed,
-        max_sites: match args.model {
-            Model::Mclp => Some(args.p.ok_or_else(|| anyhow::anyhow!("mclp needs --p N"))?),
-            Model::Lscp => None,
-            Model::Pmedian | Model::Cpmp => unreachable!("siting models returned above"),
-        },
-        ..CoverageOptions::default()
-    };
-    let curve = problem.curve(&opts);
-    let (sol, feasible) = match args.model {
-        Model::Mclp => (curve.with_budget(opts.max_sites.unwrap_or(0)), true),
+    // One model for `plan` and `solve`: the scenario's own day-care model (serving types,
+    // scope, denominator, rules), with the coverage target (lscp) or the budget (mclp) set
+    // from the command line as the plan would read them.
+    let mut s = scenario.clone();
+    s.day_care.curve = false;
+    match args.model {
+        Model::Mclp => {
+            let p = args.p.ok_or_else(|| anyhow::anyhow!("mclp needs --p N"))?;
+            s.day_care.coverage = None;
+            for step in s.day_care.targets.values_mut() {
+                step.coverage = None;
+            }
+            s.day_care.max_new = Some(p);
+        }
         Model::Lscp => {
-            let target = scenario
-                .day_care
-                .coverage
-                .map_or(curve.reachable, |share| share * total);
-            match curve.for_target(target) {
-                Ok(s) => (s, true),
-                Err(s) => (s, false),
+            s.day_care.max_new = None;
+            if s.day_care.coverage.is_none() {
+                // Without a target: every elderly person some site can reach.
+                s.day_care.coverage = Some(1.0);
+                s.day_care.exclude_unreachable = true;
             }
         }
         Model::Pmedian | Model::Cpmp => unreachable!("siting models returned above"),
+    }
+    let dc = crate::plan::day_care::plan(&s, &region, &reach);
+    let objective = if dc.objective == crate::plan::day_care::Objective::NewSites {
+        f64::from(dc.new_sites)
+    } else {
+        dc.covered_elderly
     };
+    let feasible = dc.status != Status::Infeasible;
     let nf = region.facilities.len();
     let out = json!({
         "model": match args.model {
@@ -120,19 +121,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Model::Pmedian | Model::Cpmp => unreachable!("siting models returned above"),
         },
         "p": args.p,
-        "status": if feasible { sol.certificate.status } else { Status::Infeasible },
-        "objective": sol.certificate.objective,
-        "bound": sol.certificate.bound,
-        "gap": sol.certificate.gap,
-        "new_sites": sol.sites.len(),
-        "covered_elderly": sol.covered,
-        "total_elderly": total,
-        "coverage": if total > 0.0 { sol.covered / total } else { 0.0 },
-        "reachable_elderly": curve.reachable,
+        "status": dc.status,
+        "objective_kind": dc.objective,
+        "objective": objective,
+        "bound": dc.bound,
+        "gap": dc.gap,
+        "new_sites": dc.new_sites,
+        "covered_elderly": dc.covered_elderly,
+        "total_elderly": dc.total_elderly,
+        "coverage": dc.coverage,
+        "target": dc.target,
+        "reachable_elderly": dc.reachable_coverage * dc.total_elderly,
+        "unreachable_elderly": dc.unreachable_elderly,
         "seed": scenario.seed,
-        "sites": sol.sites.iter().map(|&c| region.candidates[c as usize].id.clone()).collect::<Vec<_>>(),
+        "sites": dc.sites.iter().map(|site| site.id.clone()).collect::<Vec<_>>(),
+        "upgrades": dc.upgrades.iter().map(|u| u.id.clone()).collect::<Vec<_>>(),
         "existing_sites": region.facilities[..nf].iter().filter(|f| scenario.day_care.serving.contains(f.kind)).count(),
-        "search": curve.stats,
+        "shortfalls": dc.shortfalls,
+        "search": dc.search,
         "time_s": start.elapsed().as_secs_f64(),
     });
     println!("{}", serde_json::to_string_pretty(&out)?);

@@ -872,11 +872,43 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
         }
     }
     let capacity = t.count(cx, "capacity").filter(|c| *c > 0);
+    // One home for the final-year targets: `coverage` and `township_share` are the final
+    // year's step; a final-year entry under `[day_care.targets]` may say the same, not differ.
+    let mut coverage = t.share(cx, "coverage");
+    let mut township_share = t.share(cx, "township_share");
+    if let Some(&last) = years.last() {
+        let step = targets.entry(last).or_insert_with(DayCareStep::default);
+        for (key, top, yearly) in [
+            ("coverage", &mut coverage, &mut step.coverage),
+            (
+                "township_share",
+                &mut township_share,
+                &mut step.township_share,
+            ),
+        ] {
+            match (*top, *yearly) {
+                (Some(a), Some(b)) if (a - b).abs() > 1e-12 => {
+                    let span = t.get(key).map_or(t.span.clone(), |v| v.span());
+                    cx.at(
+                        span,
+                        format!("「day_care.{key}」（{a}）与 {last} 年的「day_care.targets.{last}.{key}」（{b}）不一致；末年目标只写一处"),
+                        format!("\"day_care.{key}\" ({a}) differs from \"day_care.targets.{last}.{key}\" ({b}); give the final-year target once"),
+                    );
+                }
+                (Some(a), None) => *yearly = Some(a),
+                (None, Some(b)) => *top = Some(b),
+                _ => {}
+            }
+        }
+        if *step == DayCareStep::default() {
+            targets.remove(&last);
+        }
+    }
     Some(DayCare {
-        coverage: t.share(cx, "coverage"),
+        coverage,
         scope: scope?,
         per_street: t.count(cx, "per_street").unwrap_or(0),
-        township_share: t.share(cx, "township_share"),
+        township_share,
         max_new: t.count(cx, "max_new"),
         curve: t.boolean(cx, "curve").unwrap_or(false),
         capacity,

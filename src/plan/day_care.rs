@@ -21,6 +21,16 @@ use crate::solve::coverage::{CoverageCurve, CoverageOptions, CoverageProblem, Cu
 use crate::solve::{Certificate, Status, flow};
 use crate::travel::ReachLists;
 
+/// What a day-care plan optimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// The fewest new sites meeting a coverage target (set covering); bound from below.
+    NewSites,
+    /// The most elderly served with a budget of new sites (maximal covering); bound from above.
+    CoveredElderly,
+}
+
 /// Why a new site was opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,8 +121,8 @@ pub struct VillageResult {
 pub struct DayCarePlan {
     /// `optimal`, `feasible` or `infeasible`.
     pub status: Status,
-    /// What was optimised: `new_sites` (a coverage target) or `covered_elderly` (a budget).
-    pub objective: &'static str,
+    /// What was optimised.
+    pub objective: Objective,
     /// New sites opened, rule sites included.
     pub new_sites: u32,
     /// Elderly served after the plan (in scope).
@@ -278,11 +288,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     }
     let rules = rule_sites.len() as u32;
 
-    let target = dc
-        .targets
-        .get(&scenario.final_year())
-        .and_then(|s| s.coverage)
-        .or(dc.coverage);
+    let target = dc.coverage;
     let free_budget = dc.max_new.map(|m| m.saturating_sub(rules));
     if let Some(m) = dc.max_new.filter(|m| *m < rules) {
         shortfalls.push(Shortfall {
@@ -366,7 +372,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     // With capacities the count may grow past the uncapacitated optimum; the uncapacitated
     // bound stays valid (capacities only remove options).
     let certificate = match (&served, objective) {
-        (Some(_), "new_sites") => {
+        (Some(_), Objective::NewSites) => {
             let mut c = Certificate::new(sites.len() as f64, certificate.bound);
             if target.is_some_and(|share| covered < share * total - Certificate::TOLERANCE) {
                 c.status = Status::Infeasible;
@@ -679,7 +685,7 @@ fn target_plan(
     rules: u32,
     shortfalls: &mut Vec<Shortfall>,
     share: f64,
-) -> (Vec<u32>, Certificate, &'static str) {
+) -> (Vec<u32>, Certificate, Objective) {
     let tol = Certificate::TOLERANCE;
     let lower = relaxed
         .points
@@ -690,7 +696,11 @@ fn target_plan(
     match curve.for_target(target) {
         Ok(sol) => {
             let count = sol.sites.len() as f64 + f64::from(rules);
-            (sol.sites, Certificate::new(count, lower), "new_sites")
+            (
+                sol.sites,
+                Certificate::new(count, lower),
+                Objective::NewSites,
+            )
         }
         Err(best) => {
             let pct = |x: f64| 100.0 * x;
@@ -716,7 +726,7 @@ fn target_plan(
             });
             let mut c = Certificate::new(best.sites.len() as f64 + f64::from(rules), lower);
             c.status = Status::Infeasible;
-            (best.sites, c, "new_sites")
+            (best.sites, c, Objective::NewSites)
         }
     }
 }
@@ -727,7 +737,7 @@ fn budget_plan(
     relaxed: &CoverageCurve,
     budget: u32,
     rules: u32,
-) -> (Vec<u32>, Certificate, &'static str) {
+) -> (Vec<u32>, Certificate, Objective) {
     let sol = curve.with_budget(budget);
     let used = sol.sites.len() as u32 + rules;
     let bound = relaxed
@@ -738,7 +748,7 @@ fn budget_plan(
     (
         sol.sites,
         Certificate::new(sol.covered, bound),
-        "covered_elderly",
+        Objective::CoveredElderly,
     )
 }
 
@@ -932,12 +942,7 @@ fn rule_sites(
             }
         }
     }
-    let share = dc
-        .targets
-        .get(&scenario.final_year())
-        .and_then(|s| s.township_share)
-        .or(dc.township_share);
-    if let Some(share) = share {
+    if let Some(share) = dc.township_share {
         let need = (share * townships.len() as f64 - 1e-9).ceil() as usize;
         loop {
             let with = townships.iter().filter(|t| have[**t] > 0).count();

@@ -243,11 +243,7 @@ fn day_care_rows(
         .filter(|(_, s)| s.township_share.is_some())
         .map(|(y, _)| *y)
         .collect();
-    let final_share = dc
-        .targets
-        .get(&last)
-        .and_then(|s| s.township_share)
-        .or(dc.township_share);
+    let final_share = dc.township_share;
     if final_share.is_some() {
         years.insert(last);
     }

@@ -771,7 +771,7 @@ pub fn other_targets_table(plan: &Plan, lang: Lang) -> Option<Table> {
 pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
     let dc = &plan.day_care;
     let status = |s| crate::map::status_name(s, lang).to_owned();
-    let (objective, value, bound) = if dc.objective == "new_sites" {
+    let (objective, value, bound) = if dc.objective == crate::plan::day_care::Objective::NewSites {
         (
             lang.pick("最少新建站点", "fewest new sites"),
             format!("{} {}", dc.new_sites, lang.pick("处", "sites")),
