@@ -354,3 +354,60 @@ fn solve_lscp_agrees_with_plan_when_unreachable_villages_are_left_out() {
     assert_eq!(v["covered_elderly"], dc["covered_elderly"]);
     assert_eq!(v["total_elderly"], dc["total_elderly"]);
 }
+
+#[test]
+fn a_township_step_above_the_final_value_is_met_in_its_year() {
+    // 2023 asks every township (3 of 3) to have a comprehensive centre, 2025 only 60 % (2 of
+    // 3). Nothing opened closes, so all three must have one by 2023: 洪水街道 has F01, so C02
+    // (六坝镇) and C04 (新天镇) both open by 2023. The same holds with no final-year value and
+    // no street rule.
+    for (final_share, street) in [
+        ("township_share = 0.6", "per_street = 1"),
+        ("", "per_street = 0"),
+    ] {
+        let dir = copy_fixture();
+        let scenario = dir.path().join("scenario.toml");
+        let s = fs::read_to_string(&scenario)
+            .expect("fixture")
+            .replace("township_share = 0.6", final_share)
+            .replace("per_street = 1", street)
+            .replace(
+                "curve = true",
+                "curve = true\n\n[day_care.targets]\n2023 = { township_share = 1.0 }",
+            );
+        fs::write(&scenario, s).expect("write");
+        let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let summary: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+        )
+        .expect("JSON");
+        let row = summary["indicators"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["indicator"] == "township_share" && r["year"] == 2023)
+            .expect("a 2023 township row")
+            .clone();
+        assert_eq!(row["numerator"], 3.0, "{final_share}: {row}");
+        assert_eq!(row["met"], true);
+        let mut ids: Vec<(String, i64)> = summary["day_care"]["sites"]
+            .as_array()
+            .expect("sites")
+            .iter()
+            .filter(|s| s["comprehensive"] == true)
+            .map(|s| {
+                (
+                    s["id"].as_str().expect("id").to_owned(),
+                    s["year"].as_i64().expect("year"),
+                )
+            })
+            .collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            vec![("C02".into(), 2023), ("C04".into(), 2023)],
+            "{final_share}"
+        );
+    }
+}

@@ -289,6 +289,9 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     let rules = rule_sites.len() as u32;
 
     let target = dc.coverage;
+    // Nothing opened closes later, so the final network must meet the highest coverage step
+    // of any year; the phasing then dates each site by the first year that needs it.
+    let goal = highest(dc.coverage, dc.targets.values().map(|s| s.coverage));
     let free_budget = dc.max_new.map(|m| m.saturating_sub(rules));
     if let Some(m) = dc.max_new.filter(|m| *m < rules) {
         shortfalls.push(Shortfall {
@@ -299,7 +302,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     }
     let opts = CoverageOptions {
         seed: scenario.seed,
-        max_sites: match (target, dc.curve) {
+        max_sites: match (goal, dc.curve) {
             (Some(_), _) | (None, true) => free_budget,
             (None, false) => Some(free_budget.unwrap_or(0)),
         },
@@ -314,7 +317,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
 
     // Without a coverage target or a budget, the rules alone decide: the fewest sites that
     // meet them (a zero coverage target).
-    let (free_sites, certificate, objective) = match (target, free_budget) {
+    let (free_sites, certificate, objective) = match (goal, free_budget) {
         (Some(share), _) => target_plan(
             &curve,
             &relaxed,
@@ -752,6 +755,13 @@ fn budget_plan(
     )
 }
 
+/// The largest of `first` and the present values of `rest`.
+fn highest(first: Option<f64>, rest: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    rest.chain(std::iter::once(first))
+        .flatten()
+        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))
+}
+
 /// Existing facilities upgraded into comprehensive / regional centres.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Upgrade {
@@ -942,7 +952,11 @@ fn rule_sites(
             }
         }
     }
-    if let Some(share) = dc.township_share {
+    // The highest township step of any year: what the final network needs.
+    if let Some(share) = highest(
+        dc.township_share,
+        dc.targets.values().map(|s| s.township_share),
+    ) {
         let need = (share * townships.len() as f64 - 1e-9).ceil() as usize;
         loop {
             let with = townships.iter().filter(|t| have[**t] > 0).count();
