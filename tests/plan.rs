@@ -411,3 +411,63 @@ fn a_township_step_above_the_final_value_is_met_in_its_year() {
         );
     }
 }
+
+#[test]
+fn a_budget_is_never_exceeded_and_binding_targets_are_met_first() {
+    // Budget 100 万元: C02 (the township rule, 30) leaves 70 for beds, 35 conversions. 2022's
+    // binding 30 % needs 24; 2025's 55 %, marked expected (预期性), needs 94 in all: it is
+    // missed, with the budget as the reason, and the plan spends at most 100.
+    let dir = copy_fixture();
+    let scenario = dir.path().join("scenario.toml");
+    let s = fs::read_to_string(&scenario)
+        .expect("fixture")
+        .replace(
+            "2025 = { nursing_share = 0.55, beds_per_1000 = 45, nursing_per_1000 = 20 }",
+            "2025 = { nursing_share = { at_least = 0.55, binding = false } }",
+        )
+        .replace("[costs]", "[budget]\ntotal = 100\n\n[costs]");
+    fs::write(&scenario, s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    let b = &summary["budget"];
+    assert!(
+        b["spent_wan"].as_f64().expect("spent") <= 100.0 + 1e-9,
+        "{b}"
+    );
+    assert_eq!(b["day_care_wan"], 30.0);
+    assert_eq!(b["budget_binds"], true);
+    assert_eq!(b["beds_unconstrained_wan"], 188.0);
+    assert_eq!(b["overrun_wan"], 0.0);
+    let rows = summary["indicators"]["rows"].as_array().expect("rows");
+    let met = |year: i64| {
+        rows.iter()
+            .find(|r| r["indicator"] == "nursing_share" && r["year"] == year)
+            .expect("a row")["met"]
+            .clone()
+    };
+    assert_eq!(met(2022), true);
+    assert_eq!(met(2025), false);
+    let short = &summary["beds"]["shortfalls"][0];
+    assert_eq!(short["year"], 2025);
+    assert!(
+        short["en"].as_str().expect("text").contains("budget"),
+        "{short}"
+    );
+    // Without the budget the same targets are all met, for 188 万元 of beds.
+    let s = fs::read_to_string(&scenario)
+        .expect("scenario")
+        .replace("[budget]\ntotal = 100\n", "");
+    fs::write(&scenario, s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    assert_eq!(summary["beds"]["cost_wan"], 188.0);
+    assert_eq!(summary["budget"]["budget_binds"], false);
+}

@@ -268,10 +268,15 @@ impl<'a, 'i> Tbl<'a, 'i> {
         let v = self.get(key)?;
         if let DeValue::Table(t) = v.get_ref() {
             let t = Tbl::new(&self.key_name(key), t, v.span());
-            t.only(cx, &["above", "at_least"]);
+            t.only(cx, &["above", "at_least", "binding"]);
+            let binding = t.boolean(cx, "binding").unwrap_or(true);
+            let with = |g: Goal| Goal { binding, ..g };
             return match (t.get("above").is_some(), t.get("at_least").is_some()) {
-                (true, false) => t.number_in(cx, "above", lo, hi).map(Goal::above),
-                (false, true) => t.number_in(cx, "at_least", lo, hi).map(Goal::at_least),
+                (true, false) => t.number_in(cx, "above", lo, hi).map(Goal::above).map(with),
+                (false, true) => t
+                    .number_in(cx, "at_least", lo, hi)
+                    .map(Goal::at_least)
+                    .map(with),
                 _ => {
                     let full = self.key_name(key);
                     let w = cx.written(&v.span());
@@ -547,7 +552,7 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
     let plan_years = years.clone().unwrap_or_default();
     let day_care = day_care(cx, root, &plan_years);
     let (bed_targets, beds) = bed_targets(cx, root, &plan_years);
-    let (costs, budget_wan) = costs(cx, root);
+    let (costs, budget) = costs(cx, root, &plan_years);
     let other_targets = other_targets(cx, root);
     let indicators = indicators(cx, root);
     let sweep = sweep(cx, root);
@@ -570,7 +575,7 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
         beds,
         indicators,
         costs,
-        budget_wan,
+        budget,
         other_targets,
         sweep,
         limits,
@@ -1015,7 +1020,11 @@ fn indicators(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> BedDefinitions {
     d
 }
 
-fn costs(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> (crate::model::Costs, Option<f64>) {
+fn costs(
+    cx: &mut Cx<'_>,
+    root: &Tbl<'_, '_>,
+    years: &[i32],
+) -> (crate::model::Costs, crate::model::Budget) {
     let mut costs = crate::model::Costs::default();
     if let Some(t) = root.table(cx, "costs") {
         t.only(
@@ -1042,10 +1051,33 @@ fn costs(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> (crate::model::Costs, Option<f6
         }
         costs.designate_public_wan = t.number_in(cx, "designate_public", 0.0, 1e9);
     }
-    let budget = root.table(cx, "budget").and_then(|t| {
-        t.only(cx, &["total"]);
-        t.number_in(cx, "total", 0.0, 1e12)
-    });
+    let mut budget = crate::model::Budget::default();
+    if let Some(t) = root.table(cx, "budget") {
+        t.only(cx, &["total", "per_year", "allow_overrun"]);
+        budget.total_wan = t.number_in(cx, "total", 0.0, 1e12);
+        budget.allow_overrun = t.boolean(cx, "allow_overrun").unwrap_or(false);
+        if let Some(per) = t.table(cx, "per_year") {
+            let keys: Vec<(String, Range<usize>)> = per
+                .table
+                .iter()
+                .map(|(k, _)| (k.get_ref().to_string(), k.span()))
+                .collect();
+            for (key, span) in keys {
+                match key.parse::<i32>() {
+                    Ok(year) if years.contains(&year) => {
+                        if let Some(v) = per.number_in(cx, &key, 0.0, 1e12) {
+                            budget.per_year_wan.insert(year, v);
+                        }
+                    }
+                    _ => cx.at(
+                        span,
+                        format!("「budget.per_year.{key}」不是规划年份之一"),
+                        format!("\"budget.per_year.{key}\": {key} is not one of the plan years"),
+                    ),
+                }
+            }
+        }
+    }
     (costs, budget)
 }
 

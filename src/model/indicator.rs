@@ -112,6 +112,9 @@ pub struct Goal {
     pub value: f64,
     /// `true` for "超过" (strictly above), `false` for "不低于/达到" (at least).
     pub strict: bool,
+    /// `true` for a binding target (约束性, the default), `false` for an expected one
+    /// (预期性): under a budget too small for every target, binding targets are met first.
+    pub binding: bool,
 }
 
 impl Goal {
@@ -120,6 +123,7 @@ impl Goal {
         Self {
             value,
             strict: false,
+            binding: true,
         }
     }
 
@@ -128,6 +132,7 @@ impl Goal {
         Self {
             value,
             strict: true,
+            binding: true,
         }
     }
 

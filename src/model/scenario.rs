@@ -218,6 +218,25 @@ impl Default for Costs {
     }
 }
 
+/// The money of a plan (`[budget]`), in 万元, across day care and beds.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Budget {
+    /// Total over the plan years; `None` = no limit.
+    pub total_wan: Option<f64>,
+    /// Spend allowed in single plan years (years not listed: no limit of their own).
+    pub per_year_wan: BTreeMap<i32, f64>,
+    /// Whether the plan may spend more than the budget to meet its binding targets (the
+    /// report flags the overrun); by default it may not.
+    pub allow_overrun: bool,
+}
+
+impl Budget {
+    /// Whether any limit is set.
+    pub fn is_set(&self) -> bool {
+        self.total_wan.is_some() || !self.per_year_wan.is_empty()
+    }
+}
+
 /// A plan target the optimiser does not model; recorded and reported only.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct OtherTarget {
@@ -318,8 +337,8 @@ pub struct Scenario {
     pub indicators: BedDefinitions,
     /// Unit costs.
     pub costs: Costs,
-    /// Total budget in 万元.
-    pub budget_wan: Option<f64>,
+    /// Budget in 万元.
+    pub budget: Budget,
     /// Targets recorded but not optimised.
     pub other_targets: Vec<OtherTarget>,
     /// Resource limits.
@@ -383,7 +402,7 @@ impl Scenario {
             "costs.new_bed" => self.costs.new_bed_wan = v,
             "costs.convert_bed" => self.costs.convert_bed_wan = v,
             "costs.institution" => self.costs.institution_wan = v,
-            "budget.total" => self.budget_wan = Some(v),
+            "budget.total" => self.budget.total_wan = Some(v),
             _ => unreachable!("validation accepts only SweepAxis::KEYS"),
         }
         // A swept final-year value replaces the final year's step.

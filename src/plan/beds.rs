@@ -208,6 +208,11 @@ pub struct BedPlan {
     pub years: Vec<BedYear>,
     /// Targets not met.
     pub shortfalls: Vec<BedShortfall>,
+    /// The least cost meeting every bed target it can without a budget, 万元 (equal to
+    /// `cost_wan` unless the budget binds).
+    pub unconstrained_wan: f64,
+    /// Whether the budget bound the bed plan.
+    pub budget_binds: bool,
     /// Accessibility before and after.
     pub accessibility: Accessibility,
 }
@@ -594,6 +599,7 @@ pub fn plan(
     scenario: &Scenario,
     region: &Region,
     reach: &ReachLists,
+    day_care_spend: &BTreeMap<i32, f64>,
 ) -> Result<BedPlan, bed_solver::BedSolveError> {
     let nf = region.facilities.len();
     let defs = &scenario.indicators;
@@ -688,7 +694,36 @@ pub fn plan(
         new_bed_wan: scenario.costs.new_bed_wan,
         designate_wan: scenario.costs.designate_public_wan,
     };
-    let schedule = bed_solver::schedule(&stock, &classes, &needs, &costs, defs, NODE_LIMIT)?;
+    // What the budget leaves for beds once the day-care network is paid for; with an allowed
+    // overrun the least-cost schedule stands and the report flags the excess.
+    let b = &scenario.budget;
+    let bed_budget = if b.allow_overrun {
+        bed_solver::BedBudget::default()
+    } else {
+        let dc_total: f64 = day_care_spend.values().sum();
+        bed_solver::BedBudget {
+            total_wan: b.total_wan.map(|t| (t - dc_total).max(0.0)),
+            year_wan: scenario
+                .years
+                .iter()
+                .map(|y| {
+                    b.per_year_wan.get(y).map(|limit| {
+                        (limit - day_care_spend.get(y).copied().unwrap_or(0.0)).max(0.0)
+                    })
+                })
+                .collect(),
+        }
+    };
+    let schedule = bed_solver::schedule(
+        &stock,
+        &classes,
+        &needs,
+        &costs,
+        defs,
+        &bed_budget,
+        NODE_LIMIT,
+    )?;
+    let budget_note = schedule.budget_binds.then_some(schedule.unconstrained_wan);
 
     let no_added = vec![0u32; nf];
     let mut baseline = year_figures(
@@ -937,6 +972,7 @@ pub fn plan(
             need.year,
             &schedule.slack[t],
             scenario.costs.designate_public_wan.is_some(),
+            budget_note,
         ));
         years.push(fig);
         previous = cum.clone();
@@ -976,15 +1012,55 @@ pub fn plan(
         baseline,
         years,
         shortfalls,
+        unconstrained_wan: schedule.unconstrained_wan,
+        budget_binds: schedule.budget_binds,
         accessibility,
     })
 }
 
+fn target_zh(target: &str) -> &'static str {
+    match target {
+        "beds_per_1000" => "每千名老年人养老床位数",
+        "nursing_per_1000" => "每千名老年人护理型床位数",
+        "nursing_share" => "护理型床位占比",
+        "public_share" => "公益性床位占比",
+        _ => "新增养老床位",
+    }
+}
+
+fn unit_zh(unit: &str) -> &'static str {
+    match unit {
+        "nursing_beds" => "张护理型床位",
+        "beds_to_designate" => "张待转为公益性的床位",
+        _ => "张床位",
+    }
+}
+
 /// The shortfalls of one year, each in the unit of the action that would close it.
-fn year_shortfalls(year: i32, slack: &bed_solver::Slack, can_designate: bool) -> Vec<BedShortfall> {
+fn year_shortfalls(
+    year: i32,
+    slack: &bed_solver::Slack,
+    can_designate: bool,
+    budget_binds: Option<f64>,
+) -> Vec<BedShortfall> {
     let mut out = Vec::new();
     let mut push = |target: &str, short: u64, unit: &str, zh: String, en: String| {
         if short > 0 {
+            // Under a binding budget the reason is the money, whatever the capacity.
+            let (zh, en) = match budget_binds {
+                Some(need) => (
+                    format!(
+                        "{year} 年{}目标受预算所限未能达到：差 {short}（{}）；不受预算限制时满足全部床位目标需 {need:.0} 万元",
+                        target_zh(target),
+                        unit_zh(unit)
+                    ),
+                    format!(
+                        "{year}: the {target} target is not met within the budget: {short} {} short; meeting every bed target without the budget costs {need:.0} 万元",
+                        unit.replace('_', " ")
+                    ),
+                ),
+                None => (zh, en),
+            };
             out.push(BedShortfall {
                 year,
                 target: target.to_owned(),

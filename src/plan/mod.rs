@@ -45,8 +45,96 @@ pub struct Plan {
     pub beds: Option<BedPlan>,
     /// The indicator table: every verdict of the run.
     pub indicators: indicators::IndicatorTable,
+    /// Money: the budget, what the plan spends per year, and any overrun.
+    pub spending: Spending,
     /// Timings.
     pub timings: Timings,
+}
+
+/// What the plan spends against its budget, 万元.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Spending {
+    /// The scenario's total budget, if any.
+    pub budget_wan: Option<f64>,
+    /// The scenario's per-year budgets.
+    pub budget_per_year_wan: std::collections::BTreeMap<i32, f64>,
+    /// Whether the scenario lets the plan spend more than the budget.
+    pub allow_overrun: bool,
+    /// Spent in all, day care and beds.
+    pub spent_wan: f64,
+    /// Spent per plan year, day care and beds.
+    pub spent_per_year_wan: std::collections::BTreeMap<i32, f64>,
+    /// Spent on the day-care network (new centres and upgrades).
+    pub day_care_wan: f64,
+    /// Spent on beds.
+    pub beds_wan: f64,
+    /// What every bed target would cost without the budget (equal to `beds_wan` unless the
+    /// budget binds).
+    pub beds_unconstrained_wan: f64,
+    /// Whether the budget bound the bed plan.
+    pub budget_binds: bool,
+    /// Spend above the budget, in all or in some year (0 when within it).
+    pub overrun_wan: f64,
+}
+
+impl Spending {
+    /// Adds up a plan's spend per year against the scenario's budget.
+    pub fn of(
+        scenario: &Scenario,
+        day_care: &std::collections::BTreeMap<i32, f64>,
+        beds: Option<&BedPlan>,
+    ) -> Self {
+        let b = &scenario.budget;
+        let mut per_year: std::collections::BTreeMap<i32, f64> =
+            scenario.years.iter().map(|y| (*y, 0.0)).collect();
+        for (y, c) in day_care {
+            *per_year.entry(*y).or_default() += c;
+        }
+        if let Some(beds) = beds {
+            for y in &beds.years {
+                *per_year.entry(y.year).or_default() += y.cost_wan;
+            }
+        }
+        let spent: f64 = per_year.values().sum();
+        let mut overrun = b.total_wan.map_or(0.0, |t| (spent - t).max(0.0));
+        for (y, limit) in &b.per_year_wan {
+            overrun = overrun.max(per_year.get(y).copied().unwrap_or(0.0) - limit);
+        }
+        Self {
+            budget_wan: b.total_wan,
+            budget_per_year_wan: b.per_year_wan.clone(),
+            allow_overrun: b.allow_overrun,
+            spent_wan: spent,
+            spent_per_year_wan: per_year,
+            day_care_wan: day_care.values().sum(),
+            beds_wan: beds.map_or(0.0, |p| p.cost_wan),
+            beds_unconstrained_wan: beds.map_or(0.0, |p| p.unconstrained_wan),
+            budget_binds: beds.is_some_and(|p| p.budget_binds),
+            overrun_wan: if overrun > 1e-6 { overrun } else { 0.0 },
+        }
+    }
+}
+
+/// Day-care spend per plan year: new centres (a candidate's own cost, else the scenario's)
+/// and upgrades, in the year each is dated.
+pub fn day_care_spend(
+    scenario: &Scenario,
+    region: &Region,
+    plan: &DayCarePlan,
+) -> std::collections::BTreeMap<i32, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    for s in &plan.sites {
+        let cost = region
+            .candidates
+            .get(s.candidate)
+            .and_then(|c| c.cost_wan)
+            .unwrap_or(scenario.costs.day_care_wan);
+        *out.entry(s.year).or_insert(0.0) += cost;
+    }
+    for u in &plan.upgrades {
+        *out.entry(u.year).or_insert(0.0) += u.cost_wan;
+    }
+    out
 }
 
 /// Why a run failed.
@@ -94,9 +182,11 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         scenario.beds.catchment_minutes,
         &scenario.limits,
     )?;
-    let bed_plan = beds::plan(&scenario, &region, &bed_reach)?;
+    let dc_spend = day_care_spend(&scenario, &region, &day_care);
+    let bed_plan = beds::plan(&scenario, &region, &bed_reach, &dc_spend)?;
     let beds_s = t.elapsed().as_secs_f64();
     let indicators = indicators::table(&scenario, &region, &reach, &day_care, Some(&bed_plan));
+    let spending = Spending::of(&scenario, &dc_spend, Some(&bed_plan));
     Ok(Plan {
         run_name: crate::report::output_name(&scenario.path),
         scenario,
@@ -105,6 +195,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         day_care,
         beds: Some(bed_plan),
         indicators,
+        spending,
         timings: Timings {
             load_s,
             travel_s,

@@ -357,13 +357,20 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
                 thousands(cost),
                 lang.pick("万元", "× 10k yuan")
             ),
-            s.budget_wan
+            s.budget
+                .total_wan
                 .map(|b| {
+                    let over = plan.spending.overrun_wan;
                     format!(
-                        "{} {} {}",
+                        "{} {} {}{}",
                         lang.pick("预算", "budget"),
                         thousands(b),
-                        lang.pick("万元", "")
+                        lang.pick("万元", ""),
+                        if over > 0.0 {
+                            format!(" · {} {}", lang.pick("超支", "over by"), thousands(over))
+                        } else {
+                            String::new()
+                        }
                     )
                 })
                 .unwrap_or_default(),

@@ -540,19 +540,57 @@ fn money(x: f64) -> String {
     }
 }
 
-/// The scenario's budget against the projects' cost, when it has one.
+/// The scenario's budget against the plan's spend, when it has one: the total, the years
+/// with their own limit, any overrun (flagged) and what the targets would cost without it.
 fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
-    let budget = plan.scenario.budget_wan?;
-    let cost: f64 = projects(plan).iter().map(|p| p.cost_wan).sum();
-    Some(format!(
-        "{} {} {}, {} {} {}",
+    let sp = &plan.spending;
+    if sp.budget_wan.is_none() && sp.budget_per_year_wan.is_empty() {
+        return None;
+    }
+    let wan = lang.pick("万元", "× 10k yuan");
+    let mut parts = vec![format!(
+        "{} {} {wan}",
         lang.pick("投资合计", "Total cost"),
-        money(cost),
-        lang.pick("万元", "× 10k yuan"),
-        lang.pick("预算", "budget"),
-        money(budget),
-        lang.pick("万元", "× 10k yuan"),
-    ))
+        money(sp.spent_wan)
+    )];
+    if let Some(b) = sp.budget_wan {
+        parts.push(format!(
+            "{} {} {wan}",
+            lang.pick("预算", "budget"),
+            money(b)
+        ));
+    }
+    for (y, limit) in &sp.budget_per_year_wan {
+        parts.push(format!(
+            "{y} {} {} / {} {wan}",
+            lang.pick("年支出", "spend"),
+            money(sp.spent_per_year_wan.get(y).copied().unwrap_or(0.0)),
+            money(*limit)
+        ));
+    }
+    if sp.overrun_wan > 0.0 {
+        parts.push(format!(
+            "**{} {} {wan}{}**",
+            lang.pick("超出预算", "over budget by"),
+            money(sp.overrun_wan),
+            if sp.allow_overrun {
+                lang.pick("（情景允许超支）", " (the scenario allows it)")
+            } else {
+                ""
+            }
+        ));
+    }
+    if sp.budget_binds {
+        parts.push(format!(
+            "{} {} {wan}",
+            lang.pick(
+                "预算不足：不受预算限制时满足全部床位目标需",
+                "the budget binds: every bed target would cost"
+            ),
+            money(sp.beds_unconstrained_wan)
+        ));
+    }
+    Some(parts.join(lang.pick("；", "; ")))
 }
 
 /// The per-township summary: villages, elderly, covered before and after, new sites, beds.

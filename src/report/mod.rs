@@ -409,6 +409,7 @@ pub fn summary_value(plan: &Plan) -> Value {
         },
         "beds": plan.beds,
         "indicators": plan.indicators,
+        "budget": plan.spending,
         "indicator_definitions": {
             "beds": s.indicators,
             "day_care_serving": s.day_care.serving,

@@ -38,7 +38,9 @@
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
 
 use super::{Certificate, Status};
-use crate::model::{BedDefinitions, BedTargets, FacilityType, Goal, TypeSet};
+#[cfg(test)]
+use crate::model::Goal;
+use crate::model::{BedDefinitions, BedTargets, FacilityType, TypeSet};
 
 /// Facility-type groups of the model, in [`FacilityType::ALL`] order.
 pub const GROUPS: usize = 4;
@@ -182,14 +184,6 @@ impl Slack {
     pub fn is_zero(&self) -> bool {
         *self == Slack::default()
     }
-
-    fn total(&self) -> u64 {
-        self.beds_per_1000
-            + self.nursing_per_1000
-            + self.nursing_share
-            + self.public_share
-            + self.new_beds
-    }
 }
 
 /// The least-cost schedule.
@@ -201,6 +195,10 @@ pub struct BedSchedule {
     pub slack: Vec<Slack>,
     /// Cost, bound, gap and status; `Infeasible` when some slack is positive.
     pub certificate: Certificate,
+    /// The least cost meeting every target it can without a budget, 万元.
+    pub unconstrained_wan: f64,
+    /// Whether the budget bound the schedule (the least-cost schedule did not fit it).
+    pub budget_binds: bool,
 }
 
 /// Why the bed model could not be solved.
@@ -217,6 +215,43 @@ pub enum BedSolveError {
 /// Penalty per bed of slack, 万元: far above any real action.
 const SLACK_PENALTY_WAN: f64 = 1.0e6;
 
+/// Penalty per bed of slack of an expected (预期性) target under a budget: far below a binding
+/// target's, so that money goes to binding targets first, and above any one bed's price.
+const EXPECTED_PENALTY_WAN: f64 = 1.0e3;
+
+/// Spending limits of the bed plan, 万元.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BedBudget {
+    /// Over all plan years.
+    pub total_wan: Option<f64>,
+    /// Per plan year (in the order of the years given), the spend of that year alone.
+    pub year_wan: Vec<Option<f64>>,
+}
+
+impl BedBudget {
+    fn is_set(&self) -> bool {
+        self.total_wan.is_some() || self.year_wan.iter().any(Option::is_some)
+    }
+
+    /// Whether the cumulative costs per year (in year order) stay within the limits.
+    fn holds(&self, cumulative: &[f64]) -> bool {
+        let tol = 1e-6;
+        if let (Some(t), Some(last)) = (self.total_wan, cumulative.last())
+            && *last > t + tol
+        {
+            return false;
+        }
+        cumulative.iter().enumerate().all(|(t, c)| {
+            let before = if t == 0 { 0.0 } else { cumulative[t - 1] };
+            self.year_wan
+                .get(t)
+                .copied()
+                .flatten()
+                .is_none_or(|limit| c - before <= limit + tol)
+        })
+    }
+}
+
 /// Margin of a strict share row, in beds.
 const STRICT_MARGIN: f64 = 1e-4;
 
@@ -230,6 +265,8 @@ struct Vars {
     n: Vec<Vec<Variable>>,
     z: Vec<Vec<Variable>>,
     slack: Vec<[Option<Variable>; 5]>,
+    /// The price of each slack, 万元 per unit.
+    slack_price: Vec<[f64; 5]>,
 }
 
 fn int_bound(v: u64) -> i32 {
@@ -243,6 +280,8 @@ struct Model<'a> {
     years: &'a [YearNeed],
     costs: &'a UnitCosts,
     defs: &'a BedDefinitions,
+    /// Spending limits; `None` solves without them.
+    budget: Option<&'a BedBudget>,
 }
 
 /// Builds the model; `final_cost` set means the second solve (cost capped, lateness
@@ -254,6 +293,7 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
         years,
         costs,
         defs,
+        budget,
     } = *m;
     let mut p = Problem::new(OptimizationDirection::Minimize);
     let t_last = years.len().saturating_sub(1);
@@ -275,6 +315,7 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
         n: vec![Vec::new(); classes.len()],
         z: vec![Vec::new(); classes.len()],
         slack: Vec::new(),
+        slack_price: Vec::new(),
     };
     let var = |p: &mut Problem, t: usize, unit: f64, hi: u64| -> Option<Variable> {
         (hi > 0).then(|| p.add_integer_var(weight(t, unit), (0, int_bound(hi))))
@@ -310,23 +351,28 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
         let e = need.elderly;
         let tg = need.targets;
         let mut slack = [None; 5];
+        let mut price = [0.0; 5];
         // Slack is priced in phase 1 and fixed to its phase-1 value in phase 2 through the
-        // cost row, so the same penalty applies in both.
-        for (i, on) in [
-            tg.beds_per_1000.is_some(),
-            tg.nursing_per_1000.is_some(),
-            tg.nursing_share.is_some(),
-            tg.public_share.is_some(),
-            tg.new_beds.is_some(),
+        // cost row, so the same penalty applies in both. Under a budget, expected targets'
+        // slack is priced lower, so that binding targets get the money first.
+        for (i, goal) in [
+            tg.beds_per_1000,
+            tg.nursing_per_1000,
+            tg.nursing_share,
+            tg.public_share,
+            tg.new_beds,
         ]
         .into_iter()
         .enumerate()
         {
-            if on {
-                slack[i] = Some(p.add_integer_var(
-                    if cost_phase { SLACK_PENALTY_WAN } else { 0.0 },
-                    (0, i32::MAX),
-                ));
+            if let Some(goal) = goal {
+                price[i] = if budget.is_some() && !goal.binding {
+                    EXPECTED_PENALTY_WAN
+                } else {
+                    SLACK_PENALTY_WAN
+                };
+                slack[i] =
+                    Some(p.add_integer_var(if cost_phase { price[i] } else { 0.0 }, (0, i32::MAX)));
             }
         }
         // Terms of the beds added in `set`, each times `coef`.
@@ -458,9 +504,10 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
             }
         }
         v.slack.push(slack);
+        v.slack_price.push(price);
     }
-    if let Some(cap) = final_cost {
-        let t = t_last;
+    // The cost of the cumulative state at the end of year `t`.
+    let cost_row = |t: usize| -> Vec<(Variable, f64)> {
         let mut row = Vec::new();
         for g in 0..GROUPS {
             row.extend(v.x[t][g].map(|x| (x, costs.convert_wan)));
@@ -474,8 +521,30 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
             row.push((v.n[k][t], c.fixed_wan));
             row.push((v.z[k][t], costs.new_bed_wan));
         }
-        for s in v.slack.iter().flatten().flatten() {
-            row.push((*s, SLACK_PENALTY_WAN));
+        row
+    };
+    if let Some(b) = budget {
+        if let Some(total) = b.total_wan {
+            p.add_constraint(cost_row(t_last).as_slice(), ComparisonOp::Le, total);
+        }
+        for t in 0..years.len() {
+            if let Some(limit) = b.year_wan.get(t).copied().flatten() {
+                let mut row = cost_row(t);
+                if t > 0 {
+                    row.extend(cost_row(t - 1).into_iter().map(|(x, c)| (x, -c)));
+                }
+                p.add_constraint(row.as_slice(), ComparisonOp::Le, limit);
+            }
+        }
+    }
+    if let Some(cap) = final_cost {
+        let mut row = cost_row(t_last);
+        for (slack, price) in v.slack.iter().zip(&v.slack_price) {
+            for (s, c) in slack.iter().zip(price) {
+                if let Some(s) = s {
+                    row.push((*s, *c));
+                }
+            }
         }
         p.add_constraint(row.as_slice(), ComparisonOp::Le, cap);
     }
@@ -562,45 +631,38 @@ fn cost_step(classes: &[SiteClass], costs: &UnitCosts) -> Option<f64> {
     (g > 0).then_some(g as f64)
 }
 
-/// Finds the least-cost schedule; `node_limit` bounds the branch and bound of each solve.
-///
-/// # Errors
-/// [`BedSolveError`] when the LP solver fails or finds no integer answer in time.
-pub fn schedule(
-    stock: &Stock,
+/// The cost at the end of each year of cumulative states, 万元.
+pub fn cumulative_costs(
+    years: &[Cumulative],
     classes: &[SiteClass],
-    years: &[YearNeed],
     costs: &UnitCosts,
-    defs: &BedDefinitions,
-    node_limit: u64,
-) -> Result<BedSchedule, BedSolveError> {
-    if years.is_empty() {
-        return Ok(BedSchedule {
-            years: Vec::new(),
-            slack: Vec::new(),
-            certificate: Certificate::new(0.0, 0.0),
-        });
-    }
-    let model = Model {
-        stock,
-        classes,
-        years,
-        costs,
-        defs,
-    };
+) -> Vec<f64> {
+    years.iter().map(|c| cost_of(c, classes, costs)).collect()
+}
+
+/// One solve of `model`: the cost-optimal state per year, then the same cost with actions as
+/// late as the targets allow.
+fn solve_once(model: &Model<'_>, node_limit: u64) -> Result<BedSchedule, BedSolveError> {
+    let (classes, costs, years) = (model.classes, model.costs, model.years);
     let mut options = microlp::SolveOptions::default();
     options.node_limit = Some(node_limit);
-    let (p, v) = build(&model, None);
+    let (p, v) = build(model, None);
     let outcome = p
         .solve_with(options.clone())
         .map_err(|e| BedSolveError::Solver(e.to_string()))?;
     let sol = outcome.solution().ok_or(BedSolveError::NodeLimit)?;
     let (cum, slack) = read(sol, &v, classes, years.len());
-    let penalty: u64 = slack.iter().map(Slack::total).sum();
+    let penalty_wan: f64 = v
+        .slack
+        .iter()
+        .zip(&v.slack_price)
+        .flat_map(|(s, c)| s.iter().zip(c))
+        .filter_map(|(s, c)| s.map(|s| sol.var_value(s).round().max(0.0) * c))
+        .sum();
     let total = sol.objective();
     let lower = outcome.stats().best_bound.unwrap_or(total).min(total);
     // Phase 2: same cost (and slack), actions as late as possible.
-    let (p2, v2) = build(&model, Some(total + 1e-6 * total.abs().max(1.0)));
+    let (p2, v2) = build(model, Some(total + 1e-6 * total.abs().max(1.0)));
     let (cum, slack) = match p2.solve_with(options) {
         Ok(o) => match o.solution() {
             Some(s2) => read(s2, &v2, classes, years.len()),
@@ -609,7 +671,6 @@ pub fn schedule(
         Err(_) => (cum, slack),
     };
     let cost = cost_of(cum.last().expect("at least one year"), classes, costs);
-    let penalty_wan = penalty as f64 * SLACK_PENALTY_WAN;
     let mut lower = (lower - penalty_wan).max(0.0);
     // With whole-number prices every plan costs a multiple of their greatest common divisor,
     // so the bound rounds up to the next multiple (2, 8 and 500 万元: every cost is even).
@@ -624,13 +685,55 @@ pub fn schedule(
         years: cum,
         slack,
         certificate,
+        unconstrained_wan: cost,
+        budget_binds: false,
     })
 }
 
-/// The threshold count a goal needs of a whole: `value × whole` for a share (beds), or
-/// `value × elderly / 1000` for a figure per 1000 elderly.
-pub fn need_of(goal: Goal, whole: f64) -> f64 {
-    goal.value * whole
+/// Finds the least-cost schedule; `node_limit` bounds the branch and bound of each solve.
+///
+/// Without a budget, or when the least-cost schedule fits it, that schedule is the answer.
+/// Otherwise the schedule is solved again under the budget's rows (the plan's total and each
+/// year's spend): binding targets are priced far above expected ones, so the money goes to
+/// binding targets first, then to expected ones, and what stays unmet is reported as slack.
+///
+/// # Errors
+/// [`BedSolveError`] when the LP solver fails or finds no integer answer in time.
+pub fn schedule(
+    stock: &Stock,
+    classes: &[SiteClass],
+    years: &[YearNeed],
+    costs: &UnitCosts,
+    defs: &BedDefinitions,
+    budget: &BedBudget,
+    node_limit: u64,
+) -> Result<BedSchedule, BedSolveError> {
+    if years.is_empty() {
+        return Ok(BedSchedule {
+            years: Vec::new(),
+            slack: Vec::new(),
+            certificate: Certificate::new(0.0, 0.0),
+            unconstrained_wan: 0.0,
+            budget_binds: false,
+        });
+    }
+    let mut model = Model {
+        stock,
+        classes,
+        years,
+        costs,
+        defs,
+        budget: None,
+    };
+    let free = solve_once(&model, node_limit)?;
+    if !budget.is_set() || budget.holds(&cumulative_costs(&free.years, classes, costs)) {
+        return Ok(free);
+    }
+    model.budget = Some(budget);
+    let mut capped = solve_once(&model, node_limit)?;
+    capped.unconstrained_wan = free.certificate.objective;
+    capped.budget_binds = true;
+    Ok(capped)
 }
 
 #[cfg(test)]
@@ -677,7 +780,16 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 1000).expect("solves");
+        let s = schedule(
+            &stock,
+            &[],
+            &years,
+            &COSTS,
+            &defs(),
+            &BedBudget::default(),
+            1000,
+        )
+        .expect("solves");
         assert_eq!(s.years[0].convert[institution_group()], 35);
         assert_eq!(s.certificate.objective, 70.0);
         assert_eq!(s.certificate.status, Status::Optimal);
@@ -718,7 +830,16 @@ mod tests {
                 },
             ),
         ];
-        let s = schedule(&stock, &classes, &years, &COSTS, &defs(), 1000).expect("solves");
+        let s = schedule(
+            &stock,
+            &classes,
+            &years,
+            &COSTS,
+            &defs(),
+            &BedBudget::default(),
+            1000,
+        )
+        .expect("solves");
         assert_eq!(s.certificate.objective, 740.0);
         assert_eq!(s.certificate.status, Status::Optimal);
         let last = &s.years[1];
@@ -752,7 +873,16 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 1000).expect("solves");
+        let s = schedule(
+            &stock,
+            &[],
+            &years,
+            &COSTS,
+            &defs(),
+            &BedBudget::default(),
+            1000,
+        )
+        .expect("solves");
         assert_eq!(s.slack[0].beds_per_1000, 20);
         assert_eq!(s.certificate.status, Status::Infeasible);
     }
@@ -782,6 +912,7 @@ mod tests {
                 nursing_share: Some(Goal {
                     value: 0.3 + r.below(40) as f64 / 100.0,
                     strict: r.below(2) == 0,
+                    binding: true,
                 }),
                 beds_per_1000: at_least(30.0 + r.below(30) as f64),
                 nursing_per_1000: None,
@@ -790,7 +921,16 @@ mod tests {
             };
             let elderly = 1000.0;
             let years = [need(2025, elderly, targets)];
-            let s = schedule(&stock, &[class], &years, &COSTS, &defs(), 10_000).expect("solves");
+            let s = schedule(
+                &stock,
+                &[class],
+                &years,
+                &COSTS,
+                &defs(),
+                &BedBudget::default(),
+                10_000,
+            )
+            .expect("solves");
             let mut best = f64::INFINITY;
             for x in 0..=g.convertible() {
                 for yp in 0..=g.room_public {
@@ -866,7 +1006,16 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 1000).expect("solves");
+        let s = schedule(
+            &stock,
+            &[],
+            &years,
+            &COSTS,
+            &defs(),
+            &BedBudget::default(),
+            1000,
+        )
+        .expect("solves");
         assert_eq!(s.years[0].convert[institution_group()], 10);
         assert_eq!(
             s.years[0].convert[TypeSet::index(FacilityType::Comprehensive)],
@@ -878,7 +1027,16 @@ mod tests {
             nursing_share: TypeSet::ALL,
             ..defs()
         };
-        let s = schedule(&stock, &[], &years, &COSTS, &all, 1000).expect("solves");
+        let s = schedule(
+            &stock,
+            &[],
+            &years,
+            &COSTS,
+            &all,
+            &BedBudget::default(),
+            1000,
+        )
+        .expect("solves");
         assert_eq!(s.certificate.objective, 140.0);
     }
 
@@ -907,12 +1065,21 @@ mod tests {
             &target(Goal::at_least(0.6)),
             &COSTS,
             &defs(),
+            &BedBudget::default(),
             100,
         )
         .expect("solves");
         assert_eq!(s.certificate.objective, 0.0);
-        let s =
-            schedule(&stock, &[], &target(Goal::above(0.6)), &COSTS, &defs(), 100).expect("solves");
+        let s = schedule(
+            &stock,
+            &[],
+            &target(Goal::above(0.6)),
+            &COSTS,
+            &defs(),
+            &BedBudget::default(),
+            100,
+        )
+        .expect("solves");
         assert_eq!(s.years[0].convert[institution_group()], 1);
         assert_eq!(s.certificate.objective, 2.0);
     }
@@ -934,7 +1101,16 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 100).expect("solves");
+        let s = schedule(
+            &stock,
+            &[],
+            &years,
+            &COSTS,
+            &defs(),
+            &BedBudget::default(),
+            100,
+        )
+        .expect("solves");
         assert_eq!(s.years[0].added(TypeSet::ALL), 25);
         assert_eq!(s.certificate.objective, 200.0);
         assert_eq!(s.certificate.status, Status::Optimal);
@@ -962,16 +1138,77 @@ mod tests {
             designate_wan: Some(1.5),
             ..COSTS
         };
-        let s = schedule(&stock, &[], &years, &priced, &defs(), 1000).expect("solves");
+        let s = schedule(
+            &stock,
+            &[],
+            &years,
+            &priced,
+            &defs(),
+            &BedBudget::default(),
+            1000,
+        )
+        .expect("solves");
         assert_eq!(s.years[0].designate[institution_group()], 250);
         assert_eq!(s.certificate.objective, 375.0);
         assert_eq!(s.certificate.status, Status::Optimal);
         // Without the action, only new public beds raise the share: 0.1 per bed added, so the
         // 2,500 beds the public room allows close it exactly.
-        let s = schedule(&stock, &[], &years, &COSTS, &defs(), 1000).expect("solves");
+        let s = schedule(
+            &stock,
+            &[],
+            &years,
+            &COSTS,
+            &defs(),
+            &BedBudget::default(),
+            1000,
+        )
+        .expect("solves");
         let left = s.slack[0].public_share;
         let added = s.years[0].added(TypeSet::ALL);
         assert_eq!((added, left), (2500, 0));
         assert_eq!(s.certificate.objective, 20_000.0);
+    }
+
+    #[test]
+    fn a_year_budget_caps_that_year_and_the_shortfall_is_reported() {
+        // 100 beds, 20 nursing. 2023 needs 30 % (10 conversions, 20 万元) but may spend only
+        // 10 万元: 5 conversions, 5 nursing beds short. 2025 needs 55 %: 35 conversions in
+        // all, within the total of 100 万元; the cheapest plan without limits costs 70 万元.
+        let stock = Stock::institutions(GroupStock {
+            beds: 100,
+            nursing: 20,
+            public: 100,
+            ..Default::default()
+        });
+        let years = [
+            need(
+                2023,
+                1000.0,
+                BedTargets {
+                    nursing_share: at_least(0.3),
+                    ..Default::default()
+                },
+            ),
+            need(
+                2025,
+                1000.0,
+                BedTargets {
+                    nursing_share: at_least(0.55),
+                    ..Default::default()
+                },
+            ),
+        ];
+        let budget = BedBudget {
+            total_wan: Some(100.0),
+            year_wan: vec![Some(10.0), None],
+        };
+        let s = schedule(&stock, &[], &years, &COSTS, &defs(), &budget, 1000).expect("solves");
+        assert!(s.budget_binds);
+        assert_eq!(s.unconstrained_wan, 70.0);
+        assert_eq!(s.years[0].convert[institution_group()], 5);
+        assert_eq!(s.slack[0].nursing_share, 5);
+        assert_eq!(s.years[1].convert[institution_group()], 35);
+        assert!(s.slack[1].is_zero());
+        assert!(budget.holds(&cumulative_costs(&s.years, &[], &COSTS)));
     }
 }
