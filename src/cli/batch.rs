@@ -103,6 +103,12 @@ pub struct Figures {
     pub day_care_cost_wan: f64,
     /// Whether every bed target of every year holds.
     pub bed_targets_met: Option<bool>,
+    /// Indicator rows with a target that are met, of all rows with a target (every year).
+    pub targets_met: (usize, usize),
+    /// The scenario's total budget, 万元.
+    pub budget_wan: Option<f64>,
+    /// What the plan spends, day care and beds, 万元.
+    pub spent_wan: f64,
 }
 
 /// A scenario file expanded into its runs, sharing one loaded region.
@@ -215,15 +221,17 @@ fn figures(p: &Plan) -> Figures {
         day_care_gap: dc.gap,
         beds_status: p.beds.as_ref().map(|b| b.status),
         beds_cost_wan: p.beds.as_ref().map(|b| b.cost_wan),
-        day_care_cost_wan: dc
-            .sites
-            .iter()
-            .map(|s| {
-                p.region.candidates[s.candidate]
-                    .cost_wan
-                    .unwrap_or(p.scenario.costs.day_care_wan)
-            })
-            .fold(0.0, |a, b| a + b),
+        day_care_cost_wan: p.spending.day_care_wan,
+        targets_met: (
+            p.indicators
+                .rows
+                .iter()
+                .filter(|r| r.met == Some(true))
+                .count(),
+            p.indicators.rows.iter().filter(|r| r.met.is_some()).count(),
+        ),
+        budget_wan: p.spending.budget_wan,
+        spent_wan: p.spending.spent_wan,
         bed_targets_met: p.beds.as_ref().map(|_| {
             p.indicators
                 .rows
@@ -330,13 +338,13 @@ fn pct(x: f64) -> String {
 /// The comparison table in Markdown.
 pub fn comparison_markdown(all: &[RunOutcome]) -> String {
     let mut out = String::from(
-        "| 运行 run | 状态 status | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 床位目标 bed targets |\n|---|---|---:|---:|---|---:|---:|---:|---:|---|\n",
+        "| 运行 run | 状态 status | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 床位目标 bed targets | 达标指标 targets met | 预算 budget 万元 | 支出 spent 万元 |\n|---|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|\n",
     );
     for o in all {
         match &o.figures {
             Some(f) => {
                 out += &format!(
-                    "| {} | {} / {:?} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {} |\n",
+                    "| {} | {} / {:?} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {} | {}/{} | {} | {:.0} |\n",
                     o.run,
                     o.status,
                     f.day_care_status,
@@ -354,11 +362,16 @@ pub fn comparison_markdown(all: &[RunOutcome]) -> String {
                         Some(false) => "未达标 missed",
                         None => "–",
                     },
+                    f.targets_met.0,
+                    f.targets_met.1,
+                    f.budget_wan
+                        .map_or_else(|| "–".into(), |b| format!("{b:.0}")),
+                    f.spent_wan,
                 )
             }
             None => {
                 out += &format!(
-                    "| {} | {} | | | | | | | | {} |\n",
+                    "| {} | {} | | | | | | | | {} | | | |\n",
                     o.run,
                     o.status,
                     o.reason_line()
@@ -390,6 +403,10 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
         "beds_status",
         "beds_cost_wan",
         "bed_targets_met",
+        "targets_met",
+        "targets_with_a_value",
+        "budget_wan",
+        "spent_wan",
     ])
     .expect("writing to memory cannot fail");
     for o in all {
@@ -413,6 +430,10 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
             opt(f.and_then(|f| f.beds_status.map(|s| format!("{s:?}").to_lowercase()))),
             opt(f.and_then(|f| f.beds_cost_wan.map(|c| format!("{c:.1}")))),
             opt(f.and_then(|f| f.bed_targets_met.map(|m| m.to_string()))),
+            opt(f.map(|f| f.targets_met.0.to_string())),
+            opt(f.map(|f| f.targets_met.1.to_string())),
+            opt(f.and_then(|f| f.budget_wan.map(|b| format!("{b:.1}")))),
+            opt(f.map(|f| format!("{:.1}", f.spent_wan))),
         ])
         .expect("writing to memory cannot fail");
     }
