@@ -24,6 +24,9 @@ pub struct Diagnostic {
     pub zh: String,
     /// The message in English.
     pub en: String,
+    /// For a workbook, the sheet; `line` is then the row and `column` the column (1 = A),
+    /// displayed as `file:sheet!B3`.
+    pub sheet: Option<String>,
 }
 
 impl Diagnostic {
@@ -41,12 +44,45 @@ impl Diagnostic {
             column,
             zh: zh.into(),
             en: en.into(),
+            sheet: None,
         }
     }
+
+    /// The same diagnostic located in a workbook's sheet.
+    pub fn in_sheet(mut self, sheet: Option<&str>) -> Self {
+        self.sheet = sheet.map(str::to_owned);
+        self
+    }
+}
+
+/// A spreadsheet column's letters: 1 → `A`, 27 → `AA`.
+pub fn column_letters(mut column: u64) -> String {
+    let mut out = Vec::new();
+    while column > 0 {
+        let rem = ((column - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        column = (column - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(sheet) = &self.sheet {
+            let place = match (self.line, self.column) {
+                (0, _) => String::new(),
+                (row, 0) => format!("!{row}:{row}"),
+                (row, col) => format!("!{}{row}", column_letters(col)),
+            };
+            return write!(
+                f,
+                "{}:{sheet}{place}: {} / {}",
+                self.path.display(),
+                self.zh,
+                self.en
+            );
+        }
         write!(
             f,
             "{}:{}:{}: {} / {}",
