@@ -561,6 +561,8 @@ fn villages(t: &Table, cx: &mut Context<'_>, out: &mut Diagnostics) -> Vec<Villa
                 );
                 None
             }),
+            // An id in scientific notation is reported already; its kind cannot be told.
+            None if c.raw(row, Col(0)).is_some_and(scientific_id) => None,
             None => {
                 let id = c.raw(row, Col(0)).unwrap_or_default().to_owned();
                 AreaKind::from_statistical_code(&id).or_else(|| {
