@@ -301,15 +301,13 @@ fn outside_china(cx: &mut Context<'_>, out: &mut Diagnostics) {
     if n >= 3 && 2 * n > cx.positioned {
         let first = &cx.outside[0];
         let d = &first.diagnostic;
-        let where_ = d.to_string();
-        let where_ = where_.split(": ").next().unwrap_or_default().to_owned();
         out.push(Diagnostic {
             zh: format!(
-                "{n} 个坐标（共 {} 个）不在中国境内，第一个是 {where_} 的（{}, {}）；若本区域确在境外，请在情景文件中设置 china_bounds = false，否则请检查坐标",
+                "{n} 个坐标（共 {} 个）不在中国境内，第一个是此处的（{}, {}）；若本区域确在境外，请在情景文件中设置 china_bounds = false，否则请检查坐标",
                 cx.positioned, first.lon, first.lat
             ),
             en: format!(
-                "{n} of {} positions are outside China, the first ({}, {}) at {where_}; if the region is outside China, set china_bounds = false in the scenario, else check the coordinates",
+                "{n} of {} positions are outside China, the first here ({}, {}); if the region is outside China, set china_bounds = false in the scenario, else check the coordinates",
                 cx.positioned, first.lon, first.lat
             ),
             ..d.clone()
