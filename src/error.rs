@@ -180,3 +180,24 @@ impl Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workbook_places_read_as_sheet_and_cell() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(703), "AAA");
+        let d = Diagnostic::new(Path::new("v.xlsx"), 5, 6, "错", "bad");
+        assert_eq!(d.to_string(), "v.xlsx:5:6: 错 / bad");
+        let d = d.in_sheet(Some("名单"));
+        assert_eq!(d.to_string(), "v.xlsx:名单!F5: 错 / bad");
+        let row = Diagnostic::new(Path::new("v.xlsx"), 5, 0, "错", "bad").in_sheet(Some("S"));
+        assert_eq!(row.to_string(), "v.xlsx:S!5:5: 错 / bad");
+        let whole = Diagnostic::new(Path::new("v.xlsx"), 0, 0, "错", "bad").in_sheet(Some("S"));
+        assert_eq!(whole.to_string(), "v.xlsx:S: 错 / bad");
+    }
+}
