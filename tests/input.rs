@@ -420,3 +420,45 @@ fn a_csv_and_a_workbook_for_one_table_are_an_error() {
         ]
     );
 }
+
+#[test]
+fn a_two_row_header_with_merged_cells_reads_like_the_csv() {
+    let csv_dir = copy_fixture();
+    let (from_csv, _) = load(csv_dir.path()).expect("valid CSV");
+    let dir = copy_fixture();
+    let text = fs::read_to_string(dir.path().join("villages.csv")).expect("fixture");
+    fs::remove_file(dir.path().join("villages.csv")).expect("remove");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let f = Format::new();
+    // 编号 | 名称 | 乡镇/街道 merged down over two rows; 坐标 over 经度 纬度, 人口 over
+    // 老年人口 80岁以上 失能半失能, merged across.
+    for (c, h) in ["编号", "名称", "乡镇/街道"].iter().enumerate() {
+        sheet
+            .merge_range(0, c as u16, 1, c as u16, h, &f)
+            .expect("merge");
+    }
+    sheet.merge_range(0, 3, 0, 4, "坐标", &f).expect("merge");
+    sheet.merge_range(0, 5, 0, 7, "人口", &f).expect("merge");
+    for (c, h) in ["经度", "纬度", "老年人口", "80岁以上", "失能半失能"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16 + 3, *h).expect("write");
+    }
+    for (r, line) in text.lines().skip(1).enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (row, col) = (r as u32 + 2, c as u16);
+            match cell.parse::<f64>() {
+                Ok(v) => sheet.write_number(row, col, v).expect("write"),
+                Err(_) => sheet.write_string(row, col, cell).expect("write"),
+            };
+        }
+    }
+    book.save(dir.path().join("villages.xlsx")).expect("save");
+    let (from_xlsx, _) = load(dir.path()).expect("valid workbook");
+    assert_eq!(
+        format!("{:?}", from_xlsx.villages),
+        format!("{:?}", from_csv.villages)
+    );
+}

@@ -296,7 +296,8 @@ impl Table {
     /// A table from a sheet's cells as text: `cells[i]` is sheet row `first_row + i` (1-based),
     /// its first value in sheet column `col_offset` (0 = A). The header is the first of the
     /// first ten non-empty rows that holds every required column (title rows, often merged
-    /// cells, may stand above it); empty rows are skipped.
+    /// cells, may stand above it), else the first two adjacent ones that do together (a
+    /// two-row header with merged cells); empty rows are skipped.
     pub fn from_sheet(
         path: &Path,
         sheet: &str,
@@ -324,27 +325,45 @@ impl Table {
                 "the sheet is empty: no header row",
             ))));
         };
-        let headers_of = |i: usize| -> (Vec<String>, Vec<String>) {
-            let h: Vec<String> = cells[i]
-                .iter()
-                .map(|h| h.replace('\u{feff}', "").trim().to_owned())
+        // A header is one row, or two rows read as one where cells merged down (a vertical
+        // merge keeps its text in the top cell only) or grouped across (a merged group title
+        // above its columns): the lower row's text where it has some, else the upper's.
+        let header_of = |top: usize, bottom: usize| -> (Vec<String>, Vec<String>) {
+            let width = cells[top].len().max(cells[bottom].len());
+            let h: Vec<String> = (0..width)
+                .map(|c| {
+                    let lower = cells[bottom].get(c).map_or("", String::as_str);
+                    let upper = cells[top].get(c).map_or("", String::as_str);
+                    let cell = if lower.trim().is_empty() {
+                        upper
+                    } else {
+                        lower
+                    };
+                    cell.replace('\u{feff}', "").trim().to_owned()
+                })
                 .collect();
             let n = h.iter().map(|h| normalise_header(h)).collect();
             (h, n)
         };
-        let header_at = non_empty
+        let complete = |(h, n): &(Vec<String>, Vec<String>)| {
+            let mut scratch = Diagnostics::default();
+            match_headers(path, h, n, specs, 0, &mut scratch);
+            scratch.is_empty()
+        };
+        let leading: Vec<usize> = non_empty.iter().take(10).copied().collect();
+        let (header_top, header_at) = leading
             .iter()
-            .take(10)
-            .copied()
-            .find(|&i| {
-                let (h, n) = headers_of(i);
-                let mut scratch = Diagnostics::default();
-                match_headers(path, &h, &n, specs, 0, &mut scratch);
-                scratch.is_empty()
+            .map(|&i| (i, i))
+            .find(|&(i, _)| complete(&header_of(i, i)))
+            .or_else(|| {
+                leading
+                    .windows(2)
+                    .map(|w| (w[0], w[1]))
+                    .find(|&(top, bottom)| complete(&header_of(top, bottom)))
             })
-            .unwrap_or(first);
-        let (headers, normalised) = headers_of(header_at);
-        let header_line = first_row + header_at as u64;
+            .unwrap_or((first, first));
+        let (headers, normalised) = header_of(header_top, header_at);
+        let header_line = first_row + header_top as u64;
         let mut problems = Diagnostics::default();
         let fields = match_headers(
             path,
