@@ -462,3 +462,39 @@ fn a_two_row_header_with_merged_cells_reads_like_the_csv() {
         format!("{:?}", from_csv.villages)
     );
 }
+
+#[test]
+fn nothing_covered_never_prints_negative_zero_percent() {
+    // With a 0.01-minute limit no village is covered: the covered share is the sum of no
+    // f64s, which is -0.0 in Rust, and used to print as "-0.0%".
+    let dir = copy_fixture();
+    edit(
+        dir.path(),
+        "scenario.toml",
+        "minutes = 15",
+        "minutes = 0.01",
+    );
+    edit(
+        dir.path(),
+        "scenario.toml",
+        "coverage = 0.9",
+        "# coverage = 0.9",
+    );
+    let run = common::yanglao(dir.path(), &["plan", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("coverage 0.0% → 0.0%"),
+        "{}",
+        run.stdout
+    );
+    let out = dir.path().join("output/scenario");
+    let mut checked = 0;
+    for entry in fs::read_dir(&out).expect("outputs") {
+        let p = entry.expect("entry").path();
+        if let Ok(text) = fs::read_to_string(&p) {
+            assert!(!text.contains("-0.0%"), "{} prints -0.0%", p.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} text outputs");
+}
