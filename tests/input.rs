@@ -498,3 +498,40 @@ fn nothing_covered_never_prints_negative_zero_percent() {
     }
     assert!(checked >= 5, "only {checked} text outputs");
 }
+
+#[test]
+fn a_village_far_from_the_rest_of_its_township_gets_a_note() {
+    let dir = copy_fixture();
+    // 六坝镇 with four villages within 3 km of each other: no note.
+    edit(
+        dir.path(),
+        "villages.csv",
+        "620722101202,海潮坝村,六坝镇,100.9800,38.5050,270,35,9\n",
+        "620722101202,海潮坝村,六坝镇,100.9800,38.5050,270,35,9\n620722101203,三村,六坝镇,100.9600,38.5100,100,10,2\n620722101204,四村,六坝镇,100.9700,38.5300,100,10,2\n",
+    );
+    let (_, notes) = load(dir.path()).expect("valid");
+    assert!(notes.is_empty(), "{notes}");
+    // 四村 typed 0.5° too far east: about 45 km from the township's centre.
+    edit(
+        dir.path(),
+        "villages.csv",
+        "100.9700,38.5300",
+        "101.4700,38.5300",
+    );
+    let (_, notes) = load(dir.path()).expect("a note, not an error");
+    assert_eq!(notes.len(), 1, "{notes}");
+    let n = &notes.0[0];
+    assert_eq!((n.line, n.column), (7, 4), "{n}");
+    assert!(
+        n.en.starts_with("note: \"620722101204\" 四村 lies about 4"),
+        "{}",
+        n.en
+    );
+    assert!(
+        n.en.ends_with(
+            "km from the centre of its township \"六坝镇\"; check its position or township"
+        ),
+        "{}",
+        n.en
+    );
+}

@@ -531,6 +531,7 @@ fn villages(t: &Table, cx: &mut Context<'_>, out: &mut Diagnostics) -> Vec<Villa
     let (elderly_c, e80_c, disabled_c, kind_c) = (Col(5), Col(6), Col(7), Col(8));
     let mut c = t.cells(out);
     let mut result = Vec::with_capacity(t.rows.len());
+    let mut rows_of = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
         let common = common(&mut c, row, COMMON, s, &file_name(t), cx);
         let elderly = c.count(row, elderly_c, &s[5], true);
@@ -585,10 +586,77 @@ fn villages(t: &Table, cx: &mut Context<'_>, out: &mut Diagnostics) -> Vec<Villa
                 disabled,
                 kind,
             });
+            rows_of.push(row);
         }
+    }
+    for (i, km) in township_outliers(&result) {
+        let v = &result[i];
+        let mut scratch = Diagnostics::default();
+        c.report_into(
+            &mut scratch,
+            rows_of[i],
+            Col(3),
+            format!(
+                "注意：「{}」{} 距所属乡镇/街道「{}」各村/社区的中心约 {km:.0} 千米，请核对坐标或乡镇",
+                v.id, v.name, v.township
+            ),
+            format!(
+                "note: \"{}\" {} lies about {km:.0} km from the centre of its township \"{}\"; check its position or township",
+                v.id, v.name, v.township
+            ),
+        );
+        cx.notes.extend(scratch);
     }
     cx.notes.extend(c.into_notes());
     result
+}
+
+/// A village this far from the centre of its township's villages, and
+/// [`TOWNSHIP_SPREAD`] times farther than they typically are, gets a note, km.
+pub const TOWNSHIP_FAR_KM: f64 = 15.0;
+/// How many times the township's median distance to its centre makes a village an outlier.
+pub const TOWNSHIP_SPREAD: f64 = 5.0;
+
+/// Villages far from the rest of their township (a position typed wrong, or the wrong
+/// township): index and distance in km. The centre is the median longitude and latitude of
+/// the township's villages, which one stray village does not move far; only townships with
+/// at least four villages are judged.
+fn township_outliers(villages: &[Village]) -> Vec<(usize, f64)> {
+    let mut by_town: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, v) in villages.iter().enumerate() {
+        by_town.entry(v.township.as_str()).or_default().push(i);
+    }
+    let median = |mut xs: Vec<f64>| {
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        if n % 2 == 1 {
+            xs[n / 2]
+        } else {
+            (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+        }
+    };
+    let km = |a: LonLat, b: (f64, f64)| {
+        let dlat = (a.lat - b.1).to_radians();
+        let dlon = (a.lon - b.0).to_radians() * a.lat.to_radians().cos();
+        dlat.hypot(dlon) * 6_371.0088
+    };
+    let mut out = Vec::new();
+    for members in by_town.values().filter(|m| m.len() >= 4) {
+        let pos: Vec<LonLat> = members.iter().map(|&j| villages[j].pos).collect();
+        let centre = (
+            median(pos.iter().map(|p| p.lon).collect()),
+            median(pos.iter().map(|p| p.lat).collect()),
+        );
+        let typical = median(pos.iter().map(|p| km(*p, centre)).collect());
+        for (&i, p) in members.iter().zip(&pos) {
+            let d = km(*p, centre);
+            if d > TOWNSHIP_FAR_KM && d > TOWNSHIP_SPREAD * typical {
+                out.push((i, d));
+            }
+        }
+    }
+    out.sort_by_key(|&(i, _)| i);
+    out
 }
 
 fn facilities(
