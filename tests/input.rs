@@ -535,3 +535,82 @@ fn a_village_far_from_the_rest_of_its_township_gets_a_note() {
         n.en
     );
 }
+
+/// An OpenDocument spreadsheet (what WPS and LibreOffice save as `.ods`) holding `csv`: the
+/// smallest package calamine opens (mimetype, manifest, content), numbers as float cells.
+fn csv_to_ods(csv: &str, path: &Path) {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut rows = String::new();
+    for line in csv.lines() {
+        rows += "<table:table-row>";
+        for cell in line.split(',') {
+            match cell.parse::<f64>() {
+                _ if cell.is_empty() => rows += "<table:table-cell/>",
+                Ok(v) => {
+                    rows += &format!(
+                        "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>"
+                    )
+                }
+                Err(_) => {
+                    rows += &format!(
+                        "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                        esc(cell)
+                    )
+                }
+            }
+        }
+        rows += "</table:table-row>";
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="村">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let file = fs::File::create(path).expect("create");
+    let mut zip = zip::ZipWriter::new(file);
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, body) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(name, stored).expect("entry");
+        zip.write_all(body.as_bytes()).expect("write");
+    }
+    zip.finish().expect("finish");
+}
+
+#[test]
+fn an_ods_workbook_loads_like_the_csv() {
+    let csv_dir = copy_fixture();
+    let (from_csv, _) = load(csv_dir.path()).expect("valid CSV");
+    let dir = copy_fixture();
+    let text = fs::read_to_string(dir.path().join("villages.csv")).expect("fixture");
+    fs::remove_file(dir.path().join("villages.csv")).expect("remove");
+    csv_to_ods(&text, &dir.path().join("villages.ods"));
+    let (from_ods, _) = load(dir.path()).expect("valid workbook");
+    assert_eq!(
+        format!("{:?}", from_ods.villages),
+        format!("{:?}", from_csv.villages)
+    );
+    // Its problems are located by sheet and cell too.
+    let broken = text
+        .replacen("38.5200,310,", "38.5200,12;34,", 1)
+        .replace(';', "，");
+    csv_to_ods(&broken, &dir.path().join("villages.ods"));
+    let p = problems(dir.path());
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert!(
+        p[0].starts_with("villages.ods:村!F4: 「elderly」中的逗号位置不对：「12，34」"),
+        "{}",
+        p[0]
+    );
+}
