@@ -17,8 +17,9 @@ use std::sync::OnceLock;
 /// How far outside the outline a position still counts as in China, kilometres.
 pub const BUFFER_KM: f64 = 5.0;
 
-/// Kilometres per degree of latitude on the mean sphere (radius 6 371.0088 km).
-const KM_PER_DEG: f64 = 111.195;
+/// Kilometres per degree of latitude on the mean sphere of `geo`'s `Haversine` (6 371.0088 km),
+/// the sphere of every crow-fly distance in the crate.
+pub(crate) const KM_PER_DEG: f64 = geo::Haversine.radius() / 1000.0 * std::f64::consts::PI / 180.0;
 
 /// Height of the latitude bands edges are indexed by, degrees.
 const BAND_DEG: f64 = 0.1;
@@ -196,7 +197,7 @@ fn segment_km(e: &Edge, lon: f64, lat: f64, cos: f64) -> f64 {
 /// Whether a position (degrees east, degrees north; any of WGS-84, GCJ-02, BD-09) lies in
 /// China: inside its outline or within [`BUFFER_KM`] of it.
 pub fn contains(lon: f64, lat: f64) -> bool {
-    if !(lon.is_finite() && lat.is_finite()) || !(-90.0..=90.0).contains(&lat) {
+    if !(lon.is_finite() && lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
         return false;
     }
     let o = outline();

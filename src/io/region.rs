@@ -276,10 +276,11 @@ pub fn load_region_with_notes(
     }
     outside_china(&mut cx, &mut out);
     far_outside_notes(&mut cx);
-    if let Some(rings) = &raw_boundary {
-        if let Some(d) = boundary_swapped(&boundary_path, rings, &region, opts) {
-            out.push(d);
-        }
+    if let Some(d) = raw_boundary
+        .as_ref()
+        .and_then(|rings| boundary_swapped(&boundary_path, rings, &region, opts))
+    {
+        out.push(d);
     }
     if out.is_empty() {
         notes.sort();
@@ -635,10 +636,10 @@ fn township_outliers(villages: &[Village]) -> Vec<(usize, f64)> {
             (xs[n / 2 - 1] + xs[n / 2]) / 2.0
         }
     };
+    // Local equirectangular distance: exact enough within a township.
     let km = |a: LonLat, b: (f64, f64)| {
-        let dlat = (a.lat - b.1).to_radians();
-        let dlon = (a.lon - b.0).to_radians() * a.lat.to_radians().cos();
-        dlat.hypot(dlon) * 6_371.0088
+        let dlon = (a.lon - b.0) * a.lat.to_radians().cos();
+        (a.lat - b.1).hypot(dlon) * china::KM_PER_DEG
     };
     let mut out = Vec::new();
     for members in by_town.values().filter(|m| m.len() >= 4) {
