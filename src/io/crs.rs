@@ -238,8 +238,12 @@ mod tests {
         );
     }
 
-    /// Border cities (WGS-84, approximate centres) and the corners of China's box.
-    const BORDER: [(&str, f64, f64); 10] = [
+    /// Border cities (WGS-84, approximate centres), and points the `coordtransform` crate's
+    /// mainland mask leaves unconverted (Dongxing's riverbank, Kinmen, Taipei).
+    const BORDER: [(&str, f64, f64); 13] = [
+        ("Dongxing riverbank 东兴口岸", 107.985, 21.535),
+        ("Kinmen 金门", 118.32, 24.44),
+        ("Taipei 台北", 121.56, 25.04),
         ("Mohe 漠河", 122.54, 52.97),
         ("Kashgar 喀什", 75.99, 39.47),
         ("Sanya 三亚", 109.51, 18.25),
@@ -288,6 +292,41 @@ mod tests {
             assert!(moved > 50.0 && moved < 1500.0, "{name}: moved {moved} m");
             let b = to_wgs84(Crs::Bd09, lon, lat);
             assert!(metres(b, (lon, lat)) > 300.0, "{name} BD-09");
+        }
+    }
+
+    /// At 107.985° E the `coordtransform` crate's mask starts at 21.543° N: a point at
+    /// 21.540° N stays unconverted there, one at 21.545° N is converted.
+    const PAIR_LON: f64 = 107.985;
+    const PAIR_LAT: f64 = 21.540;
+
+    #[test]
+    fn a_pair_556_m_apart_at_the_border_stays_556_m_apart() {
+        // A village and a day-care centre 0.005° of latitude (556 m) apart. Converting one
+        // and not the other moved them ~0.5 km (GCJ-02) or ~1.1 km (BD-09) apart; converting
+        // both keeps the distance to the metre. The first pair straddles the edge of the
+        // `coordtransform` crate's mainland mask at Dongxing, as the 556 m pair did.
+        for (lon, lat) in [
+            (PAIR_LON, PAIR_LAT),
+            (118.32, 24.44),
+            (130.37, 42.86),
+            (80.42, 44.21),
+        ] {
+            let a = LonLat { lon, lat };
+            let b = LonLat {
+                lon,
+                lat: lat + 0.005,
+            };
+            let before = metres(a, (b.lon, b.lat));
+            assert!((before - 556.0).abs() < 1.0, "{before}");
+            for crs in [Crs::Gcj02, Crs::Bd09] {
+                let (pa, pb) = (to_wgs84(crs, a.lon, a.lat), to_wgs84(crs, b.lon, b.lat));
+                let after = metres(pa, (pb.lon, pb.lat));
+                assert!(
+                    (after - before).abs() < 1.0,
+                    "{crs:?} ({lon}, {lat}): {after} m"
+                );
+            }
         }
     }
 
