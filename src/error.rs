@@ -24,6 +24,9 @@ pub struct Diagnostic {
     pub zh: String,
     /// The message in English.
     pub en: String,
+    /// For a workbook, the sheet; `line` is then the row and `column` the column (1 = A),
+    /// displayed as `file:sheet!B3`.
+    pub sheet: Option<String>,
 }
 
 impl Diagnostic {
@@ -41,12 +44,45 @@ impl Diagnostic {
             column,
             zh: zh.into(),
             en: en.into(),
+            sheet: None,
         }
     }
+
+    /// The same diagnostic located in a workbook's sheet.
+    pub fn in_sheet(mut self, sheet: Option<&str>) -> Self {
+        self.sheet = sheet.map(str::to_owned);
+        self
+    }
+}
+
+/// A spreadsheet column's letters: 1 → `A`, 27 → `AA`.
+pub fn column_letters(mut column: u64) -> String {
+    let mut out = Vec::new();
+    while column > 0 {
+        let rem = ((column - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        column = (column - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(sheet) = &self.sheet {
+            let place = match (self.line, self.column) {
+                (0, _) => String::new(),
+                (row, 0) => format!("!{row}:{row}"),
+                (row, col) => format!("!{}{row}", column_letters(col)),
+            };
+            return write!(
+                f,
+                "{}:{sheet}{place}: {} / {}",
+                self.path.display(),
+                self.zh,
+                self.en
+            );
+        }
         write!(
             f,
             "{}:{}:{}: {} / {}",
@@ -144,3 +180,24 @@ impl Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workbook_places_read_as_sheet_and_cell() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(703), "AAA");
+        let d = Diagnostic::new(Path::new("v.xlsx"), 5, 6, "错", "bad");
+        assert_eq!(d.to_string(), "v.xlsx:5:6: 错 / bad");
+        let d = d.in_sheet(Some("名单"));
+        assert_eq!(d.to_string(), "v.xlsx:名单!F5: 错 / bad");
+        let row = Diagnostic::new(Path::new("v.xlsx"), 5, 0, "错", "bad").in_sheet(Some("S"));
+        assert_eq!(row.to_string(), "v.xlsx:S!5:5: 错 / bad");
+        let whole = Diagnostic::new(Path::new("v.xlsx"), 0, 0, "错", "bad").in_sheet(Some("S"));
+        assert_eq!(whole.to_string(), "v.xlsx:S: 错 / bad");
+    }
+}

@@ -3,8 +3,9 @@
 //! Data flows one way: input files → [`model`] → travel → solve → plan → report.
 //!
 //! - [`model`]: villages, facilities, candidate sites, the region and the validated scenario.
-//! - [`io`]: loading of the input contract (CSV in UTF-8/GBK with Chinese or English headers,
-//!   the scenario TOML, coordinate systems) with located, bilingual diagnostics.
+//! - [`io`]: loading of the input contract (CSV in UTF-8/GBK or Excel/WPS workbooks with Chinese
+//!   or English headers, one strict number reader, the scenario TOML, coordinate systems and
+//!   China's outline) with located, bilingual diagnostics.
 //! - [`travel`]: crow-fly and road-network travel times from villages to sites, as sparse
 //!   reach lists.
 //! - [`solve`]: optimisation on reach lists and weights: coverage (MCLP, LSCP, the curve),

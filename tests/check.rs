@@ -139,7 +139,7 @@ fn lon_lat_swapped() {
 fn position_outside_china() {
     expect_one(
         replace("candidates.csv", "100.7150,38.2930", "139.7150,35.6930"),
-        "./candidates.csv:4:4: 坐标（139.7150, 35.6930）不在中国范围内（东经 73–136°，北纬 3–54°） / position (139.7150, 35.6930) is outside China (73–136 E, 3–54 N)",
+        "./candidates.csv:4:4: 坐标（139.7150, 35.6930）不在中国境内（距中国轮廓超过 5 千米）；若本区域确在境外，请在情景文件中设置 china_bounds = false / position (139.7150, 35.6930) is outside China (over 5 km from its outline); if the region is outside China, set china_bounds = false in the scenario",
     );
 }
 

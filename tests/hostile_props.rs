@@ -14,13 +14,14 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 use yanglao::error::{Diagnostic, Diagnostics};
+use yanglao::io::number::parse_number;
 use yanglao::io::region::{
     self, CANDIDATE_COLUMNS, FACILITY_COLUMNS, LoadOptions, VILLAGE_COLUMNS,
 };
 use yanglao::io::scenario::parse_scenario;
 use yanglao::io::table::Table;
-use yanglao::io::{geojson, text};
-use yanglao::model::{Crs, Region, Travel};
+use yanglao::io::{crs, geojson, text};
+use yanglao::model::{Crs, LonLat, Region, Travel};
 use yanglao::travel::{RoadNetwork, TravelError, matrix::OdMatrix};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny");
@@ -104,6 +105,13 @@ const PIECES: &[&[u8]] = &[
     b"years = []\n",
     "城关镇".as_bytes(),
     "，".as_bytes(),
+    "１２３".as_bytes(),
+    "．".as_bytes(),
+    "。".as_bytes(),
+    b"1,5",
+    b"1,234",
+    b"6.20722E+11",
+    b"%",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -530,8 +538,229 @@ fn damaged_text(text: &'static str) -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(mutation(), 1..8).prop_map(move |ms| apply(text.as_bytes().to_vec(), &ms))
 }
 
+/// Cell values that stress the number reader and the id checks.
+const CELLS: &[&str] = &[
+    "",
+    "1,5",
+    "100,80",
+    "12,34",
+    "1234,",
+    ",1234",
+    "1,2,3,4",
+    "1,234",
+    "12,345,678",
+    "１２３",
+    "１，２３４．５",
+    "3。5",
+    "55%",
+    "6.20722E+11",
+    "NaN",
+    "inf",
+    "-0",
+    "1e309",
+    "-1",
+    "0.5",
+    "城关镇",
+    "\u{feff}",
+    " ",
+    "#N/A",
+    "9999999999999999999",
+    "100.8",
+    "38.4",
+    "38.4,100.8",
+];
+
+/// A workbook holding the fixture's villages with some cells replaced by `changes`
+/// (row, column, value); numbers are stored as numbers, the rest as text.
+fn villages_workbook(changes: &[(usize, usize, &str)]) -> Vec<u8> {
+    let text = String::from_utf8(fixture("villages.csv")).expect("UTF-8 fixture");
+    let mut rows: Vec<Vec<String>> = text
+        .lines()
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect();
+    for &(r, c, v) in changes {
+        let r = r % rows.len();
+        let c = c % rows[r].len();
+        rows[r][c] = v.to_owned();
+    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                _ if cell.is_empty() => {}
+                Ok(v) if v.is_finite() => {
+                    sheet.write_number(r, c, v).expect("write");
+                }
+                _ => {
+                    sheet.write_string(r, c, cell).expect("write");
+                }
+            }
+        }
+    }
+    book.save_to_buffer().expect("workbook")
+}
+
+/// Loads a region whose villages are the workbook `bytes`: a region, or diagnostics that
+/// name the workbook (or the other files) and speak both languages.
+fn check_workbook(bytes: &[u8]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for f in ["facilities.csv", "candidates.csv"] {
+        fs::write(dir.path().join(f), fixture(f)).expect("write");
+    }
+    let book = dir.path().join("villages.xlsx");
+    fs::write(&book, bytes).expect("write");
+    match region::load_region(dir.path(), LoadOptions::default()) {
+        Ok(r) => {
+            for v in &r.villages {
+                assert!(v.pos.lon.is_finite() && v.pos.lat.is_finite());
+            }
+        }
+        Err(ds) => {
+            assert!(!ds.is_empty());
+            for d in &ds.0 {
+                assert!(d.path.starts_with(dir.path()), "{d}");
+                assert!(!d.zh.trim().is_empty() && !d.en.trim().is_empty(), "{d}");
+                if d.path == book && d.line > 0 {
+                    assert!(d.sheet.is_some(), "a workbook cell without its sheet: {d}");
+                }
+            }
+        }
+    }
+}
+
+/// A region folder with the fixture's tables and `bytes` as its outline, loaded with and
+/// without the China check (which decide how a swapped outline is detected).
+fn check_region_boundary(bytes: &[u8]) {
+    let dir = region_dir("villages.csv", &fixture("villages.csv"));
+    let path = dir.path().join("boundary.geojson");
+    fs::write(&path, bytes).expect("write");
+    for china_bounds in [true, false] {
+        let opts = LoadOptions {
+            crs: Crs::Gcj02,
+            china_bounds,
+        };
+        match region::load_region_with_notes(dir.path(), opts) {
+            Ok((r, notes)) => {
+                for p in r.boundary.iter().flatten() {
+                    assert!(p.lon.is_finite() && p.lat.is_finite(), "{p:?}");
+                }
+                for n in &notes.0 {
+                    assert!(
+                        n.en.starts_with("note:") || n.en.contains("more points"),
+                        "{n}"
+                    );
+                }
+            }
+            Err(ds) => assert_all_located(&ds, &[(&path, bytes)]),
+        }
+    }
+}
+
+/// Text that looks like a number: digits, commas, points, signs, exponents, full-width forms.
+fn number_like() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "0", "1", "2", "5", "9", "12", "345", ",", ".", "-", "+", "e", "E", "１", "，", "．",
+            "－", "。", " ", "%",
+        ]),
+        0..12,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// `n` with thousands separators.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn a_number_is_read_as_the_cell_shows_or_rejected(cell in number_like()) {
+        if let Ok(n) = parse_number(&cell) {
+            // Nothing is read differently from what the cell shows: with full-width forms
+            // made ASCII and the (well-formed) thousands separators dropped, the text is
+            // the number.
+            let ascii: String = cell
+                .trim()
+                .chars()
+                .map(|c| match c {
+                    '１' => '1',
+                    '，' => ',',
+                    '．' => '.',
+                    '－' => '-',
+                    c => c,
+                })
+                .collect();
+            let plain = ascii.replace(',', "");
+            prop_assert_eq!(plain.parse::<f64>().ok(), Some(n.value), "{}", cell);
+            if ascii.contains(',') {
+                let int = plain.trim_start_matches(['+', '-']);
+                let int_len = int.find(['.', 'e', 'E']).unwrap_or(int.len());
+                prop_assert!(int_len > 3, "{}", cell);
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_groups_read_back_exactly(n in 0u64..1_000_000_000_000, frac in 0u32..1000) {
+        prop_assert_eq!(parse_number(&grouped(n)).map(|v| v.value), Ok(n as f64));
+        let with_frac = format!("-{}.{frac:03}", grouped(n));
+        let expected: f64 = format!("-{n}.{frac:03}").parse().expect("number");
+        prop_assert_eq!(parse_number(&with_frac).map(|v| v.value), Ok(expected));
+    }
+
+    #[test]
+    fn a_workbook_with_hostile_cells_is_loaded_or_located(
+        changes in prop::collection::vec(
+            (0usize..8, 0usize..8, prop::sample::select(CELLS)),
+            0..6,
+        ),
+    ) {
+        check_workbook(&villages_workbook(&changes));
+    }
+
+    #[test]
+    fn a_damaged_workbook_is_loaded_or_located(
+        mutations in prop::collection::vec(mutation(), 1..4),
+    ) {
+        check_workbook(&apply(villages_workbook(&[]), &mutations));
+    }
+
+    #[test]
+    fn any_bytes_as_a_workbook_are_loaded_or_located(bytes in any_bytes()) {
+        check_workbook(&bytes);
+    }
+
+    #[test]
+    fn a_damaged_boundary_in_a_region_is_loaded_or_located(bytes in damaged_text(BOUNDARY)) {
+        check_region_boundary(&bytes);
+    }
+
+    #[test]
+    fn gcj02_and_bd09_round_trips_hold_anywhere_in_chinas_box(
+        lon in 73.0f64..136.0,
+        lat in 3.0f64..54.0,
+    ) {
+        for crs in [Crs::Gcj02, Crs::Bd09] {
+            let (x, y) = crs::from_wgs84(crs, LonLat { lon, lat });
+            let back = crs::to_wgs84(crs, x, y);
+            let m = ((back.lat - lat).to_radians() * 6_371_008.8)
+                .hypot((back.lon - lon).to_radians() * 6_371_008.8 * lat.to_radians().cos());
+            prop_assert!(m < 0.01, "{:?} ({}, {}): {} m", crs, lon, lat, m);
+        }
+    }
 
     #[test]
     fn decoding_and_parsing_any_bytes_never_panics(bytes in any_bytes()) {

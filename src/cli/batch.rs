@@ -331,9 +331,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
-}
+use crate::map::pct;
 
 /// The comparison table in Markdown.
 pub fn comparison_markdown(all: &[RunOutcome]) -> String {

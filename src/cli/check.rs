@@ -31,6 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
+        eprint!("{}", loaded.notes);
         let scenario = &loaded.scenario;
         let reach = match crate::travel::reach_limited(
             &loaded.region,

@@ -130,12 +130,12 @@ fn headline(p: &plan::Plan, dir: &std::path::Path) -> String {
     let dc = &p.day_care;
     let mut out = format!("{} → {}\n", p.scenario.name, dir.display());
     out += &format!(
-        "  日间照料 day care: {} new sites, coverage {:.1}% → {:.1}%{}, status {:?}, gap {:.4}%\n",
+        "  日间照料 day care: {} new sites, coverage {} → {}{}, status {:?}, gap {:.4}%\n",
         dc.new_sites,
-        100.0 * dc.covered_before / dc.total_elderly.max(1.0),
-        100.0 * dc.coverage,
+        crate::map::pct(dc.covered_before / dc.total_elderly.max(1.0)),
+        crate::map::pct(dc.coverage),
         dc.target
-            .map(|t| format!(" (target {:.1}%)", 100.0 * t))
+            .map(|t| format!(" (target {})", crate::map::pct(t)))
             .unwrap_or_default(),
         dc.status,
         100.0 * dc.gap,
@@ -146,12 +146,12 @@ fn headline(p: &plan::Plan, dir: &std::path::Path) -> String {
     if let Some(b) = &p.beds {
         for y in &b.years {
             out += &format!(
-                "  床位 beds {}: {} beds ({:.1} per 1000), nursing {:.1}%, public {:.1}%, {} actions, {:.0} 万元{}\n",
+                "  床位 beds {}: {} beds ({:.1} per 1000), nursing {}, public {}, {} actions, {:.0} 万元{}\n",
                 y.year,
                 y.beds,
                 y.beds_per_1000,
-                100.0 * y.nursing_share,
-                100.0 * y.public_share,
+                crate::map::pct(y.nursing_share),
+                crate::map::pct(y.public_share),
                 y.actions.len(),
                 y.cost_wan,
                 if y.met.all() {

@@ -12,6 +12,18 @@ use crate::model::{Crs, LonLat};
 
 /// Reads every polygon ring of a GeoJSON file, converted from `crs` to WGS-84.
 pub fn read_rings(path: &Path, crs: Crs) -> Result<Vec<Vec<LonLat>>, Diagnostic> {
+    let rings = read_raw_rings(path)?;
+    Ok(rings
+        .into_iter()
+        .map(|r| r.into_iter().map(|(x, y)| to_wgs84(crs, x, y)).collect())
+        .collect())
+}
+
+/// Reads every polygon ring of a GeoJSON file as written: `(x, y)` positions, normally
+/// (lon, lat) degrees. A position whose second number is beyond ±90 but first is within it
+/// is reported as written [lat, lon]; the caller checks subtler swaps against China's
+/// outline or the villages.
+pub fn read_raw_rings(path: &Path) -> Result<Vec<Vec<(f64, f64)>>, Diagnostic> {
     let bytes = text::read_file(path)?;
     let decoded = text::decode(path, &bytes)?;
     let value: Value = serde_json::from_str(&decoded.text).map_err(|e| {
@@ -24,7 +36,7 @@ pub fn read_rings(path: &Path, crs: Crs) -> Result<Vec<Vec<LonLat>>, Diagnostic>
         )
     })?;
     let mut rings = Vec::new();
-    collect(&value, crs, &mut rings).map_err(|p| {
+    collect(&value, &mut rings).map_err(|p| {
         Diagnostic::new(
             path,
             0,
@@ -61,7 +73,10 @@ impl From<&str> for Problem {
     }
 }
 
-fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Problem> {
+/// Positions as written, `(x, y)`.
+type Rings = Vec<Vec<(f64, f64)>>;
+
+fn collect(v: &Value, rings: &mut Rings) -> Result<(), Problem> {
     match v.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => {
             for f in v
@@ -69,12 +84,12 @@ fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Prob
                 .and_then(Value::as_array)
                 .ok_or("features")?
             {
-                collect(f, crs, rings)?;
+                collect(f, rings)?;
             }
         }
         Some("Feature") => {
             if let Some(g) = v.get("geometry").filter(|g| !g.is_null()) {
-                collect(g, crs, rings)?;
+                collect(g, rings)?;
             }
         }
         Some("GeometryCollection") => {
@@ -83,17 +98,17 @@ fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Prob
                 .and_then(Value::as_array)
                 .ok_or("geometries")?
             {
-                collect(g, crs, rings)?;
+                collect(g, rings)?;
             }
         }
-        Some("Polygon") => polygon(v.get("coordinates").ok_or("coordinates")?, crs, rings)?,
+        Some("Polygon") => polygon(v.get("coordinates").ok_or("coordinates")?, rings)?,
         Some("MultiPolygon") => {
             for p in v
                 .get("coordinates")
                 .and_then(Value::as_array)
                 .ok_or("coordinates")?
             {
-                polygon(p, crs, rings)?;
+                polygon(p, rings)?;
             }
         }
         Some(_) => {}
@@ -107,7 +122,7 @@ fn collect(v: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Prob
     Ok(())
 }
 
-fn polygon(coords: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(), Problem> {
+fn polygon(coords: &Value, rings: &mut Rings) -> Result<(), Problem> {
     for ring in coords.as_array().ok_or("polygon coordinates")? {
         let mut pts = Vec::new();
         for p in ring.as_array().ok_or("ring")? {
@@ -121,6 +136,17 @@ fn polygon(coords: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(),
                     en: "position without two numbers".into(),
                 });
             };
+            if (-90.0..=90.0).contains(&x) && (90.0..=180.0).contains(&y.abs()) {
+                let written = p.to_string();
+                return Err(Problem {
+                    zh: format!(
+                        "坐标 {written} 似乎写成了 [纬度, 经度]；GeoJSON 要求 [经度, 纬度]"
+                    ),
+                    en: format!(
+                        "position {written} looks written as [lat, lon]; GeoJSON needs [lon, lat]"
+                    ),
+                });
+            }
             if !((-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)) {
                 let written = p.to_string();
                 return Err(Problem {
@@ -128,7 +154,7 @@ fn polygon(coords: &Value, crs: Crs, rings: &mut Vec<Vec<LonLat>>) -> Result<(),
                     en: format!("position {written} is not a longitude and latitude in degrees"),
                 });
             }
-            pts.push(to_wgs84(crs, x, y));
+            pts.push((x, y));
         }
         if pts.len() >= 4 {
             rings.push(pts);

@@ -1,12 +1,16 @@
-//! Loading the input contract: CSV tables in any common encoding with Chinese or English
-//! headers, the scenario TOML, region outlines and coordinate systems.
+//! Loading the input contract: CSV tables in any common encoding or Excel/WPS workbooks with
+//! Chinese or English headers, one strict number reader, the scenario TOML, region outlines,
+//! China's outline and coordinate systems.
 
+pub mod china;
 pub mod crs;
 pub mod geojson;
+pub mod number;
 pub mod region;
 pub mod scenario;
 pub mod table;
 pub mod text;
+pub mod workbook;
 
 use std::path::Path;
 
@@ -20,17 +24,24 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// Its region's data.
     pub region: Region,
+    /// Things read that the user should know of but that are not errors (full-width digits
+    /// read as ASCII, points far outside the region's outline), located like diagnostics.
+    pub notes: Diagnostics,
 }
 
 /// Reads and validates a scenario file and the data folder it names; every problem at once.
 pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
     let scenario = scenario::load_scenario(path)?;
-    let region = region::load_region(
+    let (region, notes) = region::load_region_with_notes(
         &scenario.data,
         region::LoadOptions {
             crs: scenario.crs,
             china_bounds: scenario.china_bounds,
         },
     )?;
-    Ok(Loaded { scenario, region })
+    Ok(Loaded {
+        scenario,
+        region,
+        notes,
+    })
 }

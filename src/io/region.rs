@@ -1,12 +1,15 @@
-//! Loading a region's data folder: `villages.csv`, `facilities.csv`, optional `candidates.csv`
-//! and optional `boundary.geojson`, validated together so that every problem is reported at once.
+//! Loading a region's data folder: `villages`, `facilities`, optional `candidates` (CSV files
+//! or workbooks) and optional `boundary.geojson`, validated together so that every problem is
+//! reported at once.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::error::Diagnostics;
-use crate::io::crs::{check_position, to_wgs84};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::io::china::{self, Outline};
+use crate::io::crs::{PositionProblem, check_position, to_wgs84};
 use crate::io::table::{Cells, Col, ColumnSpec, Row, Table};
+use crate::io::workbook;
 use crate::model::{
     Allow, AreaKind, Candidate, Crs, Facility, FacilityType, LonLat, Region, Village,
 };
@@ -16,7 +19,7 @@ use crate::model::{
 pub struct LoadOptions {
     /// The coordinate system the files are written in.
     pub crs: Crs,
-    /// Whether positions must lie in China (73–136 E, 3–54 N).
+    /// Whether positions must lie in China (its outline, see [`china::contains`]).
     pub china_bounds: bool,
 }
 
@@ -110,47 +113,291 @@ pub const CANDIDATE_COLUMNS: &[ColumnSpec] = &[
 ];
 
 /// Where an id was first seen: file name and line.
-type Seen = HashMap<String, (&'static str, u64)>;
+type Seen = HashMap<String, (String, u64)>;
 
-/// Reads and validates a region's data folder.
-///
-/// Every problem in every file is returned at once, sorted by file, line and column.
+/// A point more than this far outside the region's own outline gets a note, km.
+pub const FAR_OUTSIDE_KM: f64 = 10.0;
+
+/// What the row readers share while a folder is loaded.
+struct Context<'a> {
+    opts: LoadOptions,
+    seen: Seen,
+    /// The region's outline (WGS-84), when `boundary.geojson` was read.
+    boundary: Option<Outline>,
+    /// Positions outside China: file, row, column, lon and lat as written.
+    outside: Vec<Outside>,
+    /// Rows with a position that passed the number checks, all files.
+    positioned: usize,
+    /// Points far outside the region's outline.
+    far: Vec<Diagnostic>,
+    notes: &'a mut Diagnostics,
+}
+
+/// A position outside China, as written.
+struct Outside {
+    diagnostic: Diagnostic,
+    lon: String,
+    lat: String,
+}
+
+/// Finds `<stem>.csv`, or a workbook `<stem>.xlsx` / `.xlsm` / `.xls` / `.ods`, in `dir`.
+/// Two of them for one table is an error: which one is meant is a guess.
+fn find_table(dir: &Path, stem: &str) -> Result<Option<PathBuf>, Diagnostic> {
+    let found: Vec<PathBuf> = std::iter::once("csv")
+        .chain(workbook::EXTENSIONS.iter().copied())
+        .map(|ext| dir.join(format!("{stem}.{ext}")))
+        .filter(|p| p.exists())
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        [first, rest @ ..] => {
+            let others: Vec<String> = rest
+                .iter()
+                .map(|p| {
+                    p.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            Err(Diagnostic::new(
+                first,
+                0,
+                0,
+                format!(
+                    "同一张表有多个文件：{} 与 {}；请只保留一个",
+                    first.file_name().unwrap_or_default().to_string_lossy(),
+                    others.join("、")
+                ),
+                format!(
+                    "more than one file for the same table: {} and {}; keep only one",
+                    first.file_name().unwrap_or_default().to_string_lossy(),
+                    others.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Reads a CSV file or a workbook as a table.
+fn read_table(path: &Path, specs: &[ColumnSpec], allow_empty: bool) -> Result<Table, Diagnostics> {
+    if workbook::is_workbook(path) {
+        workbook::read_table(path, specs, allow_empty)
+    } else {
+        Table::read_with(path, specs, allow_empty)
+    }
+}
+
+/// Reads and validates a region's data folder; see [`load_region_with_notes`].
 pub fn load_region(dir: &Path, opts: LoadOptions) -> Result<Region, Diagnostics> {
+    load_region_with_notes(dir, opts).map(|(region, _)| region)
+}
+
+/// Reads and validates a region's data folder: `villages`, `facilities` and optional
+/// `candidates`, each a `.csv` file or a workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`), and
+/// optional `boundary.geojson`.
+///
+/// Every problem in every file is returned at once, sorted by file, line and column. On
+/// success the notes say what was read differently from how it was written (full-width
+/// digits) and which points lie more than [`FAR_OUTSIDE_KM`] outside the region's outline.
+pub fn load_region_with_notes(
+    dir: &Path,
+    opts: LoadOptions,
+) -> Result<(Region, Diagnostics), Diagnostics> {
     let mut out = Diagnostics::default();
-    let mut seen = Seen::new();
+    let mut notes = Diagnostics::default();
     let mut region = Region::default();
 
-    let villages_path = dir.join("villages.csv");
-    match Table::read(&villages_path, VILLAGE_COLUMNS) {
-        Ok(t) => region.villages = villages(&t, opts, &mut seen, &mut out),
+    let boundary_path = dir.join("boundary.geojson");
+    let mut raw_boundary = None;
+    if boundary_path.exists() {
+        match crate::io::geojson::read_raw_rings(&boundary_path) {
+            Ok(rings) => raw_boundary = Some(rings),
+            Err(d) => out.push(d),
+        }
+    }
+    let mut cx = Context {
+        opts,
+        seen: Seen::new(),
+        boundary: None,
+        outside: Vec::new(),
+        positioned: 0,
+        far: Vec::new(),
+        notes: &mut notes,
+    };
+    if let Some(rings) = &raw_boundary {
+        region.boundary = rings
+            .iter()
+            .map(|r| r.iter().map(|&(x, y)| to_wgs84(opts.crs, x, y)).collect())
+            .collect();
+        cx.boundary = Some(Outline::new(
+            region
+                .boundary
+                .iter()
+                .map(|r| r.iter().map(|p| (p.lon, p.lat)).collect())
+                .collect(),
+        ));
+    }
+
+    let villages_path = match find_table(dir, "villages") {
+        Ok(p) => p.unwrap_or_else(|| dir.join("villages.csv")),
+        Err(d) => {
+            out.push(d);
+            dir.join("villages.csv")
+        }
+    };
+    match read_table(&villages_path, VILLAGE_COLUMNS, false) {
+        Ok(t) => region.villages = villages(&t, &mut cx, &mut out),
         Err(d) => out.extend(d),
     }
     // Without readable villages there is nothing to check townships against.
     let towns: Option<HashSet<String>> = (!region.villages.is_empty())
         .then(|| region.villages.iter().map(|v| v.township.clone()).collect());
-    let facilities_path = dir.join("facilities.csv");
     // A region may have no facilities or candidates yet: a header alone is valid there.
-    match Table::read_with(&facilities_path, FACILITY_COLUMNS, true) {
-        Ok(t) => region.facilities = facilities(&t, opts, &mut seen, &towns, &mut out),
+    let facilities_path = match find_table(dir, "facilities") {
+        Ok(p) => p.unwrap_or_else(|| dir.join("facilities.csv")),
+        Err(d) => {
+            out.push(d);
+            dir.join("facilities.csv")
+        }
+    };
+    match read_table(&facilities_path, FACILITY_COLUMNS, true) {
+        Ok(t) => region.facilities = facilities(&t, &mut cx, &towns, &mut out),
         Err(d) => out.extend(d),
     }
-    let candidates_path = dir.join("candidates.csv");
-    if candidates_path.exists() {
-        match Table::read_with(&candidates_path, CANDIDATE_COLUMNS, true) {
-            Ok(t) => region.candidates = candidates(&t, opts, &mut seen, &towns, &mut out),
+    match find_table(dir, "candidates") {
+        Ok(Some(candidates_path)) => match read_table(&candidates_path, CANDIDATE_COLUMNS, true) {
+            Ok(t) => region.candidates = candidates(&t, &mut cx, &towns, &mut out),
             Err(d) => out.extend(d),
-        }
+        },
+        Ok(None) => {}
+        Err(d) => out.push(d),
     }
-    let boundary_path = dir.join("boundary.geojson");
-    if boundary_path.exists() {
-        match crate::io::geojson::read_rings(&boundary_path, opts.crs) {
-            Ok(rings) => region.boundary = rings,
-            Err(d) => out.push(d),
-        }
+    outside_china(&mut cx, &mut out);
+    far_outside_notes(&mut cx);
+    if let Some(d) = raw_boundary
+        .as_ref()
+        .and_then(|rings| boundary_swapped(&boundary_path, rings, &region, opts))
+    {
+        out.push(d);
     }
-    out.into_result(region).map_err(|e| match e {
-        crate::error::Error::Input(d) => d,
-        crate::error::Error::Io { .. } => unreachable!("into_result only makes input errors"),
+    if out.is_empty() {
+        notes.sort();
+        Ok((region, notes))
+    } else {
+        out.sort();
+        Err(out)
+    }
+}
+
+/// Reports positions outside China: one message per row when a few stray points are
+/// outside, or one message naming `china_bounds` when most are (the region itself is outside
+/// China, and the scenario should say so).
+fn outside_china(cx: &mut Context<'_>, out: &mut Diagnostics) {
+    if cx.outside.is_empty() {
+        return;
+    }
+    let n = cx.outside.len();
+    if n >= 3 && 2 * n > cx.positioned {
+        let first = &cx.outside[0];
+        let d = &first.diagnostic;
+        out.push(Diagnostic {
+            zh: format!(
+                "{n} 个坐标（共 {} 个）不在中国境内，第一个是此处的（{}, {}）；若本区域确在境外，请在情景文件中设置 china_bounds = false，否则请检查坐标",
+                cx.positioned, first.lon, first.lat
+            ),
+            en: format!(
+                "{n} of {} positions are outside China, the first here ({}, {}); if the region is outside China, set china_bounds = false in the scenario, else check the coordinates",
+                cx.positioned, first.lon, first.lat
+            ),
+            ..d.clone()
+        });
+    } else {
+        out.0.extend(cx.outside.drain(..).map(|o| o.diagnostic));
+    }
+}
+
+/// Notes for points far outside the region's outline: each of the first ten, then a count.
+fn far_outside_notes(cx: &mut Context<'_>) {
+    const SHOWN: usize = 10;
+    let n = cx.far.len();
+    let mut far = std::mem::take(&mut cx.far);
+    if n > SHOWN {
+        let last = far[SHOWN - 1].clone();
+        far.truncate(SHOWN);
+        far.push(Diagnostic {
+            zh: format!(
+                "另有 {} 个点远在 boundary.geojson 的区域轮廓之外",
+                n - SHOWN
+            ),
+            en: format!(
+                "{} more points lie far outside the region's outline in boundary.geojson",
+                n - SHOWN
+            ),
+            column: 0,
+            ..last
+        });
+    }
+    cx.notes.0.extend(far);
+}
+
+/// A boundary written as [lat, lon]: its positions make sense only with the two exchanged
+/// (checked against China's outline, and against the villages).
+fn boundary_swapped(
+    path: &Path,
+    rings: &[Vec<(f64, f64)>],
+    region: &Region,
+    opts: LoadOptions,
+) -> Option<Diagnostic> {
+    let points: Vec<(f64, f64)> = rings.iter().flatten().copied().collect();
+    let first = *points.first()?;
+    let swapped = if opts.china_bounds {
+        let inside = points.iter().filter(|p| china::contains(p.0, p.1)).count();
+        let inside_swapped = points.iter().filter(|p| china::contains(p.1, p.0)).count();
+        inside_swapped > inside
+    } else {
+        // Compare with the villages (WGS-84): which reading of the outline holds more of them?
+        let outline = |swap: bool| {
+            Outline::new(
+                rings
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|&(x, y)| {
+                                let (x, y) = if swap { (y, x) } else { (x, y) };
+                                let p = to_wgs84(opts.crs, x, y);
+                                (p.lon, p.lat)
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            )
+        };
+        let (straight, swapped) = (outline(false), outline(true));
+        let held = |o: &Outline| {
+            region
+                .villages
+                .iter()
+                .filter(|v| o.contains(v.pos.lon, v.pos.lat))
+                .count()
+        };
+        !region.villages.is_empty() && held(&swapped) > held(&straight)
+    };
+    swapped.then(|| {
+        Diagnostic::new(
+            path,
+            0,
+            0,
+            format!(
+                "区域轮廓的坐标似乎写成了 [纬度, 经度]（第一个点 [{}, {}]）；GeoJSON 要求 [经度, 纬度]",
+                first.0, first.1
+            ),
+            format!(
+                "the outline's positions look written as [lat, lon] (first point [{}, {}]); GeoJSON needs [lon, lat]",
+                first.0, first.1
+            ),
+        )
     })
 }
 
@@ -162,6 +409,22 @@ struct Common {
     pos: LonLat,
 }
 
+/// Whether an id looks like a number Excel displayed in scientific notation
+/// (`6.20722E+11`): its digits are lost, and it is not the id the analyst meant.
+fn scientific_id(id: &str) -> bool {
+    let Some((mantissa, exponent)) = id.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && !frac.is_empty()
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Reads id, name, township and position (columns 0..5 of every file's specs in the order
 /// id, name, township, lon, lat at `cols`), checking the id against all ids seen so far.
 fn common(
@@ -169,65 +432,109 @@ fn common(
     row: &Row,
     cols: [Col; 5],
     specs: &[ColumnSpec],
-    file: &'static str,
-    opts: LoadOptions,
-    seen: &mut Seen,
+    file: &str,
+    cx: &mut Context<'_>,
 ) -> Option<Common> {
     let [id_c, name_c, town_c, lon_c, lat_c] = cols;
-    let id = c.text(row, id_c, &specs[id_c.0]);
+    let mut id = c.text(row, id_c, &specs[id_c.0]);
     let name = c.text(row, name_c, &specs[name_c.0]);
     let township = c.text(row, town_c, &specs[town_c.0]);
     let lon = c.number(row, lon_c, &specs[lon_c.0], true);
     let lat = c.number(row, lat_c, &specs[lat_c.0], true);
+    if let Some(i) = id.as_deref().filter(|i| scientific_id(i)) {
+        let i = i.to_owned();
+        c.report(
+            row,
+            id_c,
+            format!(
+                "编号「{i}」是科学计数法：Excel 把长编号当成数字后丢失了末尾的数字；请把该列设为文本格式后重新填写编号"
+            ),
+            format!(
+                "id \"{i}\" is in scientific notation: Excel turned a long code into a number and lost its last digits; format the column as text and enter the ids again"
+            ),
+        );
+        id = None;
+    }
     if let Some(id) = &id {
-        match seen.get(id) {
-            Some(&(first_file, first_line)) if first_file == file => c.report(
+        match cx.seen.get(id) {
+            Some((first_file, first_line)) if first_file == file => c.report(
                 row,
                 id_c,
                 format!("编号「{id}」重复，第 {first_line} 行已使用"),
                 format!("duplicate id \"{id}\", first used on line {first_line}"),
             ),
-            Some(&(first_file, first_line)) => c.report(
+            Some((first_file, first_line)) => c.report(
                 row,
                 id_c,
                 format!("编号「{id}」已在 {first_file} 第 {first_line} 行使用"),
                 format!("id \"{id}\" is already used in {first_file} line {first_line}"),
             ),
             None => {
-                seen.insert(id.clone(), (file, row.line));
+                cx.seen.insert(id.clone(), (file.to_owned(), row.line));
             }
         }
     }
     let (lon, lat) = (lon?, lat?);
-    if let Err(problem) = check_position(lon, lat, opts.china_bounds) {
+    cx.positioned += 1;
+    if let Err(problem) = check_position(lon, lat, cx.opts.china_bounds) {
         let lon_s = c.raw(row, lon_c).unwrap_or_default().to_owned();
         let lat_s = c.raw(row, lat_c).unwrap_or_default().to_owned();
         let (zh, en) = problem.messages(&lon_s, &lat_s);
-        let col = if problem == crate::io::crs::PositionProblem::LatOutside {
-            lat_c
+        if problem == PositionProblem::OutsideChina {
+            // Decided once all files are read: a few strays, or a region outside China.
+            let mut scratch = Diagnostics::default();
+            c.report_into(&mut scratch, row, lon_c, zh, en);
+            cx.outside
+                .extend(scratch.0.into_iter().map(|diagnostic| Outside {
+                    diagnostic,
+                    lon: lon_s.clone(),
+                    lat: lat_s.clone(),
+                }));
         } else {
-            lon_c
-        };
-        c.report(row, col, zh, en);
+            c.report(row, lon_c, zh, en);
+        }
         return None;
+    }
+    let pos = to_wgs84(cx.opts.crs, lon, lat);
+    if let Some(km) = cx
+        .boundary
+        .as_ref()
+        .and_then(|b| b.distance_outside_km(pos.lon, pos.lat, FAR_OUTSIDE_KM))
+        .filter(|km| *km > FAR_OUTSIDE_KM)
+    {
+        let mut scratch = Diagnostics::default();
+        let what = id.as_deref().unwrap_or_default();
+        c.report_into(
+            &mut scratch,
+            row,
+            lon_c,
+            format!(
+                "注意：「{what}」的位置在 boundary.geojson 的区域轮廓之外约 {km:.0} 千米，请核对坐标"
+            ),
+            format!(
+                "note: \"{what}\" lies about {km:.0} km outside the region's outline in boundary.geojson; check its position"
+            ),
+        );
+        cx.far.extend(scratch.0);
     }
     Some(Common {
         id: id?,
         name: name?,
         township: township?,
-        pos: to_wgs84(opts.crs, lon, lat),
+        pos,
     })
 }
 
 const COMMON: [Col; 5] = [Col(0), Col(1), Col(2), Col(3), Col(4)];
 
-fn villages(t: &Table, opts: LoadOptions, seen: &mut Seen, out: &mut Diagnostics) -> Vec<Village> {
+fn villages(t: &Table, cx: &mut Context<'_>, out: &mut Diagnostics) -> Vec<Village> {
     let s = VILLAGE_COLUMNS;
     let (elderly_c, e80_c, disabled_c, kind_c) = (Col(5), Col(6), Col(7), Col(8));
     let mut c = t.cells(out);
     let mut result = Vec::with_capacity(t.rows.len());
+    let mut rows_of = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
-        let common = common(&mut c, row, COMMON, s, "villages.csv", opts, seen);
+        let common = common(&mut c, row, COMMON, s, &file_name(t), cx);
         let elderly = c.count(row, elderly_c, &s[5], true);
         let elderly_80 = c.count(row, e80_c, &s[6], false);
         let disabled = c.count(row, disabled_c, &s[7], false);
@@ -254,6 +561,8 @@ fn villages(t: &Table, opts: LoadOptions, seen: &mut Seen, out: &mut Diagnostics
                 );
                 None
             }),
+            // An id in scientific notation is reported already; its kind cannot be told.
+            None if c.raw(row, Col(0)).is_some_and(scientific_id) => None,
             None => {
                 let id = c.raw(row, Col(0)).unwrap_or_default().to_owned();
                 AreaKind::from_statistical_code(&id).or_else(|| {
@@ -278,15 +587,82 @@ fn villages(t: &Table, opts: LoadOptions, seen: &mut Seen, out: &mut Diagnostics
                 disabled,
                 kind,
             });
+            rows_of.push(row);
         }
     }
+    for (i, km) in township_outliers(&result) {
+        let v = &result[i];
+        let mut scratch = Diagnostics::default();
+        c.report_into(
+            &mut scratch,
+            rows_of[i],
+            Col(3),
+            format!(
+                "注意：「{}」{} 距所属乡镇/街道「{}」各村/社区的中心约 {km:.0} 千米，请核对坐标或乡镇",
+                v.id, v.name, v.township
+            ),
+            format!(
+                "note: \"{}\" {} lies about {km:.0} km from the centre of its township \"{}\"; check its position or township",
+                v.id, v.name, v.township
+            ),
+        );
+        cx.notes.extend(scratch);
+    }
+    cx.notes.extend(c.into_notes());
     result
+}
+
+/// A village this far from the centre of its township's villages, and
+/// [`TOWNSHIP_SPREAD`] times farther than they typically are, gets a note, km.
+pub const TOWNSHIP_FAR_KM: f64 = 15.0;
+/// How many times the township's median distance to its centre makes a village an outlier.
+pub const TOWNSHIP_SPREAD: f64 = 5.0;
+
+/// Villages far from the rest of their township (a position typed wrong, or the wrong
+/// township): index and distance in km. The centre is the median longitude and latitude of
+/// the township's villages, which one stray village does not move far; only townships with
+/// at least four villages are judged.
+fn township_outliers(villages: &[Village]) -> Vec<(usize, f64)> {
+    let mut by_town: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, v) in villages.iter().enumerate() {
+        by_town.entry(v.township.as_str()).or_default().push(i);
+    }
+    let median = |mut xs: Vec<f64>| {
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        if n % 2 == 1 {
+            xs[n / 2]
+        } else {
+            (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+        }
+    };
+    // Local equirectangular distance: exact enough within a township.
+    let km = |a: LonLat, b: (f64, f64)| {
+        let dlon = (a.lon - b.0) * a.lat.to_radians().cos();
+        (a.lat - b.1).hypot(dlon) * china::KM_PER_DEG
+    };
+    let mut out = Vec::new();
+    for members in by_town.values().filter(|m| m.len() >= 4) {
+        let pos: Vec<LonLat> = members.iter().map(|&j| villages[j].pos).collect();
+        let centre = (
+            median(pos.iter().map(|p| p.lon).collect()),
+            median(pos.iter().map(|p| p.lat).collect()),
+        );
+        let typical = median(pos.iter().map(|p| km(*p, centre)).collect());
+        for (&i, p) in members.iter().zip(&pos) {
+            let d = km(*p, centre);
+            if d > TOWNSHIP_FAR_KM && d > TOWNSHIP_SPREAD * typical {
+                out.push((i, d));
+            }
+        }
+    }
+    out.sort_by_key(|&(i, _)| i);
+    out
 }
 
 fn facilities(
     t: &Table,
-    opts: LoadOptions,
-    seen: &mut Seen,
+    cx: &mut Context<'_>,
     towns: &Option<HashSet<String>>,
     out: &mut Diagnostics,
 ) -> Vec<Facility> {
@@ -297,7 +673,7 @@ fn facilities(
     let mut c = t.cells(out);
     let mut result = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
-        let common = common(&mut c, row, cols, s, "facilities.csv", opts, seen);
+        let common = common(&mut c, row, cols, s, &file_name(t), cx);
         known_township(&mut c, row, Col(3), towns);
         let kind = c.text(row, type_c, &s[2]).and_then(|k| {
             FacilityType::parse(&k).or_else(|| {
@@ -350,13 +726,13 @@ fn facilities(
             });
         }
     }
+    cx.notes.extend(c.into_notes());
     result
 }
 
 fn candidates(
     t: &Table,
-    opts: LoadOptions,
-    seen: &mut Seen,
+    cx: &mut Context<'_>,
     towns: &Option<HashSet<String>>,
     out: &mut Diagnostics,
 ) -> Vec<Candidate> {
@@ -365,7 +741,7 @@ fn candidates(
     let mut c = t.cells(out);
     let mut result = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
-        let common = common(&mut c, row, COMMON, s, "candidates.csv", opts, seen);
+        let common = common(&mut c, row, COMMON, s, &file_name(t), cx);
         known_township(&mut c, row, Col(2), towns);
         let allow = c.text(row, allow_c, &s[5]).and_then(|a| {
             Allow::parse(&a).or_else(|| {
@@ -400,7 +776,15 @@ fn candidates(
             });
         }
     }
+    cx.notes.extend(c.into_notes());
     result
+}
+
+/// The file name of a table, as messages name it.
+fn file_name(t: &Table) -> String {
+    t.path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
 /// Reports a township that no village in `villages.csv` belongs to.

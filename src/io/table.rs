@@ -41,6 +41,10 @@ pub struct Table {
     fields: Vec<Option<usize>>,
     /// Data rows in file order.
     pub rows: Vec<Row>,
+    /// For a workbook, the sheet the table was read from.
+    pub sheet: Option<String>,
+    /// For a workbook, the sheet column (0 = A) of the table's first field.
+    pub col_offset: u64,
 }
 
 /// Lower-cases a header and drops spaces, underscores, byte-order marks and any unit in
@@ -152,53 +156,7 @@ impl Table {
             }
         }
         let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
-        let mut fields = Vec::with_capacity(specs.len());
-        for spec in specs {
-            let matches: Vec<usize> = normalised
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| {
-                    **h == normalise_header(spec.name)
-                        || spec.aliases.iter().any(|a| **h == normalise_header(a))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            if matches.len() > 1 {
-                let names: Vec<String> = matches
-                    .iter()
-                    .map(|&i| format!("「{}」", headers[i]))
-                    .collect();
-                problems.push(Diagnostic::new(
-                    path,
-                    1,
-                    matches[1] as u64 + 1,
-                    format!("列「{}」出现了多次：{}", spec.name, names.join("、")),
-                    format!(
-                        "column \"{}\" appears more than once: {}",
-                        spec.name,
-                        names.join(", ")
-                    ),
-                ));
-            }
-            if matches.is_empty() && spec.required {
-                problems.push(Diagnostic::new(
-                    path,
-                    1,
-                    0,
-                    format!(
-                        "缺少必需的列「{}」（也可写作：{}）",
-                        spec.name,
-                        spec.aliases.join("、")
-                    ),
-                    format!(
-                        "missing required column \"{}\" (also accepted: {})",
-                        spec.name,
-                        spec.aliases.join(", ")
-                    ),
-                ));
-            }
-            fields.push(matches.first().copied());
-        }
+        let fields = match_headers(path, &headers, &normalised, specs, 1, &mut problems);
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
         // The last line, when the file does not end with a line break.
@@ -327,9 +285,124 @@ impl Table {
                 headers,
                 fields,
                 rows,
+                sheet: None,
+                col_offset: 0,
             })
         } else {
             Err(problems)
+        }
+    }
+
+    /// A table from a sheet's cells as text: `cells[i]` is sheet row `first_row + i` (1-based),
+    /// its first value in sheet column `col_offset` (0 = A). The header is the first of the
+    /// first ten non-empty rows that holds every required column (title rows, often merged
+    /// cells, may stand above it), else the first two adjacent ones that do together (a
+    /// two-row header with merged cells); empty rows are skipped.
+    pub fn from_sheet(
+        path: &Path,
+        sheet: &str,
+        cells: Vec<Vec<String>>,
+        first_row: u64,
+        col_offset: u64,
+        specs: &[ColumnSpec],
+        allow_empty: bool,
+    ) -> Result<Table, Diagnostics> {
+        let locate = |mut d: Diagnostic| {
+            if d.column > 0 {
+                d.column += col_offset;
+            }
+            d.in_sheet(Some(sheet))
+        };
+        let non_empty: Vec<usize> = (0..cells.len())
+            .filter(|&i| cells[i].iter().any(|c| !c.is_empty()))
+            .collect();
+        let Some(&first) = non_empty.first() else {
+            return Err(one(locate(Diagnostic::new(
+                path,
+                0,
+                0,
+                "工作表为空，缺少表头",
+                "the sheet is empty: no header row",
+            ))));
+        };
+        // A header is one row, or two rows read as one where cells merged down (a vertical
+        // merge keeps its text in the top cell only) or grouped across (a merged group title
+        // above its columns): the lower row's text where it has some, else the upper's.
+        let header_of = |top: usize, bottom: usize| -> (Vec<String>, Vec<String>) {
+            let width = cells[top].len().max(cells[bottom].len());
+            let h: Vec<String> = (0..width)
+                .map(|c| {
+                    let lower = cells[bottom].get(c).map_or("", String::as_str);
+                    let upper = cells[top].get(c).map_or("", String::as_str);
+                    let cell = if lower.trim().is_empty() {
+                        upper
+                    } else {
+                        lower
+                    };
+                    cell.replace('\u{feff}', "").trim().to_owned()
+                })
+                .collect();
+            let n = h.iter().map(|h| normalise_header(h)).collect();
+            (h, n)
+        };
+        let complete = |(h, n): &(Vec<String>, Vec<String>)| {
+            let mut scratch = Diagnostics::default();
+            match_headers(path, h, n, specs, 0, &mut scratch);
+            scratch.is_empty()
+        };
+        let leading: Vec<usize> = non_empty.iter().take(10).copied().collect();
+        let (header_top, header_at) = leading
+            .iter()
+            .map(|&i| (i, i))
+            .find(|&(i, _)| complete(&header_of(i, i)))
+            .or_else(|| {
+                leading
+                    .windows(2)
+                    .map(|w| (w[0], w[1]))
+                    .find(|&(top, bottom)| complete(&header_of(top, bottom)))
+            })
+            .unwrap_or((first, first));
+        let (headers, normalised) = header_of(header_top, header_at);
+        let header_line = first_row + header_top as u64;
+        let mut problems = Diagnostics::default();
+        let fields = match_headers(
+            path,
+            &headers,
+            &normalised,
+            specs,
+            header_line,
+            &mut problems,
+        );
+        let mut rows = Vec::new();
+        for (i, row) in cells.iter().enumerate().skip(header_at + 1) {
+            if row.iter().all(String::is_empty) {
+                continue;
+            }
+            rows.push(Row {
+                line: first_row + i as u64,
+                record: row.iter().map(|c| c.trim()).collect(),
+            });
+        }
+        if rows.is_empty() && problems.is_empty() && !allow_empty {
+            problems.push(Diagnostic::new(
+                path,
+                header_line + 1,
+                0,
+                "只有表头，没有数据行",
+                "the sheet has a header but no data rows",
+            ));
+        }
+        if problems.is_empty() {
+            Ok(Table {
+                path: path.to_path_buf(),
+                headers,
+                fields,
+                rows,
+                sheet: Some(sheet.to_owned()),
+                col_offset,
+            })
+        } else {
+            Err(Diagnostics(problems.0.into_iter().map(locate).collect()))
         }
     }
 
@@ -338,10 +411,80 @@ impl Table {
         self.fields[col.0].is_some()
     }
 
+    /// The column a diagnostic names for `col`: the field number (1 = first) in a CSV file,
+    /// the sheet column (1 = A) in a workbook; 0 when the column is absent.
+    pub fn column_of(&self, col: Col) -> u64 {
+        self.fields[col.0].map_or(0, |f| f as u64 + 1 + self.col_offset)
+    }
+
     /// Starts reading cells, collecting problems into `out`.
     pub fn cells<'t>(&'t self, out: &'t mut Diagnostics) -> Cells<'t> {
-        Cells { table: self, out }
+        Cells {
+            table: self,
+            out,
+            full_width: Vec::new(),
+        }
     }
+}
+
+/// Matches `headers` (and their normalised forms) against `specs`: for each spec the field
+/// holding it; duplicated and missing required columns are reported at `header_line`.
+fn match_headers(
+    path: &Path,
+    headers: &[String],
+    normalised: &[String],
+    specs: &[ColumnSpec],
+    header_line: u64,
+    problems: &mut Diagnostics,
+) -> Vec<Option<usize>> {
+    let mut fields = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let matches: Vec<usize> = normalised
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| {
+                **h == normalise_header(spec.name)
+                    || spec.aliases.iter().any(|a| **h == normalise_header(a))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if matches.len() > 1 {
+            let names: Vec<String> = matches
+                .iter()
+                .map(|&i| format!("「{}」", headers[i]))
+                .collect();
+            problems.push(Diagnostic::new(
+                path,
+                header_line,
+                matches[1] as u64 + 1,
+                format!("列「{}」出现了多次：{}", spec.name, names.join("、")),
+                format!(
+                    "column \"{}\" appears more than once: {}",
+                    spec.name,
+                    names.join(", ")
+                ),
+            ));
+        }
+        if matches.is_empty() && spec.required {
+            problems.push(Diagnostic::new(
+                path,
+                header_line,
+                0,
+                format!(
+                    "缺少必需的列「{}」（也可写作：{}）",
+                    spec.name,
+                    spec.aliases.join("、")
+                ),
+                format!(
+                    "missing required column \"{}\" (also accepted: {})",
+                    spec.name,
+                    spec.aliases.join(", ")
+                ),
+            ));
+        }
+        fields.push(matches.first().copied());
+    }
+    fields
 }
 
 /// Finds the line a record starts on from its byte offset. The csv crate's own line counter
@@ -443,14 +586,41 @@ fn csv_error(path: &Path, e: &csv::Error) -> Diagnostic {
 pub struct Cells<'t> {
     table: &'t Table,
     out: &'t mut Diagnostics,
+    full_width: Vec<FullWidth>,
+}
+
+/// The first full-width number of a column and how many there were.
+struct FullWidth {
+    col: Col,
+    line: u64,
+    cell: String,
+    value: f64,
+    count: u64,
 }
 
 impl Cells<'_> {
     /// Records a problem at a cell of the table.
     pub fn report(&mut self, row: &Row, col: Col, zh: String, en: String) {
-        let column = self.table.fields[col.0].map_or(0, |f| f as u64 + 1);
-        self.out
-            .push(Diagnostic::new(&self.table.path, row.line, column, zh, en));
+        let column = self.table.column_of(col);
+        self.out.push(
+            Diagnostic::new(&self.table.path, row.line, column, zh, en)
+                .in_sheet(self.table.sheet.as_deref()),
+        );
+    }
+
+    /// Records a problem at a cell of the table into `into` instead of the collected list
+    /// (for problems decided later).
+    pub fn report_into(&self, into: &mut Diagnostics, row: &Row, col: Col, zh: String, en: String) {
+        into.push(
+            Diagnostic::new(
+                &self.table.path,
+                row.line,
+                self.table.column_of(col),
+                zh,
+                en,
+            )
+            .in_sheet(self.table.sheet.as_deref()),
+        );
     }
 
     /// The header of a column as the file writes it (the canonical name if absent).
@@ -501,28 +671,70 @@ impl Cells<'_> {
             }
             return None;
         };
-        let h = self.header(col, spec);
-        match s.replace(',', "").parse::<f64>() {
-            Ok(v) if v.is_finite() => Some(v),
-            Ok(_) => {
-                self.report(
-                    row,
-                    col,
-                    format!("「{h}」不是有限的数：「{s}」"),
-                    format!("column \"{h}\" is not a finite number: \"{s}\""),
-                );
-                None
+        match crate::io::number::parse_number(s) {
+            Ok(n) => {
+                if n.full_width {
+                    self.full_width_note(row, col, s, n.value);
+                }
+                Some(n.value)
             }
-            Err(_) => {
-                self.report(
-                    row,
-                    col,
-                    format!("「{h}」不是数字：「{s}」"),
-                    format!("column \"{h}\" is not a number: \"{s}\""),
-                );
+            Err(problem) => {
+                let h = self.header(col, spec);
+                let (zh, en) = problem.messages(&h, s);
+                self.report(row, col, zh, en);
                 None
             }
         }
+    }
+
+    /// Remembers a full-width number read as ASCII; one note per column is made of them.
+    fn full_width_note(&mut self, row: &Row, col: Col, cell: &str, value: f64) {
+        match self.full_width.iter_mut().find(|f| f.col == col) {
+            Some(f) => f.count += 1,
+            None => self.full_width.push(FullWidth {
+                col,
+                line: row.line,
+                cell: cell.to_owned(),
+                value,
+                count: 1,
+            }),
+        }
+    }
+
+    /// Notes on what was read differently from how it was typed (full-width digits read as
+    /// ASCII), one per column, at the first such cell.
+    pub fn into_notes(self) -> Diagnostics {
+        let mut notes = Diagnostics::default();
+        for f in self.full_width {
+            let field = self.table.fields[f.col.0];
+            let header = field.map_or("", |i| self.table.headers[i].as_str());
+            let more = f.count - 1;
+            let (more_zh, more_en) = if more > 0 {
+                (
+                    format!("，本列另有 {more} 个这样的单元格"),
+                    format!("; {more} more such cell(s) in this column"),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            notes.push(
+                Diagnostic::new(
+                &self.table.path,
+                f.line,
+                self.table.column_of(f.col),
+                format!(
+                    "注意：「{header}」中的全角字符「{}」按半角读作 {}{more_zh}",
+                    f.cell, f.value
+                ),
+                format!(
+                    "note: full-width characters in column \"{header}\", \"{}\", read as {}{more_en}",
+                    f.cell, f.value
+                ),
+                )
+                .in_sheet(self.table.sheet.as_deref()),
+            );
+        }
+        notes
     }
 
     /// A non-negative whole count (people, beds, places).

@@ -36,7 +36,23 @@ pub struct Text {
 /// else is read as GB18030, a superset of GBK. Bytes that are valid in neither are an error
 /// located at the first bad byte.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text, Diagnostic> {
-    if let Some((zh, en)) = workbook_kind(bytes) {
+    if let Some((zh, en, ext)) = workbook_kind(bytes) {
+        let stem = path.file_stem().map(|s| s.to_string_lossy());
+        // Only the three tables may be workbooks; other files must be saved as text.
+        let (zh, en) = match stem.as_deref() {
+            Some(stem @ ("villages" | "facilities" | "candidates")) => (
+                format!(
+                    "{zh}；请把文件改名为 {stem}.{ext}（工作簿可直接读取），或在 Excel 中“另存为”CSV"
+                ),
+                format!(
+                    "{en}; rename the file {stem}.{ext} (workbooks are read directly) or in Excel use Save As, CSV"
+                ),
+            ),
+            _ => (
+                format!("{zh}；请在 Excel 中“另存为”CSV"),
+                format!("{en}; in Excel use Save As, CSV"),
+            ),
+        };
         return Err(Diagnostic::new(path, 0, 0, zh, en));
     }
     // No text format analysts use has NUL characters; one means a binary file, or UTF-16
@@ -103,17 +119,20 @@ fn nul_byte(path: &Path, before: &str) -> Diagnostic {
 }
 
 /// Recognises Excel workbooks saved under a text file's name: `.xlsx` (a zip archive) and
-/// `.xls` (an OLE compound file), whose bytes would otherwise decode as GBK gibberish.
-fn workbook_kind(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+/// `.xls` (an OLE compound file), whose bytes would otherwise decode as GBK gibberish; the
+/// messages and the extension the file should have.
+fn workbook_kind(bytes: &[u8]) -> Option<(&'static str, &'static str, &'static str)> {
     if bytes.starts_with(b"PK\x03\x04") {
         Some((
-            "这是 Excel 工作簿（.xlsx）或 zip 压缩包，不是文本文件；请在 Excel 中“另存为”CSV",
-            "this is an Excel workbook (.xlsx) or a zip archive, not a text file; in Excel use Save As, CSV",
+            "这是 Excel 工作簿（.xlsx）或 zip 压缩包，不是文本文件",
+            "this is an Excel workbook (.xlsx) or a zip archive, not a text file",
+            "xlsx",
         ))
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Some((
-            "这是旧版 Excel 工作簿（.xls），不是文本文件；请在 Excel 中“另存为”CSV",
-            "this is an old Excel workbook (.xls), not a text file; in Excel use Save As, CSV",
+            "这是旧版 Excel 工作簿（.xls），不是文本文件",
+            "this is an old Excel workbook (.xls), not a text file",
+            "xls",
         ))
     } else {
         None

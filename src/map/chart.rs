@@ -327,11 +327,11 @@ impl Drawing for CurveDrawing {
         chart.draw_series([Circle::new((cx, cy), 8, TARGET.stroke_width(3))])?;
         let (px, py) = chart.backend_coord(&(cx, cy));
         let note = format!(
-            "{} {:.0}{} · {:.1}%",
+            "{} {:.0}{} · {}",
             lang.pick("规划方案", "Plan"),
             cx,
             lang.pick(" 处", " sites"),
-            cy
+            super::percent(cy)
         );
         let y = if py > plot.1.end - 40 {
             py - 24
@@ -364,7 +364,7 @@ impl Drawing for CurveDrawing {
         ];
         if let Some(t) = self.target {
             items.push((
-                format!("{} {t:.1}%", lang.pick("目标", "Target")),
+                format!("{} {}", lang.pick("目标", "Target"), super::percent(t)),
                 TARGET,
                 2,
                 true,
@@ -372,9 +372,9 @@ impl Drawing for CurveDrawing {
         }
         items.push((
             format!(
-                "{} {:.1}%",
+                "{} {}",
                 lang.pick("现状覆盖率", "Coverage today"),
-                self.today
+                super::percent(self.today)
             ),
             TODAY,
             2,

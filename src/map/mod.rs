@@ -185,9 +185,20 @@ pub(crate) fn render(d: &impl Drawing, font: &Font, name: &str) -> Result<Render
     })
 }
 
-/// Formats a share as a percentage with one decimal: `0.9331` → `93.3%`.
+/// Formats a share as a percentage with one decimal: `0.9331` → `93.3%`. A value that
+/// rounds to zero prints as `0.0%`, never `-0.0%` (a negative zero, such as the sum of no
+/// `f64`s, or a tiny negative rounding residue).
 pub fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
+    percent(100.0 * x)
+}
+
+/// Formats a value already in percent with one decimal: `93.305` → `93.3%`; never `-0.0%`.
+pub fn percent(p: f64) -> String {
+    let s = format!("{p:.1}%");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| matches!(b, b'0' | b'.' | b'%')) => rest.to_owned(),
+        _ => s,
+    }
 }
 
 /// Formats a whole number with thousands separators: `17498` → `17,498`.
@@ -214,6 +225,13 @@ mod tests {
     #[test]
     fn numbers_format_for_officials() {
         assert_eq!(pct(0.93305), "93.3%");
+        assert_eq!(pct(-0.0), "0.0%");
+        assert_eq!(pct(-1e-9), "0.0%");
+        assert_eq!(pct(0.0), "0.0%");
+        assert_eq!(pct(-0.0051), "-0.5%");
+        assert_eq!(percent(-0.0), "0.0%");
+        assert_eq!(percent(-0.04), "0.0%");
+        assert_eq!(percent(93.305), "93.3%");
         assert_eq!(thousands(17498.0), "17,498");
         assert_eq!(thousands(999.0), "999");
         assert_eq!(thousands(-1234567.0), "-1,234,567");
