@@ -353,3 +353,41 @@ fn kind_must_be_known_when_ids_are_not_codes() {
         "./villages.csv:2:1: 缺少城乡类型：编号「V1」不是 12 位统计用区划代码，请填写 kind 列 / no kind: id \"V1\" is not a 12-digit statistical code, so fill in the kind column",
     );
 }
+
+#[test]
+fn township_kinds_override_the_code_and_unknown_names_are_located() {
+    // 新天镇 declared another unit (say a farm that calls itself a town): 2 乡镇（街道）, 1 other.
+    let dir = copy_fixture();
+    edit(dir.path(), "scenario.toml", |s| {
+        s.replace(
+            "curve = true",
+            "curve = true\n\n[day_care.township_kinds]\n\"新天镇\" = \"other\"",
+        )
+    });
+    let run = yanglao(dir.path(), &["check", "scenario.toml", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v[0]["baseline"]["townships"], 2);
+    assert_eq!(v[0]["baseline"]["other_units"], 1);
+    // A name no village uses, and a kind nobody knows.
+    let dir = copy_fixture();
+    edit(dir.path(), "scenario.toml", |s| {
+        s.replace(
+            "curve = true",
+            "curve = true\n\n[day_care.township_kinds]\n\"新天乡\" = \"other\"",
+        )
+    });
+    let lines = problems(dir.path());
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("新天乡"), "{lines:?}");
+    let dir = copy_fixture();
+    edit(dir.path(), "scenario.toml", |s| {
+        s.replace(
+            "curve = true",
+            "curve = true\n\n[day_care.township_kinds]\n\"新天镇\" = \"village\"",
+        )
+    });
+    let lines = problems(dir.path());
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("village"), "{lines:?}");
+}

@@ -79,7 +79,10 @@ fn every_seed_scenario_loads_with_its_documented_figures() {
         let path = root.join("seeds").join(format!("{}.toml", e.scenario));
         let loaded = yanglao::io::load(&path)
             .unwrap_or_else(|d| panic!("{} does not validate:\n{d}", path.display()));
-        let b = loaded.region.baseline(&loaded.scenario.indicators);
+        let b = loaded.region.baseline(
+            &loaded.scenario.indicators,
+            &loaded.scenario.day_care.township_kinds,
+        );
         assert_eq!(b.villages, e.villages, "{}", e.scenario);
         assert_eq!(b.beds, e.beds, "{}", e.scenario);
         let per_1000 = b.beds_per_1000.expect("elderly > 0");

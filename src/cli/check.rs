@@ -48,7 +48,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        let b = loaded.region.baseline(&scenario.indicators);
+        let b = loaded
+            .region
+            .baseline(&scenario.indicators, &scenario.day_care.township_kinds);
         let (covered, in_scope) = crate::plan::indicators::baseline_coverage(
             &loaded.region,
             &reach,

@@ -202,7 +202,7 @@ fn run_siting(
         .unwrap_or((
             scenario.base_year,
             region
-                .baseline(&scenario.indicators)
+                .baseline(&scenario.indicators, &scenario.day_care.township_kinds)
                 .beds_per_1000
                 .unwrap_or(0.0),
         ));

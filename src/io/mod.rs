@@ -39,6 +39,24 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
             china_bounds: scenario.china_bounds,
         },
     )?;
+    // Township kinds the scenario names must be townships of the villages.
+    let mut bad = Diagnostics::default();
+    for name in scenario.day_care.township_kinds.keys() {
+        if !region.villages.iter().any(|v| &v.township == name) {
+            bad.push(crate::error::Diagnostic::new(
+                &scenario.path,
+                0,
+                0,
+                format!("「day_care.township_kinds」中的「{name}」不是任何村/社区所属的乡镇"),
+                format!(
+                    "\"{name}\" in \"day_care.township_kinds\" is not the township of any village"
+                ),
+            ));
+        }
+    }
+    if !bad.is_empty() {
+        return Err(bad);
+    }
     Ok(Loaded {
         scenario,
         region,

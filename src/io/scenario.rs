@@ -844,6 +844,7 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
             "exclude_unreachable",
             "serving",
             "per_county",
+            "township_kinds",
             "targets",
         ],
     );
@@ -920,6 +921,7 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
         exclude_unreachable: t.boolean(cx, "exclude_unreachable").unwrap_or(false),
         serving: t.types(cx, "serving").unwrap_or(TypeSet::DAY_CARE),
         per_county: t.count(cx, "per_county").unwrap_or(0),
+        township_kinds: township_kinds(cx, &t),
         targets,
     })
 }
@@ -980,6 +982,41 @@ fn bed_targets(
         );
     }
     (result, settings)
+}
+
+/// `[day_care.township_kinds]`: unit name → street | town | xiang | other (or 街道/镇/乡/其他).
+fn township_kinds(
+    cx: &mut Cx<'_>,
+    t: &Tbl<'_, '_>,
+) -> BTreeMap<String, crate::model::TownshipKind> {
+    let mut out = BTreeMap::new();
+    let Some(kinds) = t.table(cx, "township_kinds") else {
+        return out;
+    };
+    let keys: Vec<String> = kinds
+        .table
+        .iter()
+        .map(|(k, _)| k.get_ref().to_string())
+        .collect();
+    for key in keys {
+        let Some((v, span)) = kinds.string(cx, &key) else {
+            continue;
+        };
+        match crate::model::TownshipKind::parse(&v) {
+            Some(kind) => {
+                out.insert(key, kind);
+            }
+            None => {
+                let w = cx.written(&span);
+                cx.at(
+                    span,
+                    format!("「day_care.township_kinds」中「{key}」的类型未知：{w}（应为 street、town、xiang 或 other / 街道、镇、乡、其他）"),
+                    format!("unknown kind of \"{key}\" in \"day_care.township_kinds\": {w} (expected street, town, xiang or other)"),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// `[indicators]`: which facility types each bed indicator counts.

@@ -334,7 +334,11 @@ impl Region {
     }
 
     /// Baseline figures of the region as loaded.
-    pub fn baseline(&self, defs: &BedDefinitions) -> Baseline {
+    pub fn baseline(
+        &self,
+        defs: &BedDefinitions,
+        township_kinds: &std::collections::BTreeMap<String, TownshipKind>,
+    ) -> Baseline {
         let mut by_type: std::collections::BTreeMap<FacilityType, usize> =
             FacilityType::ALL.into_iter().map(|t| (t, 0)).collect();
         let (mut beds, mut nursing_beds) = (0u64, 0u64);
@@ -357,7 +361,7 @@ impl Region {
             nursing_beds += u64::from(f.nursing_beds);
         }
         let elderly = self.total_elderly();
-        let units = self.township_units();
+        let units = self.township_units_with(township_kinds);
         let townships = units.iter().filter(|u| u.kind.is_township()).count();
         let (share_beds, share_nursing, _) = sum(defs.nursing_share);
         let (public_of, _, public) = sum(defs.public_share);

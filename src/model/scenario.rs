@@ -118,6 +118,9 @@ pub struct DayCare {
     /// Rural regional (comprehensive) centres required in every county (市/区/县) in its
     /// 镇 and 乡; 0 = no rule.
     pub per_county: u32,
+    /// The kind of named township-level units where the statistical code or name misleads
+    /// (`[day_care.township_kinds]`).
+    pub township_kinds: BTreeMap<String, super::TownshipKind>,
     /// Yearly steps.
     pub targets: BTreeMap<i32, DayCareStep>,
 }
@@ -135,6 +138,7 @@ impl Default for DayCare {
             exclude_unreachable: false,
             serving: TypeSet::DAY_CARE,
             per_county: 0,
+            township_kinds: BTreeMap::new(),
             targets: BTreeMap::new(),
         }
     }
@@ -313,7 +317,8 @@ pub struct Scenario {
     pub data: PathBuf,
     /// Coordinate system of the input positions.
     pub crs: Crs,
-    /// Whether positions must lie in China (73–136 E, 3–54 N); off for regions elsewhere.
+    /// Whether positions must lie in China (within 5 km of its outline); off for regions
+    /// elsewhere.
     pub china_bounds: bool,
     /// Year of the input figures.
     pub base_year: i32,

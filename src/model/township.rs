@@ -66,6 +66,17 @@ impl TownshipKind {
         matches!(self, Self::Town | Self::Xiang)
     }
 
+    /// Parses `street|town|xiang|other` or 街道/镇/乡/其他.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "street" | "街道" => Some(Self::Street),
+            "town" | "镇" => Some(Self::Town),
+            "xiang" | "township" | "乡" => Some(Self::Xiang),
+            "other" | "其他" => Some(Self::Other),
+            _ => None,
+        }
+    }
+
     /// Chinese name.
     pub fn zh(self) -> &'static str {
         match self {
@@ -95,6 +106,15 @@ impl Region {
     /// first village with a 12-digit statistical code do (a unit with neither is
     /// [`TownshipKind::Other`]).
     pub fn township_units(&self) -> Vec<Township<'_>> {
+        self.township_units_with(&BTreeMap::new())
+    }
+
+    /// [`Region::township_units`] with the scenario's overrides (`[day_care.township_kinds]`:
+    /// unit name → kind) applied last.
+    pub fn township_units_with(
+        &self,
+        overrides: &BTreeMap<String, TownshipKind>,
+    ) -> Vec<Township<'_>> {
         let mut units: BTreeMap<&str, Township<'_>> = BTreeMap::new();
         for v in &self.villages {
             let by_name = TownshipKind::from_name(&v.township);
@@ -114,6 +134,11 @@ impl Region {
             if entry.county.is_none() && by_code.is_some() {
                 entry.kind = kind;
                 entry.county = county;
+            }
+        }
+        for (name, kind) in overrides {
+            if let Some(u) = units.get_mut(name.as_str()) {
+                u.kind = *kind;
             }
         }
         units.into_values().collect()

@@ -241,7 +241,8 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         })
         .map(|(v, _)| weight[v.get()])
         .fold(0.0, |a, b| a + b);
-    let in_scope_total: f64 = weight.iter().sum();
+    // Sums start at +0.0 (an empty `sum` of floats is -0.0, printed "-0").
+    let in_scope_total: f64 = weight.iter().fold(0.0, |a, b| a + b);
     let total = if dc.exclude_unreachable {
         in_scope_total - unreachable
     } else {
@@ -509,7 +510,7 @@ fn phase(
     }
     // Township share: the k-th township-rule site is needed once the share needs k of them.
     let townships: Vec<&str> = region
-        .township_units()
+        .township_units_with(&scenario.day_care.township_kinds)
         .into_iter()
         .filter(|u| u.kind.is_township())
         .map(|u| u.name)
@@ -814,7 +815,7 @@ fn rule_sites(
     shortfalls: &mut Vec<Shortfall>,
 ) -> RuleSites {
     let dc = &scenario.day_care;
-    let units = region.township_units();
+    let units = region.township_units_with(&dc.township_kinds);
     let kind_of: std::collections::BTreeMap<&str, &Township<'_>> =
         units.iter().map(|u| (u.name, u)).collect();
     let townships: Vec<&str> = units

@@ -230,7 +230,7 @@ fn day_care_rows(
     });
 
     // Township share over real 乡镇（街道）.
-    let units = region.township_units();
+    let units = region.township_units_with(&dc.township_kinds);
     let real: Vec<&str> = units
         .iter()
         .filter(|u| u.kind.is_township())

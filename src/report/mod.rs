@@ -360,7 +360,9 @@ fn round(x: f64, digits: i32) -> f64 {
 pub fn summary_value(plan: &Plan) -> Value {
     let s = &plan.scenario;
     let dc = &plan.day_care;
-    let baseline = plan.region.baseline(&s.indicators);
+    let baseline = plan
+        .region
+        .baseline(&s.indicators, &s.day_care.township_kinds);
     json!({
         "scenario": {
             "name": s.name,
