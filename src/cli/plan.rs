@@ -101,6 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         match plan::run(path) {
             Ok(p) => {
                 if !args.quiet {
+                    eprint!("{}", p.notes);
                     warn_missing_glyphs(&p, &opts.font);
                 }
                 let dir = report::write_plan_with(&p, &args.out, &opts)?;

@@ -47,6 +47,9 @@ pub struct Plan {
     pub indicators: indicators::IndicatorTable,
     /// Money: the budget, what the plan spends per year, and any overrun.
     pub spending: Spending,
+    /// What loading noticed without it being an error (full-width digits read as ASCII,
+    /// points far outside the outline), located like diagnostics.
+    pub notes: Diagnostics,
     /// Timings.
     pub timings: Timings,
 }
@@ -162,7 +165,9 @@ pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {
     let start = Instant::now();
     let checked = crate::io::load(path).map_err(PlanError::Input)?;
     let load_s = start.elapsed().as_secs_f64();
-    plan(checked.scenario, checked.region, load_s)
+    let mut p = plan(checked.scenario, checked.region, load_s)?;
+    p.notes = checked.notes;
+    Ok(p)
 }
 
 /// Plans a loaded scenario.
@@ -196,6 +201,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         beds: Some(bed_plan),
         indicators,
         spending,
+        notes: Diagnostics::default(),
         timings: Timings {
             load_s,
             travel_s,
