@@ -671,6 +671,25 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
             if let Some(t) = dc.target {
                 summary.push((lang.pick("目标", "Target").to_owned(), pct(t)));
             }
+            // The verdict is the indicator table's, never recomputed here.
+            if let Some(met) = plan
+                .indicators
+                .rows
+                .iter()
+                .rev()
+                .find(|r| r.indicator == crate::model::Indicator::Coverage)
+                .and_then(|r| r.met)
+            {
+                summary.push((
+                    lang.pick("是否达标", "Met").to_owned(),
+                    if met {
+                        lang.pick("是", "yes")
+                    } else {
+                        lang.pick("否", "no")
+                    }
+                    .to_owned(),
+                ));
+            }
             summary.push((
                 lang.pick("新建站点", "New sites").to_owned(),
                 format!("{}{}", dc.new_sites, lang.pick(" 处", "")),
