@@ -282,6 +282,9 @@ struct Model<'a> {
     defs: &'a BedDefinitions,
     /// Spending limits; `None` solves without them.
     budget: Option<&'a BedBudget>,
+    /// Require the public expansion room of institutions to be used up by the final year
+    /// (one case of the split in [`solve_once`]).
+    exhaust_room: bool,
 }
 
 /// Builds the model; `final_cost` set means the second solve (cost capped, lateness
@@ -294,6 +297,7 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
         costs,
         defs,
         budget,
+        exhaust_room,
     } = *m;
     let mut p = Problem::new(OptimizationDirection::Minimize);
     let t_last = years.len().saturating_sub(1);
@@ -523,6 +527,16 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
         }
         row
     };
+    if exhaust_room {
+        let inst = institution_group();
+        if let Some(y) = v.yp[t_last][inst] {
+            p.add_constraint(
+                [(y, 1.0)].as_slice(),
+                ComparisonOp::Ge,
+                stock.groups[inst].room_public as f64,
+            );
+        }
+    }
     if let Some(b) = budget {
         if let Some(total) = b.total_wan {
             p.add_constraint(cost_row(t_last).as_slice(), ComparisonOp::Le, total);
@@ -640,18 +654,22 @@ pub fn cumulative_costs(
     years.iter().map(|c| cost_of(c, classes, costs)).collect()
 }
 
-/// One solve of `model`: the cost-optimal state per year, then the same cost with actions as
-/// late as the targets allow.
-fn solve_once(model: &Model<'_>, node_limit: u64) -> Result<BedSchedule, BedSolveError> {
-    let (classes, costs, years) = (model.classes, model.costs, model.years);
-    let mut options = microlp::SolveOptions::default();
-    options.node_limit = Some(node_limit);
+/// Phase 1 of one case: the least penalised cost, its proven bound, and the state.
+struct Phase1 {
+    total: f64,
+    lower: f64,
+    penalty_wan: f64,
+    cum: Vec<Cumulative>,
+    slack: Vec<Slack>,
+}
+
+fn phase1(model: &Model<'_>, options: &microlp::SolveOptions) -> Result<Phase1, BedSolveError> {
     let (p, v) = build(model, None);
     let outcome = p
         .solve_with(options.clone())
         .map_err(|e| BedSolveError::Solver(e.to_string()))?;
     let sol = outcome.solution().ok_or(BedSolveError::NodeLimit)?;
-    let (cum, slack) = read(sol, &v, classes, years.len());
+    let (cum, slack) = read(sol, &v, model.classes, model.years.len());
     let penalty_wan: f64 = v
         .slack
         .iter()
@@ -661,17 +679,72 @@ fn solve_once(model: &Model<'_>, node_limit: u64) -> Result<BedSchedule, BedSolv
         .sum();
     let total = sol.objective();
     let lower = outcome.stats().best_bound.unwrap_or(total).min(total);
-    // Phase 2: same cost (and slack), actions as late as possible.
-    let (p2, v2) = build(model, Some(total + 1e-6 * total.abs().max(1.0)));
-    let (cum, slack) = match p2.solve_with(options) {
-        Ok(o) => match o.solution() {
-            Some(s2) => read(s2, &v2, classes, years.len()),
-            None => (cum, slack),
-        },
-        Err(_) => (cum, slack),
+    Ok(Phase1 {
+        total,
+        lower,
+        penalty_wan,
+        cum,
+        slack,
+    })
+}
+
+/// One solve of `model`: the cost-optimal state per year, then the same cost with actions as
+/// late as the targets allow.
+///
+/// New institutions make branch and bound slow (a fixed charge per site), so the search is
+/// split in two cases that together hold an optimum. A bed of a new institution and a bed of
+/// public expansion at an existing institution count alike in every target row (both are
+/// public nursing beds of the 养老机构 group) and cost alike but for the fixed charge; so any
+/// plan that opens sites while public expansion room is left can move those beds into the
+/// room, year by year, at no more cost. Some optimum therefore either opens no site, or uses
+/// up the public room. Each case is solved exactly; the answer is the cheaper, and the bound
+/// the smaller of the two bounds.
+fn solve_once(model: &Model<'_>, node_limit: u64) -> Result<BedSchedule, BedSolveError> {
+    let (classes, costs, years) = (model.classes, model.costs, model.years);
+    let mut options = microlp::SolveOptions::default();
+    options.node_limit = Some(node_limit);
+    let split = !classes.is_empty() && model.stock.groups[institution_group()].room_public > 0;
+    let cases: Vec<Model<'_>> = if split {
+        vec![
+            Model {
+                classes: &[],
+                ..*model
+            },
+            Model {
+                exhaust_room: true,
+                ..*model
+            },
+        ]
+    } else {
+        vec![Model { ..*model }]
     };
+    let mut best: Option<(Phase1, usize)> = None;
+    let mut lower = f64::INFINITY;
+    for (i, case) in cases.iter().enumerate() {
+        let r = phase1(case, &options)?;
+        lower = lower.min(r.lower);
+        if best.as_ref().is_none_or(|(b, _)| r.total < b.total - 1e-9) {
+            best = Some((r, i));
+        }
+    }
+    let (first, chosen) = best.expect("at least one case");
+    let case = &cases[chosen];
+    let total = first.total;
+    // Phase 2: same cost (and slack), actions as late as possible.
+    let (p2, v2) = build(case, Some(total + 1e-6 * total.abs().max(1.0)));
+    let (mut cum, slack) = match p2.solve_with(options) {
+        Ok(o) => match o.solution() {
+            Some(s2) => read(s2, &v2, case.classes, years.len()),
+            None => (first.cum, first.slack),
+        },
+        Err(_) => (first.cum, first.slack),
+    };
+    // The case without new sites reads no class: every class opens none.
+    for c in &mut cum {
+        c.new_sites.resize(classes.len(), (0, 0));
+    }
     let cost = cost_of(cum.last().expect("at least one year"), classes, costs);
-    let mut lower = (lower - penalty_wan).max(0.0);
+    let mut lower = (lower - first.penalty_wan).max(0.0);
     // With whole-number prices every plan costs a multiple of their greatest common divisor,
     // so the bound rounds up to the next multiple (2, 8 and 500 万元: every cost is even).
     if let Some(g) = cost_step(classes, costs) {
@@ -724,6 +797,7 @@ pub fn schedule(
         costs,
         defs,
         budget: None,
+        exhaust_room: false,
     };
     let free = solve_once(&model, node_limit)?;
     if !budget.is_set() || budget.holds(&cumulative_costs(&free.years, classes, costs)) {
