@@ -471,3 +471,105 @@ fn a_budget_is_never_exceeded_and_binding_targets_are_met_first() {
     assert_eq!(summary["beds"]["cost_wan"], 188.0);
     assert_eq!(summary["budget"]["budget_binds"], false);
 }
+
+/// Runs the fixture with `edit` applied to its scenario (and `candidates` to its candidates
+/// file) and returns summary.json.
+fn plan_edited(
+    edit: impl Fn(String) -> String,
+    candidates: impl Fn(String) -> String,
+) -> serde_json::Value {
+    let dir = copy_fixture();
+    let scenario = dir.path().join("scenario.toml");
+    let s = edit(fs::read_to_string(&scenario).expect("fixture"));
+    fs::write(&scenario, s).expect("write");
+    let c = dir.path().join("candidates.csv");
+    let s = candidates(fs::read_to_string(&c).expect("fixture"));
+    fs::write(&c, s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON")
+}
+
+fn row(summary: &serde_json::Value, indicator: &str, year: i64) -> serde_json::Value {
+    summary["indicators"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["indicator"] == indicator && r["year"] == year)
+        .unwrap_or_else(|| panic!("no {indicator} row for {year}"))
+        .clone()
+}
+
+#[test]
+fn rule_sites_and_upgrades_are_dated_by_the_steps_that_need_them() {
+    // A 2023 coverage step of 95 % needs both C02 (a township-rule site) and C04 by 2023:
+    // with C02 dated 2025 the 2023 row read 88.7 % 否 while the plan could meet it.
+    let s = plan_edited(
+        |s| {
+            s.replace(
+                "curve = true",
+                "curve = true\n\n[day_care.targets]\n2023 = { coverage = 0.95 }",
+            )
+        },
+        |c| c,
+    );
+    let r = row(&s, "coverage", 2023);
+    assert_eq!(r["met"], true, "{r}");
+    assert_eq!(r["numerator"], 2390.0);
+    // Without C04 新天镇 has no candidate: its station F05 is upgraded, and a 2023 step of
+    // every township dates the upgrade 2023.
+    let s = plan_edited(
+        |s| {
+            s.replace(
+                "curve = true",
+                "curve = true\n\n[day_care.targets]\n2023 = { township_share = 1.0 }",
+            )
+        },
+        |c| {
+            c.lines()
+                .filter(|l| !l.starts_with("C04"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        },
+    );
+    let up = &s["day_care"]["upgrades"];
+    assert_eq!(up[0]["id"], "F05", "{up}");
+    assert_eq!(up[0]["year"], 2023);
+    let r = row(&s, "township_share", 2023);
+    assert_eq!(
+        (r["numerator"].clone(), r["met"].clone()),
+        (3.0.into(), true.into()),
+        "{r}"
+    );
+}
+
+#[test]
+fn a_share_of_no_beds_is_missed_with_a_reason_never_met() {
+    // Stations hold no beds: "护理型床位占比 ≥ 55 %" over stations cannot hold.
+    let s = plan_edited(
+        |s| {
+            s.replace(
+                "[costs]",
+                "[indicators]\nnursing_share = [\"station\"]\n\n[costs]",
+            )
+        },
+        |c| c,
+    );
+    let r = row(&s, "nursing_share", 2025);
+    assert_eq!(
+        (r["denominator"].clone(), r["met"].clone()),
+        (0.0.into(), false.into()),
+        "{r}"
+    );
+    let short = s["beds"]["shortfalls"].as_array().expect("shortfalls");
+    assert!(
+        short
+            .iter()
+            .any(|x| x["target"] == "nursing_share" && x["year"] == 2025),
+        "{short:?}"
+    );
+}

@@ -360,6 +360,17 @@ fn check(year: &mut BedYear, t: BedTargets, defs: &BedDefinitions) {
     let holds = |goal: Option<crate::model::Goal>, have: u64, whole: f64| {
         goal.is_none_or(|g| g.holds_count(have, g.value * whole))
     };
+    // A share of nothing is no share: with no beds of the counted types a positive target is
+    // missed, never met by 0 ≥ 0.
+    let share = |goal: Option<crate::model::Goal>, have: u64, whole: u64| {
+        goal.is_none_or(|g| {
+            if whole == 0 {
+                g.value <= 0.0 && !g.strict
+            } else {
+                g.holds_count(have, g.value * whole as f64)
+            }
+        })
+    };
     year.met = TargetsMet {
         beds_per_1000: holds(
             t.beds_per_1000,
@@ -371,15 +382,15 @@ fn check(year: &mut BedYear, t: BedTargets, defs: &BedDefinitions) {
             year.sum(defs.nursing_per_1000, |x| x.nursing_beds),
             e / 1000.0,
         ),
-        nursing_share: holds(
+        nursing_share: share(
             t.nursing_share,
             year.sum(defs.nursing_share, |x| x.nursing_beds),
-            year.sum(defs.nursing_share, |x| x.beds) as f64,
+            year.sum(defs.nursing_share, |x| x.beds),
         ),
-        public_share: holds(
+        public_share: share(
             t.public_share,
             year.sum(defs.public_share, |x| x.public_beds),
-            year.sum(defs.public_share, |x| x.beds) as f64,
+            year.sum(defs.public_share, |x| x.beds),
         ),
         new_beds: holds(t.new_beds, year.sum(defs.new_beds, |x| x.added_beds), 1.0),
     };
@@ -966,6 +977,23 @@ pub fn plan(
             defs,
         );
         check(&mut fig, need.targets, defs);
+        // A share target over types that hold no beds is missed with nothing short in the
+        // model: say why.
+        for (target, met, set) in [
+            ("nursing_share", fig.met.nursing_share, defs.nursing_share),
+            ("public_share", fig.met.public_share, defs.public_share),
+        ] {
+            if !met && fig.sum(set, |x| x.beds) == 0 {
+                shortfalls.push(BedShortfall {
+                    year: need.year,
+                    target: target.to_owned(),
+                    beds_short: 0,
+                    unit: "beds".to_owned(),
+                    zh: format!("{} 年{}目标无法评价：计入的设施类型（{}）没有床位", need.year, target_zh(target), set.zh()),
+                    en: format!("{}: the {target} target cannot hold: the counted facility types ({}) have no beds", need.year, set.en()),
+                });
+            }
+        }
         fig.cost_wan = actions.iter().map(|a| a.cost_wan).fold(0.0, |a, b| a + b);
         fig.actions = actions;
         shortfalls.extend(year_shortfalls(

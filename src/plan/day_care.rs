@@ -391,7 +391,30 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         .filter(|v| v.covered_before)
         .map(|v| weight[v.village.get()])
         .sum();
-    let years = phase(scenario, region, &problem, &sites);
+    let upgrade_sets: Vec<Vec<u32>> = rules_out
+        .upgrades
+        .iter()
+        .map(|&(i, _)| {
+            if upgrades_serve {
+                reach
+                    .villages_of(SiteIdx(i as u32))
+                    .iter()
+                    .map(|vr| vr.village.0)
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let (years, upgrade_years) = phase(
+        scenario,
+        region,
+        &problem,
+        &covered_existing,
+        &sites,
+        &rules_out.upgrades,
+        &upgrade_sets,
+    );
     let mut new_sites: Vec<NewSite> = sites
         .iter()
         .zip(&years)
@@ -463,7 +486,8 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         upgrades: rules_out
             .upgrades
             .iter()
-            .map(|&(i, reason)| {
+            .zip(&upgrade_years)
+            .map(|(&(i, reason), &year)| {
                 let f = &region.facilities[i];
                 Upgrade {
                     facility: i,
@@ -474,7 +498,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
                     lon: f.pos.lon,
                     lat: f.pos.lat,
                     reason,
-                    year: scenario.final_year(),
+                    year,
                     cost_wan: scenario.costs.upgrade_wan,
                 }
             })
@@ -486,18 +510,32 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     }
 }
 
-/// The plan year each new site is needed by. Township-rule sites are ordered as chosen and
-/// coverage sites by marginal gain (after the existing and rule sites); for each year with a
-/// step in `[day_care.targets]`, the shortest prefix that meets the step is needed by that
-/// year. Everything else is needed by the final year.
+/// The plan year each new site and each upgrade is needed by: for every year with a step in
+/// `[day_care.targets]`, the sites that step needs are dated by it; everything else by the
+/// final year.
+///
+/// - Township steps: the comprehensive centres (street, county and township rule sites, new
+///   or upgraded; only the first of a township counts) in the order chosen; the first `k`,
+///   where the step needs `k` more townships than have one today, are needed by its year.
+/// - Coverage steps: every site and upgrade in order of marginal gain over today's coverage;
+///   the shortest prefix that meets the step is needed by its year.
+///
+/// `covered_today` marks villages an existing serving facility reaches; `upgrade_sets` lists,
+/// per upgrade, the villages it reaches once it serves (empty when upgraded centres do not
+/// count for coverage).
 fn phase(
     scenario: &Scenario,
     region: &Region,
     problem: &CoverageProblem,
+    covered_today: &[bool],
     sites: &[(usize, Reason)],
-) -> Vec<i32> {
+    upgrades: &[(usize, Reason)],
+    upgrade_sets: &[Vec<u32>],
+) -> (Vec<i32>, Vec<i32>) {
     let last = scenario.final_year();
-    let mut year = vec![last; sites.len()];
+    let n = sites.len();
+    // Items: the new sites, then the upgrades.
+    let mut year = vec![last; n + upgrades.len()];
     let steps: Vec<(i32, crate::model::DayCareStep)> = scenario
         .day_care
         .targets
@@ -506,9 +544,25 @@ fn phase(
         .map(|(y, s)| (*y, *s))
         .collect();
     if steps.is_empty() {
-        return year;
+        let upgrades_years = year.split_off(n);
+        return (year, upgrades_years);
     }
-    // Township share: the k-th township-rule site is needed once the share needs k of them.
+    let township_of = |i: usize| -> &str {
+        if i < n {
+            region.candidates[sites[i].0].township.as_str()
+        } else {
+            region.facilities[upgrades[i - n].0].township.as_str()
+        }
+    };
+    let reason_of = |i: usize| if i < n { sites[i].1 } else { upgrades[i - n].1 };
+    let set_of = |i: usize| -> &[u32] {
+        if i < n {
+            &problem.sets[sites[i].0]
+        } else {
+            &upgrade_sets[i - n]
+        }
+    };
+    // Township share.
     let townships: Vec<&str> = region
         .township_units_with(&scenario.day_care.township_kinds)
         .into_iter()
@@ -520,51 +574,41 @@ fn phase(
         .iter()
         .filter(|f| f.kind == FacilityType::Comprehensive)
         .map(|f| f.township.as_str())
+        .filter(|t| townships.contains(t))
         .collect();
-    // Every rule site is a comprehensive centre and counts toward the township share: the
-    // street and county ones first (in their order), then the township ones; only the first
-    // new centre of a township adds to the share.
-    let mut township_sites: Vec<usize> = Vec::new();
+    let mut township_items: Vec<usize> = Vec::new();
     let mut seen = with.clone();
     for reason in [Reason::Street, Reason::County, Reason::Township] {
-        for (i, (c, r)) in sites.iter().enumerate() {
-            if *r == reason && seen.insert(region.candidates[*c].township.as_str()) {
-                township_sites.push(i);
+        for i in 0..year.len() {
+            if reason_of(i) == reason
+                && townships.contains(&township_of(i))
+                && seen.insert(township_of(i))
+            {
+                township_items.push(i);
             }
         }
     }
     for (y, step) in &steps {
         if let Some(share) = step.township_share {
-            let have = with.iter().filter(|t| townships.contains(t)).count();
-            let need =
-                ((share * townships.len() as f64 - 1e-9).ceil() as usize).saturating_sub(have);
-            for &i in township_sites.iter().take(need) {
+            let need = ((share * townships.len() as f64 - 1e-9).ceil() as usize)
+                .saturating_sub(with.len());
+            for &i in township_items.iter().take(need) {
                 year[i] = year[i].min(*y);
             }
         }
     }
-    // Coverage: marginal-gain order of the coverage sites after existing and rule sites.
-    let total: f64 = problem.weight.iter().sum();
-    let mut hit = problem.covered.clone();
-    for (c, r) in sites {
-        if matches!(r, Reason::Street | Reason::Township | Reason::County) {
-            for &i in &problem.sets[*c] {
-                hit[i as usize] = true;
-            }
-        }
-    }
+    // Coverage: every item by marginal gain over today's coverage.
+    let total: f64 = problem.weight.iter().fold(0.0, |a, b| a + b);
+    let mut hit = covered_today.to_vec();
     let covered = |hit: &[bool]| -> f64 {
         problem
             .weight
             .iter()
             .zip(hit)
             .filter(|(_, h)| **h)
-            .map(|(w, _)| *w)
-            .sum()
+            .fold(0.0, |a, (w, _)| a + w)
     };
-    let mut remaining: Vec<usize> = (0..sites.len())
-        .filter(|&i| matches!(sites[i].1, Reason::Coverage | Reason::Capacity))
-        .collect();
+    let mut remaining: Vec<usize> = (0..year.len()).collect();
     let mut order = Vec::with_capacity(remaining.len());
     let mut reached = vec![covered(&hit)];
     while !remaining.is_empty() {
@@ -572,17 +616,16 @@ fn phase(
             .iter()
             .enumerate()
             .map(|(pos, &i)| {
-                let gain: f64 = problem.sets[sites[i].0]
+                let gain: f64 = set_of(i)
                     .iter()
                     .filter(|&&v| !hit[v as usize])
-                    .map(|&v| problem.weight[v as usize])
-                    .sum();
+                    .fold(0.0, |a, &v| a + problem.weight[v as usize]);
                 (pos, gain)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
             .expect("remaining is not empty");
         let i = remaining.remove(pos);
-        for &v in &problem.sets[sites[i].0] {
+        for &v in set_of(i) {
             hit[v as usize] = true;
         }
         order.push(i);
@@ -600,7 +643,8 @@ fn phase(
             }
         }
     }
-    year
+    let upgrades_years = year.split_off(n);
+    (year, upgrades_years)
 }
 
 /// Assigns the elderly to open serving sites under `capacity` per new centre (existing
@@ -914,6 +958,13 @@ fn rule_sites(
             if let Some(c) = u.county {
                 counties.entry(c).or_default().push(u.name);
             }
+        }
+        if counties.is_empty() {
+            shortfalls.push(Shortfall {
+                rule: "per_county".into(),
+                zh: "无法识别县(市、区)：村/社区编号不是 12 位统计用区划代码，或没有镇、乡".into(),
+                en: "no county can be told: village ids are not 12-digit statistical codes, or there is no town".into(),
+            });
         }
         for (county, rural) in &counties {
             let mut count: u32 = rural.iter().map(|t| have[*t]).sum();

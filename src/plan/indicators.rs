@@ -73,6 +73,10 @@ impl IndicatorTable {
 /// Whether `have` of `whole` meets `goal` (a share when `whole` is a denominator, a count when
 /// `whole` is 1): whole units compared with the exact threshold.
 fn verdict(goal: Goal, have: f64, whole: f64) -> bool {
+    // A share of nothing (no townships, streets or counties to count) meets no positive target.
+    if whole <= 0.0 {
+        return goal.value <= 0.0 && !goal.strict;
+    }
     let need = goal.value * whole;
     if goal.strict {
         have > need + Certificate::TOLERANCE

@@ -215,9 +215,9 @@ pub enum BedSolveError {
 /// Penalty per bed of slack, 万元: far above any real action.
 const SLACK_PENALTY_WAN: f64 = 1.0e6;
 
-/// Penalty per bed of slack of an expected (预期性) target under a budget: far below a binding
-/// target's, so that money goes to binding targets first, and above any one bed's price.
-const EXPECTED_PENALTY_WAN: f64 = 1.0e3;
+/// Penalty per bed of slack of a binding target under a budget: a thousand times an expected
+/// target's, so that money goes to binding targets first.
+const BINDING_PENALTY_WAN: f64 = 1.0e9;
 
 /// Spending limits of the bed plan, 万元.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -370,8 +370,10 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
         .enumerate()
         {
             if let Some(goal) = goal {
-                price[i] = if budget.is_some() && !goal.binding {
-                    EXPECTED_PENALTY_WAN
+                // Under a budget, binding targets weigh a thousand times more; expected
+                // ones keep the usual penalty, far above any real price.
+                price[i] = if budget.is_some() && goal.binding {
+                    BINDING_PENALTY_WAN
                 } else {
                     SLACK_PENALTY_WAN
                 };
@@ -663,11 +665,17 @@ struct Phase1 {
     slack: Vec<Slack>,
 }
 
-fn phase1(model: &Model<'_>, options: &microlp::SolveOptions) -> Result<Phase1, BedSolveError> {
+/// `Ok(None)` when the case is proven to hold no solution.
+fn phase1(
+    model: &Model<'_>,
+    options: &microlp::SolveOptions,
+) -> Result<Option<Phase1>, BedSolveError> {
     let (p, v) = build(model, None);
-    let outcome = p
-        .solve_with(options.clone())
-        .map_err(|e| BedSolveError::Solver(e.to_string()))?;
+    let outcome = match p.solve_with(options.clone()) {
+        Ok(o) => o,
+        Err(microlp::Error::Infeasible) => return Ok(None),
+        Err(e) => return Err(BedSolveError::Solver(e.to_string())),
+    };
     let sol = outcome.solution().ok_or(BedSolveError::NodeLimit)?;
     let (cum, slack) = read(sol, &v, model.classes, model.years.len());
     let penalty_wan: f64 = v
@@ -679,13 +687,13 @@ fn phase1(model: &Model<'_>, options: &microlp::SolveOptions) -> Result<Phase1, 
         .sum();
     let total = sol.objective();
     let lower = outcome.stats().best_bound.unwrap_or(total).min(total);
-    Ok(Phase1 {
+    Ok(Some(Phase1 {
         total,
         lower,
         penalty_wan,
         cum,
         slack,
-    })
+    }))
 }
 
 /// One solve of `model`: the cost-optimal state per year, then the same cost with actions as
@@ -721,17 +729,24 @@ fn solve_once(model: &Model<'_>, node_limit: u64) -> Result<BedSchedule, BedSolv
     let mut best: Option<(Phase1, usize)> = None;
     let mut lower = f64::INFINITY;
     for (i, case) in cases.iter().enumerate() {
-        let r = phase1(case, &options)?;
+        // A case proven empty adds no solution and bounds nothing.
+        let Some(r) = phase1(case, &options)? else {
+            continue;
+        };
         lower = lower.min(r.lower);
         if best.as_ref().is_none_or(|(b, _)| r.total < b.total - 1e-9) {
             best = Some((r, i));
         }
     }
-    let (first, chosen) = best.expect("at least one case");
+    let (first, chosen) = best.ok_or_else(|| {
+        BedSolveError::Solver("every case of the bed model is infeasible".to_owned())
+    })?;
     let case = &cases[chosen];
     let total = first.total;
     // Phase 2: same cost (and slack), actions as late as possible.
-    let (p2, v2) = build(case, Some(total + 1e-6 * total.abs().max(1.0)));
+    // The cap carries an absolute tolerance: a relative one would let a total holding penalties
+    // (10^6 per bed short) buy about 1 万元 of needless actions per bed short.
+    let (p2, v2) = build(case, Some(total + 1e-6 + 1e-12 * total.abs()));
     let (mut cum, slack) = match p2.solve_with(options) {
         Ok(o) => match o.solution() {
             Some(s2) => read(s2, &v2, case.classes, years.len()),
