@@ -1185,7 +1185,10 @@ impl Lagrange {
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
             if self.best != before {
                 self.best_lambda.clone_from(&self.lambda);
+                // Strongest (smallest ρ) first: branch and bound branches on it.
                 self.best_sites.clone_from(&sites);
+                self.best_sites
+                    .sort_by(|&a, &b| rho[a as usize].total_cmp(&rho[b as usize]).then(a.cmp(&b)));
             }
             // Subgradient 1 − Σ_j x_ij, and the cost of the relaxation's sites as an answer.
             let mut norm = 0.0;
