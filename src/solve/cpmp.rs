@@ -51,6 +51,18 @@
 //!   are scaled so that the largest capacity is `U` units and rounded down (capacities
 //!   too), which relaxes each knapsack, so the bound stays valid but weaker. Below 32 units
 //!   the linear relaxation of the knapsacks is used instead (weaker still, still valid).
+//!   The step restarts from the best multipliers when it collapses short of a proof.
+//! - Truncated rows (see [`super::cost`]): the answer uses listed pairs only, so its cost is
+//!   exact, and the bound adds `min(0, beyond_i − λ_i)` per truncated row, every unlisted site
+//!   priced at the row's `beyond_i` with no capacity used: a relaxation of the full problem
+//!   (Church 2008). [`CapacitatedProblem::solve_with_rows`] grows the rows whose unlisted
+//!   sites the best multipliers use, and solves again, until the answer is proven.
+//! - Branch and bound when the bound falls short, as for the p-median: best-first over nodes
+//!   fixing sites open or closed, each bounded by the knapsack dual with its fixings
+//!   ([`NODE_ITERATIONS`] steps from the parent's multipliers), its relaxation's site sets
+//!   turned into answers, within `4 × bound_iterations` steps ([`BRANCH_WORK`]). A node with
+//!   all `p` sites fixed keeps the knapsack relaxation's own gap, so the bound may stay
+//!   below the optimum.
 //!
 //! Chains have their own random streams derived from the seed and run in parallel with
 //! rayon; their results are merged in chain order, so any thread count gives the same
@@ -67,6 +79,8 @@
 //!   p-median problems. *Computers & Operations Research* 31, 863–876.
 //! - Fleszar, K. & Hindi, K. S. (2008). An effective VNS for the capacitated p-median
 //!   problem. *EJOR* 191, 612–622.
+//! - Church, R. L. (2008). BEAMR: An exact and overlap-free model for the p-median problem.
+//!   *Computers & Operations Research* 35, 968–977.
 
 use super::cost::{CostTable, Link, RowSource};
 use super::dual::{dual_bound, note_dual_value, tolerance};
@@ -1281,10 +1295,10 @@ impl Elite {
 }
 
 /// Subgradient steps of branch and bound, in multiples of `bound_iterations`.
-const BRANCH_WORK: usize = 4;
+pub const BRANCH_WORK: usize = 4;
 
 /// Subgradient steps per node of branch and bound.
-const NODE_ITERATIONS: usize = 150;
+pub const NODE_ITERATIONS: usize = 150;
 
 /// A node of branch and bound: sites fixed open and closed, its bound, and the multipliers
 /// and relaxation sites it was bounded with.
