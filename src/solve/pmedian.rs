@@ -40,9 +40,10 @@
 //! 4. Branch and bound when the bound still falls short: best-first over nodes that fix sites
 //!    open or closed, each bounded by the dual above with those fixings (warm-started from its
 //!    parent's multipliers, [`NODE_ITERATIONS`] steps), each relaxation's sites improved by
-//!    local search as answers, branching on the open site of smallest `ρ`. The proven bound is
-//!    the least bound of the nodes left; the work is at most `4 × bound_iterations`
-//!    subgradient steps ([`BRANCH_WORK`]).
+//!    local search as answers, branching on the first free site its relaxation opens (in
+//!    the order of the partial selection by `ρ`). The proven bound is the least bound of
+//!    the nodes left; the work is at most `4 × bound_iterations` subgradient steps
+//!    ([`BRANCH_WORK`]).
 //!
 //! With truncated rows the search runs on the relaxation (a client with no listed open site
 //! pays `beyond_i`). If its best answer serves every client within its list, that answer's
@@ -1205,10 +1206,7 @@ impl Lagrange {
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
             if self.best != before {
                 self.best_lambda.clone_from(&self.lambda);
-                // Strongest (smallest ρ) first: branch and bound branches on it.
                 self.best_sites.clone_from(&sites);
-                self.best_sites
-                    .sort_by(|&a, &b| rho[a as usize].total_cmp(&rho[b as usize]).then(a.cmp(&b)));
             }
             // Subgradient 1 − Σ_j x_ij, and the cost of the relaxation's sites as an answer.
             let mut norm = 0.0;
