@@ -303,7 +303,8 @@ impl CapacitatedProblem {
     /// As [`CapacitatedProblem::solve`], and while the answer is not proven optimal, the
     /// truncated rows whose unlisted sites the bound would use (or, with no answer found,
     /// every truncated row) are grown through `rows` and the problem solved again, until
-    /// the answer is proven, every row is complete, or no row is to grow.
+    /// the answer is proven, every row is complete, no row is to grow, or [`GROWTH_ROUNDS`]
+    /// rounds have grown rows.
     ///
     /// # Errors
     /// What `rows` returns, and [`SolveError::NoProgress`] when it returns a row no longer
@@ -322,7 +323,7 @@ impl CapacitatedProblem {
         mut rows: Option<&mut dyn RowSource>,
     ) -> Result<MedianSolution, SolveError> {
         let mut grown: Option<CapacitatedProblem> = None;
-        loop {
+        for round in 0.. {
             let problem = grown.as_ref().unwrap_or(self);
             let (sol, lambda) = problem.solve_once(opts);
             let t = &problem.costs;
@@ -331,7 +332,11 @@ impl CapacitatedProblem {
             };
             let searched = sol.infeasible.is_none()
                 || matches!(sol.infeasible, Some(Infeasibility::NotFound { .. }));
-            if !searched || sol.certificate.status == Status::Optimal || t.is_complete() {
+            if !searched
+                || sol.certificate.status == Status::Optimal
+                || t.is_complete()
+                || round >= GROWTH_ROUNDS
+            {
                 return Ok(sol);
             }
             let all = sol.infeasible.is_some() || lambda.len() != t.clients();
@@ -349,6 +354,7 @@ impl CapacitatedProblem {
                 ..problem.clone()
             });
         }
+        unreachable!("the rounds end by returning")
     }
 
     /// One search and bound on the table as it is; also the multipliers of the best bound.
@@ -1293,6 +1299,10 @@ impl Elite {
         true
     }
 }
+
+/// Most times [`CapacitatedProblem::solve_with_rows`] grows rows and solves again: each
+/// round is a whole search, and the bound stays valid whenever it stops.
+pub const GROWTH_ROUNDS: usize = 4;
 
 /// Subgradient steps of branch and bound, in multiples of `bound_iterations`.
 pub const BRANCH_WORK: usize = 4;
