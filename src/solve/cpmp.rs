@@ -51,6 +51,18 @@
 //!   are scaled so that the largest capacity is `U` units and rounded down (capacities
 //!   too), which relaxes each knapsack, so the bound stays valid but weaker. Below 32 units
 //!   the linear relaxation of the knapsacks is used instead (weaker still, still valid).
+//!   The step restarts from the best multipliers when it collapses short of a proof.
+//! - Truncated rows (see [`super::cost`]): the answer uses listed pairs only, so its cost is
+//!   exact, and the bound adds `min(0, beyond_i − λ_i)` per truncated row, every unlisted site
+//!   priced at the row's `beyond_i` with no capacity used: a relaxation of the full problem
+//!   (Church 2008). [`CapacitatedProblem::solve_with_rows`] grows the rows whose unlisted
+//!   sites the best multipliers use, and solves again, until the answer is proven.
+//! - Branch and bound when the bound falls short, as for the p-median: best-first over nodes
+//!   fixing sites open or closed, each bounded by the knapsack dual with its fixings
+//!   ([`NODE_ITERATIONS`] steps from the parent's multipliers), its relaxation's site sets
+//!   turned into answers, within `4 × bound_iterations` steps ([`BRANCH_WORK`]). A node with
+//!   all `p` sites fixed keeps the knapsack relaxation's own gap, so the bound may stay
+//!   below the optimum.
 //!
 //! Chains have their own random streams derived from the seed and run in parallel with
 //! rayon; their results are merged in chain order, so any thread count gives the same
@@ -67,6 +79,8 @@
 //!   p-median problems. *Computers & Operations Research* 31, 863–876.
 //! - Fleszar, K. & Hindi, K. S. (2008). An effective VNS for the capacitated p-median
 //!   problem. *EJOR* 191, 612–622.
+//! - Church, R. L. (2008). BEAMR: An exact and overlap-free model for the p-median problem.
+//!   *Computers & Operations Research* 35, 968–977.
 
 use super::cost::{CostTable, Link, RowSource};
 use super::dual::{dual_bound, note_dual_value, tolerance};
@@ -289,7 +303,8 @@ impl CapacitatedProblem {
     /// As [`CapacitatedProblem::solve`], and while the answer is not proven optimal, the
     /// truncated rows whose unlisted sites the bound would use (or, with no answer found,
     /// every truncated row) are grown through `rows` and the problem solved again, until
-    /// the answer is proven, every row is complete, or no row is to grow.
+    /// the answer is proven, every row is complete, no row is to grow, or [`GROWTH_ROUNDS`]
+    /// rounds have grown rows.
     ///
     /// # Errors
     /// What `rows` returns, and [`SolveError::NoProgress`] when it returns a row no longer
@@ -308,7 +323,7 @@ impl CapacitatedProblem {
         mut rows: Option<&mut dyn RowSource>,
     ) -> Result<MedianSolution, SolveError> {
         let mut grown: Option<CapacitatedProblem> = None;
-        loop {
+        for round in 0.. {
             let problem = grown.as_ref().unwrap_or(self);
             let (sol, lambda) = problem.solve_once(opts);
             let t = &problem.costs;
@@ -317,7 +332,11 @@ impl CapacitatedProblem {
             };
             let searched = sol.infeasible.is_none()
                 || matches!(sol.infeasible, Some(Infeasibility::NotFound { .. }));
-            if !searched || sol.certificate.status == Status::Optimal || t.is_complete() {
+            if !searched
+                || sol.certificate.status == Status::Optimal
+                || t.is_complete()
+                || round >= GROWTH_ROUNDS
+            {
                 return Ok(sol);
             }
             let all = sol.infeasible.is_some() || lambda.len() != t.clients();
@@ -335,6 +354,7 @@ impl CapacitatedProblem {
                 ..problem.clone()
             });
         }
+        unreachable!("the rounds end by returning")
     }
 
     /// One search and bound on the table as it is; also the multipliers of the best bound.
@@ -430,8 +450,15 @@ impl CapacitatedProblem {
             elite.insert(&ctx, s);
         }
         stats.bound_iterations = lagrange.iterations;
+        let mut bound = lagrange.bound();
+        if !ctx.proven(bound, elite.best_value()) {
+            let budget = opts.bound_iterations.saturating_mul(BRANCH_WORK);
+            let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut elite, budget);
+            stats.bound_iterations += spent;
+            bound = b;
+        }
         let best = elite.members.swap_remove(0).1;
-        let sol = self.finish(&best, lagrange.bound(), stats);
+        let sol = self.finish(&best, bound, stats);
         (sol, lagrange.best_lambda)
     }
 
@@ -1273,15 +1300,112 @@ impl Elite {
     }
 }
 
+/// Most times [`CapacitatedProblem::solve_with_rows`] grows rows and solves again: each
+/// round is a whole search, and the bound stays valid whenever it stops.
+pub const GROWTH_ROUNDS: usize = 4;
+
+/// Subgradient steps of branch and bound, in multiples of `bound_iterations`.
+pub const BRANCH_WORK: usize = 4;
+
+/// Subgradient steps per node of branch and bound.
+pub const NODE_ITERATIONS: usize = 150;
+
+/// A node of branch and bound: sites fixed open and closed, its bound, and the multipliers
+/// and relaxation sites it was bounded with.
+struct Node {
+    bound: f64,
+    must_open: Vec<bool>,
+    closed: Vec<bool>,
+    lambda: Vec<f64>,
+    sites: Vec<u32>,
+}
+
+/// Branch and bound on the Lagrangian relaxation, lowest bound first, as for the p-median:
+/// a node fixes sites open or closed, is bounded by the knapsack dual with those fixings
+/// (warm-started from its parent's multipliers), turns its relaxation's site sets into
+/// answers for `elite`, and branches on the first site its relaxation opens that is not
+/// fixed. Returns the proven bound (the least bound of the nodes left, or the best answer's
+/// value when none is) and the subgradient steps spent, at most about `budget`.
+fn branch_and_bound(
+    ctx: &Ctx<'_>,
+    root: &Lagrange,
+    elite: &mut Elite,
+    budget: usize,
+) -> (f64, usize) {
+    let mut open = vec![Node {
+        bound: root.bound(),
+        must_open: root.must_open.clone(),
+        closed: root.closed.clone(),
+        lambda: root.best_lambda.clone(),
+        sites: root.best_sites.clone(),
+    }];
+    let mut spent = 0;
+    loop {
+        let ub = elite.best_value();
+        open.retain(|node| !ctx.proven(node.bound, ub));
+        let Some(k) = (0..open.len()).min_by(|&a, &b| open[a].bound.total_cmp(&open[b].bound))
+        else {
+            return (ub, spent);
+        };
+        let branch_on = open[k]
+            .sites
+            .iter()
+            .copied()
+            .find(|&j| !open[k].must_open[j as usize]);
+        let (Some(j), true) = (branch_on, spent < budget) else {
+            return (open[k].bound.min(ub), spent);
+        };
+        let node = open.swap_remove(k);
+        for fix_open in [true, false] {
+            let mut must_open = node.must_open.clone();
+            let mut closed = node.closed.clone();
+            if fix_open {
+                must_open[j as usize] = true;
+            } else {
+                closed[j as usize] = true;
+            }
+            let fixed = must_open.iter().filter(|f| **f).count();
+            let free = (0..must_open.len())
+                .filter(|&f| !must_open[f] && !closed[f])
+                .count();
+            if fixed > ctx.p || free < ctx.p - fixed {
+                continue;
+            }
+            let mut lagrange = root.child(node.lambda.clone(), must_open, closed);
+            let mut found = Vec::new();
+            lagrange.run(ctx, elite.best_value(), NODE_ITERATIONS, Some(&mut found));
+            spent += lagrange.iterations;
+            for s in found {
+                elite.insert(ctx, s);
+            }
+            open.push(Node {
+                bound: lagrange.bound().max(node.bound),
+                must_open: lagrange.must_open,
+                closed: lagrange.closed,
+                lambda: lagrange.best_lambda,
+                sites: lagrange.best_sites,
+            });
+        }
+    }
+}
+
 /// Subgradient optimisation of the Lagrangian dual with knapsack subproblems.
 struct Lagrange {
     lambda: Vec<f64>,
     /// The multipliers of the best dual value.
     best_lambda: Vec<f64>,
+    /// The relaxation's sites at the best dual value.
+    best_sites: Vec<u32>,
+    /// Sites the relaxation must open: the forced ones, and those a branch fixed open.
+    must_open: Vec<bool>,
+    /// Sites a branch fixed closed.
+    closed: Vec<bool>,
     grad: Vec<f64>,
     step: f64,
     best: f64,
     stall: usize,
+    /// Restarts from the best multipliers left once the step has collapsed.
+    restarts: usize,
     iterations: usize,
     /// Knapsack units per unit of demand (`None`: linear relaxation only).
     scale: Option<f64>,
@@ -1315,6 +1439,10 @@ impl Lagrange {
         };
         Self {
             best_lambda: lambda.clone(),
+            best_sites: Vec::new(),
+            must_open: ctx.forced.clone(),
+            closed: vec![false; ctx.t.sites()],
+            restarts: 3,
             lambda,
             grad: vec![0.0; n],
             step: 2.0,
@@ -1332,6 +1460,26 @@ impl Lagrange {
         dual_bound(self.best, self.integral)
     }
 
+    /// The dual of a branch: started at `lambda`, with `must_open` and `closed` fixed.
+    fn child(&self, lambda: Vec<f64>, must_open: Vec<bool>, closed: Vec<bool>) -> Self {
+        Self {
+            best_lambda: lambda.clone(),
+            best_sites: Vec::new(),
+            must_open,
+            closed,
+            grad: vec![0.0; lambda.len()],
+            lambda,
+            step: 0.5,
+            best: f64::NEG_INFINITY,
+            stall: 0,
+            restarts: 1,
+            iterations: 0,
+            scale: self.scale,
+            integral: self.integral,
+            knapsack: Knapsack::default(),
+        }
+    }
+
     /// Up to `limit` subgradient steps toward `ub`. With `found`, every new site set of the
     /// relaxation is turned into an answer (knapsack clusters, repair, descent) and the ones
     /// better than all before are pushed there.
@@ -1344,15 +1492,27 @@ impl Lagrange {
     ) {
         let t = ctx.t;
         let (n, m) = (t.clients(), t.sites());
-        let free = ctx.p - ctx.problem.forced.len();
+        let free = ctx.p - self.must_open.iter().filter(|f| **f).count();
         let mut frac = vec![0.0; m];
-        let mut order: Vec<u32> = (0..m as u32).filter(|&j| !ctx.forced[j as usize]).collect();
+        let mut order: Vec<u32> = (0..m as u32)
+            .filter(|&j| !self.must_open[j as usize] && !self.closed[j as usize])
+            .collect();
         let mut chosen: Vec<Choice> = Vec::new();
         let mut last_sets: Vec<Vec<u32>> = Vec::new();
         let mut items: Vec<Item> = Vec::new();
         for _ in 0..limit {
-            if self.step < 1e-4 || ctx.proven(self.bound(), ub) {
+            if ctx.proven(self.bound(), ub) {
                 break;
+            }
+            if self.step < 1e-4 {
+                // The step has collapsed short of a proof: start again, more gently, from
+                // the best multipliers.
+                if self.restarts == 0 {
+                    break;
+                }
+                self.restarts -= 1;
+                self.lambda.clone_from(&self.best_lambda);
+                self.step = 0.5;
             }
             self.iterations += 1;
             let mut value: f64 = self.lambda.iter().sum();
@@ -1369,7 +1529,7 @@ impl Lagrange {
             // value already exceeds the worst of the `free` best exact values cannot enter.
             chosen.clear();
             for j in 0..m {
-                if ctx.forced[j] {
+                if self.must_open[j] {
                     let (v, x) = self.solve_site(ctx, j, &mut items);
                     chosen.push(Choice {
                         site: j as u32,
@@ -1410,6 +1570,7 @@ impl Lagrange {
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
             if self.best != before {
                 self.best_lambda.clone_from(&self.lambda);
+                self.best_sites = chosen.iter().map(|c| c.site).collect();
             }
             // Subgradient.
             for (i, g) in self.grad.iter_mut().enumerate() {
@@ -1712,6 +1873,32 @@ mod tests {
             chain_iterations: 20,
             bound_iterations: 300,
             ..CapacitatedOptions::default()
+        }
+    }
+
+    #[test]
+    fn branch_and_bound_closes_the_gap_of_a_weak_root() {
+        for seed in 0..10 {
+            let m = 5 + (seed as usize % 3);
+            let problem = random_problem(50 + seed, 8, m, 2 + seed as usize % 2, 0.85);
+            let Some(exact) = brute_force(&problem) else {
+                continue;
+            };
+            let ctx = Ctx::new(&problem);
+            let start = ctx.pmedian_start(1);
+            let mut root = Lagrange::new(&ctx, &start);
+            root.run(&ctx, f64::INFINITY, 3, None);
+            for budget in [0, 300, 10_000_000] {
+                let mut elite = Elite::new(4);
+                elite.insert(&ctx, start.clone());
+                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget);
+                assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
+                let best = elite.best_value();
+                // Never below the root; the leaves (all sites fixed) keep the knapsack
+                // relaxation's own gap, so the whole tree need not meet the optimum.
+                assert!(bound >= root.bound() - 1e-9, "seed {seed}");
+                assert!(best >= exact - 1e-6);
+            }
         }
     }
 

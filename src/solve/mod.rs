@@ -2,6 +2,12 @@
 //!
 //! Every solver returns a complete result: the chosen sites, the objective, a proven bound,
 //! the gap between them and a [`Status`].
+//!
+//! The siting solvers ([`pmedian`], [`cpmp`]) share their building blocks: the cost table
+//! with complete or truncated rows ([`cost`]), result types ([`siting`]), typed input errors
+//! ([`error`]), and private modules for forced sites, answer pools, a float heap key with one
+//! total order, the pieces of the Lagrangian bounds and ordered parallel maps. [`verify`]
+//! checks a siting answer against the raw costs without any of them.
 
 pub mod beds;
 pub mod cost;

@@ -3,8 +3,9 @@
 //!
 //! # Model
 //! Clients `i` and candidate sites `j`; serving `i` from `j` costs `c_ij` (for a
-//! people-weighted model, weight × minutes) and only the pairs listed in the [`CostTable`] are
-//! allowed. With `y_j ∈ {0,1}` the open sites and `x_ij ∈ {0,1}` the assignment:
+//! people-weighted model, weight × minutes): the pairs of a [`CostTable`]'s complete rows,
+//! and for a truncated row also every unlisted site, at a cost known only to be at least the
+//! row's `beyond` (see [`super::cost`]). With `y_j ∈ {0,1}` the open sites and `x_ij ∈ {0,1}` the assignment:
 //!
 //! ```text
 //! min Σ c_ij x_ij   s.t.  Σ_j x_ij = 1 (every client i),  x_ij <= y_j,  Σ_j y_j = p,
@@ -24,25 +25,45 @@
 //!    ```text
 //!    L(λ) = Σ_i λ_i + min { Σ_{j∈S} ρ_j : |S| = p, S ⊇ forced },  ρ_j = Σ_i min(0, c_ij − λ_i)
 //!    ```
-//!    maximised by subgradient optimisation with Polyak steps (Beasley 1993). `L(λ)` is a lower
-//!    bound for every `λ`; with whole-number costs it is rounded up. The site sets `S` of the
-//!    relaxation are also answers, and the best of them join the pool (a Lagrangian heuristic).
+//!    maximised by subgradient optimisation with Polyak steps (Beasley 1993), restarted from
+//!    the best multipliers when the step collapses short of a proof. `L(λ)` is a lower bound
+//!    for every `λ`; with whole-number costs it is rounded up. A truncated row adds
+//!    `min(0, beyond_i − λ_i)`: its unlisted sites priced at `beyond_i` (Church 2008), so the
+//!    bound holds for the full problem. The site sets `S` of the relaxation are also answers,
+//!    and the best of them join the pool (a Lagrangian heuristic).
 //! 3. Improvement in generations over an elite pool of distinct local optima: path relinking
 //!    between every pair of the pool (always taking the best swap toward the guiding answer,
 //!    then local search from the best intermediate answer; Resende & Werneck 2004) and
 //!    variable neighbourhood search chains from the best answers (shake with `k` random swaps,
 //!    local search, `k` reset on improvement; Hansen & Mladenović 1997). It stops when the
 //!    bound is met or a generation brings no improvement.
+//! 4. Branch and bound when the bound still falls short: best-first over nodes that fix sites
+//!    open or closed, each bounded by the dual above with those fixings (warm-started from its
+//!    parent's multipliers, [`NODE_ITERATIONS`] steps), each relaxation's sites improved by
+//!    local search as answers, branching on the first free site its relaxation opens (in
+//!    the order of the partial selection by `ρ`). The proven bound is the least bound of
+//!    the nodes left; the work is at most `4 × bound_iterations` subgradient steps
+//!    ([`BRANCH_WORK`]).
+//!
+//! With truncated rows the search runs on the relaxation (a client with no listed open site
+//! pays `beyond_i`). If its best answer serves every client within its list, that answer's
+//! cost is exact and the bound holds: done. Otherwise [`PMedianProblem::solve_with_rows`]
+//! grows the rows of the clients it would send beyond their lists and solves again, while
+//! [`PMedianProblem::solve`] searches again within the lists only, keeping the relaxation's
+//! bound, so the gap shows what the truncation may cost.
 //!
 //! Every task of a phase (a start, a relinked pair, a chain) has its own random stream derived
 //! from the seed and its index, tasks run in parallel with rayon, and their results are merged
 //! in task order, so any thread count gives the same answer.
 //!
-//! Clients whose list is empty make the problem infeasible before any search; a client left
-//! without an open site during the search costs a penalty above every feasible answer.
+//! Clients whose complete row is empty make the problem infeasible before any search; a
+//! client left without an open site during the search costs a penalty above every feasible
+//! answer.
 //!
 //! # References
 //! - Beasley, J. E. (1993). Lagrangean heuristics for location problems. *EJOR* 65, 383–399.
+//! - Church, R. L. (2008). BEAMR: An exact and overlap-free model for the p-median problem.
+//!   *Computers & Operations Research* 35, 968–977.
 //! - Hansen, P. & Mladenović, N. (1997). Variable neighborhood search for the p-median.
 //!   *Location Science* 5, 207–226.
 //! - Resende, M. G. C. & Werneck, R. F. (2004). A hybrid heuristic for the p-median problem.
@@ -472,10 +493,10 @@ struct Searched {
 }
 
 /// Subgradient steps of branch and bound, in multiples of `bound_iterations`.
-const BRANCH_WORK: usize = 4;
+pub const BRANCH_WORK: usize = 4;
 
 /// Subgradient steps per node of branch and bound.
-const NODE_ITERATIONS: usize = 150;
+pub const NODE_ITERATIONS: usize = 150;
 
 /// A node of branch and bound: sites fixed open and closed, its bound, and the multipliers
 /// and relaxation sites it was bounded with.
