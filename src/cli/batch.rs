@@ -109,6 +109,8 @@ pub struct Figures {
     pub budget_wan: Option<f64>,
     /// What the plan spends, day care and beds, 万元.
     pub spent_wan: f64,
+    /// Spend above the budget, 万元 (0 within it).
+    pub overrun_wan: f64,
 }
 
 /// A scenario file expanded into its runs, sharing one loaded region.
@@ -232,6 +234,7 @@ fn figures(p: &Plan) -> Figures {
         ),
         budget_wan: p.spending.budget_wan,
         spent_wan: p.spending.spent_wan,
+        overrun_wan: p.spending.overrun_wan,
         bed_targets_met: p.beds.as_ref().map(|_| {
             p.indicators
                 .rows
@@ -342,7 +345,7 @@ pub fn comparison_markdown(all: &[RunOutcome]) -> String {
         match &o.figures {
             Some(f) => {
                 out += &format!(
-                    "| {} | {} / {:?} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {} | {}/{} | {} | {:.0} |\n",
+                    "| {} | {} / {:?} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {} | {}/{} | {} | {} |\n",
                     o.run,
                     o.status,
                     f.day_care_status,
@@ -405,6 +408,7 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
         "targets_with_a_value",
         "budget_wan",
         "spent_wan",
+        "overrun_wan",
     ])
     .expect("writing to memory cannot fail");
     for o in all {
@@ -432,6 +436,7 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
             opt(f.map(|f| f.targets_met.1.to_string())),
             opt(f.and_then(|f| f.budget_wan.map(|b| format!("{b:.1}")))),
             opt(f.map(|f| format!("{:.1}", f.spent_wan))),
+            opt(f.map(|f| format!("{:.1}", f.overrun_wan))),
         ])
         .expect("writing to memory cannot fail");
     }

@@ -175,5 +175,32 @@ fn headline(p: &plan::Plan, dir: &std::path::Path) -> String {
             out += &format!("  ! {} / {}\n", s.zh, s.en);
         }
     }
+    let sp = &p.spending;
+    if sp.budget_wan.is_some() || !sp.budget_per_year_wan.is_empty() {
+        out += &format!(
+            "  预算 budget: spent {:.0} 万元{}\n",
+            sp.spent_wan,
+            sp.budget_wan
+                .map(|b| format!(" of {b:.0}"))
+                .unwrap_or_default()
+        );
+    }
+    if sp.overrun_wan > 0.0 {
+        out += &format!(
+            "  ! 超出预算 {:.0} 万元{} / over budget by {:.0} 万元{}\n",
+            sp.overrun_wan,
+            if sp.allow_overrun {
+                "（情景允许）"
+            } else {
+                "（日间照料规则与目标所需）"
+            },
+            sp.overrun_wan,
+            if sp.allow_overrun {
+                " (the scenario allows it)"
+            } else {
+                " (what the day-care rules and targets need)"
+            },
+        );
+    }
     out
 }

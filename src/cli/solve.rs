@@ -97,8 +97,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             s.day_care.max_new = Some(p);
         }
         Model::Lscp => {
-            s.day_care.max_new = None;
-            if s.day_care.coverage.is_none() {
+            // A site budget (`max_new`) stays: `plan` honours it too.
+            let any_step = s.day_care.targets.values().any(|t| t.coverage.is_some());
+            if s.day_care.coverage.is_none() && !any_step {
                 // Without a target: every elderly person some site can reach.
                 s.day_care.coverage = Some(1.0);
                 s.day_care.exclude_unreachable = true;
@@ -131,6 +132,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "total_elderly": dc.total_elderly,
         "coverage": dc.coverage,
         "target": dc.target,
+        "goal": s
+            .day_care
+            .targets
+            .values()
+            .filter_map(|t| t.coverage)
+            .chain(s.day_care.coverage)
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
         "reachable_elderly": dc.reachable_coverage * dc.total_elderly,
         "unreachable_elderly": dc.unreachable_elderly,
         "seed": scenario.seed,

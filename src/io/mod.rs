@@ -41,12 +41,18 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
     )?;
     // Township kinds the scenario names must be townships of the villages.
     let mut bad = Diagnostics::default();
+    let text = std::fs::read_to_string(&scenario.path).unwrap_or_default();
     for name in scenario.day_care.township_kinds.keys() {
         if !region.villages.iter().any(|v| &v.township == name) {
+            // Located at the line that names it (the validated scenario keeps no spans).
+            let line = text
+                .lines()
+                .position(|l| l.contains(name.as_str()) && l.contains('='))
+                .map_or(0, |i| i as u64 + 1);
             bad.push(crate::error::Diagnostic::new(
                 &scenario.path,
-                0,
-                0,
+                line,
+                u64::from(line > 0),
                 format!("「day_care.township_kinds」中的「{name}」不是任何村/社区所属的乡镇"),
                 format!(
                     "\"{name}\" in \"day_care.township_kinds\" is not the township of any village"

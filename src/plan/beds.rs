@@ -470,11 +470,20 @@ fn site_by_p_median(
         }
     };
     let mut lists: Vec<Vec<(u32, f64)>> = Vec::new();
+    // Each village's list holds its nearest bed sites up to `BED_SITES_PER_VILLAGE`; a full list
+    // may leave farther sites out, which cost at least its farthest entry (BEAMR's tail), so
+    // the p-median stays exact on the whole catchment.
+    let mut beyond: Vec<f64> = Vec::new();
     for (v, list) in reach.iter() {
         let e = elderly[v.get()];
         if e <= 0.0 {
             continue;
         }
+        let tail = if list.len() >= super::BED_SITES_PER_VILLAGE {
+            e * list.iter().fold(0.0f64, |m, r| m.max(r.minutes))
+        } else {
+            f64::INFINITY
+        };
         let mut row = Vec::new();
         for r in list {
             let Some(is_forced) = allowed(r.site) else {
@@ -489,8 +498,9 @@ fn site_by_p_median(
             });
             row.push((j, e * r.minutes));
         }
-        if !row.is_empty() {
+        if !row.is_empty() || tail.is_finite() {
             lists.push(row);
+            beyond.push(tail);
         }
     }
     let new_in_reach = global
@@ -500,7 +510,7 @@ fn site_by_p_median(
     if new_in_reach < count || lists.is_empty() {
         return None;
     }
-    let costs = CostTable::sparse(global.len(), &lists).ok()?;
+    let costs = CostTable::truncated(global.len(), &lists, &beyond).ok()?;
     let p = forced.len() + count;
     let solution = PMedianProblem::new(costs, p)
         .with_forced(&forced)
@@ -654,9 +664,8 @@ pub fn plan(
         nursing[i] = f.nursing_beds;
         is_public[i] = f.public;
         public_beds[i] = if f.public { f.beds } else { 0 };
-        if f.kind == FacilityType::Institution {
-            room[i] = f.max_beds.map_or(0, |m| m.saturating_sub(f.beds));
-        }
+        // Any facility with a `max_beds` ceiling may add beds up to it.
+        room[i] = f.max_beds.map_or(0, |m| m.saturating_sub(f.beds));
     }
     let mut stock = bed_solver::Stock::default();
     for i in 0..nf {
@@ -711,7 +720,7 @@ pub fn plan(
     let bed_budget = if b.allow_overrun {
         bed_solver::BedBudget::default()
     } else {
-        let dc_total: f64 = day_care_spend.values().sum();
+        let dc_total: f64 = day_care_spend.values().fold(0.0, |a, b| a + b);
         bed_solver::BedBudget {
             total_wan: b.total_wan.map(|t| (t - dc_total).max(0.0)),
             year_wan: scenario

@@ -330,6 +330,14 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules),
         (None, None) => target_plan(&curve, &relaxed, 0.0, rules, &mut shortfalls, 0.0),
     };
+    // A coverage target missed under a site budget: name the budget, which may be the cause.
+    if let (Some(m), Some(_)) = (dc.max_new, goal)
+        && certificate.status == Status::Infeasible
+        && let Some(last) = shortfalls.iter_mut().rev().find(|s| s.rule == "coverage")
+    {
+        last.zh += &format!("（新建站点上限 max_new = {m}）");
+        last.en += &format!(" (with at most max_new = {m} new sites)");
+    }
 
     let mut opened = vec![false; region.candidates.len()];
     let mut sites: Vec<(usize, Reason)> = rule_sites.clone();

@@ -98,7 +98,7 @@ impl Spending {
                 *per_year.entry(y.year).or_default() += y.cost_wan;
             }
         }
-        let spent: f64 = per_year.values().sum();
+        let spent: f64 = per_year.values().fold(0.0, |a, b| a + b);
         let mut overrun = b.total_wan.map_or(0.0, |t| (spent - t).max(0.0));
         for (y, limit) in &b.per_year_wan {
             overrun = overrun.max(per_year.get(y).copied().unwrap_or(0.0) - limit);
@@ -109,7 +109,7 @@ impl Spending {
             allow_overrun: b.allow_overrun,
             spent_wan: spent,
             spent_per_year_wan: per_year,
-            day_care_wan: day_care.values().sum(),
+            day_care_wan: day_care.values().fold(0.0, |a, b| a + b),
             beds_wan: beds.map_or(0.0, |p| p.cost_wan),
             beds_unconstrained_wan: beds.map_or(0.0, |p| p.unconstrained_wan),
             budget_binds: beds.is_some_and(|p| p.budget_binds),
@@ -158,7 +158,7 @@ pub enum PlanError {
 }
 
 /// Most bed sites kept per village for accessibility and siting.
-const BED_SITES_PER_VILLAGE: usize = 50;
+pub(crate) const BED_SITES_PER_VILLAGE: usize = 50;
 
 /// Loads a scenario file and plans it.
 pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {

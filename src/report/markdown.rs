@@ -340,7 +340,7 @@ fn figure_against(indicator: Indicator, planned: f64, target: Option<Goal>) -> S
 fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> String {
     let s = &plan.scenario;
     let name = lang.pick(indicator.zh(), indicator.en());
-    match indicator {
+    let base = match indicator {
         Indicator::Coverage => format!(
             "{name} ({:.0}{})",
             s.travel.minutes,
@@ -353,6 +353,29 @@ fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> String {
         }
         Indicator::NewBeds => format!("{name}{}", lang.pick(" (张)", " (beds)")),
         _ => name.to_owned(),
+    };
+    // Where the scenario counts other facility types than the default, the name says so.
+    let (set, default) = {
+        let d = crate::model::BedDefinitions::default();
+        let i = &s.indicators;
+        match indicator {
+            Indicator::BedsPer1000 => (i.beds_per_1000, d.beds_per_1000),
+            Indicator::NursingShare => (i.nursing_share, d.nursing_share),
+            Indicator::NursingPer1000 => (i.nursing_per_1000, d.nursing_per_1000),
+            Indicator::PublicShare => (i.public_share, d.public_share),
+            Indicator::NewBeds => (i.new_beds, d.new_beds),
+            _ => return base,
+        }
+    };
+    if set == default {
+        base
+    } else {
+        format!(
+            "{base} {}{}{}",
+            lang.pick("（计入：", "(counting "),
+            lang.pick(&set.zh(), &set.en()),
+            lang.pick("）", ")")
+        )
     }
 }
 
@@ -379,8 +402,18 @@ pub fn indicator_table(plan: &Plan, lang: Lang) -> Table {
                     } else {
                         figure(r.indicator, r.baseline)
                     },
-                    r.target
-                        .map(|g| format!("{} {}", g.sign(), figure(r.indicator, g.value))),
+                    r.target.map(|g| {
+                        format!(
+                            "{} {}{}",
+                            g.sign(),
+                            figure(r.indicator, g.value),
+                            if g.binding {
+                                ""
+                            } else {
+                                lang.pick(" (预期性)", " (expected)")
+                            }
+                        )
+                    }),
                     figure_against(r.indicator, r.planned, r.target),
                 )
             };
@@ -457,8 +490,9 @@ pub fn project_table(plan: &Plan, lang: Lang) -> Table {
     let total = (!list.is_empty()).then(|| {
         let beds: u32 = list.iter().map(|p| p.new_beds).sum();
         let conv: u32 = list.iter().map(|p| p.converted_beds).sum();
-        let covered: f64 = list.iter().map(|p| p.newly_covered_elderly).sum();
-        let cost: f64 = list.iter().map(|p| p.cost_wan).sum();
+        let designated: u32 = list.iter().map(|p| p.designated_beds).sum();
+        let covered: f64 = list.iter().fold(0.0, |a, p| a + p.newly_covered_elderly);
+        let cost: f64 = list.iter().fold(0.0, |a, p| a + p.cost_wan);
         vec![
             Cell::text(""),
             Cell::text(format!(
@@ -472,6 +506,7 @@ pub fn project_table(plan: &Plan, lang: Lang) -> Table {
             Cell::num(beds_cell(&Project {
                 new_beds: beds,
                 converted_beds: conv,
+                designated_beds: designated,
                 ..list[0].clone()
             })),
             Cell::num(thousands(covered)),
@@ -482,12 +517,13 @@ pub fn project_table(plan: &Plan, lang: Lang) -> Table {
     let mut notes = Vec::new();
     if !plan.day_care.sites.is_empty() {
         notes.push(format!(
-            "{} {}",
+            "{} {}{}",
             lang.pick(
-                "日间照料设施按规划期末建成计, 年份记为",
-                "Day-care sites are due by the end of the plan, shown as"
+                "日间照料设施的年份为首个需要它的年度目标的年份，其余记为规划期末",
+                "A day-care site's year is the first year whose step needs it, else the end of the plan,"
             ),
-            plan.scenario.final_year()
+            plan.scenario.final_year(),
+            lang.pick(" 年", "")
         ));
     }
     if let Some(b) = budget_note(plan, lang) {

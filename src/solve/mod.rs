@@ -62,6 +62,8 @@ impl Certificate {
 
     /// A certificate for a feasible answer; optimal when objective and bound agree.
     pub fn new(objective: f64, bound: f64) -> Self {
+        // `+ 0.0` turns a -0.0 (an empty float sum) into 0.0, so no output prints "-0".
+        let (objective, bound) = (objective + 0.0, bound + 0.0);
         let diff = (bound - objective).abs();
         let gap = if diff <= Self::TOLERANCE {
             0.0
