@@ -4,6 +4,7 @@
 //! the gap between them and a [`Status`].
 
 pub mod beds;
+pub mod capacitated_coverage;
 pub mod cost;
 pub mod coverage;
 pub mod cpmp;
