@@ -95,8 +95,8 @@ pub struct CapacitatedOptions {
 impl Default for CapacitatedOptions {
     fn default() -> Self {
         Self {
-            node_limit: 5_000,
-            work_limit: 200_000_000,
+            node_limit: 2_000,
+            work_limit: 20_000_000,
             root_iterations: 150,
             max_new: None,
         }
@@ -118,6 +118,12 @@ pub struct CapacitatedSolution {
 }
 
 const TOL: f64 = Certificate::TOLERANCE;
+
+thread_local! {
+    /// Reach pairs handed to maximum flows on this thread, so that searches count the flows
+    /// they run as work.
+    static FLOW_PAIRS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
 
 impl CapacitatedCoverage {
     /// Checks shapes, indices and amounts.
@@ -179,6 +185,9 @@ impl CapacitatedCoverage {
     }
 
     fn assign_open(&self, open: &[bool]) -> Served {
+        FLOW_PAIRS.with(|c| {
+            c.set(c.get() + self.reach.iter().map(|l| l.len() as u64).sum::<u64>());
+        });
         Assignment {
             demand: self.weight.clone(),
             capacity: self.capacity.clone(),
@@ -262,12 +271,13 @@ impl CapacitatedCoverage {
         let mut best_sites = best.0;
         let mut lambda = vec![0.0; self.weight.len()];
         let mut q = lower;
-        while q < upper.min(budget + 1) && s.work.get() < opts.work_limit {
+        while q < upper.min(budget + 1) && s.spent() < opts.work_limit {
             // The root bound of q sites first: below the target, q is ruled out.
             let root = s.subgradient(&mut lambda, &Fix::root(&s, q), Some(target), 0.0, true);
             if root < target - TOL {
-                lower = q + 1;
-                q += 1;
+                // The same multipliers may rule out larger counts too.
+                lower = s.least_count_at(&lambda, target).max(q + 1);
+                q = lower;
                 continue;
             }
             let start = s.greedy(Some(q), None);
@@ -322,11 +332,13 @@ impl CapacitatedCoverage {
         let mut values: Vec<f64> = eval.free_values.iter().map(|v| v.0).collect();
         values.sort_by(|a, b| b.total_cmp(a));
         let mut out = Vec::with_capacity(max as usize + 1);
+        let (mut simple, add) = s.marginal_bound();
         let mut acc = eval.base;
-        out.push(s.round(acc));
+        out.push(s.round(acc).min(simple));
         for p in 0..max as usize {
             acc += values.get(p).copied().unwrap_or(0.0);
-            out.push(s.round(acc));
+            simple += add.get(p).copied().unwrap_or(0.0);
+            out.push(s.round(acc).min(simple));
         }
         out
     }
@@ -359,6 +371,8 @@ struct Search<'a> {
     integral: bool,
     pairs: u64,
     work: std::cell::Cell<u64>,
+    /// [`FLOW_PAIRS`] when the search began.
+    flow_start: u64,
 }
 
 /// A node's fixings: per candidate (by position in `cands`) +1 open, -1 closed, 0 free, and
@@ -436,7 +450,15 @@ impl<'a> Search<'a> {
             pb,
             opts: *opts,
             work: std::cell::Cell::new(0),
+            flow_start: FLOW_PAIRS.with(std::cell::Cell::get),
         }
+    }
+
+    /// Work so far: pairs scanned by bounds, and pairs handed to flows (a flow costs several
+    /// scans of its pairs).
+    fn spent(&self) -> u64 {
+        let flows = FLOW_PAIRS.with(std::cell::Cell::get) - self.flow_start;
+        self.work.get() + 8 * flows
     }
 
     /// A bound as it may be claimed: rounded down to a whole number with whole-number data.
@@ -651,7 +673,8 @@ impl<'a> Search<'a> {
             }
             let g = gain(top.index, &unserved);
             if g <= TOL {
-                break;
+                // Gains only fall: this candidate never adds anyone again, others still may.
+                continue;
             }
             if heap.peek().is_some_and(|next| g < next.score) {
                 heap.push(MaxScored {
@@ -689,11 +712,43 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// The least number of new sites whose bound at `λ = 0` reaches `target`.
+    /// The least number of new sites whose bound at `λ = 0`, and whose marginal bound,
+    /// reach `target`.
     fn least_count(&self, target: f64) -> u32 {
-        let lambda = vec![0.0; self.pb.weight.len()];
+        let (mut acc, add) = self.marginal_bound();
+        let mut p = 0;
+        while acc < target - TOL && p < add.len() {
+            acc += add[p];
+            p += 1;
+        }
+        self.least_count_at(&vec![0.0; self.pb.weight.len()], target)
+            .max(p as u32)
+    }
+
+    /// The people served with no new site, and what each candidate may add at most,
+    /// largest first: opening site `j` raises the maximum flow by at most the flow through
+    /// `j`, so by at most `min(c_j, Σ_{i reaches j} w_i)`.
+    fn marginal_bound(&self) -> (f64, Vec<f64>) {
+        let base = self.pb.assign(&[]).total;
+        let mut add: Vec<f64> = self
+            .cands
+            .iter()
+            .map(|&j| {
+                let reach: f64 = self.points_of[j as usize]
+                    .iter()
+                    .map(|&i| self.pb.weight[i as usize])
+                    .sum();
+                reach.min(self.pb.capacity[j as usize])
+            })
+            .collect();
+        add.sort_by(|a, b| b.total_cmp(a));
+        (base, add)
+    }
+
+    /// The least number of new sites whose bound at `lambda` reaches `target`.
+    fn least_count_at(&self, lambda: &[f64], target: f64) -> u32 {
         let fix = Fix::root(self, self.cands.len() as u32);
-        let e = self.evaluate(&lambda, &fix, false);
+        let e = self.evaluate(lambda, &fix, false);
         let mut values: Vec<f64> = e.free_values.iter().map(|v| v.0).collect();
         values.sort_by(|a, b| b.total_cmp(a));
         let mut acc = e.base;
@@ -721,7 +776,7 @@ impl<'a> Search<'a> {
             if done(best) {
                 break;
             }
-            if nodes >= self.opts.node_limit || self.work.get() >= self.opts.work_limit {
+            if nodes >= self.opts.node_limit || self.spent() >= self.opts.work_limit {
                 stack.push((fix, lambda, parent));
                 break;
             }
@@ -946,6 +1001,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn greedy_skips_a_copy_of_an_open_site_and_goes_on() {
+        // Candidates 0 and 1 are copies reaching point 0 (100); candidate 2 reaches point 1
+        // (10). After 0 opens, 1's stale score is the largest but it adds no one; the greedy
+        // must still open 2.
+        let pb = CapacitatedCoverage {
+            weight: vec![100.0, 10.0],
+            capacity: vec![f64::INFINITY; 3],
+            role: vec![SiteRole::Candidate; 3],
+            reach: vec![vec![0, 1], vec![2]],
+        };
+        let (order, totals) = pb.greedy_curve(None, &CapacitatedOptions::default());
+        assert_eq!(order, vec![0, 2]);
+        assert_eq!(totals, vec![0.0, 100.0, 110.0]);
     }
 
     #[test]
