@@ -3,7 +3,12 @@
 //!
 //! Sites that serve the circle: existing day-care centres, stations and comprehensive centres
 //! (institutions do not), and candidates that allow day care. Coverage counts people: a
-//! village's elderly are served when any serving site is within the time limit.
+//! village's elderly are served when any serving site is within the time limit, and only up
+//! to the sites' places where any serving site has a capacity (a facility's own `capacity`,
+//! else the scenario's `day_care.capacity`, which new centres take too). With capacities the
+//! coverage sites come from the capacitated covering model
+//! ([`crate::solve::capacitated_coverage`]), before-and-after figures from its maximum-flow
+//! assignment.
 //!
 //! Rules: every 街道 (a township whose name ends in 街道) needs `per_street` comprehensive
 //! centres, and `township_share` of all townships need one. Existing comprehensive centres
