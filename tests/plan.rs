@@ -491,3 +491,43 @@ fn a_facility_capacity_counts_without_a_scenario_default() {
     assert_eq!(v["day_care"]["covered_elderly"], 500.0);
     assert_eq!(v["day_care"]["status"], "optimal");
 }
+
+#[test]
+fn capacitated_plans_are_the_same_bytes_for_one_thread_and_many() {
+    // The tiny county with 700 places per centre (the capacitated covering model decides
+    // the coverage sites): one thread or four, the same files.
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("curve = true", "curve = true\ncapacity = 700"),
+    )
+    .expect("write");
+    let one = yanglao_env(
+        dir.path(),
+        &["plan", "scenario.toml", "--out", "one"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    let many = yanglao_env(
+        dir.path(),
+        &["plan", "scenario.toml", "--out", "many"],
+        &[("RAYON_NUM_THREADS", "4")],
+    );
+    assert_eq!(
+        (one.code, many.code),
+        (0, 0),
+        "{}{}",
+        one.stderr,
+        many.stderr
+    );
+    for file in ["villages.csv", "sites.csv", "report.md"] {
+        let a = fs::read(dir.path().join("one/scenario").join(file)).expect("written");
+        let b = fs::read(dir.path().join("many/scenario").join(file)).expect("written");
+        assert_eq!(a, b, "{file}");
+    }
+    let a = fs::read_to_string(dir.path().join("one/scenario/summary.json")).expect("written");
+    let b = fs::read_to_string(dir.path().join("many/scenario/summary.json")).expect("written");
+    let a = without_timings(&a);
+    assert_eq!(a, without_timings(&b));
+    assert_eq!(a["day_care"]["covered_elderly"], 2270.0);
+}
