@@ -244,6 +244,14 @@ impl CapacitatedCoverage {
         // Everything open: if that falls short, no answer exists.
         let most = self.assign(&s.cands);
         if most.total < target - TOL {
+            if (budget as usize) < s.cands.len() {
+                // Within the budget: its best answer, proven short of the target.
+                let mut sol = self.mclp(budget, opts)?;
+                let mut c = Certificate::new(f64::from(budget), f64::from(budget));
+                c.status = Status::Infeasible;
+                sol.certificate = c;
+                return Ok(Err(sol));
+            }
             let greedy = s.greedy(None, None).0;
             let (mut sites, served) = match self.assign(&greedy) {
                 g if g.total >= most.total - TOL => (greedy, g),
@@ -951,6 +959,24 @@ mod tests {
                     }
                     (Err(sol), None) => {
                         assert_eq!(sol.certificate.status, Status::Infeasible);
+                    }
+                    (got, want) => panic!("case {case} target {target}: {got:?} vs {want:?}"),
+                }
+                // With a budget of half the candidates: the same count where it fits, else
+                // the budget's best, never more sites than the budget.
+                let budget = (ncand / 2) as u32;
+                let limited = CapacitatedOptions {
+                    max_new: Some(budget),
+                    ..opts
+                };
+                match (pb.lscp(target, &limited).expect("valid"), need) {
+                    (Ok(sol), Some(k)) if k <= budget as usize => {
+                        assert_eq!(sol.sites.len(), k, "case {case} target {target}");
+                    }
+                    (Err(sol), _) => {
+                        assert!(sol.sites.len() <= budget as usize, "case {case}");
+                        assert!(need.is_none_or(|k| k > budget as usize), "case {case}");
+                        assert!((sol.served.total - best[budget as usize]).abs() < 1e-6);
                     }
                     (got, want) => panic!("case {case} target {target}: {got:?} vs {want:?}"),
                 }
