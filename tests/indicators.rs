@@ -335,11 +335,12 @@ fn every_seed_verdict_recomputed_from_the_output_files() {
                             .and_then(|d| d.get("scope"))
                             .and_then(|s| s.as_str())
                             == Some("urban");
+                        // Served people: everyone within reach, or up to the centres'
+                        // places where they have them.
                         let covered: f64 = rows(&dir.join("villages.csv"))
                             .iter()
-                            .filter(|v| v["covered"] == "true")
                             .filter(|v| !urban_only || v["kind"] == "urban")
-                            .map(|v| num(v, "elderly"))
+                            .map(|v| num(v, "served"))
                             .sum();
                         let total = summary["day_care"]["total_elderly"]
                             .as_f64()

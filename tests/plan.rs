@@ -197,9 +197,23 @@ fn centre_capacity_opens_more_sites_and_assigns_people() {
             ("C04", "capacity")
         ]
     );
-    // Without capacities one site sufficed: the bound stays 1, so the answer is not proven.
-    assert_eq!(dc["bound"], 1.0);
-    assert_eq!(dc["status"], "feasible");
+    // The capacitated bound: even without the township rule no two of C01, C02, C04 reach
+    // 2,151 (C01 + C02: 2,110; C01 + C04: 2,000; C02 + C04: 1,630), so 3 new sites are
+    // optimal. (This test used to expect the bound 1 and `feasible`: the bound then came from
+    // the model without capacities, where one site sufficed.)
+    assert_eq!(dc["bound"], 3.0);
+    assert_eq!(dc["status"], "optimal");
+    // Served up to 700 per centre in villages.csv: F01 serves 700 of 南街's 820 before and
+    // after (北街 is within its reach but gets no place), C01 serves 北街.
+    let villages = fs::read_to_string(dir.path().join("out/scenario/villages.csv")).expect("csv");
+    assert!(
+        villages.contains("南街社区,洪水街道,urban,820,true,true,700,700,"),
+        "{villages}"
+    );
+    assert!(
+        villages.contains("北街社区,洪水街道,urban,640,true,true,0,640,"),
+        "{villages}"
+    );
 }
 
 #[test]
@@ -572,4 +586,167 @@ fn a_share_of_no_beds_is_missed_with_a_reason_never_met() {
             .any(|x| x["target"] == "nursing_share" && x["year"] == 2025),
         "{short:?}"
     );
+}
+
+/// A county of two villages: 北村 (800 elderly) beside the existing centre F1, and 南村 (200)
+/// reached only by candidate C1, 10 km away; every centre takes 300 people.
+fn capacity_county() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        (
+            "villages.csv",
+            "id,name,township,lon,lat,elderly,kind\n\
+             V1,北村,甲镇,100.8100,38.4340,800,urban\n\
+             V2,南村,甲镇,100.9100,38.4340,200,urban\n",
+        ),
+        (
+            "facilities.csv",
+            "id,name,type,township,lon,lat,beds,nursing_beds,max_beds,public,capacity\n\
+             F1,北村日间照料中心,day_care,甲镇,100.8101,38.4341,0,0,,true,\n",
+        ),
+        (
+            "candidates.csv",
+            "id,name,township,lon,lat,allow,max_beds,cost\n\
+             C1,南村候选点,甲镇,100.9101,38.4341,day_care,,\n",
+        ),
+        (
+            "scenario.toml",
+            "name = \"容量测试\"\ndata = \".\"\ncrs = \"wgs84\"\nbase_year = 2020\n\
+             years = [2025]\nelderly_growth = 0.0\nseed = 1\n\n\
+             [travel]\nminutes = 15\nurban = { speed_kmh = 4.0, detour = 1.3 }\n\
+             rural = { speed_kmh = 12.0, detour = 1.4 }\n\n\
+             [day_care]\ncoverage = 0.5\ncapacity = 300\n",
+        ),
+    ];
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn a_full_centre_serves_its_capacity_in_every_output() {
+    // F1 reaches all 800 of 北村 but takes 300: 30 % of 1,000 before the plan. The 50 %
+    // target needs 200 more: C1 serves 南村 (200), so 500 (50 %) after, with one new site,
+    // and no plan without a new site reaches 500 (optimal). Before the fix the indicator
+    // table said 80.0 % → 50.0 %, the township table 100 % and sites.csv had F1 serving 800.
+    let dir = capacity_county();
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/scenario");
+    let v = without_timings(&fs::read_to_string(out.join("summary.json")).expect("summary"));
+    let dc = &v["day_care"];
+    assert_eq!(dc["covered_before"], 300.0);
+    assert_eq!(dc["covered_elderly"], 500.0);
+    assert_eq!(dc["total_elderly"], 1000.0);
+    assert_eq!(dc["coverage"], 0.5);
+    assert_eq!(dc["new_sites"], 1);
+    assert_eq!(dc["status"], "optimal");
+    assert_eq!(dc["sites"][0]["id"], "C1");
+    assert_eq!(dc["sites"][0]["newly_covered_elderly"], 200.0);
+    let row = v["indicators"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["indicator"] == "coverage")
+        .expect("a coverage row")
+        .clone();
+    assert_eq!(row["baseline"], 0.3);
+    assert_eq!(row["planned"], 0.5);
+    assert_eq!(row["numerator"], 500.0);
+    assert_eq!(row["met"], true);
+    // villages.csv: served before and after; sites.csv: F1 serves 300, C1 200.
+    let villages = fs::read_to_string(out.join("villages.csv")).expect("villages.csv");
+    let villages = villages.trim_start_matches('\u{feff}');
+    assert!(
+        villages.contains("V1,北村,甲镇,urban,800,true,true,300,300,"),
+        "{villages}"
+    );
+    assert!(
+        villages.contains("V2,南村,甲镇,urban,200,false,true,0,200,"),
+        "{villages}"
+    );
+    let sites = fs::read_to_string(out.join("sites.csv")).expect("sites.csv");
+    assert!(
+        sites.contains(",1,300,,\n") || sites.contains(",1,300,,\r\n"),
+        "{sites}"
+    );
+    // Without capacities F1 alone would reach 80 %: C1 opens for capacity.
+    assert!(sites.contains(",1,200,200,capacity"), "{sites}");
+    assert!(!sites.contains("800"), "{sites}");
+    // The reports: the indicator table and the township table say 30 % → 50 %.
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(!md.contains("80.0%") && !md.contains("100.0%"), "{md}");
+    let town = md
+        .lines()
+        .find(|l| l.starts_with("| 甲镇"))
+        .unwrap_or_else(|| panic!("a township row: {md}"));
+    assert!(town.contains("30.0%") && town.contains("50.0%"), "{town}");
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(
+        html.contains("30.0%") && html.contains("50.0%"),
+        "report.html"
+    );
+    assert!(!html.contains("80.0%"), "report.html");
+}
+
+#[test]
+fn a_facility_capacity_counts_without_a_scenario_default() {
+    // The same county with the centre's own 300 places and no scenario capacity: the same
+    // 300 before; the new centre has no limit and serves 南村's 200.
+    let dir = capacity_county();
+    let f = dir.path().join("facilities.csv");
+    let text = fs::read_to_string(&f).expect("facilities");
+    fs::write(&f, text.replace(",true,\n", ",true,300\n")).expect("write");
+    let s = dir.path().join("scenario.toml");
+    let text = fs::read_to_string(&s).expect("scenario");
+    fs::write(&s, text.replace("capacity = 300\n", "")).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = without_timings(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    );
+    assert_eq!(v["day_care"]["covered_before"], 300.0);
+    assert_eq!(v["day_care"]["covered_elderly"], 500.0);
+    assert_eq!(v["day_care"]["status"], "optimal");
+}
+
+#[test]
+fn capacitated_plans_are_the_same_bytes_for_one_thread_and_many() {
+    // The tiny county with 700 places per centre (the capacitated covering model decides
+    // the coverage sites): one thread or four, the same files.
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("curve = true", "curve = true\ncapacity = 700"),
+    )
+    .expect("write");
+    let one = yanglao_env(
+        dir.path(),
+        &["plan", "scenario.toml", "--out", "one"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    let many = yanglao_env(
+        dir.path(),
+        &["plan", "scenario.toml", "--out", "many"],
+        &[("RAYON_NUM_THREADS", "4")],
+    );
+    assert_eq!(
+        (one.code, many.code),
+        (0, 0),
+        "{}{}",
+        one.stderr,
+        many.stderr
+    );
+    for file in ["villages.csv", "sites.csv", "report.md"] {
+        let a = fs::read(dir.path().join("one/scenario").join(file)).expect("written");
+        let b = fs::read(dir.path().join("many/scenario").join(file)).expect("written");
+        assert_eq!(a, b, "{file}");
+    }
+    let a = fs::read_to_string(dir.path().join("one/scenario/summary.json")).expect("written");
+    let b = fs::read_to_string(dir.path().join("many/scenario/summary.json")).expect("written");
+    let a = without_timings(&a);
+    assert_eq!(a, without_timings(&b));
+    assert_eq!(a["day_care"]["covered_elderly"], 2270.0);
 }

@@ -56,6 +56,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &reach,
             scenario.day_care.scope,
             scenario.day_care.serving,
+            scenario.day_care.capacity,
+            scenario.day_care.data_capacity,
         );
         let coverage = (in_scope > 0.0).then(|| covered / in_scope);
         let unreachable: Vec<&crate::model::Village> = reach

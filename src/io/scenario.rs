@@ -845,6 +845,7 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
             "serving",
             "per_county",
             "township_kinds",
+            "data_capacity",
             "targets",
         ],
     );
@@ -918,6 +919,7 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
         max_new: t.count(cx, "max_new"),
         curve: t.boolean(cx, "curve").unwrap_or(false),
         capacity,
+        data_capacity: t.boolean(cx, "data_capacity").unwrap_or(true),
         exclude_unreachable: t.boolean(cx, "exclude_unreachable").unwrap_or(false),
         serving: t.types(cx, "serving").unwrap_or(TypeSet::DAY_CARE),
         per_county: t.count(cx, "per_county").unwrap_or(0),

@@ -326,7 +326,13 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                 .iter()
                 .map(|v| {
                     let rural = r.villages[v.village.get()].kind == AreaKind::Rural;
-                    match (v.covered_before, v.covered) {
+                    // With capacities a village within reach of full sites is not served.
+                    let (before, after) = if dc.capacity.is_some() {
+                        (v.served_before > 0.0, v.served > 0.0)
+                    } else {
+                        (v.covered_before, v.covered)
+                    };
+                    match (before, after) {
                         _ if urban_only && rural => 3,
                         (true, _) => 0,
                         (false, true) => 1,

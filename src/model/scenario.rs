@@ -110,6 +110,10 @@ pub struct DayCare {
     pub curve: bool,
     /// Elderly served per centre; `None` = unlimited.
     pub capacity: Option<u32>,
+    /// Whether the facilities' own `capacity` (托位) column limits the people each serves
+    /// (default true). A plan whose coverage indicator is spatial (the share of the elderly
+    /// within the circle of a centre) sets it false.
+    pub data_capacity: bool,
     /// Drop villages no site can reach from the coverage denominator.
     pub exclude_unreachable: bool,
     /// Existing facility types whose service circle counts for coverage (default: 日间照料中心
@@ -135,6 +139,7 @@ impl Default for DayCare {
             max_new: None,
             curve: false,
             capacity: None,
+            data_capacity: true,
             exclude_unreachable: false,
             serving: TypeSet::DAY_CARE,
             per_county: 0,

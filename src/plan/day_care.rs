@@ -3,7 +3,12 @@
 //!
 //! Sites that serve the circle: existing day-care centres, stations and comprehensive centres
 //! (institutions do not), and candidates that allow day care. Coverage counts people: a
-//! village's elderly are served when any serving site is within the time limit.
+//! village's elderly are served when any serving site is within the time limit, and only up
+//! to the sites' places where any serving site has a capacity (a facility's own `capacity`,
+//! else the scenario's `day_care.capacity`, which new centres take too). With capacities the
+//! coverage sites come from the capacitated covering model
+//! ([`crate::solve::capacitated_coverage`]), before-and-after figures from its maximum-flow
+//! assignment.
 //!
 //! Rules: every 街道 (a township whose name ends in 街道) needs `per_street` comprehensive
 //! centres, and `township_share` of all townships need one. Existing comprehensive centres
@@ -17,6 +22,7 @@ use crate::model::{
     AreaKind, CoverageScope, FacilityType, Region, Scenario, SiteIdx, Township, TownshipKind,
     TypeSet, VillageIdx,
 };
+use crate::solve::capacitated_coverage::{CapacitatedCoverage, CapacitatedOptions, SiteRole};
 use crate::solve::coverage::{CoverageCurve, CoverageOptions, CoverageProblem, CurveStats};
 use crate::solve::{Certificate, Status, flow};
 use crate::travel::ReachLists;
@@ -114,6 +120,12 @@ pub struct VillageResult {
     /// Elderly (in scope) served: all of them when covered without centre capacities, the
     /// assigned share with them.
     pub served: f64,
+    /// Elderly (in scope) served before the plan, counted the same way.
+    pub served_before: f64,
+    /// Elderly (in scope) served after the plan by each site (site index, people); without
+    /// capacities, everyone in scope by the nearest serving site.
+    #[serde(skip)]
+    pub flows: Vec<(SiteIdx, f64)>,
 }
 
 /// The day-care part of a plan.
@@ -159,6 +171,10 @@ pub struct DayCarePlan {
     pub shortfalls: Vec<Shortfall>,
     /// How the search went.
     pub search: CurveStats,
+    /// Places (people) of each site (facilities first, then candidates;
+    /// `f64::INFINITY` for none) when any serving site has a capacity; `None` otherwise.
+    #[serde(skip)]
+    pub capacity: Option<Vec<f64>>,
     /// Per village.
     #[serde(skip)]
     pub villages: Vec<VillageResult>,
@@ -348,57 +364,84 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     let serving_now: Vec<bool> = (0..nf)
         .map(|i| serving_existing[i] || (upgrades_serve && upgraded[i]))
         .collect();
-    let served = dc.capacity.map(|cap| {
-        let goal = target.map(|share| share * total);
-        with_capacity(
+    // Capacities: a facility's own places, else the scenario's default; new centres take the
+    // default. With none anywhere, people are served without limit.
+    let site_capacity = site_capacities(region, dc.capacity, &serving_now, dc.data_capacity);
+    let cap = site_capacity.as_ref().map(|capacity| {
+        let goal = goal.map(|share| share * total);
+        capacitated_plan(
             region,
             reach,
             &problem,
-            cap,
-            goal,
-            &mut opened,
-            &mut sites,
-            &mut shortfalls,
+            capacity,
+            &serving_existing,
             &serving_now,
+            &rule_sites,
+            CapacitatedGoal {
+                target: goal,
+                budget: free_budget,
+                rules,
+            },
+            &relaxed,
+            &mut shortfalls,
         )
     });
+    if let Some(c) = &cap {
+        sites.retain(|(_, r)| matches!(r, Reason::Street | Reason::Township | Reason::County));
+        // Sites the uncapacitated answer opens as well are coverage sites; the others open
+        // because full centres cannot take everyone they reach.
+        sites.extend(c.sites.iter().map(|&c| {
+            if free_sites.contains(&(c as u32)) {
+                (c, Reason::Coverage)
+            } else {
+                (c, Reason::Capacity)
+            }
+        }));
+        opened = vec![false; region.candidates.len()];
+        for &(c, _) in &sites {
+            opened[c] = true;
+        }
+    }
     let villages: Vec<VillageResult> = reach
         .iter()
         .map(|(v, list)| {
             let nearest = list.iter().find(|r| is_serving(r.site, &opened));
+            let (served, served_before, flows) = match &cap {
+                Some(c) => (
+                    c.after.per_point[v.get()],
+                    c.before[v.get()],
+                    c.after.flows[v.get()]
+                        .iter()
+                        .map(|&(s, f)| (SiteIdx(s), f))
+                        .collect(),
+                ),
+                None => {
+                    let w = weight[v.get()];
+                    (
+                        if nearest.is_some() { w } else { 0.0 },
+                        if covered_existing[v.get()] { w } else { 0.0 },
+                        nearest.map(|r| vec![(r.site, w)]).unwrap_or_default(),
+                    )
+                }
+            };
             VillageResult {
                 village: v,
                 covered: nearest.is_some(),
                 covered_before: covered_existing[v.get()],
                 site: nearest.map(|r| r.site),
                 minutes: nearest.map(|r| r.minutes),
-                served: match &served {
-                    Some(s) => s.per_point[v.get()],
-                    None if nearest.is_some() => weight[v.get()],
-                    None => 0.0,
-                },
+                served,
+                served_before,
+                flows,
             }
         })
         .collect();
     let covered: f64 = villages.iter().map(|v| v.served).fold(0.0, |a, b| a + b);
-    // With capacities the count may grow past the uncapacitated optimum; the uncapacitated
-    // bound stays valid (capacities only remove options).
-    let certificate = match (&served, objective) {
-        (Some(_), Objective::NewSites) => {
-            let mut c = Certificate::new(sites.len() as f64, certificate.bound);
-            if target.is_some_and(|share| covered < share * total - Certificate::TOLERANCE) {
-                c.status = Status::Infeasible;
-            }
-            c
-        }
-        (Some(_), _) => Certificate::new(covered, certificate.bound.max(covered)),
-        (None, _) => certificate,
+    let certificate = match &cap {
+        Some(c) => c.certificate,
+        None => certificate,
     };
-    let covered_before: f64 = villages
-        .iter()
-        .filter(|v| v.covered_before)
-        .map(|v| weight[v.village.get()])
-        .sum();
+    let covered_before: f64 = villages.iter().fold(0.0, |a, v| a + v.served_before);
     let upgrade_sets: Vec<Vec<u32>> = rules_out
         .upgrades
         .iter()
@@ -442,13 +485,38 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
             }
         })
         .collect();
-    for v in &villages {
-        if let (Some(site), false) = (v.site, v.covered_before)
-            && let Some(ns) = new_sites
-                .iter_mut()
-                .find(|s| s.candidate + nf == site.get())
-        {
-            ns.newly_covered_elderly += weight[v.village.get()];
+    if cap.is_some() {
+        // A village's gain (served after less served before) is shared among the new sites
+        // by the people each of them serves there.
+        for v in &villages {
+            let gain = (v.served - v.served_before).max(0.0);
+            let from_new: f64 = v
+                .flows
+                .iter()
+                .filter(|f| f.0.get() >= nf)
+                .map(|f| f.1)
+                .sum();
+            if gain <= 0.0 || from_new <= 0.0 {
+                continue;
+            }
+            for &(site, f) in v.flows.iter().filter(|f| f.0.get() >= nf) {
+                if let Some(ns) = new_sites
+                    .iter_mut()
+                    .find(|s| s.candidate + nf == site.get())
+                {
+                    ns.newly_covered_elderly += gain * f / from_new;
+                }
+            }
+        }
+    } else {
+        for v in &villages {
+            if let (Some(site), false) = (v.site, v.covered_before)
+                && let Some(ns) = new_sites
+                    .iter_mut()
+                    .find(|s| s.candidate + nf == site.get())
+            {
+                ns.newly_covered_elderly += weight[v.village.get()];
+            }
         }
     }
     new_sites.sort_by(|a, b| {
@@ -457,8 +525,9 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
             .then(a.candidate.cmp(&b.candidate))
     });
 
-    let curve_points = if dc.curve {
-        curve
+    let curve_points = match (dc.curve, &cap) {
+        (true, Some(c)) => c.curve.clone(),
+        (true, None) => curve
             .points
             .iter()
             .map(|pt| CurvePoint {
@@ -470,9 +539,8 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
                     .map_or(relaxed.reachable, |r| r.bound)
                     .max(pt.covered),
             })
-            .collect()
-    } else {
-        Vec::new()
+            .collect(),
+        (false, _) => Vec::new(),
     };
     let ratio = |x: f64| if total > 0.0 { x / total } else { 0.0 };
     DayCarePlan {
@@ -488,7 +556,11 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         gap: certificate.gap,
         seed: scenario.seed,
         unreachable_elderly: unreachable,
-        reachable_coverage: ratio(curve.reachable.min(total)),
+        reachable_coverage: ratio(
+            cap.as_ref()
+                .map_or(curve.reachable, |c| c.reachable)
+                .min(total),
+        ),
         curve: curve_points,
         sites: new_sites,
         upgrades: rules_out
@@ -514,6 +586,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         serving: dc.serving,
         shortfalls,
         search: curve.stats,
+        capacity: site_capacity,
         villages,
     }
 }
@@ -655,81 +728,231 @@ fn phase(
     (year, upgrades_years)
 }
 
-/// Assigns the elderly to open serving sites under `capacity` per new centre (existing
-/// centres use their own `capacity` when the file gives one), opening more candidates while
-/// the goal is not met: each time the candidate whose reach holds the most unserved people.
+/// Places of every site (facilities first, then candidates) when any serving facility has
+/// its own capacity or the scenario sets a default: a facility's own `capacity` column, else
+/// `default`; candidates take `default`; `f64::INFINITY` where neither is given. `None` when
+/// no serving site has a capacity (everyone within reach is served, as without capacities).
+pub fn site_capacities(
+    region: &Region,
+    default: Option<u32>,
+    serving: &[bool],
+    use_data: bool,
+) -> Option<Vec<f64>> {
+    let own = use_data
+        && region
+            .facilities
+            .iter()
+            .zip(serving)
+            .any(|(f, s)| *s && f.capacity.is_some());
+    if default.is_none() && !own {
+        return None;
+    }
+    let or_default = |c: Option<u32>| c.or(default).map_or(f64::INFINITY, f64::from);
+    Some(
+        region
+            .facilities
+            .iter()
+            .map(|f| or_default(f.capacity.filter(|_| use_data)))
+            .chain(region.candidates.iter().map(|_| or_default(None)))
+            .collect(),
+    )
+}
+
+/// What the capacitated plan aims at.
+struct CapacitatedGoal {
+    /// People to serve (a coverage target), if any.
+    target: Option<f64>,
+    /// New sites allowed besides the rule sites, if limited.
+    budget: Option<u32>,
+    /// Rule sites already opened.
+    rules: u32,
+}
+
+/// The capacitated day-care plan: coverage sites chosen by the capacitated covering model,
+/// the assignments before and after, and the certificate of the whole plan.
+struct CapacitatedPlan {
+    /// Candidates opened for coverage (rule sites not included).
+    sites: Vec<usize>,
+    /// People served after the plan, per village and per site.
+    after: flow::Served,
+    /// People served before the plan, per village.
+    before: Vec<f64>,
+    /// Objective and bound over every new site (rule sites included).
+    certificate: Certificate,
+    /// Coverage curve with capacities (rule sites counted).
+    curve: Vec<CurvePoint>,
+    /// People served with every candidate open.
+    reachable: f64,
+}
+
+/// Solves the capacitated covering model ([`crate::solve::capacitated_coverage`]) with the
+/// rule sites open, and bounds it by the same model without the rules (and by the
+/// uncapacitated `relaxed` curve), as rules and capacities only remove options.
 #[allow(clippy::too_many_arguments)]
-fn with_capacity(
+fn capacitated_plan(
     region: &Region,
     reach: &ReachLists,
     problem: &CoverageProblem,
-    capacity: u32,
-    goal: Option<f64>,
-    opened: &mut [bool],
-    sites: &mut Vec<(usize, Reason)>,
+    capacity: &[f64],
+    serving_before: &[bool],
+    serving_now: &[bool],
+    rule_sites: &[(usize, Reason)],
+    goal: CapacitatedGoal,
+    relaxed: &CoverageCurve,
     shortfalls: &mut Vec<Shortfall>,
-    serving: &[bool],
-) -> flow::Served {
+) -> CapacitatedPlan {
     let nf = region.facilities.len();
-    let site_capacity: Vec<f64> = (0..region.site_count())
-        .map(|s| match region.facilities.get(s) {
-            Some(f) => f.capacity.map_or(f64::from(capacity), f64::from),
-            None => f64::from(capacity),
+    let mut is_rule = vec![false; region.candidates.len()];
+    for &(c, _) in rule_sites {
+        is_rule[c] = true;
+    }
+    let reach_lists: Vec<Vec<u32>> = reach
+        .iter()
+        .map(|(_, list)| list.iter().map(|r| r.site.0).collect())
+        .collect();
+    let model = |before: bool, forced: bool| CapacitatedCoverage {
+        weight: problem.weight.clone(),
+        capacity: capacity.to_vec(),
+        role: (0..nf)
+            .map(|i| match (before, serving_before[i], serving_now[i]) {
+                (true, true, _) | (false, _, true) => SiteRole::Open,
+                _ => SiteRole::Unused,
+            })
+            .chain(region.candidates.iter().enumerate().map(|(c, cand)| {
+                if before || !cand.allow.day_care() {
+                    SiteRole::Unused
+                } else if forced && is_rule[c] {
+                    SiteRole::Open
+                } else {
+                    SiteRole::Candidate
+                }
+            }))
+            .collect(),
+        reach: reach_lists.clone(),
+    };
+    const VALID: &str = "weights are head counts, capacities whole places, reach lists index sites";
+    let before = model(true, false).assign(&[]).per_point;
+    let plan_model = model(false, true);
+    let relaxed_model = (!rule_sites.is_empty()).then(|| model(false, false));
+    let bound_model = relaxed_model.as_ref().unwrap_or(&plan_model);
+    let opts = CapacitatedOptions::default();
+    let rules = goal.rules;
+    let candidates: Vec<u32> = (0..plan_model.role.len() as u32)
+        .filter(|&j| plan_model.role[j as usize] == SiteRole::Candidate)
+        .collect();
+    let reachable = plan_model.assign(&candidates).total;
+    let uncapacitated = |p: u32| {
+        relaxed
+            .points
+            .get(p as usize)
+            .map_or(relaxed.reachable, |pt| pt.bound)
+    };
+    let (sol, certificate) = match (goal.target, goal.budget) {
+        (None, Some(budget)) => {
+            let sol = plan_model.mclp(budget, &opts).expect(VALID);
+            let bound = match &relaxed_model {
+                Some(m) => {
+                    m.mclp(budget + rules, &opts)
+                        .expect(VALID)
+                        .certificate
+                        .bound
+                }
+                None => sol.certificate.bound,
+            }
+            .min(uncapacitated(budget + rules))
+            .max(sol.served.total);
+            let c = Certificate::new(sol.served.total, bound);
+            (sol, c)
+        }
+        (target, budget) => {
+            let people = target.unwrap_or(0.0);
+            let with_budget = CapacitatedOptions {
+                max_new: budget,
+                ..opts
+            };
+            let uncapacitated_lower = relaxed
+                .points
+                .iter()
+                .position(|p| p.bound >= people - Certificate::TOLERANCE)
+                .map_or(relaxed.points.len() as f64, |p| p as f64);
+            let lower_of = |m: &CapacitatedCoverage| match m.lscp(people, &opts).expect(VALID) {
+                Ok(s) | Err(s) => s.certificate.bound,
+            };
+            match plan_model.lscp(people, &with_budget).expect(VALID) {
+                Ok(sol) => {
+                    let lower = match &relaxed_model {
+                        Some(m) => lower_of(m),
+                        None => sol.certificate.bound,
+                    }
+                    .max(uncapacitated_lower)
+                    .max(f64::from(rules));
+                    let count = (sol.sites.len() as u32 + rules) as f64;
+                    let c = Certificate::new(count, lower.min(count));
+                    (sol, c)
+                }
+                Err(sol) => {
+                    let total: f64 = problem.weight.iter().sum();
+                    let pct = |x: f64| if total > 0.0 { 100.0 * x / total } else { 0.0 };
+                    shortfalls.retain(|s| s.rule != "coverage");
+                    shortfalls.push(Shortfall {
+                        rule: "coverage".into(),
+                        zh: format!(
+                            "按站点容量（托位）计，覆盖目标 {:.0} 名老年人（{:.1}%）无法达到：最多服务 {:.0} 名（{:.1}%）",
+                            people,
+                            pct(people),
+                            sol.served.total,
+                            pct(sol.served.total)
+                        ),
+                        en: format!(
+                            "with the sites' capacities (places), the target of {:.0} elderly ({:.1}%) cannot be reached: at most {:.0} are served ({:.1}%)",
+                            people,
+                            pct(people),
+                            sol.served.total,
+                            pct(sol.served.total)
+                        ),
+                    });
+                    let count = (sol.sites.len() as u32 + rules) as f64;
+                    let mut c = Certificate::new(count, count);
+                    c.status = Status::Infeasible;
+                    (sol, c)
+                }
+            }
+        }
+    };
+    let sites: Vec<usize> = sol.sites.iter().map(|&j| j as usize - nf).collect();
+    // The curve: the greedy's people per count of coverage sites (the plan's own answer where
+    // it serves more), bounded by the model without rules and by the uncapacitated curve.
+    let (order, totals) = plan_model.greedy_curve(goal.budget, &opts);
+    let bounds = bound_model.bounds_up_to(order.len() as u32 + rules, &opts);
+    let curve = totals
+        .iter()
+        .enumerate()
+        .map(|(k, &people)| {
+            let new_sites = k as u32 + rules;
+            let people = if k == sites.len() {
+                people.max(sol.served.total)
+            } else {
+                people
+            };
+            CurvePoint {
+                new_sites,
+                covered_elderly: people,
+                bound: bounds
+                    .get(new_sites as usize)
+                    .copied()
+                    .unwrap_or(f64::INFINITY)
+                    .min(uncapacitated(new_sites))
+                    .max(people),
+            }
         })
         .collect();
-    loop {
-        let options: Vec<Vec<u32>> = reach
-            .iter()
-            .map(|(_, list)| {
-                list.iter()
-                    .filter(|r| {
-                        let i = r.site.get();
-                        if i < nf { serving[i] } else { opened[i - nf] }
-                    })
-                    .map(|r| r.site.0)
-                    .collect()
-            })
-            .collect();
-        let served = flow::Assignment {
-            demand: problem.weight.clone(),
-            capacity: site_capacity.clone(),
-            options,
-        }
-        .solve();
-        let Some(goal) = goal else { return served };
-        if served.total >= goal - Certificate::TOLERANCE {
-            return served;
-        }
-        let unserved: Vec<f64> = problem
-            .weight
-            .iter()
-            .zip(&served.per_point)
-            .map(|(w, s)| (w - s).max(0.0))
-            .collect();
-        let best = (0..region.candidates.len())
-            .filter(|&c| !opened[c])
-            .map(|c| {
-                let reachable: f64 = problem.sets[c].iter().map(|&i| unserved[i as usize]).sum();
-                (reachable.min(site_capacity[nf + c]), c)
-            })
-            .filter(|(gain, _)| *gain > Certificate::TOLERANCE)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-        let Some((_, c)) = best else {
-            shortfalls.push(Shortfall {
-                rule: "capacity".into(),
-                zh: format!(
-                    "按每处 {capacity} 人的容量，所有候选点都开设后仍只能服务 {:.0} 名老年人，目标 {:.0}",
-                    served.total, goal
-                ),
-                en: format!(
-                    "with {capacity} places per centre, every candidate open serves {:.0} elderly; the target is {:.0}",
-                    served.total, goal
-                ),
-            });
-            return served;
-        };
-        opened[c] = true;
-        sites.push((c, Reason::Capacity));
+    CapacitatedPlan {
+        sites,
+        after: sol.served,
+        before,
+        certificate,
+        curve,
+        reachable,
     }
 }
 

@@ -108,7 +108,8 @@ fn centres_by(plan: &DayCarePlan, region: &Region, year: Option<i32>) -> BTreeMa
     have
 }
 
-/// Elderly (in scope) within reach of a serving site after the actions up to `year`.
+/// Elderly (in scope) served by a serving site after the actions up to `year`: everyone
+/// within reach, or up to the sites' capacities where the plan has them.
 fn covered_by(
     plan: &DayCarePlan,
     region: &Region,
@@ -135,11 +136,32 @@ fn covered_by(
             .filter(|s| by(s.year))
             .map(|s| nf + s.candidate),
     );
-    reach
-        .iter()
-        .filter(|(_, list)| list.iter().any(|r| serving.contains(&r.site.get())))
-        .map(|(v, _)| weight[v.get()])
-        .sum()
+    match &plan.capacity {
+        // With capacities: the people the open sites can take, by the same assignment as the
+        // plan's.
+        Some(capacity) => {
+            crate::solve::flow::Assignment {
+                demand: weight.to_vec(),
+                capacity: capacity.clone(),
+                options: reach
+                    .iter()
+                    .map(|(_, list)| {
+                        list.iter()
+                            .filter(|r| serving.contains(&r.site.get()))
+                            .map(|r| r.site.0)
+                            .collect()
+                    })
+                    .collect(),
+            }
+            .solve()
+            .total
+        }
+        None => reach
+            .iter()
+            .filter(|(_, list)| list.iter().any(|r| serving.contains(&r.site.get())))
+            .map(|(v, _)| weight[v.get()])
+            .sum(),
+    }
 }
 
 /// The day-care rows (coverage, township share, streets, counties) and their definitions.
@@ -181,14 +203,12 @@ fn day_care_rows(
             dc.targets.get(&y).and_then(|s| s.coverage)
         }
         .map(Goal::at_least);
-        // With centre capacities the final figure is the capacitated assignment; earlier
-        // years are only shown without capacities.
+        // The final figure is the plan's; earlier years count the sites open by then, up to
+        // their capacities where they have them.
         let covered = if y == last {
             plan.covered_elderly
-        } else if dc.capacity.is_none() {
-            covered_by(plan, region, reach, &in_scope, Some(y))
         } else {
-            continue;
+            covered_by(plan, region, reach, &in_scope, Some(y))
         };
         out.rows.push(IndicatorRow {
             indicator: Indicator::Coverage,
@@ -535,32 +555,67 @@ pub fn table(
     out
 }
 
-/// Elderly (in scope) that a serving site of `serving` reaches today, and the total in scope,
-/// for `check`, before any plan.
+/// Elderly (in scope) that a serving site of `serving` serves today, and the total in scope,
+/// for `check`, before any plan: everyone within reach, or up to the sites' places where a
+/// serving facility has its own `capacity` or the scenario sets `default_capacity`.
 pub fn baseline_coverage(
     region: &Region,
     reach: &ReachLists,
     scope: crate::model::CoverageScope,
     serving: TypeSet,
+    default_capacity: Option<u32>,
+    use_data: bool,
 ) -> (f64, f64) {
     let nf = region.facilities.len();
-    let mut covered = 0.0;
-    let mut total = 0.0;
-    for (v, list) in reach.iter() {
-        let village = &region.villages[v.get()];
-        if scope == crate::model::CoverageScope::Urban
-            && village.kind != crate::model::AreaKind::Urban
-        {
-            continue;
+    let is_serving: Vec<bool> = region
+        .facilities
+        .iter()
+        .map(|f| serving.contains(f.kind))
+        .collect();
+    let weight: Vec<f64> = region
+        .villages
+        .iter()
+        .map(|v| {
+            if scope == crate::model::CoverageScope::Urban
+                && v.kind != crate::model::AreaKind::Urban
+            {
+                0.0
+            } else {
+                f64::from(v.elderly)
+            }
+        })
+        .collect();
+    let total = weight.iter().sum();
+    let options: Vec<Vec<u32>> = reach
+        .iter()
+        .map(|(_, list)| {
+            list.iter()
+                .filter(|r| r.site.get() < nf && is_serving[r.site.get()])
+                .map(|r| r.site.0)
+                .collect()
+        })
+        .collect();
+    let covered = match crate::plan::day_care::site_capacities(
+        region,
+        default_capacity,
+        &is_serving,
+        use_data,
+    ) {
+        Some(capacity) => {
+            crate::solve::flow::Assignment {
+                demand: weight,
+                capacity,
+                options,
+            }
+            .solve()
+            .total
         }
-        let e = f64::from(village.elderly);
-        total += e;
-        if list
+        None => weight
             .iter()
-            .any(|r| r.site.get() < nf && serving.contains(region.facilities[r.site.get()].kind))
-        {
-            covered += e;
-        }
-    }
+            .zip(&options)
+            .filter(|(_, o)| !o.is_empty())
+            .map(|(w, _)| *w)
+            .sum(),
+    };
     (covered, total)
 }

@@ -111,6 +111,8 @@ pub fn features(plan: &Plan) -> Vec<Value> {
                 ("disabled", json!(v.disabled)),
                 ("covered_before", json!(res.covered_before)),
                 ("covered", json!(res.covered)),
+                ("served_before", json!(round(res.served_before, 3))),
+                ("served", json!(round(res.served, 3))),
                 ("site_id", site_id),
                 ("site_name", site_name),
                 ("minutes", json!(res.minutes.map(|m| round(m, 1)))),

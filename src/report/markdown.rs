@@ -652,12 +652,10 @@ pub fn township_table(plan: &Plan, lang: Lang) -> Table {
             continue;
         }
         a.in_scope += u64::from(v.elderly);
-        if r.covered_before {
-            a.before += u64::from(v.elderly);
-        }
-        if r.covered {
-            a.after += u64::from(v.elderly);
-        }
+        // Served people, up to the sites' capacities where they have them (whole people:
+        // the assignment of whole weights to whole places is whole).
+        a.before += r.served_before.round() as u64;
+        a.after += r.served.round() as u64;
     }
     for s in &plan.day_care.sites {
         acc.entry(s.township.as_str()).or_default().new_sites += 1;

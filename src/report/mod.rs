@@ -446,7 +446,9 @@ fn site_label(plan: &Plan, site: SiteIdx) -> (String, String) {
     }
 }
 
-/// `villages.csv`: one row per village with its day-care coverage before and after.
+/// `villages.csv`: one row per village with its day-care coverage before and after: whether a
+/// serving site is within reach, and the elderly (in scope) served, up to the sites'
+/// capacities where they have them.
 pub fn villages_csv(plan: &Plan) -> Vec<u8> {
     let rows = plan.day_care.villages.iter().map(|r| {
         let v = &plan.region.villages[r.village.get()];
@@ -459,6 +461,8 @@ pub fn villages_csv(plan: &Plan) -> Vec<u8> {
             v.elderly.to_string(),
             r.covered_before.to_string(),
             r.covered.to_string(),
+            format!("{}", r.served_before),
+            format!("{}", r.served),
             site_id,
             site_name,
             r.minutes.map(|m| format!("{m:.1}")).unwrap_or_default(),
@@ -473,6 +477,8 @@ pub fn villages_csv(plan: &Plan) -> Vec<u8> {
             "elderly",
             "covered_before",
             "covered",
+            "served_before",
+            "served",
             "site_id",
             "site_name",
             "minutes",
@@ -481,16 +487,17 @@ pub fn villages_csv(plan: &Plan) -> Vec<u8> {
     )
 }
 
-/// `sites.csv`: existing serving facilities and new sites, with the villages and elderly for
-/// whom each is the nearest serving site.
+/// `sites.csv`: existing serving facilities and new sites, with the villages each serves
+/// and the elderly (in scope) it serves: those for whom it is the nearest serving site, or
+/// with capacities, the people assigned to it (never more than its places).
 pub fn sites_csv(plan: &Plan) -> Vec<u8> {
     let nf = plan.region.facilities.len();
     let mut villages = vec![0u32; plan.region.site_count()];
-    let mut elderly = vec![0u64; plan.region.site_count()];
+    let mut elderly = vec![0.0f64; plan.region.site_count()];
     for r in &plan.day_care.villages {
-        if let Some(s) = r.site {
+        for &(s, people) in &r.flows {
             villages[s.get()] += 1;
-            elderly[s.get()] += u64::from(plan.region.villages[r.village.get()].elderly);
+            elderly[s.get()] += people;
         }
     }
     let existing = plan
@@ -518,7 +525,7 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
                 format!("{:.6}", f.pos.lon),
                 format!("{:.6}", f.pos.lat),
                 villages[i].to_string(),
-                elderly[i].to_string(),
+                format!("{}", elderly[i]),
                 String::new(),
                 String::new(),
             ]
@@ -539,7 +546,7 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
             format!("{:.6}", s.lon),
             format!("{:.6}", s.lat),
             villages[i].to_string(),
-            elderly[i].to_string(),
+            format!("{}", elderly[i]),
             format!("{}", s.newly_covered_elderly),
             match s.reason {
                 Reason::Street => "street",
