@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::map::{Lang, pct, thousands};
 use crate::model::CoverageScope;
+use super::round;
 use crate::model::{Goal, Indicator};
 use crate::plan::Plan;
 use crate::plan::beds::ActionKind;
@@ -232,11 +233,6 @@ pub fn projects(plan: &Plan) -> Vec<Project> {
     out
 }
 
-/// Rounds for output so that files do not carry float noise.
-fn round(x: f64, digits: i32) -> f64 {
-    let f = 10f64.powi(digits);
-    (x * f).round() / f
-}
 
 /// `proposals.csv`: one row per proposed project, for spreadsheets and GIS.
 pub fn proposals_csv(plan: &Plan) -> Vec<u8> {

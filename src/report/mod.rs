@@ -351,9 +351,10 @@ fn picture_titles(d: &crate::map::Drawings, lang: crate::map::Lang) -> Vec<(&'st
 }
 
 /// Rounds for output so that files do not carry float noise.
-fn round(x: f64, digits: i32) -> f64 {
+pub(crate) fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
-    (x * f).round() / f
+    // `+ 0.0` turns -0.0 (an empty float sum, a rounded tiny negative) into 0.0.
+    (x * f).round() / f + 0.0
 }
 
 /// The machine-readable summary of a run.
