@@ -750,3 +750,40 @@ fn capacitated_plans_are_the_same_bytes_for_one_thread_and_many() {
     assert_eq!(a, without_timings(&b));
     assert_eq!(a["day_care"]["covered_elderly"], 2270.0);
 }
+
+#[test]
+fn day_care_is_cut_to_the_budget_rules_first() {
+    // Full coverage needs C02 (the township rule, 30 万元) and C04 (25 万元): 55. With a total
+    // budget of 40 the rule site stays and the coverage site goes (10 万元 left buys no
+    // site at the dearest day-care price, 30): coverage is missed for the budget, and the
+    // plan spends 30, beds nothing.
+    let s = plan_edited(
+        |s| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace("[costs]", "[budget]\ntotal = 40\n\n[costs]")
+        },
+        |c| c,
+    );
+    let b = &s["budget"];
+    assert!(b["spent_wan"].as_f64().expect("spent") <= 40.0, "{b}");
+    assert_eq!(b["day_care_wan"], 30.0);
+    assert_eq!(b["overrun_wan"], 0.0);
+    let ids: Vec<&str> = s["day_care"]["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|x| x["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, vec!["C02"]);
+    assert_eq!(row(&s, "coverage", 2025)["met"], false);
+    let rules: Vec<&str> = s["day_care"]["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .map(|x| x["rule"].as_str().expect("rule"))
+        .collect();
+    assert!(
+        rules.contains(&"budget") && rules.contains(&"coverage"),
+        "{rules:?}"
+    );
+}

@@ -118,6 +118,76 @@ impl Spending {
     }
 }
 
+/// The day-care network cut to a total budget it would exceed (unless the scenario allows an
+/// overrun): the street, township and county rules are kept (their sites and upgrades are the
+/// rules' minimum), and the coverage sites are cut to as many as the money left pays for at the
+/// dearest day-care candidate's price; the plan is then solved again with that many new sites.
+fn within_budget(
+    scenario: &Scenario,
+    region: &Region,
+    reach: &ReachLists,
+    plan: DayCarePlan,
+) -> DayCarePlan {
+    use day_care::Reason;
+    let b = &scenario.budget;
+    let Some(total) = b.total_wan.filter(|_| !b.allow_overrun) else {
+        return plan;
+    };
+    let spend: f64 = day_care_spend(scenario, region, &plan)
+        .values()
+        .fold(0.0, |a, c| a + c);
+    if spend <= total + 1e-6 {
+        return plan;
+    }
+    let price = |c: usize| {
+        region
+            .candidates
+            .get(c)
+            .and_then(|c| c.cost_wan)
+            .unwrap_or(scenario.costs.day_care_wan)
+    };
+    let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
+    let rule_sites = plan.sites.iter().filter(|s| is_rule(s.reason)).count() as u32;
+    let rule_cost: f64 = plan
+        .sites
+        .iter()
+        .filter(|s| is_rule(s.reason))
+        .map(|s| price(s.candidate))
+        .chain(plan.upgrades.iter().map(|u| u.cost_wan))
+        .fold(0.0, |a, c| a + c);
+    let dearest = region
+        .candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.allow.day_care())
+        .map(|(i, _)| price(i))
+        .fold(0.0f64, f64::max);
+    let coverage_sites = plan.new_sites - rule_sites;
+    let affordable = if dearest > 0.0 {
+        (((total - rule_cost).max(0.0) / dearest + 1e-9).floor() as u32).min(coverage_sites)
+    } else {
+        coverage_sites
+    };
+    let mut capped = scenario.clone();
+    capped.day_care.max_new = Some(
+        scenario
+            .day_care
+            .max_new
+            .map_or(rule_sites + affordable, |m| m.min(rule_sites + affordable)),
+    );
+    let mut out = day_care::plan(&capped, region, reach);
+    out.shortfalls.push(day_care::Shortfall {
+        rule: "budget".into(),
+        zh: format!(
+            "日间照料网络需 {spend:.0} 万元，超出预算 {total:.0} 万元：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{rule_cost:.0} 万元），覆盖站点减为 {affordable} 处"
+        ),
+        en: format!(
+            "the day-care network needs {spend:.0} 万元, more than the budget of {total:.0}: the rules' {rule_sites} new centres and the upgrades ({rule_cost:.0} 万元) stay, coverage sites are cut to {affordable}"
+        ),
+    });
+    out
+}
+
 /// Day-care spend per plan year: new centres (a candidate's own cost, else the scenario's)
 /// and upgrades, in the year each is dated.
 pub fn day_care_spend(
@@ -176,7 +246,12 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let reach = travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let day_care = day_care::plan(&scenario, &region, &reach);
+    let day_care = within_budget(
+        &scenario,
+        &region,
+        &reach,
+        day_care::plan(&scenario, &region, &reach),
+    );
     let day_care_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let bed_reach = travel::nearest_k_limited(

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
+use super::round;
 use crate::map::{Lang, pct, thousands};
 use crate::model::CoverageScope;
-use super::round;
 use crate::model::{Goal, Indicator};
 use crate::plan::Plan;
 use crate::plan::beds::ActionKind;
@@ -232,7 +232,6 @@ pub fn projects(plan: &Plan) -> Vec<Project> {
     }
     out
 }
-
 
 /// `proposals.csv`: one row per proposed project, for spreadsheets and GIS.
 pub fn proposals_csv(plan: &Plan) -> Vec<u8> {
