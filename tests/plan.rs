@@ -787,3 +787,74 @@ fn day_care_is_cut_to_the_budget_rules_first() {
         "{rules:?}"
     );
 }
+
+#[test]
+fn phasing_meets_every_step_with_the_fewest_sites_brute_force() {
+    // The fixture's reach, worked by hand (header of this file): existing sites serve 1,960 of
+    // 2,390; C02 adds 270 (六坝镇), C04 adds 160 (新天镇), C01 nothing (洪水街道, which has
+    // F01). Townships with a comprehensive centre: 洪水街道 today; a new site makes its own
+    // township count. Brute force: the fewest of {C01, C02, C04} meeting the highest coverage
+    // and township step of any year; every step must then be met in its own year.
+    let mut lcg = common::Lcg(11);
+    let coverage = [
+        None,
+        Some(0.80),
+        Some(0.85),
+        Some(0.90),
+        Some(0.95),
+        Some(1.0),
+    ];
+    let shares = [None, Some(0.34), Some(0.6), Some(0.67), Some(1.0)];
+    for case in 0..10 {
+        let mut pick = |n: usize| (lcg.unit() * n as f64) as usize % n;
+        let steps: Vec<(i32, Option<f64>, Option<f64>)> = [2022, 2023, 2025]
+            .into_iter()
+            .map(|y| {
+                (
+                    y,
+                    coverage[pick(coverage.len())],
+                    shares[pick(shares.len())],
+                )
+            })
+            .collect();
+        let mut table = String::from("\n\n[day_care.targets]\n");
+        for (y, c, t) in &steps {
+            let mut parts = Vec::new();
+            if let Some(c) = c {
+                parts.push(format!("coverage = {c}"));
+            }
+            if let Some(t) = t {
+                parts.push(format!("township_share = {t}"));
+            }
+            if !parts.is_empty() {
+                table += &format!("{y} = {{ {} }}\n", parts.join(", "));
+            }
+        }
+        let s = plan_edited(
+            |s| {
+                s.replace("coverage = 0.9\n", "")
+                    .replace("township_share = 0.6\n", "")
+                    .replace("curve = true", &format!("curve = true{table}"))
+            },
+            |c| c,
+        );
+        let max_cov = steps.iter().filter_map(|s| s.1).fold(0.0f64, f64::max);
+        let max_share = steps.iter().filter_map(|s| s.2).fold(0.0f64, f64::max);
+        let mut best = u32::MAX;
+        for mask in 0u32..8 {
+            // Bit 0 is C01 (it adds nothing but counts as a site), bit 1 C02, bit 2 C04.
+            let (c02, c04) = (mask & 2 != 0, mask & 4 != 0);
+            let covered = 1960.0 + if c02 { 270.0 } else { 0.0 } + if c04 { 160.0 } else { 0.0 };
+            let towns = 1 + u32::from(c02) + u32::from(c04);
+            if covered >= max_cov * 2390.0 - 1e-6 && f64::from(towns) >= max_share * 3.0 - 1e-9 {
+                best = best.min(mask.count_ones());
+            }
+        }
+        assert_eq!(s["day_care"]["new_sites"], best, "case {case}: {table}");
+        for r in s["indicators"]["rows"].as_array().expect("rows") {
+            if !r["target"].is_null() {
+                assert_eq!(r["met"], true, "case {case}: {table}\n{r}");
+            }
+        }
+    }
+}
