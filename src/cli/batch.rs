@@ -464,7 +464,8 @@ fn write_summary(
                 coverage_after: f.coverage,
                 target: f.coverage_target,
                 new_sites: f.new_sites,
-                cost_wan: f.day_care_cost_wan + f.beds_cost_wan.unwrap_or(0.0),
+                cost_wan: f.spent_wan,
+                targets_met: f.targets_met,
             })
         })
         .collect();

@@ -593,6 +593,8 @@ pub struct BatchRow {
     pub new_sites: u32,
     /// Investment of the run (day care and beds), 万元.
     pub cost_wan: f64,
+    /// Indicator rows met, of the rows with a target (every year).
+    pub targets_met: (usize, usize),
 }
 
 /// The batch comparison (`comparison.png` / `comparison.svg`): day-care coverage before and
@@ -641,8 +643,8 @@ impl Drawing for BatchDrawing {
             ),
         )?;
         let sub = lang.pick(
-            "灰色: 现状; 蓝色: 规划后; 红线: 目标; 右侧: 新建站点与投资 (万元)",
-            "Grey: today; blue: after the plan; red: target; right: new sites and investment (万元)",
+            "灰色: 现状; 蓝色: 规划后; 红线: 目标; 右侧: 新建站点、投资 (万元) 与达标指标数",
+            "Grey: today; blue: after the plan; red: target; right: new sites, investment (万元) and targets met",
         );
         pen.text(root, sub, (28, 70), 17.0, MUTED, HPos::Left, VPos::Center)?;
         let n = self.rows.len();
@@ -689,11 +691,14 @@ impl Drawing for BatchDrawing {
             let (_, ay) = chart.backend_coord(&(100.0, y));
             let right = chart.plotting_area().get_pixel_range().0.end;
             let label = format!(
-                "{} · {} {} · {:.0} 万元",
+                "{} · {} {} · {:.0} 万元 · {} {}/{}",
                 super::pct(r.coverage_after),
                 r.new_sites,
                 lang.pick("处新建", "new sites"),
-                r.cost_wan
+                r.cost_wan,
+                lang.pick("达标", "targets met"),
+                r.targets_met.0,
+                r.targets_met.1
             );
             pen.text(
                 root,
