@@ -858,3 +858,21 @@ fn phasing_meets_every_step_with_the_fewest_sites_brute_force() {
         }
     }
 }
+
+#[test]
+fn a_yearly_budget_moves_day_care_into_years_that_can_pay() {
+    // 2025 may spend only 20 万元: C02 (30, due 2025 for the township rule) moves to 2024,
+    // which has no limit of its own, and 2025's beds spend at most 20.
+    let s = plan_edited(
+        |s| s.replace("[costs]", "[budget]\nper_year = { 2025 = 20 }\n\n[costs]"),
+        |c| c,
+    );
+    assert_eq!(s["day_care"]["sites"][0]["id"], "C02");
+    assert_eq!(s["day_care"]["sites"][0]["year"], 2024);
+    let per_year = &s["budget"]["spent_per_year_wan"];
+    assert!(
+        per_year["2025"].as_f64().expect("2025") <= 20.0 + 1e-9,
+        "{per_year}"
+    );
+    assert_eq!(s["budget"]["overrun_wan"], 0.0);
+}

@@ -188,6 +188,77 @@ fn within_budget(
     out
 }
 
+/// The day-care network's sites and upgrades moved into years whose own budget
+/// (`[budget] per_year`) can pay for them. Each keeps the year it is needed by where that year
+/// has room; otherwise it moves to the latest earlier year with room, then to the earliest later
+/// one (its step then shows as missed in the indicator table, and a shortfall says why); with
+/// no room anywhere it stays and the overrun is flagged. Years without a limit of their own
+/// take anything.
+fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePlan) -> DayCarePlan {
+    let b = &scenario.budget;
+    if b.per_year_wan.is_empty() || b.allow_overrun {
+        return plan;
+    }
+    let mut left: std::collections::BTreeMap<i32, f64> = b.per_year_wan.clone();
+    let price = |c: usize| {
+        region
+            .candidates
+            .get(c)
+            .and_then(|c| c.cost_wan)
+            .unwrap_or(scenario.costs.day_care_wan)
+    };
+    // Items by the year they are needed by, earliest first: (year, cost, index, is a site).
+    let mut items: Vec<(i32, f64, usize, bool)> = plan
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.year, price(s.candidate), i, true))
+        .chain(
+            plan.upgrades
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.year, u.cost_wan, i, false)),
+        )
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)).then(a.2.cmp(&b.2)));
+    let years = &scenario.years;
+    let mut late = 0;
+    for (due, cost, i, is_site) in items {
+        let fits = |y: &i32, left: &std::collections::BTreeMap<i32, f64>| {
+            left.get(y).is_none_or(|l| *l + 1e-9 >= cost)
+        };
+        let year = years
+            .iter()
+            .rev()
+            .filter(|y| **y <= due)
+            .find(|y| fits(y, &left))
+            .or_else(|| years.iter().filter(|y| **y > due).find(|y| fits(y, &left)))
+            .copied();
+        let Some(year) = year else { continue };
+        if let Some(l) = left.get_mut(&year) {
+            *l -= cost;
+        }
+        if year > due {
+            late += 1;
+        }
+        if is_site {
+            plan.sites[i].year = year;
+        } else {
+            plan.upgrades[i].year = year;
+        }
+    }
+    if late > 0 {
+        plan.shortfalls.push(day_care::Shortfall {
+            rule: "budget".into(),
+            zh: format!("年度预算不足：{late} 处日间照料设施推迟到需要它们的年份之后建设"),
+            en: format!(
+                "yearly budgets: {late} day-care site(s) are built after the year that needs them"
+            ),
+        });
+    }
+    plan
+}
+
 /// Day-care spend per plan year: new centres (a candidate's own cost, else the scenario's)
 /// and upgrades, in the year each is dated.
 pub fn day_care_spend(
@@ -246,11 +317,15 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let reach = travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let day_care = within_budget(
+    let day_care = within_year_budgets(
         &scenario,
         &region,
-        &reach,
-        day_care::plan(&scenario, &region, &reach),
+        within_budget(
+            &scenario,
+            &region,
+            &reach,
+            day_care::plan(&scenario, &region, &reach),
+        ),
     );
     let day_care_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
