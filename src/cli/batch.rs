@@ -14,8 +14,6 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::io::region::{LoadOptions, load_region};
-use crate::io::scenario::load_scenario;
 use crate::model::{Region, Scenario};
 use crate::plan::{self, Plan, PlanError};
 use crate::report;
@@ -154,15 +152,11 @@ fn prepare(files: &[PathBuf]) -> (Vec<Job>, Ordered) {
     let mut failed = Vec::new();
     for (order, path) in files.iter().enumerate() {
         let start = Instant::now();
-        let loaded = load_scenario(path).and_then(|s| {
-            let region = load_region(
-                &s.data,
-                LoadOptions {
-                    crs: s.crs,
-                    china_bounds: s.china_bounds,
-                },
-            )?;
-            Ok((s, region))
+        // The same loader as `plan` and `check`: the scenario, its data, the checks across
+        // them, and the notes, which are printed once per file.
+        let loaded = crate::io::load(path).map(|l| {
+            eprint!("{}", l.notes);
+            (l.scenario, l.region)
         });
         let base = report::output_name(path);
         match loaded {
