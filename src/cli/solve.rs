@@ -132,13 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "total_elderly": dc.total_elderly,
         "coverage": dc.coverage,
         "target": dc.target,
-        "goal": s
-            .day_care
-            .targets
-            .values()
-            .filter_map(|t| t.coverage)
-            .chain(s.day_care.coverage)
-            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
+        "goal": s.day_care.coverage_goal(),
         "reachable_elderly": dc.reachable_coverage * dc.total_elderly,
         "unreachable_elderly": dc.unreachable_elderly,
         "seed": scenario.seed,

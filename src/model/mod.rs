@@ -11,7 +11,7 @@ mod scenario;
 pub mod township;
 pub use indicator::{BedDefinitions, Goal, Indicator, TypeSet};
 pub use scenario::*;
-pub use township::{Township, TownshipKind};
+pub use township::{Township, TownshipKind, rural_by_county};
 
 /// Index of a village in [`Region::villages`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

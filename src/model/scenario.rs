@@ -149,6 +149,29 @@ impl Default for DayCare {
     }
 }
 
+impl DayCare {
+    /// The highest coverage step of any year (the final year's included): what the final
+    /// network must reach, since nothing opened closes later.
+    pub fn coverage_goal(&self) -> Option<f64> {
+        highest(self.coverage, self.targets.values().map(|s| s.coverage))
+    }
+
+    /// The highest township-share step of any year, likewise.
+    pub fn township_goal(&self) -> Option<f64> {
+        highest(
+            self.township_share,
+            self.targets.values().map(|s| s.township_share),
+        )
+    }
+}
+
+/// The largest of `first` and the present values of `rest`.
+fn highest(first: Option<f64>, rest: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    rest.chain(std::iter::once(first))
+        .flatten()
+        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))
+}
+
 /// Bed targets for one plan year; which facility types each counts is in
 /// [`BedDefinitions`](super::BedDefinitions).
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]

@@ -100,6 +100,18 @@ pub struct Township<'a> {
     pub county: Option<&'a str>,
 }
 
+/// The 镇 and 乡 of `units` per county (first six code digits); units without a county are
+/// left out.
+pub fn rural_by_county<'a>(units: &[Township<'a>]) -> BTreeMap<&'a str, Vec<&'a str>> {
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for u in units.iter().filter(|u| u.kind.is_rural()) {
+        if let Some(c) = u.county {
+            out.entry(c).or_default().push(u.name);
+        }
+    }
+    out
+}
+
 impl Region {
     /// Every township-level unit of the villages, sorted by name, with its kind and county:
     /// a name ending in 街道, 镇 or 乡 gives the kind; otherwise the township digits of its

@@ -308,7 +308,7 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
     let target = dc.coverage;
     // Nothing opened closes later, so the final network must meet the highest coverage step
     // of any year; the phasing then dates each site by the first year that needs it.
-    let goal = highest(dc.coverage, dc.targets.values().map(|s| s.coverage));
+    let goal = dc.coverage_goal();
     let free_budget = dc.max_new.map(|m| m.saturating_sub(rules));
     if let Some(m) = dc.max_new.filter(|m| *m < rules) {
         shortfalls.push(Shortfall {
@@ -1031,11 +1031,14 @@ fn budget_plan(
     )
 }
 
-/// The largest of `first` and the present values of `rest`.
-fn highest(first: Option<f64>, rest: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    rest.chain(std::iter::once(first))
-        .flatten()
-        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))
+/// What a new day-care centre at candidate `c` costs, 万元: the candidate's own `cost`, else
+/// the scenario's `costs.day_care`.
+pub fn site_cost(scenario: &Scenario, region: &Region, c: usize) -> f64 {
+    region
+        .candidates
+        .get(c)
+        .and_then(|c| c.cost_wan)
+        .unwrap_or(scenario.costs.day_care_wan)
 }
 
 /// Existing facilities upgraded into comprehensive / regional centres.
@@ -1184,12 +1187,7 @@ fn rule_sites(
         }
     }
     if dc.per_county > 0 {
-        let mut counties: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-        for u in units.iter().filter(|u| u.kind.is_rural()) {
-            if let Some(c) = u.county {
-                counties.entry(c).or_default().push(u.name);
-            }
-        }
+        let counties = crate::model::rural_by_county(&units);
         if counties.is_empty() {
             shortfalls.push(Shortfall {
                 rule: "per_county".into(),
@@ -1236,10 +1234,7 @@ fn rule_sites(
         }
     }
     // The highest township step of any year: what the final network needs.
-    if let Some(share) = highest(
-        dc.township_share,
-        dc.targets.values().map(|s| s.township_share),
-    ) {
+    if let Some(share) = dc.township_goal() {
         let need = (share * townships.len() as f64 - 1e-9).ceil() as usize;
         loop {
             let with = townships.iter().filter(|t| have[**t] > 0).count();

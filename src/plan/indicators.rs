@@ -355,12 +355,7 @@ fn day_care_rows(
 
     // Counties: rural regional centres in their 镇 and 乡.
     if dc.per_county > 0 {
-        let mut counties: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for u in units.iter().filter(|u| u.kind.is_rural()) {
-            if let Some(c) = u.county {
-                counties.entry(c).or_default().push(u.name);
-            }
-        }
+        let counties = crate::model::rural_by_county(&units);
         let meeting = |have: &BTreeMap<String, u32>| -> f64 {
             counties
                 .values()

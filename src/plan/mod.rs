@@ -139,13 +139,7 @@ fn within_budget(
     if spend <= total + 1e-6 {
         return plan;
     }
-    let price = |c: usize| {
-        region
-            .candidates
-            .get(c)
-            .and_then(|c| c.cost_wan)
-            .unwrap_or(scenario.costs.day_care_wan)
-    };
+    let price = |c: usize| day_care::site_cost(scenario, region, c);
     let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
     let rule_sites = plan.sites.iter().filter(|s| is_rule(s.reason)).count() as u32;
     let rule_cost: f64 = plan
@@ -200,13 +194,7 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
         return plan;
     }
     let mut left: std::collections::BTreeMap<i32, f64> = b.per_year_wan.clone();
-    let price = |c: usize| {
-        region
-            .candidates
-            .get(c)
-            .and_then(|c| c.cost_wan)
-            .unwrap_or(scenario.costs.day_care_wan)
-    };
+    let price = |c: usize| day_care::site_cost(scenario, region, c);
     // Items by the year they are needed by, earliest first: (year, cost, index, is a site).
     let mut items: Vec<(i32, f64, usize, bool)> = plan
         .sites
@@ -268,12 +256,7 @@ pub fn day_care_spend(
 ) -> std::collections::BTreeMap<i32, f64> {
     let mut out = std::collections::BTreeMap::new();
     for s in &plan.sites {
-        let cost = region
-            .candidates
-            .get(s.candidate)
-            .and_then(|c| c.cost_wan)
-            .unwrap_or(scenario.costs.day_care_wan);
-        *out.entry(s.year).or_insert(0.0) += cost;
+        *out.entry(s.year).or_insert(0.0) += day_care::site_cost(scenario, region, s.candidate);
     }
     for u in &plan.upgrades {
         *out.entry(u.year).or_insert(0.0) += u.cost_wan;

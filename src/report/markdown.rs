@@ -181,12 +181,7 @@ pub fn projects(plan: &Plan) -> Vec<Project> {
             converted_beds: 0,
             designated_beds: 0,
             newly_covered_elderly: site.newly_covered_elderly,
-            cost_wan: plan
-                .region
-                .candidates
-                .get(site.candidate)
-                .and_then(|c| c.cost_wan)
-                .unwrap_or(s.costs.day_care_wan),
+            cost_wan: crate::plan::day_care::site_cost(s, &plan.region, site.candidate),
             year: site.year,
         })
         .collect();

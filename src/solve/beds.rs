@@ -847,6 +847,27 @@ mod tests {
         BedDefinitions::default()
     }
 
+    /// The schedule without a budget.
+    fn free(
+        stock: &Stock,
+        classes: &[SiteClass],
+        years: &[YearNeed],
+        costs: &UnitCosts,
+        defs: &BedDefinitions,
+        node_limit: u64,
+    ) -> BedSchedule {
+        schedule(
+            stock,
+            classes,
+            years,
+            costs,
+            defs,
+            &BedBudget::default(),
+            node_limit,
+        )
+        .expect("solves")
+    }
+
     fn at_least(v: f64) -> Option<Goal> {
         Some(Goal::at_least(v))
     }
@@ -869,16 +890,7 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let s = schedule(
-            &stock,
-            &[],
-            &years,
-            &COSTS,
-            &defs(),
-            &BedBudget::default(),
-            1000,
-        )
-        .expect("solves");
+        let s = free(&stock, &[], &years, &COSTS, &defs(), 1000);
         assert_eq!(s.years[0].convert[institution_group()], 35);
         assert_eq!(s.certificate.objective, 70.0);
         assert_eq!(s.certificate.status, Status::Optimal);
@@ -919,16 +931,7 @@ mod tests {
                 },
             ),
         ];
-        let s = schedule(
-            &stock,
-            &classes,
-            &years,
-            &COSTS,
-            &defs(),
-            &BedBudget::default(),
-            1000,
-        )
-        .expect("solves");
+        let s = free(&stock, &classes, &years, &COSTS, &defs(), 1000);
         assert_eq!(s.certificate.objective, 740.0);
         assert_eq!(s.certificate.status, Status::Optimal);
         let last = &s.years[1];
@@ -962,16 +965,7 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let s = schedule(
-            &stock,
-            &[],
-            &years,
-            &COSTS,
-            &defs(),
-            &BedBudget::default(),
-            1000,
-        )
-        .expect("solves");
+        let s = free(&stock, &[], &years, &COSTS, &defs(), 1000);
         assert_eq!(s.slack[0].beds_per_1000, 20);
         assert_eq!(s.certificate.status, Status::Infeasible);
     }
@@ -1010,16 +1004,7 @@ mod tests {
             };
             let elderly = 1000.0;
             let years = [need(2025, elderly, targets)];
-            let s = schedule(
-                &stock,
-                &[class],
-                &years,
-                &COSTS,
-                &defs(),
-                &BedBudget::default(),
-                10_000,
-            )
-            .expect("solves");
+            let s = free(&stock, &[class], &years, &COSTS, &defs(), 10_000);
             let mut best = f64::INFINITY;
             for x in 0..=g.convertible() {
                 for yp in 0..=g.room_public {
@@ -1095,16 +1080,7 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let s = schedule(
-            &stock,
-            &[],
-            &years,
-            &COSTS,
-            &defs(),
-            &BedBudget::default(),
-            1000,
-        )
-        .expect("solves");
+        let s = free(&stock, &[], &years, &COSTS, &defs(), 1000);
         assert_eq!(s.years[0].convert[institution_group()], 10);
         assert_eq!(
             s.years[0].convert[TypeSet::index(FacilityType::Comprehensive)],
@@ -1116,16 +1092,7 @@ mod tests {
             nursing_share: TypeSet::ALL,
             ..defs()
         };
-        let s = schedule(
-            &stock,
-            &[],
-            &years,
-            &COSTS,
-            &all,
-            &BedBudget::default(),
-            1000,
-        )
-        .expect("solves");
+        let s = free(&stock, &[], &years, &COSTS, &all, 1000);
         assert_eq!(s.certificate.objective, 140.0);
     }
 
@@ -1148,27 +1115,16 @@ mod tests {
                 },
             )]
         };
-        let s = schedule(
+        let s = free(
             &stock,
             &[],
             &target(Goal::at_least(0.6)),
             &COSTS,
             &defs(),
-            &BedBudget::default(),
             100,
-        )
-        .expect("solves");
+        );
         assert_eq!(s.certificate.objective, 0.0);
-        let s = schedule(
-            &stock,
-            &[],
-            &target(Goal::above(0.6)),
-            &COSTS,
-            &defs(),
-            &BedBudget::default(),
-            100,
-        )
-        .expect("solves");
+        let s = free(&stock, &[], &target(Goal::above(0.6)), &COSTS, &defs(), 100);
         assert_eq!(s.years[0].convert[institution_group()], 1);
         assert_eq!(s.certificate.objective, 2.0);
     }
@@ -1190,16 +1146,7 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let s = schedule(
-            &stock,
-            &[],
-            &years,
-            &COSTS,
-            &defs(),
-            &BedBudget::default(),
-            100,
-        )
-        .expect("solves");
+        let s = free(&stock, &[], &years, &COSTS, &defs(), 100);
         assert_eq!(s.years[0].added(TypeSet::ALL), 25);
         assert_eq!(s.certificate.objective, 200.0);
         assert_eq!(s.certificate.status, Status::Optimal);
@@ -1227,31 +1174,13 @@ mod tests {
             designate_wan: Some(1.5),
             ..COSTS
         };
-        let s = schedule(
-            &stock,
-            &[],
-            &years,
-            &priced,
-            &defs(),
-            &BedBudget::default(),
-            1000,
-        )
-        .expect("solves");
+        let s = free(&stock, &[], &years, &priced, &defs(), 1000);
         assert_eq!(s.years[0].designate[institution_group()], 250);
         assert_eq!(s.certificate.objective, 375.0);
         assert_eq!(s.certificate.status, Status::Optimal);
         // Without the action, only new public beds raise the share: 0.1 per bed added, so the
         // 2,500 beds the public room allows close it exactly.
-        let s = schedule(
-            &stock,
-            &[],
-            &years,
-            &COSTS,
-            &defs(),
-            &BedBudget::default(),
-            1000,
-        )
-        .expect("solves");
+        let s = free(&stock, &[], &years, &COSTS, &defs(), 1000);
         let left = s.slack[0].public_share;
         let added = s.years[0].added(TypeSet::ALL);
         assert_eq!((added, left), (2500, 0));
