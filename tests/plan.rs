@@ -876,3 +876,30 @@ fn a_yearly_budget_moves_day_care_into_years_that_can_pay() {
     );
     assert_eq!(s["budget"]["overrun_wan"], 0.0);
 }
+
+#[test]
+fn a_township_share_of_no_townships_is_missed_with_a_reason() {
+    // Every unit declared "other": no 乡镇（街道） to count, so 60 % cannot hold (0/0 is no share).
+    let s = plan_edited(
+        |s| {
+            s.replace(
+                "curve = true",
+                "curve = true\n\n[day_care.township_kinds]\n\"洪水街道\" = \"other\"\n\"六坝镇\" = \"other\"\n\"新天镇\" = \"other\"",
+            )
+        },
+        |c| c,
+    );
+    let r = row(&s, "township_share", 2025);
+    assert_eq!(
+        (r["denominator"].clone(), r["met"].clone()),
+        (0.0.into(), false.into()),
+        "{r}"
+    );
+    let rules: Vec<&str> = s["day_care"]["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .map(|x| x["rule"].as_str().expect("rule"))
+        .collect();
+    assert!(rules.contains(&"township_share"), "{rules:?}");
+}

@@ -1234,7 +1234,15 @@ fn rule_sites(
         }
     }
     // The highest township step of any year: what the final network needs.
-    if let Some(share) = dc.township_goal() {
+    let share = dc.township_goal();
+    if share.is_some_and(|s| s > 0.0) && townships.is_empty() {
+        shortfalls.push(Shortfall {
+            rule: "township_share".into(),
+            zh: "数据中没有乡镇(街道)（全部为开发区、园区等其他单位），乡镇覆盖率无法达到".into(),
+            en: "the data hold no township or street (only other units), so the township share cannot be met".into(),
+        });
+    }
+    if let Some(share) = share {
         let need = (share * townships.len() as f64 - 1e-9).ceil() as usize;
         loop {
             let with = townships.iter().filter(|t| have[**t] > 0).count();
