@@ -15,7 +15,7 @@ use yanglao::travel::{
     crow_fly_minutes,
 };
 
-use common::{Lcg, assert_close, sites_of as lists_of};
+use common::{Lcg, assert_close, metres, sites_of as lists_of, walk_min};
 
 fn p(lon: f64, lat: f64) -> LonLat {
     LonLat { lon, lat }
@@ -144,8 +144,9 @@ fn hand_made_network_gives_the_worked_out_times() {
 
     let summary = r.network().expect("network lists carry a summary");
     assert_eq!(summary.nodes, 7);
-    // 4 two-way segments give 8 edges, the one-way segment 1.
-    assert_eq!(summary.edges, 9);
+    // 4 two-way segments give 8 edges; the one-way segment 2, since `oneway` binds vehicles,
+    // not walkers (D→C is open to walking only).
+    assert_eq!(summary.edges, 10);
     assert_eq!(summary.components, 2);
     assert_eq!(summary.main_component_nodes, 5);
     assert_eq!(summary.villages_off_main, [VillageIdx(3)]);
@@ -442,10 +443,10 @@ fn nearest_k_on_the_network_keeps_the_k_nearest() {
 }
 
 #[test]
-fn a_village_far_from_any_road_is_timed_by_its_walk() {
-    // One road near 119.3 E; the village is 0.05° (about 5 km) away: the walk alone takes
-    // 75 min, so it reaches nothing in 15 but is still listed in the summary as on the main
-    // piece.
+fn a_village_far_from_any_road_is_beyond_the_snap_limit() {
+    // One road near 119.3 E; the village is 0.05° (about 5 km) away. With the default limit of
+    // 1 km it does not enter the network and is listed as beyond the limit; with a 10 km limit
+    // it is timed by its walk (75 min), so it still reaches nothing in 15 but in 90.
     let net = RoadNetwork::from_segments([RoadSegment::two_way(
         p(119.3, 26.0),
         p(119.3, 26.01),
@@ -457,10 +458,99 @@ fn a_village_far_from_any_road_is_timed_by_its_walk() {
         ..Region::default()
     };
     let r = net
+        .clone()
         .with_modes(WALK, RIDE, &NetworkOptions::default())
-        .reach(&region, &Query::within(15.0));
+        .reach(&region, &Query::within(90.0));
     assert_eq!(r.pair_count(), 0);
     let s = r.network().expect("summary");
+    assert_eq!(s.villages_beyond_snap, [VillageIdx(0)]);
     assert!(s.villages_off_main.is_empty());
-    assert!(s.longest_snap_m > 4900.0);
+    assert_eq!(s.snap_limit_m, 1000.0);
+
+    let wide = NetworkOptions {
+        snap_limit_m: 10_000.0,
+        ..NetworkOptions::default()
+    };
+    let r = net.with_modes(WALK, RIDE, &wide);
+    let s = r.reach(&region, &Query::within(15.0));
+    assert_eq!(s.pair_count(), 0);
+    let summary = s.network().expect("summary");
+    assert!(summary.villages_beyond_snap.is_empty());
+    assert!(summary.longest_snap_m > 4900.0);
+    assert_eq!(summary.longest_village_snaps.len(), 1);
+    assert_eq!(r.reach(&region, &Query::within(90.0)).pair_count(), 1);
+}
+
+/// A main street along 26.0 N (21 nodes, 0.001° apart) and the pieces real road files have
+/// besides it: a 200 m stub 33 m from a community, a small ring holding a centre, and an
+/// island 556 m north with its own community and centre.
+#[test]
+fn points_enter_the_network_where_it_leads_somewhere() {
+    let dir = scratch_dir("network_pieces");
+    let roads = dir.join("roads.csv");
+    let mut csv = String::from("from_lon,from_lat,to_lon,to_lat\n");
+    let mut seg = |a: (f64, f64), b: (f64, f64)| {
+        csv.push_str(&format!("{},{},{},{}\n", a.0, a.1, b.0, b.1));
+    };
+    let lon = |k: u32| 119.3 + 0.001 * f64::from(k);
+    for k in 0..20 {
+        seg((lon(k), 26.0), (lon(k + 1), 26.0));
+    }
+    // The stub, unconnected, 33 m north of the street.
+    seg((lon(5), 26.0003), (lon(7), 26.0003));
+    // The ring: four nodes around (lon 15.5, 26.0008).
+    let ring = [
+        (lon(15), 26.0006),
+        (lon(16), 26.0006),
+        (lon(16), 26.001),
+        (lon(15), 26.001),
+    ];
+    for i in 0..4 {
+        seg(ring[i], ring[(i + 1) % 4]);
+    }
+    // The island.
+    seg((lon(2), 26.005), (lon(3), 26.005));
+    seg((lon(3), 26.005), (lon(4), 26.005));
+    std::fs::write(&roads, csv).expect("write roads.csv");
+
+    let home = (lon(6), 26.0006); // 33 m north of the stub, 67 m north of the street
+    let ring_centre = (lon(15), 26.0004); // 22 m south of the ring, 44 m north of the street
+    let region = Region {
+        villages: vec![
+            village(0, p(home.0, home.1), AreaKind::Urban),
+            village(1, p(lon(12), 26.0), AreaKind::Urban),
+            village(2, p(lon(2), 26.005), AreaKind::Urban),
+        ],
+        candidates: vec![
+            candidate(0, p(lon(12), 26.0)),
+            candidate(1, p(ring_centre.0, ring_centre.1)),
+            candidate(2, p(lon(4), 26.005)),
+        ],
+        ..Region::default()
+    };
+    let r = travel::reach(&region, &travel_with(Some(roads))).expect("valid roads");
+    // The community beside the stub enters at street node 6 and walks to node 12: 10.0 min,
+    // not "unreachable".
+    let to_c0 = walk_min(metres(home, (lon(6), 26.0)) + metres((lon(6), 26.0), (lon(12), 26.0)));
+    // The ring's centre enters the street at node 15, 44 m away.
+    let to_c1 = walk_min(
+        metres(home, (lon(6), 26.0))
+            + metres((lon(6), 26.0), (lon(15), 26.0))
+            + metres((lon(15), 26.0), ring_centre),
+    );
+    assert!(to_c1 > 15.0);
+    assert_close(lists_of(&r, 0), &[(0, to_c0)]);
+    let v1_c1 =
+        walk_min(metres((lon(12), 26.0), (lon(15), 26.0)) + metres((lon(15), 26.0), ring_centre));
+    assert_close(lists_of(&r, 1), &[(0, 0.0), (1, v1_c1)]);
+    // The island keeps its own community and centre: 200 m along its road.
+    let island = walk_min(metres((lon(2), 26.005), (lon(4), 26.005)));
+    assert_close(lists_of(&r, 2), &[(2, island)]);
+
+    let summary = r.network().expect("network lists carry a summary");
+    assert_eq!(summary.components, 4);
+    assert_eq!(summary.villages_off_main, [VillageIdx(2)]);
+    assert_eq!(summary.sites_off_main, [SiteIdx(2)]);
+    assert!(summary.villages_beyond_snap.is_empty());
+    assert_eq!(summary.longest_village_snaps[0].0, VillageIdx(0));
 }

@@ -3,16 +3,24 @@
 //!
 //! # The graph
 //!
-//! Nodes are road endpoints (`roads.csv`) or OpenStreetMap nodes used by a road; endpoints
-//! closer than 10⁻⁷° (about 1 cm) are the same node. Each segment becomes one directed edge
-//! per direction it may be travelled in, with its haversine length and a speed limit per
-//! [`Profile`] (0 = closed to that profile). One-way streets therefore have a single edge.
+//! Nodes are road endpoints. In `roads.csv` endpoints closer than 10⁻⁷° (about 1 cm) are the
+//! same node; in OpenStreetMap ways meet only where they share a node id, so a footway on a
+//! bridge and the street under it stay apart although their points coincide. Each segment
+//! becomes one directed edge per direction it may be travelled in, with its haversine length
+//! and a speed limit per [`Profile`] (0 = closed to that profile). A street that is one-way
+//! for every profile therefore has a single edge.
+//!
+//! One-way rules are the same in both formats: `oneway` binds riding and driving (vehicles),
+//! never walking; walking is bound only by `oneway:foot`, and `oneway:bicycle` overrides
+//! `oneway` for riding.
 //!
 //! - `roads.csv` (see [`RoadNetwork::read`]): every profile may use every row; the optional
-//!   `speed_kmh` is the road's own limit for all profiles, and `oneway` binds all profiles.
+//!   `speed_kmh` is the road's own limit for all profiles; `oneway`, `oneway_foot` and
+//!   `oneway_bicycle` as above. Every row is at street level.
 //! - OpenStreetMap: the `highway` class gives a default speed per profile (the table
 //!   [`HIGHWAY_SPEEDS_KMH`]), refined by the `access`, `foot`, `bicycle`, `motor_vehicle` and
-//!   `maxspeed` tags; one-way rules bind riding and driving, not walking.
+//!   `maxspeed` tags. Tunnels, bridges, ways on another `layer` or `level`, indoor ways and
+//!   corridors may be travelled but are not at street level (see Snapping).
 //!
 //! # Profiles and speeds
 //!
@@ -29,12 +37,27 @@
 //!
 //! # Snapping
 //!
-//! Every village and site is snapped to the nearest node that its setting's profile may use
-//! (an R-tree on the sphere, exact ties to the lowest node index). The straight leg between
-//! the point and its node is walked at [`NetworkOptions::snap_speed_kmh`] (4 km/h by default,
-//! never faster than the area type's own speed) and counted in the time. So
-//! `time = village leg + network path + site leg`, which is never less than the crow-fly
-//! time at the same speed with detour 1.
+//! A point enters the network where a person standing there would: at a street-level node
+//! of the piece of network that leads somewhere. For each setting (profile) the rules are:
+//!
+//! 1. Only nodes the profile may use count, and of those only street-level ones: a node
+//!    touched by at least one way that is not a tunnel, bridge, indoor way or corridor and
+//!    has no `layer`/`level` other than 0 (when no node is at street level, all count).
+//! 2. The nodes fall into pieces: the weakly connected components of the edges the profile
+//!    may use. A piece is *major* when it is the largest, when it holds at least
+//!    [`MAJOR_PIECE_SHARE`] of the profile's nodes and [`MAJOR_PIECE_MIN_NODES`] nodes, or
+//!    when it is the nearest piece of both a village of the setting and a site of the region
+//!    (an island with its own roads, homes and centre). A stub, a tunnel piece or a footway
+//!    fragment left unconnected by the data is not.
+//! 3. The point snaps to the nearest node of a major piece within
+//!    [`NetworkOptions::snap_limit_m`]; when none is that near, to the nearest node of any
+//!    piece within the limit (a real island with its own roads); otherwise it is *beyond the
+//!    snap limit* and reaches nothing, which [`NetworkSummary`] reports by id.
+//!
+//! Exact ties go to the lowest node index. The straight leg between the point and its node is
+//! walked at [`NetworkOptions::snap_speed_kmh`] (4 km/h by default, never faster than the area
+//! type's own speed) and counted in the time. So `time = village leg + network path + site
+//! leg`, which is never less than the crow-fly time at the same speed with detour 1.
 //!
 //! # Direction and the limit
 //!
@@ -46,9 +69,11 @@
 //! # Disconnected pieces
 //!
 //! Real road files have pieces that do not touch the main network. They are not an error:
-//! villages and sites on them simply reach less. [`NetworkSummary`] (attached to the reach
-//! lists) counts the weakly connected components and lists the villages and sites snapped
-//! outside the largest one, so the report can say why they are not covered.
+//! the snapping rules keep points off small pieces, and villages and sites that still land
+//! outside the largest piece simply reach less. [`NetworkSummary`] (attached to the reach
+//! lists) counts the pieces and lists the villages and sites snapped outside the largest one,
+//! those beyond the snap limit and the longest snap legs, so `check` and the report can say
+//! why they are not covered.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -62,7 +87,7 @@ use crate::model::{AreaKind, LonLat, Region, SiteIdx, TravelMode, VillageIdx};
 
 use super::dijkstra::{Scratch, bounded_dijkstra};
 use super::sphere::{self, Indexed};
-use super::{Query, Reach, ReachLists, TravelError, TravelModel};
+use super::{Exec, Query, Reach, ReachLists, TravelError, TravelModel};
 
 pub use super::osm::{HIGHWAY_SPEEDS_KMH, highway_speeds_kmh};
 
@@ -107,6 +132,12 @@ pub struct RoadSegment {
     pub forward_kmh: [f64; 3],
     /// Limit to → from, likewise.
     pub backward_kmh: [f64; 3],
+    /// OpenStreetMap node ids of `from` and `to`: segments join where they share an id. `None`
+    /// joins by position (within 10⁻⁷°), as `roads.csv` does.
+    pub ends: Option<[i64; 2]>,
+    /// Whether the segment is at street level, so a point may be snapped onto its ends; false
+    /// for tunnels, bridges, indoor ways and other layers.
+    pub street_level: bool,
 }
 
 impl RoadSegment {
@@ -118,6 +149,8 @@ impl RoadSegment {
             to,
             forward_kmh: [speed_kmh; 3],
             backward_kmh: [speed_kmh; 3],
+            ends: None,
+            street_level: true,
         }
     }
 
@@ -128,6 +161,8 @@ impl RoadSegment {
             to,
             forward_kmh: [speed_kmh; 3],
             backward_kmh: [0.0; 3],
+            ends: None,
+            street_level: true,
         }
     }
 }
@@ -145,6 +180,8 @@ pub struct RoadEdge {
 #[derive(Clone, Debug)]
 pub struct RoadNetwork {
     graph: DiGraph<LonLat, RoadEdge>,
+    /// Per node: whether a street-level segment touches it.
+    street_level: Vec<bool>,
     component: Vec<u32>,
     component_nodes: Vec<u32>,
     main: u32,
@@ -159,7 +196,20 @@ pub struct NetworkOptions {
     pub rural: Profile,
     /// Speed of the straight legs between a point and its snapped node, km/h (default 4).
     pub snap_speed_kmh: f64,
+    /// Longest straight leg between a point and its node, metres (default
+    /// [`DEFAULT_SNAP_LIMIT_M`]); a point farther from every usable node reaches nothing.
+    pub snap_limit_m: f64,
 }
+
+/// Default [`NetworkOptions::snap_limit_m`]: 1 km, a quarter of an hour at the 4 km/h of the
+/// snap leg, so no point beyond it could reach a site within the 15-minute circle anyway.
+pub const DEFAULT_SNAP_LIMIT_M: f64 = 1000.0;
+
+/// Share of a profile's nodes from which a piece of network counts as major (see Snapping).
+pub const MAJOR_PIECE_SHARE: f64 = 0.01;
+
+/// Fewest nodes of a major piece other than the largest (see Snapping).
+pub const MAJOR_PIECE_MIN_NODES: usize = 50;
 
 impl Default for NetworkOptions {
     fn default() -> Self {
@@ -167,6 +217,7 @@ impl Default for NetworkOptions {
             urban: Profile::Walking,
             rural: Profile::Riding,
             snap_speed_kmh: 4.0,
+            snap_limit_m: DEFAULT_SNAP_LIMIT_M,
         }
     }
 }
@@ -188,13 +239,74 @@ pub struct NetworkSummary {
     pub sites_off_main: Vec<SiteIdx>,
     /// Villages whose profile may use no road at all.
     pub villages_without_road: Vec<VillageIdx>,
+    /// Villages farther than the snap limit from every node their profile may use.
+    pub villages_beyond_snap: Vec<VillageIdx>,
+    /// Sites farther than the snap limit from every usable node (for any setting).
+    pub sites_beyond_snap: Vec<SiteIdx>,
+    /// The snap limit in force, metres.
+    pub snap_limit_m: f64,
     /// The longest straight leg from a village or site to its node, in metres.
     pub longest_snap_m: f64,
+    /// The villages with the longest snap legs, longest first (ties by index), at most
+    /// [`LONGEST_SNAPS_LISTED`], with the leg in metres.
+    pub longest_village_snaps: Vec<(VillageIdx, f64)>,
 }
+
+/// How many of the longest village snap legs [`NetworkSummary`] lists.
+pub const LONGEST_SNAPS_LISTED: usize = 5;
 
 /// Rounds a position to the node grid of 10⁻⁷ degrees.
 fn node_key(p: LonLat) -> (i64, i64) {
     ((p.lon * 1e7).round() as i64, (p.lat * 1e7).round() as i64)
+}
+
+/// What makes two segment ends the same node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum NodeKey {
+    /// The position on the 10⁻⁷° grid (`roads.csv`).
+    At(i64, i64),
+    /// An OpenStreetMap node id.
+    Osm(i64),
+}
+
+impl NodeKey {
+    fn of(p: LonLat, id: Option<i64>) -> Self {
+        match id {
+            Some(id) => NodeKey::Osm(id),
+            None => {
+                let (x, y) = node_key(p);
+                NodeKey::At(x, y)
+            }
+        }
+    }
+}
+
+/// Weakly connected components of the nodes under the edges `keep` admits: a label per node
+/// (labels in order of first node) and the node count per label.
+fn pieces(
+    graph: &DiGraph<LonLat, RoadEdge>,
+    keep: impl Fn(EdgeIndex) -> bool,
+) -> (Vec<u32>, Vec<u32>) {
+    let n = graph.node_count();
+    let mut sets = UnionFind::<usize>::new(n);
+    for e in graph.edge_references() {
+        if keep(e.id()) {
+            sets.union(e.source().index(), e.target().index());
+        }
+    }
+    let mut label_of_root: HashMap<usize, u32> = HashMap::new();
+    let mut label = Vec::with_capacity(n);
+    let mut size: Vec<u32> = Vec::new();
+    for i in 0..n {
+        let next = label_of_root.len() as u32;
+        let l = *label_of_root.entry(sets.find(i)).or_insert(next);
+        if l == next {
+            size.push(0);
+        }
+        size[l as usize] += 1;
+        label.push(l);
+    }
+    (label, size)
 }
 
 impl RoadNetwork {
@@ -202,22 +314,29 @@ impl RoadNetwork {
     /// dropped, and so are directions closed to every profile.
     pub fn from_segments(segments: impl IntoIterator<Item = RoadSegment>) -> Self {
         let mut graph = DiGraph::<LonLat, RoadEdge>::new();
-        let mut nodes: HashMap<(i64, i64), NodeIndex> = HashMap::new();
-        let mut node = |graph: &mut DiGraph<LonLat, RoadEdge>, p: LonLat| {
-            *nodes
-                .entry(node_key(p))
-                .or_insert_with(|| graph.add_node(p))
+        let mut street_level: Vec<bool> = Vec::new();
+        let mut nodes: HashMap<NodeKey, NodeIndex> = HashMap::new();
+        let mut node = |graph: &mut DiGraph<LonLat, RoadEdge>, key: NodeKey, p: LonLat| {
+            *nodes.entry(key).or_insert_with(|| graph.add_node(p))
         };
         let open = |s: &[f64; 3]| s.iter().any(|v| *v > 0.0);
         let limits = |s: &[f64; 3]| s.map(|v| if v > 0.0 { v as f32 } else { 0.0 });
         for seg in segments {
+            let from = NodeKey::of(seg.from, seg.ends.map(|e| e[0]));
+            let to = NodeKey::of(seg.to, seg.ends.map(|e| e[1]));
             if !(open(&seg.forward_kmh) || open(&seg.backward_kmh))
+                || from == to
                 || node_key(seg.from) == node_key(seg.to)
             {
                 continue;
             }
-            let a = node(&mut graph, seg.from);
-            let b = node(&mut graph, seg.to);
+            let a = node(&mut graph, from, seg.from);
+            let b = node(&mut graph, to, seg.to);
+            street_level.resize(graph.node_count(), false);
+            if seg.street_level {
+                street_level[a.index()] = true;
+                street_level[b.index()] = true;
+            }
             let length_m = sphere::haversine_m(graph[a], graph[b]);
             if open(&seg.forward_kmh) {
                 graph.add_edge(
@@ -240,37 +359,16 @@ impl RoadNetwork {
                 );
             }
         }
-        Self::with_components(graph)
+        street_level.resize(graph.node_count(), false);
+        Self::with_components(graph, street_level)
     }
 
-    fn with_components(graph: DiGraph<LonLat, RoadEdge>) -> Self {
-        let n = graph.node_count();
-        let mut sets = UnionFind::<usize>::new(n);
-        for e in graph.edge_references() {
-            sets.union(e.source().index(), e.target().index());
-        }
-        let mut label_of_root: HashMap<usize, u32> = HashMap::new();
-        let mut component = Vec::with_capacity(n);
-        let mut component_nodes: Vec<u32> = Vec::new();
-        for i in 0..n {
-            let next = label_of_root.len() as u32;
-            let label = *label_of_root.entry(sets.find(i)).or_insert(next);
-            if label == next {
-                component_nodes.push(0);
-            }
-            component_nodes[label as usize] += 1;
-            component.push(label);
-        }
-        // The largest piece; among equals the one holding the lowest node.
-        let main = (0..component_nodes.len() as u32)
-            .max_by(|a, b| {
-                component_nodes[*a as usize]
-                    .cmp(&component_nodes[*b as usize])
-                    .then(b.cmp(a))
-            })
-            .unwrap_or(0);
+    fn with_components(graph: DiGraph<LonLat, RoadEdge>, street_level: Vec<bool>) -> Self {
+        let (component, component_nodes) = pieces(&graph, |_| true);
+        let main = largest(&component_nodes);
         Self {
             graph,
+            street_level,
             component,
             component_nodes,
             main,
@@ -327,6 +425,7 @@ impl RoadNetwork {
             profile,
             speed_kmh: mode.speed_kmh,
             snap_kmh: options.snap_speed_kmh.min(mode.speed_kmh),
+            snap_limit_m: options.snap_limit_m,
         };
         NetworkTravel {
             net: self,
@@ -336,12 +435,21 @@ impl RoadNetwork {
     }
 }
 
+/// The largest piece; among equals the one holding the lowest node (labels are in order of
+/// first node).
+fn largest(sizes: &[u32]) -> u32 {
+    (0..sizes.len() as u32)
+        .max_by(|a, b| sizes[*a as usize].cmp(&sizes[*b as usize]).then(b.cmp(a)))
+        .unwrap_or(0)
+}
+
 /// How one area type moves on the network.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Setting {
     profile: Profile,
     speed_kmh: f64,
     snap_kmh: f64,
+    snap_limit_m: f64,
 }
 
 /// The road-network travel model: a [`RoadNetwork`] with a setting per area type.
@@ -360,12 +468,41 @@ struct Snap {
     leg_m: f64,
 }
 
+/// Where a point enters the network, if anywhere.
+#[derive(Clone, Copy, Debug)]
+enum Entry {
+    At(Snap),
+    /// Every usable node lies beyond the snap limit.
+    BeyondLimit,
+    /// The profile may use no road at all.
+    NoRoad,
+}
+
+impl Entry {
+    fn snap(self) -> Option<Snap> {
+        match self {
+            Entry::At(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 /// Everything one setting needs for its searches.
 struct Prepared {
     setting: Setting,
     /// Minutes per edge index; infinity when closed.
     edge_min: Vec<f64>,
-    tree: RTree<Indexed>,
+    /// Per node: its piece under the profile's edges.
+    piece: Vec<u32>,
+    /// Per piece: whether it is major (see Snapping); pieces holding a village's and a site's
+    /// nearest node are added by [`NetworkTravel::settle`].
+    major_piece: Vec<bool>,
+    /// Per node: whether a point may snap onto it (usable, street level).
+    snap_target: Vec<bool>,
+    /// Snap targets of major pieces (built by [`NetworkTravel::settle`]).
+    major: RTree<Indexed>,
+    /// Snap targets of every piece.
+    any: RTree<Indexed>,
     /// Villages of this setting per node (compressed rows): village index and leg minutes.
     offsets: Vec<u32>,
     at_node: Vec<(u32, f64)>,
@@ -403,25 +540,97 @@ impl NetworkTravel {
                 }
             })
             .collect();
-        let tree = sphere::tree_of(
-            g.node_indices()
-                .filter(|n| usable[n.index()])
-                .map(|n| (n.index() as u32, g[n])),
-        );
+        let edge_min: Vec<f64> = edge_min;
+        let (piece, size) = pieces(g, |e| edge_min[e.index()].is_finite());
+        let usable_nodes = usable.iter().filter(|u| **u).count();
+        let main = largest(&size);
+        let major: Vec<bool> = size
+            .iter()
+            .enumerate()
+            .map(|(l, &n)| {
+                l as u32 == main
+                    || (n as usize >= MAJOR_PIECE_MIN_NODES
+                        && n as f64 >= MAJOR_PIECE_SHARE * usable_nodes as f64)
+            })
+            .collect();
+        let any_street = (0..g.node_count()).any(|n| usable[n] && self.net.street_level[n]);
+        let snap_target: Vec<bool> = (0..g.node_count())
+            .map(|n| usable[n] && (!any_street || self.net.street_level[n]))
+            .collect();
         Prepared {
             setting,
             edge_min,
-            tree,
+            any: self.tree(|n| snap_target[n]),
+            major: RTree::new(),
+            piece,
+            major_piece: major,
+            snap_target,
             offsets: Vec::new(),
             at_node: Vec::new(),
             min_leg: f64::INFINITY,
         }
     }
 
-    fn snap(&self, prepared: &Prepared, pos: LonLat) -> Option<Snap> {
+    /// An R-tree of the nodes `keep` admits.
+    fn tree(&self, keep: impl Fn(usize) -> bool) -> RTree<Indexed> {
+        let g = &self.net.graph;
+        sphere::tree_of(
+            g.node_indices()
+                .filter(|n| keep(n.index()))
+                .map(|n| (n.index() as u32, g[n])),
+        )
+    }
+
+    /// Completes the major pieces of `prepared` with every piece that holds the nearest snap
+    /// target of one of `villages` and of one of `sites` (a real island with its own roads,
+    /// homes and centre), then builds the tree of major snap targets.
+    fn settle(&self, prepared: &mut Prepared, villages: &[LonLat], sites: &[LonLat], exec: Exec) {
+        let pieces_of = |points: &[LonLat]| -> Vec<bool> {
+            let nearest = exec.map(points.len(), |i| {
+                self.nearest(&prepared.any, points[i], prepared.setting.snap_kmh)
+                    .filter(|s| s.leg_m <= prepared.setting.snap_limit_m)
+                    .map(|s| prepared.piece[s.node as usize])
+            });
+            let mut held = vec![false; prepared.major_piece.len()];
+            for p in nearest.into_iter().flatten() {
+                held[p as usize] = true;
+            }
+            held
+        };
+        let with_village = pieces_of(villages);
+        let with_site = pieces_of(sites);
+        for (p, major) in prepared.major_piece.iter_mut().enumerate() {
+            *major |= with_village[p] && with_site[p];
+        }
+        let (piece, major, target) = (
+            &prepared.piece,
+            &prepared.major_piece,
+            &prepared.snap_target,
+        );
+        prepared.major = self.tree(|n| target[n] && major[piece[n] as usize]);
+    }
+
+    /// The entry of a point by the snapping rules of the module doc.
+    fn snap(&self, prepared: &Prepared, pos: LonLat) -> Entry {
+        if prepared.any.size() == 0 {
+            return Entry::NoRoad;
+        }
+        let limit = prepared.setting.snap_limit_m;
+        for tree in [&prepared.major, &prepared.any] {
+            if let Some(snap) = self.nearest(tree, pos, prepared.setting.snap_kmh)
+                && snap.leg_m <= limit
+            {
+                return Entry::At(snap);
+            }
+        }
+        Entry::BeyondLimit
+    }
+
+    /// The nearest node of `tree` to `pos` (exact ties to the lowest index).
+    fn nearest(&self, tree: &RTree<Indexed>, pos: LonLat, snap_kmh: f64) -> Option<Snap> {
         let at = sphere::xyz(pos);
         let mut best: Option<(u32, f64)> = None;
-        for (hit, d2) in prepared.tree.nearest_neighbor_iter_with_distance_2(&at) {
+        for (hit, d2) in tree.nearest_neighbor_iter_with_distance_2(&at) {
             match best {
                 Some((_, first)) if d2 > first => break,
                 Some((node, _)) if node <= hit.data => {}
@@ -432,7 +641,7 @@ impl NetworkTravel {
         let leg_m = sphere::haversine_m(pos, self.net.graph[NodeIndex::new(node as usize)]);
         Some(Snap {
             node,
-            leg_min: super::minutes_at(leg_m, prepared.setting.snap_kmh),
+            leg_min: super::minutes_at(leg_m, snap_kmh),
             leg_m,
         })
     }
@@ -462,11 +671,27 @@ impl TravelModel for NetworkTravel {
             .iter()
             .map(|v| setting_of_kind(v.kind, &mut prepared))
             .collect();
+        // Every site of the region counts here, not only the query's, so that a point enters
+        // the network at the same node whichever sites a query asks about.
+        let all_sites: Vec<LonLat> = (0..region.site_count())
+            .map(|i| region.site(SiteIdx(i as u32)).pos())
+            .collect();
+        for (i, prep) in prepared.iter_mut().enumerate() {
+            let villages: Vec<LonLat> = region
+                .villages
+                .iter()
+                .zip(&village_setting)
+                .filter(|(_, s)| **s == i)
+                .map(|(v, _)| v.pos)
+                .collect();
+            self.settle(prep, &villages, &all_sites, exec);
+        }
 
         // Snap villages, then group them by node per setting.
-        let village_snaps: Vec<Option<Snap>> = exec.map(region.villages.len(), |v| {
+        let village_entries: Vec<Entry> = exec.map(region.villages.len(), |v| {
             self.snap(&prepared[village_setting[v]], region.villages[v].pos)
         });
+        let village_snaps: Vec<Option<Snap>> = village_entries.iter().map(|e| e.snap()).collect();
         for (i, prep) in prepared.iter_mut().enumerate() {
             let mut counts = vec![0u32; g.node_count() + 1];
             for (v, snap) in village_snaps.iter().enumerate() {
@@ -492,13 +717,17 @@ impl TravelModel for NetworkTravel {
         }
 
         // Snap the sites once per setting.
-        let site_snaps: Vec<Vec<Option<Snap>>> = prepared
+        let site_entries: Vec<Vec<Entry>> = prepared
             .iter()
             .map(|prep| {
                 exec.map(sites.len(), |i| {
                     self.snap(prep, region.site(sites[i]).pos())
                 })
             })
+            .collect();
+        let site_snaps: Vec<Vec<Option<Snap>>> = site_entries
+            .iter()
+            .map(|per| per.iter().map(|e| e.snap()).collect())
             .collect();
 
         // One bounded search per (site, setting), walking edges backwards: village → site.
@@ -563,28 +792,48 @@ impl TravelModel for NetworkTravel {
             villages_off_main: Vec::new(),
             sites_off_main: Vec::new(),
             villages_without_road: Vec::new(),
+            villages_beyond_snap: Vec::new(),
+            sites_beyond_snap: Vec::new(),
+            snap_limit_m: self.urban.snap_limit_m,
             longest_snap_m: 0.0,
+            longest_village_snaps: Vec::new(),
         };
-        for (v, snap) in village_snaps.iter().enumerate() {
-            match snap {
-                None => summary.villages_without_road.push(VillageIdx(v as u32)),
-                Some(s) => {
+        let mut legs: Vec<(VillageIdx, f64)> = Vec::new();
+        for (v, entry) in village_entries.iter().enumerate() {
+            let id = VillageIdx(v as u32);
+            match entry {
+                Entry::NoRoad => summary.villages_without_road.push(id),
+                Entry::BeyondLimit => summary.villages_beyond_snap.push(id),
+                Entry::At(s) => {
                     summary.longest_snap_m = summary.longest_snap_m.max(s.leg_m);
+                    legs.push((id, s.leg_m));
                     if off_main(s) {
-                        summary.villages_off_main.push(VillageIdx(v as u32));
+                        summary.villages_off_main.push(id);
                     }
                 }
             }
         }
+        legs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        legs.truncate(LONGEST_SNAPS_LISTED);
+        summary.longest_village_snaps = legs;
         for (i, site) in sites.iter().enumerate() {
-            let snaps = site_snaps.iter().filter_map(|per| per[i]);
             let mut off = false;
-            for s in snaps {
-                summary.longest_snap_m = summary.longest_snap_m.max(s.leg_m);
-                off |= off_main(&s);
+            let mut beyond = false;
+            for per in &site_entries {
+                match per[i] {
+                    Entry::At(s) => {
+                        summary.longest_snap_m = summary.longest_snap_m.max(s.leg_m);
+                        off |= off_main(&s);
+                    }
+                    Entry::BeyondLimit => beyond = true,
+                    Entry::NoRoad => {}
+                }
             }
             if off {
                 summary.sites_off_main.push(*site);
+            }
+            if beyond {
+                summary.sites_beyond_snap.push(*site);
             }
         }
         ReachLists::from_rows(limit, region.site_count(), rows, query.nearest)

@@ -42,7 +42,13 @@ pub const HIGHWAY_SPEEDS_KMH: &[(&str, [f64; 3])] = &[
     ("cycleway", [5.0, 18.0, 0.0]),
     ("bridleway", [4.0, 0.0, 0.0]),
     ("steps", [2.0, 0.0, 0.0]),
+    ("platform", [5.0, 0.0, 0.0]),
+    ("corridor", [5.0, 0.0, 0.0]),
 ];
+
+/// `highway` classes that are walkable areas: their outline is walked (`area=yes` does not
+/// remove them as it removes other classes).
+const WALKABLE_AREAS: &[&str] = &["pedestrian", "footway", "platform"];
 
 /// The default speeds of a `highway` class, if it is a road for this tool.
 pub fn highway_speeds_kmh(class: &str) -> Option<[f64; 3]> {
@@ -59,8 +65,15 @@ const DRIVE: usize = Profile::Driving as usize;
 /// A road way as read in the first pass.
 struct Way {
     refs: Vec<i64>,
+    rule: WayRule,
+}
+
+/// What the tags of a road way say: speeds per direction and whether it is at street level.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct WayRule {
     forward_kmh: [f64; 3],
     backward_kmh: [f64; 3],
+    street_level: bool,
 }
 
 /// Parses `maxspeed` values such as `50`, `50 km/h` or `30 mph`; anything else (`CN:urban`,
@@ -83,18 +96,59 @@ fn is_no(v: Option<&str>) -> bool {
     matches!(v, Some("no" | "private" | "false" | "0"))
 }
 
-/// The speeds of a way in both directions from its tags, or `None` when it is no road.
+/// A one-way value: 1 = along the way, -1 = against it, 0 = both ways, `None` = not said.
+fn oneway_value(v: Option<&str>) -> Option<i8> {
+    match v? {
+        "yes" | "true" | "1" => Some(1),
+        "-1" | "reverse" => Some(-1),
+        "no" | "false" | "0" => Some(0),
+        _ => None,
+    }
+}
+
+/// Whether the tags put a way off street level: a tunnel, a bridge, an indoor way or
+/// corridor, `location=underground|indoor`, or a `layer`/`level` other than 0.
+fn off_street_level(tags: &HashMap<&str, &str>) -> bool {
+    let tag = |k: &str| tags.get(k).copied();
+    let set = |v: Option<&str>| v.is_some_and(|v| v != "no");
+    let nonzero = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            // `level` may list several (`0;1`); any level other than 0 leaves the street.
+            v.split(';')
+                .any(|l| !matches!(l.trim().parse::<f64>(), Ok(x) if x == 0.0))
+        })
+    };
+    (set(tag("tunnel")) && tag("tunnel") != Some("building_passage"))
+        || set(tag("bridge"))
+        || set(tag("indoor"))
+        || tag("highway") == Some("corridor")
+        || matches!(tag("location"), Some("underground" | "indoor"))
+        || nonzero(tag("layer"))
+        || nonzero(tag("level"))
+}
+
+/// The rule of a way from its tags, or `None` when it is no road.
 ///
-/// Rules: `area=yes` is not a road; `access=no|private` closes every profile unless `foot`,
-/// `bicycle` or `motor_vehicle`/`motorcar` says yes; `foot`, `bicycle`, `motor_vehicle`,
-/// `motorcar` and `vehicle` open or close their profile (`bicycle=dismount` means pushing at
-/// walking speed); `maxspeed` caps driving. One-way streets (`oneway=yes|-1`, motorways,
-/// `junction=roundabout|circular`) bind riding and driving; walking ignores them unless
-/// `oneway:foot=yes`, and `oneway:bicycle=no` frees riding.
-fn way_speeds(tags: &HashMap<&str, &str>) -> Option<([f64; 3], [f64; 3])> {
-    let class = *tags.get("highway")?;
+/// Rules: `area=yes` is not a road, except the walkable areas (pedestrian squares, footway
+/// areas, platforms), whose outline is walked; ways tagged `railway=platform` or
+/// `public_transport=platform` without a `highway` are platforms. `access=no|private` closes
+/// every profile unless `foot`, `bicycle` or `motor_vehicle`/`motorcar` says yes; `foot`,
+/// `bicycle`, `motor_vehicle`, `motorcar` and `vehicle` open or close their profile
+/// (`bicycle=dismount` means pushing at walking speed); `maxspeed` caps driving.
+///
+/// One-way rules per profile: `oneway` (`yes|-1|no`; implied for motorways and
+/// `junction=roundabout|circular`) binds riding and driving; `oneway:bicycle` overrides it for
+/// riding; walking is bound only by `oneway:foot`, whether or not `oneway` is set.
+fn way_rule(tags: &HashMap<&str, &str>) -> Option<WayRule> {
+    let platform = matches!(tags.get("railway"), Some(&"platform"))
+        || matches!(tags.get("public_transport"), Some(&"platform"));
+    let class = match tags.get("highway") {
+        Some(c) => *c,
+        None if platform => "platform",
+        None => return None,
+    };
     let mut speed = highway_speeds_kmh(class)?;
-    if tags.get("area") == Some(&"yes") {
+    if tags.get("area") == Some(&"yes") && !WALKABLE_AREAS.contains(&class) {
         return None;
     }
     let tag = |k: &str| tags.get(k).copied();
@@ -126,30 +180,26 @@ fn way_speeds(tags: &HashMap<&str, &str>) -> Option<([f64; 3], [f64; 3])> {
     }
     let implied = matches!(class, "motorway" | "motorway_link")
         || matches!(tag("junction"), Some("roundabout" | "circular"));
-    let oneway = match tag("oneway") {
-        Some("yes" | "true" | "1") => 1,
-        Some("-1" | "reverse") => -1,
-        Some("no" | "false" | "0") => 0,
-        _ if implied => 1,
-        _ => 0,
-    };
+    let vehicles = oneway_value(tag("oneway")).unwrap_or(i8::from(implied));
+    let per_profile = [
+        oneway_value(tag("oneway:foot")).unwrap_or(0),
+        oneway_value(tag("oneway:bicycle")).unwrap_or(vehicles),
+        vehicles,
+    ];
     let mut forward = speed;
     let mut backward = speed;
-    if oneway != 0 {
-        let against = if oneway == 1 {
-            &mut backward
-        } else {
-            &mut forward
-        };
-        if matches!(tag("oneway:foot"), Some("yes")) {
-            against[WALK] = 0.0;
+    for (p, way) in per_profile.into_iter().enumerate() {
+        match way {
+            1 => backward[p] = 0.0,
+            -1 => forward[p] = 0.0,
+            _ => {}
         }
-        if !matches!(tag("oneway:bicycle"), Some("no")) {
-            against[RIDE] = 0.0;
-        }
-        against[DRIVE] = 0.0;
     }
-    Some((forward, backward))
+    Some(WayRule {
+        forward_kmh: forward,
+        backward_kmh: backward,
+        street_level: !off_street_level(tags),
+    })
 }
 
 fn osm_error(path: &Path, e: osmpbf::Error) -> TravelError {
@@ -168,14 +218,10 @@ pub(crate) fn read(path: &Path) -> Result<Vec<RoadSegment>, TravelError> {
         .for_each(|element| {
             if let Element::Way(way) = element {
                 let tags: HashMap<&str, &str> = way.tags().collect();
-                if let Some((forward_kmh, backward_kmh)) = way_speeds(&tags) {
+                if let Some(rule) = way_rule(&tags) {
                     let refs: Vec<i64> = way.refs().collect();
                     needed.extend(refs.iter().copied());
-                    ways.push(Way {
-                        refs,
-                        forward_kmh,
-                        backward_kmh,
-                    });
+                    ways.push(Way { refs, rule });
                 }
             }
         })
@@ -204,8 +250,10 @@ pub(crate) fn read(path: &Path) -> Result<Vec<RoadSegment>, TravelError> {
             segments.push(RoadSegment {
                 from,
                 to,
-                forward_kmh: way.forward_kmh,
-                backward_kmh: way.backward_kmh,
+                forward_kmh: way.rule.forward_kmh,
+                backward_kmh: way.rule.backward_kmh,
+                ends: Some([pair[0], pair[1]]),
+                street_level: way.rule.street_level,
             });
         }
     }
@@ -217,7 +265,76 @@ mod tests {
     use super::*;
 
     fn speeds(tags: &[(&'static str, &'static str)]) -> Option<([f64; 3], [f64; 3])> {
-        way_speeds(&tags.iter().copied().collect())
+        way_rule(&tags.iter().copied().collect()).map(|r| (r.forward_kmh, r.backward_kmh))
+    }
+
+    fn street_level(tags: &[(&'static str, &'static str)]) -> Option<bool> {
+        way_rule(&tags.iter().copied().collect()).map(|r| r.street_level)
+    }
+
+    #[test]
+    fn walkers_follow_oneway_foot_only() {
+        // `oneway:foot` binds walkers even without `oneway`.
+        assert_eq!(
+            speeds(&[("highway", "footway"), ("oneway:foot", "yes")]),
+            Some(([5.0, 5.0, 0.0], [0.0, 5.0, 0.0]))
+        );
+        assert_eq!(
+            speeds(&[("highway", "residential"), ("oneway:foot", "-1")]),
+            Some(([0.0, 15.0, 25.0], [5.0, 15.0, 25.0]))
+        );
+        // `oneway:bicycle=yes` on a two-way street binds riders only.
+        assert_eq!(
+            speeds(&[("highway", "residential"), ("oneway:bicycle", "yes")]),
+            Some(([5.0, 15.0, 25.0], [5.0, 0.0, 25.0]))
+        );
+    }
+
+    #[test]
+    fn pedestrian_ways_are_walked() {
+        assert_eq!(
+            speeds(&[("highway", "platform")]),
+            Some(([5.0, 0.0, 0.0], [5.0, 0.0, 0.0]))
+        );
+        assert_eq!(
+            speeds(&[("railway", "platform")]),
+            Some(([5.0, 0.0, 0.0], [5.0, 0.0, 0.0]))
+        );
+        assert_eq!(
+            speeds(&[("highway", "pedestrian"), ("area", "yes")]).map(|s| s.0[0]),
+            Some(5.0)
+        );
+        assert_eq!(speeds(&[("highway", "service"), ("area", "yes")]), None);
+        assert_eq!(street_level(&[("highway", "corridor")]), Some(false));
+    }
+
+    #[test]
+    fn layers_leave_street_level() {
+        assert_eq!(street_level(&[("highway", "residential")]), Some(true));
+        assert_eq!(
+            street_level(&[("highway", "service"), ("tunnel", "yes"), ("layer", "-3")]),
+            Some(false)
+        );
+        assert_eq!(
+            street_level(&[("highway", "footway"), ("bridge", "yes")]),
+            Some(false)
+        );
+        assert_eq!(
+            street_level(&[("highway", "footway"), ("tunnel", "building_passage")]),
+            Some(true)
+        );
+        assert_eq!(
+            street_level(&[("highway", "footway"), ("level", "-1")]),
+            Some(false)
+        );
+        assert_eq!(
+            street_level(&[("highway", "footway"), ("layer", "0"), ("bridge", "no")]),
+            Some(true)
+        );
+        assert_eq!(
+            street_level(&[("highway", "footway"), ("indoor", "yes")]),
+            Some(false)
+        );
     }
 
     #[test]

@@ -3,9 +3,15 @@
 //! Columns (any order, English or Chinese headers, UTF-8 or GBK, like every input table):
 //! `from_lon` [起点经度], `from_lat` [起点纬度], `to_lon` [终点经度], `to_lat` [终点纬度] in
 //! WGS-84 degrees; optional `speed_kmh` [速度/限速] (the road's own limit, > 0; empty means
-//! none) and `oneway` [单行] (`yes|true|1|是|单向` = only from → to, `-1|reverse|反向` = only
-//! to → from, `no|false|0|否|双向` or empty = both ways). Every problem of the file is reported
-//! at once, each at its line and column.
+//! none) and one-way columns, each `yes|true|1|是|单向` = only from → to, `-1|reverse|反向` =
+//! only to → from, `no|false|0|否|双向` or empty = both ways:
+//!
+//! - `oneway` [单行]: binds vehicles (riding and driving), as OpenStreetMap's `oneway`;
+//! - `oneway_foot` [`oneway:foot`, 步行单行]: binds walkers, who otherwise walk both ways;
+//! - `oneway_bicycle` [`oneway:bicycle`, 骑行单行]: binds riders instead of `oneway`.
+//!
+//! Every row is at street level; rows join where their ends lie within 10⁻⁷° (about 1 cm).
+//! Every problem of the file is reported at once, each at its line and column.
 
 use std::path::Path;
 
@@ -23,6 +29,8 @@ const TO_LON: Col = Col(2);
 const TO_LAT: Col = Col(3);
 const SPEED: Col = Col(4);
 const ONEWAY: Col = Col(5);
+const ONEWAY_FOOT: Col = Col(6);
+const ONEWAY_BICYCLE: Col = Col(7);
 
 const SPECS: &[ColumnSpec] = &[
     ColumnSpec {
@@ -53,6 +61,16 @@ const SPECS: &[ColumnSpec] = &[
     ColumnSpec {
         name: "oneway",
         aliases: &["one_way", "单行", "单向", "单行道"],
+        required: false,
+    },
+    ColumnSpec {
+        name: "oneway_foot",
+        aliases: &["oneway:foot", "步行单行"],
+        required: false,
+    },
+    ColumnSpec {
+        name: "oneway_bicycle",
+        aliases: &["oneway:bicycle", "骑行单行"],
         required: false,
     },
 ];
@@ -109,31 +127,46 @@ pub(crate) fn read(path: &Path) -> Result<Vec<RoadSegment>, TravelError> {
             }
             _ => true,
         };
-        let direction = match cells.raw(row, ONEWAY) {
-            None => Some(Direction::Both),
+        let mut direction = |col: Col| match cells.raw(row, col) {
+            None => Some(None),
             Some(s) => {
                 let d = parse_oneway(s);
                 if d.is_none() {
-                    let h = cells.header(ONEWAY, &SPECS[ONEWAY.0]);
+                    let h = cells.header(col, &SPECS[col.0]);
                     cells.report(
                         row,
-                        ONEWAY,
+                        col,
                         format!("「{h}」应为 是/否/-1（单向/双向/反向）：「{s}」"),
                         format!("column \"{h}\" must be yes, no or -1 (reverse): \"{s}\""),
                     );
                 }
-                d
+                d.map(Some)
             }
         };
-        let (Some(from), Some(to), Some(direction), true) = (from, to, direction, speed_ok) else {
+        let vehicles = direction(ONEWAY);
+        let foot = direction(ONEWAY_FOOT);
+        let bicycle = direction(ONEWAY_BICYCLE);
+        let (Some(from), Some(to), Some(vehicles), Some(foot), Some(bicycle), true) =
+            (from, to, vehicles, foot, bicycle, speed_ok)
+        else {
             continue;
         };
-        let speed_kmh = speed.unwrap_or(f64::INFINITY);
-        segments.push(match direction {
-            Direction::Both => RoadSegment::two_way(from, to, speed_kmh),
-            Direction::Forward => RoadSegment::one_way(from, to, speed_kmh),
-            Direction::Backward => RoadSegment::one_way(to, from, speed_kmh),
-        });
+        let vehicles = vehicles.unwrap_or(Direction::Both);
+        // Walking, riding, driving: as OpenStreetMap's `oneway`, `oneway:foot`, `oneway:bicycle`.
+        let per_profile = [
+            foot.unwrap_or(Direction::Both),
+            bicycle.unwrap_or(vehicles),
+            vehicles,
+        ];
+        let mut segment = RoadSegment::two_way(from, to, speed.unwrap_or(f64::INFINITY));
+        for (p, d) in per_profile.into_iter().enumerate() {
+            match d {
+                Direction::Both => {}
+                Direction::Forward => segment.backward_kmh[p] = 0.0,
+                Direction::Backward => segment.forward_kmh[p] = 0.0,
+            }
+        }
+        segments.push(segment);
     }
     if !problems.is_empty() {
         problems.sort();

@@ -100,3 +100,19 @@ pub fn assert_close(got: Vec<(u32, f64)>, want: &[(u32, f64)]) {
         assert!((g.1 - w.1).abs() < 1e-3, "{got:?} vs {want:?}");
     }
 }
+
+/// Great-circle distance in metres between two (lon, lat) points on the mean-radius sphere
+/// (6,371,008.8 m), written out here so expected times do not come from the code under test.
+pub fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let r = 6_371_008.8_f64;
+    let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
+    let dla = la2 - la1;
+    let dlo = (b.0 - a.0).to_radians();
+    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+    2.0 * r * h.sqrt().asin()
+}
+
+/// Minutes to walk `m` metres at 4 km/h.
+pub fn walk_min(m: f64) -> f64 {
+    m * 60.0 / 4000.0
+}
