@@ -391,3 +391,50 @@ fn township_kinds_override_the_code_and_unknown_names_are_located() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("village"), "{lines:?}");
 }
+
+/// With a road file, `check` says what the network looks like to the scenario: its pieces,
+/// the villages too far from any road to enter it and the longest walks onto it, by id.
+#[test]
+fn check_reports_the_road_network_by_id() {
+    let dir = copy_fixture();
+    // A street through the two town communities and, 5 km away, a stub nobody lives near.
+    fs::write(
+        dir.path().join("roads.csv"),
+        "from_lon,from_lat,to_lon,to_lat\n\
+         100.8100,38.4330,100.8160,38.4330\n\
+         100.8160,38.4330,100.8160,38.4420\n\
+         100.8700,38.4000,100.8710,38.4000\n",
+    )
+    .expect("write roads.csv");
+    edit(dir.path(), "scenario.toml", |s| {
+        s.replacen("[travel]\n", "[travel]\nroads = \"roads.csv\"\n", 1)
+    });
+    let run = yanglao(dir.path(), &["check", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(
+        out.contains("road network: 5 nodes, 6 edges, 2 pieces, the main one 3 nodes"),
+        "{out}"
+    );
+    // The four rural villages are kilometres from the street.
+    assert!(
+        out.contains("4 villages farther than 1000 m from any usable road"),
+        "{out}"
+    );
+    for id in ["620722101201", "620722101202", "620722102201", "620722102202"] {
+        assert!(out.contains(id), "{id} located: {out}");
+    }
+    // 南街社区 stands 111 m north of the street's west end; 北街社区 on its east end.
+    assert!(out.contains("620722100001 南街社区 111 m"), "{out}");
+
+    let run = yanglao(dir.path(), &["check", "--json", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let net = &json[0]["network"];
+    assert_eq!(net["pieces"], 2);
+    assert_eq!(
+        net["villages_beyond_snap_limit"],
+        serde_json::json!(["620722101201", "620722101202", "620722102201", "620722102202"])
+    );
+    assert_eq!(net["longest_snap_legs_m"][0]["village"], "620722100001");
+}

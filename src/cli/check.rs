@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::io::load;
-use crate::model::{Baseline, Scenario};
+use crate::model::{Baseline, Region, Scenario, SiteIdx, VillageIdx};
+use crate::travel::NetworkSummary;
 
 /// Arguments of `yanglao check`.
 #[derive(Debug, clap::Args)]
@@ -76,6 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "unreachable_villages": unreachable.iter().map(|v| serde_json::json!({
                     "id": v.id, "name": v.name, "township": v.township, "elderly": v.elderly,
                 })).collect::<Vec<_>>(),
+                "network": reach.network().map(|n| network_json(&loaded.region, n)),
             }));
         } else {
             print!("{}", baseline_text(&loaded.scenario, &b));
@@ -84,6 +86,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 coverage_text(&loaded.scenario, coverage, covered, in_scope)
             );
             print!("{}", unreachable_text(&loaded.scenario, &unreachable));
+            if let Some(n) = reach.network() {
+                print!("{}", network_text(&loaded.region, n));
+            }
         }
     }
     if args.json {
@@ -216,4 +221,145 @@ pub fn baseline_text(s: &Scenario, b: &Baseline) -> String {
         "公益性床位占比",
     );
     out
+}
+
+/// A village or site as `id name` for the network lines.
+fn point_label(id: &str, name: &str) -> String {
+    if name.is_empty() {
+        id.to_owned()
+    } else {
+        format!("{id} {name}")
+    }
+}
+
+fn village_labels(region: &Region, villages: &[VillageIdx]) -> String {
+    let mut out: Vec<String> = villages
+        .iter()
+        .take(10)
+        .map(|v| {
+            let v = &region.villages[v.get()];
+            point_label(&v.id, &v.name)
+        })
+        .collect();
+    if villages.len() > 10 {
+        out.push(format!("… (+{})", villages.len() - 10));
+    }
+    out.join(", ")
+}
+
+fn site_labels(region: &Region, sites: &[SiteIdx]) -> String {
+    let mut out: Vec<String> = sites
+        .iter()
+        .take(10)
+        .map(|s| {
+            let site = region.site(*s);
+            point_label(site.id(), site.name())
+        })
+        .collect();
+    if sites.len() > 10 {
+        out.push(format!("… (+{})", sites.len() - 10));
+    }
+    out.join(", ")
+}
+
+/// What the road network looks like to the scenario: its pieces, the villages and sites that
+/// enter it outside the main piece or not at all, and the longest snap legs, each located by
+/// id (see [`crate::travel::network`] for the snapping rules).
+pub fn network_text(region: &Region, n: &NetworkSummary) -> String {
+    let mut out = format!(
+        "  road network: {} nodes, {} edges, {} pieces, the main one {} nodes / 路网：{} 个节点，{} 条边，{} 个连通片，主连通片 {} 个节点\n",
+        n.nodes,
+        n.edges,
+        n.components,
+        n.main_component_nodes,
+        n.nodes,
+        n.edges,
+        n.components,
+        n.main_component_nodes
+    );
+    let mut list = |count: usize, en: &str, zh: &str, labels: String| {
+        if count > 0 {
+            out += &format!("  {count} {en} / {count} {zh}:\n    {labels}\n");
+        }
+    };
+    list(
+        n.villages_without_road.len(),
+        "villages whose travel mode may use no road",
+        "个村/社区的出行方式无可用道路",
+        village_labels(region, &n.villages_without_road),
+    );
+    list(
+        n.villages_beyond_snap.len(),
+        &format!(
+            "villages farther than {:.0} m from any usable road: they reach nothing",
+            n.snap_limit_m
+        ),
+        &format!(
+            "个村/社区距可用道路超过 {:.0} 米，无法接入路网",
+            n.snap_limit_m
+        ),
+        village_labels(region, &n.villages_beyond_snap),
+    );
+    list(
+        n.sites_beyond_snap.len(),
+        &format!(
+            "sites farther than {:.0} m from any usable road",
+            n.snap_limit_m
+        ),
+        &format!("个设施或候选点距可用道路超过 {:.0} 米", n.snap_limit_m),
+        site_labels(region, &n.sites_beyond_snap),
+    );
+    list(
+        n.villages_off_main.len(),
+        "villages enter the network outside its main piece",
+        "个村/社区接入主连通片之外的路网",
+        village_labels(region, &n.villages_off_main),
+    );
+    list(
+        n.sites_off_main.len(),
+        "sites enter the network outside its main piece",
+        "个设施或候选点接入主连通片之外的路网",
+        site_labels(region, &n.sites_off_main),
+    );
+    if !n.longest_village_snaps.is_empty() {
+        let legs: Vec<String> = n
+            .longest_village_snaps
+            .iter()
+            .map(|(v, m)| {
+                let v = &region.villages[v.get()];
+                format!("{} {m:.0} m", point_label(&v.id, &v.name))
+            })
+            .collect();
+        out += &format!(
+            "  longest walks onto the network / 最长接入步行距离:\n    {}\n",
+            legs.join(", ")
+        );
+    }
+    out
+}
+
+/// [`network_text`] as JSON: counts, and the villages and sites by id.
+pub fn network_json(region: &Region, n: &NetworkSummary) -> serde_json::Value {
+    let villages = |list: &[VillageIdx]| -> Vec<&str> {
+        list.iter()
+            .map(|v| region.villages[v.get()].id.as_str())
+            .collect()
+    };
+    let sites =
+        |list: &[SiteIdx]| -> Vec<&str> { list.iter().map(|s| region.site(*s).id()).collect() };
+    serde_json::json!({
+        "nodes": n.nodes,
+        "edges": n.edges,
+        "pieces": n.components,
+        "main_piece_nodes": n.main_component_nodes,
+        "snap_limit_m": n.snap_limit_m,
+        "villages_without_road": villages(&n.villages_without_road),
+        "villages_beyond_snap_limit": villages(&n.villages_beyond_snap),
+        "sites_beyond_snap_limit": sites(&n.sites_beyond_snap),
+        "villages_off_main_piece": villages(&n.villages_off_main),
+        "sites_off_main_piece": sites(&n.sites_off_main),
+        "longest_snap_legs_m": n.longest_village_snaps.iter().map(|(v, m)| serde_json::json!({
+            "village": region.villages[v.get()].id, "metres": m,
+        })).collect::<Vec<_>>(),
+    })
 }

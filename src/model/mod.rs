@@ -287,12 +287,20 @@ pub enum Site<'a> {
     Candidate(&'a Candidate),
 }
 
-impl Site<'_> {
+impl<'a> Site<'a> {
     /// The site's identifier.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &'a str {
         match self {
             Site::Existing(f) => &f.id,
             Site::Candidate(c) => &c.id,
+        }
+    }
+
+    /// The site's name (may be empty).
+    pub fn name(&self) -> &'a str {
+        match self {
+            Site::Existing(f) => &f.name,
+            Site::Candidate(c) => &c.name,
         }
     }
 
