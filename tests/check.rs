@@ -421,7 +421,12 @@ fn check_reports_the_road_network_by_id() {
         out.contains("4 villages farther than 1000 m from any usable road"),
         "{out}"
     );
-    for id in ["620722101201", "620722101202", "620722102201", "620722102202"] {
+    for id in [
+        "620722101201",
+        "620722101202",
+        "620722102201",
+        "620722102202",
+    ] {
         assert!(out.contains(id), "{id} located: {out}");
     }
     // 南街社区 stands 111 m north of the street's west end; 北街社区 on its east end.
@@ -434,7 +439,12 @@ fn check_reports_the_road_network_by_id() {
     assert_eq!(net["pieces"], 2);
     assert_eq!(
         net["villages_beyond_snap_limit"],
-        serde_json::json!(["620722101201", "620722101202", "620722102201", "620722102202"])
+        serde_json::json!([
+            "620722101201",
+            "620722101202",
+            "620722102201",
+            "620722102202"
+        ])
     );
     assert_eq!(net["longest_snap_legs_m"][0]["village"], "620722100001");
 }

