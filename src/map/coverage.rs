@@ -2,9 +2,12 @@
 //! and new facilities, service areas) and bed accessibility (villages by beds per 1000 elderly
 //! within reach), each with region outline, township labels, legend, scale bar and north arrow.
 //!
-//! Service areas are circles of the crow-fly reach radius (minutes × speed ÷ detour) around
-//! every serving site, for the area type (urban or rural) of the nearest village it reaches.
-//! With road-network travel they are the crow-fly equivalent, a sketch of the real area.
+//! With crow-fly travel, service areas are circles of the reach radius (minutes × speed ÷
+//! detour) around every serving site, for the area type (urban or rural) of the nearest
+//! village it reaches (of the nearest village, when it reaches none). With road-network or
+//! matrix travel no circle is drawn, since a circle would misstate what the travel model
+//! serves; the village colours (served or not) come from the travel model in every mode, and
+//! the footer says which model it is.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -14,7 +17,7 @@ use super::frame::{Frame, LabelPlacer, nest_rings, nice_scale_m};
 use super::shapes::{self, INK, MUTED, Pen, Shape, Symbol};
 use super::{DrawError, Drawing, Lang, Options, Rendered, pct, render, thousands};
 use crate::error::Error;
-use crate::model::{AreaKind, CoverageScope, FacilityType, LonLat, SiteIdx};
+use crate::model::{AreaKind, CoverageScope, FacilityType, LonLat, Region, SiteIdx, TravelKind};
 use crate::plan::Plan;
 use crate::plan::beds::ActionKind;
 use crate::solve::Status;
@@ -216,7 +219,7 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
     // Service areas: serving sites (existing serving facilities and new sites) with the
     // crow-fly reach of the area type of the nearest village they reach, in metres.
     let mut service_m: Vec<(LonLat, f64)> = Vec::new();
-    if kind == MapKind::Coverage {
+    if kind == MapKind::Coverage && plan.scenario.travel.kind() == TravelKind::CrowFly {
         let travel = &plan.scenario.travel;
         let r_urban = crate::travel::reach_radius_m(travel.urban, travel.minutes);
         let r_rural = crate::travel::reach_radius_m(travel.rural, travel.minutes);
@@ -240,7 +243,8 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                 .reach
                 .villages_of(SiteIdx(site as u32))
                 .first()
-                .map(|vr| r.villages[vr.village.get()].kind);
+                .map(|vr| r.villages[vr.village.get()].kind)
+                .or_else(|| nearest_village_kind(r, pos));
             let m = if near == Some(AreaKind::Urban) {
                 r_urban
             } else {
@@ -578,10 +582,12 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
     let mut legend = Vec::new();
     let sizes = legend_sizes(e_max);
     match kind {
-        MapKind::Coverage => legend.push(Row::Header(
-            lang.pick("村/社区 (15 分钟服务圈)", "Villages (15-minute circle)")
-                .to_owned(),
-        )),
+        MapKind::Coverage => legend.push(Row::Header(format!(
+            "{} ({:.0} {})",
+            lang.pick("村/社区", "Villages"),
+            plan.scenario.travel.minutes,
+            lang.pick("分钟服务圈", "-minute circle"),
+        ))),
         MapKind::Access => legend.push(Row::Header(
             lang.pick(
                 "村/社区: 可达床位/千名老年人",
@@ -716,16 +722,28 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                     final_year
                 ),
                 summary,
-                format!(
-                    "{} {:.0} {}: {} {}, {} {}",
-                    lang.pick("服务范围为", "Service areas: crow-fly reach in"),
-                    travel.minutes,
-                    lang.pick("分钟直线可达半径", "minutes"),
-                    lang.pick("城镇", "urban"),
-                    dist(km(travel.urban)),
-                    lang.pick("农村", "rural"),
-                    dist(km(travel.rural)),
-                ),
+                match travel.kind() {
+                    TravelKind::CrowFly => format!(
+                        "{} {:.0} {}: {} {}, {} {}",
+                        lang.pick("服务范围为", "Service areas: crow-fly reach in"),
+                        travel.minutes,
+                        lang.pick("分钟直线可达半径", "minutes"),
+                        lang.pick("城镇", "urban"),
+                        dist(km(travel.urban)),
+                        lang.pick("农村", "rural"),
+                        dist(km(travel.rural)),
+                    ),
+                    other => format!(
+                        "{}: {} ({:.0} {})",
+                        lang.pick("出行时间按", "Travel times by"),
+                        lang.pick(other.zh(), other.en()),
+                        travel.minutes,
+                        lang.pick(
+                            "分钟以内为覆盖；未绘制直线服务圈",
+                            "minutes served; no crow-fly circles drawn"
+                        ),
+                    ),
+                },
             )
         }
         MapKind::Access => {
@@ -1096,4 +1114,19 @@ mod tests {
         assert_eq!(classes.len(), 2);
         assert_eq!(of, vec![0, 0]);
     }
+}
+
+/// The area type of the village nearest to `pos` in a straight line (ties to the first), for a
+/// site that reaches no village; `None` when the region has no village.
+fn nearest_village_kind(region: &Region, pos: LonLat) -> Option<AreaKind> {
+    let cos = pos.lat.to_radians().cos();
+    region
+        .villages
+        .iter()
+        .map(|v| {
+            let (dx, dy) = ((v.pos.lon - pos.lon) * cos, v.pos.lat - pos.lat);
+            (dx * dx + dy * dy, v.kind)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, kind)| kind)
 }

@@ -56,7 +56,59 @@ pub struct Travel {
     pub matrix: Option<PathBuf>,
 }
 
+/// How a scenario times trips, decided once from its `[travel]` section ([`Travel::kind`]);
+/// every description of the travel model in outputs comes from here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TravelKind {
+    /// Haversine distance × detour ÷ speed of the village's area type.
+    CrowFly,
+    /// Shortest paths on a road network (`travel.roads`).
+    Network,
+    /// Minutes (or metres) from an origin–destination file (`travel.matrix`).
+    Matrix,
+}
+
+impl TravelKind {
+    /// The key used in `summary.json`: `crow_fly`, `network` or `matrix`.
+    pub fn key(self) -> &'static str {
+        match self {
+            TravelKind::CrowFly => "crow_fly",
+            TravelKind::Network => "network",
+            TravelKind::Matrix => "matrix",
+        }
+    }
+
+    /// How trips are timed, in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            TravelKind::CrowFly => "直线距离 × 绕行系数",
+            TravelKind::Network => "路网最短路径",
+            TravelKind::Matrix => "起讫点时间矩阵",
+        }
+    }
+
+    /// How trips are timed, in English.
+    pub fn en(self) -> &'static str {
+        match self {
+            TravelKind::CrowFly => "crow-fly × detour",
+            TravelKind::Network => "road network",
+            TravelKind::Matrix => "origin–destination matrix",
+        }
+    }
+}
+
 impl Travel {
+    /// The travel model the scenario asks for: the matrix when `matrix` is set, the road
+    /// network when `roads` is, crow-fly otherwise (the two files exclude each other).
+    pub fn kind(&self) -> TravelKind {
+        match (&self.roads, &self.matrix) {
+            (_, Some(_)) => TravelKind::Matrix,
+            (Some(_), None) => TravelKind::Network,
+            (None, None) => TravelKind::CrowFly,
+        }
+    }
+
     /// Default time limit of the 15-minute service circle.
     pub const DEFAULT_MINUTES: f64 = 15.0;
     /// Default urban mode: walking at 4 km/h with detour 1.3, so 15 minutes reach about

@@ -297,7 +297,14 @@ pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {
 /// Plans a loaded scenario.
 pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, PlanError> {
     let t = Instant::now();
-    let reach = travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
+    // The travel model is built once: its road or matrix file read and every point snapped
+    // once for both the day-care and the bed catchments.
+    let model = travel::model_for(
+        &region,
+        &scenario.travel,
+        &travel::NetworkOptions::default(),
+    )?;
+    let reach = travel::reach_with(model.as_ref(), &region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let day_care = within_year_budgets(
@@ -312,9 +319,9 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     );
     let day_care_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let bed_reach = travel::nearest_k_limited(
+    let bed_reach = travel::nearest_k_with(
+        model.as_ref(),
         &region,
-        &scenario.travel,
         &beds::bed_sites(&region),
         BED_SITES_PER_VILLAGE,
         scenario.beds.catchment_minutes,

@@ -921,11 +921,7 @@ pub(crate) fn scenario_line(plan: &Plan, lang: Lang) -> String {
         lang.pick("服务圈", "service circle"),
         s.travel.minutes,
         lang.pick("分钟", "minutes"),
-        if s.travel.roads.is_some() {
-            lang.pick("路网", "road network")
-        } else {
-            lang.pick("直线距离 × 绕行系数", "crow-fly × detour")
-        },
+        lang.pick(s.travel.kind().zh(), s.travel.kind().en()),
         lang.pick("随机种子", "seed"),
         s.seed
     )

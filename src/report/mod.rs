@@ -372,11 +372,7 @@ pub fn summary_value(plan: &Plan) -> Value {
             "years": s.years,
             "seed": s.seed,
             "travel_minutes": s.travel.minutes,
-            "travel_mode": match (&s.travel.roads, &s.travel.matrix) {
-                (_, Some(_)) => "matrix",
-                (Some(_), None) => "network",
-                (None, None) => "crow_fly",
-            },
+            "travel_mode": s.travel.kind().key(),
         },
         "baseline": baseline,
         "day_care": {

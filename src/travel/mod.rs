@@ -77,7 +77,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::model::{Limits, Region, SiteIdx, Travel, TravelMode};
+use crate::model::{Limits, Region, SiteIdx, Travel, TravelKind, TravelMode};
 
 pub mod crowfly;
 pub mod dijkstra;
@@ -282,9 +282,11 @@ pub fn model_for(
     travel: &Travel,
     options: &NetworkOptions,
 ) -> Result<Box<dyn TravelModel>, TravelError> {
-    match &travel.matrix {
-        Some(path) => Ok(Box::new(matrix::OdMatrix::read(path, region, travel)?)),
-        None => model(travel, options),
+    match (travel.kind(), &travel.matrix) {
+        (TravelKind::Matrix, Some(path)) => {
+            Ok(Box::new(matrix::OdMatrix::read(path, region, travel)?))
+        }
+        _ => model(travel, options),
     }
 }
 
@@ -304,6 +306,17 @@ pub fn reach_limited(
     limits: &Limits,
 ) -> Result<ReachLists, TravelError> {
     let model = model_for(region, travel, &NetworkOptions::default())?;
+    reach_with(model.as_ref(), region, travel, limits)
+}
+
+/// Like [`reach_limited`] with a model already built (see [`model_for`]), so that one run
+/// reads its road or matrix file once and snaps once.
+pub fn reach_with(
+    model: &dyn TravelModel,
+    region: &Region,
+    travel: &Travel,
+    limits: &Limits,
+) -> Result<ReachLists, TravelError> {
     let query = Query::within(travel.minutes).max_pairs(max_pairs(limits));
     within_budget(model.reach(region, &query), limits)
 }
@@ -331,6 +344,18 @@ pub fn nearest_k_limited(
     limits: &Limits,
 ) -> Result<ReachLists, TravelError> {
     let model = model_for(region, travel, &NetworkOptions::default())?;
+    nearest_k_with(model.as_ref(), region, sites, k, max_minutes, limits)
+}
+
+/// Like [`nearest_k_limited`] with a model already built (see [`reach_with`]).
+pub fn nearest_k_with(
+    model: &dyn TravelModel,
+    region: &Region,
+    sites: &[SiteIdx],
+    k: usize,
+    max_minutes: f64,
+    limits: &Limits,
+) -> Result<ReachLists, TravelError> {
     let query = Query::within(max_minutes)
         .sites(sites)
         .nearest(k)

@@ -77,6 +77,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::unionfind::UnionFind;
@@ -431,6 +432,7 @@ impl RoadNetwork {
             net: self,
             urban: setting(options.urban, urban),
             rural: setting(options.rural, rural),
+            cache: SnapCache::default(),
         }
     }
 }
@@ -458,6 +460,48 @@ pub struct NetworkTravel {
     net: RoadNetwork,
     urban: Setting,
     rural: Setting,
+    cache: SnapCache,
+}
+
+/// Every village and site of one region snapped, per setting.
+struct Snapped {
+    prepared: Vec<Prepared>,
+    village_entries: Vec<Entry>,
+    /// Per setting, per site of the region.
+    site_entries: Vec<Vec<Entry>>,
+}
+
+/// The last region's [`Snapped`], by its fingerprint; a clone starts empty.
+#[derive(Default)]
+struct SnapCache(Mutex<Option<(u64, Arc<Snapped>)>>);
+
+impl Clone for SnapCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for SnapCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SnapCache")
+    }
+}
+
+/// A hash of everything snapping reads from a region: the positions and area types of its
+/// villages and the positions of its sites, in order.
+fn fingerprint(region: &Region) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    region.villages.len().hash(&mut h);
+    for v in &region.villages {
+        (v.pos.lon.to_bits(), v.pos.lat.to_bits(), v.kind as u8).hash(&mut h);
+    }
+    region.site_count().hash(&mut h);
+    for i in 0..region.site_count() {
+        let p = region.site(SiteIdx(i as u32)).pos();
+        (p.lon.to_bits(), p.lat.to_bits()).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A point snapped to a node: the node and the minutes of the straight leg.
@@ -571,6 +615,97 @@ impl NetworkTravel {
         }
     }
 
+    /// Every village and site of `region` snapped, per setting; computed once per region and
+    /// kept, so the reach lists and the nearest-k lists of one run snap once.
+    fn snapped(&self, region: &Region, exec: Exec) -> Arc<Snapped> {
+        let key = fingerprint(region);
+        let mut cache = self.cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, snapped)) = &*cache
+            && *k == key
+        {
+            return Arc::clone(snapped);
+        }
+        let snapped = Arc::new(self.snap_all(region, exec));
+        *cache = Some((key, Arc::clone(&snapped)));
+        snapped
+    }
+
+    fn snap_all(&self, region: &Region, exec: Exec) -> Snapped {
+        let g = &self.net.graph;
+        // The distinct settings the villages use.
+        let mut prepared: Vec<Prepared> = Vec::new();
+        let setting_of_kind = |kind: AreaKind, prepared: &mut Vec<Prepared>| {
+            let s = self.setting(kind);
+            match prepared.iter().position(|p| p.setting == s) {
+                Some(i) => i,
+                None => {
+                    prepared.push(self.prepare(s));
+                    prepared.len() - 1
+                }
+            }
+        };
+        let village_setting: Vec<usize> = region
+            .villages
+            .iter()
+            .map(|v| setting_of_kind(v.kind, &mut prepared))
+            .collect();
+        // Every site of the region counts here, not only the query's, so that a point enters
+        // the network at the same node whichever sites a query asks about.
+        let all_sites: Vec<LonLat> = (0..region.site_count())
+            .map(|i| region.site(SiteIdx(i as u32)).pos())
+            .collect();
+        for (i, prep) in prepared.iter_mut().enumerate() {
+            let villages: Vec<LonLat> = region
+                .villages
+                .iter()
+                .zip(&village_setting)
+                .filter(|(_, s)| **s == i)
+                .map(|(v, _)| v.pos)
+                .collect();
+            self.settle(prep, &villages, &all_sites, exec);
+        }
+
+        // Snap villages, then group them by node per setting.
+        let village_entries: Vec<Entry> = exec.map(region.villages.len(), |v| {
+            self.snap(&prepared[village_setting[v]], region.villages[v].pos)
+        });
+        let village_snaps: Vec<Option<Snap>> = village_entries.iter().map(|e| e.snap()).collect();
+        for (i, prep) in prepared.iter_mut().enumerate() {
+            let mut counts = vec![0u32; g.node_count() + 1];
+            for (v, snap) in village_snaps.iter().enumerate() {
+                if let (true, Some(s)) = (village_setting[v] == i, snap) {
+                    counts[s.node as usize + 1] += 1;
+                }
+            }
+            for n in 0..g.node_count() {
+                counts[n + 1] += counts[n];
+            }
+            let mut fill = counts.clone();
+            let mut at_node = vec![(0u32, 0.0f64); counts[g.node_count()] as usize];
+            for (v, snap) in village_snaps.iter().enumerate() {
+                if let (true, Some(s)) = (village_setting[v] == i, snap) {
+                    let slot = &mut fill[s.node as usize];
+                    at_node[*slot as usize] = (v as u32, s.leg_min);
+                    *slot += 1;
+                    prep.min_leg = prep.min_leg.min(s.leg_min);
+                }
+            }
+            prep.offsets = counts;
+            prep.at_node = at_node;
+        }
+
+        // Snap every site once per setting.
+        let site_entries: Vec<Vec<Entry>> = prepared
+            .iter()
+            .map(|prep| exec.map(all_sites.len(), |i| self.snap(prep, all_sites[i])))
+            .collect();
+        Snapped {
+            prepared,
+            village_entries,
+            site_entries,
+        }
+    }
+
     /// An R-tree of the nodes `keep` admits.
     fn tree(&self, keep: impl Fn(usize) -> bool) -> RTree<Indexed> {
         let g = &self.net.graph;
@@ -654,76 +789,16 @@ impl TravelModel for NetworkTravel {
         let exec = query.exec;
         let g = &self.net.graph;
 
-        // The distinct settings the villages use.
-        let mut prepared: Vec<Prepared> = Vec::new();
-        let setting_of_kind = |kind: AreaKind, prepared: &mut Vec<Prepared>| {
-            let s = self.setting(kind);
-            match prepared.iter().position(|p| p.setting == s) {
-                Some(i) => i,
-                None => {
-                    prepared.push(self.prepare(s));
-                    prepared.len() - 1
-                }
-            }
-        };
-        let village_setting: Vec<usize> = region
-            .villages
+        let snapped = self.snapped(region, exec);
+        let Snapped {
+            prepared,
+            village_entries,
+            site_entries: all_site_entries,
+        } = &*snapped;
+        // The query's sites, per setting.
+        let site_entries: Vec<Vec<Entry>> = all_site_entries
             .iter()
-            .map(|v| setting_of_kind(v.kind, &mut prepared))
-            .collect();
-        // Every site of the region counts here, not only the query's, so that a point enters
-        // the network at the same node whichever sites a query asks about.
-        let all_sites: Vec<LonLat> = (0..region.site_count())
-            .map(|i| region.site(SiteIdx(i as u32)).pos())
-            .collect();
-        for (i, prep) in prepared.iter_mut().enumerate() {
-            let villages: Vec<LonLat> = region
-                .villages
-                .iter()
-                .zip(&village_setting)
-                .filter(|(_, s)| **s == i)
-                .map(|(v, _)| v.pos)
-                .collect();
-            self.settle(prep, &villages, &all_sites, exec);
-        }
-
-        // Snap villages, then group them by node per setting.
-        let village_entries: Vec<Entry> = exec.map(region.villages.len(), |v| {
-            self.snap(&prepared[village_setting[v]], region.villages[v].pos)
-        });
-        let village_snaps: Vec<Option<Snap>> = village_entries.iter().map(|e| e.snap()).collect();
-        for (i, prep) in prepared.iter_mut().enumerate() {
-            let mut counts = vec![0u32; g.node_count() + 1];
-            for (v, snap) in village_snaps.iter().enumerate() {
-                if let (true, Some(s)) = (village_setting[v] == i, snap) {
-                    counts[s.node as usize + 1] += 1;
-                }
-            }
-            for n in 0..g.node_count() {
-                counts[n + 1] += counts[n];
-            }
-            let mut fill = counts.clone();
-            let mut at_node = vec![(0u32, 0.0f64); counts[g.node_count()] as usize];
-            for (v, snap) in village_snaps.iter().enumerate() {
-                if let (true, Some(s)) = (village_setting[v] == i, snap) {
-                    let slot = &mut fill[s.node as usize];
-                    at_node[*slot as usize] = (v as u32, s.leg_min);
-                    *slot += 1;
-                    prep.min_leg = prep.min_leg.min(s.leg_min);
-                }
-            }
-            prep.offsets = counts;
-            prep.at_node = at_node;
-        }
-
-        // Snap the sites once per setting.
-        let site_entries: Vec<Vec<Entry>> = prepared
-            .iter()
-            .map(|prep| {
-                exec.map(sites.len(), |i| {
-                    self.snap(prep, region.site(sites[i]).pos())
-                })
-            })
+            .map(|per| sites.iter().map(|s| per[s.get()]).collect())
             .collect();
         let site_snaps: Vec<Vec<Option<Snap>>> = site_entries
             .iter()
@@ -863,6 +938,50 @@ mod tests {
         assert_eq!(net.node_count(), 3);
         assert_eq!(net.edge_count(), 3);
         assert_eq!(net.component_count(), 1);
+    }
+
+    #[test]
+    fn snaps_are_kept_per_region_and_redone_for_another() {
+        use crate::model::{Allow, Candidate, Village};
+        let net = RoadNetwork::from_segments((0..10).map(|k| {
+            let lon = |k: i32| 119.0 + 0.001 * f64::from(k);
+            RoadSegment::two_way(p(lon(k), 26.0), p(lon(k + 1), 26.0), f64::INFINITY)
+        }));
+        let region = |home_lon: f64| Region {
+            villages: vec![Village {
+                id: "V".into(),
+                name: String::new(),
+                township: String::new(),
+                pos: p(home_lon, 26.0),
+                elderly: 10,
+                elderly_80: None,
+                disabled: None,
+                kind: AreaKind::Urban,
+            }],
+            candidates: vec![Candidate {
+                id: "C".into(),
+                name: String::new(),
+                township: String::new(),
+                pos: p(119.0, 26.0),
+                allow: Allow::Both,
+                max_beds: None,
+                cost_wan: None,
+            }],
+            ..Region::default()
+        };
+        let mode = TravelMode {
+            speed_kmh: 4.0,
+            detour: 1.0,
+        };
+        let model = net.with_modes(mode, mode, &NetworkOptions::default());
+        let q = Query::within(60.0);
+        let near = model.reach(&region(119.002), &q);
+        let far = model.reach(&region(119.008), &q);
+        let fresh = model.clone().reach(&region(119.008), &q);
+        let minutes = |r: &ReachLists| r.minutes(VillageIdx(0), SiteIdx(0)).expect("reached");
+        assert!(minutes(&far) > 3.0 * minutes(&near));
+        assert_eq!(minutes(&far), minutes(&fresh));
+        assert_eq!(minutes(&model.reach(&region(119.002), &q)), minutes(&near));
     }
 
     #[test]

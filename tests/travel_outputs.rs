@@ -1,0 +1,100 @@
+//! What the outputs say about the travel model: the mode and minutes of the scenario in the
+//! map's legend and footer, `summary.json` and the report, and no crow-fly circles drawn where
+//! travel follows a road network.
+
+use std::fs;
+
+mod common;
+
+use common::{copy_fixture, yanglao};
+
+/// Every `<text>` body of an SVG document.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_owned())
+        })
+        .collect()
+}
+
+/// The positions (lon, lat) of a fixture table.
+fn positions(csv: &str) -> Vec<(f64, f64)> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let (lon, lat) = (col("lon"), col("lat"));
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (
+                cells[lon].parse().expect("lon"),
+                cells[lat].parse().expect("lat"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_road_network_plan_says_so_and_draws_no_circles() {
+    let dir = copy_fixture();
+    let d = dir.path();
+    // One road through every village, facility and candidate of the fixture, west to east.
+    let mut points = Vec::new();
+    for file in ["villages.csv", "facilities.csv", "candidates.csv"] {
+        points.extend(positions(
+            &fs::read_to_string(d.join(file)).expect("fixture"),
+        ));
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut roads = String::from("from_lon,from_lat,to_lon,to_lat\n");
+    for w in points.windows(2) {
+        roads += &format!("{},{},{},{}\n", w[0].0, w[0].1, w[1].0, w[1].1);
+    }
+    fs::write(d.join("roads.csv"), roads).expect("write roads.csv");
+    let toml = fs::read_to_string(d.join("scenario.toml")).expect("scenario");
+    let toml = toml.replacen(
+        "[travel]\nminutes = 15\n",
+        "[travel]\nminutes = 10\nroads = \"roads.csv\"\n",
+        1,
+    );
+    assert!(toml.contains("roads = \"roads.csv\""));
+    fs::write(d.join("scenario.toml"), toml).expect("write scenario");
+
+    let run = yanglao(d, &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = d.join("out/scenario");
+    let map = fs::read_to_string(out.join("map.svg")).expect("map.svg");
+    let network_circles = map.matches("<circle").count();
+    let t = texts(&map);
+    assert!(t.iter().any(|x| x == "村/社区 (10 分钟服务圈)"), "{t:?}");
+    assert!(
+        t.iter().any(|x| x.contains("路网最短路径")),
+        "the footer names the travel model: {t:?}"
+    );
+    assert!(!t.iter().any(|x| x.contains("直线可达半径")), "{t:?}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    assert_eq!(summary["scenario"]["travel_mode"], "network");
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.contains("路网最短路径"), "{md}");
+    assert!(!md.contains("直线距离 × 绕行系数"));
+
+    // The same data crow-fly draws its circles and says so.
+    let crow = copy_fixture();
+    let run = yanglao(crow.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let map = fs::read_to_string(crow.path().join("out/scenario/map.svg")).expect("map.svg");
+    let t = texts(&map);
+    assert!(t.iter().any(|x| x == "村/社区 (15 分钟服务圈)"), "{t:?}");
+    assert!(t.iter().any(|x| x.contains("直线可达半径")), "{t:?}");
+    // Villages and sites are circles in both; crow-fly adds two per serving site (the area and
+    // its edge), at least the three existing serving facilities.
+    let crow_circles = map.matches("<circle").count();
+    assert!(
+        crow_circles >= network_circles + 6,
+        "{crow_circles} circles crow-fly, {network_circles} on the network"
+    );
+}
