@@ -1089,6 +1089,21 @@ impl Drawing for MapDrawing {
     }
 }
 
+/// The area type of the village nearest to `pos` in a straight line (ties to the first), for a
+/// site that reaches no village; `None` when the region has no village.
+fn nearest_village_kind(region: &Region, pos: LonLat) -> Option<AreaKind> {
+    let cos = pos.lat.to_radians().cos();
+    region
+        .villages
+        .iter()
+        .map(|v| {
+            let (dx, dy) = ((v.pos.lon - pos.lon) * cos, v.pos.lat - pos.lat);
+            (dx * dx + dy * dy, v.kind)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, kind)| kind)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1114,19 +1129,4 @@ mod tests {
         assert_eq!(classes.len(), 2);
         assert_eq!(of, vec![0, 0]);
     }
-}
-
-/// The area type of the village nearest to `pos` in a straight line (ties to the first), for a
-/// site that reaches no village; `None` when the region has no village.
-fn nearest_village_kind(region: &Region, pos: LonLat) -> Option<AreaKind> {
-    let cos = pos.lat.to_radians().cos();
-    region
-        .villages
-        .iter()
-        .map(|v| {
-            let (dx, dy) = ((v.pos.lon - pos.lon) * cos, v.pos.lat - pos.lat);
-            (dx * dx + dy * dy, v.kind)
-        })
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, kind)| kind)
 }
