@@ -400,11 +400,8 @@ fn day_care_rows(
 /// The bed rows and their definitions.
 fn bed_rows(defs: &BedDefinitions, beds: &BedPlan, out: &mut IndicatorTable) {
     type Figure = fn(&BedYear, &BedDefinitions) -> (f64, f64);
-    let rows: [(
-        Indicator,
-        Figure,
-        fn(&crate::model::BedTargets) -> Option<Goal>,
-    ); 5] = [
+    type Target = fn(&crate::model::BedTargets) -> Option<Goal>;
+    let rows: [(Indicator, Figure, Target); 5] = [
         (
             Indicator::BedsPer1000,
             |y, d| {
