@@ -1,6 +1,6 @@
 //! What the outputs say about the travel model: the mode and minutes of the scenario in the
-//! map's legend and footer, `summary.json` and the report, and no crow-fly circles drawn where
-//! travel follows a road network.
+//! map's legend and footer, `summary.json` and the report, and service areas drawn as the
+//! road network serves them, not as crow-fly circles.
 
 use std::fs;
 
@@ -37,7 +37,7 @@ fn positions(csv: &str) -> Vec<(f64, f64)> {
 }
 
 #[test]
-fn a_road_network_plan_says_so_and_draws_no_circles() {
+fn a_road_network_plan_says_so_and_draws_its_own_service_areas() {
     let dir = copy_fixture();
     let d = dir.path();
     // One road through every village, facility and candidate of the fixture, west to east.
@@ -67,13 +67,15 @@ fn a_road_network_plan_says_so_and_draws_no_circles() {
     let out = d.join("out/scenario");
     let map = fs::read_to_string(out.join("map.svg")).expect("map.svg");
     let network_circles = map.matches("<circle").count();
+    let network_polygons = map.matches("<polygon").count();
     let t = texts(&map);
     assert!(t.iter().any(|x| x == "村/社区 (10 分钟服务圈)"), "{t:?}");
     assert!(
         t.iter().any(|x| x.contains("路网最短路径")),
         "the footer names the travel model: {t:?}"
     );
-    assert!(!t.iter().any(|x| x.contains("直线可达半径")), "{t:?}");
+    assert!(!t.iter().any(|x| x.contains("直线可达")), "{t:?}");
+    assert!(t.iter().any(|x| x == "服务范围 (路网可达道路)"), "{t:?}");
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
             .expect("JSON");
@@ -93,6 +95,11 @@ fn a_road_network_plan_says_so_and_draws_no_circles() {
     // Villages and sites are circles in both; crow-fly adds two per serving site (the area and
     // its edge), at least the three existing serving facilities.
     let crow_circles = map.matches("<circle").count();
+    // The network draws its service areas as polygons along the roads instead.
+    assert!(
+        network_polygons > map.matches("<polygon").count(),
+        "service-area polygons on the network map"
+    );
     assert!(
         crow_circles >= network_circles + 6,
         "{crow_circles} circles crow-fly, {network_circles} on the network"

@@ -4,10 +4,11 @@
 //!
 //! With crow-fly travel, service areas are circles of the reach radius (minutes × speed ÷
 //! detour) around every serving site, for the area type (urban or rural) of the nearest
-//! village it reaches (of the nearest village, when it reaches none). With road-network or
-//! matrix travel no circle is drawn, since a circle would misstate what the travel model
-//! serves; the village colours (served or not) come from the travel model in every mode, and
-//! the footer says which model it is.
+//! village it reaches (of the nearest village, when it reaches none). With road-network travel
+//! they are the areas the network model draws (`Plan::service_areas`: the roads from which a
+//! site is reached in time, widened on each side); with matrix travel none are drawn, since a
+//! matrix has no geometry. The village colours (served or not) come from the travel model in
+//! every mode, and the footer says which model it is.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -17,7 +18,7 @@ use super::frame::{Frame, LabelPlacer, nest_rings, nice_scale_m};
 use super::shapes::{self, INK, MUTED, Pen, Shape, Symbol};
 use super::{DrawError, Drawing, Lang, Options, Rendered, pct, render, thousands};
 use crate::error::Error;
-use crate::model::{AreaKind, CoverageScope, FacilityType, LonLat, Region, SiteIdx, TravelKind};
+use crate::model::{AreaKind, CoverageScope, FacilityType, LonLat, TravelKind};
 use crate::plan::Plan;
 use crate::plan::beds::ActionKind;
 use crate::solve::Status;
@@ -182,6 +183,8 @@ struct MapDrawing {
     polygons: Vec<PxPolygon>,
     /// Service-area discs: centre and radius.
     service: Vec<(Px, u32)>,
+    /// Service areas drawn by the travel model: outer rings in pixels.
+    service_shapes: Vec<Vec<Px>>,
     villages: Vec<Dot>,
     village_edge: Option<RGBColor>,
     sites: Vec<Mark>,
@@ -223,36 +226,23 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         let travel = &plan.scenario.travel;
         let r_urban = crate::travel::reach_radius_m(travel.urban, travel.minutes);
         let r_rural = crate::travel::reach_radius_m(travel.rural, travel.minutes);
-        let serving = r
-            .facilities
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| plan.day_care.serving.contains(f.kind))
-            .map(|(i, f)| (i, f.pos))
-            .chain(dc.sites.iter().map(|s| {
-                (
-                    nf + s.candidate,
-                    LonLat {
-                        lon: s.lon,
-                        lat: s.lat,
-                    },
-                )
-            }));
-        for (site, pos) in serving {
-            let near = plan
-                .reach
-                .villages_of(SiteIdx(site as u32))
-                .first()
-                .map(|vr| r.villages[vr.village.get()].kind)
-                .or_else(|| nearest_village_kind(r, pos));
-            let m = if near == Some(AreaKind::Urban) {
-                r_urban
-            } else {
-                r_rural
+        for s in crate::plan::serving_sites(r, &plan.reach, dc) {
+            let m = match s.kind {
+                AreaKind::Urban => r_urban,
+                AreaKind::Rural => r_rural,
             };
-            service_m.push((pos, m));
+            service_m.push((s.pos, m));
         }
     }
+    // Service areas the travel model drew (road networks): their outer rings.
+    let service_rings: Vec<&geo::LineString<f64>> = if kind == MapKind::Coverage {
+        plan.service_areas
+            .iter()
+            .flat_map(|a| a.area.0.iter().map(|p| p.exterior()))
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     // The map shows the outline, every village and facility and the whole of every disc.
     const M_PER_DEG_LAT: f64 = 111_195.0;
@@ -281,7 +271,12 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
             lon: s.lon,
             lat: s.lat,
         }))
-        .chain(discs);
+        .chain(discs)
+        .chain(
+            service_rings
+                .iter()
+                .flat_map(|ring| ring.coords().map(|c| LonLat { lon: c.x, lat: c.y })),
+        );
     let top = 112;
     let frame = Frame::fit(points, 1120, 1080, 680, 24).at(24, top);
     let (fw, fh) = (frame.rect.2, frame.rect.3);
@@ -391,6 +386,14 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
     let service: Vec<((i32, i32), u32)> = service_m
         .iter()
         .map(|(p, m)| (frame.project(*p), (m / m_per_px).round().max(1.0) as u32))
+        .collect();
+    let service_shapes: Vec<Vec<Px>> = service_rings
+        .iter()
+        .map(|ring| {
+            ring.coords()
+                .map(|c| frame.project(LonLat { lon: c.x, lat: c.y }))
+                .collect()
+        })
         .collect();
 
     // Facilities and new sites.
@@ -639,11 +642,22 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         legend.push(Row::Gap);
     }
     if kind == MapKind::Coverage {
-        legend.push(Row::Item(
-            Symbol::Patch(AREA_FILL, AREA_EDGE),
-            lang.pick("服务范围 (直线可达, 示意)", "Service area (crow-fly reach)")
-                .to_owned(),
-        ));
+        let area = match plan.scenario.travel.kind() {
+            TravelKind::CrowFly => {
+                Some(lang.pick("服务范围 (直线可达, 示意)", "Service area (crow-fly reach)"))
+            }
+            TravelKind::Network => Some(lang.pick(
+                "服务范围 (路网可达道路)",
+                "Service area (roads reached in time)",
+            )),
+            TravelKind::Matrix => None,
+        };
+        if let Some(area) = area {
+            legend.push(Row::Item(
+                Symbol::Patch(AREA_FILL, AREA_EDGE),
+                area.to_owned(),
+            ));
+        }
     }
     if !r.boundary.is_empty() {
         legend.push(Row::Item(
@@ -733,14 +747,23 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                         lang.pick("农村", "rural"),
                         dist(km(travel.rural)),
                     ),
-                    other => format!(
+                    TravelKind::Network => format!(
+                        "{}: {} {:.0} {} {:.0} {}",
+                        lang.pick("出行时间按", "Travel times by"),
+                        lang.pick("路网最短路径；服务范围为", "road network; service areas: roads within"),
+                        travel.minutes,
+                        lang.pick("分钟可达的道路两侧各", "minutes, widened by"),
+                        crate::travel::SERVICE_AREA_WIDTH_M,
+                        lang.pick("米", "m on each side"),
+                    ),
+                    TravelKind::Matrix => format!(
                         "{}: {} ({:.0} {})",
                         lang.pick("出行时间按", "Travel times by"),
-                        lang.pick(other.zh(), other.en()),
+                        lang.pick(TravelKind::Matrix.zh(), TravelKind::Matrix.en()),
                         travel.minutes,
                         lang.pick(
-                            "分钟以内为覆盖；未绘制直线服务圈",
-                            "minutes served; no crow-fly circles drawn"
+                            "分钟以内为覆盖；矩阵无几何，未绘制服务范围",
+                            "minutes served; a matrix has no geometry, so no service areas are drawn"
                         ),
                     ),
                 },
@@ -808,6 +831,7 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         frame,
         polygons,
         service,
+        service_shapes,
         villages,
         village_edge: match (r.villages.len() <= 3000, kind) {
             (false, _) => None,
@@ -990,6 +1014,19 @@ impl Drawing for MapDrawing {
         for (c, rad) in &self.service {
             body.draw(&Circle::new(off(*c), *rad, AREA_FILL.filled()))?;
         }
+        // Network service areas: filled, then outlined in the edge colour.
+        for ring in &self.service_shapes {
+            body.draw(&Polygon::new(
+                ring.iter().map(|p| off(*p)).collect::<Vec<_>>(),
+                AREA_FILL.filled(),
+            ))?;
+        }
+        for ring in &self.service_shapes {
+            body.draw(&PathElement::new(
+                ring.iter().map(|p| off(*p)).collect::<Vec<_>>(),
+                AREA_EDGE.stroke_width(1),
+            ))?;
+        }
         for PxPolygon { outer, holes } in &self.polygons {
             for ring in std::iter::once(outer).chain(holes.iter()) {
                 let mut pts: Vec<(i32, i32)> = ring.iter().map(|p| off(*p)).collect();
@@ -1087,21 +1124,6 @@ impl Drawing for MapDrawing {
         )?;
         Ok(())
     }
-}
-
-/// The area type of the village nearest to `pos` in a straight line (ties to the first), for a
-/// site that reaches no village; `None` when the region has no village.
-fn nearest_village_kind(region: &Region, pos: LonLat) -> Option<AreaKind> {
-    let cos = pos.lat.to_radians().cos();
-    region
-        .villages
-        .iter()
-        .map(|v| {
-            let (dx, dy) = ((v.pos.lon - pos.lon) * cos, v.pos.lat - pos.lat);
-            (dx * dx + dy * dy, v.kind)
-        })
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, kind)| kind)
 }
 
 #[cfg(test)]

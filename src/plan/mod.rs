@@ -8,7 +8,7 @@ pub mod indicators;
 use std::time::Instant;
 
 use crate::error::Diagnostics;
-use crate::model::{Region, Scenario};
+use crate::model::{AreaKind, LonLat, Region, Scenario, SiteIdx};
 use crate::travel::{self, ReachLists};
 
 pub use beds::BedPlan;
@@ -47,11 +47,78 @@ pub struct Plan {
     pub indicators: indicators::IndicatorTable,
     /// Money: the budget, what the plan spends per year, and any overrun.
     pub spending: Spending,
+    /// Service areas of the serving sites ([`serving_sites`]) as the travel model sees them,
+    /// where it draws them (road networks); empty otherwise.
+    pub service_areas: Vec<ServiceArea>,
     /// What loading noticed without it being an error (full-width digits read as ASCII,
     /// points far outside the outline), located like diagnostics.
     pub notes: Diagnostics,
     /// Timings.
     pub timings: Timings,
+}
+
+/// The service area of one serving site, as the travel model draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceArea {
+    /// The site.
+    pub site: SiteIdx,
+    /// Its area, WGS-84 degrees.
+    pub area: geo::MultiPolygon<f64>,
+}
+
+/// A site that serves day care at the end of the plan, with the area type whose travel its
+/// service area shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ServingSite {
+    /// The site: an existing facility of a serving type, or a new site's candidate.
+    pub site: SiteIdx,
+    /// Its position (WGS-84).
+    pub pos: LonLat,
+    /// The area type of the nearest village it reaches, or of the nearest village in a
+    /// straight line when it reaches none.
+    pub kind: AreaKind,
+}
+
+/// The serving sites of a day-care plan: existing facilities of the serving types in file
+/// order, then the new sites in plan order.
+pub fn serving_sites(region: &Region, reach: &ReachLists, dc: &DayCarePlan) -> Vec<ServingSite> {
+    let nf = region.facilities.len();
+    let nearest_kind = |pos: LonLat| {
+        let cos = pos.lat.to_radians().cos();
+        region
+            .villages
+            .iter()
+            .map(|v| {
+                let (dx, dy) = ((v.pos.lon - pos.lon) * cos, v.pos.lat - pos.lat);
+                (dx * dx + dy * dy, v.kind)
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map_or(AreaKind::Rural, |(_, kind)| kind)
+    };
+    region
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| dc.serving.contains(f.kind))
+        .map(|(i, f)| (i, f.pos))
+        .chain(dc.sites.iter().map(|s| {
+            (
+                nf + s.candidate,
+                LonLat {
+                    lon: s.lon,
+                    lat: s.lat,
+                },
+            )
+        }))
+        .map(|(i, pos)| {
+            let site = SiteIdx(i as u32);
+            let kind = reach.villages_of(site).first().map_or_else(
+                || nearest_kind(pos),
+                |vr| region.villages[vr.village.get()].kind,
+            );
+            ServingSite { site, pos, kind }
+        })
+        .collect()
 }
 
 /// What the plan spends against its budget, 万元.
@@ -331,6 +398,25 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let bed_plan = beds::plan(&scenario, &region, &bed_reach, &dc_spend)?;
     let beds_s = t.elapsed().as_secs_f64();
     let indicators = indicators::table(&scenario, &region, &reach, &day_care, Some(&bed_plan));
+    let serving: Vec<(SiteIdx, AreaKind)> = serving_sites(&region, &reach, &day_care)
+        .iter()
+        .map(|s| (s.site, s.kind))
+        .collect();
+    let service_areas = model
+        .service_areas(
+            &region,
+            &serving,
+            scenario.travel.minutes,
+            travel::Exec::default(),
+        )
+        .map(|areas| {
+            serving
+                .iter()
+                .zip(areas)
+                .map(|(&(site, _), area)| ServiceArea { site, area })
+                .collect()
+        })
+        .unwrap_or_default();
     let spending = Spending::of(&scenario, &dc_spend, Some(&bed_plan));
     Ok(Plan {
         run_name: crate::report::output_name(&scenario.path),
@@ -341,6 +427,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         beds: Some(bed_plan),
         indicators,
         spending,
+        service_areas,
         notes: Diagnostics::default(),
         timings: Timings {
             load_s,

@@ -77,7 +77,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::model::{Limits, Region, SiteIdx, Travel, TravelKind, TravelMode};
+use crate::model::{AreaKind, Limits, Region, SiteIdx, Travel, TravelKind, TravelMode};
 
 pub mod crowfly;
 pub mod dijkstra;
@@ -91,7 +91,10 @@ mod sphere;
 
 pub use crowfly::{CrowFly, crow_fly_minutes};
 pub use error::TravelError;
-pub use network::{NetworkOptions, NetworkSummary, Profile, RoadNetwork, RoadSegment};
+pub use network::{
+    NetworkOptions, NetworkSummary, NetworkTravel, Profile, RoadNetwork, RoadSegment,
+    SERVICE_AREA_WIDTH_M,
+};
 pub use reach::{Reach, ReachLists, VillageReach};
 
 /// Whether work is spread over rayon's threads or done on the calling thread. Both give the
@@ -254,6 +257,20 @@ pub trait TravelModel: Send + Sync {
     /// For every village of `region`, the sites of `query` it reaches within
     /// `query.max_minutes` (inclusive), nearest first.
     fn reach(&self, region: &Region, query: &Query<'_>) -> ReachLists;
+
+    /// The service area of each of `sites` for travellers of its area type within `minutes`,
+    /// as a polygon in WGS-84 degrees, where the model can draw one (the road network does,
+    /// see [`NetworkTravel`]); `None` where it cannot (crow-fly areas are circles the maps
+    /// draw themselves; a matrix has no geometry).
+    fn service_areas(
+        &self,
+        _region: &Region,
+        _sites: &[(SiteIdx, AreaKind)],
+        _minutes: f64,
+        _exec: Exec,
+    ) -> Option<Vec<geo::MultiPolygon<f64>>> {
+        None
+    }
 }
 
 /// Builds the travel model a scenario asks for: crow-fly when `travel.roads` is `None`,

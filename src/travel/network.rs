@@ -782,7 +782,103 @@ impl NetworkTravel {
     }
 }
 
+/// Half-width of the corridor drawn along each reachable road piece of a network service
+/// area, metres: the homes on either side of a street the area stands for.
+pub const SERVICE_AREA_WIDTH_M: f64 = 100.0;
+
+impl NetworkTravel {
+    /// The service area of `site` for travellers of `kind`: every road piece from which the
+    /// site is reached within `minutes` (an edge partly, up to the point where the time runs
+    /// out), widened by [`SERVICE_AREA_WIDTH_M`] on each side. `None` when the site does not
+    /// enter the network or no road of the kind's setting reaches it.
+    fn service_area(
+        &self,
+        snapped: &Snapped,
+        region: &Region,
+        site: SiteIdx,
+        kind: AreaKind,
+        minutes: f64,
+        scratch: &mut Scratch,
+    ) -> Option<geo::MultiPolygon<f64>> {
+        use geo::{Buffer, Coord, LineString, MultiLineString};
+        let setting = self.setting(kind);
+        let s = snapped.prepared.iter().position(|p| p.setting == setting)?;
+        let prep = &snapped.prepared[s];
+        let start = snapped.site_entries[s][site.get()].snap()?;
+        let g = &self.net.graph;
+        let mut cost: HashMap<u32, f64> = HashMap::new();
+        bounded_dijkstra(
+            Reversed(g),
+            &[(NodeIndex::new(start.node as usize), start.leg_min)],
+            minutes,
+            |e| prep.edge_min[EdgeIndex::index(e.id())],
+            scratch,
+            |node, c| {
+                cost.insert(node.index() as u32, c);
+            },
+        );
+        // A local plane around the site, metres east and north.
+        let origin = region.site(site).pos();
+        let m_per_deg = 6_371_008.8 * std::f64::consts::PI / 180.0;
+        let cos = origin.lat.to_radians().cos().max(1e-6);
+        let to_plane = |p: LonLat| Coord {
+            x: (p.lon - origin.lon) * m_per_deg * cos,
+            y: (p.lat - origin.lat) * m_per_deg,
+        };
+        let mut lines: Vec<LineString<f64>> = vec![LineString::new(vec![
+            to_plane(origin),
+            to_plane(g[NodeIndex::new(start.node as usize)]),
+        ])];
+        for e in g.edge_references() {
+            // A traveller goes u → v, then on to the site from v.
+            let (u, v) = (e.source(), e.target());
+            let Some(&at_v) = cost.get(&(v.index() as u32)) else {
+                continue;
+            };
+            let w = prep.edge_min[e.id().index()];
+            if !w.is_finite() {
+                continue;
+            }
+            let share = if w > 0.0 {
+                ((minutes - at_v) / w).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            let (a, b) = (to_plane(g[v]), to_plane(g[u]));
+            lines.push(LineString::new(vec![
+                a,
+                Coord {
+                    x: a.x + share * (b.x - a.x),
+                    y: a.y + share * (b.y - a.y),
+                },
+            ]));
+        }
+        let area = MultiLineString::new(lines).buffer(SERVICE_AREA_WIDTH_M);
+        let back = |c: Coord<f64>| Coord {
+            x: origin.lon + c.x / (m_per_deg * cos),
+            y: origin.lat + c.y / m_per_deg,
+        };
+        Some(geo::MapCoords::map_coords(&area, back))
+    }
+}
+
 impl TravelModel for NetworkTravel {
+    fn service_areas(
+        &self,
+        region: &Region,
+        sites: &[(SiteIdx, AreaKind)],
+        minutes: f64,
+        exec: Exec,
+    ) -> Option<Vec<geo::MultiPolygon<f64>>> {
+        let snapped = self.snapped(region, exec);
+        let areas = exec.map_with(sites.len(), Scratch::default, |scratch, i| {
+            let (site, kind) = sites[i];
+            self.service_area(&snapped, region, site, kind, minutes, scratch)
+                .unwrap_or_else(|| geo::MultiPolygon::new(Vec::new()))
+        });
+        Some(areas)
+    }
+
     fn reach(&self, region: &Region, query: &Query<'_>) -> ReachLists {
         let sites = query.site_list(region.site_count());
         let limit = query.max_minutes;
@@ -982,6 +1078,69 @@ mod tests {
         assert!(minutes(&far) > 3.0 * minutes(&near));
         assert_eq!(minutes(&far), minutes(&fresh));
         assert_eq!(minutes(&model.reach(&region(119.002), &q)), minutes(&near));
+    }
+
+    #[test]
+    fn a_service_area_follows_the_roads_reached_in_time() {
+        use crate::model::{Allow, Candidate, Village};
+        use geo::Contains;
+        // A street 2 km long eastwards from the centre at 119.0 E, 26.0 N; walking 4 km/h for
+        // 15 minutes reaches 1 km along it.
+        let lon = |m: f64| 119.0 + m / (111_195.08 * 26f64.to_radians().cos());
+        let net = RoadNetwork::from_segments((0..20).map(|k| {
+            let k = f64::from(k);
+            RoadSegment::two_way(
+                p(lon(100.0 * k), 26.0),
+                p(lon(100.0 * (k + 1.0)), 26.0),
+                99.0,
+            )
+        }));
+        let region = Region {
+            villages: vec![Village {
+                id: "V".into(),
+                name: String::new(),
+                township: String::new(),
+                pos: p(lon(500.0), 26.0),
+                elderly: 10,
+                elderly_80: None,
+                disabled: None,
+                kind: AreaKind::Urban,
+            }],
+            candidates: vec![Candidate {
+                id: "C".into(),
+                name: String::new(),
+                township: String::new(),
+                pos: p(119.0, 26.0),
+                allow: Allow::Both,
+                max_beds: None,
+                cost_wan: None,
+            }],
+            ..Region::default()
+        };
+        let mode = TravelMode {
+            speed_kmh: 4.0,
+            detour: 1.0,
+        };
+        let model = net.with_modes(mode, mode, &NetworkOptions::default());
+        let areas = model
+            .service_areas(
+                &region,
+                &[(SiteIdx(0), AreaKind::Urban)],
+                15.0,
+                Exec::Sequential,
+            )
+            .expect("a network draws its areas");
+        let area = &areas[0];
+        let at =
+            |east_m: f64, north_m: f64| geo::Point::new(lon(east_m), 26.0 + north_m / 111_195.08);
+        assert!(area.contains(&at(500.0, 0.0)));
+        assert!(area.contains(&at(950.0, 50.0)));
+        assert!(!area.contains(&at(1200.0, 0.0)), "beyond 15 minutes");
+        assert!(!area.contains(&at(500.0, 300.0)), "far off the street");
+        assert!(
+            !area.contains(&at(-300.0, 0.0)),
+            "no road west of the centre"
+        );
     }
 
     #[test]
