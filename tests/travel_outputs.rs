@@ -105,3 +105,58 @@ fn a_road_network_plan_says_so_and_draws_its_own_service_areas() {
         "{crow_circles} circles crow-fly, {network_circles} on the network"
     );
 }
+
+/// With an origin–destination matrix, which has no geometry, each serving site's area
+/// outlines the villages it serves: every served village lies inside its site's area.
+#[test]
+fn a_matrix_plan_outlines_the_villages_each_site_serves() {
+    use geo::Contains;
+    let dir = copy_fixture();
+    let d = dir.path();
+    // Every village reaches every site in 5 minutes, except the two 新天镇 villages, which
+    // reach only 新天镇's own sites.
+    let villages = fs::read_to_string(d.join("villages.csv")).expect("villages");
+    let ids: Vec<&str> = villages
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().expect("id"))
+        .collect();
+    let mut od = String::from("from_id,to_id,minutes\n");
+    for v in &ids {
+        for s in [
+            "F01", "F02", "F03", "F04", "F05", "C01", "C02", "C03", "C04",
+        ] {
+            let far = v.starts_with("6207221022") != matches!(s, "F05" | "C03" | "C04");
+            if !far {
+                od += &format!("{v},{s},5\n");
+            }
+        }
+    }
+    fs::write(d.join("od.csv"), od).expect("write od.csv");
+    let toml = fs::read_to_string(d.join("scenario.toml")).expect("scenario");
+    let toml = toml.replacen("[travel]\n", "[travel]\nmatrix = \"od.csv\"\n", 1);
+    fs::write(d.join("scenario.toml"), toml).expect("write scenario");
+
+    let plan = yanglao::plan::run(&d.join("scenario.toml")).expect("the matrix plans");
+    assert!(!plan.service_areas.is_empty());
+    for area in &plan.service_areas {
+        for vr in plan.reach.villages_of(area.site) {
+            let p = plan.region.villages[vr.village.get()].pos;
+            assert!(
+                area.area.contains(&geo::Point::new(p.lon, p.lat)),
+                "village {} inside the area of site {}",
+                vr.village.get(),
+                area.site.get()
+            );
+        }
+    }
+    let run = yanglao(d, &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let map = fs::read_to_string(d.join("out/scenario/map.svg")).expect("map.svg");
+    let t = texts(&map);
+    assert!(
+        t.iter().any(|x| x == "服务范围 (所服务村/社区外包络)"),
+        "{t:?}"
+    );
+    assert!(t.iter().any(|x| x.contains("起讫点时间矩阵")), "{t:?}");
+}

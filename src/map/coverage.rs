@@ -6,8 +6,8 @@
 //! detour) around every serving site, for the area type (urban or rural) of the nearest
 //! village it reaches (of the nearest village, when it reaches none). With road-network travel
 //! they are the areas the network model draws (`Plan::service_areas`: the roads from which a
-//! site is reached in time, widened on each side); with matrix travel none are drawn, since a
-//! matrix has no geometry. The village colours (served or not) come from the travel model in
+//! site is reached in time, widened on each side); with matrix travel, which has no geometry,
+//! the villages each site serves are outlined (`plan::outlined_service_areas`). The village colours (served or not) come from the travel model in
 //! every mode, and the footer says which model it is.
 
 use plotters::coord::Shift;
@@ -650,7 +650,10 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                 "服务范围 (路网可达道路)",
                 "Service area (roads reached in time)",
             )),
-            TravelKind::Matrix => None,
+            TravelKind::Matrix => Some(lang.pick(
+                "服务范围 (所服务村/社区外包络)",
+                "Service area (served villages outlined)",
+            )),
         };
         if let Some(area) = area {
             legend.push(Row::Item(
@@ -750,7 +753,10 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                     TravelKind::Network => format!(
                         "{}: {} {:.0} {} {:.0} {}",
                         lang.pick("出行时间按", "Travel times by"),
-                        lang.pick("路网最短路径；服务范围为", "road network; service areas: roads within"),
+                        lang.pick(
+                            "路网最短路径；服务范围为",
+                            "road network; service areas: roads within"
+                        ),
                         travel.minutes,
                         lang.pick("分钟可达的道路两侧各", "minutes, widened by"),
                         crate::travel::SERVICE_AREA_WIDTH_M,
@@ -762,8 +768,8 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                         lang.pick(TravelKind::Matrix.zh(), TravelKind::Matrix.en()),
                         travel.minutes,
                         lang.pick(
-                            "分钟以内为覆盖；矩阵无几何，未绘制服务范围",
-                            "minutes served; a matrix has no geometry, so no service areas are drawn"
+                            "分钟以内为覆盖；服务范围为所服务村/社区的外包络",
+                            "minutes served; service areas outline the villages each site serves"
                         ),
                     ),
                 },

@@ -8,7 +8,7 @@ pub mod indicators;
 use std::time::Instant;
 
 use crate::error::Diagnostics;
-use crate::model::{AreaKind, LonLat, Region, Scenario, SiteIdx};
+use crate::model::{AreaKind, LonLat, Region, Scenario, SiteIdx, TravelKind};
 use crate::travel::{self, ReachLists};
 
 pub use beds::BedPlan;
@@ -117,6 +117,49 @@ pub fn serving_sites(region: &Region, reach: &ReachLists, dc: &DayCarePlan) -> V
                 |vr| region.villages[vr.village.get()].kind,
             );
             ServingSite { site, pos, kind }
+        })
+        .collect()
+}
+
+/// Half-width of the margin around the villages a site serves in an outlined service area,
+/// metres (matrix travel; see [`outlined_service_areas`]).
+pub const OUTLINE_MARGIN_M: f64 = 100.0;
+
+/// Service areas for travel models without geometry (an origin–destination matrix): each
+/// serving site's served villages outlined, the convex hull of the site and every village
+/// that reaches it within the limit, with a margin of [`OUTLINE_MARGIN_M`].
+pub fn outlined_service_areas(
+    region: &Region,
+    reach: &ReachLists,
+    serving: &[(SiteIdx, AreaKind)],
+) -> Vec<ServiceArea> {
+    use geo::{Buffer, ConvexHull, Coord, MapCoords, MultiPoint, Point};
+    serving
+        .iter()
+        .map(|&(site, _)| {
+            let origin = region.site(site).pos();
+            let m_per_deg = 6_371_008.8 * std::f64::consts::PI / 180.0;
+            let cos = origin.lat.to_radians().cos().max(1e-6);
+            let plane = |p: LonLat| {
+                Point::new(
+                    (p.lon - origin.lon) * m_per_deg * cos,
+                    (p.lat - origin.lat) * m_per_deg,
+                )
+            };
+            let points: MultiPoint<f64> = std::iter::once(plane(origin))
+                .chain(
+                    reach
+                        .villages_of(site)
+                        .iter()
+                        .map(|vr| plane(region.villages[vr.village.get()].pos)),
+                )
+                .collect();
+            let area = points.convex_hull().buffer(OUTLINE_MARGIN_M);
+            let area = area.map_coords(|c| Coord {
+                x: origin.lon + c.x / (m_per_deg * cos),
+                y: origin.lat + c.y / m_per_deg,
+            });
+            ServiceArea { site, area }
         })
         .collect()
 }
@@ -402,21 +445,24 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         .iter()
         .map(|s| (s.site, s.kind))
         .collect();
-    let service_areas = model
-        .service_areas(
-            &region,
-            &serving,
-            scenario.travel.minutes,
-            travel::Exec::default(),
-        )
-        .map(|areas| {
-            serving
-                .iter()
-                .zip(areas)
-                .map(|(&(site, _), area)| ServiceArea { site, area })
-                .collect()
-        })
-        .unwrap_or_default();
+    let service_areas = match scenario.travel.kind() {
+        TravelKind::Matrix => outlined_service_areas(&region, &reach, &serving),
+        _ => model
+            .service_areas(
+                &region,
+                &serving,
+                scenario.travel.minutes,
+                travel::Exec::default(),
+            )
+            .map(|areas| {
+                serving
+                    .iter()
+                    .zip(areas)
+                    .map(|(&(site, _), area)| ServiceArea { site, area })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
     let spending = Spending::of(&scenario, &dc_spend, Some(&bed_plan));
     Ok(Plan {
         run_name: crate::report::output_name(&scenario.path),
