@@ -11,7 +11,7 @@ use std::fs;
 use std::io::Read;
 use std::path::Path;
 
-use common::{copy_fixture, golden, yanglao};
+use common::{copy_fixture, golden, svg_texts, yanglao};
 
 /// Runs the fixture plan with extra arguments and returns the output folder's parent.
 fn plan(dir: &Path, extra: &[&str]) -> common::Run {
@@ -244,17 +244,6 @@ fn dark_pixels(png: &Png, x0: usize, y0: usize, x1: usize, y1: usize) -> usize {
         }
     }
     n
-}
-
-/// The trimmed contents of every `<text>` element of an SVG document.
-fn svg_texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            let body = &t[t.find('>')? + 1..];
-            Some(body[..body.find("</text>")?].trim().to_owned())
-        })
-        .collect()
 }
 
 /// The `width` and `height` attributes of an SVG document.

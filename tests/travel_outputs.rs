@@ -6,18 +6,7 @@ use std::fs;
 
 mod common;
 
-use common::{copy_fixture, yanglao};
-
-/// Every `<text>` body of an SVG document.
-fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            let body = &t[t.find('>')? + 1..];
-            Some(body[..body.find("</text>")?].trim().to_owned())
-        })
-        .collect()
-}
+use common::{copy_fixture, svg_texts as texts, yanglao};
 
 /// The positions (lon, lat) of a fixture table.
 fn positions(csv: &str) -> Vec<(f64, f64)> {

@@ -232,34 +232,31 @@ fn point_label(id: &str, name: &str) -> String {
     }
 }
 
-fn village_labels(region: &Region, villages: &[VillageIdx]) -> String {
-    let mut out: Vec<String> = villages
-        .iter()
+/// Up to ten `id name` labels, then how many more.
+fn labels<'a>(all: impl ExactSizeIterator<Item = (&'a str, &'a str)>) -> String {
+    let n = all.len();
+    let mut out: Vec<String> = all
         .take(10)
-        .map(|v| {
-            let v = &region.villages[v.get()];
-            point_label(&v.id, &v.name)
-        })
+        .map(|(id, name)| point_label(id, name))
         .collect();
-    if villages.len() > 10 {
-        out.push(format!("… (+{})", villages.len() - 10));
+    if n > 10 {
+        out.push(format!("… (+{})", n - 10));
     }
     out.join(", ")
 }
 
+fn village_labels(region: &Region, villages: &[VillageIdx]) -> String {
+    labels(villages.iter().map(|v| {
+        let v = &region.villages[v.get()];
+        (v.id.as_str(), v.name.as_str())
+    }))
+}
+
 fn site_labels(region: &Region, sites: &[SiteIdx]) -> String {
-    let mut out: Vec<String> = sites
-        .iter()
-        .take(10)
-        .map(|s| {
-            let site = region.site(*s);
-            point_label(site.id(), site.name())
-        })
-        .collect();
-    if sites.len() > 10 {
-        out.push(format!("… (+{})", sites.len() - 10));
-    }
-    out.join(", ")
+    labels(sites.iter().map(|s| {
+        let site = region.site(*s);
+        (site.id(), site.name())
+    }))
 }
 
 /// What the road network looks like to the scenario: its pieces, the villages and sites that

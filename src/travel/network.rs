@@ -1036,19 +1036,15 @@ mod tests {
         assert_eq!(net.component_count(), 1);
     }
 
-    #[test]
-    fn snaps_are_kept_per_region_and_redone_for_another() {
+    /// One urban community of 10 elderly and one candidate centre.
+    fn home_and_centre(home: LonLat, centre: LonLat) -> Region {
         use crate::model::{Allow, Candidate, Village};
-        let net = RoadNetwork::from_segments((0..10).map(|k| {
-            let lon = |k: i32| 119.0 + 0.001 * f64::from(k);
-            RoadSegment::two_way(p(lon(k), 26.0), p(lon(k + 1), 26.0), f64::INFINITY)
-        }));
-        let region = |home_lon: f64| Region {
+        Region {
             villages: vec![Village {
                 id: "V".into(),
                 name: String::new(),
                 township: String::new(),
-                pos: p(home_lon, 26.0),
+                pos: home,
                 elderly: 10,
                 elderly_80: None,
                 disabled: None,
@@ -1058,13 +1054,22 @@ mod tests {
                 id: "C".into(),
                 name: String::new(),
                 township: String::new(),
-                pos: p(119.0, 26.0),
+                pos: centre,
                 allow: Allow::Both,
                 max_beds: None,
                 cost_wan: None,
             }],
             ..Region::default()
-        };
+        }
+    }
+
+    #[test]
+    fn snaps_are_kept_per_region_and_redone_for_another() {
+        let net = RoadNetwork::from_segments((0..10).map(|k| {
+            let lon = |k: i32| 119.0 + 0.001 * f64::from(k);
+            RoadSegment::two_way(p(lon(k), 26.0), p(lon(k + 1), 26.0), f64::INFINITY)
+        }));
+        let region = |home_lon: f64| home_and_centre(p(home_lon, 26.0), p(119.0, 26.0));
         let mode = TravelMode {
             speed_kmh: 4.0,
             detour: 1.0,
@@ -1082,7 +1087,6 @@ mod tests {
 
     #[test]
     fn a_service_area_follows_the_roads_reached_in_time() {
-        use crate::model::{Allow, Candidate, Village};
         use geo::Contains;
         // A street 2 km long eastwards from the centre at 119.0 E, 26.0 N; walking 4 km/h for
         // 15 minutes reaches 1 km along it.
@@ -1095,28 +1099,7 @@ mod tests {
                 99.0,
             )
         }));
-        let region = Region {
-            villages: vec![Village {
-                id: "V".into(),
-                name: String::new(),
-                township: String::new(),
-                pos: p(lon(500.0), 26.0),
-                elderly: 10,
-                elderly_80: None,
-                disabled: None,
-                kind: AreaKind::Urban,
-            }],
-            candidates: vec![Candidate {
-                id: "C".into(),
-                name: String::new(),
-                township: String::new(),
-                pos: p(119.0, 26.0),
-                allow: Allow::Both,
-                max_beds: None,
-                cost_wan: None,
-            }],
-            ..Region::default()
-        };
+        let region = home_and_centre(p(lon(500.0), 26.0), p(119.0, 26.0));
         let mode = TravelMode {
             speed_kmh: 4.0,
             detour: 1.0,

@@ -116,3 +116,14 @@ pub fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
 pub fn walk_min(m: f64) -> f64 {
     m * 60.0 / 4000.0
 }
+
+/// Every `<text>` body of an SVG document, trimmed.
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_owned())
+        })
+        .collect()
+}
