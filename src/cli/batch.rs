@@ -59,14 +59,21 @@ pub struct RunOutcome {
 }
 
 impl RunOutcome {
-    /// The first line of the reason, empty when there is none.
-    fn reason_line(&self) -> &str {
-        self.reason
-            .as_deref()
-            .unwrap_or("")
-            .lines()
-            .next()
-            .unwrap_or("")
+    /// The whole reason on one line (for a table cell), empty when there is none: its lines
+    /// joined by `; `, or a space after a line that ends in a colon.
+    fn reason_line(&self) -> String {
+        let mut out = String::new();
+        for line in self.reason.as_deref().unwrap_or("").lines() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str(if out.ends_with(':') { " " } else { "; " });
+            }
+            out.push_str(line);
+        }
+        out
     }
 }
 
@@ -272,9 +279,13 @@ fn run_job(job: &Job, out: &Path, opts: &crate::map::Options) -> RunOutcome {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let files = collect(&args.inputs);
     if files.is_empty() {
-        anyhow::bail!("没有找到情景文件 / no scenario files found in the given inputs");
+        return Err(super::BadInput(
+            "没有找到情景文件（文件夹中没有 *.toml）/ no scenario files found in the given inputs (no *.toml in the folders)".to_owned(),
+        )
+        .into());
     }
     let opts = args.render.options()?;
+    super::check_out_folder(&args.out)?;
     let (jobs, failed) = prepare(&files);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -316,10 +327,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&all)?);
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&all)?))?;
     } else if !args.quiet {
-        print!("{}", comparison_markdown(&all));
-        println!("→ {}", summary_dir.display());
+        super::print_out(&format!(
+            "{}→ {}\n",
+            comparison_markdown(&all),
+            summary_dir.display()
+        ))?;
     }
     Ok(if any_failed {
         ExitCode::from(1)
@@ -369,7 +383,7 @@ pub fn comparison_markdown(all: &[RunOutcome]) -> String {
                     "| {} | {} | | | | | | | | {} | | | |\n",
                     o.run,
                     o.status,
-                    o.reason_line()
+                    o.reason_line().replace('|', "\\|")
                 )
             }
         }
@@ -412,7 +426,7 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
             o.run.clone(),
             o.scenario.display().to_string(),
             o.status.to_owned(),
-            o.reason_line().to_owned(),
+            o.reason_line(),
             opt(f.map(|f| f.villages.to_string())),
             opt(f.map(|f| f.elderly.to_string())),
             opt(f.map(|f| f.minutes.to_string())),

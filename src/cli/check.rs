@@ -78,16 +78,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 })).collect::<Vec<_>>(),
             }));
         } else {
-            print!("{}", baseline_text(&loaded.scenario, &b));
-            print!(
-                "{}",
-                coverage_text(&loaded.scenario, coverage, covered, in_scope)
-            );
-            print!("{}", unreachable_text(&loaded.scenario, &unreachable));
+            super::print_out(&format!(
+                "{}{}{}",
+                baseline_text(&loaded.scenario, &b),
+                coverage_text(&loaded.scenario, coverage, covered, in_scope),
+                unreachable_text(&loaded.scenario, &unreachable)
+            ))?;
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
     }
     Ok(if bad {
         ExitCode::from(2)

@@ -17,7 +17,8 @@ pub struct Args {
     /// Folder that receives one output folder per scenario.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
-    /// Print each summary as JSON on stdout.
+    /// Print the summaries on stdout as one JSON array (one element per scenario planned,
+    /// in the order given) instead of the headlines.
     #[arg(long)]
     pub json: bool,
     /// Print nothing but errors.
@@ -49,7 +50,9 @@ impl RenderArgs {
                 LangArg::En => map::Lang::En,
             },
             font: match &self.font {
-                Some(path) => map::Font::from_path(path)?,
+                Some(path) => map::Font::from_path(path).map_err(|e| {
+                    super::BadInput(format!("--font 无法使用 / --font cannot be used: {e}"))
+                })?,
                 None => map::Font::embedded(),
             },
         })
@@ -96,7 +99,9 @@ pub(super) fn warn_missing_glyphs(p: &plan::Plan, font: &map::Font) {
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = args.render.options()?;
+    super::check_out_folder(&args.out)?;
     let mut code = ExitCode::SUCCESS;
+    let mut summaries = Vec::new();
     for path in &args.scenarios {
         match plan::run(path) {
             Ok(p) => {
@@ -106,9 +111,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
                 let dir = report::write_plan_with(&p, &args.out, &opts)?;
                 if args.json {
-                    println!("{}", String::from_utf8_lossy(&report::summary_json(&p)));
+                    summaries.push(report::summary_value(&p));
                 } else if !args.quiet {
-                    print!("{}", headline(&p, &dir));
+                    super::print_out(&headline(&p, &dir))?;
                 }
             }
             Err(PlanError::Input(d)) => {
@@ -122,6 +127,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+    }
+    if args.json {
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&summaries)?))?;
     }
     Ok(code)
 }

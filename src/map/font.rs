@@ -121,15 +121,16 @@ pub struct MissingGlyphs {
     pub chars: Vec<char>,
 }
 
-/// Every distinct place name of a plan (scenario, townships, villages, facilities, candidate
-/// sites) that has characters `font` lacks, in data order.
+/// Every distinct name the maps and charts draw with `font` (the scenario's name in their
+/// titles, township labels and the bed chart's townships) that has characters `font` lacks,
+/// in data order. Village, facility and site names are not drawn in the pictures (the HTML
+/// report shows them in the browser's own fonts), so they are not listed.
 pub fn missing_glyphs(plan: &Plan, font: &Font) -> Vec<MissingGlyphs> {
     let r = &plan.region;
     let names = std::iter::once(plan.scenario.name.as_str())
         .chain(r.villages.iter().map(|v| v.township.as_str()))
-        .chain(r.villages.iter().map(|v| v.name.as_str()))
-        .chain(r.facilities.iter().map(|f| f.name.as_str()))
-        .chain(r.candidates.iter().map(|c| c.name.as_str()));
+        .chain(r.facilities.iter().map(|f| f.township.as_str()))
+        .chain(r.candidates.iter().map(|c| c.township.as_str()));
     let face = font.face();
     let mut seen = BTreeSet::new();
     names
