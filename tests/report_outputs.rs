@@ -381,17 +381,16 @@ fn the_font_flag_takes_a_font_file_and_rejects_anything_else() {
 #[test]
 fn a_place_name_the_font_cannot_draw_is_reported() {
     let dir = copy_fixture();
-    let villages = fs::read_to_string(dir.path().join("villages.csv")).expect("villages");
-    // 䶮 (CJK Extension A) is outside GBK, so the vendored subset lacks it.
-    fs::write(
-        dir.path().join("villages.csv"),
-        villages.replace("何庄村", "䶮庄村"),
-    )
-    .expect("write");
+    // 䶮 (CJK Extension A) is outside GBK, so the vendored subset lacks it. A township name
+    // is drawn on the map as a label.
+    for file in ["villages.csv", "facilities.csv", "candidates.csv"] {
+        let text = fs::read_to_string(dir.path().join(file)).expect("fixture");
+        fs::write(dir.path().join(file), text.replace("新天镇", "䶮天镇")).expect("write");
+    }
     let run = plan(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("warning"), "{}", run.stderr);
-    assert!(run.stderr.contains("䶮庄村 (䶮)"), "{}", run.stderr);
+    assert!(run.stderr.contains("䶮天镇 (䶮)"), "{}", run.stderr);
     // --quiet prints nothing but errors.
     let run = plan(dir.path(), &["--quiet"]);
     assert_eq!(run.code, 0);

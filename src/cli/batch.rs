@@ -459,7 +459,10 @@ fn write_summary(
     opts: &crate::map::Options,
 ) -> anyhow::Result<PathBuf> {
     let mut files = vec![
-        ("batch.csv".to_owned(), comparison_csv(all)),
+        (
+            "batch.csv".to_owned(),
+            opts.csv.encode(&comparison_csv(all)),
+        ),
         ("batch.md".to_owned(), comparison_markdown(all).into_bytes()),
     ];
     let rows: Vec<crate::map::BatchRow> = all

@@ -39,6 +39,22 @@ pub struct RenderArgs {
     /// Language of the report, map and chart labels.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: LangArg,
+    /// Encoding of the CSV outputs: UTF-8 with a byte-order mark (what Excel needs to read
+    /// UTF-8), plain UTF-8, or GBK (what Excel on Chinese Windows assumes without a mark).
+    #[arg(long, value_enum, default_value = "utf8-bom")]
+    pub encoding: EncodingArg,
+}
+
+/// `--encoding` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 with a byte-order mark.
+    #[value(name = "utf8-bom")]
+    Utf8Bom,
+    /// UTF-8 without a mark.
+    Utf8,
+    /// GBK (GB18030 for the rare characters outside GBK).
+    Gbk,
 }
 
 impl RenderArgs {
@@ -54,6 +70,11 @@ impl RenderArgs {
                     super::BadInput(format!("--font 无法使用 / --font cannot be used: {e}"))
                 })?,
                 None => map::Font::embedded(),
+            },
+            csv: match self.encoding {
+                EncodingArg::Utf8Bom => crate::io::text::CsvEncoding::Utf8Bom,
+                EncodingArg::Utf8 => crate::io::text::CsvEncoding::Utf8,
+                EncodingArg::Gbk => crate::io::text::CsvEncoding::Gbk,
             },
         })
     }

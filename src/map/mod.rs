@@ -57,13 +57,16 @@ impl Lang {
     }
 }
 
-/// How drawings and reports are made: the label language and the font.
+/// How drawings and reports are made: the label language, the font and the encoding of the
+/// CSV files.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Label language.
     pub lang: Lang,
     /// Font of the PNG and of the text measurements behind the SVG layout.
     pub font: Font,
+    /// Encoding of the CSV outputs (UTF-8 with a byte-order mark unless asked otherwise).
+    pub csv: crate::io::text::CsvEncoding,
 }
 
 /// One drawing in both formats.

@@ -327,7 +327,7 @@ fn figure_against(indicator: Indicator, planned: f64, target: Option<Goal>) -> S
 
 /// The row name: the indicator, the service circle for coverage, the minimum per street or
 /// county.
-fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> String {
+pub(crate) fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> String {
     let s = &plan.scenario;
     let name = lang.pick(indicator.zh(), indicator.en());
     let base = match indicator {

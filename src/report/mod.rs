@@ -4,6 +4,7 @@
 pub mod geojson;
 pub mod html;
 pub mod markdown;
+pub mod workbook;
 
 use std::fs;
 use std::io::Write;
@@ -273,8 +274,9 @@ pub fn write_plan(plan: &Plan, parent: &Path) -> Result<PathBuf, Error> {
     write_plan_with(plan, parent, &crate::map::Options::default())
 }
 
-/// Writes every output of a plan into `parent/<scenario file stem>/`: the summary, the CSVs,
-/// `plan.geojson`, the maps and charts (PNG and SVG), `report.md` and `report.html`.
+/// Writes every output of a plan into `parent/<scenario file stem>/`: the summary, the CSVs
+/// (encoded as `opts.csv` says), `plan.geojson`, the maps and charts (PNG and SVG),
+/// `report.md`, `report.xlsx` and `report.html`.
 pub fn write_plan_with(
     plan: &Plan,
     parent: &Path,
@@ -283,9 +285,15 @@ pub fn write_plan_with(
     let name = safe_name(&plan.run_name);
     let mut files = vec![
         ("summary.json".to_owned(), summary_json(plan)),
-        ("villages.csv".to_owned(), villages_csv(plan)),
-        ("sites.csv".to_owned(), sites_csv(plan)),
-        ("proposals.csv".to_owned(), markdown::proposals_csv(plan)),
+        (
+            "villages.csv".to_owned(),
+            opts.csv.encode(&villages_csv(plan)),
+        ),
+        ("sites.csv".to_owned(), opts.csv.encode(&sites_csv(plan))),
+        (
+            "proposals.csv".to_owned(),
+            opts.csv.encode(&markdown::proposals_csv(plan)),
+        ),
         ("plan.geojson".to_owned(), geojson::plan_geojson(plan)),
     ];
     let drawings = crate::map::draw_all(plan, opts)?;
@@ -294,6 +302,13 @@ pub fn write_plan_with(
     files.push((
         "report.md".to_owned(),
         markdown::report_markdown(plan, opts.lang, &titles).into_bytes(),
+    ));
+    files.push((
+        "report.xlsx".to_owned(),
+        workbook::report_xlsx(plan, opts.lang).map_err(|e| Error::Io {
+            path: PathBuf::from("report.xlsx"),
+            source: std::io::Error::other(e),
+        })?,
     ));
     files.push((
         "report.html".to_owned(),
