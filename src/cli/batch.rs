@@ -499,16 +499,16 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
             opt(f.map(|f| format!("{:.6}", f.coverage_before))),
             opt(f.map(|f| format!("{:.6}", f.coverage))),
             opt(f.and_then(|f| f.coverage_target.map(|t| t.to_string()))),
-            opt(f.map(|f| format!("{:.9}", f.day_care_gap))),
-            opt(f.map(|f| format!("{:.1}", f.day_care_cost_wan))),
+            opt(f.map(|f| crate::numbers::fixed(f.day_care_gap, 9))),
+            opt(f.map(|f| crate::numbers::fixed(f.day_care_cost_wan, 1))),
             opt(f.and_then(|f| f.beds_status.map(|s| format!("{s:?}").to_lowercase()))),
-            opt(f.and_then(|f| f.beds_cost_wan.map(|c| format!("{c:.1}")))),
+            opt(f.and_then(|f| f.beds_cost_wan.map(|c| crate::numbers::fixed(c, 1)))),
             opt(f.and_then(|f| f.bed_targets_met.map(|m| m.to_string()))),
             opt(f.map(|f| f.targets_met.0.to_string())),
             opt(f.map(|f| f.targets_met.1.to_string())),
-            opt(f.and_then(|f| f.budget_wan.map(|b| format!("{b:.1}")))),
-            opt(f.map(|f| format!("{:.1}", f.spent_wan))),
-            opt(f.map(|f| format!("{:.1}", f.overrun_wan))),
+            opt(f.and_then(|f| f.budget_wan.map(|b| crate::numbers::fixed(b, 1)))),
+            opt(f.map(|f| crate::numbers::fixed(f.spent_wan, 1))),
+            opt(f.map(|f| crate::numbers::fixed(f.overrun_wan, 1))),
         ])
         .expect("writing to memory cannot fail");
     }

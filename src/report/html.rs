@@ -122,17 +122,17 @@ fn map_data(plan: &Plan, m: &PlanMap, lang: Lang, access: bool) -> Value {
                 json!(
                     values
                         .and_then(|a| a.get(vm.village))
-                        .map(|x| (x * 10.0).round() / 10.0)
+                        .map(|x| crate::numbers::round(*x, 1))
                 )
             } else {
                 json!(
                     res.and_then(|x| x.minutes)
-                        .map(|x| (x * 10.0).round() / 10.0)
+                        .map(|x| crate::numbers::round(x, 1))
                 )
             };
             json!([
-                (vm.x * 10.0).round() / 10.0,
-                (vm.y * 10.0).round() / 10.0,
+                crate::numbers::round(vm.x, 1),
+                crate::numbers::round(vm.y, 1),
                 vm.r,
                 vm.class,
                 v.name,
@@ -148,8 +148,8 @@ fn map_data(plan: &Plan, m: &PlanMap, lang: Lang, access: bool) -> Value {
         .iter()
         .map(|s| {
             json!([
-                (s.x * 10.0).round() / 10.0,
-                (s.y * 10.0).round() / 10.0,
+                crate::numbers::round(s.x, 1),
+                crate::numbers::round(s.y, 1),
                 s.name,
                 s.kind,
                 s.township,
@@ -545,7 +545,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         line = escape(&scenario_line(plan, lang)),
         nav = nav.join(""),
         footer = escape(&format!(
-            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, plan.geojson, map.png/svg",
+            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, report.xlsx, *.geojson, map.png/svg",
             env!("CARGO_PKG_VERSION"),
             lang.pick("坐标系 WGS-84", "coordinates WGS-84"),
             lang.pick("同目录文件", "files alongside"),

@@ -301,7 +301,7 @@ fn figure(indicator: Indicator, x: f64) -> String {
     } else if indicator == Indicator::NewBeds {
         thousands(x)
     } else {
-        format!("{x:.1}")
+        crate::numbers::fixed(x, 1)
     }
 }
 

@@ -275,7 +275,7 @@ pub fn write_plan(plan: &Plan, parent: &Path) -> Result<PathBuf, Error> {
 }
 
 /// Writes every output of a plan into `parent/<scenario file stem>/`: the summary, the CSVs
-/// (encoded as `opts.csv` says), `plan.geojson`, the maps and charts (PNG and SVG),
+/// (encoded as `opts.csv` says), the GeoJSON layers, the maps and charts (PNG and SVG),
 /// `report.md`, `report.xlsx` and `report.html`.
 pub fn write_plan_with(
     plan: &Plan,
@@ -294,8 +294,8 @@ pub fn write_plan_with(
             "proposals.csv".to_owned(),
             opts.csv.encode(&markdown::proposals_csv(plan)),
         ),
-        ("plan.geojson".to_owned(), geojson::plan_geojson(plan)),
     ];
+    files.extend(geojson::files(plan));
     let drawings = crate::map::draw_all(plan, opts)?;
     files.extend(pictures(&drawings));
     let titles = picture_titles(&drawings, opts.lang);
@@ -367,9 +367,7 @@ fn picture_titles(d: &crate::map::Drawings, lang: crate::map::Lang) -> Vec<(&'st
 
 /// Rounds for output so that files do not carry float noise.
 pub(crate) fn round(x: f64, digits: i32) -> f64 {
-    let f = 10f64.powi(digits);
-    // `+ 0.0` turns -0.0 (an empty float sum, a rounded tiny negative) into 0.0.
-    (x * f).round() / f + 0.0
+    crate::numbers::round(x, digits)
 }
 
 /// The machine-readable summary of a run.
@@ -481,7 +479,9 @@ pub fn villages_csv(plan: &Plan) -> Vec<u8> {
             format!("{}", r.served),
             site_id,
             site_name,
-            r.minutes.map(|m| format!("{m:.1}")).unwrap_or_default(),
+            r.minutes
+                .map(|m| crate::numbers::fixed(m, 1))
+                .unwrap_or_default(),
         ]
     });
     csv_bytes(
