@@ -559,3 +559,75 @@ fn no_output_shows_negative_zero() {
         }
     }
 }
+
+#[test]
+fn total_and_in_scope_elderly_carry_different_labels() {
+    // Urban scope: the coverage share counts 南街 and 北街's 1,460 elderly, not all 2,390.
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("[day_care]\n", "[day_care]\nscope = \"urban\"\n"),
+    )
+    .expect("write");
+    let run = plan(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(dir.path().join("out/scenario/report.html")).expect("html");
+    assert!(
+        html.contains("老年人口 (60 岁以上, 全部村/社区)"),
+        "total labelled"
+    );
+    assert!(html.contains("2,390"), "the total");
+    assert!(
+        html.contains("按纳入口径的 1,460 名老年人计"),
+        "in-scope labelled"
+    );
+    // Everyone in scope: no second figure.
+    let dir = copy_fixture();
+    assert_eq!(plan(dir.path(), &[]).code, 0);
+    let html = fs::read_to_string(dir.path().join("out/scenario/report.html")).expect("html");
+    assert!(!html.contains("按纳入口径的"));
+}
+
+#[test]
+fn other_target_units_read_in_the_report_language() {
+    // A `share` with a note is a percentage followed by the note.
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("unit = \"share\"", "unit = \"share（不低于）\""),
+    )
+    .expect("write");
+    assert_eq!(plan(dir.path(), &[]).code, 0);
+    let md = fs::read_to_string(dir.path().join("out/scenario/report.md")).expect("md");
+    assert!(
+        md.contains("| 生活不能自理特困人员集中供养率 | 60.0%（不低于） | 2025 |"),
+        "{md}"
+    );
+    // The seeds write every unit in Chinese (the plans' language): no English word reaches
+    // the Chinese report's value column.
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut units = 0;
+    for entry in fs::read_dir(&seeds).expect("seeds") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("seed");
+        for line in text.lines().filter(|l| l.starts_with("unit = ")) {
+            units += 1;
+            let unit = line
+                .trim_start_matches("unit = ")
+                .trim_matches('"')
+                .trim_start_matches("share")
+                .replace("m²", "");
+            assert!(
+                !unit.chars().any(|c| c.is_ascii_alphabetic()),
+                "{}: {line}",
+                path.display()
+            );
+        }
+    }
+    assert!(units > 50, "the seeds' other targets were read ({units})");
+}

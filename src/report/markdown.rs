@@ -801,7 +801,10 @@ pub fn other_targets_table(plan: &Plan, lang: Lang) -> Option<Table> {
         .iter()
         .map(|t| {
             let value = match (t.value, t.unit.as_deref()) {
-                (Some(v), Some("share")) => pct(v),
+                // `share`, or `share（note）`: a percentage, with the note after it.
+                (Some(v), Some(u)) if u.starts_with("share") => {
+                    format!("{}{}", pct(v), u.trim_start_matches("share"))
+                }
                 (Some(v), Some(u)) => format!("{v} {u}"),
                 (Some(v), None) => format!("{v}"),
                 (None, _) => "—".to_owned(),
