@@ -157,8 +157,7 @@ pub(crate) fn render(d: &impl Drawing, font: &Font, name: &str) -> Result<Render
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        d.draw(&root, &shapes::Pen::new(font.face(), false))
-            .map_err(|e| fail(e.0))?;
+        d.draw(&root, &shapes::Pen::new()).map_err(|e| fail(e.0))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
 
@@ -170,9 +169,9 @@ pub(crate) fn render(d: &impl Drawing, font: &Font, name: &str) -> Result<Render
     ));
     let drawn = (|| -> Result<Vec<u8>, Error> {
         {
-            let root = BitMapBackend::new(&scratch, size).into_drawing_area();
-            d.draw(&root, &shapes::Pen::new(font.face(), true))
-                .map_err(|e| fail(e.0))?;
+            let root = font::ExactText::new(BitMapBackend::new(&scratch, size), font.face())
+                .into_drawing_area();
+            d.draw(&root, &shapes::Pen::new()).map_err(|e| fail(e.0))?;
             root.present().map_err(|e| fail(e.to_string()))?;
         }
         std::fs::read(&scratch).map_err(|source| Error::Io {
