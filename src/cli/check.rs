@@ -111,8 +111,13 @@ pub(super) fn report(path: &std::path::Path, d: &crate::error::Diagnostics) {
 /// facility.
 pub fn coverage_text(s: &Scenario, coverage: Option<f64>, covered: f64, total: f64) -> String {
     let share = coverage.map_or_else(|| "–".to_owned(), |c| format!("{:.1} %", 100.0 * c));
+    // The population the share counts, named where it is not every village's elderly.
+    let whom = match s.day_care.scope {
+        crate::model::CoverageScope::All => "名老年人",
+        crate::model::CoverageScope::Urban => "名城镇社区老年人",
+    };
     format!(
-        "  {:<24}{share:>10}  日间照料服务覆盖率（{:.0} 分钟，{}；{covered:.0} / {total:.0} 名老年人）\n",
+        "  {:<24}{share:>10}  日间照料服务覆盖率（{:.0} 分钟，{}；{covered:.0} / {total:.0} {whom}）\n",
         "day-care coverage today",
         s.travel.minutes,
         s.day_care.serving.zh(),
