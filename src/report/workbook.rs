@@ -64,6 +64,8 @@ struct Sheet {
     name: String,
     header: Vec<String>,
     rows: Vec<Vec<Value>>,
+    /// Whether the last row is a total, kept out of the autofilter (sorting would move it).
+    total: bool,
     notes: Vec<String>,
 }
 
@@ -161,8 +163,9 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
     let last_row = sheet.rows.len() as u32;
     let last_col = sheet.header.len().saturating_sub(1) as u16;
     ws.set_freeze_panes(1, 0)?;
-    if !sheet.rows.is_empty() {
-        ws.autofilter(0, 0, last_row, last_col)?;
+    let filtered = last_row - u32::from(sheet.total);
+    if filtered > 0 {
+        ws.autofilter(0, 0, filtered, last_col)?;
     }
     for (i, note) in sheet.notes.iter().enumerate() {
         ws.write_string(last_row + 2 + i as u32, 0, note)?;
@@ -269,6 +272,7 @@ fn indicator_sheet(plan: &Plan, lang: Lang) -> Sheet {
         .map(str::to_owned)
         .to_vec(),
         rows,
+        total: false,
         notes,
     }
 }
@@ -316,6 +320,7 @@ fn project_sheet(plan: &Plan, lang: Lang) -> Sheet {
         .map(str::to_owned)
         .to_vec(),
         rows,
+        total: false,
         notes: Vec::new(),
     }
 }
@@ -385,6 +390,7 @@ fn village_sheet(plan: &Plan, lang: Lang) -> Sheet {
         .map(str::to_owned)
         .to_vec(),
         rows,
+        total: false,
         notes: Vec::new(),
     }
 }
@@ -469,6 +475,7 @@ fn table_sheet(name: &str, t: &Table, lang: Lang) -> Sheet {
         name: name.to_owned(),
         header,
         rows,
+        total: t.total.is_some(),
         notes: t.notes.clone(),
     }
 }
