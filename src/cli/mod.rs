@@ -121,3 +121,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cause_is_printed_once() {
+        let io = crate::error::Error::Io {
+            path: "fonts/x.ttf".into(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        };
+        let err = anyhow::Error::new(io).context("--font cannot be used");
+        assert_eq!(
+            error_text(&err),
+            "--font cannot be used: fonts/x.ttf: no such file"
+        );
+        assert_eq!(exit_code(&err), 1);
+        assert_eq!(exit_code(&anyhow::Error::new(BadInput("x".into()))), 2);
+        let pipe = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(is_broken_pipe(&pipe));
+    }
+}
