@@ -14,6 +14,7 @@
 //! - [`plan`]: a scenario turned into a plan: travel, then the day-care network.
 //! - [`report`]: writers of a plan: `summary.json` and CSVs, written atomically.
 //! - [`map`]: plotters maps and charts of a plan (PNG and SVG, Chinese labels, vendored font).
+//! - [`numbers`]: rounding and fixed decimals for every output, never `-0`.
 //! - [`error`]: the crate's error type and the diagnostic list that `yanglao check` prints.
 //! - [`cli`]: one module per subcommand.
 
@@ -22,6 +23,7 @@ pub mod error;
 pub mod io;
 pub mod map;
 pub mod model;
+pub mod numbers;
 pub mod plan;
 pub mod report;
 pub mod solve;

@@ -8,9 +8,11 @@ fn main() -> ExitCode {
     let cli = yanglao::cli::Cli::parse();
     match yanglao::cli::run(cli) {
         Ok(code) => code,
+        // The reader of stdout went away (`… | head`): nothing more to say.
+        Err(err) if yanglao::cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("yanglao: {err:#}");
-            ExitCode::from(1)
+            eprintln!("yanglao: {}", yanglao::cli::error_text(&err));
+            ExitCode::from(yanglao::cli::exit_code(&err))
         }
     }
 }

@@ -221,3 +221,92 @@ fn lang_reaches_every_run_and_the_comparison() {
     .expect("report");
     assert_ne!(md, zh, "the English report differs from the Chinese one");
 }
+
+/// The batch rows of `batch.csv` (byte-order mark removed), as (run, field) lookups.
+fn batch_rows(out: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let bytes = fs::read(out.join("batch-summary/batch.csv")).expect("batch.csv");
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("a BOM");
+    let mut r = csv::Reader::from_reader(body);
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_sweep_run_that_misses_its_target_never_reads_ok() {
+    // With 2 minutes no site reaches 90 % of the elderly: the day-care part is infeasible
+    // and its target missed; with 15 minutes everything holds (see tests/plan.rs).
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        format!("{s}\n[sweep]\n\"travel.minutes\" = [2, 15]\n"),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["batch", "scenario.toml", "--out", "out"]);
+    assert_eq!(
+        run.code, 0,
+        "a missed target is not a failed run: {}",
+        run.stderr
+    );
+    let rows = batch_rows(&dir.path().join("out"));
+    assert_eq!(rows[0]["run"], "scenario@minutes=2");
+    assert_eq!(rows[0]["status"], "missed");
+    assert_eq!(rows[0]["day_care_status"], "infeasible");
+    assert_eq!(rows[0]["day_care_targets_met"], "false");
+    assert_eq!(rows[1]["status"], "ok");
+    let md = &run.stdout;
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("| scenario@minutes=2 "))
+        .expect("row");
+    assert!(line.contains("未达标 missed"), "{line}");
+    assert!(
+        line.contains("无可行解 infeasible · 未达标 missed"),
+        "{line}"
+    );
+    assert!(!line.contains("ok"), "{line}");
+}
+
+#[test]
+fn a_row_shows_an_infeasible_bed_plan_beside_an_optimal_day_care_plan() {
+    // 900 beds per 1000 elderly cannot be built within the sites' ceilings.
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("beds_per_1000 = 45", "beds_per_1000 = 900"),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["batch", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = batch_rows(&dir.path().join("out"));
+    assert_eq!(rows[0]["status"], "missed");
+    assert_eq!(rows[0]["day_care_status"], "optimal");
+    assert_eq!(rows[0]["beds_status"], "infeasible");
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| scenario "))
+        .expect("row");
+    assert!(
+        line.contains("| 最优 optimal · 达标 met | 无可行解 infeasible · 未达标 missed |"),
+        "{line}"
+    );
+    // Total and in-scope elderly are two columns: 2,390 in the six villages.
+    assert_eq!(rows[0]["elderly_total"], "2390");
+    assert!(!rows[0]["elderly_in_scope"].is_empty());
+}

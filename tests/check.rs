@@ -448,3 +448,24 @@ fn check_reports_the_road_network_by_id() {
     );
     assert_eq!(net["longest_snap_legs_m"][0]["village"], "620722100001");
 }
+
+#[test]
+fn coverage_today_names_the_population_it_counts() {
+    // Urban scope: the share counts the urban communities' elderly (南街 820 + 北街 640).
+    let dir = copy_fixture();
+    edit(dir.path(), "scenario.toml", |s| {
+        s.replace("[day_care]\n", "[day_care]\nscope = \"urban\"\n")
+    });
+    let run = yanglao(dir.path(), &["check", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("day-care coverage today"))
+        .expect("coverage line");
+    assert!(line.contains("/ 1460 名城镇社区老年人"), "{line}");
+    assert!(
+        run.stdout.contains("2390  老年人口"),
+        "the total keeps its own label"
+    );
+}

@@ -1,5 +1,5 @@
 //! The report files of `yanglao plan` on the six-village fixture: golden `proposals.csv`,
-//! `report.md` and `plan.geojson`; maps and charts that exist, have the right size and carry
+//! `report.md` and the GeoJSON layers; maps and charts that exist, have the right size and carry
 //! their Chinese labels; the `--lang` and `--font` flags.
 //!
 //! The fixture's plan (worked in tests/plan.rs): one new comprehensive centre, C02 海潮坝村候选点
@@ -46,8 +46,8 @@ fn report_files_match_the_goldens() {
         "other targets listed"
     );
     golden("report_tiny_report.md", &md);
-    let geojson = fs::read_to_string(out.join("plan.geojson")).expect("plan.geojson");
-    golden("report_tiny_plan.geojson", &geojson);
+    let geojson = fs::read_to_string(out.join("sites.geojson")).expect("sites.geojson");
+    golden("report_tiny_sites.geojson", &geojson);
 }
 
 /// Every number in a GeoJSON coordinate array has at most 6 decimals.
@@ -63,44 +63,148 @@ fn check_coordinates(v: &serde_json::Value) {
     }
 }
 
+/// A GeoJSON output file, parsed.
+fn layer(dir: &Path, file: &str) -> serde_json::Value {
+    let text = fs::read_to_string(dir.join("out/scenario").join(file))
+        .unwrap_or_else(|_| panic!("{file} written"));
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
 #[test]
-fn geojson_is_rfc_7946() {
+fn geojson_is_one_rfc_7946_file_per_geometry_type() {
     let dir = copy_fixture();
     assert_eq!(plan(dir.path(), &[]).code, 0);
-    let text = fs::read_to_string(dir.path().join("out/scenario/plan.geojson")).expect("written");
-    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(v["type"], "FeatureCollection");
-    let features = v["features"].as_array().expect("features");
-    let layer = |name: &str| {
-        features
-            .iter()
-            .filter(|f| f["properties"]["layer"] == name)
-            .count()
-    };
-    // No boundary in the fixture: 6 villages, 5 facilities, 1 day-care site and the bed
-    // actions.
-    assert_eq!(layer("region"), 0);
-    assert_eq!(layer("village"), 6);
-    assert_eq!(layer("facility"), 5);
-    assert!(layer("project") >= 1);
-    for f in features {
-        assert_eq!(f["type"], "Feature");
-        assert_eq!(f["geometry"]["type"], "Point");
-        let c = &f["geometry"]["coordinates"];
-        check_coordinates(c);
+    // No boundary in the fixture, so no boundary layer; crow-fly travel, so service areas.
+    assert!(!dir.path().join("out/scenario/boundary.geojson").exists());
+    assert!(!dir.path().join("out/scenario/plan.geojson").exists());
+    for (file, geometry) in [
+        ("villages.geojson", "Point"),
+        ("sites.geojson", "Point"),
+        ("allocation.geojson", "LineString"),
+        ("service_areas.geojson", "Polygon"),
+    ] {
+        let v = layer(dir.path(), file);
+        assert_eq!(v["type"], "FeatureCollection");
+        assert_eq!(
+            v["crs"]["properties"]["name"], "urn:ogc:def:crs:OGC:1.3:CRS84",
+            "{file} states WGS-84"
+        );
+        let features = v["features"].as_array().expect("features");
+        assert!(!features.is_empty(), "{file}");
+        for f in features {
+            assert_eq!(f["type"], "Feature");
+            assert_eq!(f["geometry"]["type"], geometry, "{file}: one type");
+            check_coordinates(&f["geometry"]["coordinates"]);
+        }
+    }
+    let villages = layer(dir.path(), "villages.geojson");
+    let villages = villages["features"].as_array().expect("features");
+    assert_eq!(villages.len(), 6);
+    for f in villages {
         // [lon, lat]: the fixture lies near 100.8 E, 38.4 N.
+        let c = &f["geometry"]["coordinates"];
         let (lon, lat) = (c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat"));
         assert!(
             (100.0..101.5).contains(&lon) && (38.0..39.0).contains(&lat),
             "{c}"
         );
     }
-    let south = features
+    let south = villages
         .iter()
         .find(|f| f["properties"]["name"] == "南街社区")
         .expect("南街社区");
     assert_eq!(south["properties"]["covered"], true);
     assert_eq!(south["properties"]["site_id"], "F01");
+
+    // Sites: 5 existing facilities, the new site C02, the 3 candidates left unused.
+    let sites = layer(dir.path(), "sites.geojson");
+    let sites = sites["features"].as_array().expect("features");
+    let status = |s: &str| {
+        sites
+            .iter()
+            .filter(|f| f["properties"]["status"] == s)
+            .count()
+    };
+    assert_eq!(status("existing"), 5);
+    assert_eq!(status("new"), 1);
+    assert_eq!(status("candidate"), 3);
+    // 六坝镇敬老院 (F03) has beds converted in 2022 and 2025: a conversion, not a new site.
+    let f03 = sites
+        .iter()
+        .find(|f| f["properties"]["id"] == "F03")
+        .expect("F03");
+    assert_eq!(f03["properties"]["status"], "existing");
+    assert_eq!(f03["properties"]["action"], "conversion");
+    assert_eq!(f03["properties"]["converted_beds"], 45);
+
+    // Allocation: one line per village served after the plan (何庄村 is not), from the
+    // village to its site.
+    let lines = layer(dir.path(), "allocation.geojson");
+    let lines = lines["features"].as_array().expect("features");
+    assert_eq!(lines.len(), 5);
+    let to_c02 = lines
+        .iter()
+        .find(|f| f["properties"]["site_id"] == "C02")
+        .expect("海潮坝村 → C02");
+    assert_eq!(to_c02["properties"]["new_site"], true);
+    let c02 = sites
+        .iter()
+        .find(|f| f["properties"]["id"] == "C02")
+        .expect("C02");
+    assert_eq!(
+        to_c02["geometry"]["coordinates"][1],
+        c02["geometry"]["coordinates"]
+    );
+}
+
+#[test]
+fn gcj02_inputs_get_a_copy_of_each_layer_in_gcj02() {
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("crs = \"wgs84\"", "crs = \"gcj02\""),
+    )
+    .expect("write");
+    assert_eq!(plan(dir.path(), &[]).code, 0);
+    let wgs = layer(dir.path(), "villages.geojson");
+    let gcj = layer(dir.path(), "villages.gcj02.geojson");
+    assert!(gcj.get("crs").is_none(), "no CRS84 claim on a GCJ-02 copy");
+    assert!(
+        gcj["coordinate_system"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("GCJ-02")),
+        "{}",
+        gcj["coordinate_system"]
+    );
+    let coords = |v: &serde_json::Value, name: &str| -> (f64, f64) {
+        let f = v["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .find(|f| f["properties"]["name"] == name)
+            .expect("village")
+            .clone();
+        let c = &f["geometry"]["coordinates"];
+        (c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat"))
+    };
+    // 南街社区 is at 100.8100, 38.4340 in the input: the copy gives it back; WGS-84 moves it
+    // by GCJ-02's offset (some hundred metres).
+    let (lon, lat) = coords(&gcj, "南街社区");
+    assert!(
+        (lon - 100.81).abs() < 2e-6 && (lat - 38.434).abs() < 2e-6,
+        "{lon}, {lat}"
+    );
+    let (lon, lat) = coords(&wgs, "南街社区");
+    assert!((lon - 100.81).abs() > 1e-4 || (lat - 38.434).abs() > 1e-4);
+    for stem in ["sites", "allocation", "service_areas"] {
+        assert!(
+            dir.path()
+                .join(format!("out/scenario/{stem}.gcj02.geojson"))
+                .exists(),
+            "{stem}"
+        );
+    }
 }
 
 #[test]
@@ -114,10 +218,9 @@ fn geojson_carries_the_region_outline_counter_clockwise() {
     .expect("write boundary");
     let run = plan(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let text = fs::read_to_string(dir.path().join("out/scenario/plan.geojson")).expect("written");
-    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let v = layer(dir.path(), "boundary.geojson");
+    assert_eq!(v["features"].as_array().map(Vec::len), Some(1));
     let region = &v["features"][0];
-    assert_eq!(region["properties"]["layer"], "region");
     assert_eq!(region["geometry"]["type"], "Polygon");
     let ring = region["geometry"]["coordinates"][0]
         .as_array()
@@ -370,17 +473,16 @@ fn the_font_flag_takes_a_font_file_and_rejects_anything_else() {
 #[test]
 fn a_place_name_the_font_cannot_draw_is_reported() {
     let dir = copy_fixture();
-    let villages = fs::read_to_string(dir.path().join("villages.csv")).expect("villages");
-    // 䶮 (CJK Extension A) is outside GBK, so the vendored subset lacks it.
-    fs::write(
-        dir.path().join("villages.csv"),
-        villages.replace("何庄村", "䶮庄村"),
-    )
-    .expect("write");
+    // 䶮 (CJK Extension A) is outside GBK, so the vendored subset lacks it. A township name
+    // is drawn on the map as a label.
+    for file in ["villages.csv", "facilities.csv", "candidates.csv"] {
+        let text = fs::read_to_string(dir.path().join(file)).expect("fixture");
+        fs::write(dir.path().join(file), text.replace("新天镇", "䶮天镇")).expect("write");
+    }
     let run = plan(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("warning"), "{}", run.stderr);
-    assert!(run.stderr.contains("䶮庄村 (䶮)"), "{}", run.stderr);
+    assert!(run.stderr.contains("䶮天镇 (䶮)"), "{}", run.stderr);
     // --quiet prints nothing but errors.
     let run = plan(dir.path(), &["--quiet"]);
     assert_eq!(run.code, 0);
@@ -412,4 +514,109 @@ fn the_html_report_is_self_contained() {
     ] {
         assert!(html.contains(needle), "report.html lacks {needle}");
     }
+}
+
+#[test]
+fn no_output_shows_negative_zero() {
+    let dir = copy_fixture();
+    assert_eq!(plan(dir.path(), &[]).code, 0);
+    let out = dir.path().join("out/scenario");
+    for entry in fs::read_dir(&out).expect("output") {
+        let path = entry.expect("entry").path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !["csv", "json", "geojson", "md", "html", "svg"].contains(&ext) {
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("text");
+        let bytes = text.as_bytes();
+        for (i, _) in text.match_indices("-0") {
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            // `-0`, `-0.0`, `-0.00`, … standing alone (not part of `-0.5` or `x-0`).
+            let tail: String = text[i + 2..]
+                .chars()
+                .take_while(|c| *c == '.' || *c == '0')
+                .collect();
+            let after = text[i + 2 + tail.len()..].chars().next();
+            let alone = !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.')
+                && !after.is_some_and(|c| c.is_ascii_digit());
+            assert!(
+                !alone,
+                "{}: negative zero at byte {i}: {}",
+                path.display(),
+                String::from_utf8_lossy(&bytes[i.saturating_sub(40)..(i + 10).min(bytes.len())])
+            );
+        }
+    }
+}
+
+#[test]
+fn total_and_in_scope_elderly_carry_different_labels() {
+    // Urban scope: the coverage share counts 南街 and 北街's 1,460 elderly, not all 2,390.
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("[day_care]\n", "[day_care]\nscope = \"urban\"\n"),
+    )
+    .expect("write");
+    let run = plan(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(dir.path().join("out/scenario/report.html")).expect("html");
+    assert!(
+        html.contains("老年人口 (60 岁以上, 全部村/社区)"),
+        "total labelled"
+    );
+    assert!(html.contains("2,390"), "the total");
+    assert!(
+        html.contains("按纳入口径的 1,460 名老年人计"),
+        "in-scope labelled"
+    );
+    // Everyone in scope: no second figure.
+    let dir = copy_fixture();
+    assert_eq!(plan(dir.path(), &[]).code, 0);
+    let html = fs::read_to_string(dir.path().join("out/scenario/report.html")).expect("html");
+    assert!(!html.contains("按纳入口径的"));
+}
+
+#[test]
+fn other_target_units_read_in_the_report_language() {
+    // A `share` with a note is a percentage followed by the note.
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("unit = \"share\"", "unit = \"share（不低于）\""),
+    )
+    .expect("write");
+    assert_eq!(plan(dir.path(), &[]).code, 0);
+    let md = fs::read_to_string(dir.path().join("out/scenario/report.md")).expect("md");
+    assert!(
+        md.contains("| 生活不能自理特困人员集中供养率 | 60.0%（不低于） | 2025 |"),
+        "{md}"
+    );
+    // The seeds write every unit in Chinese (the plans' language): no English word reaches
+    // the Chinese report's value column.
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut units = 0;
+    for entry in fs::read_dir(&seeds).expect("seeds") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("seed");
+        for line in text.lines().filter(|l| l.starts_with("unit = ")) {
+            units += 1;
+            let unit = line
+                .trim_start_matches("unit = ")
+                .trim_matches('"')
+                .trim_start_matches("share")
+                .replace("m²", "");
+            assert!(
+                !unit.chars().any(|c| c.is_ascii_alphabetic()),
+                "{}: {line}",
+                path.display()
+            );
+        }
+    }
+    assert!(units > 50, "the seeds' other targets were read ({units})");
 }

@@ -71,6 +71,17 @@ fn a_road_network_plan_says_so_and_draws_its_own_service_areas() {
     assert_eq!(summary["scenario"]["travel_mode"], "network");
     let md = fs::read_to_string(out.join("report.md")).expect("report.md");
     assert!(md.contains("路网最短路径"), "{md}");
+    // The GIS layer carries the same areas, one geometry type in the file.
+    let areas: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(out.join("service_areas.geojson")).expect("service areas"),
+    )
+    .expect("GeoJSON");
+    let features = areas["features"].as_array().expect("features");
+    assert!(!features.is_empty());
+    for f in features {
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+        assert_eq!(f["properties"]["travel_mode"], "network");
+    }
     assert!(!md.contains("直线距离 × 绕行系数"));
 
     // The same data crow-fly draws its circles and says so.

@@ -3,7 +3,9 @@
 //! run's outputs and one comparison of all runs (`DIR/batch-summary/`).
 //!
 //! A run that fails is reported with its reason and the others complete; the exit code is 1
-//! when any run failed. Outputs do not depend on `-j`: runs are independent, seeded, and
+//! when any run failed. A run that planned but missed a target, or whose day-care or bed
+//! part has no feasible answer, reads `missed`, never `ok`; the comparison shows the status
+//! of each part (day care, beds) and whether its targets hold. Outputs do not depend on `-j`: runs are independent, seeded, and
 //! collected in input order.
 
 use std::path::{Path, PathBuf};
@@ -48,7 +50,9 @@ pub struct RunOutcome {
     pub run: String,
     /// Scenario file.
     pub scenario: PathBuf,
-    /// `ok` or `failed`.
+    /// `ok` (planned, every target met, every part feasible), `missed` (planned, but a
+    /// target is missed or a part has no feasible answer) or `failed` (no plan: see
+    /// `reason`).
     pub status: &'static str,
     /// Why it failed.
     pub reason: Option<String>,
@@ -59,14 +63,21 @@ pub struct RunOutcome {
 }
 
 impl RunOutcome {
-    /// The first line of the reason, empty when there is none.
-    fn reason_line(&self) -> &str {
-        self.reason
-            .as_deref()
-            .unwrap_or("")
-            .lines()
-            .next()
-            .unwrap_or("")
+    /// The whole reason on one line (for a table cell), empty when there is none: its lines
+    /// joined by `; `, or a space after a line that ends in a colon.
+    fn reason_line(&self) -> String {
+        let mut out = String::new();
+        for line in self.reason.as_deref().unwrap_or("").lines() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str(if out.ends_with(':') { " " } else { "; " });
+            }
+            out.push_str(line);
+        }
+        out
     }
 }
 
@@ -77,8 +88,11 @@ pub struct Figures {
     pub name: String,
     /// Villages.
     pub villages: usize,
-    /// Elderly (coverage denominator).
-    pub elderly: f64,
+    /// Elderly of every village (60+).
+    pub elderly_total: f64,
+    /// Elderly the coverage share counts (its denominator: in scope, less unreachable
+    /// villages where the scenario excludes them).
+    pub elderly_in_scope: f64,
     /// Time limit of the service circle.
     pub minutes: f64,
     /// Day-care status.
@@ -93,6 +107,9 @@ pub struct Figures {
     pub coverage_target: Option<f64>,
     /// Day-care gap.
     pub day_care_gap: f64,
+    /// Whether every day-care target (coverage, township share, per street, per county) of
+    /// every year holds; `None` without any.
+    pub day_care_targets_met: Option<bool>,
     /// Bed plan status.
     pub beds_status: Option<crate::solve::Status>,
     /// Bed plan cost, 万元.
@@ -198,12 +215,25 @@ fn prepare(files: &[PathBuf]) -> (Vec<Job>, Ordered) {
     (jobs, failed)
 }
 
+impl Figures {
+    /// Every target met and every part feasible.
+    pub fn all_well(&self) -> bool {
+        use crate::solve::Status::Infeasible;
+        self.day_care_status != Infeasible
+            && self.beds_status != Some(Infeasible)
+            && self.day_care_targets_met != Some(false)
+            && self.bed_targets_met != Some(false)
+            && self.targets_met.0 == self.targets_met.1
+    }
+}
+
 fn figures(p: &Plan) -> Figures {
     let dc = &p.day_care;
     Figures {
         name: p.scenario.name.clone(),
         villages: p.region.villages.len(),
-        elderly: dc.total_elderly,
+        elderly_total: p.region.total_elderly() as f64,
+        elderly_in_scope: dc.total_elderly,
         minutes: p.scenario.travel.minutes,
         day_care_status: dc.status,
         new_sites: dc.new_sites,
@@ -215,6 +245,16 @@ fn figures(p: &Plan) -> Figures {
         coverage: dc.coverage,
         coverage_target: dc.target,
         day_care_gap: dc.gap,
+        day_care_targets_met: {
+            let rows: Vec<_> = p
+                .indicators
+                .rows
+                .iter()
+                .filter(|r| r.indicator < crate::model::Indicator::BedsPer1000)
+                .filter_map(|r| r.met)
+                .collect();
+            (!rows.is_empty()).then(|| rows.iter().all(|m| *m))
+        },
         beds_status: p.beds.as_ref().map(|b| b.status),
         beds_cost_wan: p.beds.as_ref().map(|b| b.cost_wan),
         day_care_cost_wan: p.spending.day_care_wan,
@@ -249,14 +289,17 @@ fn run_job(job: &Job, out: &Path, opts: &crate::map::Options) -> RunOutcome {
         });
     let seconds = start.elapsed().as_secs_f64() + job.load_s;
     match result {
-        Ok(p) => RunOutcome {
-            run: job.run.clone(),
-            scenario: job.scenario.path.clone(),
-            status: "ok",
-            reason: None,
-            figures: Some(figures(&p)),
-            seconds,
-        },
+        Ok(p) => {
+            let f = figures(&p);
+            RunOutcome {
+                run: job.run.clone(),
+                scenario: job.scenario.path.clone(),
+                status: if f.all_well() { "ok" } else { "missed" },
+                reason: None,
+                figures: Some(f),
+                seconds,
+            }
+        }
         Err(e) => RunOutcome {
             run: job.run.clone(),
             scenario: job.scenario.path.clone(),
@@ -272,9 +315,13 @@ fn run_job(job: &Job, out: &Path, opts: &crate::map::Options) -> RunOutcome {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let files = collect(&args.inputs);
     if files.is_empty() {
-        anyhow::bail!("没有找到情景文件 / no scenario files found in the given inputs");
+        return Err(super::BadInput(
+            "没有找到情景文件（文件夹中没有 *.toml）/ no scenario files found in the given inputs (no *.toml in the folders)".to_owned(),
+        )
+        .into());
     }
     let opts = args.render.options()?;
+    super::check_out_folder(&args.out)?;
     let (jobs, failed) = prepare(&files);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -306,8 +353,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     outcomes.sort_by_key(|(order, _)| *order);
     let all: Vec<RunOutcome> = outcomes.into_iter().map(|(_, o)| o).collect();
     let summary_dir = write_summary(&all, &args.out, &opts)?;
-    let any_failed = all.iter().any(|o| o.status != "ok");
-    for o in all.iter().filter(|o| o.status != "ok") {
+    let any_failed = all.iter().any(|o| o.status == "failed");
+    for o in all.iter().filter(|o| o.status == "failed") {
         eprintln!(
             "{} ({}): {}",
             o.run,
@@ -316,10 +363,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&all)?);
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&all)?))?;
     } else if !args.quiet {
-        print!("{}", comparison_markdown(&all));
-        println!("→ {}", summary_dir.display());
+        super::print_out(&format!(
+            "{}→ {}\n",
+            comparison_markdown(&all),
+            summary_dir.display()
+        ))?;
     }
     Ok(if any_failed {
         ExitCode::from(1)
@@ -330,19 +380,48 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 use crate::map::pct;
 
+/// How a run's result reads in the comparison table.
+fn result_name(status: &str) -> &str {
+    match status {
+        "ok" => "完成 ok",
+        "missed" => "未达标 missed",
+        "failed" => "失败 failed",
+        other => other,
+    }
+}
+
+/// A part's cell: its solver status and whether its targets hold (`最优 optimal · 达标 met`);
+/// `–` for a part the run did not plan.
+fn part_cell(status: Option<crate::solve::Status>, met: Option<bool>) -> String {
+    let Some(status) = status else {
+        return "–".to_owned();
+    };
+    let status = match status {
+        crate::solve::Status::Optimal => "最优 optimal",
+        crate::solve::Status::Feasible => "可行 feasible",
+        crate::solve::Status::Infeasible => "无可行解 infeasible",
+    };
+    match met {
+        Some(true) => format!("{status} · 达标 met"),
+        Some(false) => format!("{status} · 未达标 missed"),
+        None => status.to_owned(),
+    }
+}
+
 /// The comparison table in Markdown.
 pub fn comparison_markdown(all: &[RunOutcome]) -> String {
     let mut out = String::from(
-        "| 运行 run | 状态 status | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 床位目标 bed targets | 达标指标 targets met | 预算 budget 万元 | 支出 spent 万元 |\n|---|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|\n",
+        "| 运行 run | 结果 result | 日间照料 day care | 床位 beds | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 达标指标 targets met | 预算 budget 万元 | 支出 spent 万元 |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for o in all {
         match &o.figures {
             Some(f) => {
                 out += &format!(
-                    "| {} | {} / {:?} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {} | {}/{} | {} | {} |\n",
+                    "| {} | {} | {} | {} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {}/{} | {} | {} |\n",
                     o.run,
-                    o.status,
-                    f.day_care_status,
+                    result_name(o.status),
+                    part_cell(Some(f.day_care_status), f.day_care_targets_met),
+                    part_cell(f.beds_status, f.bed_targets_met),
                     f.villages,
                     f.minutes,
                     pct(f.coverage_before),
@@ -352,11 +431,6 @@ pub fn comparison_markdown(all: &[RunOutcome]) -> String {
                     f.day_care_cost_wan,
                     f.beds_cost_wan
                         .map_or_else(|| "–".into(), |c| format!("{c:.0}")),
-                    match f.bed_targets_met {
-                        Some(true) => "达标 met",
-                        Some(false) => "未达标 missed",
-                        None => "–",
-                    },
                     f.targets_met.0,
                     f.targets_met.1,
                     f.budget_wan
@@ -366,10 +440,10 @@ pub fn comparison_markdown(all: &[RunOutcome]) -> String {
             }
             None => {
                 out += &format!(
-                    "| {} | {} | | | | | | | | {} | | | |\n",
+                    "| {} | {} | | | | | | | | | | {} | | |\n",
                     o.run,
-                    o.status,
-                    o.reason_line()
+                    result_name(o.status),
+                    o.reason_line().replace('|', "\\|")
                 )
             }
         }
@@ -386,9 +460,11 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
         "status",
         "reason",
         "villages",
-        "elderly",
+        "elderly_total",
+        "elderly_in_scope",
         "minutes",
         "day_care_status",
+        "day_care_targets_met",
         "new_sites",
         "coverage_before",
         "coverage",
@@ -412,25 +488,27 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
             o.run.clone(),
             o.scenario.display().to_string(),
             o.status.to_owned(),
-            o.reason_line().to_owned(),
+            o.reason_line(),
             opt(f.map(|f| f.villages.to_string())),
-            opt(f.map(|f| f.elderly.to_string())),
+            opt(f.map(|f| f.elderly_total.to_string())),
+            opt(f.map(|f| f.elderly_in_scope.to_string())),
             opt(f.map(|f| f.minutes.to_string())),
             opt(f.map(|f| format!("{:?}", f.day_care_status).to_lowercase())),
+            opt(f.and_then(|f| f.day_care_targets_met.map(|m| m.to_string()))),
             opt(f.map(|f| f.new_sites.to_string())),
             opt(f.map(|f| format!("{:.6}", f.coverage_before))),
             opt(f.map(|f| format!("{:.6}", f.coverage))),
             opt(f.and_then(|f| f.coverage_target.map(|t| t.to_string()))),
-            opt(f.map(|f| format!("{:.9}", f.day_care_gap))),
-            opt(f.map(|f| format!("{:.1}", f.day_care_cost_wan))),
+            opt(f.map(|f| crate::numbers::fixed(f.day_care_gap, 9))),
+            opt(f.map(|f| crate::numbers::fixed(f.day_care_cost_wan, 1))),
             opt(f.and_then(|f| f.beds_status.map(|s| format!("{s:?}").to_lowercase()))),
-            opt(f.and_then(|f| f.beds_cost_wan.map(|c| format!("{c:.1}")))),
+            opt(f.and_then(|f| f.beds_cost_wan.map(|c| crate::numbers::fixed(c, 1)))),
             opt(f.and_then(|f| f.bed_targets_met.map(|m| m.to_string()))),
             opt(f.map(|f| f.targets_met.0.to_string())),
             opt(f.map(|f| f.targets_met.1.to_string())),
-            opt(f.and_then(|f| f.budget_wan.map(|b| format!("{b:.1}")))),
-            opt(f.map(|f| format!("{:.1}", f.spent_wan))),
-            opt(f.map(|f| format!("{:.1}", f.overrun_wan))),
+            opt(f.and_then(|f| f.budget_wan.map(|b| crate::numbers::fixed(b, 1)))),
+            opt(f.map(|f| crate::numbers::fixed(f.spent_wan, 1))),
+            opt(f.map(|f| crate::numbers::fixed(f.overrun_wan, 1))),
         ])
         .expect("writing to memory cannot fail");
     }
@@ -445,7 +523,10 @@ fn write_summary(
     opts: &crate::map::Options,
 ) -> anyhow::Result<PathBuf> {
     let mut files = vec![
-        ("batch.csv".to_owned(), comparison_csv(all)),
+        (
+            "batch.csv".to_owned(),
+            opts.csv.encode(&comparison_csv(all)),
+        ),
         ("batch.md".to_owned(), comparison_markdown(all).into_bytes()),
     ];
     let rows: Vec<crate::map::BatchRow> = all

@@ -240,6 +240,7 @@ fn run_batch(inputs: Vec<PathBuf>, out: &Path, jobs: Option<usize>) -> anyhow::R
         render: super::plan::RenderArgs {
             font: None,
             lang: super::plan::LangArg::Zh,
+            encoding: super::plan::EncodingArg::Utf8Bom,
         },
     })?;
     Ok(())

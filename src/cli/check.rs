@@ -80,19 +80,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "network": reach.network().map(|n| network_json(&loaded.region, n)),
             }));
         } else {
-            print!("{}", baseline_text(&loaded.scenario, &b));
-            print!(
-                "{}",
-                coverage_text(&loaded.scenario, coverage, covered, in_scope)
-            );
-            print!("{}", unreachable_text(&loaded.scenario, &unreachable));
-            if let Some(n) = reach.network() {
-                print!("{}", network_text(&loaded.region, n));
-            }
+            super::print_out(&format!(
+                "{}{}{}{}",
+                baseline_text(&loaded.scenario, &b),
+                coverage_text(&loaded.scenario, coverage, covered, in_scope),
+                unreachable_text(&loaded.scenario, &unreachable),
+                reach
+                    .network()
+                    .map(|n| network_text(&loaded.region, n))
+                    .unwrap_or_default()
+            ))?;
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
     }
     Ok(if bad {
         ExitCode::from(2)
@@ -116,8 +117,13 @@ pub(super) fn report(path: &std::path::Path, d: &crate::error::Diagnostics) {
 /// facility.
 pub fn coverage_text(s: &Scenario, coverage: Option<f64>, covered: f64, total: f64) -> String {
     let share = coverage.map_or_else(|| "–".to_owned(), |c| format!("{:.1} %", 100.0 * c));
+    // The population the share counts, named where it is not every village's elderly.
+    let whom = match s.day_care.scope {
+        crate::model::CoverageScope::All => "名老年人",
+        crate::model::CoverageScope::Urban => "名城镇社区老年人",
+    };
     format!(
-        "  {:<24}{share:>10}  日间照料服务覆盖率（{:.0} 分钟，{}；{covered:.0} / {total:.0} 名老年人）\n",
+        "  {:<24}{share:>10}  日间照料服务覆盖率（{:.0} 分钟，{}；{covered:.0} / {total:.0} {whom}）\n",
         "day-care coverage today",
         s.travel.minutes,
         s.day_care.serving.zh(),

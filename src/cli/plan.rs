@@ -17,7 +17,8 @@ pub struct Args {
     /// Folder that receives one output folder per scenario.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
-    /// Print each summary as JSON on stdout.
+    /// Print the summaries on stdout as one JSON array (one element per scenario planned,
+    /// in the order given) instead of the headlines.
     #[arg(long)]
     pub json: bool,
     /// Print nothing but errors.
@@ -38,6 +39,22 @@ pub struct RenderArgs {
     /// Language of the report, map and chart labels.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: LangArg,
+    /// Encoding of the CSV outputs: UTF-8 with a byte-order mark (what Excel needs to read
+    /// UTF-8), plain UTF-8, or GBK (what Excel on Chinese Windows assumes without a mark).
+    #[arg(long, value_enum, default_value = "utf8-bom")]
+    pub encoding: EncodingArg,
+}
+
+/// `--encoding` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 with a byte-order mark.
+    #[value(name = "utf8-bom")]
+    Utf8Bom,
+    /// UTF-8 without a mark.
+    Utf8,
+    /// GBK (GB18030 for the rare characters outside GBK).
+    Gbk,
 }
 
 impl RenderArgs {
@@ -49,8 +66,15 @@ impl RenderArgs {
                 LangArg::En => map::Lang::En,
             },
             font: match &self.font {
-                Some(path) => map::Font::from_path(path)?,
+                Some(path) => map::Font::from_path(path).map_err(|e| {
+                    super::BadInput(format!("--font 无法使用 / --font cannot be used: {e}"))
+                })?,
                 None => map::Font::embedded(),
+            },
+            csv: match self.encoding {
+                EncodingArg::Utf8Bom => crate::io::text::CsvEncoding::Utf8Bom,
+                EncodingArg::Utf8 => crate::io::text::CsvEncoding::Utf8,
+                EncodingArg::Gbk => crate::io::text::CsvEncoding::Gbk,
             },
         })
     }
@@ -96,7 +120,9 @@ pub(super) fn warn_missing_glyphs(p: &plan::Plan, font: &map::Font) {
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = args.render.options()?;
+    super::check_out_folder(&args.out)?;
     let mut code = ExitCode::SUCCESS;
+    let mut summaries = Vec::new();
     for path in &args.scenarios {
         match plan::run(path) {
             Ok(p) => {
@@ -106,9 +132,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
                 let dir = report::write_plan_with(&p, &args.out, &opts)?;
                 if args.json {
-                    println!("{}", String::from_utf8_lossy(&report::summary_json(&p)));
+                    summaries.push(report::summary_value(&p));
                 } else if !args.quiet {
-                    print!("{}", headline(&p, &dir));
+                    super::print_out(&headline(&p, &dir))?;
                 }
             }
             Err(PlanError::Input(d)) => {
@@ -122,6 +148,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+    }
+    if args.json {
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&summaries)?))?;
     }
     Ok(code)
 }

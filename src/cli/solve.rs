@@ -59,8 +59,8 @@ pub struct Args {
     pub model: Model,
     /// Scenario file.
     pub scenario: PathBuf,
-    /// Number of new sites (mclp), or of sites to open (pmedian, cpmp).
-    #[arg(long)]
+    /// Number of new sites (mclp), or of sites to open (pmedian, cpmp); required by those.
+    #[arg(long, required_if_eq_any([("model", "mclp"), ("model", "pmedian"), ("model", "cpmp")]))]
     pub p: Option<u32>,
     /// Print JSON (the default output is already JSON; this flag is kept for scripts).
     #[arg(long)]
@@ -143,7 +143,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "search": dc.search,
         "time_s": start.elapsed().as_secs_f64(),
     });
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    super::print_out(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
     Ok(if feasible {
         ExitCode::SUCCESS
     } else {
@@ -269,7 +269,7 @@ fn run_siting(
         out["demand_beds"] = json!(demand_beds);
         out["capacity_beds"] = json!(open_beds);
     }
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    super::print_out(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
     Ok(if sol.infeasible.is_none() {
         ExitCode::SUCCESS
     } else {

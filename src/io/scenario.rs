@@ -31,8 +31,36 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Diagnostics> {
             format!("cannot read the scenario file: {en}"),
         )
     })?;
+    if let Some(kind) = not_a_scenario(path, &bytes) {
+        return Err(Diagnostic::new(
+            path,
+            0,
+            0,
+            format!("应为情景文件（.toml），这是{}", kind.0),
+            format!("expected a scenario file (.toml), this is {}", kind.1),
+        )
+        .into());
+    }
     let decoded = text::decode(path, &bytes)?;
     parse_scenario(path, &decoded.text)
+}
+
+/// What a file given as a scenario is instead (Chinese, English), when its name or its
+/// first bytes say it is a table, a workbook or GeoJSON rather than TOML.
+fn not_a_scenario(path: &Path, bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Some(("一个 Excel/WPS 工作簿", "an Excel/WPS workbook"));
+    }
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => Some(("一个 CSV 表格", "a CSV table")),
+        "xlsx" | "xls" | "xlsm" | "et" => Some(("一个 Excel/WPS 工作簿", "an Excel/WPS workbook")),
+        "geojson" | "json" => Some(("一个 JSON/GeoJSON 文件", "a JSON/GeoJSON file")),
+        _ => None,
+    }
 }
 
 /// Validates scenario text read from `path` (used to resolve relative paths).

@@ -1,5 +1,6 @@
 //! Reading text files the way analysts save them: UTF-8 (with or without BOM), UTF-16 with
-//! BOM, or GBK/GB18030 (Excel's default in China); CRLF, CR or LF line endings.
+//! BOM, or GBK/GB18030 (Excel's default in China); CRLF, CR or LF line endings. And writing
+//! CSV outputs so that Excel opens them right ([`CsvEncoding`]).
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -208,6 +209,43 @@ pub fn line_column_of(text: &str, offset: usize) -> (u64, u64) {
     (line, column)
 }
 
+/// How the CSV outputs are encoded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark (`EF BB BF`): Excel, on Chinese Windows too, reads it as
+    /// UTF-8 only with the mark; every other reader of this crate strips it.
+    #[default]
+    Utf8Bom,
+    /// UTF-8 without a mark, for scripts and diffs.
+    Utf8,
+    /// GBK (code page 936), what Excel on Chinese Windows assumes for a file without a mark.
+    /// The rare characters outside GBK are written in GB18030's four-byte form, so nothing
+    /// is lost (a GB18030 reader restores them; a strict GBK reader shows two odd
+    /// characters for each).
+    Gbk,
+}
+
+impl CsvEncoding {
+    /// The bytes of UTF-8 CSV text `utf8` in this encoding.
+    pub fn encode(self, utf8: &[u8]) -> Vec<u8> {
+        match self {
+            Self::Utf8 => utf8.to_vec(),
+            Self::Utf8Bom => {
+                let mut out = Vec::with_capacity(utf8.len() + 3);
+                out.extend_from_slice(b"\xEF\xBB\xBF");
+                out.extend_from_slice(utf8);
+                out
+            }
+            Self::Gbk => {
+                let text = String::from_utf8_lossy(utf8);
+                // GB18030 agrees with GBK on every GBK character and encodes all others.
+                let (bytes, _, _) = GB18030.encode(&text);
+                bytes.into_owned()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +256,25 @@ mod tests {
         let t = decode(Path::new("x.csv"), &bytes).expect("valid GBK");
         assert_eq!(t.text, "名称,经度\n城关镇,100.8\n");
         assert_eq!(t.encoding, TextEncoding::Gb18030);
+    }
+
+    #[test]
+    fn csv_outputs_read_back_in_every_encoding() {
+        let csv = "id,name\n1,南街社区\n2,䶮村\n";
+        let bom = CsvEncoding::Utf8Bom.encode(csv.as_bytes());
+        assert!(bom.starts_with(b"\xEF\xBB\xBF"));
+        let gbk = CsvEncoding::Gbk.encode(csv.as_bytes());
+        // 南 is C4 CF in GBK.
+        assert!(gbk.windows(2).any(|w| w == b"\xC4\xCF"), "{gbk:?}");
+        for (bytes, enc) in [
+            (bom, TextEncoding::Utf8Bom),
+            (gbk, TextEncoding::Gb18030),
+            (CsvEncoding::Utf8.encode(csv.as_bytes()), TextEncoding::Utf8),
+        ] {
+            let t = decode(Path::new("x.csv"), &bytes).expect("valid");
+            assert_eq!(t.text, csv);
+            assert_eq!(t.encoding, enc);
+        }
     }
 
     #[test]

@@ -57,13 +57,16 @@ impl Lang {
     }
 }
 
-/// How drawings and reports are made: the label language and the font.
+/// How drawings and reports are made: the label language, the font and the encoding of the
+/// CSV files.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Label language.
     pub lang: Lang,
     /// Font of the PNG and of the text measurements behind the SVG layout.
     pub font: Font,
+    /// Encoding of the CSV outputs (UTF-8 with a byte-order mark unless asked otherwise).
+    pub csv: crate::io::text::CsvEncoding,
 }
 
 /// One drawing in both formats.
@@ -154,8 +157,7 @@ pub(crate) fn render(d: &impl Drawing, font: &Font, name: &str) -> Result<Render
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        d.draw(&root, &shapes::Pen::new(font.face(), false))
-            .map_err(|e| fail(e.0))?;
+        d.draw(&root, &shapes::Pen::new()).map_err(|e| fail(e.0))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
 
@@ -167,9 +169,9 @@ pub(crate) fn render(d: &impl Drawing, font: &Font, name: &str) -> Result<Render
     ));
     let drawn = (|| -> Result<Vec<u8>, Error> {
         {
-            let root = BitMapBackend::new(&scratch, size).into_drawing_area();
-            d.draw(&root, &shapes::Pen::new(font.face(), true))
-                .map_err(|e| fail(e.0))?;
+            let root = font::ExactText::new(BitMapBackend::new(&scratch, size), font.face())
+                .into_drawing_area();
+            d.draw(&root, &shapes::Pen::new()).map_err(|e| fail(e.0))?;
             root.present().map_err(|e| fail(e.to_string()))?;
         }
         std::fs::read(&scratch).map_err(|source| Error::Io {

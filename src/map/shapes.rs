@@ -93,19 +93,15 @@ pub fn text_at(size: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'stati
     text(size, color).pos(Pos::new(h, v))
 }
 
-/// Draws text. On bitmaps each glyph is placed where the font puts it: plotters' bitmap
-/// text ignores left side bearings, which leaves a visible gap after glyphs such as 乡.
-/// SVG text stays whole strings, laid out by the viewer.
-#[derive(Clone, Debug)]
-pub struct Pen {
-    face: ab_glyph::FontRef<'static>,
-    exact: bool,
-}
+/// Draws text with the map font: on bitmaps (drawn through `font::ExactText`) each glyph
+/// where the font puts it; in SVGs whole strings, laid out by the viewer.
+#[derive(Clone, Debug, Default)]
+pub struct Pen;
 
 impl Pen {
-    /// A pen for `font`; `exact` places glyphs one by one (bitmaps).
-    pub fn new(face: ab_glyph::FontRef<'static>, exact: bool) -> Self {
-        Self { face, exact }
+    /// The pen of the map font (registered with plotters before each drawing).
+    pub fn new() -> Self {
+        Self
     }
 
     /// Draws `s` at `pos`, anchored at `h`, `v`.
@@ -120,40 +116,9 @@ impl Pen {
         h: HPos,
         v: VPos,
     ) -> Result<(), DrawError> {
-        if !self.exact {
-            area.draw(&Text::new(s.to_owned(), (x, y), text_at(size, color, h, v)))?;
-            return Ok(());
-        }
-        use ab_glyph::{Font as _, ScaleFont as _};
-        let scaled = self.face.as_scaled(size as f32);
-        let mut pen = 0f32;
-        let mut prev = None;
-        let mut glyphs = Vec::new();
-        for c in s.chars() {
-            let id = self.face.glyph_id(c);
-            if let Some(p) = prev {
-                pen += scaled.kern(p, id);
-            }
-            let glyph = id.with_scale_and_position(size as f32, ab_glyph::point(pen, 0.0));
-            if let Some(outline) = self.face.outline_glyph(glyph) {
-                glyphs.push((c, outline.px_bounds().min.x));
-            }
-            pen += scaled.h_advance(id);
-            prev = Some(id);
-        }
-        let x0 = match h {
-            HPos::Left => x as f32,
-            HPos::Center => x as f32 - pen / 2.0,
-            HPos::Right => x as f32 - pen,
-        };
-        let style = text_at(size, color, HPos::Left, v);
-        for (c, min_x) in glyphs {
-            area.draw(&Text::new(
-                c.to_string(),
-                ((x0 + min_x).round() as i32, y),
-                style.clone(),
-            ))?;
-        }
+        // Bitmaps draw through `font::ExactText`, which places every glyph where the font
+        // puts it; SVG text stays whole strings, laid out by the viewer.
+        area.draw(&Text::new(s.to_owned(), (x, y), text_at(size, color, h, v)))?;
         Ok(())
     }
 }
@@ -296,4 +261,102 @@ pub fn north_arrow<DB: DrawingBackend>(
         VPos::Bottom,
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ink per pixel column of `s` drawn by the bitmap pen at 16 px.
+    fn columns(s: &str) -> Vec<u32> {
+        let font = super::super::Font::embedded();
+        let _guard = super::super::DRAW_LOCK
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        font.register().expect("font");
+        let (w, h) = (400u32, 40u32);
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        {
+            let root = super::super::font::ExactText::new(
+                BitMapBackend::with_buffer(&mut buf, (w, h)),
+                font.face(),
+            )
+            .into_drawing_area();
+            let pen = Pen::new();
+            pen.text(&root, s, (10, 20), 16.0, BLACK, HPos::Left, VPos::Center)
+                .expect("drawn");
+            root.present().expect("present");
+        }
+        (0..w)
+            .map(|x| {
+                (0..h)
+                    .map(|y| 255 - u32::from(buf[((y * w + x) * 3) as usize]))
+                    .sum()
+            })
+            .collect()
+    }
+
+    /// The font's own rasterisation of `s` laid out from x = 10 at 16 px, at exact
+    /// sub-pixel positions: coverage (0–255) per pixel column.
+    fn reference_columns(s: &str, width: usize) -> Vec<f32> {
+        use ab_glyph::{Font as _, ScaleFont as _};
+        let face = super::super::Font::embedded().face();
+        let scaled = face.as_scaled(16.0);
+        let mut pen = 10f32;
+        let mut prev = None;
+        let mut out = vec![0f32; width];
+        for c in s.chars() {
+            let id = face.glyph_id(c);
+            if let Some(p) = prev {
+                pen += scaled.kern(p, id);
+            }
+            let glyph = id.with_scale_and_position(16.0, ab_glyph::point(pen, 20.0));
+            if let Some(o) = face.outline_glyph(glyph) {
+                let left = o.px_bounds().min.x as usize;
+                o.draw(|x, _, c| out[left + x as usize] += 255.0 * c.min(1.0));
+            }
+            pen += scaled.h_advance(id);
+            prev = Some(id);
+        }
+        out
+    }
+
+    #[test]
+    fn bitmap_text_keeps_the_fonts_glyph_spacing() {
+        // Each glyph's ink sits where the font puts it, to a fifth of a pixel: plotters' own
+        // bitmap text rounded every glyph to a whole pixel and drew it without its left side
+        // bearing, so `312` read `3 12` and `民乐生态` read `民乐 生态`.
+        for s in ["312", "民乐生态工业园区", "Jilin"] {
+            let got = columns(s);
+            let want = reference_columns(s, got.len());
+            // Glyphs as the font draws them: runs of inked columns.
+            let mut runs = Vec::new();
+            let mut x = 0;
+            while x < want.len() {
+                if want[x] > 0.0 {
+                    let start = x;
+                    while x < want.len() && want[x] > 0.0 {
+                        x += 1;
+                    }
+                    runs.push(start..x);
+                } else {
+                    x += 1;
+                }
+            }
+            assert!(runs.len() >= 2, "{s}");
+            let centre = |range: std::ops::Range<usize>, ink: &dyn Fn(usize) -> f32| {
+                let total: f32 = range.clone().map(ink).sum();
+                range.map(|x| x as f32 * ink(x)).sum::<f32>() / total.max(1.0)
+            };
+            for run in runs {
+                let wide = run.start.saturating_sub(1)..run.end + 1;
+                let a = centre(wide.clone(), &|x| got[x] as f32);
+                let b = centre(wide, &|x| want[x]);
+                assert!(
+                    (a - b).abs() < 0.2,
+                    "{s}: ink centred at {a:.2} where the font puts it at {b:.2}"
+                );
+            }
+        }
+    }
 }

@@ -328,7 +328,8 @@ pub struct OtherTarget {
     pub name: String,
     /// The target value, when numeric.
     pub value: Option<f64>,
-    /// Unit, free text.
+    /// Unit, free text in the plan's language; `share` (alone or followed by a note, as in
+    /// `share（不低于）`) marks a share in 0–1, shown as a percentage.
     pub unit: Option<String>,
     /// Plan year it applies to.
     pub year: Option<i32>,

@@ -122,17 +122,17 @@ fn map_data(plan: &Plan, m: &PlanMap, lang: Lang, access: bool) -> Value {
                 json!(
                     values
                         .and_then(|a| a.get(vm.village))
-                        .map(|x| (x * 10.0).round() / 10.0)
+                        .map(|x| crate::numbers::round(*x, 1))
                 )
             } else {
                 json!(
                     res.and_then(|x| x.minutes)
-                        .map(|x| (x * 10.0).round() / 10.0)
+                        .map(|x| crate::numbers::round(x, 1))
                 )
             };
             json!([
-                (vm.x * 10.0).round() / 10.0,
-                (vm.y * 10.0).round() / 10.0,
+                crate::numbers::round(vm.x, 1),
+                crate::numbers::round(vm.y, 1),
                 vm.r,
                 vm.class,
                 v.name,
@@ -148,8 +148,8 @@ fn map_data(plan: &Plan, m: &PlanMap, lang: Lang, access: bool) -> Value {
         .iter()
         .map(|s| {
             json!([
-                (s.x * 10.0).round() / 10.0,
-                (s.y * 10.0).round() / 10.0,
+                crate::numbers::round(s.x, 1),
+                crate::numbers::round(s.y, 1),
                 s.name,
                 s.kind,
                 s.township,
@@ -318,8 +318,11 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
     let cost: f64 = projects(plan).iter().map(|p| p.cost_wan).sum();
     let mut cards: Vec<(String, String, String)> = vec![
         (
-            lang.pick("老年人口 (60 岁以上)", "Elderly (60+)")
-                .to_owned(),
+            lang.pick(
+                "老年人口 (60 岁以上, 全部村/社区)",
+                "Elderly (60+, all villages)",
+            )
+            .to_owned(),
             format!(
                 "{}<small> {}</small>",
                 thousands(plan.region.total_elderly() as f64),
@@ -336,9 +339,23 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         (
             lang.pick("日间照料覆盖率", "Day-care coverage").to_owned(),
             format!("{} → {}", pct(dc.covered_before / total), pct(dc.coverage)),
-            dc.target
-                .map(|t| format!("{} {}", lang.pick("目标", "target"), pct(t)))
-                .unwrap_or_default(),
+            {
+                let mut parts: Vec<String> = dc
+                    .target
+                    .iter()
+                    .map(|t| format!("{} {}", lang.pick("目标", "target"), pct(*t)))
+                    .collect();
+                // The share counts the elderly in scope; say so where that is not everyone.
+                if (dc.total_elderly - plan.region.total_elderly() as f64).abs() >= 0.5 {
+                    parts.push(format!(
+                        "{} {} {}",
+                        lang.pick("按纳入口径的", "of"),
+                        thousands(dc.total_elderly),
+                        lang.pick("名老年人计", "elderly in scope")
+                    ));
+                }
+                parts.join(" · ")
+            },
         ),
         (
             lang.pick("新建日间照料/综合中心", "New day-care sites")
@@ -545,7 +562,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         line = escape(&scenario_line(plan, lang)),
         nav = nav.join(""),
         footer = escape(&format!(
-            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, plan.geojson, map.png/svg",
+            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, report.xlsx, *.geojson, map.png/svg",
             env!("CARGO_PKG_VERSION"),
             lang.pick("坐标系 WGS-84", "coordinates WGS-84"),
             lang.pick("同目录文件", "files alongside"),

@@ -301,7 +301,7 @@ fn figure(indicator: Indicator, x: f64) -> String {
     } else if indicator == Indicator::NewBeds {
         thousands(x)
     } else {
-        format!("{x:.1}")
+        crate::numbers::fixed(x, 1)
     }
 }
 
@@ -327,7 +327,7 @@ fn figure_against(indicator: Indicator, planned: f64, target: Option<Goal>) -> S
 
 /// The row name: the indicator, the service circle for coverage, the minimum per street or
 /// county.
-fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> String {
+pub(crate) fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> String {
     let s = &plan.scenario;
     let name = lang.pick(indicator.zh(), indicator.en());
     let base = match indicator {
@@ -801,7 +801,10 @@ pub fn other_targets_table(plan: &Plan, lang: Lang) -> Option<Table> {
         .iter()
         .map(|t| {
             let value = match (t.value, t.unit.as_deref()) {
-                (Some(v), Some("share")) => pct(v),
+                // `share`, or `share（note）`: a percentage, with the note after it.
+                (Some(v), Some(u)) if u.starts_with("share") => {
+                    format!("{}{}", pct(v), u.trim_start_matches("share"))
+                }
                 (Some(v), Some(u)) => format!("{v} {u}"),
                 (Some(v), None) => format!("{v}"),
                 (None, _) => "—".to_owned(),

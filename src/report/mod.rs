@@ -4,6 +4,7 @@
 pub mod geojson;
 pub mod html;
 pub mod markdown;
+pub mod workbook;
 
 use std::fs;
 use std::io::Write;
@@ -273,8 +274,9 @@ pub fn write_plan(plan: &Plan, parent: &Path) -> Result<PathBuf, Error> {
     write_plan_with(plan, parent, &crate::map::Options::default())
 }
 
-/// Writes every output of a plan into `parent/<scenario file stem>/`: the summary, the CSVs,
-/// `plan.geojson`, the maps and charts (PNG and SVG), `report.md` and `report.html`.
+/// Writes every output of a plan into `parent/<scenario file stem>/`: the summary, the CSVs
+/// (encoded as `opts.csv` says), the GeoJSON layers, the maps and charts (PNG and SVG),
+/// `report.md`, `report.xlsx` and `report.html`.
 pub fn write_plan_with(
     plan: &Plan,
     parent: &Path,
@@ -283,17 +285,30 @@ pub fn write_plan_with(
     let name = safe_name(&plan.run_name);
     let mut files = vec![
         ("summary.json".to_owned(), summary_json(plan)),
-        ("villages.csv".to_owned(), villages_csv(plan)),
-        ("sites.csv".to_owned(), sites_csv(plan)),
-        ("proposals.csv".to_owned(), markdown::proposals_csv(plan)),
-        ("plan.geojson".to_owned(), geojson::plan_geojson(plan)),
+        (
+            "villages.csv".to_owned(),
+            opts.csv.encode(&villages_csv(plan)),
+        ),
+        ("sites.csv".to_owned(), opts.csv.encode(&sites_csv(plan))),
+        (
+            "proposals.csv".to_owned(),
+            opts.csv.encode(&markdown::proposals_csv(plan)),
+        ),
     ];
+    files.extend(geojson::files(plan));
     let drawings = crate::map::draw_all(plan, opts)?;
     files.extend(pictures(&drawings));
     let titles = picture_titles(&drawings, opts.lang);
     files.push((
         "report.md".to_owned(),
         markdown::report_markdown(plan, opts.lang, &titles).into_bytes(),
+    ));
+    files.push((
+        "report.xlsx".to_owned(),
+        workbook::report_xlsx(plan, opts.lang).map_err(|e| Error::Io {
+            path: PathBuf::from("report.xlsx"),
+            source: std::io::Error::other(e),
+        })?,
     ));
     files.push((
         "report.html".to_owned(),
@@ -352,9 +367,7 @@ fn picture_titles(d: &crate::map::Drawings, lang: crate::map::Lang) -> Vec<(&'st
 
 /// Rounds for output so that files do not carry float noise.
 pub(crate) fn round(x: f64, digits: i32) -> f64 {
-    let f = 10f64.powi(digits);
-    // `+ 0.0` turns -0.0 (an empty float sum, a rounded tiny negative) into 0.0.
-    (x * f).round() / f + 0.0
+    crate::numbers::round(x, digits)
 }
 
 /// The machine-readable summary of a run.
@@ -462,7 +475,9 @@ pub fn villages_csv(plan: &Plan) -> Vec<u8> {
             format!("{}", r.served),
             site_id,
             site_name,
-            r.minutes.map(|m| format!("{m:.1}")).unwrap_or_default(),
+            r.minutes
+                .map(|m| crate::numbers::fixed(m, 1))
+                .unwrap_or_default(),
         ]
     });
     csv_bytes(

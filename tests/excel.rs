@@ -1,0 +1,211 @@
+//! What analysts open in Excel: CSV outputs with a byte-order mark (or GBK on request) and
+//! `report.xlsx`, whose sheets hold the same figures as the CSVs, as numbers.
+
+mod common;
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use common::{copy_fixture, yanglao};
+
+fn plan(dir: &Path, extra: &[&str]) {
+    let mut args = vec!["plan", "scenario.toml", "--out", "out"];
+    args.extend_from_slice(extra);
+    let run = yanglao(dir, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// A CSV output's records, the byte-order mark removed (and required).
+fn csv_records(path: &Path) -> Vec<csv::StringRecord> {
+    let bytes = fs::read(path).expect("csv");
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or_else(|| panic!("{} starts with a UTF-8 BOM", path.display()));
+    csv::Reader::from_reader(body)
+        .records()
+        .map(|r| r.expect("record"))
+        .collect()
+}
+
+fn number(d: &Data) -> f64 {
+    match d {
+        Data::Float(x) => *x,
+        Data::Int(x) => *x as f64,
+        other => panic!("a number cell, not {other:?}"),
+    }
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => panic!("a text cell, not {other:?}"),
+    }
+}
+
+#[test]
+fn csv_outputs_carry_a_bom_and_gbk_on_request() {
+    let dir = copy_fixture();
+    plan(dir.path(), &[]);
+    let out = dir.path().join("out/scenario");
+    for f in ["villages.csv", "sites.csv", "proposals.csv"] {
+        let records = csv_records(&out.join(f));
+        assert!(!records.is_empty(), "{f} has rows");
+    }
+    let utf8 = fs::read(out.join("villages.csv")).expect("csv");
+
+    plan(dir.path(), &["--encoding", "gbk"]);
+    let gbk = fs::read(out.join("villages.csv")).expect("csv");
+    assert!(!gbk.starts_with(b"\xEF\xBB\xBF"), "no BOM in GBK");
+    assert!(
+        std::str::from_utf8(&gbk).is_err(),
+        "Chinese names in GBK are not UTF-8"
+    );
+    let (decoded, _, bad) = encoding_rs::GBK.decode(&gbk);
+    assert!(!bad);
+    assert_eq!(decoded.as_bytes(), &utf8[3..], "the same table, re-encoded");
+
+    plan(dir.path(), &["--encoding", "utf8"]);
+    let plain = fs::read(out.join("villages.csv")).expect("csv");
+    assert_eq!(plain, &utf8[3..]);
+
+    // `check` reads a CSV with the mark as it reads one without.
+    let run = yanglao(dir.path(), &["check", "scenario.toml"]);
+    assert_eq!(run.code, 0);
+    fs::write(dir.path().join("villages.csv"), {
+        let mut b = b"\xEF\xBB\xBF".to_vec();
+        b.extend(fs::read(dir.path().join("villages.csv")).expect("fixture"));
+        b
+    })
+    .expect("write");
+    let with_bom = yanglao(dir.path(), &["check", "scenario.toml"]);
+    assert_eq!(with_bom.code, 0, "{}", with_bom.stderr);
+    assert_eq!(with_bom.stdout, run.stdout);
+}
+
+#[test]
+fn the_batch_table_carries_a_bom() {
+    let dir = copy_fixture();
+    let run = yanglao(
+        dir.path(),
+        &["batch", "scenario.toml", "--out", "out", "-q"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = csv_records(&dir.path().join("out/batch-summary/batch.csv"));
+    assert_eq!(rows.len(), 1);
+}
+
+#[test]
+fn the_workbook_holds_the_csv_figures_as_numbers() {
+    let dir = copy_fixture();
+    plan(dir.path(), &[]);
+    let out = dir.path().join("out/scenario");
+    let path = out.join("report.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).expect("report.xlsx opens");
+    assert_eq!(book.sheet_names(), ["指标", "项目", "乡镇", "村社区"]);
+
+    // Villages: one row per row of villages.csv, same ids, elderly and people served.
+    let villages = csv_records(&out.join("villages.csv"));
+    let sheet = book.worksheet_range("村社区").expect("sheet");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(text(&rows[0][0]), "编号");
+    assert_eq!(text(&rows[0][4]), "老年人口");
+    assert_eq!(rows.len(), 1 + villages.len());
+    for (row, rec) in rows[1..].iter().zip(&villages) {
+        assert_eq!(text(&row[0]), &rec[0]);
+        assert_eq!(number(&row[4]), rec[4].parse::<f64>().expect("elderly"));
+        assert_eq!(number(&row[8]), rec[8].parse::<f64>().expect("served"));
+        let covered = if &rec[6] == "true" { "是" } else { "否" };
+        assert_eq!(text(&row[6]), covered);
+    }
+
+    // Projects: the same projects as proposals.csv, ordered by year, the same total cost.
+    let proposals = csv_records(&out.join("proposals.csv"));
+    let sheet = book.worksheet_range("项目").expect("sheet");
+    let rows: Vec<&[Data]> = sheet
+        .rows()
+        .skip(1)
+        .filter(|r| r[0] != Data::Empty)
+        .collect();
+    assert_eq!(rows.len(), proposals.len());
+    let years: Vec<f64> = rows.iter().map(|r| number(&r[0])).collect();
+    assert!(years.windows(2).all(|w| w[0] <= w[1]), "{years:?}");
+    let cost_csv: f64 = proposals
+        .iter()
+        .map(|r| r[10].parse::<f64>().expect("cost"))
+        .sum();
+    let cost_xlsx: f64 = rows.iter().map(|r| number(&r[11])).sum();
+    assert!(
+        (cost_csv - cost_xlsx).abs() < 1e-6,
+        "{cost_csv} vs {cost_xlsx}"
+    );
+
+    // Townships: compound cells split into numbers; the total row sums the villages.
+    let sheet = book.worksheet_range("乡镇").expect("sheet");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let header: Vec<String> = rows[0].iter().map(text).collect();
+    let elderly_col = header.iter().position(|h| h == "老年人口").expect("column");
+    assert!(header.iter().any(|h| h == "床位 规划后"), "{header:?}");
+    let total = rows
+        .iter()
+        .find(|r| matches!(&r[0], Data::String(s) if s == "合计"))
+        .expect("a total row");
+    let elderly: f64 = villages
+        .iter()
+        .map(|r| r[4].parse::<f64>().expect("elderly"))
+        .sum();
+    assert_eq!(number(&total[elderly_col]), elderly);
+
+    // Indicators: the planned coverage is the share summary.json reports.
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    let sheet = book.worksheet_range("指标").expect("sheet");
+    let coverage = sheet
+        .rows()
+        .find(|r| matches!(&r[0], Data::String(s) if s.starts_with("日间照料服务覆盖率")))
+        .expect("coverage row");
+    let planned = summary["day_care"]["coverage"].as_f64().expect("coverage");
+    assert!((number(&coverage[5]) - planned).abs() < 1e-6);
+    assert_eq!(text(&coverage[6]), "是");
+
+    // Header rows frozen, printed on every page; number formats as shown in the report.
+    let mut zip = zip::ZipArchive::new(fs::File::open(&path).expect("open")).expect("zip");
+    for i in 1..=4 {
+        let mut xml = String::new();
+        zip.by_name(&format!("xl/worksheets/sheet{i}.xml"))
+            .expect("sheet xml")
+            .read_to_string(&mut xml)
+            .expect("read");
+        assert!(
+            xml.contains(r#"ySplit="1""#),
+            "sheet {i} freezes its header"
+        );
+        assert!(xml.contains("<cols>"), "sheet {i} sets column widths");
+        assert!(
+            xml.contains("fitToWidth") || xml.contains("fitToPage"),
+            "sheet {i}"
+        );
+        if i == 3 {
+            // Header and three townships under the filter; the total row (5) stays out,
+            // so sorting cannot move it.
+            assert!(xml.contains(r#"<autoFilter ref="A1:L4"/>"#), "{xml}");
+        }
+    }
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml")
+        .expect("styles")
+        .read_to_string(&mut styles)
+        .expect("read");
+    assert!(
+        styles.contains("0.0%") && styles.contains("#,##0"),
+        "{styles}"
+    );
+
+    // Same plan, same bytes.
+    let first = fs::read(&path).expect("xlsx");
+    plan(dir.path(), &[]);
+    assert_eq!(fs::read(&path).expect("xlsx"), first);
+}
