@@ -856,6 +856,63 @@ fn phasing_meets_every_step_with_the_fewest_sites_brute_force() {
                 assert_eq!(r["met"], true, "case {case}: {table}\n{r}");
             }
         }
+        // The schedule of the chosen sites against every schedule of them: the least money
+        // committed (万元 summed over the years from the year spent), then the most
+        // people·years. C01 and C02 cost 30 万元, C04 25.
+        let phasing = &s["day_care"]["phasing"];
+        assert_eq!(phasing["status"], "optimal", "case {case}: {phasing}");
+        assert_eq!(s["day_care"]["upgrades"].as_array().map(Vec::len), Some(0));
+        let items: Vec<(f64, f64, Option<&str>)> = s["day_care"]["sites"]
+            .as_array()
+            .expect("sites")
+            .iter()
+            .map(|x| {
+                let id = x["id"].as_str().expect("id");
+                let (cost, gain, town) = match id {
+                    "C01" => (30.0, 0.0, "洪水街道"),
+                    "C02" => (30.0, 270.0, "六坝镇"),
+                    _ => (25.0, 160.0, "新天镇"),
+                };
+                let comprehensive = x["comprehensive"] == true;
+                (cost, gain, comprehensive.then_some(town))
+            })
+            .collect();
+        let years = [2021, 2022, 2023, 2024, 2025];
+        let mut brute: Option<(f64, f64)> = None;
+        for code in 0..5usize.pow(items.len() as u32) {
+            let at: Vec<usize> = (0..items.len())
+                .map(|i| code / 5usize.pow(i as u32) % 5)
+                .collect();
+            let (mut committed, mut people, mut ok) = (0.0, 0.0, true);
+            for (k, y) in years.iter().enumerate() {
+                let open: Vec<&(f64, f64, Option<&str>)> = items
+                    .iter()
+                    .zip(&at)
+                    .filter(|(_, a)| **a <= k)
+                    .map(|(i, _)| i)
+                    .collect();
+                let covered = 1960.0 + open.iter().map(|i| i.1).sum::<f64>();
+                let mut towns = std::collections::BTreeSet::from(["洪水街道"]);
+                towns.extend(open.iter().filter_map(|i| i.2));
+                committed += open.iter().map(|i| i.0).sum::<f64>();
+                people += covered;
+                if let Some(step) = steps.iter().find(|st| st.0 == *y) {
+                    let need_towns = step.2.map_or(0.0, |t| (t * 3.0 - 1e-9).ceil());
+                    ok &= covered >= step.1.unwrap_or(0.0) * 2390.0 - 1e-6
+                        && towns.len() as f64 >= need_towns;
+                }
+            }
+            if ok && brute.is_none_or(|(c, p)| committed < c || (committed == c && people > p)) {
+                brute = Some((committed, people));
+            }
+        }
+        let (committed, people) = brute.expect("the plan's own schedule is one");
+        assert_eq!(
+            phasing["committed_wan_years"], committed,
+            "case {case}: {table}"
+        );
+        assert_eq!(phasing["bound"], committed, "case {case}: {table}");
+        assert_eq!(phasing["people_years"], people, "case {case}: {table}");
     }
 }
 

@@ -235,6 +235,10 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
             plan.upgrades[i].year = year;
         }
     }
+    let spend = day_care_spend(scenario, region, &plan);
+    for (y, wan) in plan.phasing.spend_by_year_wan.iter_mut() {
+        *wan = spend.get(y).copied().unwrap_or(0.0);
+    }
     if late > 0 {
         plan.shortfalls.push(day_care::Shortfall {
             rule: "budget".into(),

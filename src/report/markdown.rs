@@ -855,6 +855,21 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
         Cell::num(format!("{:.2}%", 100.0 * dc.gap)),
         Cell::num(dc.seed.to_string()),
     ]];
+    let ph = &dc.phasing;
+    if !dc.sites.is_empty() || !dc.upgrades.is_empty() {
+        rows.push(vec![
+            Cell::text(lang.pick("日间照料分年建设", "Day-care phasing")),
+            Cell::text(status(ph.status)),
+            Cell::text(lang.pick(
+                "逐年达标、投入最晚 (万元·年)",
+                "every step on time, money spent latest (10k yuan·years)",
+            )),
+            Cell::num(money(ph.committed_wan_years)),
+            Cell::num(format!("≥ {}", money(ph.bound))),
+            Cell::num(format!("{:.2}%", 100.0 * ph.gap)),
+            Cell::num(dc.seed.to_string()),
+        ]);
+    }
     if let Some(b) = &plan.beds {
         rows.push(vec![
             Cell::text(lang.pick("床位方案", "Bed plan")),

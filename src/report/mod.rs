@@ -409,6 +409,7 @@ pub fn summary_value(plan: &Plan) -> Value {
             "serving": dc.serving,
             "shortfalls": dc.shortfalls,
             "search": dc.search,
+            "phasing": dc.phasing,
         },
         "beds": plan.beds,
         "indicators": plan.indicators,

@@ -18,6 +18,7 @@ mod dual;
 pub mod error;
 pub mod flow;
 pub mod orlib;
+pub mod phasing;
 pub mod pmedian;
 mod pool;
 mod rng;
