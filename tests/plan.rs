@@ -960,3 +960,57 @@ fn a_township_share_of_no_townships_is_missed_with_a_reason() {
         .collect();
     assert!(rules.contains(&"township_share"), "{rules:?}");
 }
+
+#[test]
+fn a_budget_buys_the_most_coverage_at_each_sites_own_price_brute_force() {
+    // Full coverage needs C02 (the township rule, 30 万元) and C04 (its own price, 25): 55 in
+    // all. Brute force over the fixture's day-care candidates (C01 30 万元 adds nothing, C02
+    // adds 270, C04 adds 160 to the 1,960 served today), the rule site kept: the most elderly
+    // the budget buys, and for a missed target the money over the budget that the cheapest
+    // plan meeting it needs. (Pricing every site at the dearest, 30, missed the target at 55.)
+    let items = [(30.0, 0.0), (30.0, 270.0), (25.0, 160.0)];
+    for budget in [30.0, 40.0, 54.0, 55.0, 60.0, 85.0] {
+        let s = plan_edited(
+            |s| {
+                s.replace("coverage = 0.9", "coverage = 1.0")
+                    .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]"))
+            },
+            |c| c,
+        );
+        let (mut best, mut cheapest) = (0.0f64, f64::INFINITY);
+        for mask in 0u32..8 {
+            if mask & 2 == 0 {
+                continue; // the rule site stays
+            }
+            let (cost, gain) = (0..3)
+                .filter(|i| mask >> i & 1 == 1)
+                .fold((0.0, 0.0), |a, i| (a.0 + items[i].0, a.1 + items[i].1));
+            if cost <= budget {
+                best = best.max(1960.0 + gain);
+            }
+            if 1960.0 + gain >= 2390.0 {
+                cheapest = cheapest.min(cost);
+            }
+        }
+        let dc = &s["day_care"];
+        assert_eq!(dc["covered_elderly"], best, "budget {budget}");
+        let b = &s["budget"];
+        assert!(
+            b["spent_wan"].as_f64().expect("spent") <= budget + 1e-9,
+            "budget {budget}: {b}"
+        );
+        let missed = b["missed"].as_array().expect("missed");
+        if best < 2390.0 {
+            let m = missed
+                .iter()
+                .find(|m| m["indicator"] == "coverage")
+                .unwrap_or_else(|| panic!("budget {budget}: {b}"));
+            assert_eq!(m["extra_wan"], cheapest - budget, "budget {budget}");
+            assert_eq!(m["exact"], true);
+            assert_eq!(row(&s, "coverage", 2025)["met"], false);
+        } else {
+            assert!(missed.iter().all(|m| m["indicator"] != "coverage"), "{b}");
+            assert_eq!(row(&s, "coverage", 2025)["met"], true);
+        }
+    }
+}

@@ -35,6 +35,10 @@ pub enum Objective {
     NewSites,
     /// The most elderly served with a budget of new sites (maximal covering); bound from above.
     CoveredElderly,
+    /// Under a money budget with candidates of different prices: the least 万元 of coverage
+    /// sites meeting the coverage target ([`crate::solve::budget_coverage::min_cost`]);
+    /// bound from below.
+    LeastCost,
 }
 
 /// Why a new site was opened.
@@ -230,6 +234,23 @@ pub fn coverage_problem(
 /// Plans the day-care network of `scenario` on `region` with reach lists `reach` (every
 /// site within the time limit).
 pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCarePlan {
+    plan_with_money(scenario, region, reach, None)
+}
+
+/// Most branch-and-bound nodes of the budgeted coverage searches.
+pub const MONEY_NODE_LIMIT: u64 = 200_000;
+
+/// [`plan`] with `money_wan` 万元 for the coverage sites (after the street, township and county
+/// rules) when candidates differ in price and centres have no capacities: the cheapest
+/// coverage sites meeting the target where the money reaches it
+/// ([`Objective::LeastCost`]), else the most elderly the money buys
+/// ([`crate::solve::budget_coverage::max_covered`]). `None` plans as [`plan`].
+pub fn plan_with_money(
+    scenario: &Scenario,
+    region: &Region,
+    reach: &ReachLists,
+    money_wan: Option<f64>,
+) -> DayCarePlan {
     let dc = &scenario.day_care;
     let nf = region.facilities.len();
     let serving_existing: Vec<bool> = region
@@ -336,17 +357,42 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
 
     // Without a coverage target or a budget, the rules alone decide: the fewest sites that
     // meet them (a zero coverage target).
-    let (free_sites, certificate, objective) = match (goal, free_budget) {
-        (Some(share), _) => target_plan(
-            &curve,
-            &relaxed,
-            share * total,
-            rules,
-            &mut shortfalls,
-            share,
-        ),
-        (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules),
-        (None, None) => target_plan(&curve, &relaxed, 0.0, rules, &mut shortfalls, 0.0),
+    let (free_sites, certificate, objective) = match (money_wan, goal, free_budget) {
+        (Some(money), goal, _) => {
+            use crate::solve::budget_coverage::{max_covered, min_cost};
+            let price: Vec<f64> = (0..region.candidates.len())
+                .map(|c| site_cost(scenario, region, c))
+                .collect();
+            let cheapest = goal.and_then(|share| {
+                min_cost(&rest, &price, share * total, MONEY_NODE_LIMIT)
+                    .ok()
+                    .filter(|s| s.cost_wan <= money + Certificate::TOLERANCE)
+            });
+            match cheapest {
+                Some(s) => (s.sites, s.certificate, Objective::LeastCost),
+                None => {
+                    let s = max_covered(&rest, &price, money, MONEY_NODE_LIMIT);
+                    let mut c = s.certificate;
+                    if goal.is_some_and(|share| s.covered < share * total - Certificate::TOLERANCE)
+                    {
+                        c.status = Status::Infeasible;
+                    }
+                    (s.sites, c, Objective::CoveredElderly)
+                }
+            }
+        }
+        (None, goal, free_budget) => match (goal, free_budget) {
+            (Some(share), _) => target_plan(
+                &curve,
+                &relaxed,
+                share * total,
+                rules,
+                &mut shortfalls,
+                share,
+            ),
+            (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules),
+            (None, None) => target_plan(&curve, &relaxed, 0.0, rules, &mut shortfalls, 0.0),
+        },
     };
     // A coverage target missed under a site budget: name the budget, which may be the cause.
     if let (Some(m), Some(_)) = (dc.max_new, goal)

@@ -78,6 +78,22 @@ pub struct Spending {
     pub budget_binds: bool,
     /// Spend above the budget, in all or in some year (0 when within it).
     pub overrun_wan: f64,
+    /// Targets the budget leaves unmet, each with the money that would close it.
+    pub missed: Vec<MissedTarget>,
+}
+
+/// A target the budget leaves unmet, with the money that would close it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MissedTarget {
+    /// Indicator key: `coverage`, or a bed target (`nursing_share`, `beds_per_1000`, ...).
+    pub indicator: String,
+    /// Plan year of the step.
+    pub year: i32,
+    /// Extra 万元 over the budget that the cheapest plan meeting it needs.
+    pub extra_wan: f64,
+    /// Whether `extra_wan` is proven least; when false it is an upper bound (a search
+    /// stopped at its node limit, or for a bed target the price of meeting every bed target).
+    pub exact: bool,
 }
 
 impl Spending {
@@ -114,30 +130,42 @@ impl Spending {
             beds_unconstrained_wan: beds.map_or(0.0, |p| p.unconstrained_wan),
             budget_binds: beds.is_some_and(|p| p.budget_binds),
             overrun_wan: if overrun > 1e-6 { overrun } else { 0.0 },
+            missed: Vec::new(),
         }
     }
 }
 
-/// The day-care network cut to a total budget it would exceed (unless the scenario allows an
-/// overrun): the street, township and county rules are kept (their sites and upgrades are the
-/// rules' minimum), and the coverage sites are cut to as many as the money left pays for at the
-/// dearest day-care candidate's price; the plan is then solved again with that many new sites.
+/// The day-care network within a total budget it would exceed (unless the scenario allows an
+/// overrun), and the coverage target it then misses with the money that would close it.
+///
+/// The street, township and county rules are binding and stay (their sites and upgrades are
+/// the rules' minimum); the money left buys coverage sites:
+/// - candidates of one price (or centres with capacities): as many sites as the money pays
+///   for, solved again as maximal covering with that many new sites — exact, since with one
+///   price a budget in 万元 is a budget in sites;
+/// - candidates of different prices: the cheapest sites meeting the coverage target if the
+///   money reaches it, else the most elderly the money buys (budgeted maximal covering,
+///   [`crate::solve::budget_coverage`], with its bound).
+///
+/// The money a missed coverage target needs is what the cheapest plan meeting it costs over
+/// the budget: the unconstrained plan's spend with one price (exact when its count of sites is
+/// proven least), the least-cost covering otherwise.
 fn within_budget(
     scenario: &Scenario,
     region: &Region,
     reach: &ReachLists,
     plan: DayCarePlan,
-) -> DayCarePlan {
+) -> (DayCarePlan, Vec<MissedTarget>) {
     use day_care::Reason;
     let b = &scenario.budget;
     let Some(total) = b.total_wan.filter(|_| !b.allow_overrun) else {
-        return plan;
+        return (plan, Vec::new());
     };
     let spend: f64 = day_care_spend(scenario, region, &plan)
         .values()
         .fold(0.0, |a, c| a + c);
     if spend <= total + 1e-6 {
-        return plan;
+        return (plan, Vec::new());
     }
     let price = |c: usize| day_care::site_cost(scenario, region, c);
     let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
@@ -149,37 +177,154 @@ fn within_budget(
         .map(|s| price(s.candidate))
         .chain(plan.upgrades.iter().map(|u| u.cost_wan))
         .fold(0.0, |a, c| a + c);
-    let dearest = region
+    let prices: Vec<f64> = region
         .candidates
         .iter()
         .enumerate()
         .filter(|(_, c)| c.allow.day_care())
         .map(|(i, _)| price(i))
-        .fold(0.0f64, f64::max);
+        .collect();
+    let dearest = prices.iter().copied().fold(0.0f64, f64::max);
+    let one_price = prices.iter().all(|p| (p - dearest).abs() <= 1e-9);
+    let money = (total - rule_cost).max(0.0);
     let coverage_sites = plan.new_sites - rule_sites;
-    let affordable = if dearest > 0.0 {
-        (((total - rule_cost).max(0.0) / dearest + 1e-9).floor() as u32).min(coverage_sites)
-    } else {
-        coverage_sites
+    let goal_year = {
+        let dc = &scenario.day_care;
+        let goal = dc.coverage_goal();
+        dc.targets
+            .iter()
+            .find(|(_, s)| s.coverage.is_some() && s.coverage == goal)
+            .map_or(scenario.final_year(), |(y, _)| *y)
     };
-    let mut capped = scenario.clone();
-    capped.day_care.max_new = Some(
-        scenario
-            .day_care
-            .max_new
-            .map_or(rule_sites + affordable, |m| m.min(rule_sites + affordable)),
-    );
-    let mut out = day_care::plan(&capped, region, reach);
+    let (mut out, note) = if one_price || plan.capacity.is_some() {
+        let affordable = if dearest > 0.0 {
+            ((money / dearest + 1e-9).floor() as u32).min(coverage_sites)
+        } else {
+            coverage_sites
+        };
+        let mut capped = scenario.clone();
+        capped.day_care.max_new = Some(
+            scenario
+                .day_care
+                .max_new
+                .map_or(rule_sites + affordable, |m| m.min(rule_sites + affordable)),
+        );
+        let out = day_care::plan(&capped, region, reach);
+        let note = (
+            format!("覆盖站点减为 {affordable} 处"),
+            format!("coverage sites are cut to {affordable}"),
+        );
+        (out, note)
+    } else {
+        let out = day_care::plan_with_money(scenario, region, reach, Some(money));
+        let n = out.new_sites - rule_sites;
+        let note = (
+            format!("余下 {money:.0} 万元按预算最大覆盖选 {n} 处覆盖站点"),
+            format!("the {money:.0} 万元 left buy {n} coverage sites by budgeted maximal covering"),
+        );
+        (out, note)
+    };
+    let mut missed = Vec::new();
+    let target_people = scenario
+        .day_care
+        .coverage_goal()
+        .map(|share| share * out.total_elderly);
+    if let Some(people) = target_people
+        && out.covered_elderly < people - crate::solve::Certificate::TOLERANCE
+    {
+        let (need, exact) = if one_price || plan.capacity.is_some() {
+            (spend, plan.status == crate::solve::Status::Optimal)
+        } else {
+            let problem = day_care::coverage_problem(
+                region,
+                reach,
+                scenario.day_care.scope,
+                scenario.day_care.serving,
+            );
+            let mut rest = problem.clone();
+            let upgrades_serve = scenario
+                .day_care
+                .serving
+                .contains(crate::model::FacilityType::Comprehensive);
+            for s in plan.sites.iter().filter(|s| is_rule(s.reason)) {
+                for &v in &problem.sets[s.candidate] {
+                    rest.covered[v as usize] = true;
+                }
+                rest.sets[s.candidate].clear();
+            }
+            if upgrades_serve {
+                for u in &plan.upgrades {
+                    for vr in reach.villages_of(crate::model::SiteIdx(u.facility as u32)) {
+                        rest.covered[vr.village.get()] = true;
+                    }
+                }
+            }
+            let price: Vec<f64> = (0..region.candidates.len()).map(price).collect();
+            match crate::solve::budget_coverage::min_cost(
+                &rest,
+                &price,
+                people,
+                day_care::MONEY_NODE_LIMIT,
+            ) {
+                Ok(s) => (
+                    rule_cost + s.cost_wan,
+                    s.certificate.status == crate::solve::Status::Optimal,
+                ),
+                // Out of reach at any price: the unconstrained plan's spend, as far as it goes.
+                Err(_) => (spend, false),
+            }
+        };
+        missed.push(MissedTarget {
+            indicator: "coverage".into(),
+            year: goal_year,
+            extra_wan: (need - total).max(0.0),
+            exact,
+        });
+        out.shortfalls.push(day_care::Shortfall {
+            rule: "coverage".into(),
+            zh: format!(
+                "{goal_year} 年覆盖率目标在预算内未能达到；达到它的最省方案需日间照料投入 {}{need:.0} 万元，超出预算 {:.0} 万元",
+                if exact { "" } else { "至多 " },
+                (need - total).max(0.0)
+            ),
+            en: format!(
+                "{goal_year}: the coverage target is not met within the budget; the cheapest day-care network meeting it costs {}{need:.0} 万元, {:.0} more than the budget",
+                if exact { "" } else { "at most " },
+                (need - total).max(0.0)
+            ),
+        });
+    }
     out.shortfalls.push(day_care::Shortfall {
         rule: "budget".into(),
         zh: format!(
-            "日间照料网络需 {spend:.0} 万元，超出预算 {total:.0} 万元：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{rule_cost:.0} 万元），覆盖站点减为 {affordable} 处"
+            "日间照料网络需 {spend:.0} 万元，超出预算 {total:.0} 万元：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{rule_cost:.0} 万元），{}",
+            note.0
         ),
         en: format!(
-            "the day-care network needs {spend:.0} 万元, more than the budget of {total:.0}: the rules' {rule_sites} new centres and the upgrades ({rule_cost:.0} 万元) stay, coverage sites are cut to {affordable}"
+            "the day-care network needs {spend:.0} 万元, more than the budget of {total:.0}: the rules' {rule_sites} new centres and the upgrades ({rule_cost:.0} 万元) stay, {}",
+            note.1
         ),
     });
-    out
+    (out, missed)
+}
+
+/// Bed targets the budget leaves unmet, each with the money that would close it: at most what
+/// meeting every bed target costs over what the bed plan spends (the bed solver prices the
+/// targets together, binding ones first).
+fn missed_bed_targets(beds: &BedPlan) -> Vec<MissedTarget> {
+    if !beds.budget_binds {
+        return Vec::new();
+    }
+    let extra = (beds.unconstrained_wan - beds.cost_wan).max(0.0);
+    beds.shortfalls
+        .iter()
+        .map(|s| MissedTarget {
+            indicator: s.target.clone(),
+            year: s.year,
+            extra_wan: extra,
+            exact: false,
+        })
+        .collect()
 }
 
 /// The day-care network's sites and upgrades moved into years whose own budget
@@ -304,16 +449,13 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let reach = travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let day_care = within_year_budgets(
+    let (day_care, mut missed) = within_budget(
         &scenario,
         &region,
-        within_budget(
-            &scenario,
-            &region,
-            &reach,
-            day_care::plan(&scenario, &region, &reach),
-        ),
+        &reach,
+        day_care::plan(&scenario, &region, &reach),
     );
+    let day_care = within_year_budgets(&scenario, &region, day_care);
     let day_care_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let bed_reach = travel::nearest_k_limited(
@@ -328,7 +470,9 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let bed_plan = beds::plan(&scenario, &region, &bed_reach, &dc_spend)?;
     let beds_s = t.elapsed().as_secs_f64();
     let indicators = indicators::table(&scenario, &region, &reach, &day_care, Some(&bed_plan));
-    let spending = Spending::of(&scenario, &dc_spend, Some(&bed_plan));
+    let mut spending = Spending::of(&scenario, &dc_spend, Some(&bed_plan));
+    missed.extend(missed_bed_targets(&bed_plan));
+    spending.missed = missed;
     Ok(Plan {
         run_name: crate::report::output_name(&scenario.path),
         scenario,

@@ -509,8 +509,8 @@ pub fn project_table(plan: &Plan, lang: Lang) -> Table {
         notes.push(format!(
             "{} {}{}",
             lang.pick(
-                "日间照料设施的年份为首个需要它的年度目标的年份，其余记为规划期末",
-                "A day-care site's year is the first year whose step needs it, else the end of the plan,"
+                "日间照料设施的年份按分年建设方案：每年的阶段目标按期达到，投入尽量推后，其余记为规划期末",
+                "A day-care site's year is the phasing's: every yearly step on time, money spent as late as the steps allow, else the end of the plan,"
             ),
             plan.scenario.final_year(),
             lang.pick(" 年", "")
@@ -614,6 +614,19 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
                 "the budget binds: every bed target would cost"
             ),
             money(sp.beds_unconstrained_wan)
+        ));
+    }
+    for m in &sp.missed {
+        parts.push(format!(
+            "{} {} {}{} {wan}",
+            m.year,
+            m.indicator,
+            lang.pick("未达标，需追加", "missed; closing it needs"),
+            if m.exact {
+                format!(" {}", money(m.extra_wan))
+            } else {
+                format!(" {} {}", lang.pick("至多", "at most"), money(m.extra_wan))
+            }
         ));
     }
     Some(parts.join(lang.pick("；", "; ")))

@@ -10,6 +10,7 @@
 //! checks a siting answer against the raw costs without any of them.
 
 pub mod beds;
+pub mod budget_coverage;
 pub mod capacitated_coverage;
 pub mod cost;
 pub mod coverage;

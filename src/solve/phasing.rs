@@ -678,25 +678,23 @@ mod tests {
         let weight: Vec<f64> = (0..points)
             .map(|_| (1 + rng.next_u64() % 50) as f64)
             .collect();
-        let covered: Vec<bool> = (0..points).map(|_| rng.next_u64() % 4 == 0).collect();
-        let group_has: Vec<bool> = (0..groups).map(|_| rng.next_u64() % 3 == 0).collect();
+        let covered: Vec<bool> = (0..points).map(|_| rng.below(4) == 0).collect();
+        let group_has: Vec<bool> = (0..groups).map(|_| rng.below(3) == 0).collect();
         let items = (0..n)
             .map(|_| PhasingItem {
                 cost: [10.0, 20.0, 25.0, 30.0][(rng.next_u64() % 4) as usize],
-                points: (0..points as u32)
-                    .filter(|_| rng.next_u64() % 3 == 0)
-                    .collect(),
-                group: (rng.next_u64() % 2 == 0).then(|| (rng.next_u64() % groups as u64) as u32),
+                points: (0..points as u32).filter(|_| rng.below(3) == 0).collect(),
+                group: (rng.below(2) == 0).then(|| (rng.next_u64() % groups as u64) as u32),
             })
             .collect();
         let total: f64 = weight.iter().sum();
         let years = (0..t)
             .map(|_| PhasingYear {
-                need_people: (rng.next_u64() % 2 == 0)
+                need_people: (rng.below(2) == 0)
                     .then(|| total * (rng.next_u64() % 101) as f64 / 100.0),
-                need_groups: (rng.next_u64() % 3 == 0)
+                need_groups: (rng.below(3) == 0)
                     .then(|| (rng.next_u64() % (groups as u64 + 1)) as usize),
-                budget: (budgets && rng.next_u64() % 2 == 0)
+                budget: (budgets && rng.below(2) == 0)
                     .then(|| [0.0, 20.0, 30.0, 50.0, 80.0][(rng.next_u64() % 5) as usize]),
             })
             .collect();
