@@ -1014,3 +1014,83 @@ fn a_budget_buys_the_most_coverage_at_each_sites_own_price_brute_force() {
         }
     }
 }
+
+#[test]
+fn a_budget_sweep_plans_again_at_each_budget() {
+    // `[budget] sweep`: the trade-off table holds, for each budget, what a run with that total
+    // budget gives. Full coverage needs C02 (the township rule, 30 万元) and C04 (25); the beds
+    // cost 188 unconstrained. At 30 only the rule site is paid for (coverage missed); at 55 the
+    // day-care network is complete and beds get nothing; at 300 every target is met.
+    let edit = |extra: &str| {
+        let extra = extra.to_owned();
+        move |s: String| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace("[costs]", &format!("[budget]\n{extra}\n\n[costs]"))
+        }
+    };
+    let dir = copy_fixture();
+    let scenario = dir.path().join("scenario.toml");
+    let s = edit("total = 1000\nsweep = [300, 30, 55]")(
+        fs::read_to_string(&scenario).expect("fixture"),
+    );
+    fs::write(&scenario, s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/scenario");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    let points = summary["tradeoff"].as_array().expect("tradeoff");
+    let budgets: Vec<f64> = points
+        .iter()
+        .map(|p| p["budget_wan"].as_f64().expect("budget"))
+        .collect();
+    assert_eq!(budgets, vec![30.0, 55.0, 300.0], "ascending");
+    for p in points {
+        let b = p["budget_wan"].as_f64().expect("budget");
+        let alone = plan_edited(edit(&format!("total = {b}")), |c| c);
+        assert_eq!(p["spent_wan"], alone["budget"]["spent_wan"], "budget {b}");
+        assert_eq!(
+            p["covered_elderly"], alone["day_care"]["covered_elderly"],
+            "budget {b}"
+        );
+        let missed: Vec<String> = alone["indicators"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["met"] == false)
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["indicator"].as_str().expect("key"),
+                    r["year"].as_i64().expect("year")
+                )
+            })
+            .collect();
+        assert_eq!(p["missed"], serde_json::json!(missed), "budget {b}");
+        assert!(
+            p["spent_wan"].as_f64().expect("spent") <= b + 1e-9,
+            "budget {b}"
+        );
+    }
+    assert!(
+        points[0]["missed"]
+            .as_array()
+            .expect("missed")
+            .iter()
+            .any(|m| m == "coverage 2025")
+    );
+    assert_eq!(points[2]["missed"], serde_json::json!([]));
+    let report = fs::read_to_string(out.join("report.md")).expect("report");
+    assert!(
+        report.contains("预算与目标") && report.contains("tradeoff.png"),
+        "{report}"
+    );
+    let png = fs::read(out.join("tradeoff.png")).expect("chart");
+    assert!(png.starts_with(b"\x89PNG"));
+    let html = fs::read_to_string(out.join("report.html")).expect("html");
+    assert!(
+        html.contains("id=\"tradeoff\""),
+        "the HTML report has the table"
+    );
+}

@@ -45,6 +45,8 @@ pub struct Plan {
     pub beds: Option<BedPlan>,
     /// The indicator table: every verdict of the run.
     pub indicators: indicators::IndicatorTable,
+    /// The plan again at each budget of `[budget] sweep` (empty without one).
+    pub tradeoff: Vec<TradeoffPoint>,
     /// Money: the budget, what the plan spends per year, and any overrun.
     pub spending: Spending,
     /// What loading noticed without it being an error (full-width digits read as ASCII,
@@ -52,6 +54,27 @@ pub struct Plan {
     pub notes: Diagnostics,
     /// Timings.
     pub timings: Timings,
+}
+
+/// The plan at one total budget of the trade-off (`[budget] sweep`): which targets it meets
+/// and the coverage it reaches.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TradeoffPoint {
+    /// The total budget planned with, 万元.
+    pub budget_wan: f64,
+    /// What that plan spends, 万元 (more than the budget only where the rules or an allowed
+    /// overrun need it).
+    pub spent_wan: f64,
+    /// Day-care coverage share reached in the final year.
+    pub coverage: f64,
+    /// Elderly served by day care in the final year.
+    pub covered_elderly: f64,
+    /// New day-care sites.
+    pub new_sites: u32,
+    /// Targets (indicator key and year, `coverage 2025`) met.
+    pub met: Vec<String>,
+    /// Targets missed.
+    pub missed: Vec<String>,
 }
 
 /// What the plan spends against its budget, 万元.
@@ -433,6 +456,52 @@ pub enum PlanError {
 /// Most bed sites kept per village for accessibility and siting.
 pub(crate) const BED_SITES_PER_VILLAGE: usize = 50;
 
+/// The parts of a plan that depend on its money: the day-care network, the bed plan, the
+/// indicator table and the spending, with the seconds each optimisation took.
+struct MoneyPlan {
+    day_care: DayCarePlan,
+    beds: BedPlan,
+    indicators: indicators::IndicatorTable,
+    spending: Spending,
+    day_care_s: f64,
+    beds_s: f64,
+}
+
+/// Plans the day-care network (within the budget, then the yearly budgets) and the beds with
+/// the money left.
+fn plan_money(
+    scenario: &Scenario,
+    region: &Region,
+    reach: &ReachLists,
+    bed_reach: &ReachLists,
+) -> Result<MoneyPlan, PlanError> {
+    let t = Instant::now();
+    let (day_care, mut missed) = within_budget(
+        scenario,
+        region,
+        reach,
+        day_care::plan(scenario, region, reach),
+    );
+    let day_care = within_year_budgets(scenario, region, day_care);
+    let day_care_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let dc_spend = day_care_spend(scenario, region, &day_care);
+    let bed_plan = beds::plan(scenario, region, bed_reach, &dc_spend)?;
+    let beds_s = t.elapsed().as_secs_f64();
+    let indicators = indicators::table(scenario, region, reach, &day_care, Some(&bed_plan));
+    let mut spending = Spending::of(scenario, &dc_spend, Some(&bed_plan));
+    missed.extend(missed_bed_targets(&bed_plan));
+    spending.missed = missed;
+    Ok(MoneyPlan {
+        day_care,
+        beds: bed_plan,
+        indicators,
+        spending,
+        day_care_s,
+        beds_s,
+    })
+}
+
 /// Loads a scenario file and plans it.
 pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {
     let start = Instant::now();
@@ -449,15 +518,6 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let reach = travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (day_care, mut missed) = within_budget(
-        &scenario,
-        &region,
-        &reach,
-        day_care::plan(&scenario, &region, &reach),
-    );
-    let day_care = within_year_budgets(&scenario, &region, day_care);
-    let day_care_s = t.elapsed().as_secs_f64();
-    let t = Instant::now();
     let bed_reach = travel::nearest_k_limited(
         &region,
         &scenario.travel,
@@ -466,13 +526,41 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         scenario.beds.catchment_minutes,
         &scenario.limits,
     )?;
-    let dc_spend = day_care_spend(&scenario, &region, &day_care);
-    let bed_plan = beds::plan(&scenario, &region, &bed_reach, &dc_spend)?;
-    let beds_s = t.elapsed().as_secs_f64();
-    let indicators = indicators::table(&scenario, &region, &reach, &day_care, Some(&bed_plan));
-    let mut spending = Spending::of(&scenario, &dc_spend, Some(&bed_plan));
-    missed.extend(missed_bed_targets(&bed_plan));
-    spending.missed = missed;
+    let bed_reach_s = t.elapsed().as_secs_f64();
+    let money = plan_money(&scenario, &region, &reach, &bed_reach)?;
+    let mut tradeoff = Vec::with_capacity(scenario.budget.sweep_wan.len());
+    for &b in &scenario.budget.sweep_wan {
+        let mut at = scenario.clone();
+        at.budget.total_wan = Some(b);
+        at.budget.sweep_wan.clear();
+        let m = plan_money(&at, &region, &reach, &bed_reach)?;
+        let mut point = TradeoffPoint {
+            budget_wan: b,
+            spent_wan: m.spending.spent_wan,
+            coverage: m.day_care.coverage,
+            covered_elderly: m.day_care.covered_elderly,
+            new_sites: m.day_care.new_sites,
+            met: Vec::new(),
+            missed: Vec::new(),
+        };
+        for r in &m.indicators.rows {
+            let name = format!("{} {}", r.indicator.key(), r.year);
+            match r.met {
+                Some(true) => point.met.push(name),
+                Some(false) => point.missed.push(name),
+                None => {}
+            }
+        }
+        tradeoff.push(point);
+    }
+    let MoneyPlan {
+        day_care,
+        beds: bed_plan,
+        indicators,
+        spending,
+        day_care_s,
+        beds_s,
+    } = money;
     Ok(Plan {
         run_name: crate::report::output_name(&scenario.path),
         scenario,
@@ -481,13 +569,14 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         day_care,
         beds: Some(bed_plan),
         indicators,
+        tradeoff,
         spending,
         notes: Diagnostics::default(),
         timings: Timings {
             load_s,
             travel_s,
             day_care_s,
-            beds_s,
+            beds_s: bed_reach_s + beds_s,
         },
     })
 }

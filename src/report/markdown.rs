@@ -917,6 +917,56 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
     }
 }
 
+/// The trade-off of `[budget] sweep`: per total budget, the spend, the day-care coverage and
+/// new sites, and the targets met and missed; `None` without a sweep.
+pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
+    if plan.tradeoff.is_empty() {
+        return None;
+    }
+    let rows = plan
+        .tradeoff
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::num(money(p.budget_wan)),
+                Cell::num(money(p.spent_wan)),
+                Cell::num(format!("{:.1}%", 100.0 * p.coverage)),
+                Cell::num(p.new_sites.to_string()),
+                Cell::num(format!(
+                    "{} / {}",
+                    p.met.len(),
+                    p.met.len() + p.missed.len()
+                )),
+                Cell::text(if p.missed.is_empty() {
+                    lang.pick("全部达标", "all met").to_owned()
+                } else {
+                    p.missed.join(", ")
+                }),
+            ]
+        })
+        .collect();
+    Some(Table {
+        id: "tradeoff",
+        header: vec![
+            lang.pick("预算 (万元)", "Budget (10k yuan)").to_owned(),
+            lang.pick("投资 (万元)", "Spent (10k yuan)").to_owned(),
+            lang.pick("覆盖率", "Coverage").to_owned(),
+            lang.pick("新建站点", "New sites").to_owned(),
+            lang.pick("达标目标", "Targets met").to_owned(),
+            lang.pick("未达标", "Missed").to_owned(),
+        ],
+        rows,
+        total: None,
+        notes: vec![
+            lang.pick(
+                "每个预算下重新规划：街道、乡镇与县域规则优先，约束性床位目标先于预期性目标",
+                "The plan again at each budget: the street, township and county rules first, binding bed targets before expected ones",
+            )
+            .to_owned(),
+        ],
+    })
+}
+
 /// Rules and targets the plan does not meet, in the report's language.
 pub fn shortfalls(plan: &Plan, lang: Lang) -> Vec<String> {
     let mut out: Vec<String> = plan
@@ -1072,6 +1122,11 @@ pub fn report_markdown(plan: &Plan, lang: Lang, pictures: &[(&str, String)]) -> 
                 "Other targets (recorded, not modelled)",
             ),
         );
+        out += &table_markdown(&t);
+        out += "\n";
+    }
+    if let Some(t) = tradeoff_table(plan, lang) {
+        section(&mut out, lang.pick("预算与目标", "Budget and targets"));
         out += &table_markdown(&t);
         out += "\n";
     }
