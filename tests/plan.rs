@@ -1094,3 +1094,40 @@ fn a_budget_sweep_plans_again_at_each_budget() {
         "the HTML report has the table"
     );
 }
+
+#[test]
+fn binding_bed_targets_are_paid_before_day_care_coverage() {
+    // Budget 100, full coverage asked, the 2025 bed targets expected (预期性): the binding 2022
+    // nursing share needs 24 conversions (48 万元), kept back first; the township rule's C02
+    // (30) stays; the 22 left cannot buy C04 (25), so coverage is missed by 3 万元
+    // (30 + 25 + 48 = 103). Buying C04 first would have left 45 for the 48 the binding target
+    // needs.
+    let s = plan_edited(
+        |s| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace(
+                    "2025 = { nursing_share = 0.55, beds_per_1000 = 45, nursing_per_1000 = 20 }",
+                    "2025 = { nursing_share = { at_least = 0.55, binding = false } }",
+                )
+                .replace("[costs]", "[budget]\ntotal = 100\n\n[costs]")
+        },
+        |c| c,
+    );
+    assert_eq!(row(&s, "nursing_share", 2022)["met"], true);
+    assert_eq!(row(&s, "coverage", 2025)["met"], false);
+    let b = &s["budget"];
+    assert!(
+        b["spent_wan"].as_f64().expect("spent") <= 100.0 + 1e-9,
+        "{b}"
+    );
+    assert_eq!(b["day_care_wan"], 30.0);
+    let m = b["missed"]
+        .as_array()
+        .expect("missed")
+        .iter()
+        .find(|m| m["indicator"] == "coverage")
+        .cloned()
+        .unwrap_or_else(|| panic!("{b}"));
+    assert_eq!(m["extra_wan"], 3.0);
+    assert_eq!(m["exact"], true);
+}

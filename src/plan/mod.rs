@@ -178,12 +178,15 @@ fn within_budget(
     region: &Region,
     reach: &ReachLists,
     plan: DayCarePlan,
+    reserve_wan: f64,
 ) -> (DayCarePlan, Vec<MissedTarget>) {
     use day_care::Reason;
     let b = &scenario.budget;
-    let Some(total) = b.total_wan.filter(|_| !b.allow_overrun) else {
+    let Some(budget) = b.total_wan.filter(|_| !b.allow_overrun) else {
         return (plan, Vec::new());
     };
+    // Day care may spend what the binding bed targets leave.
+    let total = (budget - reserve_wan).max(0.0);
     let spend: f64 = day_care_spend(scenario, region, &plan)
         .values()
         .fold(0.0, |a, c| a + c);
@@ -306,12 +309,12 @@ fn within_budget(
         out.shortfalls.push(day_care::Shortfall {
             rule: "coverage".into(),
             zh: format!(
-                "{goal_year} 年覆盖率目标在预算内未能达到；达到它的最省方案需日间照料投入 {}{need:.0} 万元，超出预算 {:.0} 万元",
+                "{goal_year} 年覆盖率目标在预算内未能达到；达到它的最省方案需日间照料投入 {}{need:.0} 万元，超出预算可用部分 {:.0} 万元",
                 if exact { "" } else { "至多 " },
                 (need - total).max(0.0)
             ),
             en: format!(
-                "{goal_year}: the coverage target is not met within the budget; the cheapest day-care network meeting it costs {}{need:.0} 万元, {:.0} more than the budget",
+                "{goal_year}: the coverage target is not met within the budget; the cheapest day-care network meeting it costs {}{need:.0} 万元, {:.0} more than the budget leaves for it",
                 if exact { "" } else { "at most " },
                 (need - total).max(0.0)
             ),
@@ -320,15 +323,48 @@ fn within_budget(
     out.shortfalls.push(day_care::Shortfall {
         rule: "budget".into(),
         zh: format!(
-            "日间照料网络需 {spend:.0} 万元，超出预算 {total:.0} 万元：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{rule_cost:.0} 万元），{}",
+            "日间照料网络需 {spend:.0} 万元，超出预算留给日间照料的 {total:.0} 万元（约束性床位目标先留 {reserve_wan:.0} 万元）：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{rule_cost:.0} 万元），{}",
             note.0
         ),
         en: format!(
-            "the day-care network needs {spend:.0} 万元, more than the budget of {total:.0}: the rules' {rule_sites} new centres and the upgrades ({rule_cost:.0} 万元) stay, {}",
+            "the day-care network needs {spend:.0} 万元, more than the {total:.0} the budget leaves for day care once the binding bed targets have their {reserve_wan:.0}: the rules' {rule_sites} new centres and the upgrades ({rule_cost:.0} 万元) stay, {}",
             note.1
         ),
     });
     (out, missed)
+}
+
+/// What the binding (约束性) bed targets cost on their own, 万元, kept back from the day-care
+/// coverage sites under a total budget (the street, township and county rules come first, as
+/// binding rules): 0 without a total budget, with an allowed overrun, or when the binding bed
+/// targets and the rules together cost more than the budget (no reserve can then meet them,
+/// and the bed solver spends what is left on them first).
+fn binding_beds_reserve(
+    scenario: &Scenario,
+    region: &Region,
+    bed_reach: &ReachLists,
+) -> Result<f64, PlanError> {
+    let b = &scenario.budget;
+    let Some(total) = b.total_wan.filter(|_| !b.allow_overrun) else {
+        return Ok(0.0);
+    };
+    let keep = |g: Option<crate::model::Goal>| g.filter(|g| g.binding);
+    let mut binding = scenario.clone();
+    binding.budget = crate::model::Budget::default();
+    let mut any = false;
+    for t in binding.bed_targets.values_mut() {
+        t.nursing_share = keep(t.nursing_share);
+        t.beds_per_1000 = keep(t.beds_per_1000);
+        t.nursing_per_1000 = keep(t.nursing_per_1000);
+        t.public_share = keep(t.public_share);
+        t.new_beds = keep(t.new_beds);
+        any |= t.any();
+    }
+    if !any {
+        return Ok(0.0);
+    }
+    let cost = beds::plan(&binding, region, bed_reach, &Default::default())?.cost_wan;
+    Ok(if cost <= total { cost } else { 0.0 })
 }
 
 /// Bed targets the budget leaves unmet, each with the money that would close it: at most what
@@ -476,11 +512,13 @@ fn plan_money(
     bed_reach: &ReachLists,
 ) -> Result<MoneyPlan, PlanError> {
     let t = Instant::now();
+    let reserve = binding_beds_reserve(scenario, region, bed_reach)?;
     let (day_care, mut missed) = within_budget(
         scenario,
         region,
         reach,
         day_care::plan(scenario, region, reach),
+        reserve,
     );
     let day_care = within_year_budgets(scenario, region, day_care);
     let day_care_s = t.elapsed().as_secs_f64();
