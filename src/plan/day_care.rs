@@ -669,6 +669,9 @@ pub struct PhasingSummary {
     pub spend_by_year_wan: std::collections::BTreeMap<i32, f64>,
     /// Branch-and-bound nodes searched.
     pub nodes: u64,
+    /// Whether the search finished within its node limit, so that the tie-break (the most
+    /// coverage earliest) is proven best too; the status speaks for the objective only.
+    pub tie_break_proven: bool,
 }
 
 /// Most branch-and-bound nodes the day-care phasing searches.
@@ -764,12 +767,13 @@ fn phase(
     let solved = model.solve(&PhasingOptions {
         node_limit: PHASING_NODE_LIMIT,
     });
-    let (schedule, status, bound, nodes) = match solved {
+    let (schedule, status, bound, nodes, complete) = match solved {
         Ok(s) => (
             s.year.clone(),
             s.certificate.status,
             s.certificate.bound,
             s.nodes,
+            s.complete,
         ),
         Err(_) => {
             // No schedule fits the yearly budgets: date by need alone.
@@ -791,6 +795,7 @@ fn phase(
                 Status::Infeasible,
                 f64::NAN,
                 s.map_or(0, |s| s.nodes),
+                false,
             )
         }
     };
@@ -828,6 +833,7 @@ fn phase(
             .map(|k| (year_of(k), figures.spend[k]))
             .collect(),
         nodes,
+        tie_break_proven: complete,
     };
     let mut years: Vec<i32> = schedule.iter().map(|&k| year_of(k)).collect();
     let upgrade_years = years.split_off(n);

@@ -109,6 +109,9 @@ pub struct Phasing {
     pub certificate: Certificate,
     /// Nodes searched.
     pub nodes: u64,
+    /// Whether the search finished: the tie-break (people·years) is then proven best too;
+    /// otherwise only the certificate's objective is as good as its bound says.
+    pub complete: bool,
 }
 
 impl Phasing {
@@ -246,6 +249,7 @@ impl PhasingProblem {
             spend,
             certificate: Certificate::new(committed, committed),
             nodes: 0,
+            complete: true,
         })
     }
 
@@ -259,6 +263,7 @@ impl PhasingProblem {
         self.validate()?;
         let mut s = Search::new(self, opts.node_limit);
         let root = s.lower_bound(0, 0);
+        s.root = root;
         s.dfs(0, 0);
         let Some((year, _, _)) = s.best.take() else {
             return Err(if s.stopped {
@@ -273,6 +278,7 @@ impl PhasingProblem {
             .evaluate(&year)
             .expect("the search keeps only schedules that meet every step and budget");
         out.nodes = nodes;
+        out.complete = complete;
         let bound = if complete {
             out.committed_wan_years
         } else {
@@ -309,6 +315,8 @@ struct Search<'a> {
     total_cost: f64,
     /// People covered with every item open.
     all_people: f64,
+    /// The root's lower bound on the money committed.
+    root: f64,
     nodes: u64,
     limit: u64,
     stopped: bool,
@@ -356,6 +364,7 @@ impl<'a> Search<'a> {
             spend_now: 0.0,
             total_cost: p.items.iter().fold(0.0, |a, it| a + it.cost),
             all_people: p.covered_with(0..p.items.len()),
+            root: f64::NEG_INFINITY,
             nodes: 0,
             limit,
             stopped: false,
@@ -541,8 +550,11 @@ impl<'a> Search<'a> {
             return;
         }
         self.nodes += 1;
-        // Without any schedule yet the search goes on longer before it gives up.
+        // Without any schedule yet the search goes on longer before it gives up; once the
+        // root bound proves the money committed, a tenth of the limit goes to the tie-break.
+        let proven = self.best.as_ref().is_some_and(|b| b.1 <= self.root + TOL);
         if (self.nodes > self.limit && self.best.is_some())
+            || (proven && self.nodes > self.limit / 10)
             || self.nodes > self.limit.saturating_mul(20)
         {
             self.stopped = true;
