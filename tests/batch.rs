@@ -310,3 +310,31 @@ fn a_row_shows_an_infeasible_bed_plan_beside_an_optimal_day_care_plan() {
     assert_eq!(rows[0]["elderly_total"], "2390");
     assert!(!rows[0]["elderly_in_scope"].is_empty());
 }
+
+#[test]
+fn a_budget_sweep_is_one_run_per_budget_in_the_comparison() {
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("[costs]", "[budget]\nsweep = [100, 30]\n\n[costs]"),
+    )
+    .expect("write");
+    let run = yanglao(
+        dir.path(),
+        &["batch", "scenario.toml", "--out", "out", "--quiet"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let csv = fs::read_to_string(dir.path().join("out/batch-summary/batch.csv")).expect("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[1].starts_with("scenario@total=30,"), "{csv}");
+    assert!(lines[2].starts_with("scenario@total=100,"), "{csv}");
+    // Each run plans at its own budget and sweeps no further.
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario@total=30/summary.json")).expect("run"),
+    )
+    .expect("JSON");
+    assert_eq!(summary["budget"]["budget_wan"], 30.0);
+    assert_eq!(summary["tradeoff"], serde_json::json!([]));
+}

@@ -856,6 +856,63 @@ fn phasing_meets_every_step_with_the_fewest_sites_brute_force() {
                 assert_eq!(r["met"], true, "case {case}: {table}\n{r}");
             }
         }
+        // The schedule of the chosen sites against every schedule of them: the least money
+        // committed (万元 summed over the years from the year spent), then the most
+        // people·years. C01 and C02 cost 30 万元, C04 25.
+        let phasing = &s["day_care"]["phasing"];
+        assert_eq!(phasing["status"], "optimal", "case {case}: {phasing}");
+        assert_eq!(s["day_care"]["upgrades"].as_array().map(Vec::len), Some(0));
+        let items: Vec<(f64, f64, Option<&str>)> = s["day_care"]["sites"]
+            .as_array()
+            .expect("sites")
+            .iter()
+            .map(|x| {
+                let id = x["id"].as_str().expect("id");
+                let (cost, gain, town) = match id {
+                    "C01" => (30.0, 0.0, "洪水街道"),
+                    "C02" => (30.0, 270.0, "六坝镇"),
+                    _ => (25.0, 160.0, "新天镇"),
+                };
+                let comprehensive = x["comprehensive"] == true;
+                (cost, gain, comprehensive.then_some(town))
+            })
+            .collect();
+        let years = [2021, 2022, 2023, 2024, 2025];
+        let mut brute: Option<(f64, f64)> = None;
+        for code in 0..5usize.pow(items.len() as u32) {
+            let at: Vec<usize> = (0..items.len())
+                .map(|i| code / 5usize.pow(i as u32) % 5)
+                .collect();
+            let (mut committed, mut people, mut ok) = (0.0, 0.0, true);
+            for (k, y) in years.iter().enumerate() {
+                let open: Vec<&(f64, f64, Option<&str>)> = items
+                    .iter()
+                    .zip(&at)
+                    .filter(|(_, a)| **a <= k)
+                    .map(|(i, _)| i)
+                    .collect();
+                let covered = 1960.0 + open.iter().map(|i| i.1).sum::<f64>();
+                let mut towns = std::collections::BTreeSet::from(["洪水街道"]);
+                towns.extend(open.iter().filter_map(|i| i.2));
+                committed += open.iter().map(|i| i.0).sum::<f64>();
+                people += covered;
+                if let Some(step) = steps.iter().find(|st| st.0 == *y) {
+                    let need_towns = step.2.map_or(0.0, |t| (t * 3.0 - 1e-9).ceil());
+                    ok &= covered >= step.1.unwrap_or(0.0) * 2390.0 - 1e-6
+                        && towns.len() as f64 >= need_towns;
+                }
+            }
+            if ok && brute.is_none_or(|(c, p)| committed < c || (committed == c && people > p)) {
+                brute = Some((committed, people));
+            }
+        }
+        let (committed, people) = brute.expect("the plan's own schedule is one");
+        assert_eq!(
+            phasing["committed_wan_years"], committed,
+            "case {case}: {table}"
+        );
+        assert_eq!(phasing["bound"], committed, "case {case}: {table}");
+        assert_eq!(phasing["people_years"], people, "case {case}: {table}");
     }
 }
 
@@ -902,4 +959,175 @@ fn a_township_share_of_no_townships_is_missed_with_a_reason() {
         .map(|x| x["rule"].as_str().expect("rule"))
         .collect();
     assert!(rules.contains(&"township_share"), "{rules:?}");
+}
+
+#[test]
+fn a_budget_buys_the_most_coverage_at_each_sites_own_price_brute_force() {
+    // Full coverage needs C02 (the township rule, 30 万元) and C04 (its own price, 25): 55 in
+    // all. Brute force over the fixture's day-care candidates (C01 30 万元 adds nothing, C02
+    // adds 270, C04 adds 160 to the 1,960 served today), the rule site kept: the most elderly
+    // the budget buys, and for a missed target the money over the budget that the cheapest
+    // plan meeting it needs. (Pricing every site at the dearest, 30, missed the target at 55.)
+    let items = [(30.0, 0.0), (30.0, 270.0), (25.0, 160.0)];
+    for budget in [30.0, 40.0, 54.0, 55.0, 60.0, 85.0] {
+        let s = plan_edited(
+            |s| {
+                s.replace("coverage = 0.9", "coverage = 1.0")
+                    .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]"))
+            },
+            |c| c,
+        );
+        let (mut best, mut cheapest) = (0.0f64, f64::INFINITY);
+        for mask in 0u32..8 {
+            if mask & 2 == 0 {
+                continue; // the rule site stays
+            }
+            let (cost, gain) = (0..3)
+                .filter(|i| mask >> i & 1 == 1)
+                .fold((0.0, 0.0), |a, i| (a.0 + items[i].0, a.1 + items[i].1));
+            if cost <= budget {
+                best = best.max(1960.0 + gain);
+            }
+            if 1960.0 + gain >= 2390.0 {
+                cheapest = cheapest.min(cost);
+            }
+        }
+        let dc = &s["day_care"];
+        assert_eq!(dc["covered_elderly"], best, "budget {budget}");
+        let b = &s["budget"];
+        assert!(
+            b["spent_wan"].as_f64().expect("spent") <= budget + 1e-9,
+            "budget {budget}: {b}"
+        );
+        let missed = b["missed"].as_array().expect("missed");
+        if best < 2390.0 {
+            let m = missed
+                .iter()
+                .find(|m| m["indicator"] == "coverage")
+                .unwrap_or_else(|| panic!("budget {budget}: {b}"));
+            assert_eq!(m["extra_wan"], cheapest - budget, "budget {budget}");
+            assert_eq!(m["exact"], true);
+            assert_eq!(row(&s, "coverage", 2025)["met"], false);
+        } else {
+            assert!(missed.iter().all(|m| m["indicator"] != "coverage"), "{b}");
+            assert_eq!(row(&s, "coverage", 2025)["met"], true);
+        }
+    }
+}
+
+#[test]
+fn a_budget_sweep_plans_again_at_each_budget() {
+    // `[budget] sweep`: the trade-off table holds, for each budget, what a run with that total
+    // budget gives. Full coverage needs C02 (the township rule, 30 万元) and C04 (25); the beds
+    // cost 188 unconstrained. At 30 only the rule site is paid for (coverage missed); at 55 the
+    // day-care network is complete and beds get nothing; at 300 every target is met.
+    let edit = |extra: &str| {
+        let extra = extra.to_owned();
+        move |s: String| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace("[costs]", &format!("[budget]\n{extra}\n\n[costs]"))
+        }
+    };
+    let dir = copy_fixture();
+    let scenario = dir.path().join("scenario.toml");
+    let s = edit("total = 1000\nsweep = [300, 30, 55]")(
+        fs::read_to_string(&scenario).expect("fixture"),
+    );
+    fs::write(&scenario, s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/scenario");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    let points = summary["tradeoff"].as_array().expect("tradeoff");
+    let budgets: Vec<f64> = points
+        .iter()
+        .map(|p| p["budget_wan"].as_f64().expect("budget"))
+        .collect();
+    assert_eq!(budgets, vec![30.0, 55.0, 300.0], "ascending");
+    for p in points {
+        let b = p["budget_wan"].as_f64().expect("budget");
+        let alone = plan_edited(edit(&format!("total = {b}")), |c| c);
+        assert_eq!(p["spent_wan"], alone["budget"]["spent_wan"], "budget {b}");
+        assert_eq!(
+            p["covered_elderly"], alone["day_care"]["covered_elderly"],
+            "budget {b}"
+        );
+        let missed: Vec<String> = alone["indicators"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["met"] == false)
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["indicator"].as_str().expect("key"),
+                    r["year"].as_i64().expect("year")
+                )
+            })
+            .collect();
+        assert_eq!(p["missed"], serde_json::json!(missed), "budget {b}");
+        assert!(
+            p["spent_wan"].as_f64().expect("spent") <= b + 1e-9,
+            "budget {b}"
+        );
+    }
+    assert!(
+        points[0]["missed"]
+            .as_array()
+            .expect("missed")
+            .iter()
+            .any(|m| m == "coverage 2025")
+    );
+    assert_eq!(points[2]["missed"], serde_json::json!([]));
+    let report = fs::read_to_string(out.join("report.md")).expect("report");
+    assert!(
+        report.contains("预算与目标") && report.contains("tradeoff.png"),
+        "{report}"
+    );
+    let png = fs::read(out.join("tradeoff.png")).expect("chart");
+    assert!(png.starts_with(b"\x89PNG"));
+    let html = fs::read_to_string(out.join("report.html")).expect("html");
+    assert!(
+        html.contains("id=\"tradeoff\""),
+        "the HTML report has the table"
+    );
+}
+
+#[test]
+fn binding_bed_targets_are_paid_before_day_care_coverage() {
+    // Budget 100, full coverage asked, the 2025 bed targets expected (预期性): the binding 2022
+    // nursing share needs 24 conversions (48 万元), kept back first; the township rule's C02
+    // (30) stays; the 22 left cannot buy C04 (25), so coverage is missed by 3 万元
+    // (30 + 25 + 48 = 103). Buying C04 first would have left 45 for the 48 the binding target
+    // needs.
+    let s = plan_edited(
+        |s| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace(
+                    "2025 = { nursing_share = 0.55, beds_per_1000 = 45, nursing_per_1000 = 20 }",
+                    "2025 = { nursing_share = { at_least = 0.55, binding = false } }",
+                )
+                .replace("[costs]", "[budget]\ntotal = 100\n\n[costs]")
+        },
+        |c| c,
+    );
+    assert_eq!(row(&s, "nursing_share", 2022)["met"], true);
+    assert_eq!(row(&s, "coverage", 2025)["met"], false);
+    let b = &s["budget"];
+    assert!(
+        b["spent_wan"].as_f64().expect("spent") <= 100.0 + 1e-9,
+        "{b}"
+    );
+    assert_eq!(b["day_care_wan"], 30.0);
+    let m = b["missed"]
+        .as_array()
+        .expect("missed")
+        .iter()
+        .find(|m| m["indicator"] == "coverage")
+        .cloned()
+        .unwrap_or_else(|| panic!("{b}"));
+    assert_eq!(m["extra_wan"], 3.0);
+    assert_eq!(m["exact"], true);
 }

@@ -53,6 +53,17 @@ fn the_main_command_plans_every_bundled_region() {
             );
         }
     }
+    // Every seed's day-care phasing is proven: objective equal to its bound.
+    for region in ["fujian", "jianghai", "jinjiang", "minle", "taizhou"] {
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.path().join(region).join("summary.json"))
+                .expect("summary"),
+        )
+        .expect("JSON");
+        let p = &summary["day_care"]["phasing"];
+        assert_eq!(p["status"], "optimal", "{region}: {p}");
+        assert_eq!(p["committed_wan_years"], p["bound"], "{region}: {p}");
+    }
     let csv = std::fs::read_to_string(out.path().join("batch-summary/batch.csv")).expect("csv");
     assert_eq!(
         csv.lines().filter(|l| l.contains(",ok,")).count(),

@@ -1120,8 +1120,9 @@ fn costs(
     }
     let mut budget = crate::model::Budget::default();
     if let Some(t) = root.table(cx, "budget") {
-        t.only(cx, &["total", "per_year", "allow_overrun"]);
+        t.only(cx, &["total", "per_year", "allow_overrun", "sweep"]);
         budget.total_wan = t.number_in(cx, "total", 0.0, 1e12);
+        budget.sweep_wan = budget_sweep(cx, &t);
         budget.allow_overrun = t.boolean(cx, "allow_overrun").unwrap_or(false);
         if let Some(per) = t.table(cx, "per_year") {
             let keys: Vec<(String, Range<usize>)> = per
@@ -1146,6 +1147,43 @@ fn costs(
         }
     }
     (costs, budget)
+}
+
+/// `[budget] sweep`: total budgets (万元, 0–1e12) for the trade-off table, ascending, each once.
+fn budget_sweep(cx: &mut Cx<'_>, t: &Tbl<'_, '_>) -> Vec<f64> {
+    let Some(v) = t.get("sweep") else {
+        return Vec::new();
+    };
+    let DeValue::Array(items) = v.get_ref() else {
+        t.wrong_type(
+            cx,
+            "sweep",
+            v,
+            "数值数组（万元）",
+            "an array of numbers (万元)",
+        );
+        return Vec::new();
+    };
+    let mut values = Vec::new();
+    for item in items {
+        let x = match item.get_ref() {
+            DeValue::Integer(i) => int_value(i.as_str(), i.radix()).map(|i| i as f64),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => None,
+        };
+        let w = cx.written(&item.span());
+        match x.filter(|x| x.is_finite() && (0.0..=1e12).contains(x)) {
+            Some(x) => values.push(x),
+            None => cx.at(
+                item.span(),
+                format!("「budget.sweep」的取值应为 0 到 1e12 之间的数字（万元）：{w}"),
+                format!("\"budget.sweep\" values must be numbers between 0 and 1e12 (万元): {w}"),
+            ),
+        }
+    }
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    values
 }
 
 fn other_targets(cx: &mut Cx<'_>, root: &Tbl<'_, '_>) -> Vec<OtherTarget> {

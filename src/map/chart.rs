@@ -1,5 +1,6 @@
 //! Charts: the coverage curve (new sites against coverage, with the proven bound and the
-//! target) and beds and nursing share per township before and after the bed plan.
+//! target), the budget trade-off (coverage and targets met per budget) and beds and nursing
+//! share per township before and after the bed plan.
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -134,6 +135,122 @@ pub fn curve_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, Erro
         lang,
     };
     render(&d, &opts.font, "curve.png").map(Some)
+}
+
+struct TradeoffDrawing {
+    title: String,
+    /// (budget 万元, coverage %, targets met %).
+    points: Vec<(f64, f64, f64)>,
+    lang: Lang,
+}
+
+/// Draws the budget trade-off (`tradeoff.png` / `tradeoff.svg`): day-care coverage and the
+/// share of targets met for each budget of `[budget] sweep`; `None` without a sweep.
+pub fn tradeoff_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, Error> {
+    if plan.tradeoff.is_empty() {
+        return Ok(None);
+    }
+    let lang = opts.lang;
+    let d = TradeoffDrawing {
+        title: format!(
+            "{} · {}",
+            plan.scenario.name,
+            lang.pick("预算与目标", "Budget and targets")
+        ),
+        points: plan
+            .tradeoff
+            .iter()
+            .map(|p| {
+                let n = p.met.len() + p.missed.len();
+                let met = if n > 0 {
+                    100.0 * p.met.len() as f64 / n as f64
+                } else {
+                    100.0
+                };
+                (p.budget_wan, 100.0 * p.coverage, met)
+            })
+            .collect(),
+        lang,
+    };
+    render(&d, &opts.font, "tradeoff.png").map(Some)
+}
+
+impl Drawing for TradeoffDrawing {
+    fn size(&self) -> (u32, u32) {
+        (1200, 720)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pen: &Pen,
+    ) -> Result<(), DrawError> {
+        let lang = self.lang;
+        title(root, pen, &self.title)?;
+        let area = root.margin(96, 16, 20, 36);
+        let x_max = self.points.iter().map(|p| p.0).fold(1.0, f64::max);
+        let x_min = self.points.iter().map(|p| p.0).fold(x_max, f64::min);
+        let pad = ((x_max - x_min) * 0.04).max(1.0);
+        let mut chart = ChartBuilder::on(&area)
+            .x_label_area_size(64)
+            .y_label_area_size(56)
+            .build_cartesian_2d((x_min - pad).max(0.0)..x_max + pad, 0.0..100.5)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID.stroke_width(1))
+            .axis_style(MUTED.stroke_width(1))
+            .label_style((FAMILY, 16).into_font().color(&INK))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()?;
+        let plot = chart.plotting_area().get_pixel_range();
+        pen.text(
+            root,
+            lang.pick("百分比 (%)", "Percent (%)"),
+            (plot.0.start - 8, plot.1.start - 18),
+            16.0,
+            MUTED,
+            HPos::Left,
+            VPos::Center,
+        )?;
+        pen.text(
+            root,
+            lang.pick("总预算 (万元)", "Total budget (10k yuan)"),
+            ((plot.0.start + plot.0.end) / 2, plot.1.end + 48),
+            16.0,
+            MUTED,
+            HPos::Center,
+            VPos::Center,
+        )?;
+        let coverage: Vec<(f64, f64)> = self.points.iter().map(|p| (p.0, p.1)).collect();
+        let met: Vec<(f64, f64)> = self.points.iter().map(|p| (p.0, p.2)).collect();
+        chart.draw_series(LineSeries::new(coverage.clone(), LINE.stroke_width(3)))?;
+        chart.draw_series(coverage.iter().map(|&p| Circle::new(p, 5, LINE.filled())))?;
+        chart.draw_series(LineSeries::new(met.clone(), TARGET.stroke_width(3)))?;
+        chart.draw_series(met.iter().map(|&p| Circle::new(p, 5, TARGET.filled())))?;
+        line_legend(
+            root,
+            pen,
+            plot,
+            &[
+                (
+                    lang.pick("日间照料覆盖率", "Day-care coverage").to_owned(),
+                    LINE,
+                    3,
+                    false,
+                ),
+                (
+                    lang.pick("达标目标比例", "Targets met").to_owned(),
+                    TARGET,
+                    3,
+                    false,
+                ),
+            ],
+            260,
+        )?;
+        Ok(())
+    }
 }
 
 /// Integer tick labels only: a fractional tick of a count axis stays unlabelled.

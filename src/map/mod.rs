@@ -23,7 +23,9 @@ use plotters::prelude::*;
 use crate::error::Error;
 use crate::plan::Plan;
 
-pub use chart::{BatchRow, TownshipBeds, batch_chart, beds_chart, curve_chart, township_beds};
+pub use chart::{
+    BatchRow, TownshipBeds, batch_chart, beds_chart, curve_chart, township_beds, tradeoff_chart,
+};
 pub(crate) use coverage::status_name;
 pub use coverage::{MapKind, PlanMap, SiteMark, VillageMark, plan_map};
 pub use font::{FAMILY, Font, MissingGlyphs, missing_glyphs};
@@ -92,6 +94,9 @@ pub struct Drawings {
     pub curve: Option<Rendered>,
     /// `beds.png` / `beds.svg`: beds and nursing share per township, when a bed plan exists.
     pub beds: Option<Rendered>,
+    /// `tradeoff.png` / `tradeoff.svg`: coverage and targets met per budget, when the scenario
+    /// has a `[budget] sweep`.
+    pub tradeoff: Option<Rendered>,
 }
 
 /// Draws every picture of a plan.
@@ -105,11 +110,13 @@ pub fn draw_all(plan: &Plan, opts: &Options) -> Result<Drawings, Error> {
     };
     let curve = curve_chart(plan, opts)?;
     let beds = beds_chart(plan, opts)?;
+    let tradeoff = tradeoff_chart(plan, opts)?;
     Ok(Drawings {
         map,
         access,
         curve,
         beds,
+        tradeoff,
     })
 }
 

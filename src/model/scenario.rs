@@ -312,6 +312,9 @@ pub struct Budget {
     /// Whether the plan may spend more than the budget to meet its binding targets (the
     /// report flags the overrun); by default it may not.
     pub allow_overrun: bool,
+    /// Total budgets (万元, ascending) to plan again for the trade-off table
+    /// (`[budget] sweep`); empty = none.
+    pub sweep_wan: Vec<f64>,
 }
 
 impl Budget {
@@ -449,9 +452,20 @@ impl Scenario {
 
     /// Every combination of the sweep axes as a named variant (the first axis varies
     /// slowest); a scenario without sweep gives itself with an empty name suffix.
+    ///
+    /// A `[budget] sweep` is one more axis (`budget.total`, last): a batch runs, and compares,
+    /// the plan at each budget, and no variant sweeps again.
     pub fn expand(&self) -> Vec<(String, Scenario)> {
-        let mut runs = vec![(String::new(), self.clone())];
-        for axis in &self.sweep {
+        let mut base = self.clone();
+        let mut axes = self.sweep.clone();
+        if !base.budget.sweep_wan.is_empty() {
+            axes.push(SweepAxis {
+                key: "budget.total".into(),
+                values: std::mem::take(&mut base.budget.sweep_wan),
+            });
+        }
+        let mut runs = vec![(String::new(), base)];
+        for axis in &axes {
             let mut next = Vec::with_capacity(runs.len() * axis.values.len());
             for (suffix, base) in &runs {
                 for &v in &axis.values {

@@ -35,6 +35,10 @@ pub enum Objective {
     NewSites,
     /// The most elderly served with a budget of new sites (maximal covering); bound from above.
     CoveredElderly,
+    /// Under a money budget with candidates of different prices: the least 万元 of coverage
+    /// sites meeting the coverage target ([`crate::solve::budget_coverage::min_cost`]);
+    /// bound from below.
+    LeastCost,
 }
 
 /// Why a new site was opened.
@@ -171,6 +175,8 @@ pub struct DayCarePlan {
     pub shortfalls: Vec<Shortfall>,
     /// How the search went.
     pub search: CurveStats,
+    /// The schedule of the new sites and upgrades over the plan years, with its certificate.
+    pub phasing: PhasingSummary,
     /// Places (people) of each site (facilities first, then candidates;
     /// `f64::INFINITY` for none) when any serving site has a capacity; `None` otherwise.
     #[serde(skip)]
@@ -228,6 +234,23 @@ pub fn coverage_problem(
 /// Plans the day-care network of `scenario` on `region` with reach lists `reach` (every
 /// site within the time limit).
 pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCarePlan {
+    plan_with_money(scenario, region, reach, None)
+}
+
+/// Most branch-and-bound nodes of the budgeted coverage searches.
+pub const MONEY_NODE_LIMIT: u64 = 200_000;
+
+/// [`plan`] with `money_wan` 万元 for the coverage sites (after the street, township and county
+/// rules) when candidates differ in price and centres have no capacities: the cheapest
+/// coverage sites meeting the target where the money reaches it
+/// ([`Objective::LeastCost`]), else the most elderly the money buys
+/// ([`crate::solve::budget_coverage::max_covered`]). `None` plans as [`plan`].
+pub fn plan_with_money(
+    scenario: &Scenario,
+    region: &Region,
+    reach: &ReachLists,
+    money_wan: Option<f64>,
+) -> DayCarePlan {
     let dc = &scenario.day_care;
     let nf = region.facilities.len();
     let serving_existing: Vec<bool> = region
@@ -334,17 +357,42 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
 
     // Without a coverage target or a budget, the rules alone decide: the fewest sites that
     // meet them (a zero coverage target).
-    let (free_sites, certificate, objective) = match (goal, free_budget) {
-        (Some(share), _) => target_plan(
-            &curve,
-            &relaxed,
-            share * total,
-            rules,
-            &mut shortfalls,
-            share,
-        ),
-        (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules),
-        (None, None) => target_plan(&curve, &relaxed, 0.0, rules, &mut shortfalls, 0.0),
+    let (free_sites, certificate, objective) = match (money_wan, goal, free_budget) {
+        (Some(money), goal, _) => {
+            use crate::solve::budget_coverage::{max_covered, min_cost};
+            let price: Vec<f64> = (0..region.candidates.len())
+                .map(|c| site_cost(scenario, region, c))
+                .collect();
+            let cheapest = goal.and_then(|share| {
+                min_cost(&rest, &price, share * total, MONEY_NODE_LIMIT)
+                    .ok()
+                    .filter(|s| s.cost_wan <= money + Certificate::TOLERANCE)
+            });
+            match cheapest {
+                Some(s) => (s.sites, s.certificate, Objective::LeastCost),
+                None => {
+                    let s = max_covered(&rest, &price, money, MONEY_NODE_LIMIT);
+                    let mut c = s.certificate;
+                    if goal.is_some_and(|share| s.covered < share * total - Certificate::TOLERANCE)
+                    {
+                        c.status = Status::Infeasible;
+                    }
+                    (s.sites, c, Objective::CoveredElderly)
+                }
+            }
+        }
+        (None, goal, free_budget) => match (goal, free_budget) {
+            (Some(share), _) => target_plan(
+                &curve,
+                &relaxed,
+                share * total,
+                rules,
+                &mut shortfalls,
+                share,
+            ),
+            (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules),
+            (None, None) => target_plan(&curve, &relaxed, 0.0, rules, &mut shortfalls, 0.0),
+        },
     };
     // A coverage target missed under a site budget: name the budget, which may be the cause.
     if let (Some(m), Some(_)) = (dc.max_new, goal)
@@ -457,11 +505,12 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
             }
         })
         .collect();
-    let (years, upgrade_years) = phase(
+    let (years, upgrade_years, phasing) = phase(
         scenario,
         region,
         &problem,
         &covered_existing,
+        total,
         &sites,
         &rules_out.upgrades,
         &upgrade_sets,
@@ -586,146 +635,209 @@ pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCare
         serving: dc.serving,
         shortfalls,
         search: curve.stats,
+        phasing,
         capacity: site_capacity,
         villages,
     }
 }
 
-/// The plan year each new site and each upgrade is needed by: for every year with a step in
-/// `[day_care.targets]`, the sites that step needs are dated by it; everything else by the
-/// final year.
+/// The schedule of a day-care plan's new sites and upgrades over the plan years.
 ///
-/// - Township steps: the comprehensive centres (street, county and township rule sites, new
-///   or upgraded; only the first of a township counts) in the order chosen; the first `k`,
-///   where the step needs `k` more townships than have one today, are needed by its year.
-/// - Coverage steps: every site and upgrade in order of marginal gain over today's coverage;
-///   the shortest prefix that meets the step is needed by its year.
+/// Solved by [`crate::solve::phasing`]: every year's coverage and township-share steps hold
+/// in their year, nothing opened closes, spending waits until a step needs it (objective: the
+/// money committed, 万元 summed over the plan years from the year each is spent) and among
+/// equally cheap schedules the most elderly are covered earliest; yearly budgets
+/// (`[budget] per_year`, unless overruns are allowed) bound each year's spend.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PhasingSummary {
+    /// `optimal` (proven), `feasible` (the node limit stopped the search; see `gap`) or
+    /// `infeasible` (no schedule fits the yearly budgets: sites are dated by need, then moved
+    /// into years with room).
+    pub status: Status,
+    /// The money committed, 万元·years: each year's cumulative spend, summed over the years.
+    pub committed_wan_years: f64,
+    /// Proven lower bound on the money committed by any schedule of the same sites.
+    pub bound: f64,
+    /// Relative gap between objective and bound.
+    pub gap: f64,
+    /// Elderly within reach of an open site, summed over the plan years (the tie-break).
+    pub people_years: f64,
+    /// Elderly within reach of a site open by each plan year (service circles, without
+    /// centre capacities).
+    pub covered_by_year: std::collections::BTreeMap<i32, f64>,
+    /// Day-care spend per plan year, 万元.
+    pub spend_by_year_wan: std::collections::BTreeMap<i32, f64>,
+    /// Branch-and-bound nodes searched.
+    pub nodes: u64,
+    /// Whether the search finished within its node limit, so that the tie-break (the most
+    /// coverage earliest) is proven best too; the status speaks for the objective only.
+    pub tie_break_proven: bool,
+}
+
+/// Most branch-and-bound nodes the day-care phasing searches.
+pub const PHASING_NODE_LIMIT: u64 = 200_000;
+
+/// The plan year each new site and each upgrade opens in (see [`PhasingSummary`]).
 ///
+/// Township steps count comprehensive centres (street, county and township rule sites, new
+/// or upgraded); coverage steps count every site and upgrade, over `total` elderly.
 /// `covered_today` marks villages an existing serving facility reaches; `upgrade_sets` lists,
 /// per upgrade, the villages it reaches once it serves (empty when upgraded centres do not
-/// count for coverage).
+/// count for coverage). Where no schedule fits the yearly budgets each item is dated by the
+/// first step that needs it (the budgets then move it, [`crate::plan`]).
+#[allow(clippy::too_many_arguments)]
 fn phase(
     scenario: &Scenario,
     region: &Region,
     problem: &CoverageProblem,
     covered_today: &[bool],
+    total: f64,
     sites: &[(usize, Reason)],
     upgrades: &[(usize, Reason)],
     upgrade_sets: &[Vec<u32>],
-) -> (Vec<i32>, Vec<i32>) {
-    let last = scenario.final_year();
+) -> (Vec<i32>, Vec<i32>, PhasingSummary) {
+    use crate::solve::phasing::{PhasingItem, PhasingOptions, PhasingProblem, PhasingYear};
     let n = sites.len();
-    // Items: the new sites, then the upgrades.
-    let mut year = vec![last; n + upgrades.len()];
-    let steps: Vec<(i32, crate::model::DayCareStep)> = scenario
-        .day_care
-        .targets
-        .iter()
-        .filter(|(y, _)| **y < last)
-        .map(|(y, s)| (*y, *s))
-        .collect();
-    if steps.is_empty() {
-        let upgrades_years = year.split_off(n);
-        return (year, upgrades_years);
-    }
-    let township_of = |i: usize| -> &str {
-        if i < n {
-            region.candidates[sites[i].0].township.as_str()
-        } else {
-            region.facilities[upgrades[i - n].0].township.as_str()
-        }
-    };
-    let reason_of = |i: usize| if i < n { sites[i].1 } else { upgrades[i - n].1 };
-    let set_of = |i: usize| -> &[u32] {
-        if i < n {
-            &problem.sets[sites[i].0]
-        } else {
-            &upgrade_sets[i - n]
-        }
-    };
-    // Township share.
     let townships: Vec<&str> = region
         .township_units_with(&scenario.day_care.township_kinds)
         .into_iter()
         .filter(|u| u.kind.is_township())
         .map(|u| u.name)
         .collect();
-    let with: std::collections::BTreeSet<&str> = region
+    let group_of = |t: &str| townships.iter().position(|x| *x == t).map(|g| g as u32);
+    let mut group_has = vec![false; townships.len()];
+    for f in region
         .facilities
         .iter()
         .filter(|f| f.kind == FacilityType::Comprehensive)
-        .map(|f| f.township.as_str())
-        .filter(|t| townships.contains(t))
-        .collect();
-    let mut township_items: Vec<usize> = Vec::new();
-    let mut seen = with.clone();
-    for reason in [Reason::Street, Reason::County, Reason::Township] {
-        for i in 0..year.len() {
-            if reason_of(i) == reason
-                && townships.contains(&township_of(i))
-                && seen.insert(township_of(i))
-            {
-                township_items.push(i);
-            }
+    {
+        if let Some(g) = group_of(&f.township) {
+            group_has[g as usize] = true;
         }
     }
-    for (y, step) in &steps {
-        if let Some(share) = step.township_share {
-            let need = ((share * townships.len() as f64 - 1e-9).ceil() as usize)
-                .saturating_sub(with.len());
-            for &i in township_items.iter().take(need) {
-                year[i] = year[i].min(*y);
-            }
-        }
-    }
-    // Coverage: every item by marginal gain over today's coverage.
-    let total: f64 = problem.weight.iter().fold(0.0, |a, b| a + b);
-    let mut hit = covered_today.to_vec();
-    let covered = |hit: &[bool]| -> f64 {
-        problem
-            .weight
-            .iter()
-            .zip(hit)
-            .filter(|(_, h)| **h)
-            .fold(0.0, |a, (w, _)| a + w)
-    };
-    let mut remaining: Vec<usize> = (0..year.len()).collect();
-    let mut order = Vec::with_capacity(remaining.len());
-    let mut reached = vec![covered(&hit)];
-    while !remaining.is_empty() {
-        let (pos, _) = remaining
-            .iter()
-            .enumerate()
-            .map(|(pos, &i)| {
-                let gain: f64 = set_of(i)
-                    .iter()
-                    .filter(|&&v| !hit[v as usize])
-                    .fold(0.0, |a, &v| a + problem.weight[v as usize]);
-                (pos, gain)
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-            .expect("remaining is not empty");
-        let i = remaining.remove(pos);
-        for &v in set_of(i) {
-            hit[v as usize] = true;
-        }
-        order.push(i);
-        reached.push(covered(&hit));
-    }
-    for (y, step) in &steps {
-        if let Some(share) = step.coverage {
-            let goal = share * total - Certificate::TOLERANCE;
-            let prefix = reached
+    let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
+    let items: Vec<PhasingItem> = sites
+        .iter()
+        .map(|&(c, reason)| PhasingItem {
+            cost: site_cost(scenario, region, c),
+            points: problem.sets[c].clone(),
+            group: is_rule(reason)
+                .then(|| group_of(&region.candidates[c].township))
+                .flatten(),
+        })
+        .chain(
+            upgrades
                 .iter()
-                .position(|r| *r >= goal)
-                .unwrap_or(order.len());
-            for &i in order.iter().take(prefix) {
-                year[i] = year[i].min(*y);
+                .zip(upgrade_sets)
+                .map(|(&(i, reason), set)| PhasingItem {
+                    cost: scenario.costs.upgrade_wan,
+                    points: set.clone(),
+                    group: is_rule(reason)
+                        .then(|| group_of(&region.facilities[i].township))
+                        .flatten(),
+                }),
+        )
+        .collect();
+    let budget = &scenario.budget;
+    let years: Vec<PhasingYear> = scenario
+        .years
+        .iter()
+        .map(|y| {
+            let step = scenario.day_care.targets.get(y);
+            PhasingYear {
+                need_people: step.and_then(|s| s.coverage).map(|c| c * total),
+                need_groups: step
+                    .and_then(|s| s.township_share)
+                    .map(|share| (share * townships.len() as f64 - 1e-9).ceil().max(0.0) as usize),
+                budget: budget
+                    .per_year_wan
+                    .get(y)
+                    .copied()
+                    .filter(|_| !budget.allow_overrun),
             }
+        })
+        .collect();
+    let model = PhasingProblem {
+        weight: problem.weight.clone(),
+        covered: covered_today.to_vec(),
+        group_has,
+        items,
+        years,
+    };
+    let solved = model.solve(&PhasingOptions {
+        node_limit: PHASING_NODE_LIMIT,
+    });
+    let (schedule, status, bound, nodes, complete) = match solved {
+        Ok(s) => (
+            s.year.clone(),
+            s.certificate.status,
+            s.certificate.bound,
+            s.nodes,
+            s.complete,
+        ),
+        Err(_) => {
+            // No schedule fits the yearly budgets: date by need alone.
+            let mut free = model.clone();
+            for y in &mut free.years {
+                y.budget = None;
+            }
+            let s = free
+                .solve(&PhasingOptions {
+                    node_limit: PHASING_NODE_LIMIT,
+                })
+                .ok();
+            let schedule = s.as_ref().map_or_else(
+                || vec![scenario.years.len() - 1; model.items.len()],
+                |s| s.year.clone(),
+            );
+            (
+                schedule,
+                Status::Infeasible,
+                f64::NAN,
+                s.map_or(0, |s| s.nodes),
+                false,
+            )
         }
+    };
+    // Figures of the schedule, budgets or not.
+    let mut free = model.clone();
+    for y in &mut free.years {
+        *y = PhasingYear::default();
     }
-    let upgrades_years = year.split_off(n);
-    (year, upgrades_years)
+    let figures = free
+        .evaluate(&schedule)
+        .expect("a schedule without steps or budgets is always valid");
+    let bound = if bound.is_nan() {
+        figures.committed_wan_years
+    } else {
+        bound
+    };
+    let certificate = {
+        let mut c = Certificate::new(figures.committed_wan_years, bound);
+        if status != Status::Optimal {
+            c.status = status;
+        }
+        c
+    };
+    let year_of = |k: usize| scenario.years[k];
+    let summary = PhasingSummary {
+        status: certificate.status,
+        committed_wan_years: figures.committed_wan_years,
+        bound: certificate.bound,
+        gap: certificate.gap,
+        people_years: figures.people_years(),
+        covered_by_year: (0..scenario.years.len())
+            .map(|k| (year_of(k), figures.covered[k]))
+            .collect(),
+        spend_by_year_wan: (0..scenario.years.len())
+            .map(|k| (year_of(k), figures.spend[k]))
+            .collect(),
+        nodes,
+        tie_break_proven: complete,
+    };
+    let mut years: Vec<i32> = schedule.iter().map(|&k| year_of(k)).collect();
+    let upgrade_years = years.split_off(n);
+    (years, upgrade_years, summary)
 }
 
 /// Places of every site (facilities first, then candidates) when any serving facility has

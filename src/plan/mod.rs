@@ -45,6 +45,8 @@ pub struct Plan {
     pub beds: Option<BedPlan>,
     /// The indicator table: every verdict of the run.
     pub indicators: indicators::IndicatorTable,
+    /// The plan again at each budget of `[budget] sweep` (empty without one).
+    pub tradeoff: Vec<TradeoffPoint>,
     /// Money: the budget, what the plan spends per year, and any overrun.
     pub spending: Spending,
     /// Service areas of the serving sites ([`serving_sites`]) as the travel model sees them,
@@ -164,6 +166,27 @@ pub fn outlined_service_areas(
         .collect()
 }
 
+/// The plan at one total budget of the trade-off (`[budget] sweep`): which targets it meets
+/// and the coverage it reaches.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TradeoffPoint {
+    /// The total budget planned with, 万元.
+    pub budget_wan: f64,
+    /// What that plan spends, 万元 (more than the budget only where the rules or an allowed
+    /// overrun need it).
+    pub spent_wan: f64,
+    /// Day-care coverage share reached in the final year.
+    pub coverage: f64,
+    /// Elderly served by day care in the final year.
+    pub covered_elderly: f64,
+    /// New day-care sites.
+    pub new_sites: u32,
+    /// Targets (indicator key and year, `coverage 2025`) met.
+    pub met: Vec<String>,
+    /// Targets missed.
+    pub missed: Vec<String>,
+}
+
 /// What the plan spends against its budget, 万元.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Spending {
@@ -188,6 +211,22 @@ pub struct Spending {
     pub budget_binds: bool,
     /// Spend above the budget, in all or in some year (0 when within it).
     pub overrun_wan: f64,
+    /// Targets the budget leaves unmet, each with the money that would close it.
+    pub missed: Vec<MissedTarget>,
+}
+
+/// A target the budget leaves unmet, with the money that would close it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MissedTarget {
+    /// Indicator key: `coverage`, or a bed target (`nursing_share`, `beds_per_1000`, ...).
+    pub indicator: String,
+    /// Plan year of the step.
+    pub year: i32,
+    /// Extra 万元 over the budget that the cheapest plan meeting it needs.
+    pub extra_wan: f64,
+    /// Whether `extra_wan` is proven least; when false it is an upper bound (a search
+    /// stopped at its node limit, or for a bed target the price of meeting every bed target).
+    pub exact: bool,
 }
 
 impl Spending {
@@ -224,30 +263,45 @@ impl Spending {
             beds_unconstrained_wan: beds.map_or(0.0, |p| p.unconstrained_wan),
             budget_binds: beds.is_some_and(|p| p.budget_binds),
             overrun_wan: if overrun > 1e-6 { overrun } else { 0.0 },
+            missed: Vec::new(),
         }
     }
 }
 
-/// The day-care network cut to a total budget it would exceed (unless the scenario allows an
-/// overrun): the street, township and county rules are kept (their sites and upgrades are the
-/// rules' minimum), and the coverage sites are cut to as many as the money left pays for at the
-/// dearest day-care candidate's price; the plan is then solved again with that many new sites.
+/// The day-care network within a total budget it would exceed (unless the scenario allows an
+/// overrun), and the coverage target it then misses with the money that would close it.
+///
+/// The street, township and county rules are binding and stay (their sites and upgrades are
+/// the rules' minimum); the money left buys coverage sites:
+/// - candidates of one price (or centres with capacities): as many sites as the money pays
+///   for, solved again as maximal covering with that many new sites — exact, since with one
+///   price a budget in 万元 is a budget in sites;
+/// - candidates of different prices: the cheapest sites meeting the coverage target if the
+///   money reaches it, else the most elderly the money buys (budgeted maximal covering,
+///   [`crate::solve::budget_coverage`], with its bound).
+///
+/// The money a missed coverage target needs is what the cheapest plan meeting it costs over
+/// the budget: the unconstrained plan's spend with one price (exact when its count of sites is
+/// proven least), the least-cost covering otherwise.
 fn within_budget(
     scenario: &Scenario,
     region: &Region,
     reach: &ReachLists,
     plan: DayCarePlan,
-) -> DayCarePlan {
+    reserve_wan: f64,
+) -> (DayCarePlan, Vec<MissedTarget>) {
     use day_care::Reason;
     let b = &scenario.budget;
-    let Some(total) = b.total_wan.filter(|_| !b.allow_overrun) else {
-        return plan;
+    let Some(budget) = b.total_wan.filter(|_| !b.allow_overrun) else {
+        return (plan, Vec::new());
     };
+    // Day care may spend what the binding bed targets leave.
+    let total = (budget - reserve_wan).max(0.0);
     let spend: f64 = day_care_spend(scenario, region, &plan)
         .values()
         .fold(0.0, |a, c| a + c);
     if spend <= total + 1e-6 {
-        return plan;
+        return (plan, Vec::new());
     }
     let price = |c: usize| day_care::site_cost(scenario, region, c);
     let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
@@ -259,37 +313,187 @@ fn within_budget(
         .map(|s| price(s.candidate))
         .chain(plan.upgrades.iter().map(|u| u.cost_wan))
         .fold(0.0, |a, c| a + c);
-    let dearest = region
+    let prices: Vec<f64> = region
         .candidates
         .iter()
         .enumerate()
         .filter(|(_, c)| c.allow.day_care())
         .map(|(i, _)| price(i))
-        .fold(0.0f64, f64::max);
+        .collect();
+    let dearest = prices.iter().copied().fold(0.0f64, f64::max);
+    let one_price = prices.iter().all(|p| (p - dearest).abs() <= 1e-9);
+    let money = (total - rule_cost).max(0.0);
     let coverage_sites = plan.new_sites - rule_sites;
-    let affordable = if dearest > 0.0 {
-        (((total - rule_cost).max(0.0) / dearest + 1e-9).floor() as u32).min(coverage_sites)
-    } else {
-        coverage_sites
+    let goal_year = {
+        let dc = &scenario.day_care;
+        let goal = dc.coverage_goal();
+        dc.targets
+            .iter()
+            .find(|(_, s)| s.coverage.is_some() && s.coverage == goal)
+            .map_or(scenario.final_year(), |(y, _)| *y)
     };
-    let mut capped = scenario.clone();
-    capped.day_care.max_new = Some(
-        scenario
-            .day_care
-            .max_new
-            .map_or(rule_sites + affordable, |m| m.min(rule_sites + affordable)),
-    );
-    let mut out = day_care::plan(&capped, region, reach);
+    let (mut out, note) = if one_price || plan.capacity.is_some() {
+        let affordable = if dearest > 0.0 {
+            ((money / dearest + 1e-9).floor() as u32).min(coverage_sites)
+        } else {
+            coverage_sites
+        };
+        let mut capped = scenario.clone();
+        capped.day_care.max_new = Some(
+            scenario
+                .day_care
+                .max_new
+                .map_or(rule_sites + affordable, |m| m.min(rule_sites + affordable)),
+        );
+        let out = day_care::plan(&capped, region, reach);
+        let note = (
+            format!("覆盖站点减为 {affordable} 处"),
+            format!("coverage sites are cut to {affordable}"),
+        );
+        (out, note)
+    } else {
+        let out = day_care::plan_with_money(scenario, region, reach, Some(money));
+        let n = out.new_sites - rule_sites;
+        let note = (
+            format!("余下 {money:.0} 万元按预算最大覆盖选 {n} 处覆盖站点"),
+            format!("the {money:.0} 万元 left buy {n} coverage sites by budgeted maximal covering"),
+        );
+        (out, note)
+    };
+    let mut missed = Vec::new();
+    let target_people = scenario
+        .day_care
+        .coverage_goal()
+        .map(|share| share * out.total_elderly);
+    if let Some(people) = target_people
+        && out.covered_elderly < people - crate::solve::Certificate::TOLERANCE
+    {
+        let (need, exact) = if one_price || plan.capacity.is_some() {
+            (spend, plan.status == crate::solve::Status::Optimal)
+        } else {
+            let problem = day_care::coverage_problem(
+                region,
+                reach,
+                scenario.day_care.scope,
+                scenario.day_care.serving,
+            );
+            let mut rest = problem.clone();
+            let upgrades_serve = scenario
+                .day_care
+                .serving
+                .contains(crate::model::FacilityType::Comprehensive);
+            for s in plan.sites.iter().filter(|s| is_rule(s.reason)) {
+                for &v in &problem.sets[s.candidate] {
+                    rest.covered[v as usize] = true;
+                }
+                rest.sets[s.candidate].clear();
+            }
+            if upgrades_serve {
+                for u in &plan.upgrades {
+                    for vr in reach.villages_of(crate::model::SiteIdx(u.facility as u32)) {
+                        rest.covered[vr.village.get()] = true;
+                    }
+                }
+            }
+            let price: Vec<f64> = (0..region.candidates.len()).map(price).collect();
+            match crate::solve::budget_coverage::min_cost(
+                &rest,
+                &price,
+                people,
+                day_care::MONEY_NODE_LIMIT,
+            ) {
+                Ok(s) => (
+                    rule_cost + s.cost_wan,
+                    s.certificate.status == crate::solve::Status::Optimal,
+                ),
+                // Out of reach at any price: the unconstrained plan's spend, as far as it goes.
+                Err(_) => (spend, false),
+            }
+        };
+        missed.push(MissedTarget {
+            indicator: "coverage".into(),
+            year: goal_year,
+            extra_wan: (need - total).max(0.0),
+            exact,
+        });
+        out.shortfalls.push(day_care::Shortfall {
+            rule: "coverage".into(),
+            zh: format!(
+                "{goal_year} 年覆盖率目标在预算内未能达到；达到它的最省方案需日间照料投入 {}{need:.0} 万元，超出预算可用部分 {:.0} 万元",
+                if exact { "" } else { "至多 " },
+                (need - total).max(0.0)
+            ),
+            en: format!(
+                "{goal_year}: the coverage target is not met within the budget; the cheapest day-care network meeting it costs {}{need:.0} 万元, {:.0} more than the budget leaves for it",
+                if exact { "" } else { "at most " },
+                (need - total).max(0.0)
+            ),
+        });
+    }
     out.shortfalls.push(day_care::Shortfall {
         rule: "budget".into(),
         zh: format!(
-            "日间照料网络需 {spend:.0} 万元，超出预算 {total:.0} 万元：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{rule_cost:.0} 万元），覆盖站点减为 {affordable} 处"
+            "日间照料网络需 {spend:.0} 万元，超出预算留给日间照料的 {total:.0} 万元（约束性床位目标先留 {reserve_wan:.0} 万元）：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{rule_cost:.0} 万元），{}",
+            note.0
         ),
         en: format!(
-            "the day-care network needs {spend:.0} 万元, more than the budget of {total:.0}: the rules' {rule_sites} new centres and the upgrades ({rule_cost:.0} 万元) stay, coverage sites are cut to {affordable}"
+            "the day-care network needs {spend:.0} 万元, more than the {total:.0} the budget leaves for day care once the binding bed targets have their {reserve_wan:.0}: the rules' {rule_sites} new centres and the upgrades ({rule_cost:.0} 万元) stay, {}",
+            note.1
         ),
     });
-    out
+    (out, missed)
+}
+
+/// What the binding (约束性) bed targets cost on their own, 万元, kept back from the day-care
+/// coverage sites under a total budget (the street, township and county rules come first, as
+/// binding rules): 0 without a total budget, with an allowed overrun, or when the binding bed
+/// targets and the rules together cost more than the budget (no reserve can then meet them,
+/// and the bed solver spends what is left on them first).
+fn binding_beds_reserve(
+    scenario: &Scenario,
+    region: &Region,
+    bed_reach: &ReachLists,
+) -> Result<f64, PlanError> {
+    let b = &scenario.budget;
+    let Some(total) = b.total_wan.filter(|_| !b.allow_overrun) else {
+        return Ok(0.0);
+    };
+    let keep = |g: Option<crate::model::Goal>| g.filter(|g| g.binding);
+    let mut binding = scenario.clone();
+    binding.budget = crate::model::Budget::default();
+    let mut any = false;
+    for t in binding.bed_targets.values_mut() {
+        t.nursing_share = keep(t.nursing_share);
+        t.beds_per_1000 = keep(t.beds_per_1000);
+        t.nursing_per_1000 = keep(t.nursing_per_1000);
+        t.public_share = keep(t.public_share);
+        t.new_beds = keep(t.new_beds);
+        any |= t.any();
+    }
+    if !any {
+        return Ok(0.0);
+    }
+    let cost = beds::plan(&binding, region, bed_reach, &Default::default())?.cost_wan;
+    Ok(if cost <= total { cost } else { 0.0 })
+}
+
+/// Bed targets the budget leaves unmet, each with the money that would close it: at most what
+/// meeting every bed target costs over what the bed plan spends (the bed solver prices the
+/// targets together, binding ones first).
+fn missed_bed_targets(beds: &BedPlan) -> Vec<MissedTarget> {
+    if !beds.budget_binds {
+        return Vec::new();
+    }
+    let extra = (beds.unconstrained_wan - beds.cost_wan).max(0.0);
+    beds.shortfalls
+        .iter()
+        .map(|s| MissedTarget {
+            indicator: s.target.clone(),
+            year: s.year,
+            extra_wan: extra,
+            exact: false,
+        })
+        .collect()
 }
 
 /// The day-care network's sites and upgrades moved into years whose own budget
@@ -345,6 +549,10 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
             plan.upgrades[i].year = year;
         }
     }
+    let spend = day_care_spend(scenario, region, &plan);
+    for (y, wan) in plan.phasing.spend_by_year_wan.iter_mut() {
+        *wan = spend.get(y).copied().unwrap_or(0.0);
+    }
     if late > 0 {
         plan.shortfalls.push(day_care::Shortfall {
             rule: "budget".into(),
@@ -394,6 +602,54 @@ pub enum PlanError {
 /// Most bed sites kept per village for accessibility and siting.
 pub(crate) const BED_SITES_PER_VILLAGE: usize = 50;
 
+/// The parts of a plan that depend on its money: the day-care network, the bed plan, the
+/// indicator table and the spending, with the seconds each optimisation took.
+struct MoneyPlan {
+    day_care: DayCarePlan,
+    beds: BedPlan,
+    indicators: indicators::IndicatorTable,
+    spending: Spending,
+    day_care_s: f64,
+    beds_s: f64,
+}
+
+/// Plans the day-care network (within the budget, then the yearly budgets) and the beds with
+/// the money left.
+fn plan_money(
+    scenario: &Scenario,
+    region: &Region,
+    reach: &ReachLists,
+    bed_reach: &ReachLists,
+) -> Result<MoneyPlan, PlanError> {
+    let t = Instant::now();
+    let reserve = binding_beds_reserve(scenario, region, bed_reach)?;
+    let (day_care, mut missed) = within_budget(
+        scenario,
+        region,
+        reach,
+        day_care::plan(scenario, region, reach),
+        reserve,
+    );
+    let day_care = within_year_budgets(scenario, region, day_care);
+    let day_care_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let dc_spend = day_care_spend(scenario, region, &day_care);
+    let bed_plan = beds::plan(scenario, region, bed_reach, &dc_spend)?;
+    let beds_s = t.elapsed().as_secs_f64();
+    let indicators = indicators::table(scenario, region, reach, &day_care, Some(&bed_plan));
+    let mut spending = Spending::of(scenario, &dc_spend, Some(&bed_plan));
+    missed.extend(missed_bed_targets(&bed_plan));
+    spending.missed = missed;
+    Ok(MoneyPlan {
+        day_care,
+        beds: bed_plan,
+        indicators,
+        spending,
+        day_care_s,
+        beds_s,
+    })
+}
+
 /// Loads a scenario file and plans it.
 pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {
     let start = Instant::now();
@@ -417,18 +673,6 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let reach = travel::reach_with(model.as_ref(), &region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let day_care = within_year_budgets(
-        &scenario,
-        &region,
-        within_budget(
-            &scenario,
-            &region,
-            &reach,
-            day_care::plan(&scenario, &region, &reach),
-        ),
-    );
-    let day_care_s = t.elapsed().as_secs_f64();
-    let t = Instant::now();
     let bed_reach = travel::nearest_k_with(
         model.as_ref(),
         &region,
@@ -437,10 +681,41 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         scenario.beds.catchment_minutes,
         &scenario.limits,
     )?;
-    let dc_spend = day_care_spend(&scenario, &region, &day_care);
-    let bed_plan = beds::plan(&scenario, &region, &bed_reach, &dc_spend)?;
-    let beds_s = t.elapsed().as_secs_f64();
-    let indicators = indicators::table(&scenario, &region, &reach, &day_care, Some(&bed_plan));
+    let bed_reach_s = t.elapsed().as_secs_f64();
+    let money = plan_money(&scenario, &region, &reach, &bed_reach)?;
+    let mut tradeoff = Vec::with_capacity(scenario.budget.sweep_wan.len());
+    for &b in &scenario.budget.sweep_wan {
+        let mut at = scenario.clone();
+        at.budget.total_wan = Some(b);
+        at.budget.sweep_wan.clear();
+        let m = plan_money(&at, &region, &reach, &bed_reach)?;
+        let mut point = TradeoffPoint {
+            budget_wan: b,
+            spent_wan: m.spending.spent_wan,
+            coverage: m.day_care.coverage,
+            covered_elderly: m.day_care.covered_elderly,
+            new_sites: m.day_care.new_sites,
+            met: Vec::new(),
+            missed: Vec::new(),
+        };
+        for r in &m.indicators.rows {
+            let name = format!("{} {}", r.indicator.key(), r.year);
+            match r.met {
+                Some(true) => point.met.push(name),
+                Some(false) => point.missed.push(name),
+                None => {}
+            }
+        }
+        tradeoff.push(point);
+    }
+    let MoneyPlan {
+        day_care,
+        beds: bed_plan,
+        indicators,
+        spending,
+        day_care_s,
+        beds_s,
+    } = money;
     let serving: Vec<(SiteIdx, AreaKind)> = serving_sites(&region, &reach, &day_care)
         .iter()
         .map(|s| (s.site, s.kind))
@@ -463,7 +738,6 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
             })
             .unwrap_or_default(),
     };
-    let spending = Spending::of(&scenario, &dc_spend, Some(&bed_plan));
     Ok(Plan {
         run_name: crate::report::output_name(&scenario.path),
         scenario,
@@ -472,6 +746,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         day_care,
         beds: Some(bed_plan),
         indicators,
+        tradeoff,
         spending,
         service_areas,
         notes: Diagnostics::default(),
@@ -479,7 +754,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
             load_s,
             travel_s,
             day_care_s,
-            beds_s,
+            beds_s: bed_reach_s + beds_s,
         },
     })
 }

@@ -496,6 +496,15 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         body += &table_html(&t);
     }
 
+    if let Some(t) = super::markdown::tradeoff_table(plan, lang) {
+        let title = lang.pick("预算与目标", "Budget and targets");
+        section(&mut body, "tradeoff", title);
+        if let Some(chart) = &drawings.tradeoff {
+            body += &chart_block(chart, "tradeoff-svg", title);
+        }
+        body += &table_html(&t);
+    }
+
     section(
         &mut body,
         "certificate",

@@ -509,8 +509,8 @@ pub fn project_table(plan: &Plan, lang: Lang) -> Table {
         notes.push(format!(
             "{} {}{}",
             lang.pick(
-                "日间照料设施的年份为首个需要它的年度目标的年份，其余记为规划期末",
-                "A day-care site's year is the first year whose step needs it, else the end of the plan,"
+                "日间照料设施的年份按分年建设方案：每年的阶段目标按期达到，投入尽量推后，其余记为规划期末",
+                "A day-care site's year is the phasing's: every yearly step on time, money spent as late as the steps allow, else the end of the plan,"
             ),
             plan.scenario.final_year(),
             lang.pick(" 年", "")
@@ -614,6 +614,19 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
                 "the budget binds: every bed target would cost"
             ),
             money(sp.beds_unconstrained_wan)
+        ));
+    }
+    for m in &sp.missed {
+        parts.push(format!(
+            "{} {} {}{} {wan}",
+            m.year,
+            m.indicator,
+            lang.pick("未达标，需追加", "missed; closing it needs"),
+            if m.exact {
+                format!(" {}", money(m.extra_wan))
+            } else {
+                format!(" {} {}", lang.pick("至多", "at most"), money(m.extra_wan))
+            }
         ));
     }
     Some(parts.join(lang.pick("；", "; ")))
@@ -858,6 +871,21 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
         Cell::num(format!("{:.2}%", 100.0 * dc.gap)),
         Cell::num(dc.seed.to_string()),
     ]];
+    let ph = &dc.phasing;
+    if !dc.sites.is_empty() || !dc.upgrades.is_empty() {
+        rows.push(vec![
+            Cell::text(lang.pick("日间照料分年建设", "Day-care phasing")),
+            Cell::text(status(ph.status)),
+            Cell::text(lang.pick(
+                "逐年达标、投入最晚 (万元·年)",
+                "every step on time, money spent latest (10k yuan·years)",
+            )),
+            Cell::num(money(ph.committed_wan_years)),
+            Cell::num(format!("≥ {}", money(ph.bound))),
+            Cell::num(format!("{:.2}%", 100.0 * ph.gap)),
+            Cell::num(dc.seed.to_string()),
+        ]);
+    }
     if let Some(b) = &plan.beds {
         rows.push(vec![
             Cell::text(lang.pick("床位方案", "Bed plan")),
@@ -890,6 +918,56 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
             .to_owned(),
         ],
     }
+}
+
+/// The trade-off of `[budget] sweep`: per total budget, the spend, the day-care coverage and
+/// new sites, and the targets met and missed; `None` without a sweep.
+pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
+    if plan.tradeoff.is_empty() {
+        return None;
+    }
+    let rows = plan
+        .tradeoff
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::num(money(p.budget_wan)),
+                Cell::num(money(p.spent_wan)),
+                Cell::num(format!("{:.1}%", 100.0 * p.coverage)),
+                Cell::num(p.new_sites.to_string()),
+                Cell::num(format!(
+                    "{} / {}",
+                    p.met.len(),
+                    p.met.len() + p.missed.len()
+                )),
+                Cell::text(if p.missed.is_empty() {
+                    lang.pick("全部达标", "all met").to_owned()
+                } else {
+                    p.missed.join(", ")
+                }),
+            ]
+        })
+        .collect();
+    Some(Table {
+        id: "tradeoff",
+        header: vec![
+            lang.pick("预算 (万元)", "Budget (10k yuan)").to_owned(),
+            lang.pick("投资 (万元)", "Spent (10k yuan)").to_owned(),
+            lang.pick("覆盖率", "Coverage").to_owned(),
+            lang.pick("新建站点", "New sites").to_owned(),
+            lang.pick("达标目标", "Targets met").to_owned(),
+            lang.pick("未达标", "Missed").to_owned(),
+        ],
+        rows,
+        total: None,
+        notes: vec![
+            lang.pick(
+                "每个预算下重新规划：街道、乡镇与县域规则优先，约束性床位目标先于预期性目标",
+                "The plan again at each budget: the street, township and county rules first, binding bed targets before expected ones",
+            )
+            .to_owned(),
+        ],
+    })
 }
 
 /// Rules and targets the plan does not meet, in the report's language.
@@ -1043,6 +1121,11 @@ pub fn report_markdown(plan: &Plan, lang: Lang, pictures: &[(&str, String)]) -> 
                 "Other targets (recorded, not modelled)",
             ),
         );
+        out += &table_markdown(&t);
+        out += "\n";
+    }
+    if let Some(t) = tradeoff_table(plan, lang) {
+        section(&mut out, lang.pick("预算与目标", "Budget and targets"));
         out += &table_markdown(&t);
         out += "\n";
     }

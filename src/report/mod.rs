@@ -323,6 +323,7 @@ fn pictures(d: &crate::map::Drawings) -> Vec<(String, Vec<u8>)> {
         ("map", Some(&d.map.image)),
         ("access", d.access.as_ref().map(|m| &m.image)),
         ("curve", d.curve.as_ref()),
+        ("tradeoff", d.tradeoff.as_ref()),
         ("beds", d.beds.as_ref()),
     ];
     named
@@ -348,6 +349,12 @@ fn picture_titles(d: &crate::map::Drawings, lang: crate::map::Lang) -> Vec<(&'st
         out.push((
             "curve.png",
             lang.pick("覆盖曲线", "Coverage curve").to_owned(),
+        ));
+    }
+    if d.tradeoff.is_some() {
+        out.push((
+            "tradeoff.png",
+            lang.pick("预算与目标", "Budget and targets").to_owned(),
         ));
     }
     if d.beds.is_some() {
@@ -418,10 +425,12 @@ pub fn summary_value(plan: &Plan) -> Value {
             "serving": dc.serving,
             "shortfalls": dc.shortfalls,
             "search": dc.search,
+            "phasing": dc.phasing,
         },
         "beds": plan.beds,
         "indicators": plan.indicators,
         "budget": plan.spending,
+        "tradeoff": plan.tradeoff,
         "indicator_definitions": {
             "beds": s.indicators,
             "day_care_serving": s.day_care.serving,

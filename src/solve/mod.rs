@@ -10,6 +10,7 @@
 //! checks a siting answer against the raw costs without any of them.
 
 pub mod beds;
+pub mod budget_coverage;
 pub mod capacitated_coverage;
 pub mod cost;
 pub mod coverage;
@@ -18,6 +19,7 @@ mod dual;
 pub mod error;
 pub mod flow;
 pub mod orlib;
+pub mod phasing;
 pub mod pmedian;
 mod pool;
 mod rng;

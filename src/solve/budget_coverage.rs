@@ -1,0 +1,453 @@
+//! Coverage with money instead of a count of sites: candidates with their own prices.
+//!
+//! # Models
+//! On a [`CoverageProblem`] (people per point, points covered before, the points each
+//! candidate reaches) with a price `c_j` (万元) per candidate:
+//! - **budgeted maximal covering** ([`max_covered`]): maximise the people covered by the base
+//!   or an open candidate subject to `sum c_j x_j <= budget` (a knapsack constraint in place
+//!   of MCLP's count; Khuller, Moss & Naor 1999, "The budgeted maximum coverage problem");
+//! - **least-cost covering** ([`min_cost`]): the cheapest set covering at least `target`
+//!   people (the money a missed coverage target would need).
+//!
+//! # Method
+//! Depth-first branch and bound over the candidates ordered by people per 万元 (include
+//! first). Bounds: coverage is submodular, so each candidate's marginal gain over the open set
+//! bounds what it adds to any superset; a fractional knapsack on those gains bounds the people
+//! the money left can buy (maximising) and the money the people still missing need
+//! (minimising). The incumbent starts from the greedy by gain per 万元 (and, maximising, the
+//! best single candidate). When the node limit stops the search, the bound is the best over
+//! the nodes left unexplored, so the certificate stays valid (status `feasible`).
+//!
+//! # Effort
+//! Exponential in the worst case; the fractional bound prunes well when prices differ little
+//! and sets overlap little. Where every price is the same the count-based solvers
+//! ([`crate::solve::coverage`]) are the better tool: the budget is then a number of sites.
+
+use super::Certificate;
+use super::coverage::CoverageProblem;
+
+const TOL: f64 = Certificate::TOLERANCE;
+
+/// An answer of either model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BudgetCoverageSolution {
+    /// Candidates opened, ascending.
+    pub sites: Vec<u32>,
+    /// People covered (base included).
+    pub covered: f64,
+    /// What the open candidates cost, 万元.
+    pub cost_wan: f64,
+    /// Maximising: objective people, upper bound. Minimising: objective 万元, lower bound.
+    pub certificate: Certificate,
+    /// Nodes searched.
+    pub nodes: u64,
+}
+
+/// The most people covered for at most `budget_wan`, with `price[j]` the price of candidate
+/// `j` (a candidate priced above the budget, or not finite, never opens).
+///
+/// # Panics
+/// When `price` does not hold one price per candidate.
+pub fn max_covered(
+    problem: &CoverageProblem,
+    price: &[f64],
+    budget_wan: f64,
+    node_limit: u64,
+) -> BudgetCoverageSolution {
+    let mut s = Search::new(problem, price, budget_wan, node_limit);
+    s.maximise_greedy();
+    s.max_dfs(0);
+    let (sites, covered, cost) = s.best.clone().expect("the empty set is always an answer");
+    let bound = if s.stopped {
+        s.open_bound.max(covered)
+    } else {
+        covered
+    };
+    BudgetCoverageSolution {
+        sites,
+        covered,
+        cost_wan: cost,
+        certificate: Certificate::new(covered, bound),
+        nodes: s.nodes,
+    }
+}
+
+/// The cheapest set covering at least `target` people; `Err` with the most people any set
+/// covers (every usable candidate open) when none reaches it.
+///
+/// # Panics
+/// When `price` does not hold one price per candidate.
+pub fn min_cost(
+    problem: &CoverageProblem,
+    price: &[f64],
+    target: f64,
+    node_limit: u64,
+) -> Result<BudgetCoverageSolution, f64> {
+    let mut s = Search::new(problem, price, f64::INFINITY, node_limit);
+    let all: Vec<u32> = s.order.iter().map(|&j| j as u32).collect();
+    let reachable = problem.covered_weight(&all);
+    if reachable < target - TOL {
+        return Err(reachable);
+    }
+    s.target = target;
+    s.best_cost = f64::INFINITY;
+    s.minimise_greedy();
+    s.open_bound = f64::INFINITY;
+    s.min_dfs(0);
+    let (sites, covered, cost) = s
+        .best
+        .clone()
+        .expect("every usable candidate open is an answer");
+    let bound = if s.stopped {
+        s.open_bound.min(cost)
+    } else {
+        cost
+    };
+    Ok(BudgetCoverageSolution {
+        sites,
+        covered,
+        cost_wan: cost,
+        certificate: Certificate::new(cost, bound),
+        nodes: s.nodes,
+    })
+}
+
+struct Search<'a> {
+    p: &'a CoverageProblem,
+    price: &'a [f64],
+    budget: f64,
+    /// Usable candidates, best people per 万元 first.
+    order: Vec<usize>,
+    count: Vec<u32>,
+    covered: f64,
+    spent: f64,
+    open: Vec<usize>,
+    target: f64,
+    best: Option<(Vec<u32>, f64, f64)>,
+    best_cost: f64,
+    /// Maximising: the highest bound of a node left unexplored; minimising: the lowest.
+    open_bound: f64,
+    nodes: u64,
+    limit: u64,
+    stopped: bool,
+}
+
+impl<'a> Search<'a> {
+    fn new(p: &'a CoverageProblem, price: &'a [f64], budget: f64, limit: u64) -> Self {
+        assert_eq!(price.len(), p.sets.len(), "one price per candidate");
+        let count: Vec<u32> = p.covered.iter().map(|&c| u32::from(c)).collect();
+        let covered = p.covered_weight(&[]);
+        let gain = |j: usize| -> f64 {
+            p.sets[j]
+                .iter()
+                .filter(|&&q| !p.covered[q as usize])
+                .fold(0.0, |a, &q| a + p.weight[q as usize])
+        };
+        let mut order: Vec<usize> = (0..p.sets.len())
+            .filter(|&j| price[j].is_finite() && price[j] >= 0.0 && price[j] <= budget + TOL)
+            .filter(|&j| gain(j) > 0.0)
+            .collect();
+        let key = |j: usize| {
+            if price[j] > 0.0 {
+                gain(j) / price[j]
+            } else {
+                f64::INFINITY
+            }
+        };
+        order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+        Self {
+            p,
+            price,
+            budget,
+            order,
+            count,
+            covered,
+            spent: 0.0,
+            open: Vec::new(),
+            target: 0.0,
+            best: None,
+            best_cost: f64::INFINITY,
+            open_bound: f64::NEG_INFINITY,
+            nodes: 0,
+            limit,
+            stopped: false,
+        }
+    }
+
+    fn gain(&self, j: usize) -> f64 {
+        self.p.sets[j]
+            .iter()
+            .filter(|&&q| self.count[q as usize] == 0)
+            .fold(0.0, |a, &q| a + self.p.weight[q as usize])
+    }
+
+    fn add(&mut self, j: usize) {
+        for &q in &self.p.sets[j] {
+            let c = &mut self.count[q as usize];
+            if *c == 0 {
+                self.covered += self.p.weight[q as usize];
+            }
+            *c += 1;
+        }
+        self.spent += self.price[j];
+        self.open.push(j);
+    }
+
+    fn remove(&mut self, j: usize) {
+        for &q in &self.p.sets[j] {
+            let c = &mut self.count[q as usize];
+            *c -= 1;
+            if *c == 0 {
+                self.covered -= self.p.weight[q as usize];
+            }
+        }
+        self.spent -= self.price[j];
+        self.open.pop();
+    }
+
+    fn record(&mut self) {
+        let mut sites: Vec<u32> = self.open.iter().map(|&j| j as u32).collect();
+        sites.sort_unstable();
+        self.best = Some((sites, self.covered, self.spent));
+    }
+
+    /// Marginal gains and prices of the candidates from position `pos` on.
+    fn rest(&self, pos: usize) -> Vec<(f64, f64)> {
+        let mut items: Vec<(f64, f64)> = self.order[pos..]
+            .iter()
+            .map(|&j| (self.gain(j), self.price[j]))
+            .filter(|(g, _)| *g > 0.0)
+            .collect();
+        // By people per 万元, free ones first (g / c compared as g1 c2 > g2 c1).
+        items.sort_by(|a, b| (b.0 * a.1).total_cmp(&(a.0 * b.1)));
+        items
+    }
+
+    fn maximise_greedy(&mut self) {
+        self.best = Some((Vec::new(), self.covered, 0.0));
+        // The greedy by gain per 万元, then the best single candidate.
+        let mut taken = Vec::new();
+        loop {
+            let next = self
+                .order
+                .iter()
+                .copied()
+                .filter(|&j| !taken.contains(&j) && self.spent + self.price[j] <= self.budget + TOL)
+                .map(|j| (j, self.gain(j)))
+                .filter(|(_, g)| *g > 0.0)
+                .max_by(|a, b| {
+                    (a.1 * self.price[b.0])
+                        .total_cmp(&(b.1 * self.price[a.0]))
+                        .then(b.0.cmp(&a.0))
+                });
+            let Some((j, _)) = next else { break };
+            taken.push(j);
+            self.add(j);
+        }
+        if self.covered > self.best.as_ref().map_or(0.0, |b| b.1) {
+            self.record();
+        }
+        for &j in taken.iter().rev() {
+            self.remove(j);
+        }
+        for idx in 0..self.order.len() {
+            let j = self.order[idx];
+            self.add(j);
+            if self.covered > self.best.as_ref().map_or(0.0, |b| b.1) + TOL {
+                self.record();
+            }
+            self.remove(j);
+        }
+    }
+
+    fn max_dfs(&mut self, pos: usize) {
+        let room = self.budget - self.spent;
+        let mut bound = self.covered;
+        let mut left = room;
+        for (g, c) in self.rest(pos) {
+            if c > left + TOL {
+                // The fractional knapsack: skipping is not allowed in the relaxation's order,
+                // so take the fraction and stop.
+                if c > 0.0 {
+                    bound += g * (left.max(0.0) / c);
+                }
+                break;
+            }
+            bound += g;
+            left -= c;
+        }
+        let best = self.best.as_ref().map_or(0.0, |b| b.1);
+        if bound <= best + TOL {
+            return;
+        }
+        self.nodes += 1;
+        if self.nodes > self.limit {
+            self.stopped = true;
+            self.open_bound = self.open_bound.max(bound);
+            return;
+        }
+        if self.covered > best + TOL {
+            self.record();
+        }
+        let Some(&j) = self.order.get(pos) else {
+            return;
+        };
+        if self.spent + self.price[j] <= self.budget + TOL && self.gain(j) > 0.0 {
+            self.add(j);
+            self.max_dfs(pos + 1);
+            self.remove(j);
+        }
+        self.max_dfs(pos + 1);
+    }
+
+    fn minimise_greedy(&mut self) {
+        let mut taken = Vec::new();
+        while self.covered < self.target - TOL {
+            let next = self
+                .order
+                .iter()
+                .copied()
+                .filter(|j| !taken.contains(j))
+                .map(|j| (j, self.gain(j)))
+                .filter(|(_, g)| *g > 0.0)
+                .max_by(|a, b| {
+                    (a.1 * self.price[b.0])
+                        .total_cmp(&(b.1 * self.price[a.0]))
+                        .then(b.0.cmp(&a.0))
+                });
+            let Some((j, _)) = next else { break };
+            taken.push(j);
+            self.add(j);
+        }
+        if self.covered >= self.target - TOL {
+            self.record();
+            self.best_cost = self.spent;
+        }
+        for &j in taken.iter().rev() {
+            self.remove(j);
+        }
+    }
+
+    fn min_dfs(&mut self, pos: usize) {
+        let deficit = self.target - self.covered;
+        if deficit <= TOL {
+            if self.spent < self.best_cost - TOL {
+                self.record();
+                self.best_cost = self.spent;
+            }
+            return;
+        }
+        let mut need = deficit;
+        let mut bound = self.spent;
+        for (g, c) in self.rest(pos) {
+            if g >= need {
+                bound += c * need / g;
+                need = 0.0;
+                break;
+            }
+            bound += c;
+            need -= g;
+        }
+        if need > TOL || bound >= self.best_cost - TOL {
+            return;
+        }
+        self.nodes += 1;
+        if self.nodes > self.limit {
+            self.stopped = true;
+            self.open_bound = self.open_bound.min(bound);
+            return;
+        }
+        let Some(&j) = self.order.get(pos) else {
+            return;
+        };
+        if self.gain(j) > 0.0 {
+            self.add(j);
+            self.min_dfs(pos + 1);
+            self.remove(j);
+        }
+        self.min_dfs(pos + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::{SplitMix64, Status};
+
+    fn random(rng: &mut SplitMix64) -> (CoverageProblem, Vec<f64>) {
+        let points = 3 + rng.below(10);
+        let n = 1 + rng.below(9);
+        let p = CoverageProblem {
+            weight: (0..points).map(|_| (1 + rng.below(60)) as f64).collect(),
+            covered: (0..points).map(|_| rng.below(4) == 0).collect(),
+            sets: (0..n)
+                .map(|_| (0..points as u32).filter(|_| rng.below(3) == 0).collect())
+                .collect(),
+        };
+        let price = (0..n)
+            .map(|_| [0.0, 10.0, 25.0, 30.0, 45.0, f64::INFINITY][rng.below(6)])
+            .collect();
+        (p, price)
+    }
+
+    fn subsets(p: &CoverageProblem, price: &[f64]) -> Vec<(f64, f64)> {
+        let n = p.sets.len();
+        (0u32..1 << n)
+            .filter_map(|mask| {
+                let open: Vec<u32> = (0..n as u32).filter(|j| mask >> j & 1 == 1).collect();
+                let cost = open.iter().fold(0.0, |a, &j| a + price[j as usize]);
+                cost.is_finite().then(|| (p.covered_weight(&open), cost))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn budgeted_maximal_covering_equals_brute_force() {
+        let mut rng = SplitMix64::new(5, 0);
+        for case in 0..500 {
+            let (p, price) = random(&mut rng);
+            let budget = [0.0, 10.0, 30.0, 55.0, 80.0, 200.0][rng.below(6)];
+            let want = subsets(&p, &price)
+                .into_iter()
+                .filter(|(_, c)| *c <= budget + 1e-9)
+                .map(|(w, _)| w)
+                .fold(0.0, f64::max);
+            let s = max_covered(&p, &price, budget, 1_000_000);
+            assert!((s.covered - want).abs() < 1e-9, "case {case}");
+            assert!(s.cost_wan <= budget + 1e-9, "case {case}");
+            assert_eq!(s.covered, p.covered_weight(&s.sites));
+            assert_eq!(s.certificate.status, Status::Optimal);
+            // A stopped search still brackets the optimum.
+            let t = max_covered(&p, &price, budget, 2);
+            assert!(t.covered <= want + 1e-9 && t.certificate.bound >= want - 1e-9);
+        }
+    }
+
+    #[test]
+    fn least_cost_covering_equals_brute_force() {
+        let mut rng = SplitMix64::new(9, 0);
+        for case in 0..500 {
+            let (p, price) = random(&mut rng);
+            let total: f64 = p.weight.iter().sum();
+            let target = total * rng.below(101) as f64 / 100.0;
+            let want = subsets(&p, &price)
+                .into_iter()
+                .filter(|(w, _)| *w >= target - 1e-9)
+                .map(|(_, c)| c)
+                .fold(f64::INFINITY, f64::min);
+            match min_cost(&p, &price, target, 1_000_000) {
+                Ok(s) => {
+                    assert!((s.cost_wan - want).abs() < 1e-9, "case {case}");
+                    assert!(s.covered >= target - 1e-9);
+                    assert_eq!(s.certificate.status, Status::Optimal);
+                    let t = min_cost(&p, &price, target, 2).expect("reachable");
+                    assert!(t.cost_wan >= want - 1e-9 && t.certificate.bound <= want + 1e-9);
+                }
+                Err(best) => {
+                    assert!(want.is_infinite(), "case {case}");
+                    assert!(best < target);
+                }
+            }
+        }
+    }
+}
