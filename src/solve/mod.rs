@@ -17,6 +17,7 @@ pub mod cpmp;
 mod dual;
 pub mod error;
 pub mod flow;
+mod mclp;
 pub mod orlib;
 pub mod pmedian;
 mod pool;
