@@ -17,6 +17,12 @@
 //!   `YANGLAO_BENCHMARKS` (default `../shared/benchmarks` next to the crate); skipped with a
 //!   message when absent. Per instance the objective, our own bound and both gaps; per
 //!   family how many answers our bound proves optimal. `--family` picks one family.
+//! - `dense`: greenfield coverage of the bundled 泰州 and 福建 data (`seeds/` in the working
+//!   folder; every village a candidate, crow-fly 15 minutes at 8 km/h urban and 24 km/h
+//!   rural, detour 1.0): set covering (coverage 1.0) and maximal covering with p = 5, 10, 20,
+//!   50, 100, each with time, objective, bound, gap and status, and 泰州's whole curve.
+//!   `--variant` picks one; `--write-instances DIR` writes them for
+//!   `tests/scripts/highs_dense.py`, which times HiGHS on the same models.
 
 use std::process::ExitCode;
 use std::time::Instant;

@@ -23,13 +23,19 @@
 //! 3. Per component and `k`, an exact value where possible: complete enumeration when the
 //!    component is small, otherwise a seeded multi-start greedy with swap local search
 //!    (best-improvement swaps with incremental gain and loss bookkeeping, after Resende &
-//!    Werneck 2007), then branch and bound with LP bounds (the pure-Rust `microlp` crate)
-//!    under a node limit, warm-started from the local-search answer. The component's upper
+//!    Werneck 2007), then Lagrangian branch and bound (`solve::mclp`: subgradient bounds,
+//!    reduced-cost fixing) under a node limit, warm-started from
+//!    the local-search answer and the previous budget's multipliers. The component's upper
 //!    bound `u_c(k)` is the branch-and-bound bound (equal to `f_c(k)` when proven).
 //! 4. Combination: `F(p) = max Σ f_c(k_c)` subject to `Σ k_c <= p`, by dynamic programming
 //!    over components (components whose `f_c` is concave are pooled and merged greedily,
 //!    which is exact for them). The bound `U(p)` merges the concave envelopes of the `u_c`,
 //!    a valid upper bound of `F(p)`. The curve is exact at every `p` where `U(p) = F(p)`.
+//!
+//! One point alone needs no curve: [`CoverageProblem::solve_budget`] runs the branch and bound
+//! on the whole reduced instance for one budget, and [`CoverageProblem::solve_target`] solves
+//! full coverage as set covering per component (classic reductions, a Lagrangian lower bound
+//! on the count, then a search over the count).
 //!
 //! Components are solved in parallel with rayon; results are collected in component order
 //! and every random choice comes from the seed, so any thread count gives the same answer.
@@ -239,7 +245,7 @@ impl CoverageProblem {
 
     /// The best coverage with at most `p` new sites, solved as one problem (no curve):
     /// local search for a start, then Lagrangian branch and bound over the whole reduced
-    /// instance (see [`super::mclp`]'s formulation in this module's doc). The certificate's
+    /// instance (see `solve::mclp`'s formulation in this module's doc). The certificate's
     /// objective is the weight covered and its bound a proven upper bound.
     pub fn solve_budget(&self, p: u32, opts: &CoverageOptions) -> CoverageSolution {
         let base = self.base_weight();

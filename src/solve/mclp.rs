@@ -17,7 +17,8 @@
 //! an upper bound of the problem for every such `λ` (each `y_i` takes its coefficient
 //! `w_i − λ_i >= 0` at 1, and the `x` part is solved by picking the `k` largest gains). Its
 //! minimum over `λ` equals the LP bound, since both parts have integral polyhedra
-//! (Galvão & ReVelle 1996; Galvão, Espejo & Boffey 2000). `λ` is improved by projected
+//! (Galvão & ReVelle 1996; Galvão, Espejo & Boffey 2000), though subgradient steps may stall
+//! above it on degenerate instances. `λ` is improved by projected
 //! subgradient steps with the Polyak step length (Held, Wolfe & Crowder 1974) and halving of
 //! the step factor when the bound stalls.
 //!
@@ -81,12 +82,10 @@ pub(crate) struct MclpResult {
     pub value: f64,
     /// Proven upper bound on any answer's value (>= `value`).
     pub bound: f64,
-    /// Nodes explored.
-    pub nodes: u64,
 }
 
 /// Weight of the previous direction in a deflected subgradient step (0: plain steps, which
-/// measured best on the greenfield benchmarks; the LP multipliers do the rest at the root).
+/// measured best on the greenfield benchmarks).
 const DEFLECTION: f64 = 0.0;
 
 /// Local-search calls on new incumbents per solve.
@@ -251,39 +250,6 @@ impl<'a> Mclp<'a> {
                 );
                 lam = nb.lambda;
                 bound = bound.min(nb.bound);
-                if nodes == 1 && round == 0 && goal.is_none() && bound >= threshold(best_value) {
-                    // Subgradient steps stall above the LP bound on degenerate instances;
-                    // the LP's duals are multipliers as good as any (the bound is still
-                    // L(λ), evaluated exactly, so solver tolerances cannot make it wrong).
-                    if let Some((lp, x)) = self.lp_multipliers(k) {
-                        // The LP's k largest x, improved by local search, as a start.
-                        let mut order: Vec<usize> = (0..n).collect();
-                        order.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
-                        order.truncate(k);
-                        improve(&mut order);
-                        let v = self.value_of(&order);
-                        if v > best_value + 1e-9 {
-                            best_value = v;
-                            order.sort_unstable();
-                            best_open = order;
-                        }
-                        let nb = self.node_bound(
-                            k,
-                            &state,
-                            lp,
-                            steps,
-                            &mut scratch,
-                            &mut best_open,
-                            &mut best_value,
-                            &threshold,
-                            &reached,
-                        );
-                        if nb.bound < bound {
-                            bound = nb.bound;
-                            lam = nb.lambda;
-                        }
-                    }
-                }
                 if bound < threshold(best_value) || reached(best_value) {
                     branch = None;
                     break;
@@ -371,73 +337,7 @@ impl<'a> Mclp<'a> {
             open: best_open,
             value: best_value,
             bound,
-            nodes,
         }
-    }
-
-    /// Coverage-row duals of the LP relaxation, clamped to `[0, w_i]`, and the LP's `x`, from
-    /// the interior-point solver Clarabel (Goulart & Chen 2024); `None` when it does not
-    /// converge.
-    fn lp_multipliers(&self, k: usize) -> Option<(Vec<f64>, Vec<f64>)> {
-        use clarabel::algebra::CscMatrix;
-        use clarabel::solver::{
-            DefaultSettingsBuilder, DefaultSolver, IPSolver, NonnegativeConeT, SolverStatus,
-        };
-        let n = self.sets.len();
-        let m = self.weight.len();
-        let scale = self.weight.iter().fold(0.0f64, |a, &w| a.max(w)).max(1.0);
-        // Columns x_0..x_{n-1}, then y_0..y_{m-1}; rows: coverage (m), budget (1), bounds.
-        let rows = m + 1 + 2 * n + 2 * m;
-        let mut colptr = Vec::with_capacity(n + m + 1);
-        let mut rowval = Vec::new();
-        let mut nzval = Vec::new();
-        colptr.push(0);
-        for (j, set) in self.sets.iter().enumerate() {
-            for &i in set {
-                rowval.push(i as usize);
-                nzval.push(-1.0);
-            }
-            rowval.extend([m, m + 1 + j, m + 1 + n + j]);
-            nzval.extend([1.0, 1.0, -1.0]);
-            colptr.push(rowval.len());
-        }
-        for i in 0..m {
-            rowval.extend([i, m + 1 + 2 * n + i, m + 1 + 2 * n + m + i]);
-            nzval.extend([1.0, 1.0, -1.0]);
-            colptr.push(rowval.len());
-        }
-        let a = CscMatrix::new(rows, n + m, colptr, rowval, nzval);
-        let p = CscMatrix::<f64>::zeros((n + m, n + m));
-        let mut q = vec![0.0; n + m];
-        for i in 0..m {
-            q[n + i] = -self.weight[i] / scale;
-        }
-        let mut b = vec![0.0; rows];
-        b[m] = k as f64;
-        for v in &mut b[m + 1..m + 1 + n] {
-            *v = 1.0;
-        }
-        for v in &mut b[m + 1 + 2 * n..m + 1 + 2 * n + m] {
-            *v = 1.0;
-        }
-        let cones = [NonnegativeConeT(rows)];
-        let settings = DefaultSettingsBuilder::default()
-            .verbose(false)
-            .max_iter(200)
-            .build()
-            .ok()?;
-        let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings).ok()?;
-        solver.solve();
-        if !matches!(
-            solver.solution.status,
-            SolverStatus::Solved | SolverStatus::AlmostSolved
-        ) {
-            return None;
-        }
-        let lambda = (0..m)
-            .map(|i| (solver.solution.z[i] * scale).clamp(0.0, self.weight[i]))
-            .collect();
-        Some((lambda, solver.solution.x[..n].to_vec()))
     }
 
     /// Counts of opened and free candidates per point, and the budget left.
