@@ -17,6 +17,12 @@
 //!   `YANGLAO_BENCHMARKS` (default `../shared/benchmarks` next to the crate); skipped with a
 //!   message when absent. Per instance the objective, our own bound and both gaps; per
 //!   family how many answers our bound proves optimal. `--family` picks one family.
+//! - `dense`: greenfield coverage of the bundled 泰州 and 福建 data (`seeds/` in the working
+//!   folder; every village a candidate, crow-fly 15 minutes at 8 km/h urban and 24 km/h
+//!   rural, detour 1.0): set covering (coverage 1.0) and maximal covering with p = 5, 10, 20,
+//!   50, 100, each with time, objective, bound, gap and status, and 泰州's whole curve.
+//!   `--variant` picks one; `--write-instances DIR` writes them for
+//!   `tests/scripts/highs_dense.py`, which times HiGHS on the same models.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,6 +47,13 @@ pub struct Args {
     /// Only this benchmark family of the `orlib` group.
     #[arg(long, value_enum)]
     pub family: Option<Family>,
+    /// `dense` group: also write each instance as `<name>.cover` into this folder (format in
+    /// `write_cover_instance`), for the HiGHS script `tests/scripts/highs_dense.py`.
+    #[arg(long, value_name = "DIR")]
+    pub write_instances: Option<std::path::PathBuf>,
+    /// `dense` group: only this variant.
+    #[arg(long, value_enum)]
+    pub variant: Option<DenseVariant>,
 }
 
 /// A family of the `orlib` group.
@@ -67,15 +80,19 @@ pub enum Group {
     Counties,
     /// p-median and capacitated p-median on the public benchmarks.
     Orlib,
+    /// Greenfield coverage of 泰州 and 福建 (every village a candidate, 15-minute circles of
+    /// 2 km urban and 6 km rural): set covering, maximal covering and the curve.
+    Dense,
 }
 
 impl Group {
-    const ALL: [Group; 5] = [
+    const ALL: [Group; 6] = [
         Group::Travel,
         Group::Check,
         Group::Seeds,
         Group::Counties,
         Group::Orlib,
+        Group::Dense,
     ];
 }
 
@@ -109,6 +126,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Group::Seeds => super::bench_plan::bench_seeds(std::path::Path::new("seeds"))?,
             Group::Counties => super::bench_plan::bench_counties(args.seed, 100)?,
             Group::Orlib => bench_orlib(args.seed, !args.sequential, args.family),
+            Group::Dense => bench_dense(&args)?,
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -599,4 +617,195 @@ fn bench_orlib(seed: u64, parallel: bool, family: Option<Family>) {
             max(|r| r.secs),
         );
     }
+}
+
+/// A variant of the `dense` group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DenseVariant {
+    /// 泰州 (`seeds/taizhou.toml`, 1,745 villages).
+    Taizhou,
+    /// 福建 (`seeds/fujian.toml`, 17,498 villages).
+    Fujian,
+}
+
+impl DenseVariant {
+    fn name(self) -> &'static str {
+        match self {
+            DenseVariant::Taizhou => "taizhou",
+            DenseVariant::Fujian => "fujian",
+        }
+    }
+}
+
+/// The greenfield coverage instance of a bundled region: its villages (loaded through the
+/// scenario, so positions are converted as `plan` converts them), no existing site, one
+/// day-care candidate at every village, crow-fly 15 minutes at 8 km/h urban and 24 km/h rural
+/// with detour 1.0 (2 km and 6 km), every village weighted by its elderly people.
+pub fn dense_instance(
+    scenario: &std::path::Path,
+) -> anyhow::Result<crate::solve::coverage::CoverageProblem> {
+    use crate::model::{CoverageScope, TravelMode, TypeSet};
+    let loaded =
+        crate::io::load(scenario).map_err(|d| anyhow::anyhow!("{}: {d}", scenario.display()))?;
+    let villages = loaded.region.villages;
+    let candidates = villages
+        .iter()
+        .map(|v| Candidate {
+            id: format!("c-{}", v.id),
+            name: v.name.clone(),
+            township: v.township.clone(),
+            pos: v.pos,
+            allow: Allow::DayCare,
+            max_beds: None,
+            cost_wan: None,
+        })
+        .collect();
+    let region = Region {
+        villages,
+        facilities: Vec::new(),
+        candidates,
+        boundary: Vec::new(),
+    };
+    let model = CrowFly::new(
+        TravelMode {
+            speed_kmh: 8.0,
+            detour: 1.0,
+        },
+        TravelMode {
+            speed_kmh: 24.0,
+            detour: 1.0,
+        },
+    );
+    let reach = model.reach(&region, &Query::within(15.0));
+    Ok(crate::plan::day_care::coverage_problem(
+        &region,
+        &reach,
+        CoverageScope::All,
+        TypeSet::EMPTY,
+    ))
+}
+
+/// Writes a coverage instance as plain text: a line `points candidates`, then one line per
+/// point `weight covered` (covered 0 or 1), then one line per candidate: the number of points
+/// it covers followed by their 0-based indices, all separated by single spaces.
+pub fn write_cover_instance(
+    problem: &crate::solve::coverage::CoverageProblem,
+    path: &std::path::Path,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "{} {}", problem.weight.len(), problem.sets.len())?;
+    for (w, c) in problem.weight.iter().zip(&problem.covered) {
+        writeln!(out, "{w} {}", u8::from(*c))?;
+    }
+    for s in &problem.sets {
+        write!(out, "{}", s.len())?;
+        for i in s {
+            write!(out, " {i}")?;
+        }
+        writeln!(out)?;
+    }
+    out.flush()
+}
+
+fn bench_dense(args: &Args) -> anyhow::Result<()> {
+    use crate::solve::coverage::CoverageOptions;
+    let variants: Vec<DenseVariant> = match args.variant {
+        Some(v) => vec![v],
+        None => vec![DenseVariant::Taizhou, DenseVariant::Fujian],
+    };
+    let opts = CoverageOptions {
+        seed: args.seed,
+        parallel: !args.sequential,
+        ..CoverageOptions::default()
+    };
+    for variant in variants {
+        let name = variant.name();
+        let path = std::path::Path::new("seeds").join(format!("{name}.toml"));
+        if !path.is_file() {
+            println!(
+                "dense/{name}: {} not found (run from the project folder); skipped",
+                path.display()
+            );
+            continue;
+        }
+        reset_peak();
+        let t = Instant::now();
+        let problem = dense_instance(&path)?;
+        let pairs: usize = problem.sets.iter().map(Vec::len).sum();
+        let sizes = problem.component_sizes();
+        let largest = sizes.iter().max_by_key(|s| s.0).copied().unwrap_or((0, 0));
+        println!(
+            "dense/{name}: {} points, {} candidates, {} pairs, built in {:.3} s; after reduction {} components, largest {} points × {} candidates",
+            thousands(problem.weight.len()),
+            thousands(problem.sets.len()),
+            thousands(pairs),
+            t.elapsed().as_secs_f64(),
+            sizes.len(),
+            largest.0,
+            largest.1
+        );
+        if let Some(dir) = &args.write_instances {
+            std::fs::create_dir_all(dir)?;
+            let file = dir.join(format!("{name}.cover"));
+            write_cover_instance(&problem, &file)?;
+            println!("dense/{name}: instance written to {}", file.display());
+        }
+        println!(
+            "  {:<22} {:>12} {:>12} {:>9} {:>9} {:>8}",
+            "problem", "objective", "bound", "gap %", "status", "time s"
+        );
+        let row = |label: &str, c: crate::solve::Certificate, secs: f64| {
+            println!(
+                "  {label:<22} {:>12.1} {:>12.1} {:>9.4} {:>9} {:>8.3}",
+                c.objective,
+                c.bound,
+                100.0 * c.gap,
+                format!("{:?}", c.status).to_lowercase(),
+                secs
+            );
+        };
+        let reachable = problem.reachable_weight();
+        let t = Instant::now();
+        let sol = problem.solve_target(reachable, &opts);
+        let secs = t.elapsed().as_secs_f64();
+        match sol {
+            Ok(s) => row("set covering (1.0)", s.certificate, secs),
+            Err(s) => row("set covering: infeas.", s.certificate, secs),
+        }
+        for p in [5u32, 10, 20, 50, 100] {
+            let t = Instant::now();
+            let s = problem.solve_budget(p, &opts);
+            row(
+                &format!("max covering p = {p}"),
+                s.certificate,
+                t.elapsed().as_secs_f64(),
+            );
+        }
+        if variant == DenseVariant::Taizhou {
+            let t = Instant::now();
+            let curve = problem.curve(&opts);
+            let secs = t.elapsed().as_secs_f64();
+            let proven = curve
+                .points
+                .iter()
+                .filter(|pt| pt.bound - pt.covered <= crate::solve::Certificate::TOLERANCE)
+                .count();
+            let worst = curve
+                .points
+                .iter()
+                .map(|pt| (pt.bound - pt.covered) / pt.bound.max(1.0))
+                .fold(0.0, f64::max);
+            println!(
+                "  curve: {} points (p = 0 … {}), {} proven optimal, largest gap {:.4} %, {:.3} s",
+                curve.points.len(),
+                curve.max_sites(),
+                proven,
+                100.0 * worst,
+                secs
+            );
+        }
+        println!("dense/{name}: peak memory {}", mib(peak_rss_kib()));
+    }
+    Ok(())
 }

@@ -23,19 +23,26 @@
 //! 3. Per component and `k`, an exact value where possible: complete enumeration when the
 //!    component is small, otherwise a seeded multi-start greedy with swap local search
 //!    (best-improvement swaps with incremental gain and loss bookkeeping, after Resende &
-//!    Werneck 2007), then branch and bound with LP bounds (the pure-Rust `microlp` crate)
-//!    under a node limit, warm-started from the local-search answer. The component's upper
+//!    Werneck 2007), then Lagrangian branch and bound (`solve::mclp`: subgradient bounds,
+//!    reduced-cost fixing) under a node limit, warm-started from
+//!    the local-search answer and the previous budget's multipliers. The component's upper
 //!    bound `u_c(k)` is the branch-and-bound bound (equal to `f_c(k)` when proven).
 //! 4. Combination: `F(p) = max Σ f_c(k_c)` subject to `Σ k_c <= p`, by dynamic programming
 //!    over components (components whose `f_c` is concave are pooled and merged greedily,
 //!    which is exact for them). The bound `U(p)` merges the concave envelopes of the `u_c`,
 //!    a valid upper bound of `F(p)`. The curve is exact at every `p` where `U(p) = F(p)`.
 //!
+//! One point alone needs no curve: [`CoverageProblem::solve_budget`] runs the branch and bound
+//! on the whole reduced instance for one budget, and [`CoverageProblem::solve_target`] solves
+//! full coverage as set covering per component (classic reductions, a Lagrangian lower bound
+//! on the count, then a search over the count).
+//!
 //! Components are solved in parallel with rayon; results are collected in component order
 //! and every random choice comes from the seed, so any thread count gives the same answer.
 
 use rayon::prelude::*;
 
+use super::mclp::{Mclp, MclpLimits, cover_lower_bound};
 use super::{Certificate, SplitMix64, Status};
 
 /// A coverage instance: weights, what is covered already, and what each candidate covers.
@@ -210,6 +217,128 @@ impl CoverageProblem {
             parts.iter().enumerate().map(solve).collect()
         };
         combine(total, base, reachable, components, cap)
+    }
+
+    /// Weight covered by the always-open sites.
+    pub fn base_weight(&self) -> f64 {
+        self.weight
+            .iter()
+            .zip(&self.covered)
+            .filter(|(_, c)| **c)
+            .map(|(w, _)| *w)
+            .sum()
+    }
+
+    /// Weight covered with every candidate open.
+    pub fn reachable_weight(&self) -> f64 {
+        self.base_weight() + self.decompose().iter().map(Part::total).sum::<f64>()
+    }
+
+    /// Points and candidates of each connected component left after the reduction (step 1
+    /// and 2 of the module doc), in component order.
+    pub fn component_sizes(&self) -> Vec<(usize, usize)> {
+        self.decompose()
+            .iter()
+            .map(|p| (p.weight.len(), p.cands.len()))
+            .collect()
+    }
+
+    /// The best coverage with at most `p` new sites, solved as one problem (no curve):
+    /// local search for a start, then Lagrangian branch and bound over the whole reduced
+    /// instance (see `solve::mclp`'s formulation in this module's doc). The certificate's
+    /// objective is the weight covered and its bound a proven upper bound.
+    pub fn solve_budget(&self, p: u32, opts: &CoverageOptions) -> CoverageSolution {
+        let base = self.base_weight();
+        let whole = Part::join(self.decompose());
+        let k = (p as usize).min(whole.cands.len());
+        let (open, value, bound) = if k == 0 {
+            (Vec::new(), 0.0, 0.0)
+        } else if k == whole.cands.len() {
+            let all: Vec<usize> = (0..k).collect();
+            let v = whole.total();
+            (all, v, v)
+        } else {
+            let (start, _) = whole.local_search(&[], k, opts, 0);
+            let mclp = Mclp::new(&whole.weight, &whole.sets);
+            let mut lambda = Vec::new();
+            let limits = MclpLimits {
+                nodes: opts.node_limit,
+                ..MclpLimits::default()
+            };
+            let r = mclp.solve(k, &start, &mut lambda, None, &limits, &|o| whole.swap(o));
+            (r.open, r.value, r.bound.min(whole.trivial_bound(k)))
+        };
+        let mut sites: Vec<u32> = open.iter().map(|&j| whole.cands[j]).collect();
+        sites.sort_unstable();
+        let covered = base + value;
+        CoverageSolution {
+            sites,
+            covered,
+            certificate: Certificate::new(covered, (base + bound).max(covered)),
+        }
+    }
+
+    /// The fewest new sites that cover at least `target` weight, with a proven lower bound
+    /// on the number needed; `Err` with the best reachable coverage (status infeasible) when
+    /// even every candidate falls short.
+    ///
+    /// Full coverage (a `target` within [`Certificate::TOLERANCE`] of the reachable weight)
+    /// is set covering per component: a Lagrangian lower bound on the count (Beasley 1990),
+    /// then for each count `k` from there a Lagrangian branch and bound that either finds a
+    /// cover with `k` sites or proves none exists. Any other target goes through the
+    /// coverage curve ([`CoverageCurve::for_target`]).
+    pub fn solve_target(
+        &self,
+        target: f64,
+        opts: &CoverageOptions,
+    ) -> Result<CoverageSolution, CoverageSolution> {
+        let tol = Certificate::TOLERANCE;
+        let base = self.base_weight();
+        if target <= base + tol {
+            let mut certificate = Certificate::new(0.0, 0.0);
+            certificate.objective = 0.0;
+            return Ok(CoverageSolution {
+                sites: Vec::new(),
+                covered: base,
+                certificate,
+            });
+        }
+        let parts = self.decompose();
+        let reachable = base + parts.iter().map(Part::total).sum::<f64>();
+        if target < reachable - tol {
+            let curve = self.curve(&CoverageOptions {
+                max_sites: None,
+                ..*opts
+            });
+            return curve.for_target(target);
+        }
+        let covers: Vec<(Vec<usize>, usize)> = if opts.parallel {
+            parts.par_iter().map(|p| p.cover_all(opts)).collect()
+        } else {
+            parts.iter().map(|p| p.cover_all(opts)).collect()
+        };
+        let mut sites: Vec<u32> = Vec::new();
+        let mut lower = 0usize;
+        for (part, (open, lo)) in parts.iter().zip(&covers) {
+            sites.extend(open.iter().map(|&j| part.cands[j]));
+            lower += lo;
+        }
+        sites.sort_unstable();
+        let covered = self.covered_weight(&sites);
+        let mut certificate = Certificate::new(sites.len() as f64, lower as f64);
+        certificate.objective = sites.len() as f64;
+        let solution = CoverageSolution {
+            sites,
+            covered,
+            certificate,
+        };
+        if target > reachable + tol {
+            let mut best = solution;
+            best.certificate.status = Status::Infeasible;
+            Err(best)
+        } else {
+            Ok(solution)
+        }
     }
 }
 
@@ -526,6 +655,133 @@ impl CoverageProblem {
     }
 }
 
+/// A set-covering instance after the classic reductions: the candidates every cover needs,
+/// and what is left (points renumbered `0..points`, candidates by their index `cols[j]` in
+/// the original sets).
+struct CoverCore {
+    forced: Vec<usize>,
+    cols: Vec<usize>,
+    sets: Vec<Vec<u32>>,
+    points: usize,
+}
+
+impl CoverCore {
+    /// Reduces covering every point `0..points` of `sets` (each point in some set).
+    fn new(sets: &[Vec<u32>], points: usize) -> Self {
+        let n = sets.len();
+        let mut row_alive = vec![true; points];
+        let mut col_alive: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
+        let mut forced = Vec::new();
+        loop {
+            let mut changed = false;
+            // Candidates of each live point, among live candidates.
+            let mut rows: Vec<Vec<u32>> = vec![Vec::new(); points];
+            for (j, s) in sets.iter().enumerate() {
+                if col_alive[j] {
+                    for &i in s {
+                        if row_alive[i as usize] {
+                            rows[i as usize].push(j as u32);
+                        }
+                    }
+                }
+            }
+            // A point with one candidate forces it.
+            if let Some(i) = (0..points).find(|&i| row_alive[i] && rows[i].len() == 1) {
+                let j = rows[i][0] as usize;
+                forced.push(j);
+                col_alive[j] = false;
+                for &p in &sets[j] {
+                    row_alive[p as usize] = false;
+                }
+                continue;
+            }
+            // Point dominance: b is dropped when some a has candidates(a) ⊆ candidates(b).
+            let mut order: Vec<usize> = (0..points).filter(|&i| row_alive[i]).collect();
+            order.sort_by(|&a, &b| rows[a].len().cmp(&rows[b].len()).then(a.cmp(&b)));
+            for &a in &order {
+                if !row_alive[a] {
+                    continue;
+                }
+                let Some(&first) = rows[a].first() else {
+                    continue;
+                };
+                for &b in &sets[first as usize] {
+                    let b = b as usize;
+                    if b != a
+                        && row_alive[b]
+                        && rows[b].len() >= rows[a].len()
+                        && is_subset(&rows[a], &rows[b])
+                    {
+                        row_alive[b] = false;
+                        changed = true;
+                    }
+                }
+            }
+            // Candidate dominance on the live points (ties keep the lower index).
+            let live: Vec<Vec<u32>> = sets
+                .iter()
+                .enumerate()
+                .map(|(j, s)| {
+                    if col_alive[j] {
+                        s.iter()
+                            .copied()
+                            .filter(|&i| row_alive[i as usize])
+                            .collect()
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect();
+            let mut by_point: Vec<Vec<u32>> = vec![Vec::new(); points];
+            let mut cols: Vec<usize> = (0..n).filter(|&j| col_alive[j]).collect();
+            cols.sort_by(|&a, &b| live[b].len().cmp(&live[a].len()).then(a.cmp(&b)));
+            for &j in &cols {
+                let s = &live[j];
+                let dominated = s.is_empty()
+                    || by_point[s[0] as usize]
+                        .iter()
+                        .any(|&t| is_subset(s, &live[t as usize]));
+                if dominated {
+                    col_alive[j] = false;
+                    changed = true;
+                } else {
+                    for &i in s {
+                        by_point[i as usize].push(j as u32);
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut index = vec![u32::MAX; points];
+        let mut count = 0u32;
+        for (i, slot) in index.iter_mut().enumerate() {
+            if row_alive[i] {
+                *slot = count;
+                count += 1;
+            }
+        }
+        let cols: Vec<usize> = (0..n).filter(|&j| col_alive[j]).collect();
+        let core_sets = cols
+            .iter()
+            .map(|&j| {
+                sets[j]
+                    .iter()
+                    .filter(|&&i| row_alive[i as usize])
+                    .map(|&i| index[i as usize])
+                    .collect()
+            })
+            .collect();
+        CoverCore {
+            forced,
+            cols,
+            sets: core_sets,
+            points: count as usize,
+        }
+    }
+}
+
 fn is_subset(small: &[u32], big: &[u32]) -> bool {
     let mut it = big.iter();
     small.iter().all(|x| it.by_ref().any(|y| y == x))
@@ -578,6 +834,12 @@ impl Part {
                 .collect()
         });
         let mut previous: Vec<usize> = Vec::new();
+        let mclp = Mclp::new(&self.weight, &self.sets);
+        let mut lambda: Vec<f64> = Vec::new();
+        let limits = MclpLimits {
+            nodes: opts.node_limit,
+            ..MclpLimits::default()
+        };
         let mut k = 0;
         while comp.value[k] < total - Certificate::TOLERANCE && k < cap && k < n {
             k += 1;
@@ -589,12 +851,12 @@ impl Part {
                 }
                 _ => {
                     comp.counts[1] += 1;
-                    let (open, value) = self.local_search(&previous, k, opts, stream);
-                    let result = self.branch_and_bound(open, value, k, opts);
-                    if result.2 - result.1 <= Certificate::TOLERANCE {
+                    let (open, _) = self.local_search(&previous, k, opts, stream);
+                    let r = mclp.solve(k, &open, &mut lambda, None, &limits, &|o| self.swap(o));
+                    if r.bound - r.value <= Certificate::TOLERANCE {
                         comp.counts[2] += 1;
                     }
-                    result
+                    (r.open, r.value, r.bound.min(self.trivial_bound(k)))
                 }
             };
             comp.value.push(value);
@@ -773,66 +1035,106 @@ impl Part {
         }
     }
 
-    /// Branch and bound with LP bounds; returns the better answer and the proven bound.
-    fn branch_and_bound(
-        &self,
-        open: Vec<usize>,
-        value: f64,
-        k: usize,
-        opts: &CoverageOptions,
-    ) -> (Vec<usize>, f64, f64) {
-        use microlp::{ComparisonOp, OptimizationDirection, Problem};
-        let n = self.cands.len();
-        let m = self.weight.len();
-        let mut lp = Problem::new(OptimizationDirection::Maximize);
-        let x: Vec<_> = (0..n).map(|_| lp.add_binary_var(0.0)).collect();
-        let y: Vec<_> = self
-            .weight
-            .iter()
-            .map(|&w| lp.add_var(w, (0.0, 1.0)))
-            .collect();
-        let mut cands_of: Vec<Vec<usize>> = vec![Vec::new(); m];
-        for (j, s) in self.sets.iter().enumerate() {
-            for &i in s {
-                cands_of[i as usize].push(j);
-            }
-        }
-        for i in 0..m {
-            let mut row: Vec<(microlp::Variable, f64)> = vec![(y[i], 1.0)];
-            row.extend(cands_of[i].iter().map(|&j| (x[j], -1.0)));
-            lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
-        }
-        let budget: Vec<(microlp::Variable, f64)> = x.iter().map(|&v| (v, 1.0)).collect();
-        lp.add_constraint(budget.as_slice(), ComparisonOp::Le, k as f64);
-        let mut options = microlp::SolveOptions::default();
-        options.node_limit = Some(opts.node_limit);
-        let mut hint: Vec<(microlp::Variable, f64)> = (0..n).map(|j| (x[j], 0.0)).collect();
-        for &j in &open {
-            hint[j].1 = 1.0;
-        }
-        options.warm_start = Some(hint);
-        let trivial = self.trivial_bound(k);
-        let Ok(outcome) = lp.solve_with(options) else {
-            return (open, value, trivial);
+    /// All parts as one instance (points and candidates renumbered in part order).
+    fn join(parts: Vec<Part>) -> Part {
+        let mut whole = Part {
+            cands: Vec::new(),
+            weight: Vec::new(),
+            sets: Vec::new(),
         };
-        let bound = outcome.stats().best_bound.unwrap_or(trivial).min(trivial);
-        match outcome.solution() {
-            Some(sol) => {
-                let mip_open: Vec<usize> = (0..n).filter(|&j| sol.var_value(x[j]) > 0.5).collect();
-                let mip_value = self.value_of(&mip_open);
-                let bound = if outcome.is_optimal() {
-                    mip_value.max(value)
-                } else {
-                    bound
-                };
-                if mip_value > value + 1e-9 && mip_open.len() <= k {
-                    (mip_open, mip_value, bound)
-                } else {
-                    (open, value, bound)
-                }
-            }
-            None => (open, value, bound),
+        for part in parts {
+            let offset = whole.weight.len() as u32;
+            whole.cands.extend(part.cands);
+            whole.weight.extend(part.weight);
+            whole.sets.extend(
+                part.sets
+                    .into_iter()
+                    .map(|s| s.into_iter().map(|i| i + offset).collect()),
+            );
         }
+        whole
+    }
+
+    /// The fewest candidates covering every point of the part, and a proven lower bound on
+    /// that number (equal when proven optimal).
+    ///
+    /// Set-covering reductions first, repeated until nothing changes (Toregas & ReVelle
+    /// 1973): a point with one candidate forces it; a point whose candidates include all of
+    /// another point's is dropped (covering the other covers it); a candidate whose points
+    /// are a subset of another's is dropped. What is left is solved as maximal covering with
+    /// unit weights and the goal of covering every point, for each count from the Lagrangian
+    /// lower bound up.
+    fn cover_all(&self, opts: &CoverageOptions) -> (Vec<usize>, usize) {
+        let core = CoverCore::new(&self.sets, self.weight.len());
+        let m = core.points;
+        let mut forced = core.forced.clone();
+        if m == 0 {
+            forced.sort_unstable();
+            let k = forced.len();
+            return (forced, k);
+        }
+        let unit = vec![1.0; m];
+        let counting = Part {
+            cands: core.cols.iter().map(|&j| j as u32).collect(),
+            weight: unit.clone(),
+            sets: core.sets.clone(),
+        };
+        let greedy = counting.greedy(&[], counting.cands.len(), None);
+        let upper = counting.without_redundant(greedy);
+        let lower = cover_lower_bound(&core.sets, m, upper.len(), 3_000);
+        let mclp = Mclp::new(&unit, &core.sets);
+        let limits = MclpLimits {
+            nodes: opts.node_limit,
+            ..MclpLimits::default()
+        };
+        let goal = m as f64;
+        let mut lambda = Vec::new();
+        let mut proven_lower = lower.max(1);
+        let mut chosen = upper;
+        for k in lower.max(1)..chosen.len() {
+            let mut start = counting.greedy(&[], k, None);
+            counting.swap(&mut start);
+            let r = mclp.solve(k, &start, &mut lambda, Some(goal), &limits, &|o| {
+                counting.swap(o)
+            });
+            if r.value >= goal - 1e-9 {
+                chosen = r.open;
+                break;
+            }
+            if r.bound < goal - 1e-9 {
+                proven_lower = k + 1;
+            } else {
+                // Neither found nor ruled out within the node limit: larger counts would
+                // cost as much again, so the greedy cover stands, with the bound so far.
+                break;
+            }
+        }
+        let lo = forced.len() + proven_lower.min(chosen.len());
+        forced.extend(chosen.iter().map(|&j| core.cols[j]));
+        forced.sort_unstable();
+        (forced, lo)
+    }
+
+    /// `open` without the sites whose points the others cover too (last opened first).
+    fn without_redundant(&self, mut open: Vec<usize>) -> Vec<usize> {
+        let mut count = vec![0u32; self.weight.len()];
+        for &j in &open {
+            for &i in &self.sets[j] {
+                count[i as usize] += 1;
+            }
+        }
+        let mut slot = open.len();
+        while slot > 0 {
+            slot -= 1;
+            let j = open[slot];
+            if self.sets[j].iter().all(|&i| count[i as usize] >= 2) {
+                for &i in &self.sets[j] {
+                    count[i as usize] -= 1;
+                }
+                open.remove(slot);
+            }
+        }
+        open
     }
 
     /// The sum of the `k` largest set weights, capped at the component's total.
@@ -982,6 +1284,163 @@ mod tests {
         for k in 0..par.points.len() as u32 {
             assert_eq!(par.sites(k), seq.sites(k));
         }
+    }
+
+    /// Small instances built to break things: duplicated candidates, tied and zero weights,
+    /// points nobody covers, points covered already, empty candidates.
+    fn adversarial_problem(seed: u64, points: usize, cands: usize) -> CoverageProblem {
+        let mut r = SplitMix64::new(seed, 7);
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        for j in 0..cands {
+            if j > 0 && r.below(4) == 0 {
+                let copy = sets[r.below(j)].clone();
+                sets.push(copy);
+                continue;
+            }
+            let size = r.below(points.min(6) + 1);
+            sets.push((0..size).map(|_| r.below(points) as u32).collect());
+        }
+        CoverageProblem {
+            weight: (0..points)
+                .map(|_| [0.0, 1.0, 1.0, 2.0, 5.0][r.below(5)])
+                .collect(),
+            covered: (0..points).map(|_| r.below(8) == 0).collect(),
+            sets,
+        }
+    }
+
+    fn check_budget(p: &CoverageProblem, opts: &CoverageOptions, label: &str) {
+        for k in 0..=p.sets.len().min(6) as u32 {
+            let exact = brute_force(p, k as usize);
+            let sol = p.solve_budget(k, opts);
+            let c = sol.certificate;
+            assert!(
+                sol.sites.len() <= k as usize,
+                "{label} k {k}: too many sites"
+            );
+            assert!((p.covered_weight(&sol.sites) - sol.covered).abs() < 1e-6);
+            assert!(
+                sol.covered <= exact + 1e-6,
+                "{label} k {k}: above the optimum"
+            );
+            assert!(
+                c.bound >= exact - 1e-6,
+                "{label} k {k}: bound {} < optimum {exact}",
+                c.bound
+            );
+            if c.status == Status::Optimal {
+                assert!(
+                    (sol.covered - exact).abs() < 1e-6,
+                    "{label} k {k}: optimal claimed wrongly"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn budget_solve_equals_brute_force() {
+        let opts = CoverageOptions::default();
+        for seed in 0..40 {
+            let p = random_problem(300 + seed, 30, 12);
+            check_budget(&p, &opts, &format!("random {seed}"));
+            let q = adversarial_problem(seed, 15, 11);
+            check_budget(&q, &opts, &format!("adversarial {seed}"));
+            let s = p.solve_budget(3, &opts);
+            assert_eq!(
+                s.certificate.status,
+                Status::Optimal,
+                "seed {seed}: small instances are proven"
+            );
+        }
+    }
+
+    #[test]
+    fn budget_bound_stays_valid_when_the_node_limit_stops_the_search() {
+        let opts = CoverageOptions {
+            node_limit: 1,
+            ..CoverageOptions::default()
+        };
+        for seed in 0..20 {
+            let p = random_problem(500 + seed, 40, 14);
+            check_budget(&p, &opts, &format!("one node {seed}"));
+        }
+    }
+
+    #[test]
+    fn full_cover_is_the_fewest_sites() {
+        for (seed, opts) in (0..40).map(|s| {
+            (
+                s,
+                CoverageOptions {
+                    node_limit: if s % 2 == 0 { 2_000 } else { 1 },
+                    ..CoverageOptions::default()
+                },
+            )
+        }) {
+            let p = if seed % 3 == 0 {
+                adversarial_problem(900 + seed, 14, 12)
+            } else {
+                random_problem(700 + seed, 25, 12)
+            };
+            let reachable = p.reachable_weight();
+            let sol = p
+                .solve_target(reachable, &opts)
+                .expect("the reachable weight is reachable");
+            let fewest = (0..=p.sets.len())
+                .find(|&k| brute_force(&p, k) >= reachable - 1e-6)
+                .expect("all candidates reach it");
+            assert!(
+                p.covered_weight(&sol.sites) >= reachable - 1e-6,
+                "seed {seed}: not a cover"
+            );
+            assert!(sol.sites.len() >= fewest);
+            assert!(
+                sol.certificate.bound <= fewest as f64 + 1e-9,
+                "seed {seed}: lower bound too high"
+            );
+            if sol.certificate.status == Status::Optimal {
+                assert_eq!(sol.sites.len(), fewest, "seed {seed}");
+            }
+            if seed % 2 == 0 {
+                assert_eq!(
+                    sol.sites.len(),
+                    fewest,
+                    "seed {seed}: small covers are found"
+                );
+            }
+            let too_much = p
+                .solve_target(reachable + 1.0, &opts)
+                .expect_err("beyond reach");
+            assert_eq!(too_much.certificate.status, Status::Infeasible);
+            assert!((too_much.covered - reachable).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn partial_target_matches_the_curve() {
+        for seed in 0..10 {
+            let p = random_problem(800 + seed, 25, 10);
+            let opts = CoverageOptions::default();
+            let target = 0.7 * p.reachable_weight();
+            let direct = p.solve_target(target, &opts).expect("reachable");
+            let fewest = (0..=10)
+                .find(|&k| brute_force(&p, k) >= target - 1e-6)
+                .expect("reachable");
+            assert_eq!(direct.sites.len(), fewest);
+        }
+    }
+
+    #[test]
+    fn budget_and_cover_same_for_any_thread_count() {
+        let p = random_problem(4242, 400, 120);
+        let seq = CoverageOptions {
+            parallel: false,
+            ..CoverageOptions::default()
+        };
+        let par = CoverageOptions::default();
+        assert_eq!(p.solve_budget(8, &seq), p.solve_budget(8, &par));
+        let r = p.reachable_weight();
+        assert_eq!(p.solve_target(r, &seq), p.solve_target(r, &par));
     }
 
     #[test]

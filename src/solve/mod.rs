@@ -18,6 +18,7 @@ pub mod cpmp;
 mod dual;
 pub mod error;
 pub mod flow;
+mod mclp;
 pub mod orlib;
 pub mod phasing;
 pub mod pmedian;
