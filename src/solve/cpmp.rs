@@ -60,9 +60,12 @@
 //! - Branch and bound when the bound falls short, as for the p-median: best-first over nodes
 //!   fixing sites open or closed, each bounded by the knapsack dual with its fixings
 //!   ([`NODE_ITERATIONS`] steps from the parent's multipliers), its relaxation's site sets
-//!   turned into answers, within `4 × bound_iterations` steps ([`BRANCH_WORK`]). A node with
-//!   all `p` sites fixed keeps the knapsack relaxation's own gap, so the bound may stay
-//!   below the optimum.
+//!   turned into answers, and sites fixed by their reduced costs as for the p-median, with
+//!   every `ρ_j` an exact knapsack at the node's best multipliers; branching on the chosen
+//!   free site of largest `ρ`. Within `12 × bound_iterations` steps ([`BRANCH_WORK`]) on
+//!   instances up to [`BRANCH_SIZE`] clients × `p`, proportionally fewer beyond. A node with
+//!   all `p` sites fixed keeps the knapsack relaxation's own gap: its answer is offered to
+//!   the pool and its bound counts in the result, so the bound may stay below the optimum.
 //!
 //! Chains have their own random streams derived from the seed and run in parallel with
 //! rayon; their results are merged in chain order, so any thread count gives the same
@@ -83,7 +86,7 @@
 //!   *Computers & Operations Research* 35, 968–977.
 
 use super::cost::{CostTable, Link, RowSource};
-use super::dual::{dual_bound, note_dual_value, tolerance};
+use super::dual::{dual_bound, note_dual_value, reduced_cost_fixing, tolerance};
 use super::error::SolveError;
 use super::pmedian::{PMedianOptions, PMedianProblem};
 use super::sites::{check_sites, forced_sites};
@@ -453,6 +456,10 @@ impl CapacitatedProblem {
         let mut bound = lagrange.bound();
         if !ctx.proven(bound, elite.best_value()) {
             let budget = opts.bound_iterations.saturating_mul(BRANCH_WORK);
+            // Each step solves knapsacks over about `clients · p` items: larger instances
+            // get proportionally fewer steps.
+            let size = (ctx.t.clients() * ctx.p).max(1) as f64;
+            let budget = (budget as f64 * (BRANCH_SIZE / size).min(1.0)) as usize;
             let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut elite, budget);
             stats.bound_iterations += spent;
             bound = b;
@@ -1304,65 +1311,83 @@ impl Elite {
 /// round is a whole search, and the bound stays valid whenever it stops.
 pub const GROWTH_ROUNDS: usize = 4;
 
-/// Subgradient steps of branch and bound, in multiples of `bound_iterations`.
-pub const BRANCH_WORK: usize = 4;
+/// Subgradient steps of branch and bound, in multiples of `bound_iterations`, on instances
+/// of up to [`BRANCH_SIZE`] clients × sites to open.
+pub const BRANCH_WORK: usize = 12;
+
+/// Clients × sites to open up to which branch and bound gets its whole
+/// [`BRANCH_WORK`]; beyond, the steps shrink in proportion.
+pub const BRANCH_SIZE: f64 = 4_000.0;
 
 /// Subgradient steps per node of branch and bound.
-pub const NODE_ITERATIONS: usize = 150;
+pub const NODE_ITERATIONS: usize = 50;
 
-/// A node of branch and bound: sites fixed open and closed, its bound, and the multipliers
-/// and relaxation sites it was bounded with.
+/// A node of branch and bound: sites fixed open and closed, its bound, the multipliers it
+/// was bounded with, and the site to branch on (`NONE` when every site is fixed).
 struct Node {
     bound: f64,
     must_open: Vec<bool>,
     closed: Vec<bool>,
     lambda: Vec<f64>,
-    sites: Vec<u32>,
+    branch: u32,
 }
 
 /// Branch and bound on the Lagrangian relaxation, lowest bound first, as for the p-median:
 /// a node fixes sites open or closed, is bounded by the knapsack dual with those fixings
 /// (warm-started from its parent's multipliers), turns its relaxation's site sets into
-/// answers for `elite`, and branches on the first site its relaxation opens that is not
-/// fixed. Returns the proven bound (the least bound of the nodes left, or the best answer's
-/// value when none is) and the subgradient steps spent, at most about `budget`.
+/// answers for `elite`, fixes more sites by their reduced costs at its best multipliers
+/// ([`reduced_cost_fixing`], every `ρ_j` an exact knapsack), and branches on the chosen
+/// free site whose closing the reduced costs price lowest. A node with every site fixed
+/// keeps the knapsack relaxation's own gap: it is set aside, its bound counted in the
+/// result. Returns the proven bound (the least bound of the nodes left, or the best
+/// answer's value when none is) and the subgradient steps spent, at most about `budget`.
 fn branch_and_bound(
     ctx: &Ctx<'_>,
     root: &Lagrange,
     elite: &mut Elite,
     budget: usize,
 ) -> (f64, usize) {
-    let mut open = vec![Node {
+    let mut open = Vec::new();
+    let mut leaves: Vec<f64> = Vec::new();
+    let root_node = Node {
         bound: root.bound(),
         must_open: root.must_open.clone(),
         closed: root.closed.clone(),
         lambda: root.best_lambda.clone(),
-        sites: root.best_sites.clone(),
-    }];
+        branch: NONE,
+    };
     let mut spent = 0;
+    let place = |node: Option<Node>, open: &mut Vec<Node>, leaves: &mut Vec<f64>| {
+        if let Some(node) = node {
+            if node.branch == NONE {
+                leaves.push(node.bound);
+            } else {
+                open.push(node);
+            }
+        }
+    };
+    place(settle(ctx, root, root_node, elite), &mut open, &mut leaves);
     loop {
         let ub = elite.best_value();
         open.retain(|node| !ctx.proven(node.bound, ub));
+        leaves.retain(|&b| !ctx.proven(b, ub));
+        let least_leaf = leaves.iter().copied().fold(ub, f64::min);
         let Some(k) = (0..open.len()).min_by(|&a, &b| open[a].bound.total_cmp(&open[b].bound))
         else {
-            return (ub, spent);
+            return (least_leaf, spent);
         };
-        let branch_on = open[k]
-            .sites
-            .iter()
-            .copied()
-            .find(|&j| !open[k].must_open[j as usize]);
-        let (Some(j), true) = (branch_on, spent < budget) else {
-            return (open[k].bound.min(ub), spent);
-        };
+        if spent >= budget {
+            return (open[k].bound.min(least_leaf), spent);
+        }
         let node = open.swap_remove(k);
+        let j = node.branch as usize;
         for fix_open in [true, false] {
             let mut must_open = node.must_open.clone();
             let mut closed = node.closed.clone();
             if fix_open {
-                must_open[j as usize] = true;
+                must_open[j] = true;
             } else {
-                closed[j as usize] = true;
+                closed[j] = true;
             }
             let fixed = must_open.iter().filter(|f| **f).count();
             let free = (0..must_open.len())
@@ -1378,13 +1403,89 @@ fn branch_and_bound(
             for s in found {
                 elite.insert(ctx, s);
             }
-            open.push(Node {
+            let child = Node {
                 bound: lagrange.bound().max(node.bound),
-                must_open: lagrange.must_open,
-                closed: lagrange.closed,
-                lambda: lagrange.best_lambda,
-                sites: lagrange.best_sites,
-            });
+                must_open: lagrange.must_open.clone(),
+                closed: lagrange.closed.clone(),
+                lambda: lagrange.best_lambda.clone(),
+                branch: NONE,
+            };
+            place(settle(ctx, &lagrange, child, elite), &mut open, &mut leaves);
+        }
+    }
+}
+
+/// Fixes the sites of `node` that its multipliers settle against the best answer of
+/// `elite`, repeatedly while new sites are fixed, and picks the site to branch on (`NONE`
+/// when every site is fixed; that site set is then also offered to `elite` as an answer).
+/// `None` when the node holds no answer better than the best one. `like` gives the
+/// knapsack settings.
+fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> Option<Node> {
+    let m = ctx.t.sites();
+    let integral = ctx.t.is_integral();
+    let mut items = Vec::new();
+    loop {
+        let ub = elite.best_value();
+        let nfixed = node.must_open.iter().filter(|f| **f).count();
+        let nfree = (0..m)
+            .filter(|&j| !node.must_open[j] && !node.closed[j])
+            .count();
+        if nfixed > ctx.p || nfree < ctx.p - nfixed || ctx.proven(node.bound, ub) {
+            return None;
+        }
+        let mut dual = like.child(
+            node.lambda.clone(),
+            node.must_open.clone(),
+            node.closed.clone(),
+        );
+        let mut value: f64 = 0.0;
+        for (i, &l) in node.lambda.iter().enumerate() {
+            value += l + (ctx.t.beyond(i) - l).min(0.0);
+        }
+        let mut free = Vec::with_capacity(nfree);
+        for j in 0..m {
+            if node.must_open[j] {
+                value += dual.solve_site(ctx, j, &mut items).0;
+            } else if !node.closed[j] {
+                free.push((j as u32, dual.solve_site(ctx, j, &mut items).0));
+            }
+        }
+        free.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let chosen = ctx.p - nfixed;
+        value += free[..chosen].iter().map(|f| f.1).sum::<f64>();
+        node.bound = node.bound.max(dual_bound(value, integral));
+        if ctx.proven(node.bound, ub) {
+            return None;
+        }
+        if chosen == 0 || chosen == free.len() {
+            // Every site fixed: one site set, with the knapsack relaxation's gap.
+            let mut sites: Vec<u32> = (0..m as u32)
+                .filter(|&j| node.must_open[j as usize] || (chosen > 0 && !node.closed[j as usize]))
+                .collect();
+            sites.sort_unstable();
+            let mut s = State::new(ctx, &sites);
+            s.regret_insert(ctx);
+            s.descent(ctx);
+            elite.insert(ctx, s);
+            node.branch = NONE;
+            return (!ctx.proven(node.bound, elite.best_value())).then_some(node);
+        }
+        let fix = reduced_cost_fixing(value, &free, chosen, |v| {
+            ctx.proven(dual_bound(v, integral), ub)
+        });
+        if fix.open.is_empty() && fix.closed.is_empty() {
+            node.branch = free[..chosen]
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|&(j, _)| j)
+                .expect("a node with a choice chooses a free site");
+            return Some(node);
+        }
+        for &j in &fix.open {
+            node.must_open[j as usize] = true;
+        }
+        for &j in &fix.closed {
+            node.closed[j as usize] = true;
         }
     }
 }
@@ -1898,6 +1999,57 @@ mod tests {
                 // relaxation's own gap, so the whole tree need not meet the optimum.
                 assert!(bound >= root.bound() - 1e-9, "seed {seed}");
                 assert!(best >= exact - 1e-6);
+            }
+        }
+    }
+
+    #[test]
+    fn fixing_never_cuts_off_the_optimum_on_ties_and_duplicates() {
+        // Co-located clients and sites on a 3 × 3 grid, every site twice, some zero demands
+        // and zero costs: the whole tree keeps its bound below the optimum, never claims
+        // more than it proved, and its answers are feasible.
+        for seed in 0..16 {
+            let mut r = SplitMix64::new(seed, 3);
+            let (n, half) = (7, 3);
+            let grid = |r: &mut SplitMix64| (r.below(3) as f64, r.below(3) as f64);
+            let cpos: Vec<(f64, f64)> = (0..n).map(|_| grid(&mut r)).collect();
+            let spos: Vec<(f64, f64)> = (0..half).map(|_| grid(&mut r)).collect();
+            let demand: Vec<f64> = (0..n).map(|i| (i % 4) as f64 * 2.0).collect();
+            let costs = CostTable::from_fn(n, 2 * half, |i, j| {
+                let (a, b) = (cpos[i], spos[j / 2]);
+                (a.0 - b.0).abs() + (a.1 - b.1).abs()
+            })
+            .expect("valid");
+            let problem =
+                CapacitatedProblem::new(costs, demand, vec![7.0; 2 * half], 2 + seed as usize % 2)
+                    .expect("valid");
+            let Some(exact) = brute_force(&problem) else {
+                continue;
+            };
+            let ctx = Ctx::new(&problem);
+            let start = ctx.pmedian_start(1);
+            let mut root = Lagrange::new(&ctx, &start);
+            root.run(&ctx, f64::INFINITY, 2, None);
+            let mut elite = Elite::new(4);
+            elite.insert(&ctx, start.clone());
+            let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, 1_000_000);
+            assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
+            assert!(elite.best_value() >= exact - 1e-6, "seed {seed}");
+            let sol = problem.solve(&quick());
+            let c = sol.certificate;
+            if sol.infeasible.is_none() {
+                assert!(
+                    c.bound <= exact + 1e-6,
+                    "seed {seed}: {c:?} against {exact}"
+                );
+                assert!(c.objective >= exact - 1e-6);
+                assert_eq!(
+                    problem.objective_of(&sol.sites, &sol.assignment),
+                    Some(c.objective)
+                );
+                if c.status == Status::Optimal {
+                    assert_eq!(c.objective, exact, "seed {seed}");
+                }
             }
         }
     }
