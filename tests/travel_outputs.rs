@@ -140,6 +140,13 @@ fn a_matrix_plan_outlines_the_villages_each_site_serves() {
     let plan = yanglao::plan::run(&d.join("scenario.toml")).expect("the matrix plans");
     assert!(!plan.service_areas.is_empty());
     for area in &plan.service_areas {
+        assert!(
+            !area.area.0.is_empty() || plan.reach.villages_of(area.site).is_empty(),
+            "site {} serves villages and has an area",
+            area.site.get()
+        );
+    }
+    for area in &plan.service_areas {
         for vr in plan.reach.villages_of(area.site) {
             let p = plan.region.villages[vr.village.get()].pos;
             assert!(
@@ -159,4 +166,31 @@ fn a_matrix_plan_outlines_the_villages_each_site_serves() {
         "{t:?}"
     );
     assert!(t.iter().any(|x| x.contains("起讫点时间矩阵")), "{t:?}");
+}
+
+/// A bad road file is bad input for `plan` as for `check`: every problem located, exit 2.
+#[test]
+fn a_bad_road_file_exits_2_under_plan() {
+    let dir = copy_fixture();
+    let d = dir.path();
+    fs::write(
+        d.join("roads.csv"),
+        "from_lon,from_lat,to_lon,to_lat,oneway_bicycle\n100.81,38.43,100.82,38.44,maybe\n",
+    )
+    .expect("write roads.csv");
+    let toml = fs::read_to_string(d.join("scenario.toml")).expect("scenario");
+    let toml = toml.replacen("[travel]\n", "[travel]\nroads = \"roads.csv\"\n", 1);
+    fs::write(d.join("scenario.toml"), toml).expect("write scenario");
+    for args in [
+        &["check", "scenario.toml"][..],
+        &["plan", "scenario.toml", "--out", "out"],
+    ] {
+        let run = yanglao(d, args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("roads.csv:2"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
 }

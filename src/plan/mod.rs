@@ -135,7 +135,7 @@ pub fn outlined_service_areas(
     reach: &ReachLists,
     serving: &[(SiteIdx, AreaKind)],
 ) -> Vec<ServiceArea> {
-    use geo::{Buffer, ConvexHull, Coord, MapCoords, MultiPoint, Point};
+    use geo::{Area, Buffer, ConvexHull, Coord, MapCoords, MultiPoint, Point};
     serving
         .iter()
         .map(|&(site, _)| {
@@ -156,7 +156,14 @@ pub fn outlined_service_areas(
                         .map(|vr| plane(region.villages[vr.village.get()].pos)),
                 )
                 .collect();
-            let area = points.convex_hull().buffer(OUTLINE_MARGIN_M);
+            // A site serving one village (or none, or villages in a line) has a hull with no
+            // area: the line through the points is outlined instead.
+            let hull = points.convex_hull();
+            let area = if hull.unsigned_area() > 1.0 {
+                hull.buffer(OUTLINE_MARGIN_M)
+            } else {
+                geo::LineString::from_iter(points.iter().map(|p| p.0)).buffer(OUTLINE_MARGIN_M)
+            };
             let area = area.map_coords(|c| Coord {
                 x: origin.lon + c.x / (m_per_deg * cos),
                 y: origin.lat + c.y / m_per_deg,

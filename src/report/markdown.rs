@@ -874,7 +874,10 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
     let ph = &dc.phasing;
     if !dc.sites.is_empty() || !dc.upgrades.is_empty() {
         rows.push(vec![
-            Cell::text(lang.pick("日间照料分年建设", "Day-care phasing")),
+            Cell::text(lang.pick(
+                "日间照料分年建设（在已选站点内）",
+                "Day-care phasing (of the chosen sites)",
+            )),
             Cell::text(status(ph.status)),
             Cell::text(lang.pick(
                 "逐年达标、投入最晚 (万元·年)",

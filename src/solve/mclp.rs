@@ -422,11 +422,11 @@ impl<'a> Mclp<'a> {
         let active: Vec<u32> = (0..m as u32)
             .filter(|&i| s.cov_in[i as usize] == 0 && s.free_cnt[i as usize] > 0)
             .collect();
-        for i in 0..m {
+        for (i, l) in lam.iter_mut().enumerate().take(m) {
             if s.cov_in[i] > 0 {
-                lam[i] = 0.0;
+                *l = 0.0;
             } else if s.free_cnt[i] == 0 {
-                lam[i] = self.weight[i];
+                *l = self.weight[i];
             }
         }
         let in_open: Vec<usize> = (0..state.len()).filter(|&j| state[j] == IN).collect();

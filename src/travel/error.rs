@@ -48,7 +48,13 @@ pub enum TravelError {
 }
 
 impl TravelError {
-    /// The located problems, when the error is about the content of a road file.
+    /// Whether the error lies in the input files (an unreadable or empty road file) rather
+    /// than in the run's limits.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, TravelError::Osm { .. } | TravelError::NoRoads { .. })
+    }
+
+    /// The located problems of a road or matrix table, if that is what went wrong.
     pub fn diagnostics(&self) -> Option<&Diagnostics> {
         match self {
             TravelError::Roads(d) | TravelError::Matrix(d) => Some(d),

@@ -37,8 +37,8 @@
 //!
 //! # Snapping
 //!
-//! A point enters the network where a person standing there would: at a street-level node
-//! of the piece of network that leads somewhere. For each setting (profile) the rules are:
+//! A point enters the network where a person standing there would: at the nearest point of a
+//! street-level road piece that leads somewhere. For each setting (profile) the rules are:
 //!
 //! 1. Only nodes the profile may use count, and of those only street-level ones: a node
 //!    touched by at least one way that is not a tunnel, bridge, indoor way or corridor and
@@ -49,15 +49,17 @@
 //!    when it is the nearest piece of both a village of the setting and a site of the region
 //!    (an island with its own roads, homes and centre). A stub, a tunnel piece or a footway
 //!    fragment left unconnected by the data is not.
-//! 3. The point snaps to the nearest node of a major piece within
-//!    [`NetworkOptions::snap_limit_m`]; when none is that near, to the nearest node of any
-//!    piece within the limit (a real island with its own roads); otherwise it is *beyond the
-//!    snap limit* and reaches nothing, which [`NetworkSummary`] reports by id.
+//! 3. The point snaps to the nearest point (the foot) of a road segment between two such
+//!    nodes in a major piece within [`NetworkOptions::snap_limit_m`]; when none is that
+//!    near, of any piece within the limit (a real island with its own roads); otherwise it is
+//!    *beyond the snap limit* and reaches nothing, which [`NetworkSummary`] reports by id.
 //!
-//! Exact ties go to the lowest node index. The straight leg between the point and its node is
-//! walked at [`NetworkOptions::snap_speed_kmh`] (4 km/h by default, never faster than the area
-//! type's own speed) and counted in the time. So `time = village leg + network path + site
-//! leg`, which is never less than the crow-fly time at the same speed with detour 1.
+//! Exact ties go to the lowest segment index. The straight leg between the point and its foot
+//! is walked at [`NetworkOptions::snap_speed_kmh`] (4 km/h by default, never faster than the
+//! area type's own speed); from the foot the trip goes along the segment to either end, in the
+//! directions the profile may travel it, or straight along it to a site on the same segment.
+//! So `time = village leg + network path + site leg`, which is never less than the crow-fly
+//! time at the same speed with detour 1.
 //!
 //! # Direction and the limit
 //!
@@ -87,7 +89,7 @@ use rstar::RTree;
 use crate::model::{AreaKind, LonLat, Region, SiteIdx, TravelMode, VillageIdx};
 
 use super::dijkstra::{Scratch, bounded_dijkstra};
-use super::sphere::{self, Indexed};
+use super::sphere;
 use super::{Exec, Query, Reach, ReachLists, TravelError, TravelModel};
 
 pub use super::osm::{HIGHWAY_SPEEDS_KMH, highway_speeds_kmh};
@@ -198,7 +200,7 @@ pub struct NetworkOptions {
     /// Speed of the straight legs between a point and its snapped node, km/h (default 4).
     pub snap_speed_kmh: f64,
     /// Longest straight leg between a point and its node, metres (default
-    /// [`DEFAULT_SNAP_LIMIT_M`]); a point farther from every usable node reaches nothing.
+    /// [`DEFAULT_SNAP_LIMIT_M`]); a point farther from every usable road reaches nothing.
     pub snap_limit_m: f64,
 }
 
@@ -242,7 +244,7 @@ pub struct NetworkSummary {
     pub villages_without_road: Vec<VillageIdx>,
     /// Villages farther than the snap limit from every node their profile may use.
     pub villages_beyond_snap: Vec<VillageIdx>,
-    /// Sites farther than the snap limit from every usable node (for any setting).
+    /// Sites farther than the snap limit from every usable road (for any setting).
     pub sites_beyond_snap: Vec<SiteIdx>,
     /// The snap limit in force, metres.
     pub snap_limit_m: f64,
@@ -504,19 +506,63 @@ fn fingerprint(region: &Region) -> u64 {
     h.finish()
 }
 
-/// A point snapped to a node: the node and the minutes of the straight leg.
+/// A point snapped onto a road piece: the foot `P` of the straight leg on segment `seg`, at
+/// `t` of the way from its end `a` to its end `b`.
 #[derive(Clone, Copy, Debug)]
 struct Snap {
+    /// The segment ([`Prepared::segments`]).
+    seg: u32,
+    /// Where the foot lies, 0 at `a`, 1 at `b`.
+    t: f64,
+    /// The end node nearer the foot (for piece membership and reports).
     node: u32,
+    /// Minutes of the straight leg.
     leg_min: f64,
+    /// Metres of the straight leg.
     leg_m: f64,
+    /// Leaving from the foot: each end node with the minutes along the segment to reach it
+    /// (infinity where the direction is closed).
+    out: [(u32, f64); 2],
+    /// Arriving at the foot: each end node with the minutes along the segment from it.
+    into: [(u32, f64); 2],
 }
+
+/// The sources of a search from a site snapped as `start`: each end of its segment with the
+/// site's leg and the way along the segment to the site.
+fn sources(start: &Snap) -> Vec<(NodeIndex, f64)> {
+    start
+        .into
+        .iter()
+        .filter(|(_, m)| m.is_finite())
+        .map(|&(n, m)| (NodeIndex::new(n as usize), start.leg_min + m))
+        .collect()
+}
+
+/// Minutes to cover `share` of a segment taking `minutes` end to end: 0 for no way at all,
+/// even along a closed direction (infinite minutes).
+fn along(share: f64, minutes: f64) -> f64 {
+    if share <= 0.0 { 0.0 } else { share * minutes }
+}
+
+/// An undirected road piece between two snap targets, with the minutes each way.
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    a: u32,
+    b: u32,
+    /// Minutes from `a` to `b` (infinity when closed to the profile).
+    ab_min: f64,
+    /// Minutes from `b` to `a`.
+    ba_min: f64,
+}
+
+/// A segment in the R-tree: its chord in Earth-centred coordinates and its index.
+type IndexedSegment = rstar::primitives::GeomWithData<rstar::primitives::Line<[f64; 3]>, u32>;
 
 /// Where a point enters the network, if anywhere.
 #[derive(Clone, Copy, Debug)]
 enum Entry {
     At(Snap),
-    /// Every usable node lies beyond the snap limit.
+    /// Every usable road lies beyond the snap limit.
     BeyondLimit,
     /// The profile may use no road at all.
     NoRoad,
@@ -541,16 +587,19 @@ struct Prepared {
     /// Per piece: whether it is major (see Snapping); pieces holding a village's and a site's
     /// nearest node are added by [`NetworkTravel::settle`].
     major_piece: Vec<bool>,
-    /// Per node: whether a point may snap onto it (usable, street level).
-    snap_target: Vec<bool>,
-    /// Snap targets of major pieces (built by [`NetworkTravel::settle`]).
-    major: RTree<Indexed>,
-    /// Snap targets of every piece.
-    any: RTree<Indexed>,
+    /// Road pieces a point may snap onto: between two usable street-level nodes.
+    segments: Vec<Segment>,
+    /// Segments of major pieces (built by [`NetworkTravel::settle`]).
+    major: RTree<IndexedSegment>,
+    /// Segments of every piece.
+    any: RTree<IndexedSegment>,
     /// Villages of this setting per node (compressed rows): village index and leg minutes.
     offsets: Vec<u32>,
     at_node: Vec<(u32, f64)>,
     min_leg: f64,
+    /// Villages of this setting per segment: village, position on it and leg minutes, for
+    /// trips that stay on one segment.
+    on_segment: HashMap<u32, Vec<(u32, f64, f64)>>,
 }
 
 impl NetworkTravel {
@@ -601,17 +650,45 @@ impl NetworkTravel {
         let snap_target: Vec<bool> = (0..g.node_count())
             .map(|n| usable[n] && (!any_street || self.net.street_level[n]))
             .collect();
+        // Undirected pieces between snap targets, the quickest each way.
+        let mut by_pair: HashMap<(u32, u32), usize> = HashMap::new();
+        let mut segments: Vec<Segment> = Vec::new();
+        for e in g.edge_references() {
+            let (u, v) = (e.source().index() as u32, e.target().index() as u32);
+            let w = edge_min[e.id().index()];
+            if !w.is_finite() || !snap_target[u as usize] || !snap_target[v as usize] {
+                continue;
+            }
+            let (a, b, forward) = if u < v { (u, v, true) } else { (v, u, false) };
+            let i = *by_pair.entry((a, b)).or_insert_with(|| {
+                segments.push(Segment {
+                    a,
+                    b,
+                    ab_min: f64::INFINITY,
+                    ba_min: f64::INFINITY,
+                });
+                segments.len() - 1
+            });
+            let seg = &mut segments[i];
+            if forward {
+                seg.ab_min = seg.ab_min.min(w);
+            } else {
+                seg.ba_min = seg.ba_min.min(w);
+            }
+        }
+        let any = self.segment_tree(&segments, |_| true);
         Prepared {
             setting,
             edge_min,
-            any: self.tree(|n| snap_target[n]),
+            any,
             major: RTree::new(),
             piece,
             major_piece: major,
-            snap_target,
+            segments,
             offsets: Vec::new(),
             at_node: Vec::new(),
             min_leg: f64::INFINITY,
+            on_segment: HashMap::new(),
         }
     }
 
@@ -671,10 +748,14 @@ impl NetworkTravel {
         });
         let village_snaps: Vec<Option<Snap>> = village_entries.iter().map(|e| e.snap()).collect();
         for (i, prep) in prepared.iter_mut().enumerate() {
+            // Each village at both ends of its segment, with the leg and the way along it.
+            let ends = |s: &Snap| s.out.into_iter().filter(|(_, m)| m.is_finite());
             let mut counts = vec![0u32; g.node_count() + 1];
             for (v, snap) in village_snaps.iter().enumerate() {
                 if let (true, Some(s)) = (village_setting[v] == i, snap) {
-                    counts[s.node as usize + 1] += 1;
+                    for (n, _) in ends(s) {
+                        counts[n as usize + 1] += 1;
+                    }
                 }
             }
             for n in 0..g.node_count() {
@@ -682,16 +763,24 @@ impl NetworkTravel {
             }
             let mut fill = counts.clone();
             let mut at_node = vec![(0u32, 0.0f64); counts[g.node_count()] as usize];
+            let mut on_segment: HashMap<u32, Vec<(u32, f64, f64)>> = HashMap::new();
             for (v, snap) in village_snaps.iter().enumerate() {
                 if let (true, Some(s)) = (village_setting[v] == i, snap) {
-                    let slot = &mut fill[s.node as usize];
-                    at_node[*slot as usize] = (v as u32, s.leg_min);
-                    *slot += 1;
-                    prep.min_leg = prep.min_leg.min(s.leg_min);
+                    for (n, along) in ends(s) {
+                        let slot = &mut fill[n as usize];
+                        at_node[*slot as usize] = (v as u32, s.leg_min + along);
+                        *slot += 1;
+                        prep.min_leg = prep.min_leg.min(s.leg_min + along);
+                    }
+                    on_segment
+                        .entry(s.seg)
+                        .or_default()
+                        .push((v as u32, s.t, s.leg_min));
                 }
             }
             prep.offsets = counts;
             prep.at_node = at_node;
+            prep.on_segment = on_segment;
         }
 
         // Snap every site once per setting.
@@ -706,13 +795,26 @@ impl NetworkTravel {
         }
     }
 
-    /// An R-tree of the nodes `keep` admits.
-    fn tree(&self, keep: impl Fn(usize) -> bool) -> RTree<Indexed> {
+    /// An R-tree of the segments `keep` admits, as chords in Earth-centred coordinates.
+    fn segment_tree(
+        &self,
+        segments: &[Segment],
+        keep: impl Fn(&Segment) -> bool,
+    ) -> RTree<IndexedSegment> {
         let g = &self.net.graph;
-        sphere::tree_of(
-            g.node_indices()
-                .filter(|n| keep(n.index()))
-                .map(|n| (n.index() as u32, g[n])),
+        let at = |n: u32| sphere::xyz(g[NodeIndex::new(n as usize)]);
+        RTree::bulk_load(
+            segments
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| keep(s))
+                .map(|(i, s)| {
+                    rstar::primitives::GeomWithData::new(
+                        rstar::primitives::Line::new(at(s.a), at(s.b)),
+                        i as u32,
+                    )
+                })
+                .collect(),
         )
     }
 
@@ -722,9 +824,14 @@ impl NetworkTravel {
     fn settle(&self, prepared: &mut Prepared, villages: &[LonLat], sites: &[LonLat], exec: Exec) {
         let pieces_of = |points: &[LonLat]| -> Vec<bool> {
             let nearest = exec.map(points.len(), |i| {
-                self.nearest(&prepared.any, points[i], prepared.setting.snap_kmh)
-                    .filter(|s| s.leg_m <= prepared.setting.snap_limit_m)
-                    .map(|s| prepared.piece[s.node as usize])
+                self.nearest(
+                    &prepared.any,
+                    &prepared.segments,
+                    points[i],
+                    prepared.setting.snap_kmh,
+                )
+                .filter(|s| s.leg_m <= prepared.setting.snap_limit_m)
+                .map(|s| prepared.piece[s.node as usize])
             });
             let mut held = vec![false; prepared.major_piece.len()];
             for p in nearest.into_iter().flatten() {
@@ -737,12 +844,9 @@ impl NetworkTravel {
         for (p, major) in prepared.major_piece.iter_mut().enumerate() {
             *major |= with_village[p] && with_site[p];
         }
-        let (piece, major, target) = (
-            &prepared.piece,
-            &prepared.major_piece,
-            &prepared.snap_target,
-        );
-        prepared.major = self.tree(|n| target[n] && major[piece[n] as usize]);
+        let (piece, major) = (&prepared.piece, &prepared.major_piece);
+        prepared.major =
+            self.segment_tree(&prepared.segments, |s| major[piece[s.a as usize] as usize]);
     }
 
     /// The entry of a point by the snapping rules of the module doc.
@@ -752,7 +856,8 @@ impl NetworkTravel {
         }
         let limit = prepared.setting.snap_limit_m;
         for tree in [&prepared.major, &prepared.any] {
-            if let Some(snap) = self.nearest(tree, pos, prepared.setting.snap_kmh)
+            if let Some(snap) =
+                self.nearest(tree, &prepared.segments, pos, prepared.setting.snap_kmh)
                 && snap.leg_m <= limit
             {
                 return Entry::At(snap);
@@ -761,23 +866,55 @@ impl NetworkTravel {
         Entry::BeyondLimit
     }
 
-    /// The nearest node of `tree` to `pos` (exact ties to the lowest index).
-    fn nearest(&self, tree: &RTree<Indexed>, pos: LonLat, snap_kmh: f64) -> Option<Snap> {
+    /// The nearest point of the segments of `tree` to `pos` (exact ties to the lowest index),
+    /// with the straight leg and the minutes along the segment to and from its ends.
+    fn nearest(
+        &self,
+        tree: &RTree<IndexedSegment>,
+        segments: &[Segment],
+        pos: LonLat,
+        snap_kmh: f64,
+    ) -> Option<Snap> {
         let at = sphere::xyz(pos);
         let mut best: Option<(u32, f64)> = None;
         for (hit, d2) in tree.nearest_neighbor_iter_with_distance_2(&at) {
             match best {
                 Some((_, first)) if d2 > first => break,
-                Some((node, _)) if node <= hit.data => {}
+                Some((seg, _)) if seg <= hit.data => {}
                 _ => best = Some((hit.data, d2)),
             }
         }
-        let (node, _) = best?;
-        let leg_m = sphere::haversine_m(pos, self.net.graph[NodeIndex::new(node as usize)]);
+        let (seg, _) = best?;
+        let s = segments[seg as usize];
+        let g = &self.net.graph;
+        let (pa, pb) = (
+            sphere::xyz(g[NodeIndex::new(s.a as usize)]),
+            sphere::xyz(g[NodeIndex::new(s.b as usize)]),
+        );
+        let d: [f64; 3] = std::array::from_fn(|k| pb[k] - pa[k]);
+        let len2: f64 = d.iter().map(|x| x * x).sum();
+        let t = if len2 > 0.0 {
+            ((0..3).map(|k| (at[k] - pa[k]) * d[k]).sum::<f64>() / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        // At an end the foot is that node exactly, so a point on a node has no leg at all.
+        let foot = if t <= 0.0 {
+            g[NodeIndex::new(s.a as usize)]
+        } else if t >= 1.0 {
+            g[NodeIndex::new(s.b as usize)]
+        } else {
+            sphere::lonlat(std::array::from_fn(|k| pa[k] + t * d[k]))
+        };
+        let leg_m = sphere::haversine_m(pos, foot);
         Some(Snap {
-            node,
+            seg,
+            t,
+            node: if t <= 0.5 { s.a } else { s.b },
             leg_min: super::minutes_at(leg_m, snap_kmh),
             leg_m,
+            out: [(s.a, along(t, s.ba_min)), (s.b, along(1.0 - t, s.ab_min))],
+            into: [(s.a, along(t, s.ab_min)), (s.b, along(1.0 - t, s.ba_min))],
         })
     }
 }
@@ -809,7 +946,7 @@ impl NetworkTravel {
         let mut cost: HashMap<u32, f64> = HashMap::new();
         bounded_dijkstra(
             Reversed(g),
-            &[(NodeIndex::new(start.node as usize), start.leg_min)],
+            &sources(&start),
             minutes,
             |e| prep.edge_min[EdgeIndex::index(e.id())],
             scratch,
@@ -825,10 +962,16 @@ impl NetworkTravel {
             x: (p.lon - origin.lon) * m_per_deg * cos,
             y: (p.lat - origin.lat) * m_per_deg,
         };
-        let mut lines: Vec<LineString<f64>> = vec![LineString::new(vec![
-            to_plane(origin),
-            to_plane(g[NodeIndex::new(start.node as usize)]),
-        ])];
+        let seg = prep.segments[start.seg as usize];
+        let (pa, pb) = (
+            to_plane(g[NodeIndex::new(seg.a as usize)]),
+            to_plane(g[NodeIndex::new(seg.b as usize)]),
+        );
+        let foot = Coord {
+            x: pa.x + start.t * (pb.x - pa.x),
+            y: pa.y + start.t * (pb.y - pa.y),
+        };
+        let mut lines: Vec<LineString<f64>> = vec![LineString::new(vec![to_plane(origin), foot])];
         for e in g.edge_references() {
             // A traveller goes u → v, then on to the site from v.
             let (u, v) = (e.source(), e.target());
@@ -871,10 +1014,28 @@ impl TravelModel for NetworkTravel {
         exec: Exec,
     ) -> Option<Vec<geo::MultiPolygon<f64>>> {
         let snapped = self.snapped(region, exec);
+        // One area per travel profile the villages use (walking for urban communities, riding
+        // for rural villages by default), joined: a village of either kind inside its own
+        // profile's area reaches the site.
+        let kinds: Vec<AreaKind> = [AreaKind::Urban, AreaKind::Rural]
+            .into_iter()
+            .filter(|k| region.villages.iter().any(|v| v.kind == *k))
+            .collect();
         let areas = exec.map_with(sites.len(), Scratch::default, |scratch, i| {
-            let (site, kind) = sites[i];
-            self.service_area(&snapped, region, site, kind, minutes, scratch)
-                .unwrap_or_else(|| geo::MultiPolygon::new(Vec::new()))
+            let (site, _) = sites[i];
+            let mut area = geo::MultiPolygon::new(Vec::new());
+            for &kind in &kinds {
+                if let Some(more) =
+                    self.service_area(&snapped, region, site, kind, minutes, scratch)
+                {
+                    area = if area.0.is_empty() {
+                        more
+                    } else {
+                        geo::BooleanOps::union(&area, &more)
+                    };
+                }
+            }
+            area
         });
         Some(areas)
     }
@@ -917,9 +1078,22 @@ impl TravelModel for NetworkTravel {
                     return Vec::new();
                 }
                 let mut out = Vec::new();
+                // A village on the site's own segment may go straight along it.
+                let seg = prep.segments[start.seg as usize];
+                for &(v, t, leg) in prep.on_segment.get(&start.seg).map_or(&[][..], |x| x) {
+                    let along = if t <= start.t {
+                        along(start.t - t, seg.ab_min)
+                    } else {
+                        along(t - start.t, seg.ba_min)
+                    };
+                    let minutes = leg + along + start.leg_min;
+                    if minutes <= limit {
+                        out.push((v, minutes));
+                    }
+                }
                 bounded_dijkstra(
                     reversed,
-                    &[(NodeIndex::new(start.node as usize), start.leg_min)],
+                    &sources(&start),
                     limit - prep.min_leg,
                     |e| prep.edge_min[EdgeIndex::index(e.id())],
                     scratch,
@@ -934,6 +1108,10 @@ impl TravelModel for NetworkTravel {
                         }
                     },
                 );
+                // A village attached at both ends of its segment is found twice: keep the
+                // quicker.
+                out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                out.dedup_by_key(|x| x.0);
                 if budget.admit(out.len()) {
                     out
                 } else {

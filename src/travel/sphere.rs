@@ -34,6 +34,17 @@ pub(crate) fn xyz(p: LonLat) -> [f64; 3] {
     ]
 }
 
+/// The position of an Earth-centred point (any length), the inverse of [`xyz`].
+pub(crate) fn lonlat(p: [f64; 3]) -> LonLat {
+    let r = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2])
+        .sqrt()
+        .max(f64::MIN_POSITIVE);
+    LonLat {
+        lon: p[1].atan2(p[0]).to_degrees(),
+        lat: (p[2] / r).clamp(-1.0, 1.0).asin().to_degrees(),
+    }
+}
+
 /// Squared chord length that safely covers every point within `dist_m` of great-circle
 /// distance (slightly enlarged against rounding; the whole sphere beyond half a circumference).
 pub(crate) fn chord2_covering(dist_m: f64) -> f64 {
