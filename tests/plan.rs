@@ -969,7 +969,9 @@ fn a_budget_buys_the_most_coverage_at_each_sites_own_price_brute_force() {
     // the budget buys, and for a missed target the money over the budget that the cheapest
     // plan meeting it needs. (Pricing every site at the dearest, 30, missed the target at 55.)
     let items = [(30.0, 0.0), (30.0, 270.0), (25.0, 160.0)];
-    for budget in [30.0, 40.0, 54.0, 55.0, 60.0, 85.0] {
+    // Up to 60 the binding 2022 nursing share cannot be paid besides the township rule, so
+    // day care gets the whole budget; at 85 it can, and it comes first (see below).
+    for budget in [30.0, 40.0, 54.0, 55.0, 60.0] {
         let s = plan_edited(
             |s| {
                 s.replace("coverage = 0.9", "coverage = 1.0")
@@ -1013,6 +1015,21 @@ fn a_budget_buys_the_most_coverage_at_each_sites_own_price_brute_force() {
             assert_eq!(row(&s, "coverage", 2025)["met"], true);
         }
     }
+    // At 85 the binding 2022 nursing share is paid first, then the rule, then coverage.
+    let s = plan_edited(
+        |s| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace("[costs]", "[budget]\ntotal = 85\n\n[costs]")
+        },
+        |c| c,
+    );
+    assert_eq!(
+        row(&s, "nursing_share", 2022)["met"],
+        true,
+        "{}",
+        s["budget"]
+    );
+    assert!(s["budget"]["spent_wan"].as_f64().expect("spent") <= 85.0 + 1e-9);
 }
 
 #[test]
@@ -1130,4 +1147,36 @@ fn binding_bed_targets_are_paid_before_day_care_coverage() {
         .unwrap_or_else(|| panic!("{b}"));
     assert_eq!(m["extra_wan"], 3.0);
     assert_eq!(m["exact"], true);
+}
+
+/// Under a total budget the binding bed targets of the earliest years come before the
+/// coverage sites, after the day-care rules; more money never meets fewer of them or buys
+/// less coverage. 江海 (its plan: nursing share 50 % by 2023, 55 % by 2025, both binding).
+#[test]
+fn more_money_keeps_the_earlier_binding_targets_and_buys_more_coverage() {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/jianghai.toml");
+    let loaded = yanglao::io::load(&seed).expect("the seed loads");
+    let mut last: Option<(f64, u32)> = None;
+    for total in [330.0, 420.0, 465.0] {
+        let mut scenario = loaded.scenario.clone();
+        scenario.budget.total_wan = Some(total);
+        let p = yanglao::plan::plan(scenario, loaded.region.clone(), 0.0).expect("plans");
+        assert!(p.spending.spent_wan <= total + 1e-6, "{total}");
+        let met = |key: &str, year: i32| {
+            p.indicators
+                .rows
+                .iter()
+                .find(|r| r.indicator.key() == key && r.year == year)
+                .and_then(|r| r.met)
+        };
+        assert_eq!(met("nursing_share", 2023), Some(true), "{total}");
+        let now = (p.day_care.coverage, p.day_care.new_sites);
+        if let Some(before) = last {
+            assert!(
+                now.0 >= before.0 && now.1 >= before.1,
+                "{total}: {now:?} after {before:?}"
+            );
+        }
+        last = Some(now);
+    }
 }

@@ -313,13 +313,7 @@ fn within_budget(
     let price = |c: usize| day_care::site_cost(scenario, region, c);
     let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
     let rule_sites = plan.sites.iter().filter(|s| is_rule(s.reason)).count() as u32;
-    let rule_cost: f64 = plan
-        .sites
-        .iter()
-        .filter(|s| is_rule(s.reason))
-        .map(|s| price(s.candidate))
-        .chain(plan.upgrades.iter().map(|u| u.cost_wan))
-        .fold(0.0, |a, c| a + c);
+    let rule_cost = rules_cost(scenario, region, &plan);
     let prices: Vec<f64> = region
         .candidates
         .iter()
@@ -451,37 +445,61 @@ fn within_budget(
     (out, missed)
 }
 
+/// What the day-care rules cost, 万元: the street, township and county centres a plan opens
+/// and the upgrades it makes, which every budget pays first.
+fn rules_cost(scenario: &Scenario, region: &Region, plan: &DayCarePlan) -> f64 {
+    use day_care::Reason;
+    plan.sites
+        .iter()
+        .filter(|s| matches!(s.reason, Reason::Street | Reason::Township | Reason::County))
+        .map(|s| day_care::site_cost(scenario, region, s.candidate))
+        .chain(plan.upgrades.iter().map(|u| u.cost_wan))
+        .fold(0.0, |a, c| a + c)
+}
+
 /// What the binding (约束性) bed targets cost on their own, 万元, kept back from the day-care
 /// coverage sites under a total budget (the street, township and county rules come first, as
-/// binding rules): 0 without a total budget, with an allowed overrun, or when the binding bed
-/// targets and the rules together cost more than the budget (no reserve can then meet them,
-/// and the bed solver spends what is left on them first).
+/// binding rules): 0 without a total budget or with an allowed overrun; otherwise the cost of
+/// the binding targets of the longest run of plan years, from the first, that fits the budget
+/// (the bed solver spends what is left on the rest).
 fn binding_beds_reserve(
     scenario: &Scenario,
     region: &Region,
     bed_reach: &ReachLists,
+    rules_wan: f64,
 ) -> Result<f64, PlanError> {
     let b = &scenario.budget;
     let Some(total) = b.total_wan.filter(|_| !b.allow_overrun) else {
         return Ok(0.0);
     };
+    // The day-care rules are paid first.
+    let total = total - rules_wan;
     let keep = |g: Option<crate::model::Goal>| g.filter(|g| g.binding);
     let mut binding = scenario.clone();
     binding.budget = crate::model::Budget::default();
-    let mut any = false;
     for t in binding.bed_targets.values_mut() {
         t.nursing_share = keep(t.nursing_share);
         t.beds_per_1000 = keep(t.beds_per_1000);
         t.nursing_per_1000 = keep(t.nursing_per_1000);
         t.public_share = keep(t.public_share);
         t.new_beds = keep(t.new_beds);
-        any |= t.any();
     }
-    if !any {
-        return Ok(0.0);
+    binding.bed_targets.retain(|_, t| t.any());
+    // The binding targets of the earliest years first: the reserve is what the longest run of
+    // years, from the first, costs within the budget (a later year's target that the money
+    // cannot reach does not take the money an earlier one could use).
+    let years: Vec<i32> = binding.bed_targets.keys().copied().collect();
+    let mut reserve = 0.0;
+    for &last in &years {
+        let mut prefix = binding.clone();
+        prefix.bed_targets.retain(|y, _| *y <= last);
+        let cost = beds::plan(&prefix, region, bed_reach, &Default::default())?.cost_wan;
+        if cost > total {
+            break;
+        }
+        reserve = cost;
     }
-    let cost = beds::plan(&binding, region, bed_reach, &Default::default())?.cost_wan;
-    Ok(if cost <= total { cost } else { 0.0 })
+    Ok(reserve)
 }
 
 /// Bed targets the budget leaves unmet, each with the money that would close it: at most what
@@ -629,14 +647,10 @@ fn plan_money(
     bed_reach: &ReachLists,
 ) -> Result<MoneyPlan, PlanError> {
     let t = Instant::now();
-    let reserve = binding_beds_reserve(scenario, region, bed_reach)?;
-    let (day_care, mut missed) = within_budget(
-        scenario,
-        region,
-        reach,
-        day_care::plan(scenario, region, reach),
-        reserve,
-    );
+    let unconstrained = day_care::plan(scenario, region, reach);
+    let rules_wan = rules_cost(scenario, region, &unconstrained);
+    let reserve = binding_beds_reserve(scenario, region, bed_reach, rules_wan)?;
+    let (day_care, mut missed) = within_budget(scenario, region, reach, unconstrained, reserve);
     let day_care = within_year_budgets(scenario, region, day_care);
     let day_care_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
