@@ -205,23 +205,12 @@ impl Drawing for TradeoffDrawing {
             .y_label_formatter(&|y| format!("{y:.0}"))
             .draw()?;
         let plot = chart.plotting_area().get_pixel_range();
-        pen.text(
+        axis_titles(
             root,
+            pen,
+            &plot,
             lang.pick("百分比 (%)", "Percent (%)"),
-            (plot.0.start - 8, plot.1.start - 18),
-            16.0,
-            MUTED,
-            HPos::Left,
-            VPos::Center,
-        )?;
-        pen.text(
-            root,
             lang.pick("总预算 (万元)", "Total budget (10k yuan)"),
-            ((plot.0.start + plot.0.end) / 2, plot.1.end + 48),
-            16.0,
-            MUTED,
-            HPos::Center,
-            VPos::Center,
         )?;
         let coverage: Vec<(f64, f64)> = self.points.iter().map(|p| (p.0, p.1)).collect();
         let met: Vec<(f64, f64)> = self.points.iter().map(|p| (p.0, p.2)).collect();
@@ -270,6 +259,34 @@ fn title<DB: DrawingBackend>(
 ) -> Result<(), DrawError> {
     root.fill(&WHITE)?;
     pen.text(root, title, (28, 34), 26.0, INK, HPos::Left, VPos::Center)
+}
+
+/// The y axis title above the plot's upper-left corner and the x axis title centred below it.
+fn axis_titles<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    pen: &Pen,
+    plot: &(std::ops::Range<i32>, std::ops::Range<i32>),
+    y_title: &str,
+    x_title: &str,
+) -> Result<(), DrawError> {
+    pen.text(
+        root,
+        y_title,
+        (plot.0.start - 8, plot.1.start - 18),
+        16.0,
+        MUTED,
+        HPos::Left,
+        VPos::Center,
+    )?;
+    pen.text(
+        root,
+        x_title,
+        ((plot.0.start + plot.0.end) / 2, plot.1.end + 48),
+        16.0,
+        MUTED,
+        HPos::Center,
+        VPos::Center,
+    )
 }
 
 /// The mesh of one panel of the bed chart (whole-number x labels, no y labels) and its axis
@@ -390,23 +407,12 @@ impl Drawing for CurveDrawing {
             .y_label_formatter(&|y| format!("{y:.0}"))
             .draw()?;
         let plot = chart.plotting_area().get_pixel_range();
-        pen.text(
+        axis_titles(
             root,
+            pen,
+            &plot,
             lang.pick("覆盖率 (%)", "Coverage (%)"),
-            (plot.0.start - 8, plot.1.start - 18),
-            16.0,
-            MUTED,
-            HPos::Left,
-            VPos::Center,
-        )?;
-        pen.text(
-            root,
             lang.pick("新建站点数 (处)", "New sites"),
-            ((plot.0.start + plot.0.end) / 2, plot.1.end + 48),
-            16.0,
-            MUTED,
-            HPos::Center,
-            VPos::Center,
         )?;
 
         chart.draw_series(DashedLineSeries::new(
