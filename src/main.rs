@@ -1,5 +1,6 @@
 //! The `yanglao` binary: parse the command line, run, print the error chain once.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -11,7 +12,12 @@ fn main() -> ExitCode {
         // The reader of stdout went away (`… | head`): nothing more to say.
         Err(err) if yanglao::cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("yanglao: {}", yanglao::cli::error_text(&err));
+            // A closed standard error drops the message rather than panicking.
+            let _ = writeln!(
+                std::io::stderr(),
+                "yanglao: {}",
+                yanglao::cli::error_text(&err)
+            );
             ExitCode::from(yanglao::cli::exit_code(&err))
         }
     }

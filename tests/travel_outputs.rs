@@ -192,5 +192,17 @@ fn a_bad_road_file_exits_2_under_plan() {
             "{args:?}: {}",
             run.stderr
         );
+        // With standard error closed before the messages come, the exit code stays 2 (no
+        // panic on the broken pipe).
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_yanglao"))
+            .args(args)
+            .current_dir(d)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        drop(child.stderr.take());
+        let status = child.wait().expect("the binary ends");
+        assert_eq!(status.code(), Some(2), "{args:?} with stderr closed");
     }
 }

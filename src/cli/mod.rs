@@ -4,6 +4,23 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Messages to standard error, like `eprint!` and `eprintln!`, but a closed standard error
+// (`2>&1 | head`) drops the message instead of panicking. Defined before the subcommand
+// modules so that their `eprint!` and `eprintln!` are these.
+macro_rules! eprint {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
+macro_rules! eprintln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub mod batch;
 pub mod bench;
 mod bench_plan;
