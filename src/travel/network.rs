@@ -972,6 +972,27 @@ impl NetworkTravel {
             y: pa.y + start.t * (pb.y - pa.y),
         };
         let mut lines: Vec<LineString<f64>> = vec![LineString::new(vec![to_plane(origin), foot])];
+        // Straight along the site's own segment to its foot: from the `a` side a traveller
+        // goes a → b, from the `b` side b → a.
+        let spare = minutes - start.leg_min;
+        for (end, whole, share_max) in [(pa, seg.ab_min, start.t), (pb, seg.ba_min, 1.0 - start.t)]
+        {
+            if spare > 0.0 && whole.is_finite() && share_max > 0.0 {
+                let share = if whole > 0.0 {
+                    (spare / whole).min(share_max)
+                } else {
+                    share_max
+                };
+                let f = share / share_max;
+                lines.push(LineString::new(vec![
+                    foot,
+                    Coord {
+                        x: foot.x + f * (end.x - foot.x),
+                        y: foot.y + f * (end.y - foot.y),
+                    },
+                ]));
+            }
+        }
         for e in g.edge_references() {
             // A traveller goes u → v, then on to the site from v.
             let (u, v) = (e.source(), e.target());
@@ -1302,6 +1323,37 @@ mod tests {
             !area.contains(&at(-300.0, 0.0)),
             "no road west of the centre"
         );
+    }
+
+    #[test]
+    fn a_service_area_runs_along_the_sites_own_long_segment() {
+        use geo::Contains;
+        // One 20 km road; the centre stands at its middle, so neither end is within 15
+        // minutes' walk (1 km).
+        let lon = |m: f64| 119.0 + m / (111_195.08 * 26f64.to_radians().cos());
+        let net = RoadSegment::two_way(p(lon(-10_000.0), 26.0), p(lon(10_000.0), 26.0), 99.0);
+        let net = RoadNetwork::from_segments([net]);
+        let region = home_and_centre(p(lon(500.0), 26.0), p(119.0, 26.0));
+        let mode = TravelMode {
+            speed_kmh: 4.0,
+            detour: 1.0,
+        };
+        let model = net.with_modes(mode, mode, &NetworkOptions::default());
+        let areas = model
+            .service_areas(
+                &region,
+                &[(SiteIdx(0), AreaKind::Urban)],
+                15.0,
+                Exec::Sequential,
+            )
+            .expect("a network draws its areas");
+        let at = |east_m: f64| geo::Point::new(lon(east_m), 26.0);
+        for inside in [-900.0, 500.0, 900.0] {
+            assert!(areas[0].contains(&at(inside)), "{inside} m along");
+        }
+        for outside in [-1_300.0, 1_300.0] {
+            assert!(!areas[0].contains(&at(outside)), "{outside} m along");
+        }
     }
 
     #[test]
