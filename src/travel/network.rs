@@ -368,7 +368,7 @@ impl RoadNetwork {
 
     fn with_components(graph: DiGraph<LonLat, RoadEdge>, street_level: Vec<bool>) -> Self {
         let (component, component_nodes) = pieces(&graph, |_| true);
-        let main = largest(&component_nodes);
+        let main = largest(&graph, &component, &component_nodes);
         Self {
             graph,
             street_level,
@@ -439,11 +439,20 @@ impl RoadNetwork {
     }
 }
 
-/// The largest piece; among equals the one holding the lowest node (labels are in order of
-/// first node).
-fn largest(sizes: &[u32]) -> u32 {
+/// The largest piece; among equals the one holding the westernmost node (then the
+/// southernmost), so that the choice does not depend on the order of the road file.
+fn largest(graph: &DiGraph<LonLat, RoadEdge>, label: &[u32], sizes: &[u32]) -> u32 {
+    let mut corner = vec![(i64::MAX, i64::MAX); sizes.len()];
+    for (n, &l) in label.iter().enumerate() {
+        let key = node_key(graph[NodeIndex::new(n)]);
+        corner[l as usize] = corner[l as usize].min(key);
+    }
     (0..sizes.len() as u32)
-        .max_by(|a, b| sizes[*a as usize].cmp(&sizes[*b as usize]).then(b.cmp(a)))
+        .max_by(|a, b| {
+            sizes[*a as usize]
+                .cmp(&sizes[*b as usize])
+                .then(corner[*b as usize].cmp(&corner[*a as usize]))
+        })
         .unwrap_or(0)
 }
 
@@ -636,7 +645,7 @@ impl NetworkTravel {
         let edge_min: Vec<f64> = edge_min;
         let (piece, size) = pieces(g, |e| edge_min[e.index()].is_finite());
         let usable_nodes = usable.iter().filter(|u| **u).count();
-        let main = largest(&size);
+        let main = largest(g, &piece, &size);
         let major: Vec<bool> = size
             .iter()
             .enumerate()
@@ -1354,6 +1363,25 @@ mod tests {
         for outside in [-1_300.0, 1_300.0] {
             assert!(!areas[0].contains(&at(outside)), "{outside} m along");
         }
+    }
+
+    #[test]
+    fn the_main_piece_does_not_depend_on_the_order_of_the_rows() {
+        let ew = RoadSegment::two_way(p(100.80, 38.434), p(100.83, 38.434), 30.0);
+        let ns = RoadSegment::two_way(p(100.812, 38.424), p(100.812, 38.444), 30.0);
+        let main_at = |net: &RoadNetwork| {
+            let n = net
+                .component
+                .iter()
+                .position(|c| *c == net.main)
+                .expect("a node of the main piece");
+            net.graph[NodeIndex::new(n)]
+        };
+        let one = RoadNetwork::from_segments([ew, ns]);
+        let other = RoadNetwork::from_segments([ns, ew]);
+        // Two pieces of two nodes: the one holding the westernmost node (100.80 E) is main.
+        assert_eq!(main_at(&one).lon, 100.80);
+        assert_eq!(main_at(&other).lon, 100.80);
     }
 
     #[test]
