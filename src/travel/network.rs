@@ -1293,6 +1293,24 @@ mod tests {
         assert_eq!(minutes(&model.reach(&region(119.002), &q)), minutes(&near));
     }
 
+    /// The 15-minute walking service area (4 km/h) of a centre at 119.0 E, 26.0 N on `net`,
+    /// with one community at `home_lon` on the same parallel.
+    fn walking_area(net: RoadNetwork, home_lon: f64) -> Vec<geo::MultiPolygon<f64>> {
+        let region = home_and_centre(p(home_lon, 26.0), p(119.0, 26.0));
+        let mode = TravelMode {
+            speed_kmh: 4.0,
+            detour: 1.0,
+        };
+        net.with_modes(mode, mode, &NetworkOptions::default())
+            .service_areas(
+                &region,
+                &[(SiteIdx(0), AreaKind::Urban)],
+                15.0,
+                Exec::Sequential,
+            )
+            .expect("a network draws its areas")
+    }
+
     #[test]
     fn a_service_area_follows_the_roads_reached_in_time() {
         use geo::Contains;
@@ -1307,20 +1325,7 @@ mod tests {
                 99.0,
             )
         }));
-        let region = home_and_centre(p(lon(500.0), 26.0), p(119.0, 26.0));
-        let mode = TravelMode {
-            speed_kmh: 4.0,
-            detour: 1.0,
-        };
-        let model = net.with_modes(mode, mode, &NetworkOptions::default());
-        let areas = model
-            .service_areas(
-                &region,
-                &[(SiteIdx(0), AreaKind::Urban)],
-                15.0,
-                Exec::Sequential,
-            )
-            .expect("a network draws its areas");
+        let areas = walking_area(net, lon(500.0));
         let area = &areas[0];
         let at =
             |east_m: f64, north_m: f64| geo::Point::new(lon(east_m), 26.0 + north_m / 111_195.08);
@@ -1342,20 +1347,7 @@ mod tests {
         let lon = |m: f64| 119.0 + m / (111_195.08 * 26f64.to_radians().cos());
         let net = RoadSegment::two_way(p(lon(-10_000.0), 26.0), p(lon(10_000.0), 26.0), 99.0);
         let net = RoadNetwork::from_segments([net]);
-        let region = home_and_centre(p(lon(500.0), 26.0), p(119.0, 26.0));
-        let mode = TravelMode {
-            speed_kmh: 4.0,
-            detour: 1.0,
-        };
-        let model = net.with_modes(mode, mode, &NetworkOptions::default());
-        let areas = model
-            .service_areas(
-                &region,
-                &[(SiteIdx(0), AreaKind::Urban)],
-                15.0,
-                Exec::Sequential,
-            )
-            .expect("a network draws its areas");
+        let areas = walking_area(net, lon(500.0));
         let at = |east_m: f64| geo::Point::new(lon(east_m), 26.0);
         for inside in [-900.0, 500.0, 900.0] {
             assert!(areas[0].contains(&at(inside)), "{inside} m along");
