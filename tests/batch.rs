@@ -222,27 +222,13 @@ fn lang_reaches_every_run_and_the_comparison() {
     assert_ne!(md, zh, "the English report differs from the Chinese one");
 }
 
-/// The batch rows of `batch.csv` (byte-order mark removed), as (run, field) lookups.
-fn batch_rows(out: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let bytes = fs::read(out.join("batch-summary/batch.csv")).expect("batch.csv");
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("a BOM");
-    let mut r = csv::Reader::from_reader(body);
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    r.records()
-        .map(|rec| {
-            let rec = rec.expect("record");
-            header
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_owned))
-                .collect()
-        })
-        .collect()
+/// The batch rows of `batch.csv`, which must start with a byte-order mark, as (run, field)
+/// lookups.
+fn batch_rows(out: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let path = out.join("batch-summary/batch.csv");
+    let bytes = fs::read(&path).expect("batch.csv");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM");
+    common::csv_rows(&path)
 }
 
 #[test]

@@ -517,6 +517,16 @@ fn row(summary: &serde_json::Value, indicator: &str, year: i64) -> serde_json::V
         .clone()
 }
 
+/// The indicator row of `year` counts over nothing (denominator 0) and is missed, never met.
+fn missed_over_nothing(summary: &serde_json::Value, indicator: &str, year: i64) {
+    let r = row(summary, indicator, year);
+    assert_eq!(
+        (r["denominator"].clone(), r["met"].clone()),
+        (0.0.into(), false.into()),
+        "{r}"
+    );
+}
+
 #[test]
 fn rule_sites_and_upgrades_are_dated_by_the_steps_that_need_them() {
     // A 2023 coverage step of 95 % needs both C02 (a township-rule site) and C04 by 2023:
@@ -573,12 +583,7 @@ fn a_share_of_no_beds_is_missed_with_a_reason_never_met() {
         },
         |c| c,
     );
-    let r = row(&s, "nursing_share", 2025);
-    assert_eq!(
-        (r["denominator"].clone(), r["met"].clone()),
-        (0.0.into(), false.into()),
-        "{r}"
-    );
+    missed_over_nothing(&s, "nursing_share", 2025);
     let short = s["beds"]["shortfalls"].as_array().expect("shortfalls");
     assert!(
         short
@@ -946,12 +951,7 @@ fn a_township_share_of_no_townships_is_missed_with_a_reason() {
         },
         |c| c,
     );
-    let r = row(&s, "township_share", 2025);
-    assert_eq!(
-        (r["denominator"].clone(), r["met"].clone()),
-        (0.0.into(), false.into()),
-        "{r}"
-    );
+    missed_over_nothing(&s, "township_share", 2025);
     let rules: Vec<&str> = s["day_care"]["shortfalls"]
         .as_array()
         .expect("shortfalls")
