@@ -135,19 +135,13 @@ pub fn outlined_service_areas(
     reach: &ReachLists,
     serving: &[(SiteIdx, AreaKind)],
 ) -> Vec<ServiceArea> {
-    use geo::{Area, Buffer, ConvexHull, Coord, MapCoords, MultiPoint, Point};
+    use geo::{Area, Buffer, ConvexHull, MapCoords, MultiPoint, Point};
     serving
         .iter()
         .map(|&(site, _)| {
             let origin = region.site(site).pos();
-            let m_per_deg = 6_371_008.8 * std::f64::consts::PI / 180.0;
-            let cos = origin.lat.to_radians().cos().max(1e-6);
-            let plane = |p: LonLat| {
-                Point::new(
-                    (p.lon - origin.lon) * m_per_deg * cos,
-                    (p.lat - origin.lat) * m_per_deg,
-                )
-            };
+            let local = travel::LocalPlane::around(origin);
+            let plane = |p: LonLat| Point::from(local.to_plane(p));
             let points: MultiPoint<f64> = std::iter::once(plane(origin))
                 .chain(
                     reach
@@ -164,10 +158,7 @@ pub fn outlined_service_areas(
             } else {
                 geo::LineString::from_iter(points.iter().map(|p| p.0)).buffer(OUTLINE_MARGIN_M)
             };
-            let area = area.map_coords(|c| Coord {
-                x: origin.lon + c.x / (m_per_deg * cos),
-                y: origin.lat + c.y / m_per_deg,
-            });
+            let area = area.map_coords(|c| local.to_degrees(c));
             ServiceArea { site, area }
         })
         .collect()

@@ -89,6 +89,8 @@ mod reach;
 mod roads_csv;
 mod sphere;
 
+pub use sphere::LocalPlane;
+
 pub use crowfly::{CrowFly, crow_fly_minutes};
 pub use error::TravelError;
 pub use network::{

@@ -965,12 +965,8 @@ impl NetworkTravel {
         );
         // A local plane around the site, metres east and north.
         let origin = region.site(site).pos();
-        let m_per_deg = 6_371_008.8 * std::f64::consts::PI / 180.0;
-        let cos = origin.lat.to_radians().cos().max(1e-6);
-        let to_plane = |p: LonLat| Coord {
-            x: (p.lon - origin.lon) * m_per_deg * cos,
-            y: (p.lat - origin.lat) * m_per_deg,
-        };
+        let plane = sphere::LocalPlane::around(origin);
+        let to_plane = |p: LonLat| plane.to_plane(p);
         let seg = prep.segments[start.seg as usize];
         let (pa, pb) = (
             to_plane(g[NodeIndex::new(seg.a as usize)]),
@@ -1027,11 +1023,7 @@ impl NetworkTravel {
             ]));
         }
         let area = MultiLineString::new(lines).buffer(SERVICE_AREA_WIDTH_M);
-        let back = |c: Coord<f64>| Coord {
-            x: origin.lon + c.x / (m_per_deg * cos),
-            y: origin.lat + c.y / m_per_deg,
-        };
-        Some(geo::MapCoords::map_coords(&area, back))
+        Some(geo::MapCoords::map_coords(&area, |c| plane.to_degrees(c)))
     }
 }
 

@@ -45,6 +45,45 @@ pub(crate) fn lonlat(p: [f64; 3]) -> LonLat {
     }
 }
 
+/// A local plane around `origin`: metres east and north on the haversine sphere's
+/// equirectangular projection at the origin's latitude, for buffering shapes a few
+/// kilometres across in metres.
+#[derive(Clone, Copy, Debug)]
+pub struct LocalPlane {
+    origin: LonLat,
+    /// Metres per degree of latitude.
+    m_per_deg: f64,
+    /// Cosine of the origin's latitude (at least 10⁻⁶).
+    cos: f64,
+}
+
+impl LocalPlane {
+    /// The plane around `origin`.
+    pub fn around(origin: LonLat) -> Self {
+        Self {
+            origin,
+            m_per_deg: EARTH_RADIUS_M * std::f64::consts::PI / 180.0,
+            cos: origin.lat.to_radians().cos().max(1e-6),
+        }
+    }
+
+    /// A position in the plane, metres.
+    pub fn to_plane(&self, p: LonLat) -> geo::Coord<f64> {
+        geo::Coord {
+            x: (p.lon - self.origin.lon) * self.m_per_deg * self.cos,
+            y: (p.lat - self.origin.lat) * self.m_per_deg,
+        }
+    }
+
+    /// A plane point back in degrees (x = longitude, y = latitude).
+    pub fn to_degrees(&self, c: geo::Coord<f64>) -> geo::Coord<f64> {
+        geo::Coord {
+            x: self.origin.lon + c.x / (self.m_per_deg * self.cos),
+            y: self.origin.lat + c.y / self.m_per_deg,
+        }
+    }
+}
+
 /// Squared chord length that safely covers every point within `dist_m` of great-circle
 /// distance (slightly enlarged against rounding; the whole sphere beyond half a circumference).
 pub(crate) fn chord2_covering(dist_m: f64) -> f64 {
