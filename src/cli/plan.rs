@@ -24,6 +24,10 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// A decisions CSV (`id,decision[,year]`: required / excluded / candidate) laid over the
+    /// scenario's own decisions; may be repeated, the last one winning per id.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Vec<PathBuf>,
     /// Labels and font of the reports and maps.
     #[command(flatten)]
     pub render: RenderArgs,
@@ -124,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut code = ExitCode::SUCCESS;
     let mut summaries = Vec::new();
     for path in &args.scenarios {
-        match plan::run(path) {
+        match plan::run_with(path, &args.decisions) {
             Ok(p) => {
                 if !args.quiet {
                     eprint!("{}", p.notes);

@@ -8,7 +8,8 @@
 //!
 //! The siting models (`pmedian`, `cpmp`) choose `--p` bed sites among the existing
 //! institutions (and facilities with beds) and the candidates that allow an institution, all
-//! treated alike (none is forced open). Clients are the villages with elderly people; serving
+//! treated alike (none is forced open unless a decision requires it; excluded ones are left
+//! out). Clients are the villages with elderly people; serving
 //! a village from a site costs elderly × minutes, for every bed site within
 //! [`SITING_MAX_MINUTES`] (wide on purpose: bed planning is county-wide, unlike the 15-minute
 //! circle). Each village's row starts with its nearest bed sites (see [`SITING_NEAREST`]) and
@@ -65,22 +66,31 @@ pub struct Args {
     /// Print JSON (the default output is already JSON; this flag is kept for scripts).
     #[arg(long)]
     pub json: bool,
+    /// A decisions CSV laid over the scenario's decisions (repeatable, the last one wins):
+    /// required sites are forced open, excluded ones removed, as in `yanglao plan`.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Vec<PathBuf>,
 }
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = match crate::io::load(&args.scenario) {
+    let loaded = match crate::io::load_with(&args.scenario, &args.decisions) {
         Ok(l) => l,
         Err(d) => {
             eprint!("{d}");
             return Ok(ExitCode::from(2));
         }
     };
-    let (scenario, region) = (loaded.scenario, loaded.region);
+    let scenario = loaded.scenario;
     let start = Instant::now();
     if matches!(args.model, Model::Pmedian | Model::Cpmp) {
-        return run_siting(&args, &scenario, &region, start);
+        return run_siting(&args, &scenario, &loaded.region, start);
     }
+    // Excluded candidates and dropped day-care sites leave the model; required candidates
+    // are forced open by the day-care model itself.
+    let region = scenario
+        .decisions
+        .apply(&loaded.region, scenario.day_care.serving);
     let reach = crate::travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
     // One model for `plan` and `solve`: the scenario's own day-care model (serving types,
     // scope, denominator, rules), with the coverage target (lscp) or the budget (mclp) set
@@ -170,7 +180,28 @@ fn run_siting(
     let p = args
         .p
         .ok_or_else(|| anyhow::anyhow!("{name} needs --p N"))? as usize;
-    let sites = crate::plan::beds::bed_sites(region);
+    // Decisions: every excluded site leaves the model, every required one is forced open.
+    let verdict = |s: crate::model::SiteIdx| {
+        scenario
+            .decisions
+            .get(region.site(s).id())
+            .map(|d| d.verdict)
+    };
+    let sites: Vec<crate::model::SiteIdx> = crate::plan::beds::bed_sites(region)
+        .into_iter()
+        .filter(|&s| verdict(s) != Some(crate::model::decisions::Verdict::Excluded))
+        .collect();
+    let forced: Vec<u32> = (0..sites.len() as u32)
+        .filter(|&k| verdict(sites[k as usize]) == Some(crate::model::decisions::Verdict::Required))
+        .collect();
+    if forced.len() > p {
+        return Err(super::BadInput(format!(
+            "必选的站点（{}）多于 --p {p} / more required sites ({}) than --p {p}",
+            forced.len(),
+            forced.len()
+        ))
+        .into());
+    }
     let nearest = SITING_NEAREST.max((3 * sites.len()).div_ceil(p.max(1)));
     let clients: Vec<usize> = (0..region.villages.len())
         .filter(|&v| region.villages[v].elderly > 0)
@@ -215,7 +246,8 @@ fn run_siting(
         .collect();
     let demand_beds: f64 = demand.iter().sum();
     let sol = if args.model == Model::Cpmp {
-        let problem = CapacitatedProblem::new(costs, demand, capacity.clone(), p)?;
+        let problem =
+            CapacitatedProblem::new(costs, demand, capacity.clone(), p)?.with_forced(&forced);
         let opts = CapacitatedOptions {
             seed: scenario.seed,
             ..CapacitatedOptions::default()
@@ -226,7 +258,9 @@ fn run_siting(
             seed: scenario.seed,
             ..PMedianOptions::default()
         };
-        PMedianProblem::new(costs, p).solve_with_rows(&opts, &mut rows)?
+        PMedianProblem::new(costs, p)
+            .with_forced(&forced)
+            .solve_with_rows(&opts, &mut rows)?
     };
     let site_id = |k: u32| region.site(sites[k as usize]).id().to_owned();
     let unreachable: Vec<String> = match &sol.infeasible {
@@ -249,6 +283,7 @@ fn run_siting(
         "gap": c.gap,
         "mean_minutes": if total_elderly > 0.0 { c.objective / total_elderly } else { 0.0 },
         "sites": sol.sites.iter().map(|&k| site_id(k)).collect::<Vec<_>>(),
+        "required_sites": forced.iter().map(|&k| site_id(k)).collect::<Vec<_>>(),
         "candidate_sites": sites.len(),
         "villages": clients.len(),
         "nearest": nearest,

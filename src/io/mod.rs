@@ -4,6 +4,7 @@
 
 pub mod china;
 pub mod crs;
+pub mod decisions;
 pub mod geojson;
 pub mod number;
 pub mod region;
@@ -31,7 +32,16 @@ pub struct Loaded {
 
 /// Reads and validates a scenario file and the data folder it names; every problem at once.
 pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
-    let scenario = scenario::load_scenario(path)?;
+    load_with(path, &[])
+}
+
+/// [`load`], with decisions files laid over the scenario's own decisions in order (the last
+/// one wins per id; see [`crate::model::decisions`]).
+pub fn load_with(
+    path: &Path,
+    decision_files: &[std::path::PathBuf],
+) -> Result<Loaded, Diagnostics> {
+    let mut scenario = scenario::load_scenario(path)?;
     let (region, notes) = region::load_region_with_notes(
         &scenario.data,
         region::LoadOptions {
@@ -59,6 +69,22 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
                 ),
             ));
         }
+    }
+    // Decisions: the candidates' status column, then the scenario's, then the files given.
+    let mut all = decisions::from_candidates(&scenario.data).unwrap_or_else(|d| {
+        bad.extend(d);
+        crate::model::Decisions::default()
+    });
+    all.overlay(std::mem::take(&mut scenario.decisions));
+    for file in decision_files {
+        match decisions::read_file(file) {
+            Ok(d) => all.overlay(d),
+            Err(d) => bad.extend(d),
+        }
+    }
+    scenario.decisions = all;
+    if bad.is_empty() {
+        bad.extend(decisions::validate(&scenario, &region));
     }
     if !bad.is_empty() {
         return Err(bad);

@@ -40,7 +40,7 @@ const fn spec(name: &'static str, aliases: &'static [&'static str], required: bo
     }
 }
 
-const ID: ColumnSpec = spec("id", &["编号", "区划代码", "统计用区划代码", "代码"], true);
+pub(crate) const ID: ColumnSpec = spec("id", &["编号", "区划代码", "统计用区划代码", "代码"], true);
 const NAME: ColumnSpec = spec("name", &["名称", "村名", "村社区", "机构名称"], true);
 const TOWNSHIP: ColumnSpec = spec(
     "township",
@@ -110,6 +110,8 @@ pub const CANDIDATE_COLUMNS: &[ColumnSpec] = &[
     spec("allow", &["允许", "可建类型", "用途"], true),
     spec("max_beds", &["最大床位", "床位上限"], false),
     spec("cost", &["造价", "投资", "成本"], false),
+    // Read by [`crate::io::decisions::from_candidates`]: required / excluded / candidate.
+    spec("status", &["状态", "决定", "decision"], false),
 ];
 
 /// Where an id was first seen: file name and line.
@@ -142,7 +144,7 @@ struct Outside {
 
 /// Finds `<stem>.csv`, or a workbook `<stem>.xlsx` / `.xlsm` / `.xls` / `.ods`, in `dir`.
 /// Two of them for one table is an error: which one is meant is a guess.
-fn find_table(dir: &Path, stem: &str) -> Result<Option<PathBuf>, Diagnostic> {
+pub(crate) fn find_table(dir: &Path, stem: &str) -> Result<Option<PathBuf>, Diagnostic> {
     let found: Vec<PathBuf> = std::iter::once("csv")
         .chain(workbook::EXTENSIONS.iter().copied())
         .map(|ext| dir.join(format!("{stem}.{ext}")))
@@ -181,7 +183,11 @@ fn find_table(dir: &Path, stem: &str) -> Result<Option<PathBuf>, Diagnostic> {
 }
 
 /// Reads a CSV file or a workbook as a table.
-fn read_table(path: &Path, specs: &[ColumnSpec], allow_empty: bool) -> Result<Table, Diagnostics> {
+pub(crate) fn read_table(
+    path: &Path,
+    specs: &[ColumnSpec],
+    allow_empty: bool,
+) -> Result<Table, Diagnostics> {
     if workbook::is_workbook(path) {
         workbook::read_table(path, specs, allow_empty)
     } else {

@@ -520,6 +520,7 @@ const TOP_KEYS: &[&str] = &[
     "other_targets",
     "sweep",
     "limits",
+    "decisions",
 ];
 
 fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Option<Scenario> {
@@ -585,6 +586,7 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
     let indicators = indicators(cx, root);
     let sweep = sweep(cx, root);
     let limits = limits(cx, root);
+    let decisions = decisions(cx, root, base);
 
     Some(Scenario {
         path: path.to_path_buf(),
@@ -607,7 +609,75 @@ fn validate(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path, path: &Path) -> Op
         other_targets,
         sweep,
         limits,
+        decisions,
     })
+}
+
+/// `[decisions]`: `file` (a decisions CSV, relative to the scenario), then the `required` and
+/// `excluded` lists of ids, which override the file; an id in both lists is an error.
+/// See [`crate::io::decisions`].
+fn decisions(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, base: &Path) -> crate::model::Decisions {
+    use crate::model::decisions::{Decision, Decisions, Origin, Verdict};
+    let mut out = Decisions::default();
+    let Some(t) = root.table(cx, "decisions") else {
+        return out;
+    };
+    t.only(cx, &["file", "required", "excluded"]);
+    if let Some(file) = t.path(cx, "file", base, false) {
+        match crate::io::decisions::read_file(&file) {
+            Ok(d) => out.overlay(d),
+            Err(problems) => cx.out.extend(problems),
+        }
+    }
+    let mut listed = Decisions::default();
+    for (key, verdict) in [
+        ("required", Verdict::Required),
+        ("excluded", Verdict::Excluded),
+    ] {
+        let Some(v) = t.get(key) else { continue };
+        let full = t.key_name(key);
+        let DeValue::Array(items) = v.get_ref() else {
+            t.wrong_type(cx, key, v, "编号的列表", "a list of ids");
+            continue;
+        };
+        for item in items.iter() {
+            let DeValue::String(id) = item.get_ref() else {
+                let w = cx.written(&item.span());
+                cx.at(
+                    item.span(),
+                    format!("「{full}」应为编号（字符串）：{w}"),
+                    format!("\"{full}\" must list ids (strings): {w}"),
+                );
+                continue;
+            };
+            let (line, column) = line_column_of(cx.source, item.span().start);
+            if let Some(first) = listed.get(id) {
+                if first.verdict != verdict {
+                    let first_line = first.origin.line;
+                    cx.at(
+                        item.span(),
+                        format!(
+                            "「{id}」既是必选（required）又被排除（excluded，第 {first_line} 行）"
+                        ),
+                        format!("\"{id}\" is both required and excluded (see line {first_line})"),
+                    );
+                }
+                continue;
+            }
+            listed.list.push(Decision {
+                id: id.to_string(),
+                verdict,
+                year: None,
+                origin: Origin {
+                    path: cx.path.to_path_buf(),
+                    line,
+                    column,
+                },
+            });
+        }
+    }
+    out.overlay(listed);
+    out
 }
 
 /// `[limits]`: resource limits of a run.

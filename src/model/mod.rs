@@ -6,9 +6,11 @@
 
 use std::fmt;
 
+pub mod decisions;
 pub mod indicator;
 mod scenario;
 pub mod township;
+pub use decisions::Decisions;
 pub use indicator::{BedDefinitions, Goal, Indicator, TypeSet};
 pub use scenario::*;
 pub use township::{Township, TownshipKind, rural_by_county};

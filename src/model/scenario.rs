@@ -434,6 +434,9 @@ pub struct Scenario {
     pub limits: Limits,
     /// Sweep axes; a batch runs every combination.
     pub sweep: Vec<SweepAxis>,
+    /// Sites required or excluded by officials ([`super::decisions`]), from every source
+    /// laid over each other.
+    pub decisions: super::decisions::Decisions,
 }
 
 impl Scenario {

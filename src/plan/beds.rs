@@ -220,6 +220,7 @@ pub struct BedPlan {
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
 
+use crate::model::decisions::Verdict;
 use crate::model::{Region, Scenario};
 use crate::solve::Certificate;
 use crate::solve::beds::{self as bed_solver, SiteClass, UnitCosts, YearNeed};
@@ -667,6 +668,57 @@ pub fn plan(
         // Any facility with a `max_beds` ceiling may add beds up to it.
         room[i] = f.max_beds.map_or(0, |m| m.saturating_sub(f.beds));
     }
+    // The stock before the plan, for the baseline.
+    let (beds0, nursing0, public0) = (beds.clone(), nursing.clone(), public_beds.clone());
+    // Decisions ([`crate::model::decisions`]): a required bed action is done in the first
+    // plan year (every ordinary bed converted, the room built; a required institution
+    // candidate opened with its `max_beds`), before the model plans the rest; an excluded one
+    // leaves the facility's beds as they are.
+    let serving = scenario.day_care.serving;
+    let mut forced_added = vec![0u32; region.site_count()];
+    let mut forced_converted = vec![0u32; region.site_count()];
+    let mut frozen = vec![false; nf];
+    for i in 0..nf {
+        match scenario.decisions.bed_verdict(region, serving, i) {
+            Some(Verdict::Required) => {
+                forced_converted[i] = beds[i] - nursing[i];
+                forced_added[i] = room[i];
+                beds[i] += room[i];
+                nursing[i] = beds[i];
+                if is_public[i] {
+                    public_beds[i] += room[i];
+                }
+                room[i] = 0;
+            }
+            Some(Verdict::Excluded) => {
+                frozen[i] = true;
+                room[i] = 0;
+            }
+            None => {}
+        }
+    }
+    let required_institutions = scenario.decisions.required_institutions(region);
+    for &c in &required_institutions {
+        let s = nf + c;
+        let cap = region.candidates[c].max_beds.unwrap_or(0);
+        beds[s] = cap;
+        nursing[s] = cap;
+        public_beds[s] = cap;
+        forced_added[s] = cap;
+    }
+    let forced_wan: f64 = (0..region.site_count())
+        .map(|s| {
+            let fixed = match s.checked_sub(nf) {
+                Some(c) if forced_added[s] > 0 => region.candidates[c]
+                    .cost_wan
+                    .unwrap_or(scenario.costs.institution_wan),
+                _ => 0.0,
+            };
+            f64::from(forced_added[s]) * scenario.costs.new_bed_wan
+                + f64::from(forced_converted[s]) * scenario.costs.convert_bed_wan
+                + fixed
+        })
+        .fold(0.0, |a, b| a + b);
     let mut stock = bed_solver::Stock::default();
     for i in 0..nf {
         let g = &mut stock.groups[TypeSet::index(kinds[i])];
@@ -678,11 +730,21 @@ pub fn plan(
         } else {
             g.room_private += u64::from(room[i]);
         }
+        if frozen[i] {
+            g.locked += u64::from(beds[i] - nursing[i]);
+        }
     }
-    // Candidate classes by (capacity, fixed cost).
+    for &c in &required_institutions {
+        let g = &mut stock.groups[bed_solver::institution_group()];
+        let s = nf + c;
+        g.beds += u64::from(beds[s]);
+        g.nursing += u64::from(nursing[s]);
+        g.public += u64::from(public_beds[s]);
+    }
+    // Candidate classes by (capacity, fixed cost); required ones are open already.
     let mut class_of: BTreeMap<(u32, u64), Vec<usize>> = BTreeMap::new();
     for (c, cand) in region.candidates.iter().enumerate() {
-        if cand.allow.institution() {
+        if cand.allow.institution() && !required_institutions.contains(&c) {
             let fixed = cand.cost_wan.unwrap_or(scenario.costs.institution_wan);
             let cap = cand.max_beds.unwrap_or(0);
             if cap > 0 {
@@ -717,18 +779,24 @@ pub fn plan(
     // What the budget leaves for beds once the day-care network is paid for; with an allowed
     // overrun the least-cost schedule stands and the report flags the excess.
     let b = &scenario.budget;
+    let first_year = scenario.years.first().copied();
     let bed_budget = if b.allow_overrun {
         bed_solver::BedBudget::default()
     } else {
         let dc_total: f64 = day_care_spend.values().fold(0.0, |a, b| a + b);
         bed_solver::BedBudget {
-            total_wan: b.total_wan.map(|t| (t - dc_total).max(0.0)),
+            total_wan: b.total_wan.map(|t| (t - dc_total - forced_wan).max(0.0)),
             year_wan: scenario
                 .years
                 .iter()
                 .map(|y| {
+                    let forced = if Some(*y) == first_year {
+                        forced_wan
+                    } else {
+                        0.0
+                    };
                     b.per_year_wan.get(y).map(|limit| {
-                        (limit - day_care_spend.get(y).copied().unwrap_or(0.0)).max(0.0)
+                        (limit - day_care_spend.get(y).copied().unwrap_or(0.0) - forced).max(0.0)
                     })
                 })
                 .collect(),
@@ -750,14 +818,17 @@ pub fn plan(
         scenario.base_year,
         total_elderly,
         &kinds[..nf],
-        &beds[..nf],
-        &nursing[..nf],
-        &public_beds[..nf],
+        &beds0[..nf],
+        &nursing0[..nf],
+        &public0[..nf],
         &no_added,
         defs,
     );
     check(&mut baseline, BedTargets::default(), defs);
     let mut opened = vec![false; region.candidates.len()];
+    for &c in &required_institutions {
+        opened[c] = true;
+    }
     let mut added_total = vec![0u32; region.site_count()];
     let mut previous = bed_solver::Cumulative {
         new_sites: vec![(0, 0); classes.len()],
@@ -771,6 +842,10 @@ pub fn plan(
         let mut converted = vec![0u32; region.site_count()];
         let mut added = vec![0u32; region.site_count()];
         let mut designated = vec![0u32; region.site_count()];
+        if t == 0 {
+            added.clone_from(&forced_added);
+            converted.clone_from(&forced_converted);
+        }
         // New institutions first, so that expansion and conversion see their beds.
         for (k, class) in classes.iter().enumerate() {
             let mut open_more = cum.new_sites[k].0 - previous.new_sites[k].0;
@@ -877,7 +952,7 @@ pub fn plan(
             }
             // Conversions where the disabled elderly have the fewest nursing beds.
             let mut heap: BinaryHeap<Pick> = (0..nf)
-                .filter(|&i| in_group(i) && beds[i] > nursing[i])
+                .filter(|&i| in_group(i) && !frozen[i] && beds[i] > nursing[i])
                 .map(|i| Pick(demand_disabled[i] / (1.0 + f64::from(nursing[i])), i))
                 .collect();
             let mut left = cum.convert[g] - previous.convert[g];
@@ -1044,12 +1119,12 @@ pub fn plan(
     Ok(BedPlan {
         status: cert.status,
         cost_wan: years.iter().map(|y| y.cost_wan).fold(0.0, |a, b| a + b),
-        bound_wan: cert.bound,
-        gap: cert.gap,
+        bound_wan: cert.bound + forced_wan,
+        gap: Certificate::new(cert.objective + forced_wan, cert.bound + forced_wan).gap,
         baseline,
         years,
         shortfalls,
-        unconstrained_wan: schedule.unconstrained_wan,
+        unconstrained_wan: schedule.unconstrained_wan + forced_wan,
         budget_binds: schedule.budget_binds,
         accessibility,
     })

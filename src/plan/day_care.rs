@@ -55,6 +55,19 @@ pub enum Reason {
     Capacity,
     /// A county lacked its rural regional centres.
     County,
+    /// Officials required it ([`crate::model::decisions`]).
+    Required,
+}
+
+impl Reason {
+    /// Whether the site opens whatever coverage needs (a rule or a decision), so that the
+    /// coverage optimisation starts from it and budget cuts keep it.
+    pub fn is_forced(self) -> bool {
+        matches!(
+            self,
+            Self::Street | Self::Township | Self::County | Self::Required
+        )
+    }
 }
 
 /// A new day-care site.
@@ -293,7 +306,18 @@ pub fn plan_with_money(
     // them, as from existing sites.
     let mut shortfalls = Vec::new();
     let rules_out = rule_sites(scenario, region, &problem, &mut shortfalls);
-    let rule_sites = rules_out.new;
+    let mut rule_sites = rules_out.new;
+    // Required candidates open like rule sites: the coverage optimisation starts from them.
+    let required = scenario.decisions.required_day_care(region);
+    for &(c, _) in &required {
+        if !rule_sites.iter().any(|&(r, _)| r == c) {
+            rule_sites.push((c, Reason::Required));
+        }
+    }
+    let fixed = rule_sites
+        .iter()
+        .filter(|(_, r)| *r == Reason::Required)
+        .count() as u32;
     let mut upgraded = vec![false; nf];
     for &(i, _) in &rules_out.upgrades {
         upgraded[i] = true;
@@ -349,11 +373,27 @@ pub fn plan_with_money(
         ..CoverageOptions::default()
     };
     let curve = rest.curve(&opts);
-    // Bounds from the problem without rules: valid for the constrained problem.
-    let relaxed = problem.curve(&CoverageOptions {
-        max_sites: opts.max_sites.map(|m| m + rules),
-        ..opts
-    });
+    // Bounds from the problem without rules (rules only remove options) but with the
+    // required sites open: a bound of the problem under the decisions. Its point `k` counts
+    // `k` sites besides the `fixed` required ones.
+    let relaxed = if fixed == 0 {
+        problem.curve(&CoverageOptions {
+            max_sites: opts.max_sites.map(|m| m + rules),
+            ..opts
+        })
+    } else {
+        let mut with_required = problem.clone();
+        for &(c, _) in rule_sites.iter().filter(|(_, r)| *r == Reason::Required) {
+            for &v in &problem.sets[c] {
+                with_required.covered[v as usize] = true;
+            }
+            with_required.sets[c].clear();
+        }
+        with_required.curve(&CoverageOptions {
+            max_sites: opts.max_sites.map(|m| m + rules - fixed),
+            ..opts
+        })
+    };
 
     // Without a coverage target or a budget, the rules alone decide: the fewest sites that
     // meet them (a zero coverage target).
@@ -387,11 +427,12 @@ pub fn plan_with_money(
                 &relaxed,
                 share * total,
                 rules,
+                fixed,
                 &mut shortfalls,
                 share,
             ),
-            (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules),
-            (None, None) => target_plan(&curve, &relaxed, 0.0, rules, &mut shortfalls, 0.0),
+            (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules, fixed),
+            (None, None) => target_plan(&curve, &relaxed, 0.0, rules, fixed, &mut shortfalls, 0.0),
         },
     };
     // A coverage target missed under a site budget: name the budget, which may be the cause.
@@ -435,7 +476,7 @@ pub fn plan_with_money(
         )
     });
     if let Some(c) = &cap {
-        sites.retain(|(_, r)| matches!(r, Reason::Street | Reason::Township | Reason::County));
+        sites.retain(|(_, r)| r.is_forced());
         // Sites the uncapacitated answer opens as well are coverage sites; the others open
         // because full centres cannot take everyone they reach.
         sites.extend(c.sites.iter().map(|&c| {
@@ -505,7 +546,7 @@ pub fn plan_with_money(
             }
         })
         .collect();
-    let (years, upgrade_years, phasing) = phase(
+    let (mut years, upgrade_years, phasing) = phase(
         scenario,
         region,
         &problem,
@@ -515,6 +556,12 @@ pub fn plan_with_money(
         &rules_out.upgrades,
         &upgrade_sets,
     );
+    // A required site with a year opens by that year at the latest.
+    for (&(c, _), year) in sites.iter().zip(years.iter_mut()) {
+        if let Some(by) = required.iter().find(|(r, _)| *r == c).and_then(|(_, y)| *y) {
+            *year = (*year).min(by);
+        }
+    }
     let mut new_sites: Vec<NewSite> = sites
         .iter()
         .zip(&years)
@@ -584,7 +631,7 @@ pub fn plan_with_money(
                 covered_elderly: pt.covered,
                 bound: relaxed
                     .points
-                    .get((pt.new_sites + rules) as usize)
+                    .get((pt.new_sites + rules - fixed) as usize)
                     .map_or(relaxed.reachable, |r| r.bound)
                     .max(pt.covered),
             })
@@ -1074,16 +1121,19 @@ fn target_plan(
     relaxed: &CoverageCurve,
     target: f64,
     rules: u32,
+    fixed: u32,
     shortfalls: &mut Vec<Shortfall>,
     share: f64,
 ) -> (Vec<u32>, Certificate, Objective) {
     let tol = Certificate::TOLERANCE;
-    let lower = relaxed
+    // `relaxed` has the `fixed` required sites open: its positions count the others.
+    let lower = (relaxed
         .points
         .iter()
         .position(|p| p.bound >= target - tol)
         .map_or(relaxed.points.len() as f64, |p| p as f64)
-        .max(f64::from(rules));
+        + f64::from(fixed))
+    .max(f64::from(rules));
     match curve.for_target(target) {
         Ok(sol) => {
             let count = sol.sites.len() as f64 + f64::from(rules);
@@ -1128,12 +1178,13 @@ fn budget_plan(
     relaxed: &CoverageCurve,
     budget: u32,
     rules: u32,
+    fixed: u32,
 ) -> (Vec<u32>, Certificate, Objective) {
     let sol = curve.with_budget(budget);
     let used = sol.sites.len() as u32 + rules;
     let bound = relaxed
         .points
-        .get(used.max(budget + rules) as usize)
+        .get((used.max(budget + rules) - fixed) as usize)
         .map_or(relaxed.reachable, |p| p.bound)
         .max(sol.covered);
     (

@@ -8,7 +8,9 @@ pub mod indicators;
 use std::time::Instant;
 
 use crate::error::Diagnostics;
+use crate::model::decisions::Verdict;
 use crate::model::{AreaKind, LonLat, Region, Scenario, SiteIdx, TravelKind};
+use crate::solve::Status;
 use crate::travel::{self, ReachLists};
 
 pub use beds::BedPlan;
@@ -49,6 +51,8 @@ pub struct Plan {
     pub tradeoff: Vec<TradeoffPoint>,
     /// Money: the budget, what the plan spends per year, and any overrun.
     pub spending: Spending,
+    /// The price of the scenario's decisions (`None` without any).
+    pub decisions: Option<DecisionPrices>,
     /// Service areas of the serving sites ([`serving_sites`]) as the travel model sees them,
     /// where it draws them (road networks); empty otherwise.
     pub service_areas: Vec<ServiceArea>,
@@ -302,7 +306,7 @@ fn within_budget(
         return (plan, Vec::new());
     }
     let price = |c: usize| day_care::site_cost(scenario, region, c);
-    let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
+    let is_rule = |r: Reason| r.is_forced();
     let rule_sites = plan.sites.iter().filter(|s| is_rule(s.reason)).count() as u32;
     let rule_cost = rules_cost(scenario, region, &plan);
     let prices: Vec<f64> = region
@@ -436,13 +440,13 @@ fn within_budget(
     (out, missed)
 }
 
-/// What the day-care rules cost, 万元: the street, township and county centres a plan opens
-/// and the upgrades it makes, which every budget pays first.
+/// What the day-care rules and decisions cost, 万元: the street, township and county centres
+/// and the required sites a plan opens and the upgrades it makes, which every budget pays
+/// first.
 fn rules_cost(scenario: &Scenario, region: &Region, plan: &DayCarePlan) -> f64 {
-    use day_care::Reason;
     plan.sites
         .iter()
-        .filter(|s| matches!(s.reason, Reason::Street | Reason::Township | Reason::County))
+        .filter(|s| s.reason.is_forced())
         .map(|s| day_care::site_cost(scenario, region, s.candidate))
         .chain(plan.upgrades.iter().map(|u| u.cost_wan))
         .fold(0.0, |a, c| a + c)
@@ -664,16 +668,32 @@ fn plan_money(
 
 /// Loads a scenario file and plans it.
 pub fn run(path: &std::path::Path) -> Result<Plan, PlanError> {
+    run_with(path, &[])
+}
+
+/// [`run`] with decisions files laid over the scenario's decisions, the last one winning
+/// ([`crate::io::load_with`]).
+pub fn run_with(
+    path: &std::path::Path,
+    decision_files: &[std::path::PathBuf],
+) -> Result<Plan, PlanError> {
     let start = Instant::now();
-    let checked = crate::io::load(path).map_err(PlanError::Input)?;
+    let checked = crate::io::load_with(path, decision_files).map_err(PlanError::Input)?;
     let load_s = start.elapsed().as_secs_f64();
     let mut p = plan(checked.scenario, checked.region, load_s)?;
     p.notes = checked.notes;
     Ok(p)
 }
 
-/// Plans a loaded scenario.
+/// Plans a loaded scenario. With decisions, the plan is made on the region they leave
+/// ([`crate::model::Decisions::apply`]) with their required sites forced, and priced against
+/// the plan without them ([`DecisionPrices`]).
 pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, PlanError> {
+    let full = (!scenario.decisions.is_empty()).then(|| region.clone());
+    let region = match &full {
+        Some(full) => scenario.decisions.apply(full, scenario.day_care.serving),
+        None => region,
+    };
     let t = Instant::now();
     // The travel model is built once: its road or matrix file read and every point snapped
     // once for both the day-care and the bed catchments.
@@ -720,6 +740,10 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         }
         tradeoff.push(point);
     }
+    let decisions = match &full {
+        Some(full) => Some(price_decisions(&scenario, full, &money)?),
+        None => None,
+    };
     let MoneyPlan {
         day_care,
         beds: bed_plan,
@@ -760,6 +784,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         indicators,
         tradeoff,
         spending,
+        decisions,
         service_areas,
         notes: Diagnostics::default(),
         timings: Timings {
@@ -768,5 +793,138 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
             day_care_s,
             beds_s: bed_reach_s + beds_s,
         },
+    })
+}
+
+/// Decisions priced alone at most (in the order written); the others are listed as not
+/// priced, each pricing being a whole plan (travel, day care and beds) of its own.
+pub const PRICED_ALONE: usize = 8;
+
+/// What one set of decisions gives: the plan's coverage and spend under them.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PricedPlan {
+    /// Elderly served by day care in the final year.
+    pub covered_elderly: f64,
+    /// New day-care sites.
+    pub new_sites: u32,
+    /// Spent in all (day care and beds), 万元.
+    pub spent_wan: f64,
+    /// Status of the day-care optimisation.
+    pub day_care_status: Status,
+    /// Its gap.
+    pub day_care_gap: f64,
+    /// Status of the bed optimisation.
+    pub beds_status: Status,
+    /// Its gap.
+    pub beds_gap: f64,
+}
+
+impl PricedPlan {
+    fn of(m: &MoneyPlan) -> Self {
+        Self {
+            covered_elderly: m.day_care.covered_elderly,
+            new_sites: m.day_care.new_sites,
+            spent_wan: m.spending.spent_wan,
+            day_care_status: m.day_care.status,
+            day_care_gap: m.day_care.gap,
+            beds_status: m.beds.status,
+            beds_gap: m.beds.gap,
+        }
+    }
+}
+
+/// The price of some decisions: the plan under them against the free plan.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DecisionPrice {
+    /// The decision's id, or `all` for every decision together.
+    pub id: String,
+    /// Its verdict (`None` for `all`).
+    pub verdict: Option<Verdict>,
+    /// The plan under it.
+    pub plan: PricedPlan,
+    /// Elderly the free plan serves and this one does not (negative: it serves more).
+    pub coverage_lost_elderly: f64,
+    /// 万元 this plan spends beyond the free plan (negative: it spends less).
+    pub added_wan: f64,
+}
+
+/// The price of a scenario's decisions: the free plan (no decision), every decision together
+/// and each of the first [`PRICED_ALONE`] alone, each a separately solved plan; the prices are
+/// differences of the plans' figures, so they are exact where both plans are proven optimal
+/// (see the statuses) and otherwise differences of the best plans found.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DecisionPrices {
+    /// The plan without decisions.
+    pub free: PricedPlan,
+    /// Every decision together (the plan this run reports).
+    pub all: DecisionPrice,
+    /// Each decision alone, in the order written.
+    pub each: Vec<DecisionPrice>,
+    /// Ids of decisions beyond [`PRICED_ALONE`], not priced alone.
+    pub not_priced: Vec<String>,
+}
+
+/// Plans `region` under `scenario` (its decisions applied) with its own travel lists: the
+/// money-dependent parts only.
+fn money_plan_of(scenario: &Scenario, full: &Region) -> Result<MoneyPlan, PlanError> {
+    let region = scenario.decisions.apply(full, scenario.day_care.serving);
+    let model = travel::model_for(
+        &region,
+        &scenario.travel,
+        &travel::NetworkOptions::default(),
+    )?;
+    let reach = travel::reach_with(model.as_ref(), &region, &scenario.travel, &scenario.limits)?;
+    let bed_reach = travel::nearest_k_with(
+        model.as_ref(),
+        &region,
+        &beds::bed_sites(&region),
+        BED_SITES_PER_VILLAGE,
+        scenario.beds.catchment_minutes,
+        &scenario.limits,
+    )?;
+    plan_money(scenario, &region, &reach, &bed_reach)
+}
+
+/// Prices `scenario.decisions` on the region before them, `all` being the plan under every
+/// decision (see [`DecisionPrices`]).
+fn price_decisions(
+    scenario: &Scenario,
+    full: &Region,
+    all: &MoneyPlan,
+) -> Result<DecisionPrices, PlanError> {
+    let mut free_scenario = scenario.clone();
+    free_scenario.decisions = crate::model::Decisions::default();
+    let free = PricedPlan::of(&money_plan_of(&free_scenario, full)?);
+    let price = |id: String, verdict: Option<Verdict>, plan: PricedPlan| DecisionPrice {
+        id,
+        verdict,
+        coverage_lost_elderly: free.covered_elderly - plan.covered_elderly,
+        added_wan: plan.spent_wan - free.spent_wan,
+        plan,
+    };
+    let mut each = Vec::new();
+    for (i, d) in scenario
+        .decisions
+        .list
+        .iter()
+        .enumerate()
+        .take(PRICED_ALONE)
+    {
+        let mut alone = scenario.clone();
+        alone.decisions = scenario.decisions.only(i);
+        let p = PricedPlan::of(&money_plan_of(&alone, full)?);
+        each.push(price(d.id.clone(), Some(d.verdict), p));
+    }
+    Ok(DecisionPrices {
+        all: price("all".into(), None, PricedPlan::of(all)),
+        free: free.clone(),
+        each,
+        not_priced: scenario
+            .decisions
+            .list
+            .iter()
+            .skip(PRICED_ALONE)
+            .map(|d| d.id.clone())
+            .collect(),
     })
 }

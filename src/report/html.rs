@@ -505,6 +505,15 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         body += &table_html(&t);
     }
 
+    if let Some(t) = super::markdown::decisions_table(plan, lang) {
+        section(
+            &mut body,
+            "decisions",
+            lang.pick("决定的代价", "Price of the decisions"),
+        );
+        body += &table_html(&t);
+    }
+
     section(
         &mut body,
         "certificate",

@@ -973,6 +973,97 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
     })
 }
 
+/// The price of the scenario's decisions ([`crate::plan::DecisionPrices`]): the free plan,
+/// every decision together and each alone, with the coverage lost (elderly) and the 万元
+/// added against the free plan; `None` without decisions.
+pub fn decisions_table(plan: &Plan, lang: Lang) -> Option<Table> {
+    let d = plan.decisions.as_ref()?;
+    let status = |p: &crate::plan::PricedPlan| {
+        format!(
+            "{} / {}",
+            serde_json::to_value(p.day_care_status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            serde_json::to_value(p.beds_status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        )
+    };
+    let row =
+        |label: String, verdict: String, p: &crate::plan::PricedPlan, lost: f64, added: f64| {
+            vec![
+                Cell::text(label),
+                Cell::text(verdict),
+                Cell::num(format!("{:.0}", p.covered_elderly)),
+                Cell::num(format!("{:.0}", lost)),
+                Cell::num(money(p.spent_wan)),
+                Cell::num(money(added)),
+                Cell::num(p.new_sites.to_string()),
+                Cell::text(status(p)),
+            ]
+        };
+    let verdict = |v: crate::model::decisions::Verdict| lang.pick(v.zh(), v.key()).to_owned();
+    let mut rows = vec![row(
+        lang.pick("无决定", "no decision").to_owned(),
+        String::new(),
+        &d.free,
+        0.0,
+        0.0,
+    )];
+    rows.push(row(
+        lang.pick("全部决定", "all decisions").to_owned(),
+        String::new(),
+        &d.all.plan,
+        d.all.coverage_lost_elderly,
+        d.all.added_wan,
+    ));
+    for e in &d.each {
+        rows.push(row(
+            e.id.clone(),
+            e.verdict.map(verdict).unwrap_or_default(),
+            &e.plan,
+            e.coverage_lost_elderly,
+            e.added_wan,
+        ));
+    }
+    let mut notes = vec![lang
+        .pick(
+            "每行为单独求解的规划；损失覆盖 = 无决定时覆盖的老年人 − 该行覆盖的老年人，增加投资 = 该行投资 − 无决定时投资",
+            "Each row is a plan solved on its own; coverage lost = elderly the plan without decisions serves less those this row serves, 万元 added = this row's spend less the plan without decisions",
+        )
+        .to_owned()];
+    if !d.not_priced.is_empty() {
+        notes.push(format!(
+            "{}: {}",
+            lang.pick(
+                "以下决定未单独定价（超过单独定价上限）",
+                "Not priced alone (beyond the limit of decisions priced alone)"
+            ),
+            d.not_priced.join(", ")
+        ));
+    }
+    Some(Table {
+        id: "decisions",
+        header: vec![
+            lang.pick("决定", "Decision").to_owned(),
+            lang.pick("类型", "Kind").to_owned(),
+            lang.pick("覆盖老年人", "Elderly served").to_owned(),
+            lang.pick("损失覆盖 (人)", "Coverage lost (elderly)")
+                .to_owned(),
+            lang.pick("投资 (万元)", "Spent (10k yuan)").to_owned(),
+            lang.pick("增加投资 (万元)", "Added (10k yuan)").to_owned(),
+            lang.pick("新建站点", "New sites").to_owned(),
+            lang.pick("状态 (日间照料 / 床位)", "Status (day care / beds)")
+                .to_owned(),
+        ],
+        rows,
+        total: None,
+        notes,
+    })
+}
+
 /// Rules and targets the plan does not meet, in the report's language.
 pub fn shortfalls(plan: &Plan, lang: Lang) -> Vec<String> {
     let mut out: Vec<String> = plan
@@ -1129,6 +1220,11 @@ pub fn report_markdown(plan: &Plan, lang: Lang, pictures: &[(&str, String)]) -> 
     }
     if let Some(t) = tradeoff_table(plan, lang) {
         section(&mut out, lang.pick("预算与目标", "Budget and targets"));
+        out += &table_markdown(&t);
+        out += "\n";
+    }
+    if let Some(t) = decisions_table(plan, lang) {
+        section(&mut out, lang.pick("决定的代价", "Price of the decisions"));
         out += &table_markdown(&t);
         out += "\n";
     }

@@ -431,6 +431,7 @@ pub fn summary_value(plan: &Plan) -> Value {
         "indicators": plan.indicators,
         "budget": plan.spending,
         "tradeoff": plan.tradeoff,
+        "decisions": decisions_value(plan),
         "indicator_definitions": {
             "beds": s.indicators,
             "day_care_serving": s.day_care.serving,
@@ -438,6 +439,24 @@ pub fn summary_value(plan: &Plan) -> Value {
         "other_targets": s.other_targets,
         "timings": plan.timings,
     })
+}
+
+/// `summary.json` → `decisions`: `list` (every decision: `id`, `decision` = `required` |
+/// `excluded`, `year`), and with any decision the prices ([`crate::plan::DecisionPrices`]):
+/// `free`, `all`, `each`, `not_priced`.
+fn decisions_value(plan: &Plan) -> serde_json::Value {
+    let mut v = match &plan.decisions {
+        Some(p) => serde_json::to_value(p).expect("prices serialise"),
+        None => json!({}),
+    };
+    v["list"] = plan
+        .scenario
+        .decisions
+        .list
+        .iter()
+        .map(|d| json!({"id": d.id, "decision": d.verdict, "year": d.year}))
+        .collect();
+    v
 }
 
 /// `summary.json` bytes.
@@ -575,6 +594,7 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
                 Reason::Coverage => "coverage",
                 Reason::Capacity => "capacity",
                 Reason::County => "county",
+                Reason::Required => "required",
             }
             .to_owned(),
         ]

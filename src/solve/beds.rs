@@ -63,12 +63,17 @@ pub struct GroupStock {
     pub room_public: u64,
     /// Expansion room at private facilities.
     pub room_private: u64,
+    /// Ordinary beds that may not be converted (at facilities whose bed actions a decision
+    /// excludes, [`crate::model::decisions`]).
+    pub locked: u64,
 }
 
 impl GroupStock {
     /// Ordinary beds that may be converted to nursing beds.
     pub fn convertible(&self) -> u64 {
-        self.beds.saturating_sub(self.nursing)
+        self.beds
+            .saturating_sub(self.nursing)
+            .saturating_sub(self.locked)
     }
 
     /// Private beds that may be re-designated as 公益性.
@@ -881,6 +886,7 @@ mod tests {
             public: 100,
             room_public: 50,
             room_private: 0,
+            locked: 0,
         });
         let years = [need(
             2025,
@@ -907,6 +913,7 @@ mod tests {
             public: 60,
             room_public: 10,
             room_private: 0,
+            locked: 0,
         });
         let classes = [SiteClass {
             capacity: 30,
@@ -956,6 +963,7 @@ mod tests {
             public: 10,
             room_public: 0,
             room_private: 0,
+            locked: 0,
         });
         let years = [need(
             2025,
@@ -984,6 +992,7 @@ mod tests {
                 public,
                 room_public: r.below(8) as u64,
                 room_private: r.below(8) as u64,
+                locked: 0,
             };
             let stock = Stock::institutions(g);
             let class = SiteClass {
