@@ -76,7 +76,7 @@ struct Sheet {
 /// Only what `rust_xlsxwriter` reports (a sheet name or a cell outside Excel's limits, which
 /// the fixed names and the row count of a county never reach).
 pub fn report_xlsx(plan: &Plan, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let sheets = [
+    let mut sheets = vec![
         indicator_sheet(plan, lang),
         project_sheet(plan, lang),
         table_sheet(
@@ -86,6 +86,9 @@ pub fn report_xlsx(plan: &Plan, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         ),
         village_sheet(plan, lang),
     ];
+    if let Some(t) = markdown::decisions_table(plan, lang) {
+        sheets.push(table_sheet(lang.pick("决定的代价", "Decisions"), &t, lang));
+    }
     let mut book = Workbook::new();
     // A fixed creation time (the ZIP epoch): the same plan gives the same bytes.
     let created = ExcelDateTime::from_ymd(1980, 1, 1)?;
