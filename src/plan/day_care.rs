@@ -17,6 +17,15 @@
 //! stays valid for the whole problem: its bound comes from the same coverage problem
 //! without the rules (rules only remove options), and the rule sites themselves are a lower
 //! bound on the count.
+//!
+//! Decisions ([`crate::model::decisions`]): excluded candidates and dropped sites are gone
+//! from the region before this runs; required candidates open like rule sites (reason
+//! `required`), and the bound comes from the problem without the rules but with the required
+//! sites open, so objective, bound, gap and status are those of the problem under the
+//! decisions. With centre capacities the capacitated bound still leaves the required sites
+//! free (valid, possibly looser). A required site with a year opens by that year: the phased
+//! year is moved earlier where it is later (the phasing certificate is that of the schedule
+//! before the move).
 
 use crate::model::{
     AreaKind, CoverageScope, FacilityType, Region, Scenario, SiteIdx, Township, TownshipKind,
