@@ -19,6 +19,11 @@ fn summary(dir: &Path, out: &str) -> serde_json::Value {
 /// institution) and 6 day-care candidates within a few km, with the day-care objective and
 /// random decisions in the scenario's `[decisions]`.
 fn random_county(dir: &Path, rng: &mut Lcg, objective: &str) {
+    random_county_priced(dir, rng, objective, false);
+}
+
+/// [`random_county`], with candidates of different prices (20 to 60 万元) when `priced`.
+fn random_county_priced(dir: &Path, rng: &mut Lcg, objective: &str, priced: bool) {
     let mut villages = String::from("id,name,township,lon,lat,elderly,kind\n");
     for v in 0..9 {
         villages += &format!(
@@ -40,9 +45,14 @@ fn random_county(dir: &Path, rng: &mut Lcg, objective: &str) {
     let mut candidates = String::from("id,name,township,lon,lat,allow,max_beds,cost\n");
     for c in 0..6 {
         candidates += &format!(
-            "C{c},候选{c},甲镇,{:.5},{:.5},day_care,,\n",
+            "C{c},候选{c},甲镇,{:.5},{:.5},day_care,,{}\n",
             100.80 + 0.05 * rng.unit(),
-            38.43 + 0.05 * rng.unit()
+            38.43 + 0.05 * rng.unit(),
+            if priced {
+                (20 + (rng.unit() * 40.0) as u32).to_string()
+            } else {
+                String::new()
+            }
         );
     }
     let (mut required, mut excluded) = (Vec::new(), Vec::new());
@@ -201,6 +211,67 @@ fn maximal_covering_honours_required_and_excluded_sites_brute_force() {
             .fold(0.0f64, f64::max);
         assert!(dc.new_sites <= 3, "case {case}");
         assert!((dc.covered_elderly - best).abs() < 1e-6, "case {case}");
+        assert_eq!(dc.status, yanglao::solve::Status::Optimal, "case {case}");
+        assert!(
+            (dc.bound - best).abs() < 1e-6,
+            "case {case}: bound {}",
+            dc.bound
+        );
+    }
+}
+
+#[test]
+fn budgeted_coverage_honours_required_and_excluded_sites_brute_force() {
+    // Money for coverage sites beyond the required ones (which, like rule sites, are paid
+    // first): the most elderly served by sites costing at most 70 万元.
+    let mut rng = Lcg(37);
+    for case in 0..12 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        random_county_priced(dir.path(), &mut rng, "", true);
+        let loaded = yanglao::io::load(&dir.path().join("scenario.toml")).expect("valid");
+        let s = &loaded.scenario;
+        let region = s.decisions.apply(&loaded.region, s.day_care.serving);
+        let reach = yanglao::travel::reach_limited(&region, &s.travel, &s.limits).expect("travel");
+        let dc = yanglao::plan::day_care::plan_with_money(s, &region, &reach, Some(70.0));
+        check_honoured(s, &region, &dc);
+        let (_, required) = subsets(s, &region);
+        let price = |c: usize| yanglao::plan::day_care::site_cost(s, &region, c);
+        let n = region.candidates.len();
+        let reach_of = |mask: u32| -> f64 {
+            let nf = region.facilities.len();
+            reach
+                .iter()
+                .filter(|(_, list)| {
+                    list.iter().any(|r| {
+                        let i = r.site.get();
+                        if i < nf {
+                            s.day_care.serving.contains(region.facilities[i].kind)
+                        } else {
+                            mask & (1 << (i - nf)) != 0
+                        }
+                    })
+                })
+                .map(|(v, _)| f64::from(region.villages[v.get()].elderly))
+                .sum()
+        };
+        let mut best = 0.0f64;
+        for mask in 0u32..(1 << n) {
+            if required.iter().any(|&c| mask & (1 << c) == 0) {
+                continue;
+            }
+            let spent: f64 = (0..n)
+                .filter(|&c| mask & (1 << c) != 0 && !required.contains(&c))
+                .map(price)
+                .sum();
+            if spent <= 70.0 + 1e-9 {
+                best = best.max(reach_of(mask));
+            }
+        }
+        assert!(
+            (dc.covered_elderly - best).abs() < 1e-6,
+            "case {case}: {} vs {best}",
+            dc.covered_elderly
+        );
         assert_eq!(dc.status, yanglao::solve::Status::Optimal, "case {case}");
         assert!(
             (dc.bound - best).abs() < 1e-6,
