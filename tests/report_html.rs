@@ -250,3 +250,225 @@ fn map_layers_switch_and_symbols_keep_their_size_when_zooming() {
         }
     }
 }
+
+/// Opens one candidate that reaches a village no open site serves, closes one planned new
+/// site and drops one existing centre by clicking them, and reads what the page shows.
+const WHATIF_PROBE: &str = r#"
+var svg = document.getElementById('map-svg');
+var D = JSON.parse(document.getElementById('map-data').textContent), S = D.s;
+function covered() { return +document.getElementById('wi-covered').getAttribute('data-value'); }
+function click(i) { svg.querySelector('[data-s="' + i + '"]').dispatchEvent(new MouseEvent('click', {bubbles: true})); }
+var r = {start: covered(), whatif: D.whatif, total: D.total, clicked: []};
+var open = -1;
+D.v.forEach(function (v, i) {
+  if (open >= 0 || v[7] !== 2) { return; }
+  for (var k = 0; k < D.reach[i].length; k += 2) {
+    var s = D.reach[i][k];
+    if (S[s][6] === 3 && S[s][7] === 0) { open = s; break; }
+  }
+});
+var close = S.findIndex(function (s) { return s[6] === 3 && s[7] === 1; });
+var drop = S.findIndex(function (s) { return s[6] === 0; });
+[open, close, drop].forEach(function (i) {
+  if (i >= 0) { click(i); r.clicked.push([S[i][2], covered()]); }
+});
+r.covered = covered();
+r.share = document.getElementById('wi-share').textContent;
+r.card = document.getElementById('card-coverage').textContent;
+r.changes = document.getElementById('wi-changes').textContent;
+r.csv = window.yanglaoMap.decisionsCsv();
+return r;
+"#;
+
+/// The elderly in scope served when exactly the sites named `open` serve: counted from
+/// `villages.csv` (ids, kinds, elderly) and the plan's travel times (its reach lists, every
+/// site within the time limit), without the page.
+fn served_by(
+    plan: &yanglao::plan::Plan,
+    villages_csv: &Path,
+    open: &std::collections::BTreeSet<String>,
+) -> f64 {
+    use yanglao::model::{CoverageScope, VillageIdx};
+    let region = &plan.region;
+    let scope = plan.scenario.day_care.scope;
+    let mut total = 0.0;
+    for row in csv_rows(villages_csv) {
+        let i = region
+            .villages
+            .iter()
+            .position(|v| v.id == row["id"])
+            .expect("every village of villages.csv is in the region");
+        let elderly: f64 = row["elderly"].parse().expect("elderly");
+        let in_scope = scope == CoverageScope::All || row["kind"] == "urban";
+        let reached = plan
+            .reach
+            .sites_of(VillageIdx(i as u32))
+            .iter()
+            .any(|r| open.contains(region.site(r.site).id()));
+        if in_scope && reached {
+            total += elderly;
+        }
+    }
+    total
+}
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
+fn the_what_if_map_counts_the_same_elderly_as_the_output_files_and_saves_decisions() {
+    use std::collections::BTreeSet;
+    let chromium = chromium_or_fail();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("seeds/minle.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = yanglao(
+        dir.path(),
+        &["plan", seed.to_str().expect("UTF-8 path"), "--out", "out"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/minle");
+    let page = probe(&chromium, &out.join("report.html"), WHATIF_PROBE);
+    assert_eq!(page["whatif"], Value::Bool(true), "{page}");
+
+    // The page starts from the plan's figure.
+    let summary: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    assert_eq!(
+        page["start"].as_f64(),
+        summary["day_care"]["covered_elderly"].as_f64(),
+        "{page}"
+    );
+    let clicked = page["clicked"].as_array().expect("clicks");
+    assert_eq!(
+        clicked.len(),
+        3,
+        "a candidate opened, a site closed, one dropped: {page}"
+    );
+    let after = page["covered"].as_f64().expect("covered");
+    assert_ne!(
+        Some(after),
+        page["start"].as_f64(),
+        "the clicks change coverage: {page}"
+    );
+    // Opening a candidate that reaches an unserved village serves more people.
+    assert!(
+        clicked[0][1].as_f64() > page["start"].as_f64(),
+        "opening adds: {page}"
+    );
+
+    // The decisions the page saves, through the function its save button uses.
+    let csv = page["csv"].as_str().expect("csv");
+    let saved = dir.path().join("decisions.csv");
+    fs::write(&saved, csv).expect("write decisions.csv");
+    let rows = csv_rows(&saved);
+    assert!(csv.starts_with("id,decision\n"), "header: {csv}");
+
+    // The same count, independently: sites.csv's existing centres less the dropped one, and
+    // the required candidates, through the plan's travel times.
+    let plan = yanglao::plan::run(&seed).expect("the seed plans");
+    let decision = |id: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["decision"].clone())
+    };
+    let upgrades_serve = plan
+        .day_care
+        .serving
+        .contains(yanglao::model::FacilityType::Comprehensive);
+    let mut open: BTreeSet<String> = csv_rows(&out.join("sites.csv"))
+        .into_iter()
+        .filter(|s| s["status"] == "existing" || (upgrades_serve && s["status"] == "upgraded"))
+        .map(|s| s["id"].clone())
+        .filter(|id| decision(id).as_deref() != Some("excluded"))
+        .collect();
+    open.extend(
+        rows.iter()
+            .filter(|r| r["decision"] == "required")
+            .map(|r| r["id"].clone()),
+    );
+    let want = served_by(&plan, &out.join("villages.csv"), &open);
+    assert_eq!(
+        after, want,
+        "page {after} vs the output files {want}: {page}"
+    );
+    let share = format!("{:.1}%", 100.0 * want / plan.day_care.total_elderly);
+    assert!(
+        page["share"]
+            .as_str()
+            .is_some_and(|s| s.starts_with(&share))
+            && page["card"].as_str().is_some_and(|s| s.ends_with(&share)),
+        "share {share}: {page}"
+    );
+    for c in clicked {
+        let id = c[0].as_str().expect("id");
+        assert!(
+            page["changes"].as_str().is_some_and(|t| t.contains(id)),
+            "{id} listed among the changes: {page}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
+fn the_saved_decisions_list_every_candidate_and_each_dropped_centre() {
+    let chromium = chromium_or_fail();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("seeds/minle.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = yanglao(
+        dir.path(),
+        &["plan", seed.to_str().expect("UTF-8 path"), "--out", "out"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/minle");
+    let page = probe(&chromium, &out.join("report.html"), WHATIF_PROBE);
+    let csv = page["csv"].as_str().expect("csv");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,decision"));
+    let rows: Vec<(String, String)> = lines
+        .map(|l| {
+            let (id, d) = l
+                .split_once(',')
+                .unwrap_or_else(|| panic!("two cells: {l}"));
+            (id.to_owned(), d.to_owned())
+        })
+        .collect();
+    assert!(csv.ends_with('\n') && !csv.contains('\r'), "LF rows");
+
+    let plan = yanglao::plan::run(&seed).expect("the seed plans");
+    let region = &plan.region;
+    let candidates: Vec<&str> = region
+        .candidates
+        .iter()
+        .filter(|c| c.allow.day_care())
+        .map(|c| c.id.as_str())
+        .collect();
+    let (cand_rows, other): (Vec<_>, Vec<_>) = rows
+        .iter()
+        .partition(|(id, _)| candidates.contains(&id.as_str()));
+    // One row per candidate, in file order, required where open in the page.
+    assert_eq!(
+        cand_rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+        candidates,
+        "{csv}"
+    );
+    let clicked: Vec<&str> = page["clicked"]
+        .as_array()
+        .expect("clicks")
+        .iter()
+        .filter_map(|c| c[0].as_str())
+        .collect();
+    let planned: Vec<&str> = plan.day_care.sites.iter().map(|s| s.id.as_str()).collect();
+    for (id, d) in &cand_rows {
+        let open = planned.contains(&id.as_str()) != clicked.contains(&id.as_str());
+        assert_eq!(d, if open { "required" } else { "excluded" }, "{id}: {csv}");
+    }
+    // Then the one dropped existing centre, excluded.
+    assert_eq!(other.len(), 1, "{csv}");
+    assert_eq!(other[0].1, "excluded");
+    assert_eq!(Some(other[0].0.as_str()), clicked.last().copied());
+    assert!(
+        region.facilities.iter().any(|f| f.id == other[0].0),
+        "an existing facility: {csv}"
+    );
+}
