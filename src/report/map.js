@@ -5,8 +5,8 @@
   var box = document.getElementById('wmap');
   if (!box) { return; }
   var D = JSON.parse(document.getElementById('map-data').textContent);
-  var T = D.text, NS = 'http://www.w3.org/2000/svg';
-  var svg = document.getElementById('map-svg');
+  var T = D.text;
+  var svg = document.getElementById('map-svg'), NS = svg.namespaceURI;
   var tip = box.querySelector('.tip');
   var V = D.v, S = D.s, R = D.reach, whatif = !!D.whatif && !!R;
   var full = [0, 0, D.w, D.h], vb = full.slice();
@@ -18,7 +18,7 @@
 
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]; }); }
   function thousands(x) { var n = Math.round(x), s = String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ','); return n < 0 ? '-' + s : s; }
-  function pct(x) { var s = (100 * x).toFixed(1); return (/^-0\.0$/.test(s) ? '0.0' : s) + '%'; }
+  function pct(x) { var s = (100 * x).toFixed(1); return (Number(s) === 0 ? (0).toFixed(1) : s) + '%'; }
   function el(name, attrs, parent) {
     var e = document.createElementNS(NS, name);
     for (var k in attrs) { e.setAttribute(k, attrs[k]); }

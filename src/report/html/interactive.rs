@@ -97,8 +97,9 @@ impl Fit {
     }
 }
 
+/// One decimal, never a negative zero.
 fn round1(x: f64) -> f64 {
-    crate::numbers::round(x, 1)
+    crate::numbers::round(x, 1) + 0.0
 }
 
 /// An SVG path of closed rings.
@@ -540,4 +541,95 @@ fn text(lang: Lang) -> Value {
         out.insert(k.into(), v);
     }
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny_plan() -> Plan {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/tiny/scenario.toml");
+        crate::plan::run(&path).expect("the fixture plans")
+    }
+
+    #[test]
+    fn the_page_gets_the_plans_reach_lists_and_village_statuses() {
+        let plan = tiny_plan();
+        let d = map_json(&plan, Lang::Zh);
+        assert_eq!(d["whatif"], json!(true));
+        let sites = d["s"].as_array().expect("sites");
+        let villages = d["v"].as_array().expect("villages");
+        let reach = d["reach"].as_array().expect("reach lists");
+        assert_eq!(villages.len(), plan.region.villages.len());
+        let nf = plan.region.facilities.len();
+        for (res, (v, list)) in plan
+            .day_care
+            .villages
+            .iter()
+            .zip(villages.iter().zip(reach))
+        {
+            // The plan's reach list, less the sites that cannot serve, in the same order.
+            let want: Vec<&str> = plan
+                .reach
+                .sites_of(res.village)
+                .iter()
+                .filter(|r| {
+                    let i = r.site.get();
+                    if i < nf {
+                        let f = &plan.region.facilities[i];
+                        plan.day_care.serving.contains(f.kind)
+                            || f.kind == FacilityType::Comprehensive
+                            || plan.day_care.upgrades.iter().any(|u| u.facility == i)
+                    } else {
+                        plan.region.candidates[i - nf].allow.day_care()
+                    }
+                })
+                .map(|r| plan.region.site(r.site).id())
+                .collect();
+            let got: Vec<&str> = list
+                .as_array()
+                .expect("flat list")
+                .chunks(2)
+                .map(|p| {
+                    sites[p[0].as_u64().expect("index") as usize][2]
+                        .as_str()
+                        .expect("id")
+                })
+                .collect();
+            assert_eq!(got, want);
+            let status = v[7].as_u64().expect("status");
+            assert_eq!(status == 0, res.covered_before && v[6].as_f64() > Some(0.0));
+            assert_eq!(status <= 1, res.covered && v[6].as_f64() > Some(0.0));
+        }
+        // Planned new sites are open candidates; the planned count is the plan's.
+        let open_candidates = sites.iter().filter(|s| s[6] == 3 && s[7] == 1).count();
+        assert_eq!(open_candidates, plan.day_care.sites.len());
+        assert_eq!(d["covered"].as_f64(), Some(plan.day_care.covered_elderly));
+    }
+
+    #[test]
+    fn capacities_turn_the_what_if_off_with_a_reason() {
+        let mut plan = tiny_plan();
+        plan.day_care.capacity = Some(vec![100.0; plan.region.site_count()]);
+        let d = map_json(&plan, Lang::Zh);
+        assert_eq!(d["whatif"], json!(false));
+        assert!(d["reach"].is_null());
+        assert!(
+            d["why"].as_str().is_some_and(|w| w.contains("容量")),
+            "{}",
+            d["why"]
+        );
+        // The map itself stays, with the plan's statuses.
+        assert_eq!(
+            d["v"].as_array().map(Vec::len),
+            Some(plan.region.villages.len())
+        );
+        let html = super::super::report_html(
+            &plan,
+            Lang::En,
+            &crate::map::draw_all(&plan, &crate::map::Options::default()).expect("draws"),
+        );
+        assert!(html.contains("id=\"whatif-off\"") && !html.contains("id=\"wi-save\""));
+    }
 }
