@@ -257,18 +257,23 @@ const WHATIF_PROBE: &str = r#"
 var svg = document.getElementById('map-svg');
 var D = JSON.parse(document.getElementById('map-data').textContent), S = D.s;
 function covered() { return +document.getElementById('wi-covered').getAttribute('data-value'); }
-function click(i) { svg.querySelector('[data-s="' + i + '"]').dispatchEvent(new MouseEvent('click', {bubbles: true})); }
+function click(i) {
+  var e = svg.querySelector('[data-s="' + i + '"]'), b = e.getBoundingClientRect();
+  e.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: b.left + b.width / 2, clientY: b.top + b.height / 2}));
+}
+// Sites alone at their spot, so that a click there means them.
+function alone(i) { return S.every(function (s, j) { return j === i || s[0] !== S[i][0] || s[1] !== S[i][1]; }); }
 var r = {start: covered(), whatif: D.whatif, total: D.total, clicked: []};
 var open = -1;
 D.v.forEach(function (v, i) {
   if (open >= 0 || v[7] !== 2) { return; }
   for (var k = 0; k < D.reach[i].length; k += 2) {
     var s = D.reach[i][k];
-    if (S[s][6] === 3 && S[s][7] === 0) { open = s; break; }
+    if (S[s][6] === 3 && S[s][7] === 0 && alone(s)) { open = s; break; }
   }
 });
-var close = S.findIndex(function (s) { return s[6] === 3 && s[7] === 1; });
-var drop = S.findIndex(function (s) { return s[6] === 0; });
+var close = S.findIndex(function (s, i) { return s[6] === 3 && s[7] === 1 && alone(i); });
+var drop = S.findIndex(function (s, i) { return s[6] === 0 && alone(i); });
 [open, close, drop].forEach(function (i) {
   if (i >= 0) { click(i); r.clicked.push([S[i][2], covered()]); }
 });

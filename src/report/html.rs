@@ -343,8 +343,8 @@ footer{margin-top:40px;color:var(--muted);font-size:13px;border-top:1px solid va
 .sw.v1,svg.wm .v1{background:#2b7bc4;fill:#2b7bc4}
 .sw.v2,svg.wm .v2{background:#f48c1e;fill:#f48c1e}
 .sw.v3,svg.wm .v3{background:#c4c4c4;fill:#c4c4c4}
-.sw.sx{background:#54278f;border-radius:1px}
-.sw.sn{background:#e31a1c;border-color:#5c000b}
+.sw.sx{border:2px solid #54278f;border-radius:1px}
+.sw.sn{border:2px solid #e31a1c}
 .sw.sc{background:#fff;border-color:#888}
 .sw.ar{background:#d9e8f5;border-color:#9ec4e0;border-radius:2px}
 .sw.bd{background:#fbfbf9;border-color:#555;border-radius:2px}
@@ -354,11 +354,11 @@ svg.wm *{vector-effect:non-scaling-stroke}
 svg.wm .bd path{fill:#fbfbf9;stroke:#555;stroke-width:1.2;fill-rule:evenodd}
 svg.wm .ar *{fill:#d9e8f5;fill-opacity:.55;stroke:#9ec4e0;stroke-width:.8;pointer-events:none}
 svg.wm .vil circle{stroke:#fff;stroke-width:.8}
-svg.wm .sx{fill:#54278f;stroke:#fff;stroke-width:1}
-svg.wm .sx.comp{stroke:#1b0a33;stroke-width:1.6}
-svg.wm .sx.dropped{fill:#fff;stroke:#54278f;stroke-dasharray:2 2}
-svg.wm .sn{fill:#e31a1c;stroke:#5c000b;stroke-width:1.5}
-svg.wm .sn.comp{stroke-width:2.5}
+svg.wm .sx{fill:none;stroke:#54278f;stroke-width:2}
+svg.wm .sx.comp{stroke:#2a0f50;stroke-width:3}
+svg.wm .sx.dropped{stroke:#8c8c8c;stroke-width:1.5;stroke-dasharray:3 2}
+svg.wm .sn{fill:none;stroke:#e31a1c;stroke-width:3}
+svg.wm .sn.comp{stroke:#a50f15;stroke-width:4}
 svg.wm .sc{fill:#fff;fill-opacity:.7;stroke:#888;stroke-width:1}
 svg.wm .tw text{fill:#333;stroke:#fff;paint-order:stroke;text-anchor:middle;pointer-events:none;font-weight:600}
 svg.wm.hide-v0 .v0,svg.wm.hide-v1 .v1,svg.wm.hide-v2 .v2,svg.wm.hide-v3 .v3,svg.wm.hide-sx .sx,svg.wm.hide-sn .sn,svg.wm.hide-sc .sc,svg.wm.hide-ar .ar,svg.wm.hide-bd .bd,svg.wm.hide-tw .tw{display:none}

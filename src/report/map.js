@@ -28,9 +28,10 @@
   function group(cls) { return el('g', {'class': cls}, svg); }
 
   // Layers, bottom to top.
-  // Villages above the sites, so that a site never hides the villages it serves.
-  var gBound = group('bd'), gAreas = group('ar'), gCand = group('sites'), gExist = group('sites');
-  var gNew = group('sites'), gVil = group('vil'), gTowns = group('tw');
+  // Unchosen candidates under the villages; existing and new sites above them, drawn
+  // hollow so that the villages they serve stay visible.
+  var gBound = group('bd'), gAreas = group('ar'), gCand = group('sites'), gVil = group('vil');
+  var gExist = group('sites'), gNew = group('sites'), gTowns = group('tw');
   if (D.boundary) { el('path', {d: D.boundary}, gBound); }
   var areaOf = {};
   D.areas.forEach(function (a) { areaOf[a[0]] = el('path', {d: a[1]}, gAreas); });
@@ -62,13 +63,13 @@
     S.forEach(function (s, i) {
       var e = sym[i];
       if (s[6] !== 3) {
-        var h = (s[9] ? 5.5 : 4.5) * u;
+        var h = (s[9] ? 7 : 6) * u;
         e.setAttribute('x', s[0] - h); e.setAttribute('y', s[1] - h);
         e.setAttribute('width', 2 * h); e.setAttribute('height', 2 * h);
         e.setAttribute('class', 'sx' + (s[9] ? ' comp' : '') + (open[i] ? '' : ' dropped'));
       } else {
         e.setAttribute('cx', s[0]); e.setAttribute('cy', s[1]);
-        e.setAttribute('r', (open[i] ? (s[9] ? 7 : 6) : 3.2) * u);
+        e.setAttribute('r', (open[i] ? (s[9] ? 9.5 : 8.5) : 3.2) * u);
         e.setAttribute('class', open[i] ? 'sn' + (s[9] ? ' comp' : '') : 'sc');
         var parent = open[i] ? gNew : gCand;
         if (e.parentNode !== parent) { parent.appendChild(e); }
@@ -195,10 +196,34 @@
     if (whatif) { h += '<br><i>' + esc(s[6] === 3 ? T.click_open : T.click_drop) + '</i>'; }
     return h;
   }
-  function show(target, e) {
+  // What lies under the pointer, whatever the drawing order: the nearest site within its
+  // symbol, the nearest village within its circle (3 px of slack each), else the element.
+  function hit(e) {
+    var site = -1, village = -1, t = e.target;
+    if (e.clientX || e.clientY) {
+      var p = toMap(e), u = unit(), sd = Infinity, vd = Infinity;
+      S.forEach(function (s, i) {
+        if (svg.classList.contains('hide-' + (s[6] === 3 ? (open[i] ? 'sn' : 'sc') : 'sx'))) { return; }
+        var d = Math.hypot(s[0] - p.x, s[1] - p.y);
+        var size = s[6] !== 3 ? 7 : open[i] ? 9.5 : 3.2;
+        if (d < (size + 3) * u && d < sd) { sd = d; site = i; }
+      });
+      V.forEach(function (v, i) {
+        if (svg.classList.contains('hide-v' + status[i])) { return; }
+        var d = Math.hypot(v[0] - p.x, v[1] - p.y);
+        if (d < (v[2] + 3) * u && d < vd) { vd = d; village = i; }
+      });
+    }
+    if (site < 0 && village < 0 && t && t.hasAttribute) {
+      if (t.hasAttribute('data-s')) { site = +t.getAttribute('data-s'); }
+      if (t.hasAttribute('data-v')) { village = +t.getAttribute('data-v'); }
+    }
+    return [site, village];
+  }
+  function show(at, e) {
     var h = '';
-    if (target && target.hasAttribute('data-v')) { h = villageHtml(+target.getAttribute('data-v')); }
-    else if (target && target.hasAttribute('data-s')) { h = siteHtml(+target.getAttribute('data-s')); }
+    if (at[0] >= 0) { h += siteHtml(at[0]); }
+    if (at[1] >= 0) { h += (h ? '<hr>' : '') + villageHtml(at[1]); }
     if (!h) { tip.hidden = true; return; }
     tip.innerHTML = h; tip.hidden = false;
     var r = box.querySelector('.map-view').getBoundingClientRect();
@@ -221,13 +246,13 @@
     svg.setAttribute('viewBox', vb.join(' '));
   });
   window.addEventListener('pointerup', function () { drag = null; svg.classList.remove('dragging'); });
-  svg.addEventListener('pointermove', function (e) { if (!drag) { show(e.target, e); } });
+  svg.addEventListener('pointermove', function (e) { if (!drag) { show(hit(e), e); } });
   svg.addEventListener('pointerleave', function () { if (!drag) { tip.hidden = true; } });
   svg.addEventListener('click', function (e) {
     if (moved) { moved = false; return; }
-    var t = e.target;
-    if (t && t.hasAttribute('data-s')) { toggle(+t.getAttribute('data-s')); }
-    show(t, e);
+    var at = hit(e);
+    if (at[0] >= 0) { toggle(at[0]); }
+    show(at, e);
   });
   box.querySelectorAll('.toolbar button[data-act]').forEach(function (b) {
     b.addEventListener('click', function () {

@@ -12,8 +12,8 @@
 //! capacities: a village's elderly in scope are served when any open serving site is within
 //! the limit, over the same denominator. With capacities the count would need the plan's
 //! maximum-flow assignment, so the page says so and offers no what-if; the same where the
-//! region has more than [`WHATIF_MAX_VILLAGES`] villages (a province), to keep the page a
-//! few MB.
+//! region has more than [`WHATIF_MAX_VILLAGES`] villages (a province), whose page then
+//! says to plan each county as its own scenario: the what-if lives in the county reports.
 //!
 //! # Shape of the JSON block (`map-data`)
 //!
@@ -38,8 +38,9 @@ use crate::model::{AreaKind, CoverageScope, FacilityType, LonLat, SiteIdx, Towns
 use crate::plan::Plan;
 use crate::plan::day_care::Reason;
 
-/// Regions with more villages than this get the map without the what-if mode: their travel
-/// times would make the page tens of MB (福建, a province, has about 17,500).
+/// Regions with more villages than this get the map without the what-if mode: its travel
+/// times and unchosen candidates would make a province's page (福建 has about 17,500
+/// villages and 12,000 candidates) several MB larger than a county's whole report.
 pub const WHATIF_MAX_VILLAGES: usize = 5_000;
 
 /// Largest side of the map, pixels.
@@ -133,8 +134,28 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
             .chain(r.candidates.iter().map(|c| c.pos)),
     );
 
+    // What-if: only without capacities, and for regions of a county's size.
+    let why = if dc.capacity.is_some() {
+        Some(lang.pick(
+            "本方案设有中心容量（托位），覆盖人数来自最大流分配，页面无法逐一重算，因此不提供模拟。请在场景文件中修改后重新运行 yanglao plan。",
+            "This scenario gives centres capacities (places): coverage then comes from a maximum-flow assignment that the page does not recompute, so the what-if is off. Change the scenario and run yanglao plan again.",
+        ).to_owned())
+    } else if r.villages.len() > WHATIF_MAX_VILLAGES {
+        Some(format!(
+            "{} {} {}",
+            lang.pick("本区域有", "This region has"),
+            crate::map::thousands(r.villages.len() as f64),
+            lang.pick(
+                "个村/社区，全部出行时间会使页面过大，因此不提供模拟。请按县（市、区）分别运行 yanglao plan（每县一个场景），在各县报告中模拟。",
+                "villages: all their travel times would make the page too large, so the what-if is off here. Plan each county as its own scenario and use the what-if in the county reports.",
+            )
+        ))
+    } else {
+        None
+    };
     // Sites: existing serving centres, upgraded facilities, other comprehensive centres,
-    // then the candidates that allow day care. `index[site]` is the row in `s`.
+    // then the candidates that allow day care (without the what-if, only those the plan
+    // opens). `index[site]` is the row in `s`.
     let upgraded: Vec<bool> = (0..nf)
         .map(|i| dc.upgrades.iter().any(|u| u.facility == i))
         .collect();
@@ -161,6 +182,9 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
             continue;
         }
         let planned = dc.sites.iter().find(|s| s.candidate == c);
+        if planned.is_none() && why.is_some() {
+            continue;
+        }
         index[nf + c] = Some(rows.len());
         rows.push((
             nf + c,
@@ -303,25 +327,6 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
         })
         .collect();
 
-    // What-if: only without capacities, and for regions of a county's size.
-    let why = if dc.capacity.is_some() {
-        Some(lang.pick(
-            "本方案设有中心容量（托位），覆盖人数来自最大流分配，页面无法逐一重算，因此不提供模拟。请在场景文件中修改后重新运行 yanglao plan。",
-            "This scenario gives centres capacities (places): coverage then comes from a maximum-flow assignment that the page does not recompute, so the what-if is off. Change the scenario and run yanglao plan again.",
-        ).to_owned())
-    } else if r.villages.len() > WHATIF_MAX_VILLAGES {
-        Some(format!(
-            "{} {} {}",
-            lang.pick("本区域有", "This region has"),
-            crate::map::thousands(r.villages.len() as f64),
-            lang.pick(
-                "个村/社区，全部出行时间会使页面过大，因此不提供模拟。请按县（市、区）分别运行 yanglao plan（每县一个场景），在各县报告中模拟。",
-                "villages: all their travel times would make the page too large, so the what-if is off here. Plan each county as its own scenario and use the what-if in the county reports.",
-            )
-        ))
-    } else {
-        None
-    };
     let reach: Option<Vec<Value>> = why.is_none().then(|| {
         plan.reach
             .iter()
