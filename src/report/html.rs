@@ -366,7 +366,7 @@ svg.wm.hide-v0 .v0,svg.wm.hide-v1 .v1,svg.wm.hide-v2 .v2,svg.wm.hide-v3 .v3,svg.
 .whatif .hint{color:var(--accent);font-weight:600;margin:6px 0}
 .whatif button{height:30px;padding:0 12px;border:1px solid #b9c0c8;border-radius:5px;background:#fff;font:inherit;cursor:pointer}
 .whatif-off{border-left:3px solid var(--bad);padding-left:8px}
-@media print{body{background:#fff}main{padding:0;max-width:none}.toolbar,nav{display:none}h2{break-after:avoid}table,.map-box,.chart{break-inside:avoid}}
+@media print{body{background:#fff}main{padding:0;max-width:none}.toolbar,nav,.layers,.whatif button{display:none}h2{break-after:avoid}table,.map-box,.chart{break-inside:avoid}}
 "#;
 
 const SCRIPT: &str = r#"

@@ -41,7 +41,8 @@
   // Villages: the largest first, so small ones stay visible on top.
   var vil = [];
   var order = V.map(function (_, i) { return i; }).sort(function (a, b) { return V[b][2] - V[a][2] || a - b; });
-  order.forEach(function (i) { vil[i] = el('circle', {'data-v': i}, gVil); });
+  order.forEach(function (i) { vil[i] = el('circle', {'data-v': i, cx: V[i][0], cy: V[i][1]}, gVil); });
+  var drawnStatus = [];
   var sym = S.map(function (s, i) {
     var existing = s[6] !== 3;
     var e = el(existing ? 'rect' : 'circle', {'data-s': i}, existing ? gExist : gCand);
@@ -55,10 +56,11 @@
   function unit() { var m = svg.getScreenCTM(); return m && m.a > 0 ? 1 / m.a : 1; }
   function draw() {
     var u = unit();
+    // Positions are set once; a zoom changes radii, a what-if click classes.
     V.forEach(function (v, i) {
       var c = vil[i];
-      c.setAttribute('cx', v[0]); c.setAttribute('cy', v[1]); c.setAttribute('r', v[2] * u);
-      c.setAttribute('class', 'v' + status[i]);
+      c.setAttribute('r', v[2] * u);
+      if (drawnStatus[i] !== status[i]) { c.setAttribute('class', 'v' + status[i]); drawnStatus[i] = status[i]; }
     });
     S.forEach(function (s, i) {
       var e = sym[i];
@@ -143,7 +145,7 @@
     var cov = document.getElementById('wi-covered');
     cov.textContent = thousands(covered);
     cov.setAttribute('data-value', String(covered));
-    setText('wi-share', pct(share) + (D.target === null ? '' : ' <small>(' + T.plan + ' ' + pct(D.covered / Math.max(D.total, 1)) + ')</small>'));
+    setText('wi-share', pct(share) + ' <small>(' + esc(T.plan) + ' ' + pct(D.total > 0 ? D.covered / D.total : 0) + ')</small>');
     setText('wi-sites', String(newCount()));
     setText('wi-cost', thousands(cost()) + ' <small>' + esc(T.wan) + '</small>');
     setText('wi-rules', rules().map(function (r) {
@@ -152,7 +154,7 @@
     var ch = changes();
     setText('wi-changes', ch.length ? ch.map(function (c) { return '<li>' + esc(c) + '</li>'; }).join('') : '<li>' + esc(T.nochange) + '</li>');
     // The key-figure cards at the top of the report.
-    setText('card-coverage', pct(D.covered_before / Math.max(D.total, 1)) + ' → ' + pct(share));
+    setText('card-coverage', pct(D.total > 0 ? D.covered_before / D.total : 0) + ' → ' + pct(share));
     setText('card-sites', newCount() + '<small> ' + esc(T.unit_sites) + '</small>');
     setText('card-newly', esc(document.getElementById('card-newly').getAttribute('data-label')) + ' ' + thousands(newly));
     setText('card-cost', thousands(cost()) + '<small> ' + esc(T.wan) + '</small>');
