@@ -1,5 +1,8 @@
 //! `report.html` rendered by headless Chromium: the indicator table and the map are in the
-//! page, and hovering a village and turning the wheel work. Ignored by default, so that
+//! page; hovering a village, turning the wheel and switching layers work; symbols keep
+//! their screen size at any zoom; and the what-if mode counts the same elderly as an
+//! independent count from the output files and the plan's travel times, and saves its
+//! decisions in the format `yanglao plan --decisions` reads. Ignored by default, so that
 //! `cargo test` lists it as ignored where no Chromium may be installed (Debian:
 //! `apt-get install chromium`; or set `CHROMIUM`); `.ci/run` installs Chromium and runs it
 //! with `cargo test -- --ignored`, and then a missing browser fails it.
@@ -11,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{copy_fixture, yanglao};
+use common::{copy_fixture, csv_rows, yanglao};
+use serde_json::Value;
 
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
@@ -73,45 +77,54 @@ fn dump_dom(chromium: &Path, page: &Path, profile: &Path) -> Option<String> {
     reader.join().ok()?
 }
 
-/// Added to a copy of the report: once loaded, hovers the first village of the map, turns
-/// the wheel over it, then resets, and records what happened on `<body>`.
-const PROBE: &str = r#"<script>
-window.addEventListener('load', function () {
-  var svg = document.getElementById('map-svg');
-  var data = JSON.parse(document.getElementById('map-data').textContent);
-  var v = data.villages[0], m = svg.getScreenCTM();
-  var x = m.a * v[0] + m.e, y = m.d * v[1] + m.f;
-  svg.dispatchEvent(new PointerEvent('pointermove', {clientX: x, clientY: y, bubbles: true}));
-  var tip = document.querySelector('.map-box .tip');
-  document.body.setAttribute('data-tip', tip.hidden ? 'hidden' : tip.textContent);
-  svg.dispatchEvent(new WheelEvent('wheel', {clientX: x, clientY: y, deltaY: -100, bubbles: true, cancelable: true}));
-  document.body.setAttribute('data-zoomed', svg.getAttribute('viewBox'));
-  document.querySelector('.map-box button[data-act=reset]').click();
-  document.body.setAttribute('data-reset', svg.getAttribute('viewBox'));
-});
-</script></body>"#;
+/// Renders `page` with `probe` (a script run once the page has loaded, which writes a JSON
+/// value into `window.probeOut`) and returns that value. The probe page is written beside
+/// `page`.
+fn probe(chromium: &Path, page: &Path, script: &str) -> Value {
+    let html = fs::read_to_string(page).expect("report.html");
+    let wrapped = format!(
+        "<script>window.addEventListener('load', function () {{ var out; try {{ out = (function () {{ {script} }})(); }} catch (e) {{ out = {{error: String(e)}}; }} var pre = document.createElement('pre'); pre.id = 'probe-out'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre); }});</script></body>"
+    );
+    let probe_page = page.with_file_name("probe.html");
+    fs::write(&probe_page, html.replace("</body>", &wrapped)).expect("write the probe page");
+    let profile = tempfile::tempdir().expect("profile dir");
+    let dom = dump_dom(chromium, &probe_page, profile.path())
+        .unwrap_or_else(|| panic!("{} did not render the probe page", chromium.display()));
+    let start = dom
+        .find("<pre id=\"probe-out\">")
+        .map(|i| i + "<pre id=\"probe-out\">".len())
+        .expect("the probe ran");
+    let end = dom[start..].find("</pre>").expect("closed") + start;
+    let text = dom[start..end]
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let v: Value = serde_json::from_str(&text).expect("probe output is JSON");
+    assert!(v.get("error").is_none(), "probe failed: {v}");
+    v
+}
 
-fn attr<'a>(dom: &'a str, name: &str) -> &'a str {
-    let start = dom.find(&format!("{name}=\"")).map(|i| i + name.len() + 2);
-    start
-        .and_then(|s| dom[s..].find('"').map(|e| &dom[s..s + e]))
-        .unwrap_or("")
+fn chromium_or_fail() -> PathBuf {
+    chromium()
+        .expect("no Chromium found (apt-get install chromium, or set CHROMIUM=/path/to/chrome)")
+}
+
+/// The fixture planned into a temporary folder: (folder, report path).
+fn fixture_report() -> (tempfile::TempDir, PathBuf) {
+    let dir = copy_fixture();
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = dir.path().join("out/scenario/report.html");
+    (dir, report)
 }
 
 #[test]
 #[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
 fn chromium_renders_the_report_with_its_table_and_map() {
-    let chromium = chromium()
-        .expect("no Chromium found (apt-get install chromium, or set CHROMIUM=/path/to/chrome)");
-    let dir = copy_fixture();
-    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let report = dir.path().join("out/scenario/report.html");
-    let html = fs::read_to_string(&report).expect("report.html");
-    let probe = dir.path().join("probe.html");
-    fs::write(&probe, html.replace("</body>", PROBE)).expect("write the probe page");
+    let chromium = chromium_or_fail();
+    let (dir, report) = fixture_report();
     let profile = tempfile::tempdir().expect("profile dir");
-
     let Some(dom) = dump_dom(&chromium, &report, profile.path()) else {
         panic!("{} did not render report.html", chromium.display());
     };
@@ -120,27 +133,347 @@ fn chromium_renders_the_report_with_its_table_and_map() {
     assert!(dom.contains("<svg id=\"map-svg\""), "map");
     assert!(
         dom.split("</text>")
-            .any(|t| t.trim_end().ends_with(">洪水街道") || t.trim_end().ends_with("\n洪水街道")),
-        "township labels in the map"
+            .any(|t| t.trim_end().ends_with(">洪水街道")),
+        "township labels drawn into the map"
     );
     assert!(dom.contains("<table id=\"projects\""), "projects");
 
-    let dom = dump_dom(&chromium, &probe, profile.path()).expect("the probe page renders");
-    let first_village = attr(&dom, "data-tip");
-    // villages[0] is the largest village, 南街社区 (820 elderly), served by F01.
-    assert!(
-        first_village.contains("南街社区"),
-        "tooltip: {first_village}"
+    // Hover the first village, turn the wheel over it, reset.
+    let out = probe(
+        &chromium,
+        &report,
+        r#"
+        var svg = document.getElementById('map-svg');
+        var c = svg.querySelector('[data-v="0"]'), b = c.getBoundingClientRect();
+        var x = b.left + b.width / 2, y = b.top + b.height / 2;
+        c.dispatchEvent(new PointerEvent('pointermove', {clientX: x, clientY: y, bubbles: true}));
+        var tip = document.querySelector('#wmap .tip');
+        var r = {tip: tip.hidden ? '' : tip.textContent};
+        svg.dispatchEvent(new WheelEvent('wheel', {clientX: x, clientY: y, deltaY: -100, bubbles: true, cancelable: true}));
+        r.zoomed = svg.getAttribute('viewBox');
+        document.querySelector('#wmap button[data-act=reset]').click();
+        r.reset = svg.getAttribute('viewBox');
+        return r;
+        "#,
     );
-    assert!(first_village.contains("820"), "tooltip: {first_village}");
-    let zoomed = attr(&dom, "data-zoomed");
-    let reset = attr(&dom, "data-reset");
-    assert!(
-        !zoomed.is_empty() && zoomed != reset,
-        "wheel zooms: {zoomed} vs {reset}"
+    let first = &csv_rows(&dir.path().join("villages.csv"))[0];
+    let tip = out["tip"].as_str().unwrap_or_default();
+    assert!(tip.contains(&first["name"]), "tooltip: {tip}");
+    assert!(tip.contains(&first["elderly"]), "tooltip: {tip}");
+    let (zoomed, reset) = (
+        out["zoomed"].as_str().unwrap_or_default(),
+        out["reset"].as_str().unwrap_or_default(),
     );
+    assert!(zoomed != reset, "wheel zooms: {zoomed} vs {reset}");
     assert!(
         reset.starts_with("0 0 "),
         "reset shows the whole map: {reset}"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
+fn map_layers_switch_and_symbols_keep_their_size_when_zooming() {
+    let chromium = chromium_or_fail();
+    let (_dir, report) = fixture_report();
+    let out = probe(
+        &chromium,
+        &report,
+        r#"
+        var svg = document.getElementById('map-svg');
+        function shown(e) { return getComputedStyle(e).display !== 'none'; }
+        function box(e) { var b = e.getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2, b.width, b.height]; }
+        var r = {layers: []};
+        document.querySelectorAll('#wmap .layers input').forEach(function (input) {
+          var sample = svg.querySelector('.' + input.value);
+          if (!sample || input.value === 'tw') { return; }
+          var before = shown(sample);
+          input.click();
+          var off = shown(sample);
+          input.click();
+          r.layers.push([input.value, before, off, shown(sample)]);
+        });
+        var v = svg.querySelector('[data-v="0"]'), s = svg.querySelector('.sx');
+        var w = svg.querySelector('[data-v="1"]');
+        r.before = [box(v), box(s), box(w), svg.getAttribute('viewBox')];
+        for (var i = 0; i < 4; i++) {
+          var b = box(v);
+          svg.dispatchEvent(new WheelEvent('wheel', {clientX: b[0], clientY: b[1], deltaY: -100, bubbles: true, cancelable: true}));
+        }
+        r.after = [box(v), box(s), box(w), svg.getAttribute('viewBox')];
+        return r;
+        "#,
+    );
+    let layers = out["layers"].as_array().expect("layers");
+    let names: Vec<&str> = layers.iter().filter_map(|l| l[0].as_str()).collect();
+    for needed in ["sx", "sn", "ar", "bd"] {
+        assert!(names.contains(&needed), "layer {needed} in {names:?}");
+    }
+    assert!(
+        names.iter().any(|n| n.starts_with('v')),
+        "village layers: {names:?}"
+    );
+    for l in layers {
+        assert_eq!(
+            (l[1].as_bool(), l[2].as_bool(), l[3].as_bool()),
+            (Some(true), Some(false), Some(true)),
+            "layer {} shows, hides when unticked and shows again: {l}",
+            l[0]
+        );
+    }
+    let num = |v: &Value, i: usize, j: usize| v[i][j].as_f64().expect("number");
+    let (b, a) = (&out["before"], &out["after"]);
+    let width = |vb: &Value| {
+        vb.as_str()
+            .and_then(|s| s.split(' ').nth(2))
+            .and_then(|w| w.parse::<f64>().ok())
+            .expect("viewBox")
+    };
+    assert!(
+        width(&a[3]) < width(&b[3]) / 2.0,
+        "the wheel zoomed in: {} → {}",
+        b[3],
+        a[3]
+    );
+    // Two villages drift apart on screen, and every symbol keeps its size.
+    let apart = |x: &Value| {
+        ((num(x, 0, 0) - num(x, 2, 0)).powi(2) + (num(x, 0, 1) - num(x, 2, 1)).powi(2)).sqrt()
+    };
+    assert!(apart(a) > 2.0 * apart(b), "the map zoomed: {b} → {a}");
+    for sym in 0..2 {
+        for dim in 2..4 {
+            let (x, y) = (num(b, sym, dim), num(a, sym, dim));
+            assert!(
+                x > 1.0 && (x - y).abs() < 0.5,
+                "symbol {sym} size {x} → {y}"
+            );
+        }
+    }
+}
+
+/// Opens one candidate that reaches a village no open site serves, closes one planned new
+/// site and drops one existing centre by clicking them, and reads what the page shows.
+const WHATIF_PROBE: &str = r#"
+var svg = document.getElementById('map-svg');
+var D = JSON.parse(document.getElementById('map-data').textContent), S = D.s;
+function covered() { return +document.getElementById('wi-covered').getAttribute('data-value'); }
+function click(i) {
+  var e = svg.querySelector('[data-s="' + i + '"]'), b = e.getBoundingClientRect();
+  e.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: b.left + b.width / 2, clientY: b.top + b.height / 2}));
+}
+// Sites alone at their spot, so that a click there means them.
+function alone(i) { return S.every(function (s, j) { return j === i || s[0] !== S[i][0] || s[1] !== S[i][1]; }); }
+var r = {start: covered(), whatif: D.whatif, total: D.total, clicked: []};
+var open = -1;
+D.v.forEach(function (v, i) {
+  if (open >= 0 || v[7] !== 2) { return; }
+  for (var k = 0; k < D.reach[i].length; k += 2) {
+    var s = D.reach[i][k];
+    if (S[s][6] === 3 && S[s][7] === 0 && alone(s)) { open = s; break; }
+  }
+});
+var close = S.findIndex(function (s, i) { return s[6] === 3 && s[7] === 1 && alone(i); });
+var drop = S.findIndex(function (s, i) { return s[6] === 0 && alone(i); });
+[open, close, drop].forEach(function (i) {
+  if (i >= 0) { click(i); r.clicked.push([S[i][2], covered()]); }
+});
+r.covered = covered();
+r.share = document.getElementById('wi-share').textContent;
+r.card = document.getElementById('card-coverage').textContent;
+r.changes = document.getElementById('wi-changes').textContent;
+r.csv = window.yanglaoMap.decisionsCsv();
+return r;
+"#;
+
+/// The elderly in scope served when exactly the sites named `open` serve: counted from
+/// `villages.csv` (ids, kinds, elderly) and the plan's travel times (its reach lists, every
+/// site within the time limit), without the page.
+fn served_by(
+    plan: &yanglao::plan::Plan,
+    villages_csv: &Path,
+    open: &std::collections::BTreeSet<String>,
+) -> f64 {
+    use yanglao::model::{CoverageScope, VillageIdx};
+    let region = &plan.region;
+    let scope = plan.scenario.day_care.scope;
+    let mut total = 0.0;
+    for row in csv_rows(villages_csv) {
+        let i = region
+            .villages
+            .iter()
+            .position(|v| v.id == row["id"])
+            .expect("every village of villages.csv is in the region");
+        let elderly: f64 = row["elderly"].parse().expect("elderly");
+        let in_scope = scope == CoverageScope::All || row["kind"] == "urban";
+        let reached = plan
+            .reach
+            .sites_of(VillageIdx(i as u32))
+            .iter()
+            .any(|r| open.contains(region.site(r.site).id()));
+        if in_scope && reached {
+            total += elderly;
+        }
+    }
+    total
+}
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
+fn the_what_if_map_counts_the_same_elderly_as_the_output_files_and_saves_decisions() {
+    use std::collections::BTreeSet;
+    let chromium = chromium_or_fail();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("seeds/minle.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = yanglao(
+        dir.path(),
+        &["plan", seed.to_str().expect("UTF-8 path"), "--out", "out"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/minle");
+    let page = probe(&chromium, &out.join("report.html"), WHATIF_PROBE);
+    assert_eq!(page["whatif"], Value::Bool(true), "{page}");
+
+    // The page starts from the plan's figure.
+    let summary: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    assert_eq!(
+        page["start"].as_f64(),
+        summary["day_care"]["covered_elderly"].as_f64(),
+        "{page}"
+    );
+    let clicked = page["clicked"].as_array().expect("clicks");
+    assert_eq!(
+        clicked.len(),
+        3,
+        "a candidate opened, a site closed, one dropped: {page}"
+    );
+    let after = page["covered"].as_f64().expect("covered");
+    assert_ne!(
+        Some(after),
+        page["start"].as_f64(),
+        "the clicks change coverage: {page}"
+    );
+    // Opening a candidate that reaches an unserved village serves more people.
+    assert!(
+        clicked[0][1].as_f64() > page["start"].as_f64(),
+        "opening adds: {page}"
+    );
+
+    // The decisions the page saves, through the function its save button uses.
+    let csv = page["csv"].as_str().expect("csv");
+    let saved = dir.path().join("decisions.csv");
+    fs::write(&saved, csv).expect("write decisions.csv");
+    let rows = csv_rows(&saved);
+    assert!(csv.starts_with("id,decision\n"), "header: {csv}");
+
+    // The same count, independently: sites.csv's existing centres less the dropped one, and
+    // the required candidates, through the plan's travel times.
+    let plan = yanglao::plan::run(&seed).expect("the seed plans");
+    let decision = |id: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["decision"].clone())
+    };
+    let upgrades_serve = plan
+        .day_care
+        .serving
+        .contains(yanglao::model::FacilityType::Comprehensive);
+    let mut open: BTreeSet<String> = csv_rows(&out.join("sites.csv"))
+        .into_iter()
+        .filter(|s| s["status"] == "existing" || (upgrades_serve && s["status"] == "upgraded"))
+        .map(|s| s["id"].clone())
+        .filter(|id| decision(id).as_deref() != Some("excluded"))
+        .collect();
+    open.extend(
+        rows.iter()
+            .filter(|r| r["decision"] == "required")
+            .map(|r| r["id"].clone()),
+    );
+    let want = served_by(&plan, &out.join("villages.csv"), &open);
+    assert_eq!(
+        after, want,
+        "page {after} vs the output files {want}: {page}"
+    );
+    let share = format!("{:.1}%", 100.0 * want / plan.day_care.total_elderly);
+    assert!(
+        page["share"]
+            .as_str()
+            .is_some_and(|s| s.starts_with(&share))
+            && page["card"].as_str().is_some_and(|s| s.ends_with(&share)),
+        "share {share}: {page}"
+    );
+    for c in clicked {
+        let id = c[0].as_str().expect("id");
+        assert!(
+            page["changes"].as_str().is_some_and(|t| t.contains(id)),
+            "{id} listed among the changes: {page}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
+fn the_saved_decisions_list_every_candidate_and_each_dropped_centre() {
+    let chromium = chromium_or_fail();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("seeds/minle.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = yanglao(
+        dir.path(),
+        &["plan", seed.to_str().expect("UTF-8 path"), "--out", "out"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/minle");
+    let page = probe(&chromium, &out.join("report.html"), WHATIF_PROBE);
+    let csv = page["csv"].as_str().expect("csv");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,decision"));
+    let rows: Vec<(String, String)> = lines
+        .map(|l| {
+            let (id, d) = l
+                .split_once(',')
+                .unwrap_or_else(|| panic!("two cells: {l}"));
+            (id.to_owned(), d.to_owned())
+        })
+        .collect();
+    assert!(csv.ends_with('\n') && !csv.contains('\r'), "LF rows");
+
+    let plan = yanglao::plan::run(&seed).expect("the seed plans");
+    let region = &plan.region;
+    let candidates: Vec<&str> = region
+        .candidates
+        .iter()
+        .filter(|c| c.allow.day_care())
+        .map(|c| c.id.as_str())
+        .collect();
+    let (cand_rows, other): (Vec<_>, Vec<_>) = rows
+        .iter()
+        .partition(|(id, _)| candidates.contains(&id.as_str()));
+    // One row per candidate, in file order, required where open in the page.
+    assert_eq!(
+        cand_rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+        candidates,
+        "{csv}"
+    );
+    let clicked: Vec<&str> = page["clicked"]
+        .as_array()
+        .expect("clicks")
+        .iter()
+        .filter_map(|c| c[0].as_str())
+        .collect();
+    let planned: Vec<&str> = plan.day_care.sites.iter().map(|s| s.id.as_str()).collect();
+    for (id, d) in &cand_rows {
+        let open = planned.contains(&id.as_str()) != clicked.contains(&id.as_str());
+        assert_eq!(d, if open { "required" } else { "excluded" }, "{id}: {csv}");
+    }
+    // Then the one dropped existing centre, excluded.
+    assert_eq!(other.len(), 1, "{csv}");
+    assert_eq!(other[0].1, "excluded");
+    assert_eq!(Some(other[0].0.as_str()), clicked.last().copied());
+    assert!(
+        region.facilities.iter().any(|f| f.id == other[0].0),
+        "an existing facility: {csv}"
     );
 }

@@ -13,6 +13,9 @@ use crate::map::{Drawings, Lang, PlanMap, Rendered, pct, thousands};
 use crate::model::SiteIdx;
 use crate::plan::Plan;
 
+mod interactive;
+pub use interactive::WHATIF_MAX_VILLAGES;
+
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -195,6 +198,96 @@ fn map_block(plan: &Plan, m: &PlanMap, id: &str, title: &str, lang: Lang, access
     )
 }
 
+/// The interactive coverage map (see [`interactive`]): toolbar, layer switches, the SVG the
+/// page script draws into, its data, and the what-if panel (or why there is none).
+fn interactive_block(plan: &Plan, title: &str, lang: Lang) -> String {
+    let data = interactive::map_json(plan, lang);
+    let t = |k: &str| data["text"][k].as_str().unwrap_or_default().to_owned();
+    let classes: Vec<String> = data["text"]["classes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| c.as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut layers = String::new();
+    for (i, c) in classes.iter().enumerate() {
+        layers += &format!(
+            "<label><input type=\"checkbox\" value=\"v{i}\" checked><span class=\"sw v{i}\"></span>{}</label>",
+            escape(c)
+        );
+    }
+    for (v, key) in [
+        ("sx", "existing"),
+        ("sn", "new"),
+        ("sc", "candidates"),
+        ("ar", "areas"),
+        ("bd", "boundary"),
+        ("tw", "towns"),
+    ] {
+        layers += &format!(
+            "<label><input type=\"checkbox\" value=\"{v}\" checked><span class=\"sw {v}\"></span>{}</label>",
+            escape(&t(key))
+        );
+    }
+    let whatif = if data["whatif"].as_bool().unwrap_or(false) {
+        format!(
+            r#"<div class="whatif" id="whatif">
+<p class="hint">{hint}</p>
+<div class="cards">
+<div class="card"><div class="k">{k_cov}</div><div class="v" id="wi-share"></div><div class="n">{k_el}: <span id="wi-covered" data-value=""></span> {people}</div></div>
+<div class="card"><div class="k">{k_sites}</div><div class="v" id="wi-sites"></div></div>
+<div class="card"><div class="k">{k_cost}</div><div class="v" id="wi-cost"></div></div>
+</div>
+<ul class="short" id="wi-rules"></ul>
+<p class="note">{comp_note}</p>
+<h3>{k_changes}</h3>
+<ul class="short" id="wi-changes"></ul>
+<p><button type="button" id="wi-reset">{reset}</button> <button type="button" id="wi-save">{save}</button></p>
+<p class="note">{save_note}</p>
+</div>
+"#,
+            hint = escape(&t("hint_whatif")),
+            k_cov = escape(&t("coverage")),
+            k_el = escape(&t("covered")),
+            people = escape(lang.pick("人", "")),
+            k_sites = escape(&t("sites")),
+            k_cost = escape(&t("cost")),
+            comp_note = escape(&t("comp_note")),
+            k_changes = escape(&t("changes")),
+            reset = escape(&t("reset")),
+            save = escape(&t("save")),
+            save_note = escape(&t("save_note")),
+        )
+    } else {
+        format!(
+            "<p class=\"note whatif-off\" id=\"whatif-off\">{}</p>\n",
+            escape(data["why"].as_str().unwrap_or_default())
+        )
+    };
+    format!(
+        r#"<div class="map-box" id="wmap">
+<div class="toolbar"><button type="button" data-act="in" title="{zin}">+</button><button type="button" data-act="out" title="{zout}">−</button><button type="button" data-act="reset">{reset}</button><span class="hint">{hint}</span></div>
+<div class="layers">{layers}</div>
+<div class="map-view"><svg id="map-svg" class="figure wm" viewBox="0 0 {w} {h}" role="img" aria-label="{label}" preserveAspectRatio="xMidYMid meet"></svg><div class="tip" hidden></div></div>
+<script type="application/json" id="map-data">{json}</script>
+</div>
+{whatif}"#,
+        zin = lang.pick("放大", "Zoom in"),
+        zout = lang.pick("缩小", "Zoom out"),
+        reset = lang.pick("复位", "Reset"),
+        hint = escape(&t("hint")),
+        w = data["w"],
+        h = data["h"],
+        label = escape(title),
+        json = script_json(&data),
+    )
+}
+
+/// The page script of the interactive map.
+const MAP_SCRIPT: &str = include_str!("map.js");
+
 const STYLE: &str = r#"
 :root{--ink:#262b33;--muted:#5f6670;--line:#d9dde3;--soft:#f4f6f8;--accent:#2b7bc4;--good:#1a7f45;--bad:#c0392b}
 *{box-sizing:border-box}
@@ -242,13 +335,44 @@ svg.figure{display:block;width:100%;height:auto}
 ul.short li{margin:4px 0}
 .ok{color:var(--good)}
 footer{margin-top:40px;color:var(--muted);font-size:13px;border-top:1px solid var(--line);padding-top:12px}
-@media print{body{background:#fff}main{padding:0;max-width:none}.toolbar,nav{display:none}h2{break-after:avoid}table,.map-box,.chart{break-inside:avoid}}
+.layers{display:flex;flex-wrap:wrap;gap:2px 14px;padding:6px 10px;font-size:13px;border-bottom:1px solid var(--line)}
+.layers label{cursor:pointer;white-space:nowrap}
+.layers input{margin:0 4px 0 0;vertical-align:middle}
+.sw{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;vertical-align:middle;border:1px solid transparent}
+.sw.v0,svg.wm .v0{background:#2ca25f;fill:#2ca25f}
+.sw.v1,svg.wm .v1{background:#2b7bc4;fill:#2b7bc4}
+.sw.v2,svg.wm .v2{background:#f48c1e;fill:#f48c1e}
+.sw.v3,svg.wm .v3{background:#c4c4c4;fill:#c4c4c4}
+.sw.sx{border:2px solid #54278f;border-radius:1px}
+.sw.sn{border:2px solid #e31a1c}
+.sw.sc{background:#fff;border-color:#888}
+.sw.ar{background:#d9e8f5;border-color:#9ec4e0;border-radius:2px}
+.sw.bd{background:#fbfbf9;border-color:#555;border-radius:2px}
+.sw.tw{display:none}
+svg.wm{background:#eeeeea;height:min(78vh,900px)}
+svg.wm *{vector-effect:non-scaling-stroke}
+svg.wm .bd path{fill:#fbfbf9;stroke:#555;stroke-width:1.2;fill-rule:evenodd}
+svg.wm .ar *{fill:#d9e8f5;fill-opacity:.55;stroke:#9ec4e0;stroke-width:.8;pointer-events:none}
+svg.wm .vil circle{stroke:#fff;stroke-width:.8}
+svg.wm .sx{fill:none;stroke:#54278f;stroke-width:2}
+svg.wm .sx.comp{stroke:#2a0f50;stroke-width:3}
+svg.wm .sx.dropped{stroke:#8c8c8c;stroke-width:1.5;stroke-dasharray:3 2}
+svg.wm .sn{fill:none;stroke:#e31a1c;stroke-width:3}
+svg.wm .sn.comp{stroke:#a50f15;stroke-width:4}
+svg.wm .sc{fill:#fff;fill-opacity:.7;stroke:#888;stroke-width:1}
+svg.wm .tw text{fill:#333;stroke:#fff;paint-order:stroke;text-anchor:middle;pointer-events:none;font-weight:600}
+svg.wm.hide-v0 .v0,svg.wm.hide-v1 .v1,svg.wm.hide-v2 .v2,svg.wm.hide-v3 .v3,svg.wm.hide-sx .sx,svg.wm.hide-sn .sn,svg.wm.hide-sc .sc,svg.wm.hide-ar .ar,svg.wm.hide-bd .bd,svg.wm.hide-tw .tw{display:none}
+.whatif{border:1px solid var(--line);border-top:0;border-radius:0 0 8px 8px;padding:4px 14px 10px;margin:-4px 0 8px;background:#fcfcfd}
+.whatif .hint{color:var(--accent);font-weight:600;margin:6px 0}
+.whatif button{height:30px;padding:0 12px;border:1px solid #b9c0c8;border-radius:5px;background:#fff;font:inherit;cursor:pointer}
+.whatif-off{border-left:3px solid var(--bad);padding-left:8px}
+@media print{body{background:#fff}main{padding:0;max-width:none}.toolbar,nav,.layers,.whatif button{display:none}h2{break-after:avoid}table,.map-box,.chart{break-inside:avoid}}
 "#;
 
 const SCRIPT: &str = r#"
 (function(){
 function esc(s){return String(s).replace(/[&<>"']/g,function(c){return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c];});}
-document.querySelectorAll('.map-box').forEach(function(box){
+document.querySelectorAll('.map-box[data-map]').forEach(function(box){
   var id=box.getAttribute('data-map');
   var svg=document.getElementById(id+'-svg');
   var data=JSON.parse(document.getElementById(id+'-data').textContent);
@@ -417,9 +541,20 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         ));
     }
     body += "<div class=\"cards\">";
-    for (k, v, note) in &cards {
+    // Ids for the what-if mode of the map, which updates these figures.
+    let ids = ["card-elderly", "card-coverage", "card-sites", "card-cost"];
+    for (i, (k, v, note)) in cards.iter().enumerate() {
+        let id = ids.get(i).copied().unwrap_or("card");
+        let note_attr = if i == 2 {
+            format!(
+                " id=\"card-newly\" data-label=\"{}\"",
+                escape(lang.pick("新增覆盖老年人", "elderly newly served"))
+            )
+        } else {
+            String::new()
+        };
         body += &format!(
-            "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{v}</div><div class=\"n\">{}</div></div>",
+            "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\" id=\"{id}\">{v}</div><div class=\"n\"{note_attr}>{}</div></div>",
             escape(k),
             escape(note)
         );
@@ -431,7 +566,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
 
     let map_title = lang.pick("日间照料服务覆盖图", "Day-care coverage map");
     section(&mut body, "map", map_title);
-    body += &map_block(plan, &drawings.map, "map", map_title, lang, false);
+    body += &interactive_block(plan, map_title, lang);
 
     if let Some(curve) = &drawings.curve {
         let t = lang.pick("覆盖曲线", "Coverage curve");
@@ -571,6 +706,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
 <footer>{footer}</footer>
 </main>
 <script>{SCRIPT}</script>
+<script>{MAP_SCRIPT}</script>
 </body>
 </html>
 "#,
