@@ -2,7 +2,7 @@
 //! page; hovering a village, turning the wheel and switching layers work; symbols keep
 //! their screen size at any zoom; and the what-if mode counts the same elderly as an
 //! independent count from the output files and the plan's travel times, and saves its
-//! decisions in the format `yanglao plan --decisions` reads. Ignored by default, so that
+//! decisions in the format `yanglao plan --decisions` reads, which plans the same count. Ignored by default, so that
 //! `cargo test` lists it as ignored where no Chromium may be installed (Debian:
 //! `apt-get install chromium`; or set `CHROMIUM`); `.ci/run` installs Chromium and runs it
 //! with `cargo test -- --ignored`, and then a missing browser fails it.
@@ -411,6 +411,29 @@ fn the_what_if_map_counts_the_same_elderly_as_the_output_files_and_saves_decisio
             "{id} listed among the changes: {page}"
         );
     }
+
+    // The command line reads the saved decisions back and serves the same elderly.
+    let replan = yanglao(
+        dir.path(),
+        &[
+            "plan",
+            seed.to_str().expect("UTF-8 path"),
+            "--decisions",
+            saved.to_str().expect("UTF-8 path"),
+            "--out",
+            "replan",
+        ],
+    );
+    assert!(replan.code == 0 || replan.code == 1, "{}", replan.stderr);
+    let replanned: Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("replan/minle/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        replanned["day_care"]["covered_elderly"].as_f64(),
+        Some(after),
+        "yanglao plan --decisions on the saved CSV vs the page: {page}"
+    );
 }
 
 #[test]
