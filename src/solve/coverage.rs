@@ -24,7 +24,7 @@
 //!    component is small, otherwise a seeded multi-start greedy with swap local search
 //!    (best-improvement swaps with incremental gain and loss bookkeeping, after Resende &
 //!    Werneck 2007), then Lagrangian branch and bound (`solve::mclp`: subgradient bounds,
-//!    reduced-cost fixing) under a node limit, warm-started from
+//!    reduced-cost fixing) under a twentieth of the node limit, warm-started from
 //!    the local-search answer and the previous budget's multipliers. The component's upper
 //!    bound `u_c(k)` is the branch-and-bound bound (equal to `f_c(k)` when proven).
 //! 4. Combination: `F(p) = max Σ f_c(k_c)` subject to `Σ k_c <= p`, by dynamic programming
@@ -33,16 +33,19 @@
 //!    a valid upper bound of `F(p)`. The curve is exact at every `p` where `U(p) = F(p)`.
 //!
 //! One point alone needs no curve: [`CoverageProblem::solve_budget`] runs the branch and bound
-//! on the whole reduced instance for one budget, and [`CoverageProblem::solve_target`] solves
-//! full coverage as set covering per component (classic reductions, a Lagrangian lower bound
-//! on the count, then a search over the count).
+//! on the whole reduced instance for one budget (a short subgradient-only search, then, if a
+//! gap is left, the full node limit with the LP relaxation's duals at the root), and
+//! [`CoverageProblem::solve_target`] solves full coverage as set covering per component
+//! (classic reductions; the LP bound from the interior-point solver Clarabel, evaluated as a
+//! Lagrangian bound; LP rounding and swaps for a cover; reduced-cost fixing; then a search
+//! over the count).
 //!
 //! Components are solved in parallel with rayon; results are collected in component order
 //! and every random choice comes from the seed, so any thread count gives the same answer.
 
 use rayon::prelude::*;
 
-use super::mclp::{Mclp, MclpLimits, cover_lower_bound};
+use super::mclp::{Mclp, MclpLimits, MclpResult, cover_lagrangian, cover_lower_bound, cover_lp};
 use super::{Certificate, SplitMix64, Status};
 
 /// A coverage instance: weights, what is covered already, and what each candidate covers.
@@ -259,13 +262,8 @@ impl CoverageProblem {
             (all, v, v)
         } else {
             let (start, _) = whole.local_search(&[], k, opts, 0);
-            let mclp = Mclp::new(&whole.weight, &whole.sets);
             let mut lambda = Vec::new();
-            let limits = MclpLimits {
-                nodes: opts.node_limit,
-                ..MclpLimits::default()
-            };
-            let r = mclp.solve(k, &start, &mut lambda, None, &limits, &|o| whole.swap(o));
+            let r = whole.budget_search(k, &start, &mut lambda, opts.node_limit, true);
             (r.open, r.value, r.bound.min(whole.trivial_bound(k)))
         };
         let mut sites: Vec<u32> = open.iter().map(|&j| whole.cands[j]).collect();
@@ -525,6 +523,12 @@ fn envelope_gains(bound: &[f64]) -> Vec<f64> {
     gains
 }
 
+/// Nodes of the first, subgradient-only phase of a budget's branch and bound.
+const QUICK_NODES: u64 = 100;
+
+/// The curve gives each component budget this fraction of the node limit.
+const CURVE_NODE_SHARE: u64 = 20;
+
 /// A connected component after reduction, in local indices.
 #[derive(Clone, Debug)]
 struct Part {
@@ -782,6 +786,57 @@ impl CoverCore {
     }
 }
 
+/// Rounds a lower bound up to a whole number of sites, with a margin for round-off.
+fn ceil_bound(l: f64) -> usize {
+    (l - 1e-6).ceil().max(0.0) as usize
+}
+
+/// Set covering of points `0..points` by `sets` as maximal covering with unit weights and the
+/// goal of covering every point, for each count from `lower` while below `upper`: the first
+/// count that covers everything, or a proof that none does, within the node limit. Returns
+/// the cover found (if any) and a proven lower bound on every cover's size (the found
+/// cover's size when found).
+fn cover_search(
+    sets: &[Vec<u32>],
+    points: usize,
+    lower: usize,
+    upper: usize,
+    opts: &CoverageOptions,
+) -> (Option<Vec<usize>>, usize) {
+    let unit = vec![1.0; points];
+    let counting = Part {
+        cands: (0..sets.len() as u32).collect(),
+        weight: unit.clone(),
+        sets: sets.to_vec(),
+    };
+    let mclp = Mclp::new(&unit, sets);
+    let limits = MclpLimits {
+        nodes: opts.node_limit,
+        ..MclpLimits::default()
+    };
+    let goal = points as f64;
+    let mut lambda = Vec::new();
+    let mut proven = lower.max(1);
+    for k in lower.max(1)..upper {
+        let mut start = counting.greedy(&[], k, None);
+        counting.swap(&mut start);
+        let r = mclp.solve(k, &start, &mut lambda, Some(goal), &limits, &|o| {
+            counting.swap(o)
+        });
+        if r.value >= goal - 1e-9 {
+            return (Some(r.open), k);
+        }
+        if r.bound < goal - 1e-9 {
+            proven = k + 1;
+        } else {
+            // Neither found nor ruled out within the node limit: larger counts would cost
+            // as much again.
+            break;
+        }
+    }
+    (None, proven)
+}
+
 fn is_subset(small: &[u32], big: &[u32]) -> bool {
     let mut it = big.iter();
     small.iter().all(|x| it.by_ref().any(|y| y == x))
@@ -834,12 +889,10 @@ impl Part {
                 .collect()
         });
         let mut previous: Vec<usize> = Vec::new();
-        let mclp = Mclp::new(&self.weight, &self.sets);
         let mut lambda: Vec<f64> = Vec::new();
-        let limits = MclpLimits {
-            nodes: opts.node_limit,
-            ..MclpLimits::default()
-        };
+        // Every budget of the curve gets a share of the node limit and subgradient bounds
+        // only; the bound stays proven, the gap is what the short search leaves.
+        let nodes = (opts.node_limit / CURVE_NODE_SHARE).max(1);
         let mut k = 0;
         while comp.value[k] < total - Certificate::TOLERANCE && k < cap && k < n {
             k += 1;
@@ -852,7 +905,7 @@ impl Part {
                 _ => {
                     comp.counts[1] += 1;
                     let (open, _) = self.local_search(&previous, k, opts, stream);
-                    let r = mclp.solve(k, &open, &mut lambda, None, &limits, &|o| self.swap(o));
+                    let r = self.budget_search(k, &open, &mut lambda, nodes, false);
                     if r.bound - r.value <= Certificate::TOLERANCE {
                         comp.counts[2] += 1;
                     }
@@ -867,6 +920,48 @@ impl Part {
             previous = open;
         }
         comp
+    }
+
+    /// Lagrangian branch and bound for budget `k` from the answer `start`, in two phases: a
+    /// short search with subgradient bounds only (`QUICK_NODES` nodes), which settles most
+    /// budgets; then, when a gap is left and `lp` allows, a search with the LP relaxation's
+    /// duals at the root and `nodes` nodes, from the first phase's answer. `lambda` carries
+    /// the multipliers from budget to budget. The bound is the smaller of the two proven ones.
+    fn budget_search(
+        &self,
+        k: usize,
+        start: &[usize],
+        lambda: &mut Vec<f64>,
+        nodes: u64,
+        lp: bool,
+    ) -> MclpResult {
+        let mclp = Mclp::new(&self.weight, &self.sets);
+        let quick = MclpLimits {
+            nodes: nodes.min(QUICK_NODES),
+            root_lp: false,
+            ..MclpLimits::default()
+        };
+        let first = mclp.solve(k, start, lambda, None, &quick, &|o| self.swap(o));
+        if first.bound - first.value <= Certificate::TOLERANCE || !lp || nodes <= QUICK_NODES {
+            return first;
+        }
+        let full = MclpLimits {
+            nodes,
+            root_lp: true,
+            ..MclpLimits::default()
+        };
+        let mut again = lambda.clone();
+        let second = mclp.solve(k, &first.open, &mut again, None, &full, &|o| self.swap(o));
+        let bound = first.bound.min(second.bound);
+        let best = if second.value > first.value + 1e-9 {
+            second
+        } else {
+            first
+        };
+        MclpResult {
+            bound: bound.max(best.value),
+            ..best
+        }
     }
 
     /// Best `k`-subset by complete enumeration over point bitmasks (at most 64 points).
@@ -1073,46 +1168,179 @@ impl Part {
             let k = forced.len();
             return (forced, k);
         }
-        let unit = vec![1.0; m];
         let counting = Part {
             cands: core.cols.iter().map(|&j| j as u32).collect(),
-            weight: unit.clone(),
+            weight: vec![1.0; m],
             sets: core.sets.clone(),
         };
         let greedy = counting.greedy(&[], counting.cands.len(), None);
-        let upper = counting.without_redundant(greedy);
-        let lower = cover_lower_bound(&core.sets, m, upper.len(), 3_000);
-        let mclp = Mclp::new(&unit, &core.sets);
-        let limits = MclpLimits {
-            nodes: opts.node_limit,
-            ..MclpLimits::default()
-        };
-        let goal = m as f64;
-        let mut lambda = Vec::new();
-        let mut proven_lower = lower.max(1);
-        let mut chosen = upper;
-        for k in lower.max(1)..chosen.len() {
-            let mut start = counting.greedy(&[], k, None);
-            counting.swap(&mut start);
-            let r = mclp.solve(k, &start, &mut lambda, Some(goal), &limits, &|o| {
-                counting.swap(o)
-            });
-            if r.value >= goal - 1e-9 {
-                chosen = r.open;
-                break;
+        let mut chosen = counting.without_redundant(greedy);
+        let mut lower = 1usize;
+        let lp = (chosen.len() > 1)
+            .then(|| cover_lp(&core.sets, m))
+            .flatten();
+        if let Some((u, x)) = &lp {
+            lower = lower.max(ceil_bound(cover_lagrangian(&core.sets, u)));
+            // LP rounding: candidates by decreasing LP value, each taken while it covers
+            // something new, then the redundant ones dropped (smallest LP value first).
+            let mut order: Vec<usize> = (0..core.sets.len()).collect();
+            order.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
+            let mut hit = vec![false; m];
+            let mut left = m;
+            let mut open = Vec::new();
+            for j in order {
+                if left == 0 {
+                    break;
+                }
+                if core.sets[j].iter().any(|&i| !hit[i as usize]) {
+                    for &i in &core.sets[j] {
+                        if !hit[i as usize] {
+                            hit[i as usize] = true;
+                            left -= 1;
+                        }
+                    }
+                    open.push(j);
+                }
             }
-            if r.bound < goal - 1e-9 {
-                proven_lower = k + 1;
+            let rounded = counting.without_redundant(open);
+            if rounded.len() < chosen.len() {
+                chosen = rounded;
+            }
+        } else if chosen.len() > 1 {
+            lower = lower.max(cover_lower_bound(&core.sets, m, chosen.len(), 3_000));
+        }
+        // Fewer sites by swaps: drop the site covering least on its own, then swap for
+        // coverage; a full cover replaces the best one.
+        while chosen.len() > lower {
+            let mut count = vec![0u32; m];
+            for &j in &chosen {
+                for &i in &core.sets[j] {
+                    count[i as usize] += 1;
+                }
+            }
+            let own = |j: usize| {
+                core.sets[j]
+                    .iter()
+                    .filter(|&&i| count[i as usize] == 1)
+                    .count()
+            };
+            let Some(drop) = (0..chosen.len()).min_by_key(|&s| (own(chosen[s]), s)) else {
+                break;
+            };
+            let mut open = chosen.clone();
+            open.remove(drop);
+            counting.swap(&mut open);
+            if counting.value_of(&open) >= m as f64 - 0.5 {
+                chosen = counting.without_redundant(open);
             } else {
-                // Neither found nor ruled out within the node limit: larger counts would
-                // cost as much again, so the greedy cover stands, with the bound so far.
                 break;
             }
         }
-        let lo = forced.len() + proven_lower.min(chosen.len());
+        if chosen.len() > lower {
+            let (better, proven) = match &lp {
+                Some((u, _)) => self.cover_search_fixed(&core, u, &chosen, lower, opts),
+                None => cover_search(&core.sets, m, lower, chosen.len(), opts),
+            };
+            if let Some(better) = better {
+                chosen = better;
+            }
+            lower = lower.max(proven);
+        }
+        let lo = forced.len() + lower.min(chosen.len());
         forced.extend(chosen.iter().map(|&j| core.cols[j]));
         forced.sort_unstable();
         (forced, lo)
+    }
+
+    /// A cover of `core` with fewer than `best.len()` sites, searched for among the covers
+    /// that Lagrangian reduced-cost fixing with the set-covering multipliers `u` leaves
+    /// (Beasley 1990): with `L = L(u)` and the reduced cost `c_j = 1 − Σ_{i ∈ N_j} u_i`,
+    /// every cover `x` has `|x| >= L + c_j` when it opens `j` (for `c_j > 0`) and
+    /// `|x| >= L − c_j` when it leaves `j` closed (for `c_j < 0`), so a cover smaller than
+    /// `best` leaves `j` closed, or opens it, whenever the other choice costs more. Returns
+    /// the better cover found (indices into `core.sets`) and a proven lower bound on the
+    /// size of every cover.
+    fn cover_search_fixed(
+        &self,
+        core: &CoverCore,
+        u: &[f64],
+        best: &[usize],
+        lower: usize,
+        opts: &CoverageOptions,
+    ) -> (Option<Vec<usize>>, usize) {
+        let m = core.points;
+        let l = cover_lagrangian(&core.sets, u);
+        let limit = (best.len() - 1) as f64 + 1e-6;
+        let rc: Vec<f64> = core
+            .sets
+            .iter()
+            .map(|s| 1.0 - s.iter().map(|&i| u[i as usize].max(0.0)).sum::<f64>())
+            .collect();
+        let fixed_in: Vec<usize> = (0..rc.len()).filter(|&j| l - rc[j] > limit).collect();
+        let keep: Vec<bool> = rc.iter().map(|&c| l + c <= limit).collect();
+        let mut hit = vec![false; m];
+        for &j in &fixed_in {
+            for &i in &core.sets[j] {
+                hit[i as usize] = true;
+            }
+        }
+        let mut index = vec![u32::MAX; m];
+        let mut rest = 0u32;
+        for i in 0..m {
+            if !hit[i] {
+                index[i] = rest;
+                rest += 1;
+            }
+        }
+        let rest = rest as usize;
+        let cols: Vec<usize> = (0..rc.len())
+            .filter(|&j| keep[j] && !fixed_in.contains(&j))
+            .collect();
+        let sets: Vec<Vec<u32>> = cols
+            .iter()
+            .map(|&j| {
+                core.sets[j]
+                    .iter()
+                    .filter(|&&i| !hit[i as usize])
+                    .map(|&i| index[i as usize])
+                    .collect()
+            })
+            .collect();
+        let mut reach = vec![false; rest];
+        for s in &sets {
+            for &i in s {
+                reach[i as usize] = true;
+            }
+        }
+        if reach.iter().any(|r| !r) {
+            // No cover smaller than `best` exists.
+            return (None, best.len());
+        }
+        let sub = CoverCore::new(&sets, rest);
+        let base = fixed_in.len() + sub.forced.len();
+        let assemble = |open: &[usize]| -> Vec<usize> {
+            let mut all = fixed_in.clone();
+            all.extend(sub.forced.iter().map(|&t| cols[t]));
+            all.extend(open.iter().map(|&t| cols[sub.cols[t]]));
+            all
+        };
+        if base >= best.len() {
+            return (None, best.len());
+        }
+        if sub.points == 0 {
+            return (Some(assemble(&[])), base);
+        }
+        let (found, proven) = cover_search(
+            &sub.sets,
+            sub.points,
+            lower.saturating_sub(base).max(1),
+            best.len() - base,
+            opts,
+        );
+        match found {
+            Some(open) => (Some(assemble(&open)), base + proven),
+            None => (None, (base + proven).max(lower)),
+        }
     }
 
     /// `open` without the sites whose points the others cover too (last opened first).

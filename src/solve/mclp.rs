@@ -20,7 +20,10 @@
 //! (Galvão & ReVelle 1996; Galvão, Espejo & Boffey 2000), though subgradient steps may stall
 //! above it on degenerate instances. `λ` is improved by projected
 //! subgradient steps with the Polyak step length (Held, Wolfe & Crowder 1974) and halving of
-//! the step factor when the bound stalls.
+//! the step factor when the bound stalls. Where the root's steps leave a gap, the duals of the
+//! LP relaxation, solved by the interior-point solver Clarabel (Goulart & Chen 2024), are
+//! tried as multipliers too ([`MclpLimits::root_lp`]); the bound is still `L(λ)` evaluated
+//! exactly, so the solver's tolerances cannot make it invalid.
 //!
 //! # Search
 //! Every Lagrangian solution (the `k` largest gains) is also a feasible answer and is scored.
@@ -41,6 +44,10 @@
 //!   surrogate relaxations for the maximal covering location problem, *EJOR* 124.
 //! - M. Held, P. Wolfe & H. P. Crowder (1974), Validation of subgradient optimization,
 //!   *Math. Programming* 6.
+//! - J. E. Beasley (1990), A Lagrangian heuristic for set-covering problems, *Naval Research
+//!   Logistics* 37.
+//! - P. J. Goulart & Y. Chen (2024), Clarabel: an interior-point solver for conic programs
+//!   with quadratic objectives, arXiv:2405.12762.
 
 /// A maximal covering instance in local indices: weights and candidate sets (each sorted,
 /// without duplicates, every index below `weight.len()`).
@@ -61,6 +68,8 @@ pub(crate) struct MclpLimits {
     pub root_steps: usize,
     /// Subgradient steps at every other node.
     pub node_steps: usize,
+    /// Whether the root also tries the LP relaxation's duals as multipliers.
+    pub root_lp: bool,
 }
 
 impl Default for MclpLimits {
@@ -69,6 +78,7 @@ impl Default for MclpLimits {
             nodes: 2_000,
             root_steps: 600,
             node_steps: 60,
+            root_lp: true,
         }
     }
 }
@@ -250,6 +260,44 @@ impl<'a> Mclp<'a> {
                 );
                 lam = nb.lambda;
                 bound = bound.min(nb.bound);
+                if nodes == 1
+                    && round == 0
+                    && limits.root_lp
+                    && bound >= threshold(best_value)
+                    && !reached(best_value)
+                {
+                    // Subgradient steps stall above the LP bound on degenerate instances;
+                    // the LP's duals are multipliers as good as any (the bound is still
+                    // L(λ), evaluated exactly, so solver tolerances cannot make it wrong).
+                    if let Some((lp, x)) = mclp_lp(self.weight, self.sets, k) {
+                        // The LP's k largest x, improved by local search, as a start.
+                        let mut order: Vec<usize> = (0..n).collect();
+                        order.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
+                        order.truncate(k);
+                        improve(&mut order);
+                        let v = self.value_of(&order);
+                        if v > best_value + 1e-9 && order.len() <= k {
+                            best_value = v;
+                            order.sort_unstable();
+                            best_open = order;
+                        }
+                        let nb = self.node_bound(
+                            k,
+                            &state,
+                            lp,
+                            steps,
+                            &mut scratch,
+                            &mut best_open,
+                            &mut best_value,
+                            &threshold,
+                            &reached,
+                        );
+                        if nb.bound < bound {
+                            bound = nb.bound;
+                            lam = nb.lambda;
+                        }
+                    }
+                }
                 if bound < threshold(best_value) || reached(best_value) {
                     branch = None;
                     break;
@@ -684,4 +732,255 @@ pub(crate) fn cover_lower_bound(
         }
     }
     ((best - 1e-6).ceil().max(0.0) as usize).min(upper)
+}
+
+/// Settings of the interior-point LP solves: quiet, an iteration limit (never a time limit,
+/// so the answer does not depend on the machine's speed).
+fn lp_settings() -> Option<clarabel::solver::DefaultSettings<f64>> {
+    clarabel::solver::DefaultSettingsBuilder::default()
+        .verbose(false)
+        .max_iter(200)
+        .build()
+        .ok()
+}
+
+/// Solves `min q·x` s.t. `A x + s = b`, `s >= 0` with the interior-point solver Clarabel
+/// (Goulart & Chen 2024); the primal `x` and the row duals `z >= 0`, or `None` when it does not
+/// converge. `A` is `rows × cols` in compressed columns (`colptr`, `rowval`, `nzval`).
+fn lp_solve(
+    rows: usize,
+    colptr: Vec<usize>,
+    rowval: Vec<usize>,
+    nzval: Vec<f64>,
+    q: &[f64],
+    b: &[f64],
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    use clarabel::algebra::CscMatrix;
+    use clarabel::solver::{DefaultSolver, IPSolver, NonnegativeConeT, SolverStatus};
+    let cols = q.len();
+    let a = CscMatrix::new(rows, cols, colptr, rowval, nzval);
+    let p = CscMatrix::<f64>::zeros((cols, cols));
+    let cones = [NonnegativeConeT(rows)];
+    let mut solver = DefaultSolver::new(&p, q, &a, b, &cones, lp_settings()?);
+    solver.solve();
+    if !matches!(
+        solver.solution.status,
+        SolverStatus::Solved | SolverStatus::AlmostSolved
+    ) {
+        return None;
+    }
+    Some((solver.solution.x.clone(), solver.solution.z.clone()))
+}
+
+/// Coverage-row duals of maximal covering's LP relaxation (module doc), clamped to
+/// `[0, w_i]`, and the LP's `x` (one per candidate); `None` when the LP solver does not
+/// converge. Any such duals are valid multipliers: the bound `L(λ)` is evaluated exactly.
+pub(crate) fn mclp_lp(weight: &[f64], sets: &[Vec<u32>], k: usize) -> Option<(Vec<f64>, Vec<f64>)> {
+    let n = sets.len();
+    let m = weight.len();
+    let scale = weight.iter().fold(0.0f64, |a, &w| a.max(w)).max(1.0);
+    // Columns x_0..x_{n-1}, then y_0..y_{m-1}; rows: coverage (m), budget (1), bounds.
+    let rows = m + 1 + 2 * n + 2 * m;
+    let mut colptr = Vec::with_capacity(n + m + 1);
+    let mut rowval = Vec::new();
+    let mut nzval = Vec::new();
+    colptr.push(0);
+    for (j, set) in sets.iter().enumerate() {
+        for &i in set {
+            rowval.push(i as usize);
+            nzval.push(-1.0);
+        }
+        rowval.extend([m, m + 1 + j, m + 1 + n + j]);
+        nzval.extend([1.0, 1.0, -1.0]);
+        colptr.push(rowval.len());
+    }
+    for i in 0..m {
+        rowval.extend([i, m + 1 + 2 * n + i, m + 1 + 2 * n + m + i]);
+        nzval.extend([1.0, 1.0, -1.0]);
+        colptr.push(rowval.len());
+    }
+    let mut q = vec![0.0; n + m];
+    for i in 0..m {
+        q[n + i] = -weight[i] / scale;
+    }
+    let mut b = vec![0.0; rows];
+    b[m] = k as f64;
+    for v in &mut b[m + 1..m + 1 + n] {
+        *v = 1.0;
+    }
+    for v in &mut b[m + 1 + 2 * n..m + 1 + 2 * n + m] {
+        *v = 1.0;
+    }
+    let (x, z) = lp_solve(rows, colptr, rowval, nzval, &q, &b)?;
+    let lambda = (0..m)
+        .map(|i| (z[i] * scale).clamp(0.0, weight[i]))
+        .collect();
+    Some((lambda, x[..n].to_vec()))
+}
+
+/// Duals of set covering's LP relaxation `min Σ x_j  s.t.  Σ_{j ∋ i} x_j >= 1, x >= 0`
+/// (points `0..points`), clamped to `u_i >= 0`, and the LP's `x`; `None` when the LP solver
+/// does not converge. The duals are multipliers for [`cover_lagrangian`].
+pub(crate) fn cover_lp(sets: &[Vec<u32>], points: usize) -> Option<(Vec<f64>, Vec<f64>)> {
+    let n = sets.len();
+    let rows = points + n;
+    let mut colptr = Vec::with_capacity(n + 1);
+    let mut rowval = Vec::new();
+    let mut nzval = Vec::new();
+    colptr.push(0);
+    for (j, set) in sets.iter().enumerate() {
+        for &i in set {
+            rowval.push(i as usize);
+            nzval.push(-1.0);
+        }
+        rowval.push(points + j);
+        nzval.push(-1.0);
+        colptr.push(rowval.len());
+    }
+    let q = vec![1.0; n];
+    let mut b = vec![0.0; rows];
+    for v in &mut b[..points] {
+        *v = -1.0;
+    }
+    let (x, z) = lp_solve(rows, colptr, rowval, nzval, &q, &b)?;
+    let u = z[..points].iter().map(|v| v.max(0.0)).collect();
+    Some((u, x))
+}
+
+/// The Lagrangian bound of set covering at multipliers `u >= 0` (one per point):
+/// `L(u) = Σ_i u_i + Σ_j min(0, 1 − Σ_{i ∈ N_j} u_i)`, a lower bound on the number of sets
+/// any cover needs (Beasley 1990); evaluated exactly, so any `u >= 0` gives a valid bound.
+pub(crate) fn cover_lagrangian(sets: &[Vec<u32>], u: &[f64]) -> f64 {
+    let mut l: f64 = u.iter().map(|v| v.max(0.0)).sum();
+    for s in sets {
+        let rc = 1.0 - s.iter().map(|&i| u[i as usize].max(0.0)).sum::<f64>();
+        if rc < 0.0 {
+            l += rc;
+        }
+    }
+    l
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::SplitMix64;
+
+    /// Random sets over `points` points (every point in some set) and random weights.
+    fn random_instance(seed: u64, points: usize, cands: usize) -> (Vec<f64>, Vec<Vec<u32>>) {
+        let mut r = SplitMix64::new(seed, 7);
+        let mut sets: Vec<Vec<u32>> = (0..cands)
+            .map(|_| {
+                let mut s: Vec<u32> = (0..points as u32).filter(|_| r.below(4) == 0).collect();
+                s.dedup();
+                s
+            })
+            .collect();
+        for i in 0..points as u32 {
+            if !sets.iter().any(|s| s.contains(&i)) {
+                let j = r.below(cands);
+                sets[j].push(i);
+                sets[j].sort_unstable();
+            }
+        }
+        let weight = (0..points).map(|_| (1 + r.below(50)) as f64).collect();
+        (weight, sets)
+    }
+
+    /// Every subset of candidates as a bit mask, with the weight it covers.
+    fn subsets(weight: &[f64], sets: &[Vec<u32>]) -> Vec<(u32, f64, usize)> {
+        (0u32..1 << sets.len())
+            .map(|mask| {
+                let open: Vec<usize> = (0..sets.len()).filter(|j| mask >> j & 1 == 1).collect();
+                let mut hit = vec![false; weight.len()];
+                for &j in &open {
+                    for &i in &sets[j] {
+                        hit[i as usize] = true;
+                    }
+                }
+                let v = weight
+                    .iter()
+                    .zip(&hit)
+                    .filter(|(_, h)| **h)
+                    .map(|(w, _)| w)
+                    .sum();
+                (mask, v, open.len())
+            })
+            .collect()
+    }
+
+    /// `L(λ)` of the module doc.
+    fn lagrangian(weight: &[f64], sets: &[Vec<u32>], lam: &[f64], k: usize) -> f64 {
+        let mut gains: Vec<f64> = sets
+            .iter()
+            .map(|s| s.iter().map(|&i| lam[i as usize]).sum())
+            .collect();
+        gains.sort_by(|a, b| b.total_cmp(a));
+        weight.iter().zip(lam).map(|(w, l)| w - l).sum::<f64>() + gains.iter().take(k).sum::<f64>()
+    }
+
+    #[test]
+    fn lp_duals_give_valid_bounds_equal_to_the_lp() {
+        for seed in 0..25 {
+            let (weight, sets) = random_instance(seed, 14, 10);
+            let all = subsets(&weight, &sets);
+            let total: f64 = weight.iter().sum();
+            for k in [1usize, 2, 3, 5] {
+                let best = all
+                    .iter()
+                    .filter(|s| s.2 <= k)
+                    .map(|s| s.1)
+                    .fold(0.0, f64::max);
+                let (lam, x) = mclp_lp(&weight, &sets, k).expect("the LP converges");
+                assert!(lam.iter().zip(&weight).all(|(l, w)| *l >= 0.0 && l <= w));
+                let l = lagrangian(&weight, &sets, &lam, k);
+                assert!(l >= best - 1e-6, "seed {seed} k {k}: {l} < {best}");
+                // The LP value from the primal: Σ w_i min(1, Σ_{j ∋ i} x_j).
+                let mut cover = vec![0.0; weight.len()];
+                for (j, s) in sets.iter().enumerate() {
+                    for &i in s {
+                        cover[i as usize] += x[j];
+                    }
+                }
+                let lp: f64 = weight.iter().zip(&cover).map(|(w, c)| w * c.min(1.0)).sum();
+                assert!(x.iter().sum::<f64>() <= k as f64 + 1e-6);
+                assert!(
+                    (l - lp).abs() <= 1e-4 * total.max(1.0),
+                    "seed {seed} k {k}: dual {l} vs primal {lp}"
+                );
+                // The solve with the LP at the root is exact with enough nodes.
+                let mclp = Mclp::new(&weight, &sets);
+                let mut lambda = Vec::new();
+                let limits = MclpLimits {
+                    nodes: 100_000,
+                    ..MclpLimits::default()
+                };
+                let r = mclp.solve(k, &[], &mut lambda, None, &limits, &|_| {});
+                assert!((r.value - best).abs() < 1e-6, "seed {seed} k {k}");
+                assert!(r.bound >= best - 1e-6 && r.bound <= l + 1e-6);
+                assert!(r.open.len() <= k);
+            }
+        }
+    }
+
+    #[test]
+    fn set_covering_lp_bound_is_valid_and_tight_to_the_lp() {
+        for seed in 0..25 {
+            let (weight, sets) = random_instance(100 + seed, 14, 10);
+            let all = subsets(&weight, &sets);
+            let total: f64 = weight.iter().sum();
+            let fewest = all
+                .iter()
+                .filter(|s| (s.1 - total).abs() < 1e-9)
+                .map(|s| s.2)
+                .min()
+                .expect("all candidates cover every point");
+            let (u, x) = cover_lp(&sets, weight.len()).expect("the LP converges");
+            let l = cover_lagrangian(&sets, &u);
+            assert!(l <= fewest as f64 + 1e-9, "seed {seed}: {l} > {fewest}");
+            let primal: f64 = x.iter().sum();
+            assert!((l - primal).abs() < 1e-5, "seed {seed}: {l} vs {primal}");
+            assert!(cover_lower_bound(&sets, weight.len(), fewest, 2_000) <= fewest);
+        }
+    }
 }
