@@ -24,7 +24,7 @@
 //!    component is small, otherwise a seeded multi-start greedy with swap local search
 //!    (best-improvement swaps with incremental gain and loss bookkeeping, after Resende &
 //!    Werneck 2007), then Lagrangian branch and bound (`solve::mclp`: subgradient bounds,
-//!    reduced-cost fixing) under a twentieth of the node limit, warm-started from
+//!    reduced-cost fixing) under a node limit, warm-started from
 //!    the local-search answer and the previous budget's multipliers. The component's upper
 //!    bound `u_c(k)` is the branch-and-bound bound (equal to `f_c(k)` when proven).
 //! 4. Combination: `F(p) = max Σ f_c(k_c)` subject to `Σ k_c <= p`, by dynamic programming
@@ -526,9 +526,6 @@ fn envelope_gains(bound: &[f64]) -> Vec<f64> {
 /// Nodes of the first, subgradient-only phase of a budget's branch and bound.
 const QUICK_NODES: u64 = 100;
 
-/// The curve gives each component budget this fraction of the node limit.
-const CURVE_NODE_SHARE: u64 = 20;
-
 /// A connected component after reduction, in local indices.
 #[derive(Clone, Debug)]
 struct Part {
@@ -890,9 +887,9 @@ impl Part {
         });
         let mut previous: Vec<usize> = Vec::new();
         let mut lambda: Vec<f64> = Vec::new();
-        // Every budget of the curve gets a share of the node limit and subgradient bounds
-        // only; the bound stays proven, the gap is what the short search leaves.
-        let nodes = (opts.node_limit / CURVE_NODE_SHARE).max(1);
+        // Every budget of the curve gets the whole node limit and subgradient bounds only
+        // (no LP at the root: the curve's many budgets share the multipliers instead).
+        let nodes = opts.node_limit;
         let mut k = 0;
         while comp.value[k] < total - Certificate::TOLERANCE && k < cap && k < n {
             k += 1;
@@ -924,9 +921,10 @@ impl Part {
 
     /// Lagrangian branch and bound for budget `k` from the answer `start`, in two phases: a
     /// short search with subgradient bounds only (`QUICK_NODES` nodes), which settles most
-    /// budgets; then, when a gap is left and `lp` allows, a search with the LP relaxation's
-    /// duals at the root and `nodes` nodes, from the first phase's answer. `lambda` carries
-    /// the multipliers from budget to budget. The bound is the smaller of the two proven ones.
+    /// budgets; then, when a gap is left, a search with the LP relaxation's duals at the root
+    /// and `nodes` nodes, from the first phase's answer. Without `lp`, one search of `nodes`
+    /// nodes with subgradient bounds only. `lambda` carries the multipliers from budget to
+    /// budget. The bound is the smaller of the proven ones.
     fn budget_search(
         &self,
         k: usize,
@@ -936,13 +934,21 @@ impl Part {
         lp: bool,
     ) -> MclpResult {
         let mclp = Mclp::new(&self.weight, &self.sets);
+        if !lp {
+            let limits = MclpLimits {
+                nodes,
+                root_lp: false,
+                ..MclpLimits::default()
+            };
+            return mclp.solve(k, start, lambda, None, &limits, &|o| self.swap(o));
+        }
         let quick = MclpLimits {
             nodes: nodes.min(QUICK_NODES),
             root_lp: false,
             ..MclpLimits::default()
         };
         let first = mclp.solve(k, start, lambda, None, &quick, &|o| self.swap(o));
-        if first.bound - first.value <= Certificate::TOLERANCE || !lp || nodes <= QUICK_NODES {
+        if first.bound - first.value <= Certificate::TOLERANCE || nodes <= QUICK_NODES {
             return first;
         }
         let full = MclpLimits {
