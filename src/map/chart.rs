@@ -970,3 +970,40 @@ impl Drawing for BatchDrawing {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A curve of one point (the rules and the target leave one count of sites): drawn with
+    /// its bound as an interval and a note that says why, within the picture.
+    #[test]
+    fn a_single_point_curve_says_why() {
+        let d = CurveDrawing {
+            title: "t".to_owned(),
+            points: vec![(30.0, 95.6, 96.9)],
+            today: 42.9,
+            target: Some(95.0),
+            chosen: (30.0, 95.6),
+            forced: 30,
+            lang: Lang::Zh,
+        };
+        let font = super::super::Font::embedded();
+        let pic = render(&d, &font, "curve.png").expect("drawn");
+        assert!(
+            pic.svg
+                .contains("规划方案 30 处 · 95.6% (站点数由规则与目标唯一确定)")
+        );
+        assert!(pic.svg.contains("规则要求 30 处"));
+        // The bound is a band, not a line called optimal.
+        assert!(pic.svg.contains("最优值所在区间"));
+        assert!(!pic.svg.contains("最优覆盖率 (已证明)"));
+        // The note sits left of the point (right half of the plot), so it ends inside.
+        let note = pic
+            .svg
+            .split("<text")
+            .find(|t| t.contains("规划方案"))
+            .expect("note");
+        assert!(note.contains("text-anchor=\"end\""), "{note}");
+    }
+}
