@@ -132,14 +132,16 @@ pub fn nice_scale_m(max_m: f64) -> f64 {
 }
 
 /// Places labels greedily: each goes to the spot, among a few near its anchor, that stays
-/// inside the bounds (and inside the region's outline, when one is given), overlaps no label
-/// placed before and nothing blocked, and covers the least weight of markers to avoid (the
+/// inside the bounds (and inside the region's outline, when one is given), keeps the gap to
+/// every label placed before, overlaps nothing blocked, and covers the least weight of markers to avoid (the
 /// first such spot on ties); with no such spot it is dropped. Feed labels in order of
 /// importance.
 #[derive(Clone, Debug)]
 pub struct LabelPlacer {
     bounds: (i32, i32, i32, i32),
     placed: Vec<(i32, i32, i32, i32)>,
+    /// Rectangles taken by other things; the gap between labels does not apply to them.
+    blocked: Vec<(i32, i32, i32, i32)>,
     soft: Vec<(Rect, u32)>,
     gap: i32,
     region: Option<RegionMask>,
@@ -275,6 +277,7 @@ impl LabelPlacer {
         Self {
             bounds,
             placed: Vec::new(),
+            blocked: Vec::new(),
             soft: Vec::new(),
             gap: 2,
             region: None,
@@ -304,7 +307,7 @@ impl LabelPlacer {
 
     /// Marks a rectangle `(left, top, right, bottom)` as taken (a legend, a scale bar).
     pub fn block(&mut self, r: Rect) {
-        self.placed.push(r);
+        self.blocked.push(r);
     }
 
     /// Marks a rectangle that labels avoid when they can (a marker), with how much covering
@@ -355,7 +358,11 @@ impl LabelPlacer {
                 .as_ref()
                 .is_none_or(|m| m.contains_rect((r.0 + pad, r.1 + pad, r.2 - pad, r.3 - pad)))
         };
-        let hard_clear = |r: &Rect| !self.placed.iter().any(|p| overlaps(*r, p));
+        let hard_clear = |r: &Rect| {
+            let label = (r.0 + pad, r.1 + pad, r.2 - pad, r.3 - pad);
+            !self.placed.iter().any(|p| overlaps(*r, p))
+                && !self.blocked.iter().any(|p| overlaps(label, p))
+        };
         let covered = |r: &Rect| -> u32 {
             self.soft
                 .iter()
