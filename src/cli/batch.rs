@@ -411,13 +411,13 @@ fn part_cell(status: Option<crate::solve::Status>, met: Option<bool>) -> String 
 /// The comparison table in Markdown.
 pub fn comparison_markdown(all: &[RunOutcome]) -> String {
     let mut out = String::from(
-        "| 运行 run | 结果 result | 日间照料 day care | 床位 beds | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 达标指标 targets met | 预算 budget 万元 | 支出 spent 万元 |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| 运行 run | 结果 result | 日间照料 day care | 床位 beds | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 达标指标 targets met | 预算 budget 万元 | 支出 spent 万元 | 失败原因 reason |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
     );
     for o in all {
         match &o.figures {
             Some(f) => {
                 out += &format!(
-                    "| {} | {} | {} | {} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {}/{} | {} | {} |\n",
+                    "| {} | {} | {} | {} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {}/{} | {} | {} | |\n",
                     o.run,
                     result_name(o.status),
                     part_cell(Some(f.day_care_status), f.day_care_targets_met),
@@ -440,7 +440,7 @@ pub fn comparison_markdown(all: &[RunOutcome]) -> String {
             }
             None => {
                 out += &format!(
-                    "| {} | {} | | | | | | | | | | {} | | |\n",
+                    "| {} | {} | | | | | | | | | | | | | {} |\n",
                     o.run,
                     result_name(o.status),
                     o.reason_line().replace('|', "\\|")

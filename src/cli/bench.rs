@@ -27,6 +27,31 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// Prints a line of figures on stdout; when the reader has gone (`yanglao bench | head -1`)
+/// the run ends quietly with success, as `plan` does, instead of panicking.
+macro_rules! println {
+    ($($arg:tt)*) => {
+        $crate::cli::bench::print_line(&format!($($arg)*))
+    };
+}
+pub(super) use println;
+
+/// Writes `line` and a newline to stdout through [`super::print_out`]; a closed pipe ends the
+/// process with success (the figures after it have no reader), any other failure is
+/// reported on stderr once and ends it with 1.
+pub(super) fn print_line(line: &str) {
+    if let Err(e) = super::print_out(&format!("{line}\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("yanglao: stdout: {e}\n").as_bytes(),
+        );
+        std::process::exit(1);
+    }
+}
+
 use crate::model::{
     Allow, AreaKind, Candidate, Facility, FacilityType, LonLat, Region, SiteIdx, Travel, Village,
 };

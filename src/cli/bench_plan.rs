@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::bench::{mib, peak_rss_kib, reset_peak};
+use super::bench::{mib, peak_rss_kib, println, reset_peak};
 use crate::solve::SplitMix64;
 
 /// One generated county written as input files: `dir/data/<name>/` and `dir/<name>.toml`.

@@ -20,6 +20,10 @@ const TARGET: RGBColor = RGBColor(0xd6, 0x27, 0x28);
 const TODAY: RGBColor = RGBColor(0xb0, 0xb4, 0xba);
 const AFTER: RGBColor = RGBColor(0x2b, 0x7b, 0xc4);
 const GRID: RGBColor = RGBColor(0xe6, 0xe8, 0xeb);
+/// The band between the best plan found and the proven bound.
+const BAND: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
+/// The sites the rules force.
+const FORCED: RGBColor = RGBColor(0xee, 0xee, 0xee);
 
 /// Beds of one township before and after the bed plan's last year.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,15 +100,19 @@ pub fn township_beds(plan: &Plan) -> Option<Vec<TownshipBeds>> {
 
 struct CurveDrawing {
     title: String,
+    /// (new sites, coverage %, proven bound %).
     points: Vec<(f64, f64, f64)>,
     today: f64,
     target: Option<f64>,
     chosen: (f64, f64),
+    /// Sites the rules force before any free choice (the curve starts there).
+    forced: u32,
     lang: Lang,
 }
 
 /// Draws the coverage curve (`curve.png` / `curve.svg`); `None` when the scenario did not
-/// ask for it.
+/// ask for it. Sites forced by rules are shaded (the curve starts after them), and the
+/// proven bound is drawn as a band above the best plan found: the optimum lies in it.
 pub fn curve_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, Error> {
     let dc = &plan.day_care;
     if dc.curve.is_empty() || dc.total_elderly <= 0.0 {
@@ -125,13 +133,14 @@ pub fn curve_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, Erro
                 (
                     f64::from(p.new_sites),
                     100.0 * p.covered_elderly / total,
-                    100.0 * p.bound.min(total) / total,
+                    100.0 * p.bound.min(total).max(p.covered_elderly) / total,
                 )
             })
             .collect(),
         today: 100.0 * dc.covered_before / total,
         target: dc.target.map(|t| 100.0 * t),
         chosen: (f64::from(dc.new_sites), 100.0 * dc.coverage),
+        forced: dc.curve.iter().map(|p| p.new_sites).min().unwrap_or(0),
         lang,
     };
     render(&d, &opts.font, "curve.png").map(Some)
@@ -177,7 +186,7 @@ pub fn tradeoff_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, E
 
 impl Drawing for TradeoffDrawing {
     fn size(&self) -> (u32, u32) {
-        (1200, 720)
+        CHART_SIZE
     }
 
     fn draw<DB: DrawingBackend>(
@@ -186,31 +195,20 @@ impl Drawing for TradeoffDrawing {
         pen: &Pen,
     ) -> Result<(), DrawError> {
         let lang = self.lang;
-        title(root, pen, &self.title)?;
-        let area = root.margin(96, 16, 20, 36);
         let x_max = self.points.iter().map(|p| p.0).fold(1.0, f64::max);
         let x_min = self.points.iter().map(|p| p.0).fold(x_max, f64::min);
         let pad = ((x_max - x_min) * 0.04).max(1.0);
-        let mut chart = ChartBuilder::on(&area)
-            .x_label_area_size(64)
-            .y_label_area_size(56)
-            .build_cartesian_2d((x_min - pad).max(0.0)..x_max + pad, 0.0..100.5)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID.stroke_width(1))
-            .axis_style(MUTED.stroke_width(1))
-            .label_style((FAMILY, 16).into_font().color(&INK))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .draw()?;
-        let plot = chart.plotting_area().get_pixel_range();
-        axis_titles(
+        let (mut chart, plot) = line_chart(
             root,
             pen,
-            &plot,
-            lang.pick("百分比 (%)", "Percent (%)"),
-            lang.pick("总预算 (万元)", "Total budget (10k yuan)"),
+            &Axes {
+                title: &self.title,
+                x: (x_min - pad).max(0.0)..x_max + pad,
+                y: 0.0..100.5,
+                x_label: &|x| format!("{x:.0}"),
+                y_title: lang.pick("百分比 (%)", "Percent (%)"),
+                x_title: lang.pick("总预算 (万元)", "Total budget (10k yuan)"),
+            },
         )?;
         let coverage: Vec<(f64, f64)> = self.points.iter().map(|p| (p.0, p.1)).collect();
         let met: Vec<(f64, f64)> = self.points.iter().map(|p| (p.0, p.2)).collect();
@@ -225,21 +223,74 @@ impl Drawing for TradeoffDrawing {
             &[
                 (
                     lang.pick("日间照料覆盖率", "Day-care coverage").to_owned(),
-                    LINE,
-                    3,
-                    false,
+                    Key::Line(LINE, 3),
                 ),
                 (
                     lang.pick("达标目标比例", "Targets met").to_owned(),
-                    TARGET,
-                    3,
-                    false,
+                    Key::Line(TARGET, 3),
                 ),
             ],
             260,
         )?;
         Ok(())
     }
+}
+
+/// Size of the line charts (coverage curve, trade-off), pixels.
+const CHART_SIZE: (u32, u32) = (1200, 720);
+
+/// The pixel ranges of a chart's plotting area: x, then y.
+type PlotRange = (std::ops::Range<i32>, std::ops::Range<i32>);
+
+/// What the line charts share: title, ranges, tick labels and axis titles.
+struct Axes<'a> {
+    title: &'a str,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    x_label: &'a dyn Fn(&f64) -> String,
+    y_title: &'a str,
+    x_title: &'a str,
+}
+
+/// Clears `root`, writes the title and draws the mesh, tick labels and axis titles of a line
+/// chart; returns the chart to draw series on and its plotting area in pixels.
+fn line_chart<'c, DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    pen: &Pen,
+    axes: &Axes<'_>,
+) -> Result<
+    (
+        ChartContext<'c, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+        PlotRange,
+    ),
+    DrawError,
+> {
+    title(root, pen, axes.title)?;
+    let area = root.margin(96, 16, 20, 36);
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(64)
+        .y_label_area_size(56)
+        .build_cartesian_2d(axes.x.clone(), axes.y.clone())?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID.stroke_width(1))
+        .axis_style(MUTED.stroke_width(1))
+        .label_style((FAMILY, 16).into_font().color(&INK))
+        .x_label_formatter(axes.x_label)
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .draw()?;
+    let plot = chart.plotting_area().get_pixel_range();
+    axis_titles(root, pen, &plot, axes.y_title, axes.x_title)?;
+    Ok((chart, plot))
+}
+
+/// A legend key: a solid line, a dashed line or a filled patch.
+#[derive(Clone, Copy, Debug)]
+enum Key {
+    Line(RGBColor, u32),
+    Dashed(RGBColor, u32),
+    Patch(RGBColor),
 }
 
 /// Integer tick labels only: a fractional tick of a count axis stays unlabelled.
@@ -320,12 +371,12 @@ fn bar_axes<DB: DrawingBackend>(
     Ok(plot)
 }
 
-/// A legend box of line samples in the upper-left or lower-right corner of `plot`.
+/// A legend box of keys in the lower-right corner of `plot`.
 fn line_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     pen: &Pen,
-    plot: (std::ops::Range<i32>, std::ops::Range<i32>),
-    items: &[(String, RGBColor, u32, bool)],
+    plot: PlotRange,
+    items: &[(String, Key)],
     width: i32,
 ) -> Result<(), DrawError> {
     let h = 16 + 26 * items.len() as i32;
@@ -336,21 +387,30 @@ fn line_legend<DB: DrawingBackend>(
         WHITE.mix(0.92).filled(),
     ))?;
     root.draw(&Rectangle::new([(x0, y0), (x1, y1)], GRID.stroke_width(1)))?;
-    for (k, (label, color, w, dashed)) in items.iter().enumerate() {
+    for (k, (label, key)) in items.iter().enumerate() {
         let y = y0 + 21 + 26 * k as i32;
-        if *dashed {
-            for d in 0..3 {
-                let sx = x0 + 12 + d * 10;
+        match *key {
+            Key::Dashed(color, w) => {
+                for d in 0..3 {
+                    let sx = x0 + 12 + d * 10;
+                    root.draw(&PathElement::new(
+                        vec![(sx, y), (sx + 6, y)],
+                        color.stroke_width(w),
+                    ))?;
+                }
+            }
+            Key::Line(color, w) => {
                 root.draw(&PathElement::new(
-                    vec![(sx, y), (sx + 6, y)],
-                    color.stroke_width(*w),
+                    vec![(x0 + 12, y), (x0 + 38, y)],
+                    color.stroke_width(w),
                 ))?;
             }
-        } else {
-            root.draw(&PathElement::new(
-                vec![(x0 + 12, y), (x0 + 38, y)],
-                color.stroke_width(*w),
-            ))?;
+            Key::Patch(color) => {
+                root.draw(&Rectangle::new(
+                    [(x0 + 12, y - 7), (x0 + 38, y + 7)],
+                    color.filled(),
+                ))?;
+            }
         }
         pen.text(
             root,
@@ -367,7 +427,7 @@ fn line_legend<DB: DrawingBackend>(
 
 impl Drawing for CurveDrawing {
     fn size(&self) -> (u32, u32) {
-        (1200, 720)
+        CHART_SIZE
     }
 
     fn draw<DB: DrawingBackend>(
@@ -376,8 +436,6 @@ impl Drawing for CurveDrawing {
         pen: &Pen,
     ) -> Result<(), DrawError> {
         let lang = self.lang;
-        title(root, pen, &self.title)?;
-        let area = root.margin(96, 16, 20, 36);
         let x_max = self
             .points
             .iter()
@@ -388,33 +446,57 @@ impl Drawing for CurveDrawing {
             .points
             .iter()
             .map(|p| p.1)
-            .chain([self.today])
+            .chain([self.today, self.chosen.1])
             .chain(self.target);
         let y_min = (lows.fold(100.0, f64::min) - 5.0).clamp(0.0, 95.0);
         let y_min = (y_min / 5.0).floor() * 5.0;
-        let x_end = x_max * 1.04 + 0.5;
-        let mut chart = ChartBuilder::on(&area)
-            .x_label_area_size(64)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0.0..x_end, y_min..100.5)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID.stroke_width(1))
-            .axis_style(MUTED.stroke_width(1))
-            .label_style((FAMILY, 16).into_font().color(&INK))
-            .x_label_formatter(&count_label)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .draw()?;
-        let plot = chart.plotting_area().get_pixel_range();
-        axis_titles(
+        // Room on the right for the plan's note even when the curve is one point.
+        let x_end = x_max * 1.08 + 1.0;
+        let (mut chart, plot) = line_chart(
             root,
             pen,
-            &plot,
-            lang.pick("覆盖率 (%)", "Coverage (%)"),
-            lang.pick("新建站点数 (处)", "New sites"),
+            &Axes {
+                title: &self.title,
+                x: 0.0..x_end,
+                y: y_min..100.5,
+                x_label: &count_label,
+                y_title: lang.pick("覆盖率 (%)", "Coverage (%)"),
+                x_title: lang.pick(
+                    "新建站点数 (处, 含规则要求)",
+                    "New sites (rule sites included)",
+                ),
+            },
         )?;
 
+        // Sites the rules force: shaded, with a note, before the curve starts.
+        let forced = f64::from(self.forced);
+        if self.forced > 0 {
+            chart.draw_series([Rectangle::new(
+                [(0.0, y_min), (forced, 100.5)],
+                FORCED.filled(),
+            )])?;
+            let (fx, _) = chart.backend_coord(&(forced, 100.0));
+            let note = format!(
+                "{} {}{}",
+                lang.pick("规则要求", "Forced by rules:"),
+                self.forced,
+                lang.pick(" 处", " sites")
+            );
+            let (x, h) = if fx - plot.0.start > 150 {
+                (fx - 6, HPos::Right)
+            } else {
+                (fx + 6, HPos::Left)
+            };
+            pen.text(
+                root,
+                &note,
+                (x, plot.1.start + 16),
+                15.0,
+                MUTED,
+                h,
+                VPos::Center,
+            )?;
+        }
         chart.draw_series(DashedLineSeries::new(
             [(0.0, self.today), (x_end, self.today)],
             6,
@@ -429,16 +511,45 @@ impl Drawing for CurveDrawing {
                 TARGET.stroke_width(2),
             ))?;
         }
-        chart.draw_series(DashedLineSeries::new(
-            self.points.iter().map(|p| (p.0, p.2)),
-            4,
-            4,
-            BOUND.stroke_width(2),
-        ))?;
-        chart.draw_series(LineSeries::new(
-            self.points.iter().map(|p| (p.0, p.1)),
-            LINE.stroke_width(3),
-        ))?;
+        // The band between the best plan found and the proven bound holds the optimum.
+        // Percent points: a bound above the plan by more than a millionth of the elderly.
+        let open = self.points.iter().any(|p| p.2 - p.1 > 1e-4);
+        if self.points.len() > 1 {
+            let band: Vec<(f64, f64)> = self
+                .points
+                .iter()
+                .map(|p| (p.0, p.2))
+                .chain(self.points.iter().rev().map(|p| (p.0, p.1)))
+                .collect();
+            chart.draw_series([Polygon::new(band, BAND.filled())])?;
+            chart.draw_series(LineSeries::new(
+                self.points.iter().map(|p| (p.0, p.2)),
+                BOUND.stroke_width(1),
+            ))?;
+            chart.draw_series(LineSeries::new(
+                self.points.iter().map(|p| (p.0, p.1)),
+                LINE.stroke_width(3),
+            ))?;
+        } else {
+            // One point: its bound as an interval bar.
+            for p in &self.points {
+                let (x, _) = chart.backend_coord(&(p.0, p.1));
+                chart.draw_series([Rectangle::new(
+                    [(p.0, p.1), (p.0, p.2)],
+                    BOUND.stroke_width(1),
+                )])?;
+                let (_, y_lo) = chart.backend_coord(&(p.0, p.1));
+                let (_, y_hi) = chart.backend_coord(&(p.0, p.2));
+                root.draw(&Rectangle::new(
+                    [(x - 7, y_hi.min(y_lo - 1)), (x + 7, y_lo)],
+                    BAND.filled(),
+                ))?;
+                root.draw(&PathElement::new(
+                    vec![(x - 7, y_hi), (x + 7, y_hi)],
+                    BOUND.stroke_width(2),
+                ))?;
+            }
+        }
         if self.points.len() <= 80 {
             chart.draw_series(
                 self.points
@@ -449,48 +560,73 @@ impl Drawing for CurveDrawing {
         let (cx, cy) = self.chosen;
         chart.draw_series([Circle::new((cx, cy), 8, TARGET.stroke_width(3))])?;
         let (px, py) = chart.backend_coord(&(cx, cy));
-        let note = format!(
+        let mut note = format!(
             "{} {:.0}{} · {}",
             lang.pick("规划方案", "Plan"),
             cx,
             lang.pick(" 处", " sites"),
             super::percent(cy)
         );
-        let y = if py > plot.1.end - 40 {
-            py - 24
+        if self.points.len() == 1 {
+            note += lang.pick(
+                " (站点数由规则与目标唯一确定)",
+                " (the rules and the target fix the count)",
+            );
+        }
+        // The note goes where it fits: left of the point in the right half of the plot,
+        // above it near the bottom, below it otherwise.
+        let mid = (plot.0.start + plot.0.end) / 2;
+        let (x, h) = if px > mid {
+            (px - 14, HPos::Right)
         } else {
-            py + 26
+            (px + 14, HPos::Left)
         };
-        pen.text(
-            root,
-            &note,
-            (px + 12, y),
-            17.0,
-            TARGET,
-            HPos::Left,
-            VPos::Center,
-        )?;
+        // Below the point, else above it: clear of the today and target lines and inside
+        // the plot.
+        let lines: Vec<i32> = [Some(self.today), self.target]
+            .into_iter()
+            .flatten()
+            .map(|v| chart.backend_coord(&(cx, v)).1)
+            .collect();
+        let fits = |y: i32| {
+            y > plot.1.start + 30 && y < plot.1.end - 12 && lines.iter().all(|l| (l - y).abs() > 12)
+        };
+        let y = [py + 26, py - 24, py + 44, py - 42]
+            .into_iter()
+            .find(|&y| fits(y))
+            .unwrap_or(py - 24);
+        pen.text(root, &note, (x, y), 17.0, TARGET, h, VPos::Center)?;
 
-        let mut items = vec![
-            (
-                lang.pick("最优覆盖率", "Best coverage").to_owned(),
-                LINE,
-                3,
-                false,
-            ),
-            (
-                lang.pick("上界 (已证明)", "Proven upper bound").to_owned(),
-                BOUND,
-                2,
-                true,
-            ),
-        ];
+        let mut items = vec![(
+            if open {
+                lang.pick("已找到的最佳方案", "Best plan found")
+            } else {
+                lang.pick("最优覆盖率 (已证明)", "Optimal coverage (proven)")
+            }
+            .to_owned(),
+            Key::Line(LINE, 3),
+        )];
+        if open {
+            items.push((
+                lang.pick(
+                    "最优值所在区间 (至上界)",
+                    "Where the optimum lies (to the bound)",
+                )
+                .to_owned(),
+                Key::Patch(BAND),
+            ));
+        }
+        if self.forced > 0 {
+            items.push((
+                lang.pick("规则要求的站点", "Sites forced by rules")
+                    .to_owned(),
+                Key::Patch(FORCED),
+            ));
+        }
         if let Some(t) = self.target {
             items.push((
                 format!("{} {}", lang.pick("目标", "Target"), super::percent(t)),
-                TARGET,
-                2,
-                true,
+                Key::Dashed(TARGET, 2),
             ));
         }
         items.push((
@@ -499,11 +635,9 @@ impl Drawing for CurveDrawing {
                 lang.pick("现状覆盖率", "Coverage today"),
                 super::percent(self.today)
             ),
-            TODAY,
-            2,
-            true,
+            Key::Dashed(TODAY, 2),
         ));
-        line_legend(root, pen, plot, &items, 250)?;
+        line_legend(root, pen, plot, &items, 300)?;
         Ok(())
     }
 }
@@ -834,5 +968,42 @@ impl Drawing for BatchDrawing {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A curve of one point (the rules and the target leave one count of sites): drawn with
+    /// its bound as an interval and a note that says why, within the picture.
+    #[test]
+    fn a_single_point_curve_says_why() {
+        let d = CurveDrawing {
+            title: "t".to_owned(),
+            points: vec![(30.0, 95.6, 96.9)],
+            today: 42.9,
+            target: Some(95.0),
+            chosen: (30.0, 95.6),
+            forced: 30,
+            lang: Lang::Zh,
+        };
+        let font = super::super::Font::embedded();
+        let pic = render(&d, &font, "curve.png").expect("drawn");
+        assert!(
+            pic.svg
+                .contains("规划方案 30 处 · 95.6% (站点数由规则与目标唯一确定)")
+        );
+        assert!(pic.svg.contains("规则要求 30 处"));
+        // The bound is a band, not a line called optimal.
+        assert!(pic.svg.contains("最优值所在区间"));
+        assert!(!pic.svg.contains("最优覆盖率 (已证明)"));
+        // The note sits left of the point (right half of the plot), so it ends inside.
+        let note = pic
+            .svg
+            .split("<text")
+            .find(|t| t.contains("规划方案"))
+            .expect("note");
+        assert!(note.contains("text-anchor=\"end\""), "{note}");
     }
 }

@@ -14,7 +14,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::frame::{Frame, LabelPlacer, nest_rings, nice_scale_m};
+use super::frame::{Frame, LabelPlacer, RegionMask, nest_rings, nice_scale_m};
 use super::shapes::{self, INK, MUTED, Pen, Shape, Symbol};
 use super::{DrawError, Drawing, Lang, Options, Rendered, pct, render, thousands};
 use crate::error::Error;
@@ -77,6 +77,8 @@ pub struct PlanMap {
     pub sites: Vec<SiteMark>,
     /// Legend classes of the villages: label and `#rrggbb` colour.
     pub classes: Vec<(String, String)>,
+    /// What the layers hold: placed labels, outline, symbols and badges.
+    pub layers: Layers,
 }
 
 const SERVED: RGBColor = RGBColor(0x2c, 0xa2, 0x5f);
@@ -92,6 +94,10 @@ const OUTSIDE: RGBColor = RGBColor(0xee, 0xee, 0xea);
 const PLAIN: RGBColor = RGBColor(0xfb, 0xfb, 0xf9);
 const BORDER: RGBColor = RGBColor(0x55, 0x55, 0x55);
 const OUT_OF_SCOPE: RGBColor = RGBColor(0xc4, 0xc4, 0xc4);
+/// Township cells with no one in the target.
+const NO_TARGET: RGBColor = RGBColor(0xe4, 0xe4, 0xe0);
+/// Fill of a badge of existing sites.
+const BADGE: RGBColor = RGBColor(0xe7, 0xe1, 0xf2);
 const NO_ACCESS: RGBColor = RGBColor(0xbd, 0xbd, 0xbd);
 /// Green–blue, light to dark (the darker five of ColorBrewer YlGnBu 6).
 const RAMP: [RGBColor; 5] = [
@@ -142,11 +148,13 @@ struct PxPolygon {
     holes: Vec<Vec<Px>>,
 }
 
-/// A village dot.
+/// A village dot; a ring (so that a site symbol under it stays visible) where it sits on a
+/// new site.
 struct Dot {
     at: Px,
     r: u32,
     color: RGBColor,
+    ring: bool,
 }
 
 /// A facility marker: half-size in pixels, fill (`None`: hollow) and outline.
@@ -167,6 +175,19 @@ struct Label {
     size: f64,
 }
 
+impl Label {
+    /// The box of the label with its white backing, `(left, top, right, bottom)`.
+    fn rect(&self) -> (i32, i32, i32, i32) {
+        let (x, y) = self.at;
+        (
+            x - self.w / 2 - 3,
+            y - self.h / 2 - 2,
+            x + self.w / 2 + 3,
+            y + self.h / 2 + 3,
+        )
+    }
+}
+
 /// A township's villages summed up for its label.
 #[derive(Default)]
 struct Town {
@@ -185,9 +206,14 @@ struct MapDrawing {
     service: Vec<(Px, u32)>,
     /// Service areas drawn by the travel model: outer rings in pixels.
     service_shapes: Vec<Vec<Px>>,
+    /// Township coverage cells (multi-county regions), under everything else.
+    cells: Vec<Cell>,
     villages: Vec<Dot>,
+    /// Villages drawn over the site symbols, with a white halo (newly served).
+    top_villages: Vec<Dot>,
     village_edge: Option<RGBColor>,
     sites: Vec<Mark>,
+    badges: Vec<Badge>,
     labels: Vec<Label>,
     title: String,
     subtitle: String,
@@ -200,15 +226,212 @@ struct MapDrawing {
     lang: Lang,
 }
 
+/// A label as placed on the map: its text and its box `(left, top, right, bottom)` in
+/// pixels, the white backing included.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacedLabel {
+    /// The text (a township name).
+    pub text: String,
+    /// Box in pixels of the whole picture.
+    pub rect: (i32, i32, i32, i32),
+}
+
+/// What each drawn layer holds, in drawing order, for checks of the picture.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layers {
+    /// Township labels as placed.
+    pub labels: Vec<PlacedLabel>,
+    /// Region outline and holes in pixels (empty without a boundary).
+    pub rings: Vec<Vec<(i32, i32)>>,
+    /// Site symbols drawn one by one.
+    pub site_symbols: usize,
+    /// Count badges standing for several sites each: centre, count and whether they are
+    /// new sites.
+    pub badges: Vec<((i32, i32), usize, bool)>,
+    /// Villages drawn on top of every site symbol (newly served by the plan).
+    pub top_villages: usize,
+    /// Township coverage cells drawn instead of village dots (multi-county regions).
+    pub choropleth_cells: usize,
+}
+
+/// The map, as drawn.
+impl PlanMap {
+    /// The placed township labels.
+    pub fn labels(&self) -> &[PlacedLabel] {
+        &self.layers.labels
+    }
+}
+
+/// A count badge: several sites within one grid cell drawn as one disc with their number.
+struct Badge {
+    at: Px,
+    count: usize,
+    /// New sites (red, white figures) or existing ones (pale, purple figures).
+    new: bool,
+}
+
+/// A run of choropleth cells of one colour: left, top, right, bottom.
+struct Cell {
+    rect: (i32, i32, i32, i32),
+    color: RGBColor,
+}
+
+/// Sites per grid cell at which markers become a count badge.
+const BADGE_MIN: usize = 4;
+
+/// Villages above which a region of more than one county is drawn as township coverage
+/// cells rather than village dots.
+const CHOROPLETH_MIN_VILLAGES: usize = 3000;
+
 /// Draws a plan map.
 pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, Error> {
     let lang = opts.lang;
     let r = &plan.region;
-    let dc = &plan.day_care;
-    let nf = r.facilities.len();
+    let new_institutions = new_institutions(plan);
+    let (service_m, service_rings) = service_geometry(plan, kind);
+    let frame = map_frame(plan, &service_m, &service_rings);
+    let sizes = Sizes::of(plan, &frame);
+    let (classes, class_of) = village_classes(plan, kind, lang);
+    let polygons = boundary_polygons(plan, &frame);
+    let rings: Vec<Vec<Px>> = polygons
+        .iter()
+        .flat_map(|p| std::iter::once(p.outer.clone()).chain(p.holes.iter().cloned()))
+        .collect();
 
-    // New institutions of the bed plan, by candidate index.
-    let mut new_institutions: Vec<usize> = plan
+    // Villages: the HTML marks, and the dots in two layers, the newly served ones on top.
+    let choropleth = kind == MapKind::Coverage
+        && r.villages.len() > CHOROPLETH_MIN_VILLAGES
+        && counties(plan) > 1;
+    let (villages, top_villages, village_marks) =
+        village_dots(plan, kind, &frame, &sizes, &classes, &class_of, choropleth);
+    let (cells, town_classes) = if choropleth {
+        township_cells(plan, &frame, &rings, &class_of, lang)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let service: Vec<(Px, u32)> = service_m
+        .iter()
+        .map(|(p, m)| {
+            (
+                frame.project(*p),
+                (m / frame.m_per_px()).round().max(1.0) as u32,
+            )
+        })
+        .collect();
+    let service_shapes: Vec<Vec<Px>> = service_rings
+        .iter()
+        .map(|ring| {
+            ring.coords()
+                .map(|c| frame.project(LonLat { lon: c.x, lat: c.y }))
+                .collect()
+        })
+        .collect();
+
+    let sites = site_symbols(plan, kind, &frame, sizes.marker, &new_institutions, lang);
+    let (marks, badges) = badge_crowds(sites.marks, sizes.marker);
+    let mut top_villages = top_villages;
+    ring_on_new_sites(&mut top_villages, &marks, &badges);
+    let labels = township_labels(
+        plan,
+        &frame,
+        &rings,
+        &marks,
+        &badges,
+        &villages,
+        &top_villages,
+        opts,
+    );
+
+    // Scale bar: a round length of at most 240 pixels, drawn in the panel.
+    let m_per_px = frame.m_per_px();
+    let len_m = nice_scale_m(240.0 * m_per_px);
+    let len_px = (len_m / m_per_px).round() as i32;
+
+    let legend = legend_rows(
+        plan,
+        kind,
+        &sizes,
+        &classes,
+        &town_classes,
+        &sites.present,
+        &sites.new_types,
+        (badges.iter().any(|b| !b.new), badges.iter().any(|b| b.new)),
+        lang,
+    );
+    let newly = class_of
+        .iter()
+        .zip(&r.villages)
+        .filter(|(c, _)| kind == MapKind::Coverage && **c == NEWLY_CLASS)
+        .fold((0usize, 0u64), |(n, e), (_, v)| {
+            (n + 1, e + u64::from(v.elderly))
+        });
+    let text = map_text(plan, kind, &frame, newly, lang);
+
+    let top = frame.rect.1;
+    let panel_x = frame.right() + 28;
+    let panel_h = 40 + 26 * legend.len() as i32 + 150 + 26 * text.summary.len() as i32;
+    let width = panel_x + 330;
+    let height = frame.bottom().max(top + panel_h) + 52;
+    let layers = Layers {
+        labels: labels
+            .iter()
+            .map(|l| PlacedLabel {
+                text: l.text.clone(),
+                rect: l.rect(),
+            })
+            .collect(),
+        rings: rings.clone(),
+        site_symbols: marks.len(),
+        badges: badges.iter().map(|b| (b.at, b.count, b.new)).collect(),
+        top_villages: top_villages.len(),
+        choropleth_cells: cells.len(),
+    };
+    let drawing = MapDrawing {
+        size: (width as u32, height as u32),
+        frame,
+        polygons,
+        service,
+        service_shapes,
+        cells,
+        villages,
+        top_villages,
+        village_edge: match (r.villages.len() <= 3000, kind) {
+            (false, _) => None,
+            (true, MapKind::Coverage) => Some(WHITE),
+            (true, MapKind::Access) => Some(RGBColor(0x70, 0x70, 0x70)),
+        },
+        sites: marks,
+        badges,
+        labels,
+        title: format!("{} · {}", plan.scenario.name, text.title),
+        subtitle: text.subtitle,
+        footer: text.footer,
+        legend,
+        summary: text.summary,
+        panel_x,
+        scale: (len_px, len_m),
+        north: lang.pick("北", "N"),
+        lang,
+    };
+    let name = match kind {
+        MapKind::Coverage => "map",
+        MapKind::Access => "access",
+    };
+    let image = render(&drawing, &opts.font, &format!("{name}.png"))?;
+    Ok(PlanMap {
+        image,
+        frame,
+        villages: village_marks,
+        sites: sites.site_marks,
+        classes: classes.into_iter().map(|(l, c)| (l, hex(c))).collect(),
+        layers,
+    })
+}
+
+/// New institutions of the bed plan, by candidate index, each once.
+fn new_institutions(plan: &Plan) -> Vec<usize> {
+    let nf = plan.region.facilities.len();
+    let mut out: Vec<usize> = plan
         .beds
         .iter()
         .flat_map(|b| b.years.iter())
@@ -216,35 +439,50 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         .filter(|a| a.kind == ActionKind::NewInstitution && a.site.get() >= nf)
         .map(|a| a.site.get() - nf)
         .collect();
-    new_institutions.sort_unstable();
-    new_institutions.dedup();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
 
-    // Service areas: serving sites (existing serving facilities and new sites) with the
-    // crow-fly reach of the area type of the nearest village they reach, in metres.
-    let mut service_m: Vec<(LonLat, f64)> = Vec::new();
-    if kind == MapKind::Coverage && plan.scenario.travel.kind() == TravelKind::CrowFly {
+/// Service areas of the coverage map: crow-fly discs (centre, radius in metres) around the
+/// serving sites, for the area type of the nearest village they reach, and the outer rings of
+/// the areas a road network drew.
+fn service_geometry(
+    plan: &Plan,
+    kind: MapKind,
+) -> (Vec<(LonLat, f64)>, Vec<&geo::LineString<f64>>) {
+    if kind != MapKind::Coverage {
+        return (Vec::new(), Vec::new());
+    }
+    let mut discs = Vec::new();
+    if plan.scenario.travel.kind() == TravelKind::CrowFly {
         let travel = &plan.scenario.travel;
         let r_urban = crate::travel::reach_radius_m(travel.urban, travel.minutes);
         let r_rural = crate::travel::reach_radius_m(travel.rural, travel.minutes);
-        for s in crate::plan::serving_sites(r, &plan.reach, dc) {
+        for s in crate::plan::serving_sites(&plan.region, &plan.reach, &plan.day_care) {
             let m = match s.kind {
                 AreaKind::Urban => r_urban,
                 AreaKind::Rural => r_rural,
             };
-            service_m.push((s.pos, m));
+            discs.push((s.pos, m));
         }
     }
-    // Service areas the travel model drew (road networks): their outer rings.
-    let service_rings: Vec<&geo::LineString<f64>> = if kind == MapKind::Coverage {
-        plan.service_areas
-            .iter()
-            .flat_map(|a| a.area.0.iter().map(|p| p.exterior()))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let rings = plan
+        .service_areas
+        .iter()
+        .flat_map(|a| a.area.0.iter().map(|p| p.exterior()))
+        .collect();
+    (discs, rings)
+}
 
-    // The map shows the outline, every village and facility and the whole of every disc.
+/// The projection: the outline, every village and facility and the whole of every service
+/// area fit in the map rectangle below the title.
+fn map_frame(
+    plan: &Plan,
+    service_m: &[(LonLat, f64)],
+    service_rings: &[&geo::LineString<f64>],
+) -> Frame {
+    let r = &plan.region;
     const M_PER_DEG_LAT: f64 = 111_195.0;
     let discs = service_m.iter().flat_map(|(p, m)| {
         let dlat = m / M_PER_DEG_LAT;
@@ -267,7 +505,7 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         .copied()
         .chain(r.villages.iter().map(|v| v.pos))
         .chain(r.facilities.iter().map(|f| f.pos))
-        .chain(dc.sites.iter().map(|s| LonLat {
+        .chain(plan.day_care.sites.iter().map(|s| LonLat {
             lon: s.lon,
             lat: s.lat,
         }))
@@ -277,31 +515,65 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                 .iter()
                 .flat_map(|ring| ring.coords().map(|c| LonLat { lon: c.x, lat: c.y })),
         );
-    let top = 112;
-    let frame = Frame::fit(points, 1120, 1080, 680, 24).at(24, top);
-    let (fw, fh) = (frame.rect.2, frame.rect.3);
+    Frame::fit(points, 1120, 1080, 680, 24).at(24, 112)
+}
 
-    // Village sizes from the spacing of villages on the map.
-    let n = r.villages.len().max(1) as f64;
-    let spacing = (f64::from(fw) * f64::from(fh) / n).sqrt();
-    let r_max = (spacing * 0.42).clamp(2.5, 10.0);
-    let r_min = (r_max * 0.3).clamp(1.0, 3.0);
-    let e_max = r
-        .villages
-        .iter()
-        .map(|v| v.elderly)
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let radius = |e: u32| -> u32 {
-        (r_min + (r_max - r_min) * (f64::from(e) / f64::from(e_max)).sqrt()).round() as u32
-    };
-    // Facility markers from the spacing of facilities, and never larger than a village.
-    let f_spacing = (f64::from(fw) * f64::from(fh) / r.facilities.len().max(1) as f64).sqrt();
-    let marker_s = (f_spacing * 0.18).min(r_max * 0.7).clamp(2.0, 6.0).round() as i32;
+/// Symbol sizes from the spacing of villages and facilities on the map.
+struct Sizes {
+    r_min: f64,
+    r_max: f64,
+    e_max: u32,
+    /// Half-size of an existing facility's marker, pixels.
+    marker: i32,
+}
 
-    // Village classes.
-    let (classes, class_of): (Vec<(String, RGBColor)>, Vec<usize>) = match kind {
+impl Sizes {
+    fn of(plan: &Plan, frame: &Frame) -> Self {
+        let r = &plan.region;
+        let (fw, fh) = (f64::from(frame.rect.2), f64::from(frame.rect.3));
+        let n = r.villages.len().max(1) as f64;
+        let spacing = (fw * fh / n).sqrt();
+        let r_max = (spacing * 0.42).clamp(2.5, 10.0);
+        let r_min = (r_max * 0.3).clamp(1.0, 3.0);
+        let e_max = r
+            .villages
+            .iter()
+            .map(|v| v.elderly)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        // Facility markers from the spacing of facilities, and never larger than a village.
+        let f_spacing = (fw * fh / r.facilities.len().max(1) as f64).sqrt();
+        let marker = (f_spacing * 0.18).min(r_max * 0.7).clamp(2.0, 6.0).round() as i32;
+        Self {
+            r_min,
+            r_max,
+            e_max,
+            marker,
+        }
+    }
+
+    /// Dot radius of a village of `e` elderly: area in proportion to the count.
+    fn radius(&self, e: u32) -> u32 {
+        (self.r_min + (self.r_max - self.r_min) * (f64::from(e) / f64::from(self.e_max)).sqrt())
+            .round() as u32
+    }
+}
+
+/// Legend class index of villages newly served by the plan on the coverage map.
+const NEWLY_CLASS: usize = 1;
+/// Legend class index of villages outside the target on the coverage map.
+const OUT_OF_SCOPE_CLASS: usize = 3;
+
+/// The village legend classes (label, colour) and each village's class.
+fn village_classes(
+    plan: &Plan,
+    kind: MapKind,
+    lang: Lang,
+) -> (Vec<(String, RGBColor)>, Vec<usize>) {
+    let r = &plan.region;
+    let dc = &plan.day_care;
+    match kind {
         MapKind::Coverage => {
             let mut classes = vec![
                 (lang.pick("现状已覆盖", "Served today").to_owned(), SERVED),
@@ -332,9 +604,9 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                         (v.covered_before, v.covered)
                     };
                     match (before, after) {
-                        _ if urban_only && rural => 3,
+                        _ if urban_only && rural => OUT_OF_SCOPE_CLASS,
                         (true, _) => 0,
-                        (false, true) => 1,
+                        (false, true) => NEWLY_CLASS,
                         (false, false) => 2,
                     }
                 })
@@ -349,31 +621,68 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                 .unwrap_or_default();
             access_classes(values, lang)
         }
-    };
+    }
+}
 
+/// Counties among the villages (first six digits of their statistical codes).
+fn counties(plan: &Plan) -> usize {
+    let mut c: Vec<&str> = plan
+        .region
+        .township_units()
+        .iter()
+        .filter_map(|u| u.county)
+        .collect();
+    c.sort_unstable();
+    c.dedup();
+    c.len()
+}
+
+/// Village dots in two layers, the HTML marks of every village, in drawing order: villages
+/// outside the target underneath, then large villages first so that small ones stay visible;
+/// newly served villages go to the top layer, drawn over the site symbols. A choropleth map
+/// draws township cells instead of dots.
+fn village_dots(
+    plan: &Plan,
+    kind: MapKind,
+    frame: &Frame,
+    sizes: &Sizes,
+    classes: &[(String, RGBColor)],
+    class_of: &[usize],
+    choropleth: bool,
+) -> (Vec<Dot>, Vec<Dot>, Vec<VillageMark>) {
+    let r = &plan.region;
     let mut order: Vec<usize> = (0..r.villages.len()).collect();
-    // Villages outside the target underneath, then large villages first, so small ones
-    // stay visible on top; ties by index.
-    let muted = |i: usize| class_of.get(i) == Some(&3) && kind == MapKind::Coverage;
+    let muted =
+        |i: usize| class_of.get(i) == Some(&OUT_OF_SCOPE_CLASS) && kind == MapKind::Coverage;
     order.sort_by(|&a, &b| {
         muted(b)
             .cmp(&muted(a))
             .then(r.villages[b].elderly.cmp(&r.villages[a].elderly))
             .then(a.cmp(&b))
     });
-    let mut village_marks = Vec::with_capacity(order.len());
-    let mut villages = Vec::with_capacity(order.len());
+    let mut marks = Vec::with_capacity(order.len());
+    let mut base = Vec::new();
+    let mut top = Vec::new();
     for &i in &order {
         let v = &r.villages[i];
         let (x, y) = frame.project_f(v.pos);
-        let rad = radius(v.elderly).max(1);
+        let rad = sizes.radius(v.elderly).max(1);
         let class = class_of.get(i).copied().unwrap_or(0);
-        villages.push(Dot {
+        let newly = kind == MapKind::Coverage && class == NEWLY_CLASS;
+        let dot = Dot {
             at: frame.project(v.pos),
             r: rad,
             color: classes[class].1,
-        });
-        village_marks.push(VillageMark {
+            ring: false,
+        };
+        if choropleth {
+            // Township cells stand for the villages.
+        } else if newly {
+            top.push(dot);
+        } else {
+            base.push(dot);
+        }
+        marks.push(VillageMark {
             village: i,
             x,
             y,
@@ -381,23 +690,170 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
             class,
         });
     }
+    (base, top, marks)
+}
 
-    let m_per_px = frame.m_per_px();
-    let service: Vec<((i32, i32), u32)> = service_m
-        .iter()
-        .map(|(p, m)| (frame.project(*p), (m / m_per_px).round().max(1.0) as u32))
-        .collect();
-    let service_shapes: Vec<Vec<Px>> = service_rings
-        .iter()
-        .map(|ring| {
-            ring.coords()
-                .map(|c| frame.project(LonLat { lon: c.x, lat: c.y }))
-                .collect()
-        })
-        .collect();
+/// Township coverage as grid cells: every cell inside the outline takes the township of the
+/// largest village in it, or of the nearest cell that has one, and the colour of that
+/// township's coverage after the plan; returns the cells (merged into runs along each row)
+/// and the legend classes.
+fn township_cells(
+    plan: &Plan,
+    frame: &Frame,
+    rings: &[Vec<Px>],
+    class_of: &[usize],
+    lang: Lang,
+) -> (Vec<Cell>, Vec<(String, RGBColor)>) {
+    const CELL: i32 = 6;
+    let r = &plan.region;
+    let dc = &plan.day_care;
+    // Coverage per township: in-scope elderly and those served after the plan.
+    let mut towns: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
+    for v in &dc.villages {
+        let i = v.village.get();
+        let village = &r.villages[i];
+        let t = towns.entry(village.township.as_str()).or_default();
+        if class_of.get(i) == Some(&OUT_OF_SCOPE_CLASS) {
+            continue;
+        }
+        let e = f64::from(village.elderly);
+        t.0 += e;
+        t.1 += if dc.capacity.is_some() {
+            v.served.min(e)
+        } else if v.covered {
+            e
+        } else {
+            0.0
+        };
+    }
+    let target = dc.target.unwrap_or(0.95);
+    let breaks = [0.5, 0.8, target.min(0.9), target];
+    let classes: Vec<(String, RGBColor)> = vec![
+        (format!("< {}", pct(breaks[0])), RAMP[0]),
+        (format!("{} – {}", pct(breaks[0]), pct(breaks[1])), RAMP[1]),
+        (format!("{} – {}", pct(breaks[1]), pct(breaks[2])), RAMP[2]),
+        (format!("{} – {}", pct(breaks[2]), pct(breaks[3])), RAMP[3]),
+        (format!("≥ {}", pct(breaks[3])), RAMP[4]),
+        (
+            lang.pick("无考核人口", "No one in the target").to_owned(),
+            NO_TARGET,
+        ),
+    ];
+    let color_of = |town: &str| -> RGBColor {
+        match towns.get(town) {
+            Some(&(inscope, served)) if inscope > 0.0 => {
+                let share = served / inscope;
+                let k = breaks.iter().filter(|b| share >= **b - 1e-12).count();
+                RAMP[k.min(RAMP.len() - 1)]
+            }
+            _ => NO_TARGET,
+        }
+    };
+    let (l, t, w, h) = frame.rect;
+    let (nx, ny) = ((w / CELL + 1) as usize, (h / CELL + 1) as usize);
+    // The largest village of each cell names its township.
+    let mut owner: Vec<Option<(u32, usize)>> = vec![None; nx * ny];
+    for (i, v) in r.villages.iter().enumerate() {
+        let (x, y) = frame.project(v.pos);
+        let (cx, cy) = ((x - l) / CELL, (y - t) / CELL);
+        if cx < 0 || cy < 0 || cx as usize >= nx || cy as usize >= ny {
+            continue;
+        }
+        let k = cy as usize * nx + cx as usize;
+        if owner[k].is_none_or(|(e, _)| v.elderly > e) {
+            owner[k] = Some((v.elderly, i));
+        }
+    }
+    let mask = RegionMask::new(rings, (l, t, l + w, t + h));
+    let inside = |cx: usize, cy: usize| {
+        mask.contains((
+            l + cx as i32 * CELL + CELL / 2,
+            t + cy as i32 * CELL + CELL / 2,
+        ))
+    };
+    // Cells without a village take their nearest neighbour's township (breadth first), as
+    // far as the outline goes; without an outline, two cells around the villages.
+    let mut town: Vec<Option<usize>> = owner.iter().map(|o| o.map(|(_, i)| i)).collect();
+    let mut frontier: Vec<usize> = (0..town.len()).filter(|&k| town[k].is_some()).collect();
+    let mut steps = 0;
+    while !frontier.is_empty() && (!rings.is_empty() || steps < 2) {
+        let mut next = Vec::new();
+        for &k in &frontier {
+            let (cx, cy) = (k % nx, k / nx);
+            let near = [
+                (cx.wrapping_sub(1), cy),
+                (cx + 1, cy),
+                (cx, cy.wrapping_sub(1)),
+                (cx, cy + 1),
+            ];
+            for (qx, qy) in near {
+                if qx >= nx || qy >= ny {
+                    continue;
+                }
+                let q = qy * nx + qx;
+                if town[q].is_none() && (rings.is_empty() || inside(qx, qy)) {
+                    town[q] = town[k];
+                    next.push(q);
+                }
+            }
+        }
+        frontier = next;
+        steps += 1;
+    }
+    let mut cells = Vec::new();
+    for cy in 0..ny {
+        let mut run: Option<(usize, RGBColor)> = None;
+        for cx in 0..=nx {
+            let color = if cx < nx {
+                town[cy * nx + cx].map(|i| color_of(&r.villages[i].township))
+            } else {
+                None
+            };
+            if let Some((start, c)) = run
+                && color != Some(c)
+            {
+                let y0 = t + cy as i32 * CELL;
+                cells.push(Cell {
+                    rect: (
+                        l + start as i32 * CELL,
+                        y0,
+                        (l + cx as i32 * CELL).min(l + w),
+                        (y0 + CELL).min(t + h),
+                    ),
+                    color: c,
+                });
+                run = None;
+            }
+            if run.is_none()
+                && let Some(c) = color
+            {
+                run = Some((cx, c));
+            }
+        }
+    }
+    (cells, classes)
+}
 
-    // Facilities and new sites.
-    let mut sites = Vec::new();
+/// The site symbols with their HTML marks, and which types appear in the legend.
+struct Sites {
+    marks: Vec<Mark>,
+    site_marks: Vec<SiteMark>,
+    present: Vec<FacilityType>,
+    new_types: Vec<FacilityType>,
+}
+
+/// Existing facilities (hollow, so the village colour under them shows), then new day-care
+/// sites and new institutions (filled, larger).
+fn site_symbols(
+    plan: &Plan,
+    kind: MapKind,
+    frame: &Frame,
+    marker_s: i32,
+    new_institutions: &[usize],
+    lang: Lang,
+) -> Sites {
+    let r = &plan.region;
+    let mut marks = Vec::new();
     let mut site_marks = Vec::new();
     let mut mark = |pos: LonLat, name: &str, township: &str, kind: String, new: bool| {
         let (x, y) = frame.project_f(pos);
@@ -413,18 +869,12 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
     let show_type = |t: FacilityType| kind == MapKind::Coverage || t == FacilityType::Institution;
     let mut present: Vec<FacilityType> = Vec::new();
     for f in r.facilities.iter().filter(|f| show_type(f.kind)) {
-        let fill = if f.kind == FacilityType::Institution {
-            INSTITUTION
-        } else {
-            EXISTING
-        };
-        // Hollow, so the coverage colour of a village under it stays visible.
-        sites.push(Mark {
+        marks.push(Mark {
             at: frame.project(f.pos),
             shape: shape_of(f.kind),
             half: marker_s,
             fill: None,
-            edge: fill,
+            edge: existing_color(f.kind),
         });
         present.push(f.kind);
         mark(
@@ -438,8 +888,16 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
     present.sort_unstable();
     present.dedup();
     let mut new_types: Vec<FacilityType> = Vec::new();
+    let new_mark = |pos: LonLat, t: FacilityType| Mark {
+        at: frame.project(pos),
+        shape: shape_of(t),
+        half: marker_s + 2,
+        fill: Some(NEW),
+        edge: NEW_EDGE,
+    };
+    let new_name = |t: FacilityType| format!("{}{}", lang.pick("新建", "New "), type_name(t, lang));
     if kind == MapKind::Coverage {
-        for s in &dc.sites {
+        for s in &plan.day_care.sites {
             let t = if s.comprehensive {
                 FacilityType::Comprehensive
             } else {
@@ -449,51 +907,127 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
                 lon: s.lon,
                 lat: s.lat,
             };
-            sites.push(Mark {
-                at: frame.project(pos),
-                shape: shape_of(t),
-                half: marker_s + 2,
-                fill: Some(NEW),
-                edge: NEW_EDGE,
-            });
+            marks.push(new_mark(pos, t));
             new_types.push(t);
-            mark(
-                pos,
-                &s.name,
-                &s.township,
-                format!("{}{}", lang.pick("新建", "New "), type_name(t, lang)),
-                true,
-            );
+            mark(pos, &s.name, &s.township, new_name(t), true);
         }
     }
-    for &c in &new_institutions {
+    for &c in new_institutions {
         let cand = &r.candidates[c];
-        sites.push(Mark {
-            at: frame.project(cand.pos),
-            shape: Shape::House,
-            half: marker_s + 2,
-            fill: Some(NEW),
-            edge: NEW_EDGE,
-        });
+        marks.push(new_mark(cand.pos, FacilityType::Institution));
         new_types.push(FacilityType::Institution);
         mark(
             cand.pos,
             &cand.name,
             &cand.township,
-            format!(
-                "{}{}",
-                lang.pick("新建", "New "),
-                type_name(FacilityType::Institution, lang)
-            ),
+            new_name(FacilityType::Institution),
             true,
         );
     }
     new_types.sort_unstable();
     new_types.dedup();
+    Sites {
+        marks,
+        site_marks,
+        present,
+        new_types,
+    }
+}
 
-    // Township labels at the centroid of their villages, the largest townships first.
+/// Turns a newly served village that sits on a new site (its centre within the site's
+/// symbol or the site's within its dot) into a ring around the site, so that both stay
+/// visible: the village on top, the site inside the ring.
+fn ring_on_new_sites(top: &mut [Dot], marks: &[Mark], badges: &[Badge]) {
+    let under: Vec<(Px, i32)> = marks
+        .iter()
+        .filter(|m| m.fill.is_some())
+        .map(|m| (m.at, m.half + 2))
+        .chain(
+            badges
+                .iter()
+                .filter(|b| b.new)
+                .map(|b| (b.at, shapes::badge_radius(b.count) + 2)),
+        )
+        .collect();
+    for d in top.iter_mut() {
+        let r = d.r as i32;
+        let ring = under
+            .iter()
+            .filter_map(|(c, half)| {
+                let dist = f64::from(c.0 - d.at.0).hypot(f64::from(c.1 - d.at.1));
+                (dist <= f64::from(r.max(*half))).then(|| dist.ceil() as i32 + half + 1)
+            })
+            .max();
+        if let Some(ring_r) = ring {
+            d.ring = true;
+            d.r = ring_r.max(r) as u32;
+        }
+    }
+}
+
+/// The outline colour of an existing facility's marker.
+fn existing_color(t: FacilityType) -> RGBColor {
+    if t == FacilityType::Institution {
+        INSTITUTION
+    } else {
+        EXISTING
+    }
+}
+
+/// Where markers would merge into a block, draws a count instead: markers are binned into a
+/// grid of cells five marker half-sizes wide, existing and new apart, and a cell with
+/// [`BADGE_MIN`] or more of one kind becomes one badge at their mean position. Existing
+/// symbols keep their order before new ones.
+fn badge_crowds(marks: Vec<Mark>, marker_s: i32) -> (Vec<Mark>, Vec<Badge>) {
+    let cell = (5 * marker_s).max(12);
+    let key = |m: &Mark| {
+        (
+            m.fill.is_some(),
+            m.at.0.div_euclid(cell),
+            m.at.1.div_euclid(cell),
+        )
+    };
+    let mut count: std::collections::BTreeMap<(bool, i32, i32), (usize, i64, i64)> =
+        Default::default();
+    for m in &marks {
+        let e = count.entry(key(m)).or_default();
+        e.0 += 1;
+        e.1 += i64::from(m.at.0);
+        e.2 += i64::from(m.at.1);
+    }
+    let badges: Vec<Badge> = count
+        .iter()
+        .filter(|(_, (n, _, _))| *n >= BADGE_MIN)
+        // Existing before new, so new badges are drawn on top.
+        .map(|(&(new, _, _), &(n, sx, sy))| Badge {
+            at: ((sx / n as i64) as i32, (sy / n as i64) as i32),
+            count: n,
+            new,
+        })
+        .collect();
+    let kept = marks
+        .into_iter()
+        .filter(|m| count.get(&key(m)).is_none_or(|(n, _, _)| *n < BADGE_MIN))
+        .collect();
+    (kept, badges)
+}
+
+/// Township labels at the centroid of their villages, the largest townships first, kept
+/// inside the outline, off new sites, badges and newly served villages, and off other
+/// symbols where they can.
+#[allow(clippy::too_many_arguments)]
+fn township_labels(
+    plan: &Plan,
+    frame: &Frame,
+    rings: &[Vec<Px>],
+    marks: &[Mark],
+    badges: &[Badge],
+    villages: &[Dot],
+    top_villages: &[Dot],
+    opts: &Options,
+) -> Vec<Label> {
     let mut towns: std::collections::BTreeMap<&str, Town> = Default::default();
-    for v in &r.villages {
+    for v in &plan.region.villages {
         let (x, y) = frame.project_f(v.pos);
         let t = towns.entry(v.township.as_str()).or_default();
         t.x += x;
@@ -520,19 +1054,39 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         frame.right() - 4,
         frame.bottom() - 4,
     ))
-    .with_gap(gap);
-    // Labels keep off new sites above all, then existing facilities and villages (on maps
-    // with few enough of them for the check to stay quick).
-    if sites.len() <= 2000 {
-        for m in &sites {
-            let (x, y) = m.at;
-            let s = m.half + 1;
-            let weight = if m.fill == Some(NEW) { 20 } else { 2 };
-            placer.avoid((x - s, y - s - 1, x + s, y + s), weight);
+    .with_gap(gap)
+    .within(rings);
+    // Labels never cover a new site or a badge; they keep off existing facilities and
+    // villages where they can (on maps with few enough of them for the check to stay quick).
+    for m in marks.iter().filter(|m| m.fill.is_some()) {
+        let (x, y) = m.at;
+        let s = m.half + 2;
+        placer.block((x - s, y - s - 1, x + s, y + s));
+    }
+    for b in badges {
+        let (x, y) = b.at;
+        let s = shapes::badge_radius(b.count) + 1;
+        if b.new {
+            placer.block((x - s, y - s, x + s, y + s));
+        } else {
+            placer.avoid((x - s, y - s, x + s, y + s), 3);
         }
     }
+    if marks.len() <= 2000 {
+        for m in marks.iter().filter(|m| m.fill.is_none()) {
+            let (x, y) = m.at;
+            let s = m.half + 1;
+            placer.avoid((x - s, y - s - 1, x + s, y + s), 2);
+        }
+    }
+    // Newly served villages are never covered; other villages are avoided where possible.
+    for d in top_villages {
+        let (x, y) = d.at;
+        let rad = d.r as i32 + 1;
+        placer.block((x - rad, y - rad, x + rad, y + rad));
+    }
     if villages.len() <= 2000 {
-        for d in &villages {
+        for d in villages {
             let (x, y) = d.at;
             let rad = d.r as i32;
             placer.avoid((x - rad, y - rad, x + rad, y + rad), 1);
@@ -557,8 +1111,12 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
             });
         }
     }
+    labels
+}
 
-    // Boundary polygons in pixels, consecutive duplicates dropped.
+/// Boundary polygons in pixels, consecutive duplicates dropped.
+fn boundary_polygons(plan: &Plan, frame: &Frame) -> Vec<PxPolygon> {
+    let r = &plan.region;
     let to_px = |ring: &[LonLat]| -> Vec<(i32, i32)> {
         let mut out: Vec<(i32, i32)> = Vec::with_capacity(ring.len());
         for p in ring {
@@ -569,21 +1127,30 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         }
         out
     };
-    let polygons = nest_rings(&r.boundary)
+    nest_rings(&r.boundary)
         .into_iter()
         .map(|(outer, holes)| PxPolygon {
             outer: to_px(&r.boundary[outer]),
             holes: holes.iter().map(|&h| to_px(&r.boundary[h])).collect(),
         })
-        .collect();
+        .collect()
+}
 
-    // Scale bar: a round length of at most 240 pixels, drawn in the panel.
-    let len_m = nice_scale_m(240.0 * m_per_px);
-    let len_px = (len_m / m_per_px).round() as i32;
-
-    // Legend and summary.
+/// The legend rows: village classes and sizes (or township coverage classes), existing
+/// facilities, planned sites, badges, service areas and the boundary.
+#[allow(clippy::too_many_arguments)]
+fn legend_rows(
+    plan: &Plan,
+    kind: MapKind,
+    sizes: &Sizes,
+    classes: &[(String, RGBColor)],
+    town_classes: &[(String, RGBColor)],
+    present: &[FacilityType],
+    new_types: &[FacilityType],
+    badges: (bool, bool),
+    lang: Lang,
+) -> Vec<Row> {
     let mut legend = Vec::new();
-    let sizes = legend_sizes(e_max);
     match kind {
         MapKind::Coverage => legend.push(Row::Header(format!(
             "{} ({:.0} {})",
@@ -599,33 +1166,43 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
             .to_owned(),
         )),
     }
-    let dot = ((r_max + r_min) / 2.0).round().max(4.0) as i32;
-    for (label, color) in &classes {
-        legend.push(Row::Item(Symbol::Dot(*color, dot), label.clone()));
-    }
-    for e in sizes {
+    let dot = ((sizes.r_max + sizes.r_min) / 2.0).round().max(4.0) as i32;
+    if town_classes.is_empty() {
+        for (label, color) in classes {
+            legend.push(Row::Item(Symbol::Dot(*color, dot), label.clone()));
+        }
+        for e in legend_sizes(sizes.e_max) {
+            legend.push(Row::Item(
+                Symbol::Dot(MUTED, sizes.radius(e) as i32),
+                format!(
+                    "{} {}",
+                    lang.pick("老年人口", "Elderly"),
+                    thousands(f64::from(e))
+                ),
+            ));
+        }
+    } else {
         legend.push(Row::Item(
-            Symbol::Dot(MUTED, radius(e) as i32),
-            format!(
-                "{} {}",
-                lang.pick("老年人口", "Elderly"),
-                thousands(f64::from(e))
-            ),
+            Symbol::Dot(NEWLY, dot),
+            classes[NEWLY_CLASS].0.clone(),
         ));
+        legend.push(Row::Gap);
+        legend.push(Row::Header(
+            lang.pick("乡镇(街道)覆盖率 规划后", "Township coverage, planned")
+                .to_owned(),
+        ));
+        for (label, color) in town_classes {
+            legend.push(Row::Item(Symbol::Patch(*color, *color), label.clone()));
+        }
     }
     legend.push(Row::Gap);
     if !present.is_empty() {
         legend.push(Row::Header(
             lang.pick("现状设施", "Existing facilities").to_owned(),
         ));
-        for t in &present {
-            let fill = if *t == FacilityType::Institution {
-                INSTITUTION
-            } else {
-                EXISTING
-            };
+        for t in present {
             legend.push(Row::Item(
-                Symbol::Marker(shape_of(*t), 6, None, fill),
+                Symbol::Marker(shape_of(*t), 6, None, existing_color(*t)),
                 type_name(*t, lang).to_owned(),
             ));
         }
@@ -633,7 +1210,7 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
     }
     if !new_types.is_empty() {
         legend.push(Row::Header(lang.pick("规划新建", "Planned").to_owned()));
-        for t in &new_types {
+        for t in new_types {
             legend.push(Row::Item(
                 Symbol::Marker(shape_of(*t), 7, Some(NEW), NEW_EDGE),
                 type_name(*t, lang).to_owned(),
@@ -641,34 +1218,72 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         }
         legend.push(Row::Gap);
     }
+    let (existing_badges, new_badges) = badges;
+    if existing_badges {
+        legend.push(Row::Item(
+            Symbol::Count(BADGE, EXISTING),
+            lang.pick("密集处现状设施 (处数)", "Existing sites, counted")
+                .to_owned(),
+        ));
+    }
+    if new_badges {
+        legend.push(Row::Item(
+            Symbol::Count(NEW, WHITE),
+            lang.pick("密集处规划新建 (处数)", "Planned sites, counted")
+                .to_owned(),
+        ));
+    }
+    if existing_badges || new_badges {
+        legend.push(Row::Gap);
+    }
     if kind == MapKind::Coverage {
         let area = match plan.scenario.travel.kind() {
             TravelKind::CrowFly => {
-                Some(lang.pick("服务范围 (直线可达, 示意)", "Service area (crow-fly reach)"))
+                lang.pick("服务范围 (直线可达, 示意)", "Service area (crow-fly reach)")
             }
-            TravelKind::Network => Some(lang.pick(
+            TravelKind::Network => lang.pick(
                 "服务范围 (路网可达道路)",
                 "Service area (roads reached in time)",
-            )),
-            TravelKind::Matrix => Some(lang.pick(
+            ),
+            TravelKind::Matrix => lang.pick(
                 "服务范围 (所服务村/社区外包络)",
                 "Service area (served villages outlined)",
-            )),
+            ),
         };
-        if let Some(area) = area {
-            legend.push(Row::Item(
-                Symbol::Patch(AREA_FILL, AREA_EDGE),
-                area.to_owned(),
-            ));
-        }
+        legend.push(Row::Item(
+            Symbol::Patch(AREA_FILL, AREA_EDGE),
+            area.to_owned(),
+        ));
     }
-    if !r.boundary.is_empty() {
+    if !plan.region.boundary.is_empty() {
         legend.push(Row::Item(
             Symbol::Line(BORDER, 2),
             lang.pick("行政区界", "Boundary").to_owned(),
         ));
     }
+    legend
+}
 
+/// The words around the map: title, subtitle, key figures and footer.
+struct MapText {
+    title: String,
+    subtitle: String,
+    summary: Vec<(String, String)>,
+    footer: String,
+}
+
+/// Title, subtitle, key figures (the indicator table's verdict, never recomputed; `newly`:
+/// villages newly served and their elderly) and the footer naming the travel model, the
+/// datum and the projection.
+fn map_text(
+    plan: &Plan,
+    kind: MapKind,
+    frame: &Frame,
+    (newly, newly_elderly): (usize, u64),
+    lang: Lang,
+) -> MapText {
+    let r = &plan.region;
+    let dc = &plan.day_care;
     let s = &plan.scenario;
     let final_year = s.final_year();
     let travel = &s.travel;
@@ -722,6 +1337,16 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
             summary.push((
                 lang.pick("新建站点", "New sites").to_owned(),
                 format!("{}{}", dc.new_sites, lang.pick(" 处", "")),
+            ));
+            summary.push((
+                lang.pick("新增覆盖村/社区", "Villages newly served")
+                    .to_owned(),
+                format!("{newly}{}", lang.pick(" 个", "")),
+            ));
+            summary.push((
+                lang.pick("新增覆盖老年人", "Elderly newly served")
+                    .to_owned(),
+                thousands(newly_elderly as f64),
             ));
             summary.push((
                 lang.pick("求解状态", "Status").to_owned(),
@@ -827,47 +1452,12 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         frame.cos_lat.acos().to_degrees(),
         lang.pick("yanglao 生成", "made with yanglao"),
     );
-
-    let panel_x = frame.right() + 28;
-    let panel_h = 40 + 26 * legend.len() as i32 + 150 + 26 * summary.len() as i32;
-    let width = panel_x + 330;
-    let height = frame.bottom().max(top + panel_h) + 52;
-    let drawing = MapDrawing {
-        size: (width as u32, height as u32),
-        frame,
-        polygons,
-        service,
-        service_shapes,
-        villages,
-        village_edge: match (r.villages.len() <= 3000, kind) {
-            (false, _) => None,
-            (true, MapKind::Coverage) => Some(WHITE),
-            (true, MapKind::Access) => Some(RGBColor(0x70, 0x70, 0x70)),
-        },
-        sites,
-        labels,
-        title: format!("{} · {}", s.name, title),
+    MapText {
+        title,
         subtitle,
-        footer,
-        legend,
         summary,
-        panel_x,
-        scale: (len_px, len_m),
-        north: lang.pick("北", "N"),
-        lang,
-    };
-    let name = match kind {
-        MapKind::Coverage => "map",
-        MapKind::Access => "access",
-    };
-    let image = render(&drawing, &opts.font, &format!("{name}.png"))?;
-    Ok(PlanMap {
-        image,
-        frame,
-        villages: village_marks,
-        sites: site_marks,
-        classes: classes.into_iter().map(|(l, c)| (l, hex(c))).collect(),
-    })
+        footer,
+    }
 }
 
 /// The status in words.
@@ -1013,6 +1603,13 @@ impl Drawing for MapDrawing {
                 ))?;
             }
         }
+        for c in &self.cells {
+            let (x0, y0, x1, y1) = c.rect;
+            body.draw(&Rectangle::new(
+                [off((x0, y0)), off((x1, y1))],
+                c.color.filled(),
+            ))?;
+        }
         // Service areas as one union: every disc a pixel wider in the edge colour first.
         for (c, rad) in &self.service {
             body.draw(&Circle::new(off(*c), rad + 1, AREA_EDGE.filled()))?;
@@ -1048,26 +1645,47 @@ impl Drawing for MapDrawing {
                 body.draw(&Circle::new(off(d.at), d.r, edge.stroke_width(1)))?;
             }
         }
+        // Existing facilities, then new sites over a white halo, then the badges.
         for m in &self.sites {
+            if m.fill.is_some() {
+                shapes::marker(&body, m.shape, off(m.at), m.half + 2, Some(WHITE), WHITE)?;
+            }
             shapes::marker(&body, m.shape, off(m.at), m.half, m.fill, m.edge)?;
         }
-        for Label {
-            text: name,
-            at,
-            w,
-            h,
-            size,
-        } in &self.labels
-        {
-            let (x, y) = off(*at);
+        for b in &self.badges {
+            let (fill, ink) = if b.new {
+                (NEW, WHITE)
+            } else {
+                (BADGE, EXISTING)
+            };
+            shapes::count_badge(&body, pen, off(b.at), b.count, fill, ink)?;
+        }
+        // Newly served villages on top of every site symbol, each with a white halo; a ring
+        // where a new site lies under it.
+        for d in &self.top_villages {
+            if d.ring {
+                body.draw(&Circle::new(off(d.at), d.r + 1, WHITE.stroke_width(5)))?;
+                body.draw(&Circle::new(off(d.at), d.r, d.color.stroke_width(3)))?;
+            } else {
+                body.draw(&Circle::new(off(d.at), d.r + 2, WHITE.filled()))?;
+                body.draw(&Circle::new(off(d.at), d.r, d.color.filled()))?;
+            }
+        }
+        for label in &self.labels {
+            let (x0, y0, x1, y1) = label.rect();
             body.draw(&Rectangle::new(
-                [
-                    (x - w / 2 - 3, y - h / 2 - 2),
-                    (x + w / 2 + 3, y + h / 2 + 3),
-                ],
+                [off((x0, y0)), off((x1, y1))],
                 WHITE.mix(0.85).filled(),
             ))?;
-            pen.text(&body, name, (x, y), *size, INK, HPos::Center, VPos::Center)?;
+            pen.text(
+                &body,
+                &label.text,
+                off(label.at),
+                label.size,
+                INK,
+                HPos::Center,
+                VPos::Center,
+            )?;
         }
         root.draw(&Rectangle::new(
             [(l, t), (r, b)],

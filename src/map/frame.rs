@@ -132,15 +132,137 @@ pub fn nice_scale_m(max_m: f64) -> f64 {
 }
 
 /// Places labels greedily: each goes to the spot, among a few near its anchor, that stays
-/// inside the bounds, overlaps no label placed before and nothing blocked, and covers the
-/// least weight of markers to avoid (the first such spot on ties); with no such spot it is
-/// dropped. Feed labels in order of importance.
+/// inside the bounds (and inside the region's outline, when one is given), keeps the gap to
+/// every label placed before, overlaps nothing blocked, and covers the least weight of markers to avoid (the
+/// first such spot on ties); with no such spot it is dropped. Feed labels in order of
+/// importance.
 #[derive(Clone, Debug)]
 pub struct LabelPlacer {
     bounds: (i32, i32, i32, i32),
     placed: Vec<(i32, i32, i32, i32)>,
+    /// Rectangles taken by other things; the gap between labels does not apply to them.
+    blocked: Vec<(i32, i32, i32, i32)>,
     soft: Vec<(Rect, u32)>,
     gap: i32,
+    region: Option<RegionMask>,
+}
+
+/// The pixels inside a region's outline within a rectangle, rasterised once by scanlines
+/// (even-odd rule, pixel centres at whole coordinates), so that checking a label is a few
+/// look-ups however long the outline.
+#[derive(Clone, Debug)]
+pub struct RegionMask {
+    left: i32,
+    top: i32,
+    w: i32,
+    h: i32,
+    inside: Vec<bool>,
+}
+
+impl RegionMask {
+    /// Rasterises `rings` (outlines and holes in pixels) over `(left, top, right, bottom)`.
+    pub fn new(rings: &[Vec<(i32, i32)>], (left, top, right, bottom): Rect) -> Self {
+        let (w, h) = ((right - left + 1).max(0), (bottom - top + 1).max(0));
+        let mut inside = vec![false; (w as usize) * (h as usize)];
+        let mut xs: Vec<f64> = Vec::new();
+        for row in 0..h {
+            let py = f64::from(top + row);
+            xs.clear();
+            for r in rings {
+                for (i, a) in r.iter().enumerate() {
+                    let c = r[(i + 1) % r.len()];
+                    let (ay, cy) = (f64::from(a.1), f64::from(c.1));
+                    if (ay > py) != (cy > py) {
+                        let (ax, cx) = (f64::from(a.0), f64::from(c.0));
+                        xs.push((cx - ax) * (py - ay) / (cy - ay) + ax);
+                    }
+                }
+            }
+            xs.sort_by(f64::total_cmp);
+            for pair in xs.chunks_exact(2) {
+                // Points strictly between two crossings have an odd count to their right.
+                let from = (pair[0].floor() as i32 + 1).max(left);
+                let to = (pair[1].ceil() as i32 - 1).min(right);
+                for x in from..=to {
+                    inside[(row * w + (x - left)) as usize] = true;
+                }
+            }
+        }
+        Self {
+            left,
+            top,
+            w,
+            h,
+            inside,
+        }
+    }
+
+    /// Whether pixel `(x, y)` lies inside (never, outside the rasterised rectangle).
+    pub fn contains(&self, (x, y): (i32, i32)) -> bool {
+        let (cx, cy) = (x - self.left, y - self.top);
+        cx >= 0 && cy >= 0 && cx < self.w && cy < self.h && self.inside[(cy * self.w + cx) as usize]
+    }
+
+    /// Whether the rectangle, widened by a pixel, lies inside: every pixel along its edges
+    /// (every third one, and the corners) and its centre.
+    pub fn contains_rect(&self, (l, t, r, b): Rect) -> bool {
+        let (l, t, r, b) = (l - 1, t - 1, r + 1, b + 1);
+        let mut edge = (l..=r)
+            .step_by(3)
+            .chain([r])
+            .flat_map(|x| [(x, t), (x, b)])
+            .chain((t..=b).step_by(3).chain([b]).flat_map(|y| [(l, y), (r, y)]));
+        edge.all(|p| self.contains(p)) && self.contains(((l + r) / 2, (t + b) / 2))
+    }
+}
+
+/// Whether pixel `p` lies inside `rings` by the even-odd rule: inside an outline and outside
+/// its holes (islands in holes count again). No rings: everywhere is inside.
+pub fn inside_rings(rings: &[Vec<(i32, i32)>], (px, py): (f64, f64)) -> bool {
+    if rings.is_empty() {
+        return true;
+    }
+    let mut odd = false;
+    for r in rings {
+        for (i, a) in r.iter().enumerate() {
+            let c = r[(i + 1) % r.len()];
+            let (ax, ay, cx, cy) = (
+                f64::from(a.0),
+                f64::from(a.1),
+                f64::from(c.0),
+                f64::from(c.1),
+            );
+            if (ay > py) != (cy > py) && px < (cx - ax) * (py - ay) / (cy - ay) + ax {
+                odd = !odd;
+            }
+        }
+    }
+    odd
+}
+
+/// Whether the rectangle `(left, top, right, bottom)` lies inside `rings`: its corners, the
+/// middles of its sides and its centre all do.
+pub fn rect_inside_rings(rings: &[Vec<(i32, i32)>], r: (i32, i32, i32, i32)) -> bool {
+    let (l, t, rr, b) = (
+        f64::from(r.0),
+        f64::from(r.1),
+        f64::from(r.2),
+        f64::from(r.3),
+    );
+    let (mx, my) = ((l + rr) / 2.0, (t + b) / 2.0);
+    [
+        (l, t),
+        (mx, t),
+        (rr, t),
+        (rr, my),
+        (rr, b),
+        (mx, b),
+        (l, b),
+        (l, my),
+        (mx, my),
+    ]
+    .into_iter()
+    .all(|p| inside_rings(rings, p))
 }
 
 type Rect = (i32, i32, i32, i32);
@@ -155,9 +277,25 @@ impl LabelPlacer {
         Self {
             bounds,
             placed: Vec::new(),
+            blocked: Vec::new(),
             soft: Vec::new(),
             gap: 2,
+            region: None,
         }
+    }
+
+    /// Keeps every label inside `rings` (pixel outlines and holes, by the even-odd rule), so
+    /// that no label lies in the sea or in a neighbouring county.
+    pub fn within(mut self, rings: &[Vec<(i32, i32)>]) -> Self {
+        if !rings.is_empty() {
+            self.region = Some(RegionMask::new(rings, self.bounds));
+        }
+        self
+    }
+
+    /// Rectangles `(left, top, right, bottom)` of the labels placed so far, gap included.
+    pub fn placed(&self) -> &[(i32, i32, i32, i32)] {
+        &self.placed
     }
 
     /// Keeps at least `gap` pixels between labels (2 by default); crowded maps read better
@@ -169,7 +307,7 @@ impl LabelPlacer {
 
     /// Marks a rectangle `(left, top, right, bottom)` as taken (a legend, a scale bar).
     pub fn block(&mut self, r: Rect) {
-        self.placed.push(r);
+        self.blocked.push(r);
     }
 
     /// Marks a rectangle that labels avoid when they can (a marker), with how much covering
@@ -194,6 +332,12 @@ impl LabelPlacer {
             (ax - dx, ay - dy),
             (ax, ay + 2 * dy),
             (ax, ay - 2 * dy),
+            (ax + dx, ay - dy),
+            (ax - dx, ay + dy),
+            (ax + 2 * dx, ay),
+            (ax - 2 * dx, ay),
+            (ax, ay + 3 * dy),
+            (ax, ay - 3 * dy),
         ];
         let pad = self.gap;
         let rects: Vec<Rect> = spots
@@ -209,7 +353,16 @@ impl LabelPlacer {
             .collect();
         let (bl, bt, br, bb) = self.bounds;
         let inside = |r: &Rect| r.0 >= bl && r.1 >= bt && r.2 <= br && r.3 <= bb;
-        let hard_clear = |r: &Rect| !self.placed.iter().any(|p| overlaps(*r, p));
+        let in_region = |r: &Rect| {
+            self.region
+                .as_ref()
+                .is_none_or(|m| m.contains_rect((r.0 + pad, r.1 + pad, r.2 - pad, r.3 - pad)))
+        };
+        let hard_clear = |r: &Rect| {
+            let label = (r.0 + pad, r.1 + pad, r.2 - pad, r.3 - pad);
+            !self.placed.iter().any(|p| overlaps(*r, p))
+                && !self.blocked.iter().any(|p| overlaps(label, p))
+        };
         let covered = |r: &Rect| -> u32 {
             self.soft
                 .iter()
@@ -219,7 +372,7 @@ impl LabelPlacer {
         };
         let mut pick: Option<(u32, usize)> = None;
         for (i, r) in rects.iter().enumerate() {
-            if !inside(r) || !hard_clear(r) {
+            if !inside(r) || !hard_clear(r) || !in_region(r) {
                 continue;
             }
             let cost = covered(r);
@@ -409,5 +562,42 @@ mod tests {
         p.avoid((0, 0, 400, 400), 1);
         p.avoid((90, 90, 110, 110), 10);
         assert_eq!(p.place((100, 100), 20, 10), Some((100, 130)));
+    }
+
+    #[test]
+    fn labels_stay_inside_the_outline() {
+        // An L-shaped region: the anchor's own spot pokes out of it, the one below does not.
+        let l_shape = vec![vec![
+            (0, 0),
+            (100, 0),
+            (100, 200),
+            (300, 200),
+            (300, 300),
+            (0, 300),
+        ]];
+        let mut p = LabelPlacer::new((0, 0, 400, 400)).within(&l_shape);
+        let got = p.place((100, 190), 60, 16).expect("placed");
+        let r = p.placed()[0];
+        assert!(rect_inside_rings(&l_shape, r), "{got:?} {r:?}");
+        assert!(!inside_rings(&l_shape, (150.0, 100.0)));
+        assert!(inside_rings(&l_shape, (50.0, 100.0)));
+        let mask = RegionMask::new(&l_shape, (0, 0, 400, 400));
+        for (x, y) in [
+            (50, 100),
+            (150, 100),
+            (250, 250),
+            (350, 250),
+            (99, 10),
+            (101, 10),
+        ] {
+            assert_eq!(
+                mask.contains((x, y)),
+                inside_rings(&l_shape, (f64::from(x), f64::from(y))),
+                "({x}, {y})"
+            );
+        }
+        // Nowhere inside the outline: dropped.
+        let mut p = LabelPlacer::new((0, 0, 400, 400)).within(&[vec![(0, 0), (10, 0), (10, 10)]]);
+        assert_eq!(p.place((5, 5), 60, 16), None);
     }
 }

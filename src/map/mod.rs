@@ -27,9 +27,9 @@ pub use chart::{
     BatchRow, TownshipBeds, batch_chart, beds_chart, curve_chart, township_beds, tradeoff_chart,
 };
 pub(crate) use coverage::status_name;
-pub use coverage::{MapKind, PlanMap, SiteMark, VillageMark, plan_map};
+pub use coverage::{Layers, MapKind, PlacedLabel, PlanMap, SiteMark, VillageMark, plan_map};
 pub use font::{FAMILY, Font, MissingGlyphs, missing_glyphs};
-pub use frame::{Frame, LabelPlacer, nest_rings, nice_scale_m};
+pub use frame::{Frame, LabelPlacer, inside_rings, nest_rings, nice_scale_m, rect_inside_rings};
 
 /// Language of labels, legends and report text. Place names stay as written in the data.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -134,6 +134,40 @@ pub enum Symbol {
     Patch(RGBColor, RGBColor),
     /// A line of width `w`.
     Line(RGBColor, u32),
+    /// A count badge: several sites drawn as one disc (fill, figure colour) with their
+    /// number.
+    Count(RGBColor, RGBColor),
+}
+
+/// Draws a count badge: a disc in `fill` with a white rim, outlined in `ink`, and `n` in
+/// `ink`, sized to the number of digits.
+pub fn count_badge<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    pen: &Pen,
+    c: (i32, i32),
+    n: usize,
+    fill: RGBColor,
+    ink: RGBColor,
+) -> Result<(), DrawError> {
+    let r = badge_radius(n);
+    area.draw(&Circle::new(c, (r + 2) as u32, WHITE.filled()))?;
+    area.draw(&Circle::new(c, r as u32, fill.filled()))?;
+    area.draw(&Circle::new(c, r as u32, ink.stroke_width(1)))?;
+    pen.text(
+        area,
+        &n.to_string(),
+        c,
+        11.0,
+        ink,
+        HPos::Center,
+        VPos::Center,
+    )
+}
+
+/// Radius in pixels of the count badge of `n` sites.
+pub fn badge_radius(n: usize) -> i32 {
+    let digits = n.to_string().len() as i32;
+    6 + 3 * digits
 }
 
 /// Draws a legend symbol centred on `c`.
@@ -155,6 +189,15 @@ pub fn symbol<DB: DrawingBackend>(
             area.draw(&Rectangle::new(
                 [(x - 10, y - 7), (x + 10, y + 7)],
                 stroke.stroke_width(1),
+            ))?;
+        }
+        Symbol::Count(fill, ink) => {
+            area.draw(&Circle::new((x, y), 9, fill.filled()))?;
+            area.draw(&Circle::new((x, y), 9, ink.stroke_width(1)))?;
+            area.draw(&Text::new(
+                "n".to_owned(),
+                (x, y),
+                text_at(11.0, ink, HPos::Center, VPos::Center),
             ))?;
         }
         Symbol::Line(color, w) => {

@@ -305,24 +305,60 @@ fn figure(indicator: Indicator, x: f64) -> String {
     }
 }
 
-/// `planned` beside `target` in as few decimals (at least the usual ones) as show that they
-/// differ: a strict target met by a hair reads 60.0003%, never 60.0%.
+/// `planned` beside `target`: as printed usually, with more decimals only where the usual
+/// ones would hide the verdict (a figure just short of an "at least" target, or exactly on a
+/// "more than" one, would read as the target itself): then in as few decimals as show that
+/// they differ, e.g. 59.9996% against ≥ 60.0%. A target met reads as usual, 70.0%.
 fn figure_against(indicator: Indicator, planned: f64, target: Option<Goal>) -> String {
     let plain = figure(indicator, planned);
     let Some(goal) = target else { return plain };
-    if planned == goal.value || indicator == Indicator::NewBeds {
+    if indicator == Indicator::NewBeds || plain != figure(indicator, goal.value) {
+        return plain;
+    }
+    let met = if goal.strict {
+        planned > goal.value
+    } else {
+        planned >= goal.value
+    };
+    if met && !goal.strict {
         return plain;
     }
     let scale = if indicator.is_share() { 100.0 } else { 1.0 };
     let unit = if indicator.is_share() { "%" } else { "" };
-    for digits in 1..=8 {
-        let a = format!("{:.*}", digits, planned * scale);
-        let b = format!("{:.*}", digits, goal.value * scale);
+    for digits in 2..=8 {
+        let a = crate::numbers::fixed(planned * scale, digits);
+        let b = crate::numbers::fixed(goal.value * scale, digits);
         if a != b {
             return format!("{a}{unit}");
         }
     }
     plain
+}
+
+/// A target named by its key and year (`nursing_share 2025`, as the trade-off and the budget
+/// record it) in the report's language: `养老机构护理型床位占比 2025`.
+fn target_name(key_year: &str, lang: Lang) -> String {
+    const ALL: [Indicator; 9] = [
+        Indicator::Coverage,
+        Indicator::TownshipShare,
+        Indicator::PerStreet,
+        Indicator::PerCounty,
+        Indicator::BedsPer1000,
+        Indicator::NursingShare,
+        Indicator::NursingPer1000,
+        Indicator::PublicShare,
+        Indicator::NewBeds,
+    ];
+    let (key, year) = key_year.rsplit_once(' ').unwrap_or((key_year, ""));
+    let name = ALL
+        .iter()
+        .find(|i| i.key() == key)
+        .map_or(key, |i| lang.pick(i.zh(), i.en()));
+    if year.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} {year}")
+    }
 }
 
 /// The row name: the indicator, the service circle for coverage, the minimum per street or
@@ -620,7 +656,7 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
         parts.push(format!(
             "{} {} {}{} {wan}",
             m.year,
-            m.indicator,
+            target_name(&m.indicator, lang),
             lang.pick("未达标，需追加", "missed; closing it needs"),
             if m.exact {
                 format!(" {}", money(m.extra_wan))
@@ -936,7 +972,7 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
             vec![
                 Cell::num(money(p.budget_wan)),
                 Cell::num(money(p.spent_wan)),
-                Cell::num(format!("{:.1}%", 100.0 * p.coverage)),
+                Cell::num(pct(p.coverage)),
                 Cell::num(p.new_sites.to_string()),
                 Cell::num(format!(
                     "{} / {}",
@@ -946,7 +982,11 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
                 Cell::text(if p.missed.is_empty() {
                     lang.pick("全部达标", "all met").to_owned()
                 } else {
-                    p.missed.join(", ")
+                    p.missed
+                        .iter()
+                        .map(|m| target_name(m, lang))
+                        .collect::<Vec<_>>()
+                        .join(lang.pick("、", ", "))
                 }),
             ]
         })
@@ -1244,4 +1284,45 @@ pub fn report_markdown(plan: &Plan, lang: Lang, pictures: &[(&str, String)]) -> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_figure_shows_extra_decimals_only_where_they_decide_the_verdict() {
+        let share = Indicator::NursingShare;
+        // Met an "at least" target by a hair: the usual one decimal.
+        assert_eq!(
+            figure_against(share, 0.700005, Some(Goal::at_least(0.70))),
+            "70.0%"
+        );
+        // Just short of it: as many decimals as tell them apart.
+        assert_eq!(
+            figure_against(share, 0.699996, Some(Goal::at_least(0.70))),
+            "69.9996%"
+        );
+        // Exactly on a "more than" target is not above it, and above it by a hair is.
+        let strict = Goal {
+            strict: true,
+            ..Goal::at_least(0.70)
+        };
+        assert_eq!(figure_against(share, 0.70002, Some(strict)), "70.002%");
+        assert_eq!(figure_against(share, 0.70, Some(strict)), "70.0%");
+        assert_eq!(figure_against(share, 0.72, Some(strict)), "72.0%");
+    }
+
+    #[test]
+    fn targets_are_named_in_the_report_language() {
+        assert_eq!(
+            target_name("nursing_share 2025", Lang::Zh),
+            "养老机构护理型床位占比 2025"
+        );
+        assert_eq!(
+            target_name("coverage 2023", Lang::En),
+            "Day-care coverage of the elderly 2023"
+        );
+        assert_eq!(target_name("unknown_key", Lang::Zh), "unknown_key");
+    }
 }

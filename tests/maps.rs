@@ -1,0 +1,266 @@
+//! The static maps and charts of the five seed plans, checked from the layout the drawing
+//! computes (placed label boxes, layers) and from the SVG it writes (drawing order, text
+//! extents): no label outside the region, no two labels overlapping, no label on a newly
+//! served village, newly served villages drawn after (on top of) every site symbol, sites
+//! either drawn or counted in a badge, and no text cut off at the edge of a picture. The
+//! PNG text path (glyphs where the font puts them, no gaps) is checked in `map::shapes`.
+
+use std::path::PathBuf;
+
+use yanglao::map::{self, MapKind, Options, Rendered, inside_rings, rect_inside_rings};
+
+const SEEDS: [&str; 5] = ["minle", "jianghai", "jinjiang", "taizhou", "fujian"];
+
+/// Legend class of the villages the plan newly serves on the coverage map.
+const NEWLY: usize = 1;
+
+fn plan(seed: &str) -> yanglao::plan::Plan {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .join(format!("{seed}.toml"));
+    yanglao::plan::run(&path).unwrap_or_else(|e| panic!("{seed} plans: {e}"))
+}
+
+/// An SVG element: its name, attributes and text content.
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+}
+
+impl Element {
+    fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn num(&self, key: &str) -> Option<f64> {
+        self.attr(key).and_then(|v| v.parse().ok())
+    }
+
+    /// The element's first point: a circle's centre, a rectangle's corner, a polygon's or
+    /// polyline's first vertex.
+    fn first_point(&self) -> Option<(f64, f64)> {
+        match self.name.as_str() {
+            "circle" => Some((self.num("cx")?, self.num("cy")?)),
+            "rect" | "text" => Some((self.num("x")?, self.num("y")?)),
+            "polygon" | "polyline" => {
+                let first = self.attr("points")?.split_whitespace().next()?;
+                let (x, y) = first.split_once(',')?;
+                Some((x.parse().ok()?, y.parse().ok()?))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The drawing elements of an SVG document in document order (plotters writes one element
+/// per tag, attributes in double quotes, text elements with their content inline).
+fn elements(svg: &str) -> Vec<Element> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let Some(end) = rest.find('>') else { break };
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('/') || tag.starts_with('?') || tag.starts_with('!') {
+            continue;
+        }
+        let name: String = tag.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let mut attrs = Vec::new();
+        let mut a = &tag[name.len()..];
+        while let Some(eq) = a.find("=\"") {
+            let key = a[..eq].trim().to_owned();
+            let after = &a[eq + 2..];
+            let Some(close) = after.find('"') else { break };
+            attrs.push((key, after[..close].to_owned()));
+            a = &after[close + 1..];
+        }
+        let text = if name == "text" {
+            rest.split('<').next().unwrap_or("").trim().to_owned()
+        } else {
+            String::new()
+        };
+        out.push(Element { name, attrs, text });
+    }
+    out
+}
+
+/// Every text of a picture lies within its width: the text extent measured with the map
+/// font from its anchor (plotters writes sizes in the SVG at 1/1.24 of the pen's).
+fn assert_no_text_clipped(what: &str, pic: &Rendered) {
+    let font = map::Font::embedded();
+    let width = f64::from(pic.size.0);
+    for e in elements(&pic.svg).iter().filter(|e| e.name == "text") {
+        let (Some(x), Some(size)) = (e.num("x"), e.num("font-size")) else {
+            continue;
+        };
+        let text = e.text.replace("&amp;", "&").replace("&lt;", "<");
+        let w = f64::from(font.text_width(&text, size * 1.24));
+        let (l, r) = match e.attr("text-anchor") {
+            Some("middle") => (x - w / 2.0, x + w / 2.0),
+            Some("end") => (x - w, x),
+            _ => (x, x + w),
+        };
+        assert!(
+            l >= -1.0 && r <= width + 1.0,
+            "{what}: text {text:?} spans x {l:.0}..{r:.0} of a {width}-pixel picture"
+        );
+    }
+}
+
+fn overlap(a: (i32, i32, i32, i32), b: (i32, i32, i32, i32)) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+#[test]
+fn seed_maps_are_legible() {
+    for seed in SEEDS {
+        let p = plan(seed);
+        let m = map::plan_map(&p, MapKind::Coverage, &Options::default()).expect("map");
+        let layers = &m.layers;
+        let (l, t, w, h) = m.frame.rect;
+        let in_frame = |(x, y): (f64, f64)| {
+            x >= f64::from(l) && x <= f64::from(l + w) && y >= f64::from(t) && y <= f64::from(t + h)
+        };
+
+        // Labels: some placed, each inside the map and the region, none over another.
+        let labels = m.labels();
+        assert!(!labels.is_empty(), "{seed}: no township label placed");
+        for a in labels {
+            let r = a.rect;
+            assert!(
+                r.0 >= l && r.1 >= t && r.2 <= l + w && r.3 <= t + h,
+                "{seed}: label {} at {r:?} leaves the map {:?}",
+                a.text,
+                m.frame.rect
+            );
+            assert!(
+                rect_inside_rings(&layers.rings, r),
+                "{seed}: label {} at {r:?} lies outside the region",
+                a.text
+            );
+        }
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                assert!(
+                    !overlap(a.rect, b.rect),
+                    "{seed}: labels {} {:?} and {} {:?} overlap",
+                    a.text,
+                    a.rect,
+                    b.text,
+                    b.rect
+                );
+            }
+        }
+
+        // Newly served villages: every one in the top layer, none under a label.
+        // (A choropleth map draws township cells instead of village dots.)
+        let choropleth = layers.choropleth_cells > 0;
+        let newly: Vec<_> = m
+            .villages
+            .iter()
+            .filter(|v| v.class == NEWLY && !choropleth)
+            .collect();
+        assert_eq!(layers.top_villages, newly.len(), "{seed}");
+        for v in &newly {
+            for a in labels {
+                let r = a.rect;
+                let inside = v.x > f64::from(r.0)
+                    && v.x < f64::from(r.2)
+                    && v.y > f64::from(r.1)
+                    && v.y < f64::from(r.3);
+                assert!(
+                    !inside,
+                    "{seed}: label {} covers a newly served village",
+                    a.text
+                );
+            }
+        }
+
+        // Every site is drawn as a symbol or counted in a badge.
+        let badged: usize = layers.badges.iter().map(|b| b.1).sum();
+        assert_eq!(
+            layers.site_symbols + badged,
+            m.sites.len(),
+            "{seed}: sites drawn or counted"
+        );
+        assert!(layers.badges.iter().all(|b| b.1 >= 2), "{seed}");
+
+        // Drawing order in the SVG: within the map, no site symbol or badge after the first
+        // newly served village.
+        let els = elements(&m.image.svg);
+        let in_map = |e: &Element| e.first_point().is_some_and(in_frame);
+        let is_site = |e: &Element| {
+            let fill = e.attr("fill").unwrap_or("");
+            let stroke = e.attr("stroke").unwrap_or("");
+            (e.name == "polygon" && fill == "#E31A1C")
+                || (e.name == "polyline" && (stroke == "#54278F" || stroke == "#5A5A5A"))
+                || (e.name == "circle" && (fill == "#E7E1F2" || fill == "#E31A1C"))
+        };
+        let is_newly = |e: &Element| {
+            e.name == "circle"
+                && (e.attr("fill") == Some("#2B7BC4") || e.attr("stroke") == Some("#2B7BC4"))
+        };
+        let last_site = els.iter().rposition(|e| in_map(e) && is_site(e));
+        let first_newly = els.iter().position(|e| in_map(e) && is_newly(e));
+        if !newly.is_empty() {
+            assert!(first_newly.is_some(), "{seed}: newly served villages drawn");
+        }
+        if let (Some(s), Some(n)) = (last_site, first_newly) {
+            assert!(
+                s < n,
+                "{seed}: a site symbol (element {s}) is drawn over a newly served village (element {n})"
+            );
+        }
+        let newly_drawn = els.iter().filter(|e| in_map(e) && is_newly(e)).count();
+        assert!(newly_drawn >= newly.len(), "{seed}: {newly_drawn} drawn");
+
+        assert_eq!(&m.image.png[1..4], b"PNG", "{seed}");
+        assert_no_text_clipped(&format!("{seed} map"), &m.image);
+        // A region's outline check has teeth: the centre of the frame's corner is outside.
+        if !layers.rings.is_empty() {
+            assert!(!inside_rings(
+                &layers.rings,
+                (f64::from(l) + 1.0, f64::from(t) + 1.0)
+            ));
+        }
+        // Multi-county regions of thousands of villages get township coverage cells.
+        if seed == "fujian" {
+            assert!(layers.choropleth_cells > 0, "fujian: choropleth");
+        }
+
+        // The coverage curve: rule sites marked where the curve starts after them, the plan
+        // named, the bound a band (not an optimum) where it lies above, no text cut off.
+        let opts = Options::default();
+        if let Some(c) = map::curve_chart(&p, &opts).expect("curve") {
+            let dc = &p.day_care;
+            let texts: Vec<String> = elements(&c.svg)
+                .into_iter()
+                .filter(|e| e.name == "text")
+                .map(|e| e.text)
+                .collect();
+            let forced = dc.curve.iter().map(|q| q.new_sites).min().unwrap_or(0);
+            if forced > 0 {
+                let note = format!("规则要求 {forced} 处");
+                assert!(texts.contains(&note), "{seed}: {note:?} in {texts:?}");
+            }
+            let open = dc.curve.iter().any(|q| {
+                q.bound.min(dc.total_elderly) > q.covered_elderly + 1e-6 * dc.total_elderly
+            });
+            assert_eq!(
+                texts.iter().any(|t| t == "最优覆盖率 (已证明)"),
+                !open,
+                "{seed}: the curve is called optimal only where the bound says so"
+            );
+            assert!(texts.iter().any(|t| t.starts_with("规划方案")), "{seed}");
+            assert_no_text_clipped(&format!("{seed} curve"), &c);
+        }
+        if let Some(c) = map::tradeoff_chart(&p, &opts).expect("trade-off") {
+            assert_no_text_clipped(&format!("{seed} trade-off"), &c);
+        }
+    }
+}
