@@ -205,9 +205,9 @@ proptest! {
         )
         .expect("valid")
         .with_forced(&inst.forced);
-        // The capacitated search is a heuristic with a bound (single sourcing is NP-hard even
-        // to satisfy): it must never claim more than it proved, but it may miss the optimum.
-        certify(&raw, &problem.solve(&cpmp_options()), best, false);
+        // Complete rows and whole demands: branch and bound runs to its end on instances
+        // this small (sites, then assignments), so the answer is the optimum.
+        certify(&raw, &problem.solve(&cpmp_options()), best, true);
         let rows = NearestRows::new(full, k);
         let cut = CapacitatedProblem::new(
             rows.table(),
@@ -217,6 +217,8 @@ proptest! {
         )
         .expect("valid")
         .with_forced(&inst.forced);
+        // Truncated rows: a client that may use no listed site keeps the relaxation's gap,
+        // so the optimum may be missed, never claimed.
         certify(&raw, &cut.solve(&cpmp_options()), best, false);
         let grown = cut
             .solve_with_rows(&cpmp_options(), &mut rows.clone())
@@ -224,6 +226,40 @@ proptest! {
         certify(&raw, &grown, best, false);
         prop_assert!(cut.lower_bound(50) <= best.unwrap_or(f64::INFINITY) + 1e-6);
     }
+}
+
+/// Costs near 10⁹: an answer that leaves the one heavy client unserved is never taken as
+/// proven (the penalty stays above every feasible answer by more than the tolerance of a
+/// proof). Four clients at one point, the heavy one allowed only at the far site 0 and at
+/// site 4 (no room), the one with demand 1 only where there is room (sites 0 and 3): one
+/// site to open, so site 0 at 3·10⁹ is the only answer.
+#[test]
+fn a_heavy_client_with_one_feasible_site_is_served() {
+    let sites = [(3.0, 0.0), (0.0, 0.0), (0.0, 0.0), (0.0, 0.0), (1.0, 1.0)];
+    let weight = [0.0, 1e9, 0.0, 0.0];
+    let blocked = |i: usize, j: usize| i == 1 && (1..=3).contains(&j);
+    let raw = RawSiting {
+        clients: 4,
+        sites: 5,
+        cost: (0..20)
+            .map(|k| {
+                let (i, j) = (k / 5, k % 5);
+                let (x, y): (f64, f64) = sites[j];
+                (!blocked(i, j)).then(|| weight[i] * x.hypot(y))
+            })
+            .collect(),
+        p: 1,
+        forced: Vec::new(),
+        capacitated: Some((vec![0.0, 0.0, 1.0, 0.0], vec![2.0, 0.0, 0.0, 4.0, 0.0])),
+    };
+    let best = raw.brute_force();
+    assert_eq!(best, Some(3e9));
+    let (demand, capacity) = raw.capacitated.clone().expect("capacitated");
+    let problem = CapacitatedProblem::new(table(&raw), demand, capacity, 1).expect("valid");
+    let sol = problem.solve(&cpmp_options());
+    certify(&raw, &sol, best, true);
+    assert_eq!(sol.sites, vec![0]);
+    assert_eq!(sol.certificate.status, Status::Optimal);
 }
 
 /// The checker catches what it should: wrong site counts, closed forced sites, clients at

@@ -16,7 +16,8 @@
 //!   `SJC1`–`4b`) benchmarks against their published optima, from the folder named by
 //!   `YANGLAO_BENCHMARKS` (default `../shared/benchmarks` next to the crate); skipped with a
 //!   message when absent. Per instance the objective, our own bound and both gaps; per
-//!   family how many answers our bound proves optimal. `--family` picks one family.
+//!   family how many answers our bound proves optimal. `--family` picks one family,
+//!   `--instance` (repeatable) single instances.
 //! - `dense`: greenfield coverage of the bundled 泰州 and 福建 data (`seeds/` in the working
 //!   folder; every village a candidate, crow-fly 15 minutes at 8 km/h urban and 24 km/h
 //!   rural, detour 1.0): set covering (coverage 1.0) and maximal covering with p = 5, 10, 20,
@@ -72,6 +73,9 @@ pub struct Args {
     /// Only this benchmark family of the `orlib` group.
     #[arg(long, value_enum)]
     pub family: Option<Family>,
+    /// Only the `orlib` instances of these names (for example `pmed36`).
+    #[arg(long, value_name = "NAME")]
+    pub instance: Vec<String>,
     /// `dense` group: also write each instance as `<name>.cover` into this folder (format in
     /// `write_cover_instance`), for the HiGHS script `tests/scripts/highs_dense.py`.
     #[arg(long, value_name = "DIR")]
@@ -150,7 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Group::Check => super::bench_plan::bench_check(args.seed)?,
             Group::Seeds => super::bench_plan::bench_seeds(std::path::Path::new("seeds"))?,
             Group::Counties => super::bench_plan::bench_counties(args.seed, 100)?,
-            Group::Orlib => bench_orlib(args.seed, !args.sequential, args.family),
+            Group::Orlib => bench_orlib(args.seed, !args.sequential, args.family, &args.instance),
             Group::Dense => bench_dense(&args)?,
         }
     }
@@ -529,7 +533,7 @@ struct OrlibRow {
     proven: bool,
 }
 
-fn bench_orlib(seed: u64, parallel: bool, family: Option<Family>) {
+fn bench_orlib(seed: u64, parallel: bool, family: Option<Family>, only: &[String]) {
     use crate::solve::SolveError;
     use crate::solve::cpmp::CapacitatedOptions;
     use crate::solve::orlib;
@@ -567,6 +571,9 @@ fn bench_orlib(seed: u64, parallel: bool, family: Option<Family>) {
         };
         let mut rows = Vec::new();
         for (name, known) in orlib::parse_values(&text) {
+            if !only.is_empty() && !only.contains(&name) {
+                continue;
+            }
             let path = folder.join(format!("{name}.{ext}"));
             let Ok(data) = std::fs::read_to_string(&path) else {
                 println!("{name:<12} not readable: {}", path.display());
