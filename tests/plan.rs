@@ -918,6 +918,20 @@ fn phasing_meets_every_step_with_the_fewest_sites_brute_force() {
         );
         assert_eq!(phasing["bound"], committed, "case {case}: {table}");
         assert_eq!(phasing["people_years"], people, "case {case}: {table}");
+        // The whole schedule: the final network against every network (brute force above),
+        // and its phasing against every schedule of it.
+        assert_eq!(
+            phasing["whole_objective"].as_f64(),
+            Some(f64::from(best)),
+            "case {case}: {phasing}"
+        );
+        assert!(phasing["whole_bound"].as_f64() <= Some(f64::from(best)));
+        let proven = s["day_care"]["status"] == "optimal";
+        assert_eq!(
+            phasing["whole_status"],
+            if proven { "optimal" } else { "feasible" },
+            "case {case}: {phasing}"
+        );
     }
 }
 

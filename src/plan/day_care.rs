@@ -231,6 +231,139 @@ pub fn coverage_problem(
     }
 }
 
+/// The fewest new sites meeting the coverage target and the street and township rules
+/// together ([`crate::solve::budget_coverage::min_cost_with_rules`]).
+struct JointCover {
+    /// Coverage sites (candidate indices), rule sites not included.
+    sites: Vec<u32>,
+    /// Rule sites: one per street short of its centres, one per township the share needs.
+    rule_sites: Vec<(usize, Reason)>,
+    /// Proven lower bound on the count of new sites.
+    bound: f64,
+}
+
+/// Most branch-and-bound nodes of the joint rules-and-coverage program.
+pub const JOINT_NODE_LIMIT: u64 = 2_000;
+
+/// Solves the street, township-share and coverage rows as one program (see
+/// [`JointCover`]); `None` when the solver gives no answer within its limit or its answer
+/// fails a rule.
+fn joint_rules_cover(
+    scenario: &Scenario,
+    region: &Region,
+    problem: &CoverageProblem,
+    target: f64,
+) -> Option<JointCover> {
+    use crate::solve::budget_coverage::{GroupRules, min_cost_with_rules};
+    let dc = &scenario.day_care;
+    let units = region.township_units_with(&dc.township_kinds);
+    let townships: Vec<(&str, bool)> = units
+        .iter()
+        .filter(|u| u.kind.is_township())
+        .map(|u| (u.name, u.kind == TownshipKind::Street))
+        .collect();
+    let index: std::collections::BTreeMap<&str, u32> = townships
+        .iter()
+        .enumerate()
+        .map(|(g, (t, _))| (*t, g as u32))
+        .collect();
+    let mut have = vec![0u32; townships.len()];
+    for f in region
+        .facilities
+        .iter()
+        .filter(|f| f.kind == FacilityType::Comprehensive)
+    {
+        if let Some(&g) = index.get(f.township.as_str()) {
+            have[g as usize] += 1;
+        }
+    }
+    let group: Vec<Option<u32>> = region
+        .candidates
+        .iter()
+        .map(|c| {
+            c.allow
+                .day_care()
+                .then(|| index.get(c.township.as_str()).copied())
+                .flatten()
+        })
+        .collect();
+    let share = dc.township_goal().unwrap_or(0.0);
+    let rules = GroupRules {
+        group: group.clone(),
+        has: have.iter().map(|h| *h > 0).collect(),
+        at_least: townships
+            .iter()
+            .zip(&have)
+            .map(|((_, street), h)| {
+                if *street {
+                    dc.per_street.saturating_sub(*h)
+                } else {
+                    0
+                }
+            })
+            .collect(),
+        need_groups: (share * townships.len() as f64 - 1e-9).ceil().max(0.0) as usize,
+    };
+    let price: Vec<f64> = region
+        .candidates
+        .iter()
+        .map(|c| {
+            if c.allow.day_care() {
+                1.0
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
+    let sol = min_cost_with_rules(problem, &price, target, &rules, JOINT_NODE_LIMIT)?;
+    if sol.covered < target - Certificate::TOLERANCE {
+        return None;
+    }
+    // Name the rule sites: each street's first sites up to its need, then one site in each
+    // township without a centre until the share holds, the most coverage first.
+    let gain = |c: u32| -> f64 {
+        problem.sets[c as usize]
+            .iter()
+            .filter(|&&i| !problem.covered[i as usize])
+            .fold(0.0, |a, &i| a + problem.weight[i as usize])
+    };
+    let mut sites = sol.sites;
+    sites.sort_by(|&a, &b| gain(b).total_cmp(&gain(a)).then(a.cmp(&b)));
+    let mut rule_sites: Vec<(usize, Reason)> = Vec::new();
+    let mut rest: Vec<u32> = Vec::new();
+    let mut count = have.clone();
+    let mut with = have.iter().filter(|h| **h > 0).count();
+    for &c in &sites {
+        let Some(g) = group[c as usize].map(|g| g as usize) else {
+            rest.push(c);
+            continue;
+        };
+        if count[g] < rules.at_least[g] + have[g] {
+            rule_sites.push((c as usize, Reason::Street));
+        } else if count[g] == 0 && with < rules.need_groups {
+            rule_sites.push((c as usize, Reason::Township));
+        } else {
+            rest.push(c);
+            continue;
+        }
+        if count[g] == 0 {
+            with += 1;
+        }
+        count[g] += 1;
+    }
+    let met = with >= rules.need_groups
+        && (0..townships.len()).all(|g| count[g] >= rules.at_least[g] + have[g]);
+    if !met {
+        return None;
+    }
+    rest.sort_unstable();
+    Some(JointCover {
+        sites: rest,
+        rule_sites,
+        bound: sol.certificate.bound,
+    })
+}
+
 /// Plans the day-care network of `scenario` on `region` with reach lists `reach` (every
 /// site within the time limit).
 pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCarePlan {
@@ -293,7 +426,7 @@ pub fn plan_with_money(
     // them, as from existing sites.
     let mut shortfalls = Vec::new();
     let rules_out = rule_sites(scenario, region, &problem, &mut shortfalls);
-    let rule_sites = rules_out.new;
+    let mut rule_sites = rules_out.new;
     let mut upgraded = vec![false; nf];
     for &(i, _) in &rules_out.upgrades {
         upgraded[i] = true;
@@ -357,7 +490,7 @@ pub fn plan_with_money(
 
     // Without a coverage target or a budget, the rules alone decide: the fewest sites that
     // meet them (a zero coverage target).
-    let (free_sites, certificate, objective) = match (money_wan, goal, free_budget) {
+    let (mut free_sites, mut certificate, objective) = match (money_wan, goal, free_budget) {
         (Some(money), goal, _) => {
             use crate::solve::budget_coverage::{max_covered, min_cost};
             let price: Vec<f64> = (0..region.candidates.len())
@@ -394,6 +527,30 @@ pub fn plan_with_money(
             (None, None) => target_plan(&curve, &relaxed, 0.0, rules, &mut shortfalls, 0.0),
         },
     };
+    // The rules were met site by site before coverage; where that left a gap to the bound,
+    // the street, township and coverage rows are solved together, exactly where the search
+    // finishes: a proof for the count, or fewer sites.
+    if money_wan.is_none()
+        && free_budget.is_none()
+        && objective == Objective::NewSites
+        && certificate.status == Status::Feasible
+        && rules_out.upgrades.is_empty()
+        && dc.per_county == 0
+        && let Some(share) = goal
+        && site_capacities(region, dc.capacity, &serving_existing, dc.data_capacity).is_none()
+        && let Some(joint) = joint_rules_cover(scenario, region, &problem, share * total)
+    {
+        let count = (free_sites.len() + rule_sites.len()) as f64;
+        let bound = joint.bound.max(certificate.bound);
+        if joint.sites.len() as f64 + Certificate::TOLERANCE < count {
+            rule_sites = joint.rule_sites;
+            free_sites = joint.sites;
+            certificate =
+                Certificate::new(free_sites.len() as f64 + rule_sites.len() as f64, bound);
+        } else {
+            certificate = Certificate::new(count, bound.min(count));
+        }
+    }
     // A coverage target missed under a site budget: name the budget, which may be the cause.
     if let (Some(m), Some(_)) = (dc.max_new, goal)
         && certificate.status == Status::Infeasible
@@ -505,7 +662,7 @@ pub fn plan_with_money(
             }
         })
         .collect();
-    let (years, upgrade_years, phasing) = phase(
+    let (years, upgrade_years, mut phasing) = phase(
         scenario,
         region,
         &problem,
@@ -515,6 +672,14 @@ pub fn plan_with_money(
         &rules_out.upgrades,
         &upgrade_sets,
     );
+    phasing.certify_whole(&certificate);
+    if phasing.status == Status::Infeasible {
+        shortfalls.push(Shortfall {
+            rule: "phasing".into(),
+            zh: "所选日间照料网络没有符合年度预算的建设时序；其他网络未被搜索，逐年目标可能因此未达到".into(),
+            en: "the chosen day-care network has no schedule within the yearly budgets; other networks were not searched, so yearly steps may be missed".into(),
+        });
+    }
     let mut new_sites: Vec<NewSite> = sites
         .iter()
         .zip(&years)
@@ -672,6 +837,35 @@ pub struct PhasingSummary {
     /// Whether the search finished within its node limit, so that the tie-break (the most
     /// coverage earliest) is proven best too; the status speaks for the objective only.
     pub tie_break_proven: bool,
+    /// The whole schedule's status. The final-year problem without the earlier steps is a
+    /// relaxation of the whole schedule (every schedule ends in a network meeting it), so
+    /// its bound bounds every schedule: `optimal` only when the final network is proven
+    /// optimal for it and the phasing within that network is `optimal`; `infeasible` when
+    /// no schedule of the network fits the yearly budgets (other networks are not searched:
+    /// a shortfall says so); `feasible` otherwise, with the final network's bound and gap.
+    pub whole_status: Status,
+    /// The final network's objective (the day-care plan's: new sites, 万元 or elderly
+    /// served), which the whole schedule's certificate speaks for first.
+    pub whole_objective: f64,
+    /// The final-year relaxation's proven bound on it, valid for every schedule.
+    pub whole_bound: f64,
+    /// Relative gap between `whole_objective` and `whole_bound`.
+    pub whole_gap: f64,
+}
+
+impl PhasingSummary {
+    /// Sets the whole schedule's certificate from the final network's `network` certificate
+    /// (see [`PhasingSummary::whole_status`]).
+    fn certify_whole(&mut self, network: &Certificate) {
+        self.whole_objective = network.objective;
+        self.whole_bound = network.bound;
+        self.whole_gap = network.gap;
+        self.whole_status = match (network.status, self.status) {
+            (_, Status::Infeasible) | (Status::Infeasible, _) => Status::Infeasible,
+            (Status::Optimal, Status::Optimal) => Status::Optimal,
+            _ => Status::Feasible,
+        };
+    }
 }
 
 /// Most branch-and-bound nodes the day-care phasing searches.
@@ -834,6 +1028,10 @@ fn phase(
             .collect(),
         nodes,
         tie_break_proven: complete,
+        whole_status: status,
+        whole_objective: f64::NAN,
+        whole_bound: f64::NAN,
+        whole_gap: f64::NAN,
     };
     let mut years: Vec<i32> = schedule.iter().map(|&k| year_of(k)).collect();
     let upgrade_years = years.split_off(n);

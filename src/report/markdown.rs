@@ -888,6 +888,39 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
             Cell::num(format!("{:.2}%", 100.0 * ph.gap)),
             Cell::num(dc.seed.to_string()),
         ]);
+        // The whole schedule: its bound is the final network's (the final-year problem
+        // without the earlier steps is a relaxation of every schedule).
+        let (value, bound) = if dc.objective == crate::plan::day_care::Objective::NewSites {
+            (
+                format!("{:.0} {}", ph.whole_objective, lang.pick("处", "sites")),
+                format!("≥ {:.0}", ph.whole_bound),
+            )
+        } else if dc.objective == crate::plan::day_care::Objective::LeastCost {
+            (
+                money(ph.whole_objective),
+                format!("≥ {}", money(ph.whole_bound)),
+            )
+        } else {
+            (
+                thousands(ph.whole_objective),
+                format!("≤ {}", thousands(ph.whole_bound)),
+            )
+        };
+        rows.push(vec![
+            Cell::text(lang.pick(
+                "日间照料分年建设（整体：最终网络与时序）",
+                "Day-care schedule (whole: final network and phasing)",
+            )),
+            Cell::text(status(ph.whole_status)),
+            Cell::text(lang.pick(
+                "最终网络最优且时序最优",
+                "final network optimal and its phasing optimal",
+            )),
+            Cell::num(value),
+            Cell::num(bound),
+            Cell::num(format!("{:.2}%", 100.0 * ph.whole_gap)),
+            Cell::num(dc.seed.to_string()),
+        ]);
     }
     if let Some(b) = &plan.beds {
         rows.push(vec![

@@ -112,6 +112,152 @@ pub fn min_cost(
     })
 }
 
+/// Group rules on a least-cost covering ([`min_cost_with_rules`]): candidates grouped by
+/// township, with a minimum of open candidates in some groups (每个街道 `per_street` centres)
+/// and a minimum count of groups holding a centre (the township share).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GroupRules {
+    /// The group of each candidate, if it counts for one.
+    pub group: Vec<Option<u32>>,
+    /// Per group: whether it holds a centre before the plan.
+    pub has: Vec<bool>,
+    /// Per group: open candidates it needs at least (0 for none).
+    pub at_least: Vec<u32>,
+    /// Groups that must hold a centre (existing or new), in all.
+    pub need_groups: usize,
+}
+
+/// The cheapest set covering at least `target` people that also meets the group `rules`,
+/// solved as one mixed-integer program by LP-based branch and bound (`microlp`) within
+/// `node_limit` nodes:
+///
+/// ```text
+/// min Σ c_j x_j   s.t.  y_i <= Σ_{j ∋ i} x_j,  Σ w_i y_i >= target − base,
+///                       z_g <= Σ_{j ∈ g} x_j,  Σ_{g without a centre} z_g >= need − have,
+///                       Σ_{j ∈ g} x_j >= at_least_g,   x ∈ {0,1},  y, z ∈ [0,1]
+/// ```
+///
+/// (the covering rows of the set-covering location problem, Toregas et al. 1971, with the
+/// group rows of the plans' street and township rules). `y` and `z` need no integrality:
+/// with `x` whole, each takes 1 where its row allows. The certificate's bound is the
+/// solver's best bound over the open nodes (status `optimal` when the search finished).
+/// `None` when no set meets the target and the rules, or the solver stopped without any
+/// answer.
+///
+/// # Panics
+/// When `price` or `rules.group` do not hold one entry per candidate.
+pub fn min_cost_with_rules(
+    problem: &CoverageProblem,
+    price: &[f64],
+    target: f64,
+    rules: &GroupRules,
+    node_limit: u64,
+) -> Option<BudgetCoverageSolution> {
+    use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    assert_eq!(price.len(), problem.sets.len(), "one price per candidate");
+    assert_eq!(
+        rules.group.len(),
+        problem.sets.len(),
+        "one group per candidate"
+    );
+    let usable = |j: usize| price[j].is_finite() && price[j] >= 0.0;
+    let mut lp = Problem::new(OptimizationDirection::Minimize);
+    let x: Vec<Option<microlp::Variable>> = (0..price.len())
+        .map(|j| {
+            let useful = !problem.sets[j].is_empty() || rules.group[j].is_some();
+            (usable(j) && useful).then(|| lp.add_binary_var(price[j]))
+        })
+        .collect();
+    let base = problem.covered_weight(&[]);
+    let need_people = target - base;
+    if need_people > TOL {
+        let mut by_point: Vec<Vec<usize>> = vec![Vec::new(); problem.weight.len()];
+        for (j, set) in problem.sets.iter().enumerate() {
+            if x[j].is_some() {
+                for &i in set {
+                    by_point[i as usize].push(j);
+                }
+            }
+        }
+        let mut sum = microlp::LinearExpr::empty();
+        for (i, js) in by_point.iter().enumerate() {
+            let w = problem.weight[i];
+            if problem.covered[i] || js.is_empty() || w <= 0.0 {
+                continue;
+            }
+            let y = lp.add_var(0.0, (0.0, 1.0));
+            let mut row = microlp::LinearExpr::empty();
+            row.add(y, 1.0);
+            for &j in js {
+                row.add(x[j].expect("listed only when usable"), -1.0);
+            }
+            lp.add_constraint(row, ComparisonOp::Le, 0.0);
+            sum.add(y, w);
+        }
+        lp.add_constraint(sum, ComparisonOp::Ge, need_people);
+    }
+    let groups = rules.has.len();
+    let mut members: Vec<Vec<microlp::Variable>> = vec![Vec::new(); groups];
+    for (j, g) in rules.group.iter().enumerate() {
+        if let (Some(g), Some(v)) = (g, x[j]) {
+            members.get_mut(*g as usize)?.push(v);
+        }
+    }
+    for (g, need) in rules.at_least.iter().enumerate() {
+        if *need > 0 {
+            let mut row = microlp::LinearExpr::empty();
+            for &v in members.get(g)? {
+                row.add(v, 1.0);
+            }
+            lp.add_constraint(row, ComparisonOp::Ge, f64::from(*need));
+        }
+    }
+    let have = rules.has.iter().filter(|h| **h).count();
+    if rules.need_groups > have {
+        let mut sum = microlp::LinearExpr::empty();
+        for g in (0..groups).filter(|&g| !rules.has[g] && !members[g].is_empty()) {
+            let z = lp.add_var(0.0, (0.0, 1.0));
+            let mut row = microlp::LinearExpr::empty();
+            row.add(z, 1.0);
+            for &v in &members[g] {
+                row.add(v, -1.0);
+            }
+            lp.add_constraint(row, ComparisonOp::Le, 0.0);
+            sum.add(z, 1.0);
+        }
+        lp.add_constraint(sum, ComparisonOp::Ge, (rules.need_groups - have) as f64);
+    }
+    let mut options = microlp::SolveOptions::default();
+    options.node_limit = Some(node_limit);
+    let outcome = lp.solve_with(options).ok()?;
+    let sol = outcome.solution()?;
+    let sites: Vec<u32> = x
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_some_and(|v| sol.var_value(v) > 0.5))
+        .map(|(j, _)| j as u32)
+        .collect();
+    let cost = sites.iter().fold(0.0, |a, &j| a + price[j as usize]);
+    let covered = problem.covered_weight(&sites);
+    let stats = outcome.stats();
+    let mut bound = if outcome.is_optimal() {
+        cost
+    } else {
+        stats.best_bound.unwrap_or(0.0).min(cost)
+    };
+    // Whole prices (a count of sites) make every objective whole: the bound rounds up.
+    if price.iter().all(|c| !c.is_finite() || c.fract() == 0.0) {
+        bound = (bound - TOL).ceil().min(cost);
+    }
+    Some(BudgetCoverageSolution {
+        sites,
+        covered,
+        cost_wan: cost,
+        certificate: Certificate::new(cost, bound),
+        nodes: stats.nodes_solved,
+    })
+}
+
 struct Search<'a> {
     p: &'a CoverageProblem,
     price: &'a [f64],
@@ -449,5 +595,70 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn least_cost_covering_with_group_rules_equals_brute_force() {
+        let mut rng = SplitMix64::new(13, 0);
+        let mut solved = 0;
+        for case in 0..300 {
+            let (p, price) = random(&mut rng);
+            let n = p.sets.len();
+            let groups = 1 + rng.below(4);
+            let rules = GroupRules {
+                group: (0..n)
+                    .map(|_| (rng.below(4) != 0).then(|| rng.below(groups) as u32))
+                    .collect(),
+                has: (0..groups).map(|_| rng.below(3) == 0).collect(),
+                at_least: (0..groups)
+                    .map(|_| {
+                        if rng.below(4) == 0 {
+                            1 + rng.below(2) as u32
+                        } else {
+                            0
+                        }
+                    })
+                    .collect(),
+                need_groups: rng.below(groups + 1),
+            };
+            let total: f64 = p.weight.iter().sum();
+            let target = total * rng.below(101) as f64 / 100.0;
+            let meets = |open: &[u32]| {
+                let mut count = vec![0u32; groups];
+                for &j in open {
+                    if let Some(g) = rules.group[j as usize] {
+                        count[g as usize] += 1;
+                    }
+                }
+                let with = (0..groups)
+                    .filter(|&g| rules.has[g] || count[g] > 0)
+                    .count();
+                with >= rules.need_groups
+                    && (0..groups).all(|g| count[g] >= rules.at_least[g])
+                    && p.covered_weight(open) >= target - 1e-9
+            };
+            let mut want = f64::INFINITY;
+            for mask in 0u32..1 << n {
+                let open: Vec<u32> = (0..n as u32).filter(|j| mask >> j & 1 == 1).collect();
+                let cost = open.iter().fold(0.0, |a, &j| a + price[j as usize]);
+                if cost.is_finite() && meets(&open) {
+                    want = want.min(cost);
+                }
+            }
+            match min_cost_with_rules(&p, &price, target, &rules, 100_000) {
+                Some(s) => {
+                    assert!(meets(&s.sites), "case {case}");
+                    assert!(
+                        (s.cost_wan - want).abs() < 1e-6,
+                        "case {case}: {} {want}",
+                        s.cost_wan
+                    );
+                    assert_eq!(s.certificate.status, Status::Optimal, "case {case}");
+                    solved += 1;
+                }
+                None => assert!(want.is_infinite(), "case {case}: brute force {want}"),
+            }
+        }
+        assert!(solved > 100, "{solved}");
     }
 }
