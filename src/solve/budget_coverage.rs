@@ -54,7 +54,24 @@ pub fn max_covered(
     budget_wan: f64,
     node_limit: u64,
 ) -> BudgetCoverageSolution {
+    max_covered_within(problem, price, budget_wan, usize::MAX, node_limit)
+}
+
+/// [`max_covered`] with at most `max_sites` candidates open (a scenario's `max_new` next to
+/// its money). The bound is the smaller of the fractional knapsack's and the base plus the
+/// `max_sites` largest marginal gains, both relaxations of the two limits together.
+///
+/// # Panics
+/// When `price` does not hold one price per candidate.
+pub fn max_covered_within(
+    problem: &CoverageProblem,
+    price: &[f64],
+    budget_wan: f64,
+    max_sites: usize,
+    node_limit: u64,
+) -> BudgetCoverageSolution {
     let mut s = Search::new(problem, price, budget_wan, node_limit);
+    s.max_sites = max_sites;
     s.maximise_greedy();
     s.max_dfs(0);
     let (sites, covered, cost) = s.best.clone().expect("the empty set is always an answer");
@@ -83,7 +100,23 @@ pub fn min_cost(
     target: f64,
     node_limit: u64,
 ) -> Result<BudgetCoverageSolution, f64> {
+    min_cost_within(problem, price, target, usize::MAX, node_limit)
+}
+
+/// [`min_cost`] with at most `max_sites` candidates open; `Err` with the most people found
+/// with that many (at any price) when no set of them is found reaching `target`.
+///
+/// # Panics
+/// When `price` does not hold one price per candidate.
+pub fn min_cost_within(
+    problem: &CoverageProblem,
+    price: &[f64],
+    target: f64,
+    max_sites: usize,
+    node_limit: u64,
+) -> Result<BudgetCoverageSolution, f64> {
     let mut s = Search::new(problem, price, f64::INFINITY, node_limit);
+    s.max_sites = max_sites;
     let all: Vec<u32> = s.order.iter().map(|&j| j as u32).collect();
     let reachable = problem.covered_weight(&all);
     if reachable < target - TOL {
@@ -94,10 +127,11 @@ pub fn min_cost(
     s.minimise_greedy();
     s.open_bound = f64::INFINITY;
     s.min_dfs(0);
-    let (sites, covered, cost) = s
-        .best
-        .clone()
-        .expect("every usable candidate open is an answer");
+    let Some((sites, covered, cost)) = s.best.clone() else {
+        let free = vec![0.0; price.len()];
+        let most = max_covered_within(problem, &free, 0.0, max_sites, node_limit);
+        return Err(most.covered);
+    };
     let bound = if s.stopped {
         s.open_bound.min(cost)
     } else {
@@ -276,6 +310,8 @@ struct Search<'a> {
     nodes: u64,
     limit: u64,
     stopped: bool,
+    /// Most candidates open.
+    max_sites: usize,
 }
 
 impl<'a> Search<'a> {
@@ -317,7 +353,18 @@ impl<'a> Search<'a> {
             nodes: 0,
             limit,
             stopped: false,
+            max_sites: usize::MAX,
         }
+    }
+
+    /// The sum of the `k` largest marginal gains from position `pos` on.
+    fn top_gains(&self, pos: usize, k: usize) -> f64 {
+        let mut gains: Vec<f64> = self.order[pos..].iter().map(|&j| self.gain(j)).collect();
+        if k < gains.len() {
+            gains.select_nth_unstable_by(k, |a, b| b.total_cmp(a));
+            gains.truncate(k);
+        }
+        gains.iter().fold(0.0, |a, b| a + b)
     }
 
     fn gain(&self, j: usize) -> f64 {
@@ -387,6 +434,9 @@ impl<'a> Search<'a> {
                         .then(b.0.cmp(&a.0))
                 });
             let Some((j, _)) = next else { break };
+            if taken.len() >= self.max_sites {
+                break;
+            }
             taken.push(j);
             self.add(j);
         }
@@ -396,7 +446,7 @@ impl<'a> Search<'a> {
         for &j in taken.iter().rev() {
             self.remove(j);
         }
-        for idx in 0..self.order.len() {
+        for idx in 0..self.order.len() * usize::from(self.max_sites > 0) {
             let j = self.order[idx];
             self.add(j);
             if self.covered > self.best.as_ref().map_or(0.0, |b| b.1) + TOL {
@@ -422,6 +472,10 @@ impl<'a> Search<'a> {
             bound += g;
             left -= c;
         }
+        let k = self.max_sites.saturating_sub(self.open.len());
+        if k < self.order.len() - pos {
+            bound = bound.min(self.covered + self.top_gains(pos, k));
+        }
         let best = self.best.as_ref().map_or(0.0, |b| b.1);
         if bound <= best + TOL {
             return;
@@ -438,7 +492,10 @@ impl<'a> Search<'a> {
         let Some(&j) = self.order.get(pos) else {
             return;
         };
-        if self.spent + self.price[j] <= self.budget + TOL && self.gain(j) > 0.0 {
+        if self.spent + self.price[j] <= self.budget + TOL
+            && self.gain(j) > 0.0
+            && self.open.len() < self.max_sites
+        {
             self.add(j);
             self.max_dfs(pos + 1);
             self.remove(j);
@@ -462,6 +519,9 @@ impl<'a> Search<'a> {
                         .then(b.0.cmp(&a.0))
                 });
             let Some((j, _)) = next else { break };
+            if taken.len() >= self.max_sites {
+                break;
+            }
             taken.push(j);
             self.add(j);
         }
@@ -497,6 +557,10 @@ impl<'a> Search<'a> {
         if need > TOL || bound >= self.best_cost - TOL {
             return;
         }
+        let k = self.max_sites.saturating_sub(self.open.len());
+        if k < self.order.len() - pos && self.top_gains(pos, k) < deficit - TOL {
+            return;
+        }
         self.nodes += 1;
         if self.nodes > self.limit {
             self.stopped = true;
@@ -506,7 +570,7 @@ impl<'a> Search<'a> {
         let Some(&j) = self.order.get(pos) else {
             return;
         };
-        if self.gain(j) > 0.0 {
+        if self.gain(j) > 0.0 && self.open.len() < self.max_sites {
             self.add(j);
             self.min_dfs(pos + 1);
             self.remove(j);
@@ -660,5 +724,44 @@ mod tests {
             }
         }
         assert!(solved > 100, "{solved}");
+    }
+
+    #[test]
+    fn a_count_limit_next_to_the_money_equals_brute_force() {
+        let mut rng = SplitMix64::new(21, 0);
+        for case in 0..400 {
+            let (p, price) = random(&mut rng);
+            let n = p.sets.len();
+            let max = rng.below(4);
+            let budget = [10.0, 30.0, 55.0, 200.0][rng.below(4)];
+            let total: f64 = p.weight.iter().sum();
+            let target = total * rng.below(101) as f64 / 100.0;
+            let (mut most, mut cheapest) = (0.0f64, f64::INFINITY);
+            for mask in 0u32..1 << n {
+                let open: Vec<u32> = (0..n as u32).filter(|j| mask >> j & 1 == 1).collect();
+                let cost = open.iter().fold(0.0, |a, &j| a + price[j as usize]);
+                if !cost.is_finite() || open.len() > max {
+                    continue;
+                }
+                let w = p.covered_weight(&open);
+                if cost <= budget + 1e-9 {
+                    most = most.max(w);
+                }
+                if w >= target - 1e-9 {
+                    cheapest = cheapest.min(cost);
+                }
+            }
+            let s = max_covered_within(&p, &price, budget, max, 1_000_000);
+            assert!(s.sites.len() <= max, "case {case}");
+            assert!((s.covered - most).abs() < 1e-9, "case {case}");
+            assert_eq!(s.certificate.status, Status::Optimal);
+            match min_cost_within(&p, &price, target, max, 1_000_000) {
+                Ok(s) => {
+                    assert!(s.sites.len() <= max, "case {case}");
+                    assert!((s.cost_wan - cheapest).abs() < 1e-9, "case {case}");
+                }
+                Err(_) => assert!(cheapest.is_infinite(), "case {case}"),
+            }
+        }
     }
 }
