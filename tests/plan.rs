@@ -1194,3 +1194,114 @@ fn more_money_keeps_the_earlier_binding_targets_and_buys_more_coverage() {
         last = Some(now);
     }
 }
+
+/// A step the yearly budgets miss carries what it lacks and the yearly money that closes it.
+/// The township share of 2022 (60 % of 3 townships: 2, 洪水街道 has one) needs C02 (30 万元)
+/// by 2022; 2021 may spend nothing and 2022 only 10, so C02 opens in 2023 (no limit): 2022
+/// lacks 1 township, and building by need asks 30 − 10 = 20 万元 more of 2022's budget.
+#[test]
+fn a_step_missed_under_a_yearly_budget_carries_its_money_and_what_it_lacks() {
+    let s = plan_edited(
+        |s| {
+            s.replace(
+                "curve = true",
+                "curve = true\n\n[day_care.targets]\n2022 = { township_share = 0.6 }",
+            )
+            .replace(
+                "[costs]",
+                "[budget]\nper_year = { 2021 = 0, 2022 = 10 }\n\n[costs]",
+            )
+        },
+        |c| c,
+    );
+    assert_eq!(s["day_care"]["sites"][0]["id"], "C02");
+    assert_eq!(s["day_care"]["sites"][0]["year"], 2023);
+    assert_eq!(row(&s, "township_share", 2022)["met"], false);
+    let missed = s["budget"]["missed"].as_array().expect("missed");
+    let m = missed
+        .iter()
+        .find(|m| m["indicator"] == "township_share" && m["year"] == 2022)
+        .unwrap_or_else(|| panic!("{missed:?}"));
+    assert_eq!(m["extra_wan"], 20.0);
+    assert_eq!(m["short"], 1.0);
+    assert_eq!(m["per_year"], true);
+    let dc = &s["day_care"];
+    assert!(
+        dc["shortfalls"]
+            .as_array()
+            .expect("shortfalls")
+            .iter()
+            .any(|x| x["rule"] == "per_year"
+                && x["en"].as_str().is_some_and(|e| e.contains("1 township"))),
+        "{}",
+        dc["shortfalls"]
+    );
+    // The chosen network has no schedule within the yearly budgets: the whole schedule says so.
+    assert_eq!(dc["phasing"]["whole_status"], "infeasible");
+    // Never above a yearly limit.
+    let per_year = &s["budget"]["spent_per_year_wan"];
+    assert!(per_year["2021"].as_f64() <= Some(1e-9), "{per_year}");
+    assert!(per_year["2022"].as_f64() <= Some(10.0 + 1e-9), "{per_year}");
+}
+
+/// 江海 (003 L208, row 7): every 街道 has a comprehensive centre by 2023, written as a street
+/// step; both new street centres open by 2023 and the 2023 street row is met.
+#[test]
+fn jianghai_street_step_is_met_in_2023() {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/jianghai.toml");
+    let loaded = yanglao::io::load(&seed).expect("the seed loads");
+    assert_eq!(
+        loaded
+            .scenario
+            .day_care
+            .targets
+            .get(&2023)
+            .and_then(|s| s.per_street),
+        Some(1)
+    );
+    let p = yanglao::plan::plan(loaded.scenario, loaded.region, 0.0).expect("plans");
+    let street: Vec<i32> = p
+        .day_care
+        .sites
+        .iter()
+        .filter(|s| s.reason == yanglao::plan::day_care::Reason::Street)
+        .map(|s| s.year)
+        .chain(p.day_care.upgrades.iter().map(|u| u.year))
+        .collect();
+    assert!(!street.is_empty());
+    assert!(street.iter().all(|y| *y <= 2023), "{street:?}");
+    let row = p
+        .indicators
+        .rows
+        .iter()
+        .find(|r| r.indicator.key() == "per_street" && r.year == 2023)
+        .expect("a 2023 street row");
+    assert_eq!(row.met, Some(true), "{row:?}");
+    assert_eq!(p.day_care.phasing.status, yanglao::solve::Status::Optimal);
+}
+
+/// A street step with no final-year value still builds: per_street = 0 with a 2023 step of 1
+/// opens the street centres, by 2023.
+#[test]
+fn a_street_step_without_a_final_value_is_built_in_its_year() {
+    let s = plan_edited(
+        |s| {
+            s.replace("per_street = 1\n", "per_street = 0\n")
+                .replace(
+                    "curve = true",
+                    "curve = true\n\n[day_care.targets]\n2023 = { per_street = 2 }",
+                )
+                .replace("township_share = 0.6\n", "")
+        },
+        |c| c,
+    );
+    // 洪水街道 has F01; a second centre there is C01 (its only day-care candidate).
+    let sites = s["day_care"]["sites"].as_array().expect("sites");
+    let c01 = sites
+        .iter()
+        .find(|x| x["id"] == "C01")
+        .unwrap_or_else(|| panic!("{sites:?}"));
+    assert_eq!(c01["reason"], "street");
+    assert!(c01["year"].as_i64() <= Some(2023), "{c01}");
+    assert_eq!(row(&s, "per_street", 2023)["met"], true);
+}

@@ -42,7 +42,7 @@ pub enum Objective {
 }
 
 /// Why a new site was opened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// A street lacked its comprehensive centre.
@@ -296,7 +296,7 @@ fn joint_rules_cover(
             .zip(&have)
             .map(|((_, street), h)| {
                 if *street {
-                    dc.per_street.saturating_sub(*h)
+                    dc.street_goal().saturating_sub(*h)
                 } else {
                     0
                 }
@@ -491,20 +491,22 @@ pub fn plan_with_money(
     // Without a coverage target or a budget, the rules alone decide: the fewest sites that
     // meet them (a zero coverage target).
     let (mut free_sites, mut certificate, objective) = match (money_wan, goal, free_budget) {
-        (Some(money), goal, _) => {
-            use crate::solve::budget_coverage::{max_covered, min_cost};
+        (Some(money), goal, free_budget) => {
+            use crate::solve::budget_coverage::{max_covered_within, min_cost_within};
             let price: Vec<f64> = (0..region.candidates.len())
                 .map(|c| site_cost(scenario, region, c))
                 .collect();
+            // `max_new` holds next to the money.
+            let count = free_budget.map_or(usize::MAX, |m| m as usize);
             let cheapest = goal.and_then(|share| {
-                min_cost(&rest, &price, share * total, MONEY_NODE_LIMIT)
+                min_cost_within(&rest, &price, share * total, count, MONEY_NODE_LIMIT)
                     .ok()
                     .filter(|s| s.cost_wan <= money + Certificate::TOLERANCE)
             });
             match cheapest {
                 Some(s) => (s.sites, s.certificate, Objective::LeastCost),
                 None => {
-                    let s = max_covered(&rest, &price, money, MONEY_NODE_LIMIT);
+                    let s = max_covered_within(&rest, &price, money, count, MONEY_NODE_LIMIT);
                     let mut c = s.certificate;
                     if goal.is_some_and(|share| s.covered < share * total - Certificate::TOLERANCE)
                     {
@@ -535,7 +537,7 @@ pub fn plan_with_money(
         && objective == Objective::NewSites
         && certificate.status == Status::Feasible
         && rules_out.upgrades.is_empty()
-        && dc.per_county == 0
+        && dc.county_goal() == 0
         && let Some(share) = goal
         && site_capacities(region, dc.capacity, &serving_existing, dc.data_capacity).is_none()
         && let Some(joint) = joint_rules_cover(scenario, region, &problem, share * total)
@@ -910,7 +912,7 @@ fn phase(
         }
     }
     let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
-    let items: Vec<PhasingItem> = sites
+    let mut items: Vec<PhasingItem> = sites
         .iter()
         .map(|&(c, reason)| PhasingItem {
             cost: site_cost(scenario, region, c),
@@ -918,6 +920,7 @@ fn phase(
             group: is_rule(reason)
                 .then(|| group_of(&region.candidates[c].township))
                 .flatten(),
+            due: None,
         })
         .chain(
             upgrades
@@ -929,9 +932,71 @@ fn phase(
                     group: is_rule(reason)
                         .then(|| group_of(&region.facilities[i].township))
                         .flatten(),
+                    due: None,
                 }),
         )
         .collect();
+    // Street and county steps name their centres: each street's (county's) first centres
+    // opened for its rule are due by the year of each step, as many as the step lacks.
+    let rule_items: Vec<(Reason, &str)> = sites
+        .iter()
+        .map(|&(c, r)| (r, region.candidates[c].township.as_str()))
+        .chain(
+            upgrades
+                .iter()
+                .map(|&(i, r)| (r, region.facilities[i].township.as_str())),
+        )
+        .collect();
+    let units = region.township_units_with(&scenario.day_care.township_kinds);
+    let county_of: std::collections::BTreeMap<&str, &str> = crate::model::rural_by_county(&units)
+        .into_iter()
+        .flat_map(|(c, towns)| towns.into_iter().map(move |t| (t, c)))
+        .collect();
+    let mut existing: std::collections::BTreeMap<(Reason, &str), u32> = Default::default();
+    for f in region
+        .facilities
+        .iter()
+        .filter(|f| f.kind == FacilityType::Comprehensive)
+    {
+        *existing
+            .entry((Reason::Street, f.township.as_str()))
+            .or_default() += 1;
+        if let Some(c) = county_of.get(f.township.as_str()) {
+            *existing.entry((Reason::County, c)).or_default() += 1;
+        }
+    }
+    for (k, y) in scenario.years.iter().enumerate() {
+        let Some(step) = scenario.day_care.targets.get(y) else {
+            continue;
+        };
+        for (reason, need) in [
+            (Reason::Street, step.per_street),
+            (Reason::County, step.per_county),
+        ] {
+            let Some(need) = need else { continue };
+            let mut taken: std::collections::BTreeMap<&str, u32> = Default::default();
+            for (i, &(r, township)) in rule_items.iter().enumerate() {
+                if r != reason {
+                    continue;
+                }
+                let unit = if reason == Reason::County {
+                    match county_of.get(township) {
+                        Some(c) => *c,
+                        None => continue,
+                    }
+                } else {
+                    township
+                };
+                let have = existing.get(&(reason, unit)).copied().unwrap_or(0);
+                let n = taken.entry(unit).or_default();
+                if have + *n < need {
+                    *n += 1;
+                    let due = &mut items[i].due;
+                    *due = Some(due.map_or(k, |d| d.min(k)));
+                }
+            }
+        }
+    }
     let budget = &scenario.budget;
     let years: Vec<PhasingYear> = scenario
         .years
@@ -1472,19 +1537,19 @@ fn rule_sites(
         out.new.push((c, reason));
     };
     let mut upgrades: Vec<(usize, Reason)> = Vec::new();
-    if dc.per_street > 0 {
+    if dc.street_goal() > 0 {
         for &t in townships
             .iter()
             .filter(|t| kind_of[**t].kind == TownshipKind::Street)
         {
-            while have[t] < dc.per_street {
+            while have[t] < dc.street_goal() {
                 if let Some(c) = best_candidate(t, &covered, &taken) {
                     take_candidate(c, Reason::Street, &mut covered, &mut taken);
                 } else if let Some(i) = best_upgrade(t, &upgraded, false) {
                     upgraded[i] = true;
                     upgrades.push((i, Reason::Street));
                 } else {
-                    let short = dc.per_street - have[t];
+                    let short = dc.street_goal() - have[t];
                     shortfalls.push(Shortfall {
                         rule: "per_street".into(),
                         zh: format!("{t}缺少 {short} 处综合养老服务中心，且没有可建日间照料的候选点或可升级的设施"),
@@ -1496,7 +1561,7 @@ fn rule_sites(
             }
         }
     }
-    if dc.per_county > 0 {
+    if dc.county_goal() > 0 {
         let counties = crate::model::rural_by_county(&units);
         if counties.is_empty() {
             shortfalls.push(Shortfall {
@@ -1507,7 +1572,7 @@ fn rule_sites(
         }
         for (county, rural) in &counties {
             let mut count: u32 = rural.iter().map(|t| have[*t]).sum();
-            while count < dc.per_county {
+            while count < dc.county_goal() {
                 // Rural townships without a centre first, then any rural township.
                 let mut order: Vec<&str> = rural.clone();
                 order.sort_by_key(|t| (have[*t] > 0, *t));
@@ -1530,7 +1595,7 @@ fn rule_sites(
                     })
                 };
                 let Some(t) = done else {
-                    let short = dc.per_county - count;
+                    let short = dc.county_goal() - count;
                     shortfalls.push(Shortfall {
                         rule: "per_county".into(),
                         zh: format!("县(市、区) {county} 缺少 {short} 处农村区域性养老服务中心，且其镇、乡中没有可升级的敬老院或可建的候选点"),

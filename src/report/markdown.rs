@@ -336,8 +336,8 @@ pub(crate) fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> S
             s.travel.minutes,
             lang.pick(" 分钟服务圈", "-minute circle")
         ),
-        Indicator::PerStreet => format!("{name} ≥ {}", s.day_care.per_street),
-        Indicator::PerCounty => format!("{name} ≥ {}", s.day_care.per_county),
+        Indicator::PerStreet => format!("{name} ≥ {}", s.day_care.street_goal()),
+        Indicator::PerCounty => format!("{name} ≥ {}", s.day_care.county_goal()),
         Indicator::BedsPer1000 | Indicator::NursingPer1000 => {
             format!("{name}{}", lang.pick(" (张)", ""))
         }
@@ -587,8 +587,11 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
         ));
     }
     for (y, limit) in &sp.budget_per_year_wan {
+        let over = sp.overrun_per_year_wan.get(y).map_or(String::new(), |o| {
+            format!(" **{} {}**", lang.pick("超支", "over by"), money(*o))
+        });
         parts.push(format!(
-            "{y} {} {} / {} {wan}",
+            "{y} {} {} / {} {wan}{over}",
             lang.pick("年支出", "spend"),
             money(sp.spent_per_year_wan.get(y).copied().unwrap_or(0.0)),
             money(*limit)
@@ -617,11 +620,23 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
         ));
     }
     for m in &sp.missed {
+        let short = if m.short > 0.0 {
+            format!(" ({} {})", lang.pick("差", "short by"), thousands(m.short))
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "{} {} {}{} {wan}",
+            "{} {}{short} {}{} {wan}",
             m.year,
             m.indicator,
-            lang.pick("未达标，需追加", "missed; closing it needs"),
+            if m.per_year {
+                lang.pick(
+                    "受年度预算限制未达标，年度预算需追加",
+                    "missed under the yearly budgets; closing it needs yearly money of",
+                )
+            } else {
+                lang.pick("未达标，需追加", "missed; closing it needs")
+            },
             if m.exact {
                 format!(" {}", money(m.extra_wan))
             } else {
@@ -968,7 +983,17 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
         .map(|p| {
             vec![
                 Cell::num(money(p.budget_wan)),
-                Cell::num(money(p.spent_wan)),
+                // An overrun (only where the scenario allows one) is flagged in the cell.
+                Cell::num(if p.overrun_wan > 0.0 {
+                    format!(
+                        "{} ({} {})",
+                        money(p.spent_wan),
+                        lang.pick("超支", "over by"),
+                        money(p.overrun_wan)
+                    )
+                } else {
+                    money(p.spent_wan)
+                }),
                 Cell::num(format!("{:.1}%", 100.0 * p.coverage)),
                 Cell::num(p.new_sites.to_string()),
                 Cell::num(format!(
@@ -1000,6 +1025,11 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
             lang.pick(
                 "每个预算下重新规划：街道、乡镇与县域规则优先，约束性床位目标先于预期性目标",
                 "The plan again at each budget: the street, township and county rules first, binding bed targets before expected ones",
+            )
+            .to_owned(),
+            lang.pick(
+                "投资超出预算时（仅在情景允许超支时）在投资一栏注明超支额",
+                "Spend above the budget (only where the scenario allows an overrun) is flagged in the spend column",
             )
             .to_owned(),
         ],
