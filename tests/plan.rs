@@ -1305,3 +1305,31 @@ fn a_street_step_without_a_final_value_is_built_in_its_year() {
     assert!(c01["year"].as_i64() <= Some(2023), "{c01}");
     assert_eq!(row(&s, "per_street", 2023)["met"], true);
 }
+
+/// Expected (预期性) coverage is bought after every bed target: under the same total budget,
+/// 江海 with `coverage_binding = false` spends no more on day care and no less on beds than
+/// with binding coverage, and never more than the budget.
+#[test]
+fn expected_coverage_waits_for_the_bed_targets() {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/jianghai.toml");
+    let loaded = yanglao::io::load(&seed).expect("the seed loads");
+    let run = |binding: bool| {
+        let mut scenario = loaded.scenario.clone();
+        scenario.budget.total_wan = Some(420.0);
+        scenario.day_care.coverage_binding = binding;
+        yanglao::plan::plan(scenario, loaded.region.clone(), 0.0).expect("plans")
+    };
+    let (binding, expected) = (run(true), run(false));
+    for p in [&binding, &expected] {
+        assert!(p.spending.spent_wan <= 420.0 + 1e-6);
+    }
+    assert!(expected.spending.day_care_wan < binding.spending.day_care_wan);
+    assert!(expected.spending.beds_wan > binding.spending.beds_wan);
+    let row = expected
+        .indicators
+        .rows
+        .iter()
+        .find(|r| r.indicator.key() == "coverage" && r.year == 2025)
+        .expect("coverage row");
+    assert_eq!(row.target.map(|g| g.binding), Some(false));
+}

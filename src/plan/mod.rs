@@ -503,6 +503,12 @@ fn binding_beds_reserve(
         t.new_beds = keep(t.new_beds);
     }
     binding.bed_targets.retain(|_, t| t.any());
+    // Expected coverage waits for every bed target: what they all cost, as far as the money
+    // goes (the bed solver spends it binding targets first).
+    if expected_coverage {
+        let all = beds::plan(&binding, region, bed_reach, &Default::default())?.cost_wan;
+        return Ok(all.min(total.max(0.0)));
+    }
     // The binding targets of the earliest years first: the reserve is what the longest run of
     // years, from the first, costs within the budget (a later year's target that the money
     // cannot reach does not take the money an earlier one could use).
