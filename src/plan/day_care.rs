@@ -246,8 +246,9 @@ struct JointCover {
 pub const JOINT_NODE_LIMIT: u64 = 2_000;
 
 /// Solves the street, township-share and coverage rows as one program (see
-/// [`JointCover`]); `None` when the solver gives no answer within its limit or its answer
-/// fails a rule.
+/// [`JointCover`]); `None` when the solver gives no answer within its limit, its answer fails
+/// a rule, or a township short of a centre could take an upgrade instead (no day-care
+/// candidate, an institution or station to upgrade), which the program does not model.
 fn joint_rules_cover(
     scenario: &Scenario,
     region: &Region,
@@ -287,6 +288,23 @@ fn joint_rules_cover(
                 .flatten()
         })
         .collect();
+    // The rules upgrade an existing institution or station only in a township without a
+    // day-care candidate; where such a township lacks a centre the program (new sites only)
+    // would not be a relaxation, so it is not used.
+    let has_candidate: Vec<bool> = (0..townships.len())
+        .map(|g| group.iter().any(|x| *x == Some(g as u32)))
+        .collect();
+    let upgradable = |t: &str| {
+        region.facilities.iter().any(|f| {
+            f.township == t && matches!(f.kind, FacilityType::Institution | FacilityType::Station)
+        })
+    };
+    if townships.iter().enumerate().any(|(g, (t, street))| {
+        let need = if *street { dc.street_goal().max(1) } else { 1 };
+        !has_candidate[g] && have[g] < need && upgradable(t)
+    }) {
+        return None;
+    }
     let share = dc.township_goal().unwrap_or(0.0);
     let rules = GroupRules {
         group: group.clone(),
