@@ -1333,3 +1333,29 @@ fn expected_coverage_waits_for_the_bed_targets() {
         .expect("coverage row");
     assert_eq!(row.target.map(|g| g.binding), Some(false));
 }
+
+/// An overrun the scenario allows is flagged per year: 2025 may spend 20 万元 but the plan
+/// (allowed to overrun) spends C02's 30 and 140 of conversions there, 150 over.
+#[test]
+fn an_allowed_overrun_is_flagged_per_year() {
+    let dir = copy_fixture();
+    let scenario = dir.path().join("scenario.toml");
+    let s = fs::read_to_string(&scenario).expect("fixture").replace(
+        "[costs]",
+        "[budget]\nper_year = { 2025 = 20 }\nallow_overrun = true\n\n[costs]",
+    );
+    fs::write(&scenario, s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/scenario");
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    let b = &v["budget"];
+    assert_eq!(b["spent_per_year_wan"]["2025"], 170.0, "{b}");
+    assert_eq!(b["overrun_per_year_wan"]["2025"], 150.0, "{b}");
+    assert_eq!(b["overrun_wan"], 150.0, "{b}");
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.contains("2025 年支出 170 / 20 万元 ⚠ 超支 150"), "{md}");
+    assert!(md.contains("⚠ 超出预算 150 万元（情景允许超支）"), "{md}");
+}

@@ -588,7 +588,7 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
     }
     for (y, limit) in &sp.budget_per_year_wan {
         let over = sp.overrun_per_year_wan.get(y).map_or(String::new(), |o| {
-            format!(" **{} {}**", lang.pick("超支", "over by"), money(*o))
+            format!(" ⚠ {} {}", lang.pick("超支", "over by"), money(*o))
         });
         parts.push(format!(
             "{y} {} {} / {} {wan}{over}",
@@ -599,7 +599,7 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
     }
     if sp.overrun_wan > 0.0 {
         parts.push(format!(
-            "**{} {} {wan}{}**",
+            "⚠ {} {} {wan}{}",
             lang.pick("超出预算", "over budget by"),
             money(sp.overrun_wan),
             if sp.allow_overrun {
