@@ -918,6 +918,20 @@ fn phasing_meets_every_step_with_the_fewest_sites_brute_force() {
         );
         assert_eq!(phasing["bound"], committed, "case {case}: {table}");
         assert_eq!(phasing["people_years"], people, "case {case}: {table}");
+        // The whole schedule: the final network against every network (brute force above),
+        // and its phasing against every schedule of it.
+        assert_eq!(
+            phasing["whole_objective"].as_f64(),
+            Some(f64::from(best)),
+            "case {case}: {phasing}"
+        );
+        assert!(phasing["whole_bound"].as_f64() <= Some(f64::from(best)));
+        let proven = s["day_care"]["status"] == "optimal";
+        assert_eq!(
+            phasing["whole_status"],
+            if proven { "optimal" } else { "feasible" },
+            "case {case}: {phasing}"
+        );
     }
 }
 
@@ -1179,4 +1193,169 @@ fn more_money_keeps_the_earlier_binding_targets_and_buys_more_coverage() {
         }
         last = Some(now);
     }
+}
+
+/// A step the yearly budgets miss carries what it lacks and the yearly money that closes it.
+/// The township share of 2022 (60 % of 3 townships: 2, 洪水街道 has one) needs C02 (30 万元)
+/// by 2022; 2021 may spend nothing and 2022 only 10, so C02 opens in 2023 (no limit): 2022
+/// lacks 1 township, and building by need asks 30 − 10 = 20 万元 more of 2022's budget.
+#[test]
+fn a_step_missed_under_a_yearly_budget_carries_its_money_and_what_it_lacks() {
+    let s = plan_edited(
+        |s| {
+            s.replace(
+                "curve = true",
+                "curve = true\n\n[day_care.targets]\n2022 = { township_share = 0.6 }",
+            )
+            .replace(
+                "[costs]",
+                "[budget]\nper_year = { 2021 = 0, 2022 = 10 }\n\n[costs]",
+            )
+        },
+        |c| c,
+    );
+    assert_eq!(s["day_care"]["sites"][0]["id"], "C02");
+    assert_eq!(s["day_care"]["sites"][0]["year"], 2023);
+    assert_eq!(row(&s, "township_share", 2022)["met"], false);
+    let missed = s["budget"]["missed"].as_array().expect("missed");
+    let m = missed
+        .iter()
+        .find(|m| m["indicator"] == "township_share" && m["year"] == 2022)
+        .unwrap_or_else(|| panic!("{missed:?}"));
+    assert_eq!(m["extra_wan"], 20.0);
+    assert_eq!(m["short"], 1.0);
+    assert_eq!(m["per_year"], true);
+    let dc = &s["day_care"];
+    assert!(
+        dc["shortfalls"]
+            .as_array()
+            .expect("shortfalls")
+            .iter()
+            .any(|x| x["rule"] == "per_year"
+                && x["en"].as_str().is_some_and(|e| e.contains("1 township"))),
+        "{}",
+        dc["shortfalls"]
+    );
+    // The chosen network has no schedule within the yearly budgets: the whole schedule says so.
+    assert_eq!(dc["phasing"]["whole_status"], "infeasible");
+    // Never above a yearly limit.
+    let per_year = &s["budget"]["spent_per_year_wan"];
+    assert!(per_year["2021"].as_f64() <= Some(1e-9), "{per_year}");
+    assert!(per_year["2022"].as_f64() <= Some(10.0 + 1e-9), "{per_year}");
+}
+
+/// 江海 (003 L208, row 7): every 街道 has a comprehensive centre by 2023, written as a street
+/// step; both new street centres open by 2023 and the 2023 street row is met.
+#[test]
+fn jianghai_street_step_is_met_in_2023() {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/jianghai.toml");
+    let loaded = yanglao::io::load(&seed).expect("the seed loads");
+    assert_eq!(
+        loaded
+            .scenario
+            .day_care
+            .targets
+            .get(&2023)
+            .and_then(|s| s.per_street),
+        Some(1)
+    );
+    let p = yanglao::plan::plan(loaded.scenario, loaded.region, 0.0).expect("plans");
+    let street: Vec<i32> = p
+        .day_care
+        .sites
+        .iter()
+        .filter(|s| s.reason == yanglao::plan::day_care::Reason::Street)
+        .map(|s| s.year)
+        .chain(p.day_care.upgrades.iter().map(|u| u.year))
+        .collect();
+    assert!(!street.is_empty());
+    assert!(street.iter().all(|y| *y <= 2023), "{street:?}");
+    let row = p
+        .indicators
+        .rows
+        .iter()
+        .find(|r| r.indicator.key() == "per_street" && r.year == 2023)
+        .expect("a 2023 street row");
+    assert_eq!(row.met, Some(true), "{row:?}");
+    assert_eq!(p.day_care.phasing.status, yanglao::solve::Status::Optimal);
+}
+
+/// A street step with no final-year value still builds: per_street = 0 with a 2023 step of 1
+/// opens the street centres, by 2023.
+#[test]
+fn a_street_step_without_a_final_value_is_built_in_its_year() {
+    let s = plan_edited(
+        |s| {
+            s.replace("per_street = 1\n", "per_street = 0\n")
+                .replace(
+                    "curve = true",
+                    "curve = true\n\n[day_care.targets]\n2023 = { per_street = 2 }",
+                )
+                .replace("township_share = 0.6\n", "")
+        },
+        |c| c,
+    );
+    // 洪水街道 has F01; a second centre there is C01 (its only day-care candidate).
+    let sites = s["day_care"]["sites"].as_array().expect("sites");
+    let c01 = sites
+        .iter()
+        .find(|x| x["id"] == "C01")
+        .unwrap_or_else(|| panic!("{sites:?}"));
+    assert_eq!(c01["reason"], "street");
+    assert!(c01["year"].as_i64() <= Some(2023), "{c01}");
+    assert_eq!(row(&s, "per_street", 2023)["met"], true);
+}
+
+/// Expected (预期性) coverage is bought after every bed target: under the same total budget,
+/// 江海 with `coverage_binding = false` spends no more on day care and no less on beds than
+/// with binding coverage, and never more than the budget.
+#[test]
+fn expected_coverage_waits_for_the_bed_targets() {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/jianghai.toml");
+    let loaded = yanglao::io::load(&seed).expect("the seed loads");
+    let run = |binding: bool| {
+        let mut scenario = loaded.scenario.clone();
+        scenario.budget.total_wan = Some(420.0);
+        scenario.day_care.coverage_binding = binding;
+        yanglao::plan::plan(scenario, loaded.region.clone(), 0.0).expect("plans")
+    };
+    let (binding, expected) = (run(true), run(false));
+    for p in [&binding, &expected] {
+        assert!(p.spending.spent_wan <= 420.0 + 1e-6);
+    }
+    assert!(expected.spending.day_care_wan < binding.spending.day_care_wan);
+    assert!(expected.spending.beds_wan > binding.spending.beds_wan);
+    let row = expected
+        .indicators
+        .rows
+        .iter()
+        .find(|r| r.indicator.key() == "coverage" && r.year == 2025)
+        .expect("coverage row");
+    assert_eq!(row.target.map(|g| g.binding), Some(false));
+}
+
+/// An overrun the scenario allows is flagged per year: 2025 may spend 20 万元 but the plan
+/// (allowed to overrun) spends C02's 30 and 140 of conversions there, 150 over.
+#[test]
+fn an_allowed_overrun_is_flagged_per_year() {
+    let dir = copy_fixture();
+    let scenario = dir.path().join("scenario.toml");
+    let s = fs::read_to_string(&scenario).expect("fixture").replace(
+        "[costs]",
+        "[budget]\nper_year = { 2025 = 20 }\nallow_overrun = true\n\n[costs]",
+    );
+    fs::write(&scenario, s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/scenario");
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    let b = &v["budget"];
+    assert_eq!(b["spent_per_year_wan"]["2025"], 170.0, "{b}");
+    assert_eq!(b["overrun_per_year_wan"]["2025"], 150.0, "{b}");
+    assert_eq!(b["overrun_wan"], 150.0, "{b}");
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.contains("2025 年支出 170 / 20 万元 ⚠ 超支 150"), "{md}");
+    assert!(md.contains("⚠ 超出预算 150 万元（情景允许超支）"), "{md}");
 }

@@ -63,6 +63,10 @@ fn the_main_command_plans_every_bundled_region() {
         let p = &summary["day_care"]["phasing"];
         assert_eq!(p["status"], "optimal", "{region}: {p}");
         assert_eq!(p["committed_wan_years"], p["bound"], "{region}: {p}");
+        // And the whole schedule: the final network proven too (the final-year relaxation's
+        // bound reached).
+        assert_eq!(p["whole_status"], "optimal", "{region}: {p}");
+        assert_eq!(p["whole_objective"], p["whole_bound"], "{region}: {p}");
     }
     let csv = std::fs::read_to_string(out.path().join("batch-summary/batch.csv")).expect("csv");
     assert_eq!(

@@ -945,6 +945,7 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
             "township_kinds",
             "data_capacity",
             "targets",
+            "coverage_binding",
         ],
     );
     let scope = match t.string(cx, "scope") {
@@ -966,12 +967,17 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
     let mut targets = BTreeMap::new();
     if let Some(steps) = t.table(cx, "targets") {
         for (year, step) in steps.by_year(cx, years) {
-            step.only(cx, &["coverage", "township_share"]);
+            step.only(
+                cx,
+                &["coverage", "township_share", "per_street", "per_county"],
+            );
             targets.insert(
                 year,
                 DayCareStep {
                     coverage: step.share(cx, "coverage"),
                     township_share: step.share(cx, "township_share"),
+                    per_street: step.count(cx, "per_street"),
+                    per_county: step.count(cx, "per_county"),
                 },
             );
         }
@@ -1023,6 +1029,7 @@ fn day_care(cx: &mut Cx<'_>, root: &Tbl<'_, '_>, years: &[i32]) -> Option<DayCar
         per_county: t.count(cx, "per_county").unwrap_or(0),
         township_kinds: township_kinds(cx, &t),
         targets,
+        coverage_binding: t.boolean(cx, "coverage_binding").unwrap_or(true),
     })
 }
 

@@ -143,6 +143,10 @@ pub struct DayCareStep {
     pub coverage: Option<f64>,
     /// Share of townships with a comprehensive centre.
     pub township_share: Option<f64>,
+    /// Comprehensive centres every 街道 has by this year.
+    pub per_street: Option<u32>,
+    /// Rural regional centres every county has by this year.
+    pub per_county: Option<u32>,
 }
 
 /// The day-care (15-minute circle) part of a scenario.
@@ -179,6 +183,10 @@ pub struct DayCare {
     pub township_kinds: BTreeMap<String, super::TownshipKind>,
     /// Yearly steps.
     pub targets: BTreeMap<i32, DayCareStep>,
+    /// Whether the coverage target is binding (约束性, the default) or expected (预期性):
+    /// under a budget too small for every target, binding coverage is bought before the
+    /// expected bed targets, expected coverage after every bed target.
+    pub coverage_binding: bool,
 }
 
 impl Default for DayCare {
@@ -197,6 +205,7 @@ impl Default for DayCare {
             per_county: 0,
             township_kinds: BTreeMap::new(),
             targets: BTreeMap::new(),
+            coverage_binding: true,
         }
     }
 }
@@ -206,6 +215,22 @@ impl DayCare {
     /// network must reach, since nothing opened closes later.
     pub fn coverage_goal(&self) -> Option<f64> {
         highest(self.coverage, self.targets.values().map(|s| s.coverage))
+    }
+
+    /// The highest street step of any year (`per_street` included), likewise.
+    pub fn street_goal(&self) -> u32 {
+        self.targets
+            .values()
+            .filter_map(|s| s.per_street)
+            .fold(self.per_street, u32::max)
+    }
+
+    /// The highest county step of any year (`per_county` included), likewise.
+    pub fn county_goal(&self) -> u32 {
+        self.targets
+            .values()
+            .filter_map(|s| s.per_county)
+            .fold(self.per_county, u32::max)
     }
 
     /// The highest township-share step of any year, likewise.

@@ -23,9 +23,10 @@
 //! `required`), and the bound comes from the problem without the rules but with the required
 //! sites open, so objective, bound, gap and status are those of the problem under the
 //! decisions. With centre capacities the capacitated bound still leaves the required sites
-//! free (valid, possibly looser). A required site with a year opens by that year: the phased
-//! year is moved earlier where it is later (the phasing certificate is that of the schedule
-//! before the move).
+//! free (valid, possibly looser). A required site with a year is due by that year in the
+//! phasing, like a centre a street step names, so the phasing certificate covers it. The
+//! joint rules-and-coverage program is not used under required sites (it does not force
+//! them); the rules-first answer and its bound stand.
 
 use crate::model::{
     AreaKind, CoverageScope, FacilityType, Region, Scenario, SiteIdx, Township, TownshipKind,
@@ -51,7 +52,7 @@ pub enum Objective {
 }
 
 /// Why a new site was opened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// A street lacked its comprehensive centre.
@@ -253,6 +254,157 @@ pub fn coverage_problem(
     }
 }
 
+/// The fewest new sites meeting the coverage target and the street and township rules
+/// together ([`crate::solve::budget_coverage::min_cost_with_rules`]).
+struct JointCover {
+    /// Coverage sites (candidate indices), rule sites not included.
+    sites: Vec<u32>,
+    /// Rule sites: one per street short of its centres, one per township the share needs.
+    rule_sites: Vec<(usize, Reason)>,
+    /// Proven lower bound on the count of new sites.
+    bound: f64,
+}
+
+/// Most branch-and-bound nodes of the joint rules-and-coverage program.
+pub const JOINT_NODE_LIMIT: u64 = 2_000;
+
+/// Solves the street, township-share and coverage rows as one program (see
+/// [`JointCover`]); `None` when the solver gives no answer within its limit, its answer fails
+/// a rule, or a township short of a centre could take an upgrade instead (no day-care
+/// candidate, an institution or station to upgrade), which the program does not model.
+fn joint_rules_cover(
+    scenario: &Scenario,
+    region: &Region,
+    problem: &CoverageProblem,
+    target: f64,
+) -> Option<JointCover> {
+    use crate::solve::budget_coverage::{GroupRules, min_cost_with_rules};
+    let dc = &scenario.day_care;
+    let units = region.township_units_with(&dc.township_kinds);
+    let townships: Vec<(&str, bool)> = units
+        .iter()
+        .filter(|u| u.kind.is_township())
+        .map(|u| (u.name, u.kind == TownshipKind::Street))
+        .collect();
+    let index: std::collections::BTreeMap<&str, u32> = townships
+        .iter()
+        .enumerate()
+        .map(|(g, (t, _))| (*t, g as u32))
+        .collect();
+    let mut have = vec![0u32; townships.len()];
+    for f in region
+        .facilities
+        .iter()
+        .filter(|f| f.kind == FacilityType::Comprehensive)
+    {
+        if let Some(&g) = index.get(f.township.as_str()) {
+            have[g as usize] += 1;
+        }
+    }
+    let group: Vec<Option<u32>> = region
+        .candidates
+        .iter()
+        .map(|c| {
+            c.allow
+                .day_care()
+                .then(|| index.get(c.township.as_str()).copied())
+                .flatten()
+        })
+        .collect();
+    // The rules upgrade an existing institution or station only in a township without a
+    // day-care candidate; where such a township lacks a centre the program (new sites only)
+    // would not be a relaxation, so it is not used.
+    let has_candidate: Vec<bool> = (0..townships.len())
+        .map(|g| group.iter().any(|x| *x == Some(g as u32)))
+        .collect();
+    let upgradable = |t: &str| {
+        region.facilities.iter().any(|f| {
+            f.township == t && matches!(f.kind, FacilityType::Institution | FacilityType::Station)
+        })
+    };
+    if townships.iter().enumerate().any(|(g, (t, street))| {
+        let need = if *street { dc.street_goal().max(1) } else { 1 };
+        !has_candidate[g] && have[g] < need && upgradable(t)
+    }) {
+        return None;
+    }
+    let share = dc.township_goal().unwrap_or(0.0);
+    let rules = GroupRules {
+        group: group.clone(),
+        has: have.iter().map(|h| *h > 0).collect(),
+        at_least: townships
+            .iter()
+            .zip(&have)
+            .map(|((_, street), h)| {
+                if *street {
+                    dc.street_goal().saturating_sub(*h)
+                } else {
+                    0
+                }
+            })
+            .collect(),
+        need_groups: (share * townships.len() as f64 - 1e-9).ceil().max(0.0) as usize,
+    };
+    let price: Vec<f64> = region
+        .candidates
+        .iter()
+        .map(|c| {
+            if c.allow.day_care() {
+                1.0
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
+    let sol = min_cost_with_rules(problem, &price, target, &rules, JOINT_NODE_LIMIT)?;
+    if sol.covered < target - Certificate::TOLERANCE {
+        return None;
+    }
+    // Name the rule sites: each street's first sites up to its need, then one site in each
+    // township without a centre until the share holds, the most coverage first.
+    let gain = |c: u32| -> f64 {
+        problem.sets[c as usize]
+            .iter()
+            .filter(|&&i| !problem.covered[i as usize])
+            .fold(0.0, |a, &i| a + problem.weight[i as usize])
+    };
+    let mut sites = sol.sites;
+    sites.sort_by(|&a, &b| gain(b).total_cmp(&gain(a)).then(a.cmp(&b)));
+    let mut rule_sites: Vec<(usize, Reason)> = Vec::new();
+    let mut rest: Vec<u32> = Vec::new();
+    let mut count = have.clone();
+    let mut with = have.iter().filter(|h| **h > 0).count();
+    for &c in &sites {
+        let Some(g) = group[c as usize].map(|g| g as usize) else {
+            rest.push(c);
+            continue;
+        };
+        if count[g] < rules.at_least[g] + have[g] {
+            rule_sites.push((c as usize, Reason::Street));
+        } else if count[g] == 0 && with < rules.need_groups {
+            rule_sites.push((c as usize, Reason::Township));
+        } else {
+            rest.push(c);
+            continue;
+        }
+        if count[g] == 0 {
+            with += 1;
+        }
+        count[g] += 1;
+    }
+    let met = with >= rules.need_groups
+        && (0..townships.len()).all(|g| count[g] >= rules.at_least[g] + have[g]);
+    if !met {
+        return None;
+    }
+    rest.sort_unstable();
+    Some(JointCover {
+        sites: rest,
+        rule_sites,
+        bound: sol.certificate.bound,
+    })
+}
+
 /// Plans the day-care network of `scenario` on `region` with reach lists `reach` (every
 /// site within the time limit).
 pub fn plan(scenario: &Scenario, region: &Region, reach: &ReachLists) -> DayCarePlan {
@@ -406,21 +558,23 @@ pub fn plan_with_money(
 
     // Without a coverage target or a budget, the rules alone decide: the fewest sites that
     // meet them (a zero coverage target).
-    let (free_sites, certificate, objective) = match (money_wan, goal, free_budget) {
-        (Some(money), goal, _) => {
-            use crate::solve::budget_coverage::{max_covered, min_cost};
+    let (mut free_sites, mut certificate, objective) = match (money_wan, goal, free_budget) {
+        (Some(money), goal, free_budget) => {
+            use crate::solve::budget_coverage::{max_covered_within, min_cost_within};
             let price: Vec<f64> = (0..region.candidates.len())
                 .map(|c| site_cost(scenario, region, c))
                 .collect();
+            // `max_new` holds next to the money.
+            let count = free_budget.map_or(usize::MAX, |m| m as usize);
             let cheapest = goal.and_then(|share| {
-                min_cost(&rest, &price, share * total, MONEY_NODE_LIMIT)
+                min_cost_within(&rest, &price, share * total, count, MONEY_NODE_LIMIT)
                     .ok()
                     .filter(|s| s.cost_wan <= money + Certificate::TOLERANCE)
             });
             match cheapest {
                 Some(s) => (s.sites, s.certificate, Objective::LeastCost),
                 None => {
-                    let s = max_covered(&rest, &price, money, MONEY_NODE_LIMIT);
+                    let s = max_covered_within(&rest, &price, money, count, MONEY_NODE_LIMIT);
                     let mut c = s.certificate;
                     if goal.is_some_and(|share| s.covered < share * total - Certificate::TOLERANCE)
                     {
@@ -444,6 +598,31 @@ pub fn plan_with_money(
             (None, None) => target_plan(&curve, &relaxed, 0.0, rules, fixed, &mut shortfalls, 0.0),
         },
     };
+    // The rules were met site by site before coverage; where that left a gap to the bound,
+    // the street, township and coverage rows are solved together, exactly where the search
+    // finishes: a proof for the count, or fewer sites.
+    if money_wan.is_none()
+        && free_budget.is_none()
+        && objective == Objective::NewSites
+        && certificate.status == Status::Feasible
+        && rules_out.upgrades.is_empty()
+        && fixed == 0
+        && dc.county_goal() == 0
+        && let Some(share) = goal
+        && site_capacities(region, dc.capacity, &serving_existing, dc.data_capacity).is_none()
+        && let Some(joint) = joint_rules_cover(scenario, region, &problem, share * total)
+    {
+        let count = (free_sites.len() + rule_sites.len()) as f64;
+        let bound = joint.bound.max(certificate.bound);
+        if joint.sites.len() as f64 + Certificate::TOLERANCE < count {
+            rule_sites = joint.rule_sites;
+            free_sites = joint.sites;
+            certificate =
+                Certificate::new(free_sites.len() as f64 + rule_sites.len() as f64, bound);
+        } else {
+            certificate = Certificate::new(count, bound.min(count));
+        }
+    }
     // A coverage target missed under a site budget: name the budget, which may be the cause.
     if let (Some(m), Some(_)) = (dc.max_new, goal)
         && certificate.status == Status::Infeasible
@@ -555,7 +734,7 @@ pub fn plan_with_money(
             }
         })
         .collect();
-    let (mut years, upgrade_years, phasing) = phase(
+    let (years, upgrade_years, mut phasing) = phase(
         scenario,
         region,
         &problem,
@@ -564,12 +743,15 @@ pub fn plan_with_money(
         &sites,
         &rules_out.upgrades,
         &upgrade_sets,
+        &required,
     );
-    // A required site with a year opens by that year at the latest.
-    for (&(c, _), year) in sites.iter().zip(years.iter_mut()) {
-        if let Some(by) = required.iter().find(|(r, _)| *r == c).and_then(|(_, y)| *y) {
-            *year = (*year).min(by);
-        }
+    phasing.certify_whole(&certificate);
+    if phasing.status == Status::Infeasible {
+        shortfalls.push(Shortfall {
+            rule: "phasing".into(),
+            zh: "所选日间照料网络没有符合年度预算的建设时序；其他网络未被搜索，逐年目标可能因此未达到".into(),
+            en: "the chosen day-care network has no schedule within the yearly budgets; other networks were not searched, so yearly steps may be missed".into(),
+        });
     }
     let mut new_sites: Vec<NewSite> = sites
         .iter()
@@ -728,6 +910,35 @@ pub struct PhasingSummary {
     /// Whether the search finished within its node limit, so that the tie-break (the most
     /// coverage earliest) is proven best too; the status speaks for the objective only.
     pub tie_break_proven: bool,
+    /// The whole schedule's status. The final-year problem without the earlier steps is a
+    /// relaxation of the whole schedule (every schedule ends in a network meeting it), so
+    /// its bound bounds every schedule: `optimal` only when the final network is proven
+    /// optimal for it and the phasing within that network is `optimal`; `infeasible` when
+    /// no schedule of the network fits the yearly budgets (other networks are not searched:
+    /// a shortfall says so); `feasible` otherwise, with the final network's bound and gap.
+    pub whole_status: Status,
+    /// The final network's objective (the day-care plan's: new sites, 万元 or elderly
+    /// served), which the whole schedule's certificate speaks for first.
+    pub whole_objective: f64,
+    /// The final-year relaxation's proven bound on it, valid for every schedule.
+    pub whole_bound: f64,
+    /// Relative gap between `whole_objective` and `whole_bound`.
+    pub whole_gap: f64,
+}
+
+impl PhasingSummary {
+    /// Sets the whole schedule's certificate from the final network's `network` certificate
+    /// (see [`PhasingSummary::whole_status`]).
+    fn certify_whole(&mut self, network: &Certificate) {
+        self.whole_objective = network.objective;
+        self.whole_bound = network.bound;
+        self.whole_gap = network.gap;
+        self.whole_status = match (network.status, self.status) {
+            (_, Status::Infeasible) | (Status::Infeasible, _) => Status::Infeasible,
+            (Status::Optimal, Status::Optimal) => Status::Optimal,
+            _ => Status::Feasible,
+        };
+    }
 }
 
 /// Most branch-and-bound nodes the day-care phasing searches.
@@ -751,6 +962,7 @@ fn phase(
     sites: &[(usize, Reason)],
     upgrades: &[(usize, Reason)],
     upgrade_sets: &[Vec<u32>],
+    required: &[(usize, Option<i32>)],
 ) -> (Vec<i32>, Vec<i32>, PhasingSummary) {
     use crate::solve::phasing::{PhasingItem, PhasingOptions, PhasingProblem, PhasingYear};
     let n = sites.len();
@@ -772,7 +984,7 @@ fn phase(
         }
     }
     let is_rule = |r: Reason| matches!(r, Reason::Street | Reason::Township | Reason::County);
-    let items: Vec<PhasingItem> = sites
+    let mut items: Vec<PhasingItem> = sites
         .iter()
         .map(|&(c, reason)| PhasingItem {
             cost: site_cost(scenario, region, c),
@@ -780,6 +992,7 @@ fn phase(
             group: is_rule(reason)
                 .then(|| group_of(&region.candidates[c].township))
                 .flatten(),
+            due: None,
         })
         .chain(
             upgrades
@@ -791,9 +1004,83 @@ fn phase(
                     group: is_rule(reason)
                         .then(|| group_of(&region.facilities[i].township))
                         .flatten(),
+                    due: None,
                 }),
         )
         .collect();
+    // A required candidate with a year is due by that year (the decisions were checked to
+    // name plan years).
+    for (item, &(c, _)) in items.iter_mut().zip(sites) {
+        if let Some(k) = required
+            .iter()
+            .find(|(r, _)| *r == c)
+            .and_then(|(_, y)| *y)
+            .and_then(|y| scenario.years.iter().position(|&x| x == y))
+        {
+            item.due = Some(item.due.map_or(k, |d| d.min(k)));
+        }
+    }
+    // Street and county steps name their centres: each street's (county's) first centres
+    // opened for its rule are due by the year of each step, as many as the step lacks.
+    let rule_items: Vec<(Reason, &str)> = sites
+        .iter()
+        .map(|&(c, r)| (r, region.candidates[c].township.as_str()))
+        .chain(
+            upgrades
+                .iter()
+                .map(|&(i, r)| (r, region.facilities[i].township.as_str())),
+        )
+        .collect();
+    let units = region.township_units_with(&scenario.day_care.township_kinds);
+    let county_of: std::collections::BTreeMap<&str, &str> = crate::model::rural_by_county(&units)
+        .into_iter()
+        .flat_map(|(c, towns)| towns.into_iter().map(move |t| (t, c)))
+        .collect();
+    let mut existing: std::collections::BTreeMap<(Reason, &str), u32> = Default::default();
+    for f in region
+        .facilities
+        .iter()
+        .filter(|f| f.kind == FacilityType::Comprehensive)
+    {
+        *existing
+            .entry((Reason::Street, f.township.as_str()))
+            .or_default() += 1;
+        if let Some(c) = county_of.get(f.township.as_str()) {
+            *existing.entry((Reason::County, c)).or_default() += 1;
+        }
+    }
+    for (k, y) in scenario.years.iter().enumerate() {
+        let Some(step) = scenario.day_care.targets.get(y) else {
+            continue;
+        };
+        for (reason, need) in [
+            (Reason::Street, step.per_street),
+            (Reason::County, step.per_county),
+        ] {
+            let Some(need) = need else { continue };
+            let mut taken: std::collections::BTreeMap<&str, u32> = Default::default();
+            for (i, &(r, township)) in rule_items.iter().enumerate() {
+                if r != reason {
+                    continue;
+                }
+                let unit = if reason == Reason::County {
+                    match county_of.get(township) {
+                        Some(c) => *c,
+                        None => continue,
+                    }
+                } else {
+                    township
+                };
+                let have = existing.get(&(reason, unit)).copied().unwrap_or(0);
+                let n = taken.entry(unit).or_default();
+                if have + *n < need {
+                    *n += 1;
+                    let due = &mut items[i].due;
+                    *due = Some(due.map_or(k, |d| d.min(k)));
+                }
+            }
+        }
+    }
     let budget = &scenario.budget;
     let years: Vec<PhasingYear> = scenario
         .years
@@ -890,6 +1177,10 @@ fn phase(
             .collect(),
         nodes,
         tie_break_proven: complete,
+        whole_status: status,
+        whole_objective: f64::NAN,
+        whole_bound: f64::NAN,
+        whole_gap: f64::NAN,
     };
     let mut years: Vec<i32> = schedule.iter().map(|&k| year_of(k)).collect();
     let upgrade_years = years.split_off(n);
@@ -1334,19 +1625,19 @@ fn rule_sites(
         out.new.push((c, reason));
     };
     let mut upgrades: Vec<(usize, Reason)> = Vec::new();
-    if dc.per_street > 0 {
+    if dc.street_goal() > 0 {
         for &t in townships
             .iter()
             .filter(|t| kind_of[**t].kind == TownshipKind::Street)
         {
-            while have[t] < dc.per_street {
+            while have[t] < dc.street_goal() {
                 if let Some(c) = best_candidate(t, &covered, &taken) {
                     take_candidate(c, Reason::Street, &mut covered, &mut taken);
                 } else if let Some(i) = best_upgrade(t, &upgraded, false) {
                     upgraded[i] = true;
                     upgrades.push((i, Reason::Street));
                 } else {
-                    let short = dc.per_street - have[t];
+                    let short = dc.street_goal() - have[t];
                     shortfalls.push(Shortfall {
                         rule: "per_street".into(),
                         zh: format!("{t}缺少 {short} 处综合养老服务中心，且没有可建日间照料的候选点或可升级的设施"),
@@ -1358,7 +1649,7 @@ fn rule_sites(
             }
         }
     }
-    if dc.per_county > 0 {
+    if dc.county_goal() > 0 {
         let counties = crate::model::rural_by_county(&units);
         if counties.is_empty() {
             shortfalls.push(Shortfall {
@@ -1369,7 +1660,7 @@ fn rule_sites(
         }
         for (county, rural) in &counties {
             let mut count: u32 = rural.iter().map(|t| have[*t]).sum();
-            while count < dc.per_county {
+            while count < dc.county_goal() {
                 // Rural townships without a centre first, then any rural township.
                 let mut order: Vec<&str> = rural.clone();
                 order.sort_by_key(|t| (have[*t] > 0, *t));
@@ -1392,7 +1683,7 @@ fn rule_sites(
                     })
                 };
                 let Some(t) = done else {
-                    let short = dc.per_county - count;
+                    let short = dc.county_goal() - count;
                     shortfalls.push(Shortfall {
                         rule: "per_county".into(),
                         zh: format!("县(市、区) {county} 缺少 {short} 处农村区域性养老服务中心，且其镇、乡中没有可升级的敬老院或可建的候选点"),

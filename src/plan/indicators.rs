@@ -202,7 +202,10 @@ fn day_care_rows(
         } else {
             dc.targets.get(&y).and_then(|s| s.coverage)
         }
-        .map(Goal::at_least);
+        .map(|v| Goal {
+            binding: dc.coverage_binding,
+            ..Goal::at_least(v)
+        });
         // The final figure is the plan's; earlier years count the sites open by then, up to
         // their capacities where they have them.
         let covered = if y == last {
@@ -316,7 +319,8 @@ fn day_care_rows(
     }
 
     // Streets.
-    if dc.per_street > 0 {
+    let street_goal = dc.street_goal();
+    if street_goal > 0 {
         let streets: Vec<&str> = units
             .iter()
             .filter(|u| u.kind == TownshipKind::Street)
@@ -324,29 +328,39 @@ fn day_care_rows(
             .collect();
         if !streets.is_empty() {
             let k = streets.len() as f64;
-            let after = centres_by(plan, region, None);
-            let with = count(&after, &streets, dc.per_street);
-            let target = Goal::at_least(1.0);
-            out.rows.push(IndicatorRow {
-                indicator: Indicator::PerStreet,
-                year: last,
-                baseline: ratio(count(&before, &streets, dc.per_street), k),
-                target: Some(target),
-                planned: ratio(with, k),
-                numerator: with,
-                denominator: k,
-                met: Some(verdict(target, with, k)),
-            });
+            // A row for every year with a street step of its own, then the final year's.
+            let mut steps: Vec<(i32, u32)> = dc
+                .targets
+                .iter()
+                .filter(|(y, _)| **y != last)
+                .filter_map(|(y, st)| st.per_street.filter(|n| *n > 0).map(|n| (*y, n)))
+                .collect();
+            steps.push((last, street_goal));
+            for (year, need) in steps {
+                let after = centres_by(plan, region, (year != last).then_some(year));
+                let with = count(&after, &streets, need);
+                let target = Goal::at_least(1.0);
+                out.rows.push(IndicatorRow {
+                    indicator: Indicator::PerStreet,
+                    year,
+                    baseline: ratio(count(&before, &streets, need), k),
+                    target: Some(target),
+                    planned: ratio(with, k),
+                    numerator: with,
+                    denominator: k,
+                    met: Some(verdict(target, with, k)),
+                });
+            }
             out.definitions.push(Definition {
                 indicator: Indicator::PerStreet,
                 zh: format!(
                     "至少有 {} 处综合养老服务中心的街道数 ÷ 街道数 {}（目标：每个街道）",
-                    dc.per_street,
+                    street_goal,
                     streets.len()
                 ),
                 en: format!(
                     "Streets with at least {} comprehensive centre(s) ÷ {} streets (target: every street)",
-                    dc.per_street,
+                    street_goal,
                     streets.len()
                 ),
             });
@@ -354,9 +368,10 @@ fn day_care_rows(
     }
 
     // Counties: rural regional centres in their 镇 and 乡.
-    if dc.per_county > 0 {
+    let county_goal = dc.county_goal();
+    if county_goal > 0 {
         let counties = crate::model::rural_by_county(&units);
-        let meeting = |have: &BTreeMap<String, u32>| -> f64 {
+        let meeting = |have: &BTreeMap<String, u32>, need: u32| -> f64 {
             counties
                 .values()
                 .filter(|towns| {
@@ -364,33 +379,46 @@ fn day_care_rows(
                         .iter()
                         .map(|t| have.get(*t).copied().unwrap_or(0))
                         .sum::<u32>()
-                        >= dc.per_county
+                        >= need
                 })
                 .count() as f64
         };
         let k = counties.len() as f64;
-        let with = meeting(&centres_by(plan, region, None));
-        let target = Goal::at_least(1.0);
-        out.rows.push(IndicatorRow {
-            indicator: Indicator::PerCounty,
-            year: last,
-            baseline: ratio(meeting(&before), k),
-            target: Some(target),
-            planned: ratio(with, k),
-            numerator: with,
-            denominator: k,
-            met: Some(verdict(target, with, k)),
-        });
+        // A row for every year with a county step of its own, then the final year's.
+        let mut steps: Vec<(i32, u32)> = dc
+            .targets
+            .iter()
+            .filter(|(y, _)| **y != last)
+            .filter_map(|(y, st)| st.per_county.filter(|n| *n > 0).map(|n| (*y, n)))
+            .collect();
+        steps.push((last, county_goal));
+        for (year, need) in steps {
+            let with = meeting(
+                &centres_by(plan, region, (year != last).then_some(year)),
+                need,
+            );
+            let target = Goal::at_least(1.0);
+            out.rows.push(IndicatorRow {
+                indicator: Indicator::PerCounty,
+                year,
+                baseline: ratio(meeting(&before, need), k),
+                target: Some(target),
+                planned: ratio(with, k),
+                numerator: with,
+                denominator: k,
+                met: Some(verdict(target, with, k)),
+            });
+        }
         out.definitions.push(Definition {
             indicator: Indicator::PerCounty,
             zh: format!(
                 "镇、乡中至少有 {} 处综合(区域性)养老服务中心的县(市、区)数 ÷ 县(市、区)数 {}（县按统计用区划代码前 6 位）",
-                dc.per_county,
+                county_goal,
                 counties.len()
             ),
             en: format!(
                 "Counties with at least {} comprehensive (regional) centres in their towns ÷ {} counties (county = first 6 digits of the statistical code)",
-                dc.per_county,
+                county_goal,
                 counties.len()
             ),
         });

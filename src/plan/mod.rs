@@ -183,6 +183,9 @@ pub struct TradeoffPoint {
     pub covered_elderly: f64,
     /// New day-care sites.
     pub new_sites: u32,
+    /// Spend above this budget (in all, or the largest over a year's own limit), 万元; more
+    /// than 0 only where the scenario allows an overrun.
+    pub overrun_wan: f64,
     /// Targets (indicator key and year, `coverage 2025`) met.
     pub met: Vec<String>,
     /// Targets missed.
@@ -213,6 +216,10 @@ pub struct Spending {
     pub budget_binds: bool,
     /// Spend above the budget, in all or in some year (0 when within it).
     pub overrun_wan: f64,
+    /// Spend above the total budget, 万元 (0 when within it or without one).
+    pub overrun_total_wan: f64,
+    /// Spend above each year's own limit, 万元, for the years that exceed theirs.
+    pub overrun_per_year_wan: std::collections::BTreeMap<i32, f64>,
     /// Targets the budget leaves unmet, each with the money that would close it.
     pub missed: Vec<MissedTarget>,
 }
@@ -227,8 +234,15 @@ pub struct MissedTarget {
     /// Extra 万元 over the budget that the cheapest plan meeting it needs.
     pub extra_wan: f64,
     /// Whether `extra_wan` is proven least; when false it is an upper bound (a search
-    /// stopped at its node limit, or for a bed target the price of meeting every bed target).
+    /// stopped at its node limit, for a bed target the price of meeting every bed target, or
+    /// for a step a yearly budget delays the yearly money the schedule by need asks).
     pub exact: bool,
+    /// What the step lacks, in its numerator's unit (elderly for coverage; townships,
+    /// streets or counties for the centre rules; beds for the bed targets): `⌈target ×
+    /// denominator⌉ − planned numerator` of its indicator row.
+    pub short: f64,
+    /// Whether a yearly budget (`[budget] per_year`) is what misses it, rather than the total.
+    pub per_year: bool,
 }
 
 impl Spending {
@@ -250,9 +264,15 @@ impl Spending {
             }
         }
         let spent: f64 = per_year.values().fold(0.0, |a, b| a + b);
-        let mut overrun = b.total_wan.map_or(0.0, |t| (spent - t).max(0.0));
+        let over_total = b.total_wan.map_or(0.0, |t| (spent - t).max(0.0));
+        let mut overrun = over_total;
+        let mut over_years = std::collections::BTreeMap::new();
         for (y, limit) in &b.per_year_wan {
-            overrun = overrun.max(per_year.get(y).copied().unwrap_or(0.0) - limit);
+            let over = per_year.get(y).copied().unwrap_or(0.0) - limit;
+            overrun = overrun.max(over);
+            if over > 1e-6 {
+                over_years.insert(*y, over);
+            }
         }
         Self {
             budget_wan: b.total_wan,
@@ -265,6 +285,8 @@ impl Spending {
             beds_unconstrained_wan: beds.map_or(0.0, |p| p.unconstrained_wan),
             budget_binds: beds.is_some_and(|p| p.budget_binds),
             overrun_wan: if overrun > 1e-6 { overrun } else { 0.0 },
+            overrun_total_wan: if over_total > 1e-6 { over_total } else { 0.0 },
+            overrun_per_year_wan: over_years,
             missed: Vec::new(),
         }
     }
@@ -411,6 +433,8 @@ fn within_budget(
             year: goal_year,
             extra_wan: (need - total).max(0.0),
             exact,
+            short: 0.0,
+            per_year: false,
         });
         out.shortfalls.push(day_care::Shortfall {
             rule: "coverage".into(),
@@ -454,7 +478,8 @@ fn rules_cost(scenario: &Scenario, region: &Region, plan: &DayCarePlan) -> f64 {
 
 /// What the binding (约束性) bed targets cost on their own, 万元, kept back from the day-care
 /// coverage sites under a total budget (the street, township and county rules come first, as
-/// binding rules): 0 without a total budget or with an allowed overrun; otherwise the cost of
+/// binding rules); every bed target, binding or expected, when the coverage target is itself
+/// expected (`day_care.coverage_binding = false`), so that expected coverage is bought last: 0 without a total budget or with an allowed overrun; otherwise the cost of
 /// the binding targets of the longest run of plan years, from the first, that fits the budget
 /// (the bed solver spends what is left on the rest).
 fn binding_beds_reserve(
@@ -469,7 +494,9 @@ fn binding_beds_reserve(
     };
     // The day-care rules are paid first.
     let total = total - rules_wan;
-    let keep = |g: Option<crate::model::Goal>| g.filter(|g| g.binding);
+    // Expected (预期性) coverage comes after every bed target: all of them are kept back.
+    let expected_coverage = !scenario.day_care.coverage_binding;
+    let keep = |g: Option<crate::model::Goal>| g.filter(|g| g.binding || expected_coverage);
     let mut binding = scenario.clone();
     binding.budget = crate::model::Budget::default();
     for t in binding.bed_targets.values_mut() {
@@ -480,6 +507,12 @@ fn binding_beds_reserve(
         t.new_beds = keep(t.new_beds);
     }
     binding.bed_targets.retain(|_, t| t.any());
+    // Expected coverage waits for every bed target: what they all cost, as far as the money
+    // goes (the bed solver spends it binding targets first).
+    if expected_coverage {
+        let all = beds::plan(&binding, region, bed_reach, &Default::default())?.cost_wan;
+        return Ok(all.min(total.max(0.0)));
+    }
     // The binding targets of the earliest years first: the reserve is what the longest run of
     // years, from the first, costs within the budget (a later year's target that the money
     // cannot reach does not take the money an earlier one could use).
@@ -512,8 +545,128 @@ fn missed_bed_targets(beds: &BedPlan) -> Vec<MissedTarget> {
             year: s.year,
             extra_wan: extra,
             exact: false,
+            short: 0.0,
+            per_year: false,
         })
         .collect()
+}
+
+/// The yearly money over the `[budget] per_year` limits that a spend schedule asks for in the
+/// years up to `year`, 万元: `Σ_{y <= year} max(0, spend_y − limit_y)` over the years with a
+/// limit, with `room` (what other spending already takes from each year's limit) counted.
+fn per_year_excess(
+    scenario: &Scenario,
+    spend: &std::collections::BTreeMap<i32, f64>,
+    taken: &std::collections::BTreeMap<i32, f64>,
+    year: i32,
+) -> f64 {
+    scenario
+        .budget
+        .per_year_wan
+        .range(..=year)
+        .map(|(y, limit)| {
+            let used = taken.get(y).copied().unwrap_or(0.0);
+            (spend.get(y).copied().unwrap_or(0.0) - (limit - used).max(0.0)).max(0.0)
+        })
+        .fold(0.0, |a, b| a + b)
+}
+
+/// Every missed step completed from the indicator table: what each lacks (`short`), and the
+/// steps the yearly budgets miss with the yearly money that would close them — day-care steps
+/// (coverage, township share, street and county centres) against the day-care schedule by
+/// need (`dc_need`), bed steps against the bed plan without a budget (`beds_free`, when the
+/// yearly budgets bind it). Each such step also gets a shortfall line in the day-care plan
+/// (day-care steps) saying how many it lacks and what the year would need.
+fn complete_missed(
+    scenario: &Scenario,
+    table: &indicators::IndicatorTable,
+    dc_need: &std::collections::BTreeMap<i32, f64>,
+    dc_spend: &std::collections::BTreeMap<i32, f64>,
+    beds_free: Option<&BedPlan>,
+    missed: &mut Vec<MissedTarget>,
+    shortfalls: &mut Vec<day_care::Shortfall>,
+) {
+    use crate::model::Indicator;
+    let allowed = scenario.budget.allow_overrun || scenario.budget.per_year_wan.is_empty();
+    let none = std::collections::BTreeMap::new();
+    let beds_spend: Option<std::collections::BTreeMap<i32, f64>> =
+        beds_free.map(|b| b.years.iter().map(|y| (y.year, y.cost_wan)).collect());
+    for row in table.rows.iter().filter(|r| r.met == Some(false)) {
+        let Some(goal) = row.target else { continue };
+        let key = row.indicator.key();
+        let short = ((goal.value * row.denominator - 1e-9).ceil() - row.numerator).max(0.0);
+        let short = if goal.strict && short == 0.0 {
+            1.0
+        } else {
+            short
+        };
+        let day_care = matches!(
+            row.indicator,
+            Indicator::Coverage
+                | Indicator::TownshipShare
+                | Indicator::PerStreet
+                | Indicator::PerCounty
+        );
+        let extra = if allowed {
+            0.0
+        } else if day_care {
+            per_year_excess(scenario, dc_need, &none, row.year)
+        } else if let Some(b) = &beds_spend {
+            per_year_excess(scenario, b, dc_spend, row.year)
+        } else {
+            0.0
+        };
+        if let Some(m) = missed
+            .iter_mut()
+            .find(|m| m.indicator == key && m.year == row.year)
+        {
+            m.short = short;
+            // The total had room: the yearly limits are what miss it.
+            if m.extra_wan <= 1e-6 && extra > 1e-6 {
+                m.extra_wan = extra;
+                m.exact = false;
+                m.per_year = true;
+            }
+            continue;
+        }
+        if extra <= 1e-6 {
+            continue;
+        }
+        missed.push(MissedTarget {
+            indicator: key.to_owned(),
+            year: row.year,
+            extra_wan: extra,
+            exact: false,
+            short,
+            per_year: true,
+        });
+        if day_care {
+            let unit = match row.indicator {
+                Indicator::Coverage => ("名老年人", "elderly"),
+                Indicator::TownshipShare => {
+                    ("个乡镇(街道)的综合中心", "township(s) without a centre")
+                }
+                Indicator::PerStreet => ("个街道的综合中心", "street(s) without their centres"),
+                _ => (
+                    "个县(市、区)的区域中心",
+                    "county(ies) without their centres",
+                ),
+            };
+            shortfalls.push(day_care::Shortfall {
+                rule: "per_year".into(),
+                zh: format!(
+                    "{} 年{}目标受年度预算限制未达到：差 {short:.0} {}；按需建设需该年及以前年度预算共增加至多 {extra:.0} 万元",
+                    row.year,
+                    row.indicator.zh(),
+                    unit.0
+                ),
+                en: format!(
+                    "{}: the {} step is missed under the yearly budgets: {short:.0} {} short; building by need takes at most {extra:.0} 万元 more of the yearly budgets up to that year",
+                    row.year, key, unit.1
+                ),
+            });
+        }
+    }
 }
 
 /// The day-care network's sites and upgrades moved into years whose own budget
@@ -646,15 +799,33 @@ fn plan_money(
     let rules_wan = rules_cost(scenario, region, &unconstrained);
     let reserve = binding_beds_reserve(scenario, region, bed_reach, rules_wan)?;
     let (day_care, mut missed) = within_budget(scenario, region, reach, unconstrained, reserve);
-    let day_care = within_year_budgets(scenario, region, day_care);
+    let dc_need = day_care_spend(scenario, region, &day_care);
+    let mut day_care = within_year_budgets(scenario, region, day_care);
     let day_care_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let dc_spend = day_care_spend(scenario, region, &day_care);
     let bed_plan = beds::plan(scenario, region, bed_reach, &dc_spend)?;
+    // The bed plan without a budget, for the yearly money a missed bed step would need.
+    let beds_free = if bed_plan.budget_binds && !scenario.budget.per_year_wan.is_empty() {
+        let mut free = scenario.clone();
+        free.budget = crate::model::Budget::default();
+        Some(beds::plan(&free, region, bed_reach, &dc_spend)?)
+    } else {
+        None
+    };
     let beds_s = t.elapsed().as_secs_f64();
     let indicators = indicators::table(scenario, region, reach, &day_care, Some(&bed_plan));
     let mut spending = Spending::of(scenario, &dc_spend, Some(&bed_plan));
     missed.extend(missed_bed_targets(&bed_plan));
+    complete_missed(
+        scenario,
+        &indicators,
+        &dc_need,
+        &dc_spend,
+        beds_free.as_ref(),
+        &mut missed,
+        &mut day_care.shortfalls,
+    );
     spending.missed = missed;
     Ok(MoneyPlan {
         day_care,
@@ -727,6 +898,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
             coverage: m.day_care.coverage,
             covered_elderly: m.day_care.covered_elderly,
             new_sites: m.day_care.new_sites,
+            overrun_wan: m.spending.overrun_wan,
             met: Vec::new(),
             missed: Vec::new(),
         };

@@ -514,7 +514,17 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
                         }
                     )
                 })
-                .unwrap_or_default(),
+                .unwrap_or_else(|| {
+                    // Only yearly limits: the years over theirs.
+                    plan.spending
+                        .overrun_per_year_wan
+                        .iter()
+                        .map(|(y, o)| {
+                            format!("{y} {} {}", lang.pick("超支", "over by"), thousands(*o))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                }),
         ),
     ];
     if let Some(b) = &plan.beds

@@ -372,8 +372,8 @@ pub(crate) fn indicator_name(plan: &Plan, indicator: Indicator, lang: Lang) -> S
             s.travel.minutes,
             lang.pick(" 分钟服务圈", "-minute circle")
         ),
-        Indicator::PerStreet => format!("{name} ≥ {}", s.day_care.per_street),
-        Indicator::PerCounty => format!("{name} ≥ {}", s.day_care.per_county),
+        Indicator::PerStreet => format!("{name} ≥ {}", s.day_care.street_goal()),
+        Indicator::PerCounty => format!("{name} ≥ {}", s.day_care.county_goal()),
         Indicator::BedsPer1000 | Indicator::NursingPer1000 => {
             format!("{name}{}", lang.pick(" (张)", ""))
         }
@@ -623,8 +623,11 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
         ));
     }
     for (y, limit) in &sp.budget_per_year_wan {
+        let over = sp.overrun_per_year_wan.get(y).map_or(String::new(), |o| {
+            format!(" ⚠ {} {}", lang.pick("超支", "over by"), money(*o))
+        });
         parts.push(format!(
-            "{y} {} {} / {} {wan}",
+            "{y} {} {} / {} {wan}{over}",
             lang.pick("年支出", "spend"),
             money(sp.spent_per_year_wan.get(y).copied().unwrap_or(0.0)),
             money(*limit)
@@ -632,7 +635,7 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
     }
     if sp.overrun_wan > 0.0 {
         parts.push(format!(
-            "**{} {} {wan}{}**",
+            "⚠ {} {} {wan}{}",
             lang.pick("超出预算", "over budget by"),
             money(sp.overrun_wan),
             if sp.allow_overrun {
@@ -653,11 +656,23 @@ fn budget_note(plan: &Plan, lang: Lang) -> Option<String> {
         ));
     }
     for m in &sp.missed {
+        let short = if m.short > 0.0 {
+            format!(" ({} {})", lang.pick("差", "short by"), thousands(m.short))
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "{} {} {}{} {wan}",
+            "{} {}{short} {}{} {wan}",
             m.year,
             target_name(&m.indicator, lang),
-            lang.pick("未达标，需追加", "missed; closing it needs"),
+            if m.per_year {
+                lang.pick(
+                    "受年度预算限制未达标，年度预算需追加",
+                    "missed under the yearly budgets; closing it needs yearly money of",
+                )
+            } else {
+                lang.pick("未达标，需追加", "missed; closing it needs")
+            },
             if m.exact {
                 format!(" {}", money(m.extra_wan))
             } else {
@@ -924,6 +939,39 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
             Cell::num(format!("{:.2}%", 100.0 * ph.gap)),
             Cell::num(dc.seed.to_string()),
         ]);
+        // The whole schedule: its bound is the final network's (the final-year problem
+        // without the earlier steps is a relaxation of every schedule).
+        let (value, bound) = if dc.objective == crate::plan::day_care::Objective::NewSites {
+            (
+                format!("{:.0} {}", ph.whole_objective, lang.pick("处", "sites")),
+                format!("≥ {:.0}", ph.whole_bound),
+            )
+        } else if dc.objective == crate::plan::day_care::Objective::LeastCost {
+            (
+                money(ph.whole_objective),
+                format!("≥ {}", money(ph.whole_bound)),
+            )
+        } else {
+            (
+                thousands(ph.whole_objective),
+                format!("≤ {}", thousands(ph.whole_bound)),
+            )
+        };
+        rows.push(vec![
+            Cell::text(lang.pick(
+                "日间照料分年建设（整体：最终网络与时序）",
+                "Day-care schedule (whole: final network and phasing)",
+            )),
+            Cell::text(status(ph.whole_status)),
+            Cell::text(lang.pick(
+                "最终网络最优且时序最优",
+                "final network optimal and its phasing optimal",
+            )),
+            Cell::num(value),
+            Cell::num(bound),
+            Cell::num(format!("{:.2}%", 100.0 * ph.whole_gap)),
+            Cell::num(dc.seed.to_string()),
+        ]);
     }
     if let Some(b) = &plan.beds {
         rows.push(vec![
@@ -971,7 +1019,17 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
         .map(|p| {
             vec![
                 Cell::num(money(p.budget_wan)),
-                Cell::num(money(p.spent_wan)),
+                // An overrun (only where the scenario allows one) is flagged in the cell.
+                Cell::num(if p.overrun_wan > 0.0 {
+                    format!(
+                        "{} ({} {})",
+                        money(p.spent_wan),
+                        lang.pick("超支", "over by"),
+                        money(p.overrun_wan)
+                    )
+                } else {
+                    money(p.spent_wan)
+                }),
                 Cell::num(pct(p.coverage)),
                 Cell::num(p.new_sites.to_string()),
                 Cell::num(format!(
@@ -1007,6 +1065,11 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
             lang.pick(
                 "每个预算下重新规划：街道、乡镇与县域规则优先，约束性床位目标先于预期性目标",
                 "The plan again at each budget: the street, township and county rules first, binding bed targets before expected ones",
+            )
+            .to_owned(),
+            lang.pick(
+                "投资超出预算时（仅在情景允许超支时）在投资一栏注明超支额",
+                "Spend above the budget (only where the scenario allows an overrun) is flagged in the spend column",
             )
             .to_owned(),
         ],

@@ -54,7 +54,24 @@ pub fn max_covered(
     budget_wan: f64,
     node_limit: u64,
 ) -> BudgetCoverageSolution {
+    max_covered_within(problem, price, budget_wan, usize::MAX, node_limit)
+}
+
+/// [`max_covered`] with at most `max_sites` candidates open (a scenario's `max_new` next to
+/// its money). The bound is the smaller of the fractional knapsack's and the base plus the
+/// `max_sites` largest marginal gains, both relaxations of the two limits together.
+///
+/// # Panics
+/// When `price` does not hold one price per candidate.
+pub fn max_covered_within(
+    problem: &CoverageProblem,
+    price: &[f64],
+    budget_wan: f64,
+    max_sites: usize,
+    node_limit: u64,
+) -> BudgetCoverageSolution {
     let mut s = Search::new(problem, price, budget_wan, node_limit);
+    s.max_sites = max_sites;
     s.maximise_greedy();
     s.max_dfs(0);
     let (sites, covered, cost) = s.best.clone().expect("the empty set is always an answer");
@@ -83,7 +100,23 @@ pub fn min_cost(
     target: f64,
     node_limit: u64,
 ) -> Result<BudgetCoverageSolution, f64> {
+    min_cost_within(problem, price, target, usize::MAX, node_limit)
+}
+
+/// [`min_cost`] with at most `max_sites` candidates open; `Err` with the most people found
+/// with that many (at any price) when no set of them is found reaching `target`.
+///
+/// # Panics
+/// When `price` does not hold one price per candidate.
+pub fn min_cost_within(
+    problem: &CoverageProblem,
+    price: &[f64],
+    target: f64,
+    max_sites: usize,
+    node_limit: u64,
+) -> Result<BudgetCoverageSolution, f64> {
     let mut s = Search::new(problem, price, f64::INFINITY, node_limit);
+    s.max_sites = max_sites;
     let all: Vec<u32> = s.order.iter().map(|&j| j as u32).collect();
     let reachable = problem.covered_weight(&all);
     if reachable < target - TOL {
@@ -94,10 +127,11 @@ pub fn min_cost(
     s.minimise_greedy();
     s.open_bound = f64::INFINITY;
     s.min_dfs(0);
-    let (sites, covered, cost) = s
-        .best
-        .clone()
-        .expect("every usable candidate open is an answer");
+    let Some((sites, covered, cost)) = s.best.clone() else {
+        let free = vec![0.0; price.len()];
+        let most = max_covered_within(problem, &free, 0.0, max_sites, node_limit);
+        return Err(most.covered);
+    };
     let bound = if s.stopped {
         s.open_bound.min(cost)
     } else {
@@ -109,6 +143,152 @@ pub fn min_cost(
         cost_wan: cost,
         certificate: Certificate::new(cost, bound),
         nodes: s.nodes,
+    })
+}
+
+/// Group rules on a least-cost covering ([`min_cost_with_rules`]): candidates grouped by
+/// township, with a minimum of open candidates in some groups (每个街道 `per_street` centres)
+/// and a minimum count of groups holding a centre (the township share).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GroupRules {
+    /// The group of each candidate, if it counts for one.
+    pub group: Vec<Option<u32>>,
+    /// Per group: whether it holds a centre before the plan.
+    pub has: Vec<bool>,
+    /// Per group: open candidates it needs at least (0 for none).
+    pub at_least: Vec<u32>,
+    /// Groups that must hold a centre (existing or new), in all.
+    pub need_groups: usize,
+}
+
+/// The cheapest set covering at least `target` people that also meets the group `rules`,
+/// solved as one mixed-integer program by LP-based branch and bound (`microlp`) within
+/// `node_limit` nodes:
+///
+/// ```text
+/// min Σ c_j x_j   s.t.  y_i <= Σ_{j ∋ i} x_j,  Σ w_i y_i >= target − base,
+///                       z_g <= Σ_{j ∈ g} x_j,  Σ_{g without a centre} z_g >= need − have,
+///                       Σ_{j ∈ g} x_j >= at_least_g,   x ∈ {0,1},  y, z ∈ [0,1]
+/// ```
+///
+/// (the covering rows of the set-covering location problem, Toregas et al. 1971, with the
+/// group rows of the plans' street and township rules). `y` and `z` need no integrality:
+/// with `x` whole, each takes 1 where its row allows. The certificate's bound is the
+/// solver's best bound over the open nodes (status `optimal` when the search finished).
+/// `None` when no set meets the target and the rules, or the solver stopped without any
+/// answer.
+///
+/// # Panics
+/// When `price` or `rules.group` do not hold one entry per candidate.
+pub fn min_cost_with_rules(
+    problem: &CoverageProblem,
+    price: &[f64],
+    target: f64,
+    rules: &GroupRules,
+    node_limit: u64,
+) -> Option<BudgetCoverageSolution> {
+    use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    assert_eq!(price.len(), problem.sets.len(), "one price per candidate");
+    assert_eq!(
+        rules.group.len(),
+        problem.sets.len(),
+        "one group per candidate"
+    );
+    let usable = |j: usize| price[j].is_finite() && price[j] >= 0.0;
+    let mut lp = Problem::new(OptimizationDirection::Minimize);
+    let x: Vec<Option<microlp::Variable>> = (0..price.len())
+        .map(|j| {
+            let useful = !problem.sets[j].is_empty() || rules.group[j].is_some();
+            (usable(j) && useful).then(|| lp.add_binary_var(price[j]))
+        })
+        .collect();
+    let base = problem.covered_weight(&[]);
+    let need_people = target - base;
+    if need_people > TOL {
+        let mut by_point: Vec<Vec<usize>> = vec![Vec::new(); problem.weight.len()];
+        for (j, set) in problem.sets.iter().enumerate() {
+            if x[j].is_some() {
+                for &i in set {
+                    by_point[i as usize].push(j);
+                }
+            }
+        }
+        let mut sum = microlp::LinearExpr::empty();
+        for (i, js) in by_point.iter().enumerate() {
+            let w = problem.weight[i];
+            if problem.covered[i] || js.is_empty() || w <= 0.0 {
+                continue;
+            }
+            let y = lp.add_var(0.0, (0.0, 1.0));
+            let mut row = microlp::LinearExpr::empty();
+            row.add(y, 1.0);
+            for &j in js {
+                row.add(x[j].expect("listed only when usable"), -1.0);
+            }
+            lp.add_constraint(row, ComparisonOp::Le, 0.0);
+            sum.add(y, w);
+        }
+        lp.add_constraint(sum, ComparisonOp::Ge, need_people);
+    }
+    let groups = rules.has.len();
+    let mut members: Vec<Vec<microlp::Variable>> = vec![Vec::new(); groups];
+    for (j, g) in rules.group.iter().enumerate() {
+        if let (Some(g), Some(v)) = (g, x[j]) {
+            members.get_mut(*g as usize)?.push(v);
+        }
+    }
+    for (g, need) in rules.at_least.iter().enumerate() {
+        if *need > 0 {
+            let mut row = microlp::LinearExpr::empty();
+            for &v in members.get(g)? {
+                row.add(v, 1.0);
+            }
+            lp.add_constraint(row, ComparisonOp::Ge, f64::from(*need));
+        }
+    }
+    let have = rules.has.iter().filter(|h| **h).count();
+    if rules.need_groups > have {
+        let mut sum = microlp::LinearExpr::empty();
+        for g in (0..groups).filter(|&g| !rules.has[g] && !members[g].is_empty()) {
+            let z = lp.add_var(0.0, (0.0, 1.0));
+            let mut row = microlp::LinearExpr::empty();
+            row.add(z, 1.0);
+            for &v in &members[g] {
+                row.add(v, -1.0);
+            }
+            lp.add_constraint(row, ComparisonOp::Le, 0.0);
+            sum.add(z, 1.0);
+        }
+        lp.add_constraint(sum, ComparisonOp::Ge, (rules.need_groups - have) as f64);
+    }
+    let mut options = microlp::SolveOptions::default();
+    options.node_limit = Some(node_limit);
+    let outcome = lp.solve_with(options).ok()?;
+    let sol = outcome.solution()?;
+    let sites: Vec<u32> = x
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_some_and(|v| sol.var_value(v) > 0.5))
+        .map(|(j, _)| j as u32)
+        .collect();
+    let cost = sites.iter().fold(0.0, |a, &j| a + price[j as usize]);
+    let covered = problem.covered_weight(&sites);
+    let stats = outcome.stats();
+    let mut bound = if outcome.is_optimal() {
+        cost
+    } else {
+        stats.best_bound.unwrap_or(0.0).min(cost)
+    };
+    // Whole prices (a count of sites) make every objective whole: the bound rounds up.
+    if price.iter().all(|c| !c.is_finite() || c.fract() == 0.0) {
+        bound = (bound - TOL).ceil().min(cost);
+    }
+    Some(BudgetCoverageSolution {
+        sites,
+        covered,
+        cost_wan: cost,
+        certificate: Certificate::new(cost, bound),
+        nodes: stats.nodes_solved,
     })
 }
 
@@ -130,6 +310,8 @@ struct Search<'a> {
     nodes: u64,
     limit: u64,
     stopped: bool,
+    /// Most candidates open.
+    max_sites: usize,
 }
 
 impl<'a> Search<'a> {
@@ -171,7 +353,18 @@ impl<'a> Search<'a> {
             nodes: 0,
             limit,
             stopped: false,
+            max_sites: usize::MAX,
         }
+    }
+
+    /// The sum of the `k` largest marginal gains from position `pos` on.
+    fn top_gains(&self, pos: usize, k: usize) -> f64 {
+        let mut gains: Vec<f64> = self.order[pos..].iter().map(|&j| self.gain(j)).collect();
+        if k < gains.len() {
+            gains.select_nth_unstable_by(k, |a, b| b.total_cmp(a));
+            gains.truncate(k);
+        }
+        gains.iter().fold(0.0, |a, b| a + b)
     }
 
     fn gain(&self, j: usize) -> f64 {
@@ -241,6 +434,9 @@ impl<'a> Search<'a> {
                         .then(b.0.cmp(&a.0))
                 });
             let Some((j, _)) = next else { break };
+            if taken.len() >= self.max_sites {
+                break;
+            }
             taken.push(j);
             self.add(j);
         }
@@ -250,7 +446,7 @@ impl<'a> Search<'a> {
         for &j in taken.iter().rev() {
             self.remove(j);
         }
-        for idx in 0..self.order.len() {
+        for idx in 0..self.order.len() * usize::from(self.max_sites > 0) {
             let j = self.order[idx];
             self.add(j);
             if self.covered > self.best.as_ref().map_or(0.0, |b| b.1) + TOL {
@@ -276,6 +472,10 @@ impl<'a> Search<'a> {
             bound += g;
             left -= c;
         }
+        let k = self.max_sites.saturating_sub(self.open.len());
+        if k < self.order.len() - pos {
+            bound = bound.min(self.covered + self.top_gains(pos, k));
+        }
         let best = self.best.as_ref().map_or(0.0, |b| b.1);
         if bound <= best + TOL {
             return;
@@ -292,7 +492,10 @@ impl<'a> Search<'a> {
         let Some(&j) = self.order.get(pos) else {
             return;
         };
-        if self.spent + self.price[j] <= self.budget + TOL && self.gain(j) > 0.0 {
+        if self.spent + self.price[j] <= self.budget + TOL
+            && self.gain(j) > 0.0
+            && self.open.len() < self.max_sites
+        {
             self.add(j);
             self.max_dfs(pos + 1);
             self.remove(j);
@@ -316,6 +519,9 @@ impl<'a> Search<'a> {
                         .then(b.0.cmp(&a.0))
                 });
             let Some((j, _)) = next else { break };
+            if taken.len() >= self.max_sites {
+                break;
+            }
             taken.push(j);
             self.add(j);
         }
@@ -351,6 +557,10 @@ impl<'a> Search<'a> {
         if need > TOL || bound >= self.best_cost - TOL {
             return;
         }
+        let k = self.max_sites.saturating_sub(self.open.len());
+        if k < self.order.len() - pos && self.top_gains(pos, k) < deficit - TOL {
+            return;
+        }
         self.nodes += 1;
         if self.nodes > self.limit {
             self.stopped = true;
@@ -360,7 +570,7 @@ impl<'a> Search<'a> {
         let Some(&j) = self.order.get(pos) else {
             return;
         };
-        if self.gain(j) > 0.0 {
+        if self.gain(j) > 0.0 && self.open.len() < self.max_sites {
             self.add(j);
             self.min_dfs(pos + 1);
             self.remove(j);
@@ -447,6 +657,110 @@ mod tests {
                     assert!(want.is_infinite(), "case {case}");
                     assert!(best < target);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn least_cost_covering_with_group_rules_equals_brute_force() {
+        let mut rng = SplitMix64::new(13, 0);
+        let mut solved = 0;
+        for case in 0..300 {
+            let (p, price) = random(&mut rng);
+            let n = p.sets.len();
+            let groups = 1 + rng.below(4);
+            let rules = GroupRules {
+                group: (0..n)
+                    .map(|_| (rng.below(4) != 0).then(|| rng.below(groups) as u32))
+                    .collect(),
+                has: (0..groups).map(|_| rng.below(3) == 0).collect(),
+                at_least: (0..groups)
+                    .map(|_| {
+                        if rng.below(4) == 0 {
+                            1 + rng.below(2) as u32
+                        } else {
+                            0
+                        }
+                    })
+                    .collect(),
+                need_groups: rng.below(groups + 1),
+            };
+            let total: f64 = p.weight.iter().sum();
+            let target = total * rng.below(101) as f64 / 100.0;
+            let meets = |open: &[u32]| {
+                let mut count = vec![0u32; groups];
+                for &j in open {
+                    if let Some(g) = rules.group[j as usize] {
+                        count[g as usize] += 1;
+                    }
+                }
+                let with = (0..groups)
+                    .filter(|&g| rules.has[g] || count[g] > 0)
+                    .count();
+                with >= rules.need_groups
+                    && (0..groups).all(|g| count[g] >= rules.at_least[g])
+                    && p.covered_weight(open) >= target - 1e-9
+            };
+            let mut want = f64::INFINITY;
+            for mask in 0u32..1 << n {
+                let open: Vec<u32> = (0..n as u32).filter(|j| mask >> j & 1 == 1).collect();
+                let cost = open.iter().fold(0.0, |a, &j| a + price[j as usize]);
+                if cost.is_finite() && meets(&open) {
+                    want = want.min(cost);
+                }
+            }
+            match min_cost_with_rules(&p, &price, target, &rules, 100_000) {
+                Some(s) => {
+                    assert!(meets(&s.sites), "case {case}");
+                    assert!(
+                        (s.cost_wan - want).abs() < 1e-6,
+                        "case {case}: {} {want}",
+                        s.cost_wan
+                    );
+                    assert_eq!(s.certificate.status, Status::Optimal, "case {case}");
+                    solved += 1;
+                }
+                None => assert!(want.is_infinite(), "case {case}: brute force {want}"),
+            }
+        }
+        assert!(solved > 100, "{solved}");
+    }
+
+    #[test]
+    fn a_count_limit_next_to_the_money_equals_brute_force() {
+        let mut rng = SplitMix64::new(21, 0);
+        for case in 0..400 {
+            let (p, price) = random(&mut rng);
+            let n = p.sets.len();
+            let max = rng.below(4);
+            let budget = [10.0, 30.0, 55.0, 200.0][rng.below(4)];
+            let total: f64 = p.weight.iter().sum();
+            let target = total * rng.below(101) as f64 / 100.0;
+            let (mut most, mut cheapest) = (0.0f64, f64::INFINITY);
+            for mask in 0u32..1 << n {
+                let open: Vec<u32> = (0..n as u32).filter(|j| mask >> j & 1 == 1).collect();
+                let cost = open.iter().fold(0.0, |a, &j| a + price[j as usize]);
+                if !cost.is_finite() || open.len() > max {
+                    continue;
+                }
+                let w = p.covered_weight(&open);
+                if cost <= budget + 1e-9 {
+                    most = most.max(w);
+                }
+                if w >= target - 1e-9 {
+                    cheapest = cheapest.min(cost);
+                }
+            }
+            let s = max_covered_within(&p, &price, budget, max, 1_000_000);
+            assert!(s.sites.len() <= max, "case {case}");
+            assert!((s.covered - most).abs() < 1e-9, "case {case}");
+            assert_eq!(s.certificate.status, Status::Optimal);
+            match min_cost_within(&p, &price, target, max, 1_000_000) {
+                Ok(s) => {
+                    assert!(s.sites.len() <= max, "case {case}");
+                    assert!((s.cost_wan - cheapest).abs() < 1e-9, "case {case}");
+                }
+                Err(_) => assert!(cheapest.is_infinite(), "case {case}"),
             }
         }
     }

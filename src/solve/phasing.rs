@@ -11,6 +11,8 @@
 //!   `need_people_k`, and the groups with a centre (before, or from `O_k`) number at least
 //!   `need_groups_k`; a step the whole set cannot meet is asked as far as the whole set goes;
 //! - year `k`'s budget: `sum(c_i : t_i = k) <= budget_k`;
+//! - an item due by year `d_i` (a street or county step needing it) opens by then:
+//!   `t_i <= d_i`;
 //! - every item opens by the final year.
 //!
 //! Objective, lexicographic: (1) minimise the money committed, `sum_k C(O_k)` with `C` the
@@ -26,8 +28,9 @@
 //! items ordered by coverage per 万元. Lower bound on the money still to commit: every
 //! unassigned item counts at least in the final year; the extra cost a later step needs over
 //! the open set is bounded below by a fractional knapsack on the items' marginal coverage per
-//! 万元 (coverage is submodular, so marginal gains over the open set bound every later gain)
-//! and by the cheapest items of distinct groups lacking a centre, and a year's cumulative
+//! 万元 (coverage is submodular, so marginal gains over the open set bound every later gain),
+//! by the cheapest items of distinct groups lacking a centre and by the items due by then
+//! still closed, and a year's cumulative
 //! spend is at least that of any earlier step. Upper bound on people·years: the open set
 //! with every item still available that year. Budgets prune by the room left in the remaining
 //! years. When the node limit stops the search, the best schedule found is returned with the
@@ -48,6 +51,9 @@ pub struct PhasingItem {
     pub points: Vec<u32>,
     /// The group (township) it gives a centre, if it counts for the group steps.
     pub group: Option<u32>,
+    /// The year (index) by which it must be open, if a step names it (a street or county
+    /// step that needs this very centre).
+    pub due: Option<usize>,
 }
 
 /// What one plan year asks.
@@ -165,6 +171,9 @@ impl PhasingProblem {
             if it.group.is_some_and(|g| g as usize >= self.group_has.len()) {
                 return bad(format!("item {i}: its group is out of range"));
             }
+            if it.due.is_some_and(|d| d >= self.years.len()) {
+                return bad(format!("item {i}: its due year is out of range"));
+            }
         }
         Ok(())
     }
@@ -214,7 +223,14 @@ impl PhasingProblem {
     /// money committed; `None` when it breaks a step or a budget.
     pub fn evaluate(&self, year: &[usize]) -> Option<Phasing> {
         let t = self.years.len();
-        if year.len() != self.items.len() || year.iter().any(|&k| k >= t) {
+        if year.len() != self.items.len()
+            || year.iter().any(|&k| k >= t)
+            || self
+                .items
+                .iter()
+                .zip(year)
+                .any(|(it, &k)| it.due.is_some_and(|d| k > d))
+        {
             return None;
         }
         let steps = self.clamped_steps();
@@ -423,7 +439,19 @@ impl<'a> Search<'a> {
     /// in year `k`; `None` when they cannot meet it.
     fn extra_for(&self, k: usize) -> Option<f64> {
         let (people, groups) = self.steps[k];
-        let mut lb: f64 = 0.0;
+        // Items due by year `k` and still closed open by then, whatever else.
+        let mut lb: f64 = (0..self.p.items.len())
+            .filter(|&i| self.year[i] == UNSET && self.p.items[i].due.is_some_and(|d| d <= k))
+            .fold(0.0, |a, i| a + self.p.items[i].cost);
+        if lb > 0.0
+            && (0..self.p.items.len()).any(|i| {
+                self.p.items[i].due.is_some_and(|d| d <= k)
+                    && !self.available(i, k)
+                    && self.year[i] == UNSET
+            })
+        {
+            return None;
+        }
         let deficit = people - self.covered;
         if deficit > TOL {
             let mut items: Vec<(f64, f64)> = Vec::new();
@@ -598,6 +626,11 @@ impl<'a> Search<'a> {
         if self.covered < people - TOL || self.groups < groups {
             return;
         }
+        let overdue =
+            |i: usize| self.year[i] == UNSET && self.p.items[i].due.is_some_and(|d| d <= k);
+        if (0..self.p.items.len()).any(overdue) {
+            return;
+        }
         let (committed, people_years, spend) = (self.committed, self.people_years, self.spend_now);
         self.committed += self.open_cost;
         self.people_years += self.covered;
@@ -697,6 +730,7 @@ mod tests {
                 cost: [10.0, 20.0, 25.0, 30.0][(rng.next_u64() % 4) as usize],
                 points: (0..points as u32).filter(|_| rng.below(3) == 0).collect(),
                 group: (rng.below(2) == 0).then(|| (rng.next_u64() % groups as u64) as u32),
+                due: (rng.below(4) == 0).then(|| rng.below(t)),
             })
             .collect();
         let total: f64 = weight.iter().sum();
@@ -774,11 +808,13 @@ mod tests {
                     cost: 20.0,
                     points: vec![1],
                     group: None,
+                    due: None,
                 },
                 PhasingItem {
                     cost: 20.0,
                     points: vec![2],
                     group: None,
+                    due: None,
                 },
             ],
             years: vec![
