@@ -6,9 +6,10 @@
 use serde_json::{Value, json};
 
 use super::markdown::{
-    Table, Tone, certificate_table, indicator_table, other_targets_table, project_table, projects,
+    certificate_table, indicator_table, other_targets_table, project_table, projects,
     scenario_line, shortfalls, township_table,
 };
+use super::table::{Cell, Table, Tone};
 use crate::map::{Drawings, Lang, PlanMap, Rendered, pct, thousands};
 use crate::model::SiteIdx;
 use crate::plan::Plan;
@@ -72,7 +73,7 @@ fn table_html(t: &Table) -> String {
         );
     }
     out += "</tr></thead>\n<tbody>\n";
-    let write_row = |out: &mut String, row: &[super::markdown::Cell], class: &str| {
+    let write_row = |out: &mut String, row: &[Cell], class: &str| {
         *out += &format!("<tr{class}>");
         for (c, cell) in row.iter().enumerate() {
             let text = escape(&cell.text);

@@ -4,6 +4,7 @@
 pub mod geojson;
 pub mod html;
 pub mod markdown;
+pub mod table;
 pub mod workbook;
 
 use std::fs;

@@ -19,7 +19,8 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::markdown::{self, Cell, Table, Tone};
+use super::markdown;
+use super::table::{Cell, Table, Tone};
 use crate::map::Lang;
 use crate::model::Indicator;
 use crate::plan::Plan;
