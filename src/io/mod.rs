@@ -7,6 +7,7 @@ pub mod crs;
 pub mod decisions;
 pub mod geojson;
 pub mod number;
+pub mod output;
 pub mod region;
 pub mod scenario;
 pub mod table;

@@ -947,7 +947,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
             .unwrap_or_default(),
     };
     Ok(Plan {
-        run_name: crate::report::output_name(&scenario.path),
+        run_name: crate::io::output::output_name(&scenario.path),
         scenario,
         region,
         reach,
