@@ -217,11 +217,7 @@ fn indicator_header(plan: &Plan, lang: Lang) -> Vec<String> {
     vec![
         lang.pick("指标", "Indicator").to_owned(),
         lang.pick("年份", "Year").to_owned(),
-        format!(
-            "{} ({})",
-            lang.pick("现状", "Baseline"),
-            plan.scenario.base_year
-        ),
+        super::table::baseline_header(plan, lang),
         lang.pick("目标", "Target").to_owned(),
         lang.pick("规划后", "Planned").to_owned(),
         lang.pick("是否达标", "Met").to_owned(),
@@ -388,18 +384,7 @@ pub fn indicator_table(plan: &Plan, lang: Lang) -> Table {
             ]
         })
         .collect();
-    let mut notes: Vec<String> = plan
-        .indicators
-        .definitions
-        .iter()
-        .map(|d| {
-            format!(
-                "{}: {}",
-                lang.pick(d.indicator.zh(), d.indicator.en()),
-                lang.pick(&d.zh, &d.en)
-            )
-        })
-        .collect();
+    let mut notes: Vec<String> = super::table::indicator_definitions(plan, lang);
     notes.push(
         lang.pick(
             "“>” 表示规划原文为“超过”（严格大于），“≥” 表示不低于；规划后为该年度末的数值",

@@ -3,6 +3,7 @@
 //! beside it as Markdown (`markdown.rs`), HTML (`html.rs`) and the workbook (`workbook.rs`).
 
 use crate::map::Lang;
+use crate::plan::Plan;
 
 /// How a cell reads at a glance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,4 +70,30 @@ pub struct Table {
     pub total: Option<Vec<Cell>>,
     /// Notes printed under the table.
     pub notes: Vec<String>,
+}
+
+/// The header of the baseline column of the indicator tables: `现状 (2023)`, with the
+/// scenario's base year.
+pub(crate) fn baseline_header(plan: &Plan, lang: Lang) -> String {
+    format!(
+        "{} ({})",
+        lang.pick("现状", "Baseline"),
+        plan.scenario.base_year
+    )
+}
+
+/// The definitions of the plan's indicators, one `name: definition` line each, printed under
+/// the indicator table and the indicator sheet.
+pub(crate) fn indicator_definitions(plan: &Plan, lang: Lang) -> Vec<String> {
+    plan.indicators
+        .definitions
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                lang.pick(d.indicator.zh(), d.indicator.en()),
+                lang.pick(&d.zh, &d.en)
+            )
+        })
+        .collect()
 }

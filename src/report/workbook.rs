@@ -20,7 +20,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::markdown;
-use super::table::{Cell, Table, Tone};
+use super::table::{self, Cell, Table, Tone};
 use crate::map::Lang;
 use crate::model::Indicator;
 use crate::plan::Plan;
@@ -235,39 +235,17 @@ fn indicator_sheet(plan: &Plan, lang: Lang) -> Sheet {
                 }),
                 target.unwrap_or(Value::Empty),
                 planned,
-                Value::Text(
-                    match r.met {
-                        Some(true) => lang.pick("是", "yes"),
-                        Some(false) => lang.pick("否", "no"),
-                        None => "—",
-                    }
-                    .to_owned(),
-                ),
+                Value::Text(Cell::met(r.met, lang).text),
             ]
         })
         .collect();
-    let notes = plan
-        .indicators
-        .definitions
-        .iter()
-        .map(|d| {
-            format!(
-                "{}: {}",
-                lang.pick(d.indicator.zh(), d.indicator.en()),
-                lang.pick(&d.zh, &d.en)
-            )
-        })
-        .collect();
+    let notes = table::indicator_definitions(plan, lang);
     Sheet {
         name: lang.pick("指标", "Indicators").to_owned(),
         header: [
             lang.pick("指标", "Indicator"),
             lang.pick("年份", "Year"),
-            &format!(
-                "{} ({})",
-                lang.pick("现状", "Baseline"),
-                plan.scenario.base_year
-            ),
+            &table::baseline_header(plan, lang),
             lang.pick("目标要求", "Target rule"),
             lang.pick("目标", "Target"),
             lang.pick("规划后", "Planned"),
