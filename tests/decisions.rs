@@ -550,3 +550,161 @@ fn contradictory_and_unknown_decisions_are_located_errors() {
     );
     assert!(e.contains("d.csv:4:1") && e.contains("max_new = 1"), "{e}");
 }
+
+/// An excluded institution is not upgraded to a comprehensive centre by the township rule:
+/// the township share counts only the centres the decisions allow.
+#[test]
+fn an_excluded_institution_is_never_upgraded_for_the_rules() {
+    let dir = copy_fixture();
+    fs::write(
+        dir.path().join("v.csv"),
+        "id,decision\nC02,excluded\nC04,excluded\nF03,关闭\n",
+    )
+    .expect("write");
+    let run = yanglao(
+        dir.path(),
+        &[
+            "plan",
+            "scenario.toml",
+            "--decisions",
+            "v.csv",
+            "--out",
+            "o",
+        ],
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let sites = common::csv_rows(&dir.path().join("o/scenario/sites.csv"));
+    assert!(
+        sites.iter().all(|s| s["id"] != "F03"),
+        "F03 is excluded: {sites:?}"
+    );
+    let s = summary(dir.path(), "o");
+    let upgrades = s["day_care"]["upgrades"].as_array().expect("upgrades");
+    assert!(
+        upgrades.iter().all(|u| u["id"] != "F03"),
+        "F03 is not upgraded: {upgrades:?}"
+    );
+}
+
+/// Rule sites and required sites beyond `max_new`: the plan opens them and says so, and its
+/// status is infeasible, never optimal; `solve mclp --p` agrees.
+#[test]
+fn forced_sites_beyond_max_new_make_the_plan_infeasible() {
+    let dir = copy_fixture();
+    let scenario = fs::read_to_string(dir.path().join("scenario.toml")).expect("read");
+    assert!(scenario.contains("max_new = 3"));
+    fs::write(
+        dir.path().join("mn1.toml"),
+        scenario.replace("max_new = 3", "max_new = 1"),
+    )
+    .expect("write");
+    fs::write(dir.path().join("c04.csv"), "id,decision\nC04,required\n").expect("write");
+    let run = yanglao(
+        dir.path(),
+        &["plan", "mn1.toml", "--decisions", "c04.csv", "--out", "o"],
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let text = fs::read_to_string(dir.path().join("o/mn1/summary.json")).expect("summary");
+    let s: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let dc = &s["day_care"];
+    assert!(dc["new_sites"].as_u64().is_some_and(|n| n > 1), "{dc}");
+    assert_eq!(dc["status"], "infeasible", "{dc}");
+    assert!(
+        dc["shortfalls"]
+            .as_array()
+            .expect("shortfalls")
+            .iter()
+            .any(|f| f["rule"] == "max_new"),
+        "{dc}"
+    );
+    let solve = yanglao(
+        dir.path(),
+        &[
+            "solve",
+            "mclp",
+            "scenario.toml",
+            "--p",
+            "1",
+            "--decisions",
+            "c04.csv",
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&solve.stdout).expect("JSON");
+    assert_ne!(v["status"], "optimal", "{v}");
+}
+
+/// Requiring a site the free plan opens anyway costs nothing: 晋江's proven 29-site plan
+/// stays proven with C00007 required (the joint rules-and-coverage program takes required
+/// sites as open).
+#[test]
+fn requiring_a_site_the_free_plan_opens_costs_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("seeds/jinjiang.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("d.csv"), "id,decision\nC00007,required\n").expect("write");
+    let run = yanglao(
+        dir.path(),
+        &[
+            "plan",
+            seed.to_str().expect("UTF-8"),
+            "--decisions",
+            "d.csv",
+            "--out",
+            "o",
+        ],
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let text = fs::read_to_string(dir.path().join("o/jinjiang/summary.json")).expect("summary");
+    let s: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let free = &s["decisions"]["free"];
+    assert_eq!(
+        s["day_care"]["new_sites"], free["new_sites"],
+        "as many sites as the free plan: {free}"
+    );
+    let each = &s["decisions"]["each"][0];
+    assert_eq!(each["id"], "C00007");
+    assert_eq!(each["added_wan"].as_f64(), Some(0.0), "{each}");
+    assert_eq!(each["coverage_lost_elderly"].as_f64(), Some(0.0), "{each}");
+    assert_eq!(s["day_care"]["status"], free["day_care_status"], "{s}");
+}
+
+/// A required site with a year stays in that year under yearly budgets that cannot pay for
+/// it: the overrun is flagged, the site is not moved past its year.
+#[test]
+fn a_required_year_holds_under_yearly_budgets() {
+    let dir = copy_fixture();
+    let scenario = fs::read_to_string(dir.path().join("scenario.toml")).expect("read");
+    fs::write(
+        dir.path().join("y.toml"),
+        format!("{scenario}\n[budget]\nper_year = {{ 2021 = 0, 2022 = 0, 2023 = 0 }}\n"),
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("c04.csv"),
+        "id,decision,year\nC04,required,2023\n",
+    )
+    .expect("write");
+    let run = yanglao(
+        dir.path(),
+        &["plan", "y.toml", "--decisions", "c04.csv", "--out", "o"],
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let text = fs::read_to_string(dir.path().join("o/y/summary.json")).expect("summary");
+    let s: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let c04 = s["day_care"]["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .find(|x| x["id"] == "C04")
+        .cloned()
+        .expect("C04 opens");
+    assert!(c04["year"].as_i64().is_some_and(|y| y <= 2023), "{c04}");
+    assert!(
+        s["budget"]["overrun_per_year_wan"]
+            .as_object()
+            .is_some_and(|o| !o.is_empty()),
+        "{}",
+        s["budget"]
+    );
+}

@@ -1350,7 +1350,17 @@ fn map_text(
             ));
             summary.push((
                 lang.pick("求解状态", "Status").to_owned(),
-                status_name(dc.status, lang).to_owned(),
+                // The whole schedule's status where the network alone is optimal: a
+                // schedule that misses a yearly step is not shown as optimal.
+                status_name(
+                    if dc.status == crate::solve::Status::Optimal {
+                        dc.phasing.whole_status
+                    } else {
+                        dc.status
+                    },
+                    lang,
+                )
+                .to_owned(),
             ));
             (
                 lang.pick("日间照料服务覆盖图", "Day-care coverage map")

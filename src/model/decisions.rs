@@ -154,6 +154,13 @@ impl Decisions {
         })
     }
 
+    /// Whether `id` (a candidate or an existing facility) is excluded: it never opens, and
+    /// an existing facility is neither upgraded to a comprehensive centre nor given bed
+    /// actions.
+    pub fn is_excluded(&self, id: &str) -> bool {
+        self.get(id).is_some_and(|d| d.verdict == Verdict::Excluded)
+    }
+
     /// The region the decisions leave: excluded candidates removed and excluded day-care
     /// facilities dropped (both in file order otherwise); ids it does not know are ignored
     /// (validation reports them).

@@ -277,6 +277,7 @@ fn joint_rules_cover(
     region: &Region,
     problem: &CoverageProblem,
     target: f64,
+    required: &[usize],
 ) -> Option<JointCover> {
     use crate::solve::budget_coverage::{GroupRules, min_cost_with_rules};
     let dc = &scenario.day_care;
@@ -319,7 +320,9 @@ fn joint_rules_cover(
         .collect();
     let upgradable = |t: &str| {
         region.facilities.iter().any(|f| {
-            f.township == t && matches!(f.kind, FacilityType::Institution | FacilityType::Station)
+            f.township == t
+                && matches!(f.kind, FacilityType::Institution | FacilityType::Station)
+                && !scenario.decisions.is_excluded(&f.id)
         })
     };
     if townships.iter().enumerate().any(|(g, (t, street))| {
@@ -348,11 +351,15 @@ fn joint_rules_cover(
     let price: Vec<f64> = region
         .candidates
         .iter()
-        .map(|c| {
-            if c.allow.day_care() {
-                1.0
-            } else {
+        .enumerate()
+        .map(|(j, c)| {
+            if !c.allow.day_care() {
                 f64::INFINITY
+            } else if required.contains(&j) {
+                // Required sites open anyway: free here, so the bound counts the others.
+                0.0
+            } else {
+                1.0
             }
         })
         .collect();
@@ -475,6 +482,9 @@ pub fn plan_with_money(
             rule_sites.push((c, Reason::Required));
         }
     }
+    let mut required_all: Vec<usize> = required.iter().map(|&(c, _)| c).collect();
+    required_all.sort_unstable();
+    required_all.dedup();
     let fixed = rule_sites
         .iter()
         .filter(|(_, r)| *r == Reason::Required)
@@ -518,11 +528,20 @@ pub fn plan_with_money(
     // of any year; the phasing then dates each site by the first year that needs it.
     let goal = dc.coverage_goal();
     let free_budget = dc.max_new.map(|m| m.saturating_sub(rules));
-    if let Some(m) = dc.max_new.filter(|m| *m < rules) {
+    // Sites the rules and the decisions force beyond `max_new`: the plan opens them (they
+    // are the rules' and the official's), and it cannot be called a solution of the problem
+    // with the limit, so its status is infeasible (set below).
+    let over_max_new = dc.max_new.filter(|m| *m < rules);
+    if let Some(m) = over_max_new {
+        let by_rules = rules - fixed;
         shortfalls.push(Shortfall {
             rule: "max_new".into(),
-            zh: format!("街道与乡镇规则需新建 {rules} 处综合中心，超过 max_new = {m}"),
-            en: format!("the street and township rules need {rules} new comprehensive centres, more than max_new = {m}"),
+            zh: format!(
+                "街道与乡镇规则需新建 {by_rules} 处综合中心、决定要求新建 {fixed} 处，共 {rules} 处，超过 max_new = {m}"
+            ),
+            en: format!(
+                "the street and township rules need {by_rules} new comprehensive centres and the decisions require {fixed} sites, {rules} in all, more than max_new = {m}"
+            ),
         });
     }
     let opts = CoverageOptions {
@@ -606,19 +625,32 @@ pub fn plan_with_money(
         && objective == Objective::NewSites
         && certificate.status == Status::Feasible
         && rules_out.upgrades.is_empty()
-        && fixed == 0
         && dc.county_goal() == 0
         && let Some(share) = goal
         && site_capacities(region, dc.capacity, &serving_existing, dc.data_capacity).is_none()
-        && let Some(joint) = joint_rules_cover(scenario, region, &problem, share * total)
+        && let Some(joint) =
+            joint_rules_cover(scenario, region, &problem, share * total, &required_all)
     {
+        // Required sites are free in the joint program (its bound counts the others) and
+        // open whatever it chose: they keep a rule role it gave them, or open as required.
         let count = (free_sites.len() + rule_sites.len()) as f64;
-        let bound = joint.bound.max(certificate.bound);
-        if joint.sites.len() as f64 + Certificate::TOLERANCE < count {
-            rule_sites = joint.rule_sites;
-            free_sites = joint.sites;
-            certificate =
-                Certificate::new(free_sites.len() as f64 + rule_sites.len() as f64, bound);
+        let bound = (joint.bound + required_all.len() as f64).max(certificate.bound);
+        let mut joint_rules = joint.rule_sites;
+        for &c in &required_all {
+            if !joint_rules.iter().any(|&(r, _)| r == c) {
+                joint_rules.push((c, Reason::Required));
+            }
+        }
+        let joint_free: Vec<u32> = joint
+            .sites
+            .into_iter()
+            .filter(|&c| !required_all.contains(&(c as usize)))
+            .collect();
+        let joint_count = (joint_free.len() + joint_rules.len()) as f64;
+        if joint_count + Certificate::TOLERANCE < count {
+            rule_sites = joint_rules;
+            free_sites = joint_free;
+            certificate = Certificate::new(joint_count, bound.min(joint_count));
         } else {
             certificate = Certificate::new(count, bound.min(count));
         }
@@ -714,10 +746,13 @@ pub fn plan_with_money(
         })
         .collect();
     let covered: f64 = villages.iter().map(|v| v.served).fold(0.0, |a, b| a + b);
-    let certificate = match &cap {
+    let mut certificate = match &cap {
         Some(c) => c.certificate,
         None => certificate,
     };
+    if over_max_new.is_some() {
+        certificate.status = Status::Infeasible;
+    }
     let covered_before: f64 = villages.iter().fold(0.0, |a, v| a + v.served_before);
     let upgrade_sets: Vec<Vec<u32>> = rules_out
         .upgrades
@@ -1606,6 +1641,7 @@ fn rule_sites(
             .filter(|(i, f)| {
                 !upgraded[*i]
                     && f.township == township
+                    && !scenario.decisions.is_excluded(&f.id)
                     && (f.kind == FacilityType::Institution
                         || (!institutions_only && f.kind == FacilityType::Station))
             })

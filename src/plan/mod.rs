@@ -697,8 +697,19 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)).then(a.2.cmp(&b.2)));
     let years = &scenario.years;
+    // A required site with a year (a decision) never moves past that year: where no earlier
+    // year has room it stays, and the overrun is flagged.
+    let required_by: Vec<usize> = scenario
+        .decisions
+        .required_day_care(region)
+        .into_iter()
+        .filter(|(_, y)| y.is_some())
+        .map(|(c, _)| c)
+        .collect();
     let mut late = 0;
+    let mut moved = 0;
     for (due, cost, i, is_site) in items {
+        let pinned = is_site && required_by.contains(&plan.sites[i].candidate);
         let fits = |y: &i32, left: &std::collections::BTreeMap<i32, f64>| {
             left.get(y).is_none_or(|l| *l + 1e-9 >= cost)
         };
@@ -707,9 +718,17 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
             .rev()
             .filter(|y| **y <= due)
             .find(|y| fits(y, &left))
-            .or_else(|| years.iter().filter(|y| **y > due).find(|y| fits(y, &left)))
+            .or_else(|| {
+                years
+                    .iter()
+                    .filter(|y| **y > due && !pinned)
+                    .find(|y| fits(y, &left))
+            })
             .copied();
         let Some(year) = year else { continue };
+        if year != due {
+            moved += 1;
+        }
         if let Some(l) = left.get_mut(&year) {
             *l -= cost;
         }
@@ -725,6 +744,28 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
     let spend = day_care_spend(scenario, region, &plan);
     for (y, wan) in plan.phasing.spend_by_year_wan.iter_mut() {
         *wan = spend.get(y).copied().unwrap_or(0.0);
+    }
+    if moved > 0 {
+        // The phasing's certificate and yearly coverage describe the schedule before the
+        // move: the moved schedule is not proven, and a later move may miss a step.
+        let status = if late > 0 {
+            Status::Infeasible
+        } else {
+            Status::Feasible
+        };
+        let ph = &mut plan.phasing;
+        ph.status = status;
+        ph.whole_status = status;
+        ph.covered_by_year.clear();
+        plan.shortfalls.push(day_care::Shortfall {
+            rule: "phasing".into(),
+            zh: format!(
+                "年度预算调整了 {moved} 处设施的建设年份，调整后的建设时序未经证明（逐年覆盖见指标表）"
+            ),
+            en: format!(
+                "the yearly budgets moved {moved} site(s) to other years; the moved schedule is not proven (see the indicator table for each year's coverage)"
+            ),
+        });
     }
     if late > 0 {
         plan.shortfalls.push(day_care::Shortfall {
@@ -1021,7 +1062,9 @@ pub struct DecisionPrice {
 }
 
 /// The price of a scenario's decisions: the free plan (no decision), every decision together
-/// and each of the first [`PRICED_ALONE`] alone, each a separately solved plan; the prices are
+/// and up to [`PRICED_ALONE`] alone (those that change the free plan first: a required
+/// candidate it does not open, an excluded one it opens, any decision on an existing
+/// facility; then the others in file order), each a separately solved plan; the prices are
 /// differences of the plans' figures, so they are exact where both plans are proven optimal
 /// (see the statuses) and otherwise differences of the best plans found.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -1030,7 +1073,7 @@ pub struct DecisionPrices {
     pub free: PricedPlan,
     /// Every decision together (the plan this run reports).
     pub all: DecisionPrice,
-    /// Each decision alone, in the order written.
+    /// Each decision alone: those that change the free plan first, then the order written.
     pub each: Vec<DecisionPrice>,
     /// Ids of decisions beyond [`PRICED_ALONE`], not priced alone.
     pub not_priced: Vec<String>,
@@ -1066,7 +1109,8 @@ fn price_decisions(
 ) -> Result<DecisionPrices, PlanError> {
     let mut free_scenario = scenario.clone();
     free_scenario.decisions = crate::model::Decisions::default();
-    let free = PricedPlan::of(&money_plan_of(&free_scenario, full)?);
+    let free_plan = money_plan_of(&free_scenario, full)?;
+    let free = PricedPlan::of(&free_plan);
     let price = |id: String, verdict: Option<Verdict>, plan: PricedPlan| DecisionPrice {
         id,
         verdict,
@@ -1074,14 +1118,23 @@ fn price_decisions(
         added_wan: plan.spent_wan - free.spent_wan,
         plan,
     };
+    // Decisions that change the free plan are priced first: a required candidate it does not
+    // open, an excluded one it opens, and every decision on an existing facility. The others
+    // (a saved what-if lists every candidate) follow in file order.
+    let free_opens = |id: &str| free_plan.day_care.sites.iter().any(|s| s.id == id);
+    let is_candidate = |id: &str| full.candidates.iter().any(|c| c.id == id);
+    let changes_free = |d: &crate::model::decisions::Decision| {
+        !is_candidate(&d.id)
+            || match d.verdict {
+                Verdict::Required => !free_opens(&d.id),
+                Verdict::Excluded => free_opens(&d.id),
+            }
+    };
+    let mut order: Vec<usize> = (0..scenario.decisions.list.len()).collect();
+    order.sort_by_key(|&i| !changes_free(&scenario.decisions.list[i]));
     let mut each = Vec::new();
-    for (i, d) in scenario
-        .decisions
-        .list
-        .iter()
-        .enumerate()
-        .take(PRICED_ALONE)
-    {
+    for &i in order.iter().take(PRICED_ALONE) {
+        let d = &scenario.decisions.list[i];
         let mut alone = scenario.clone();
         alone.decisions = scenario.decisions.only(i);
         let p = PricedPlan::of(&money_plan_of(&alone, full)?);
@@ -1091,12 +1144,10 @@ fn price_decisions(
         all: price("all".into(), None, PricedPlan::of(all)),
         free: free.clone(),
         each,
-        not_priced: scenario
-            .decisions
-            .list
+        not_priced: order
             .iter()
             .skip(PRICED_ALONE)
-            .map(|d| d.id.clone())
+            .map(|&i| scenario.decisions.list[i].id.clone())
             .collect(),
     })
 }
