@@ -576,13 +576,16 @@ fn per_year_excess(
 /// (coverage, township share, street and county centres) against the day-care schedule by
 /// need (`dc_need`), bed steps against the bed plan without a budget (`beds_free`, when the
 /// yearly budgets bind it). Each such step also gets a shortfall line in the day-care plan
-/// (day-care steps) saying how many it lacks and what the year would need.
+/// (day-care steps) saying how many it lacks and what the year would need. A coverage step
+/// above the final network's coverage (`final_coverage`, a share) is not put down to the
+/// yearly budgets.
 fn complete_missed(
     scenario: &Scenario,
     table: &indicators::IndicatorTable,
     dc_need: &std::collections::BTreeMap<i32, f64>,
     dc_spend: &std::collections::BTreeMap<i32, f64>,
     beds_free: Option<&BedPlan>,
+    final_coverage: f64,
     missed: &mut Vec<MissedTarget>,
     shortfalls: &mut Vec<day_care::Shortfall>,
 ) {
@@ -607,7 +610,11 @@ fn complete_missed(
                 | Indicator::PerStreet
                 | Indicator::PerCounty
         );
-        let extra = if allowed {
+        // A coverage step above what the final network reaches is not missed for want of
+        // yearly money (the day-care plan's own shortfall says why).
+        let beyond_network =
+            row.indicator == Indicator::Coverage && goal.value > final_coverage + 1e-9;
+        let extra = if allowed || beyond_network {
             0.0
         } else if day_care {
             per_year_excess(scenario, dc_need, &none, row.year)
@@ -858,12 +865,14 @@ fn plan_money(
     let indicators = indicators::table(scenario, region, reach, &day_care, Some(&bed_plan));
     let mut spending = Spending::of(scenario, &dc_spend, Some(&bed_plan));
     missed.extend(missed_bed_targets(&bed_plan));
+    let final_coverage = day_care.coverage;
     complete_missed(
         scenario,
         &indicators,
         &dc_need,
         &dc_spend,
         beds_free.as_ref(),
+        final_coverage,
         &mut missed,
         &mut day_care.shortfalls,
     );
