@@ -551,6 +551,17 @@ fn contradictory_and_unknown_decisions_are_located_errors() {
     assert!(e.contains("d.csv:4:1") && e.contains("max_new = 1"), "{e}");
 }
 
+/// Runs `yanglao plan` in `dir` with `args` (a run may miss targets: exit 0 or 1) and reads
+/// the summary at `summary` (relative to `dir`).
+fn plan_summary(dir: &Path, args: &[&str], summary: &str) -> serde_json::Value {
+    let mut all = vec!["plan"];
+    all.extend_from_slice(args);
+    let run = yanglao(dir, &all);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let text = fs::read_to_string(dir.join(summary)).expect("summary");
+    serde_json::from_str(&text).expect("JSON")
+}
+
 /// An excluded institution is not upgraded to a comprehensive centre by the township rule:
 /// the township share counts only the centres the decisions allow.
 #[test]
@@ -561,24 +572,16 @@ fn an_excluded_institution_is_never_upgraded_for_the_rules() {
         "id,decision\nC02,excluded\nC04,excluded\nF03,关闭\n",
     )
     .expect("write");
-    let run = yanglao(
+    let s = plan_summary(
         dir.path(),
-        &[
-            "plan",
-            "scenario.toml",
-            "--decisions",
-            "v.csv",
-            "--out",
-            "o",
-        ],
+        &["scenario.toml", "--decisions", "v.csv", "--out", "o"],
+        "o/scenario/summary.json",
     );
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     let sites = common::csv_rows(&dir.path().join("o/scenario/sites.csv"));
     assert!(
         sites.iter().all(|s| s["id"] != "F03"),
         "F03 is excluded: {sites:?}"
     );
-    let s = summary(dir.path(), "o");
     let upgrades = s["day_care"]["upgrades"].as_array().expect("upgrades");
     assert!(
         upgrades.iter().all(|u| u["id"] != "F03"),
@@ -599,13 +602,11 @@ fn forced_sites_beyond_max_new_make_the_plan_infeasible() {
     )
     .expect("write");
     fs::write(dir.path().join("c04.csv"), "id,decision\nC04,required\n").expect("write");
-    let run = yanglao(
+    let s = plan_summary(
         dir.path(),
-        &["plan", "mn1.toml", "--decisions", "c04.csv", "--out", "o"],
+        &["mn1.toml", "--decisions", "c04.csv", "--out", "o"],
+        "o/mn1/summary.json",
     );
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    let text = fs::read_to_string(dir.path().join("o/mn1/summary.json")).expect("summary");
-    let s: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let dc = &s["day_care"];
     assert!(dc["new_sites"].as_u64().is_some_and(|n| n > 1), "{dc}");
     assert_eq!(dc["status"], "infeasible", "{dc}");
@@ -643,20 +644,17 @@ fn requiring_a_site_the_free_plan_opens_costs_nothing() {
     let seed = root.join("seeds/jinjiang.toml");
     let dir = tempfile::tempdir().expect("temp dir");
     fs::write(dir.path().join("d.csv"), "id,decision\nC00007,required\n").expect("write");
-    let run = yanglao(
+    let s = plan_summary(
         dir.path(),
         &[
-            "plan",
             seed.to_str().expect("UTF-8"),
             "--decisions",
             "d.csv",
             "--out",
             "o",
         ],
+        "o/jinjiang/summary.json",
     );
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    let text = fs::read_to_string(dir.path().join("o/jinjiang/summary.json")).expect("summary");
-    let s: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let free = &s["decisions"]["free"];
     assert_eq!(
         s["day_care"]["new_sites"], free["new_sites"],
@@ -685,13 +683,11 @@ fn a_required_year_holds_under_yearly_budgets() {
         "id,decision,year\nC04,required,2023\n",
     )
     .expect("write");
-    let run = yanglao(
+    let s = plan_summary(
         dir.path(),
-        &["plan", "y.toml", "--decisions", "c04.csv", "--out", "o"],
+        &["y.toml", "--decisions", "c04.csv", "--out", "o"],
+        "o/y/summary.json",
     );
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    let text = fs::read_to_string(dir.path().join("o/y/summary.json")).expect("summary");
-    let s: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let c04 = s["day_care"]["sites"]
         .as_array()
         .expect("sites")
