@@ -285,6 +285,23 @@ r.csv = window.yanglaoMap.decisionsCsv();
 return r;
 "#;
 
+/// 民乐's seed planned into a scratch folder and its report probed with [`WHATIF_PROBE`]:
+/// the folder, the seed, the output folder and what the page showed.
+fn minle_whatif() -> (tempfile::TempDir, PathBuf, PathBuf, Value) {
+    let chromium = chromium_or_fail();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("seeds/minle.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = yanglao(
+        dir.path(),
+        &["plan", seed.to_str().expect("UTF-8 path"), "--out", "out"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out/minle");
+    let page = probe(&chromium, &out.join("report.html"), WHATIF_PROBE);
+    (dir, seed, out, page)
+}
+
 /// The elderly in scope served when exactly the sites named `open` serve: counted from
 /// `villages.csv` (ids, kinds, elderly) and the plan's travel times (its reach lists, every
 /// site within the time limit), without the page.
@@ -321,17 +338,7 @@ fn served_by(
 #[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
 fn the_what_if_map_counts_the_same_elderly_as_the_output_files_and_saves_decisions() {
     use std::collections::BTreeSet;
-    let chromium = chromium_or_fail();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seed = root.join("seeds/minle.toml");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let run = yanglao(
-        dir.path(),
-        &["plan", seed.to_str().expect("UTF-8 path"), "--out", "out"],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let out = dir.path().join("out/minle");
-    let page = probe(&chromium, &out.join("report.html"), WHATIF_PROBE);
+    let (dir, seed, out, page) = minle_whatif();
     assert_eq!(page["whatif"], Value::Bool(true), "{page}");
 
     // The page starts from the plan's figure.
@@ -439,17 +446,7 @@ fn the_what_if_map_counts_the_same_elderly_as_the_output_files_and_saves_decisio
 #[test]
 #[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
 fn the_saved_decisions_list_every_candidate_and_each_dropped_centre() {
-    let chromium = chromium_or_fail();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seed = root.join("seeds/minle.toml");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let run = yanglao(
-        dir.path(),
-        &["plan", seed.to_str().expect("UTF-8 path"), "--out", "out"],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let out = dir.path().join("out/minle");
-    let page = probe(&chromium, &out.join("report.html"), WHATIF_PROBE);
+    let (_dir, seed, _out, page) = minle_whatif();
     let csv = page["csv"].as_str().expect("csv");
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("id,decision"));
