@@ -926,14 +926,7 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
     let reach = travel::reach_with(model.as_ref(), &region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let bed_reach = travel::nearest_k_with(
-        model.as_ref(),
-        &region,
-        &beds::bed_sites(&region),
-        BED_SITES_PER_VILLAGE,
-        scenario.beds.catchment_minutes,
-        &scenario.limits,
-    )?;
+    let bed_reach = bed_catchments(model.as_ref(), &region, &scenario)?;
     let bed_reach_s = t.elapsed().as_secs_f64();
     let money = plan_money(&scenario, &region, &reach, &bed_reach)?;
     let mut tradeoff = Vec::with_capacity(scenario.budget.sweep_wan.len());
@@ -1088,6 +1081,23 @@ pub struct DecisionPrices {
     pub not_priced: Vec<String>,
 }
 
+/// The bed catchments: each village's [`BED_SITES_PER_VILLAGE`] nearest bed sites within the
+/// scenario's bed catchment minutes.
+fn bed_catchments(
+    model: &dyn travel::TravelModel,
+    region: &Region,
+    scenario: &Scenario,
+) -> Result<travel::ReachLists, travel::TravelError> {
+    travel::nearest_k_with(
+        model,
+        region,
+        &beds::bed_sites(region),
+        BED_SITES_PER_VILLAGE,
+        scenario.beds.catchment_minutes,
+        &scenario.limits,
+    )
+}
+
 /// Plans `region` under `scenario` (its decisions applied) with its own travel lists: the
 /// money-dependent parts only.
 fn money_plan_of(scenario: &Scenario, full: &Region) -> Result<MoneyPlan, PlanError> {
@@ -1098,14 +1108,7 @@ fn money_plan_of(scenario: &Scenario, full: &Region) -> Result<MoneyPlan, PlanEr
         &travel::NetworkOptions::default(),
     )?;
     let reach = travel::reach_with(model.as_ref(), &region, &scenario.travel, &scenario.limits)?;
-    let bed_reach = travel::nearest_k_with(
-        model.as_ref(),
-        &region,
-        &beds::bed_sites(&region),
-        BED_SITES_PER_VILLAGE,
-        scenario.beds.catchment_minutes,
-        &scenario.limits,
-    )?;
+    let bed_reach = bed_catchments(model.as_ref(), &region, scenario)?;
     plan_money(scenario, &region, &reach, &bed_reach)
 }
 
