@@ -543,6 +543,21 @@ fn contradictory_and_unknown_decisions_are_located_errors() {
         e.contains("d.csv:3:2") && e.contains("contradictory"),
         "{e}"
     );
+    // The same verdict twice with two years: the year cell is named.
+    let e = rejected(
+        "",
+        Some("id,decision,year\nC04,required,2023\nC04,required,2025\n"),
+    );
+    assert!(
+        e.contains("d.csv:3:3") && e.contains("contradictory years"),
+        "{e}"
+    );
+    // An institution candidate opens in the first plan year: a year there is an error.
+    let e = rejected("", Some("id,decision,year\nC03,required,2024\n"));
+    assert!(
+        e.contains("d.csv:2:1") && e.contains("required day-care candidate"),
+        "{e}"
+    );
     // With max_new = 1 the second required day-care candidate is one too many.
     let e = rejected_with(
         |t| t.replace("max_new = 3", "max_new = 1"),

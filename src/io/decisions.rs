@@ -15,7 +15,7 @@
 //!
 //! Checked against the region and scenario ([`validate`]), each problem located where the
 //! decision was written: an id that is neither a candidate nor a facility, a year outside the
-//! plan years (or on anything but a required candidate), a required institution candidate
+//! plan years (or on anything but a required day-care candidate), a required institution candidate
 //! without `max_beds`, a required bed action with nothing to do, more required day-care
 //! centres than `day_care.max_new`, and required spending beyond the total budget (unless the
 //! scenario allows an overrun).
@@ -126,7 +126,27 @@ fn rows(
             let Some(verdict) = verdict else { continue };
             let origin = origin(table, row, id_c);
             if let Some(first) = decisions.get(&id) {
-                if first.verdict != verdict || first.year != year {
+                if first.verdict == verdict && first.year != year {
+                    let shown =
+                        |y: Option<i32>| y.map_or_else(|| "—".to_owned(), |y| y.to_string());
+                    c.report_into(
+                        &mut later,
+                        row,
+                        year_c.unwrap_or(decision_c),
+                        format!(
+                            "「{id}」的年份互相矛盾：第 {} 行为 {}，此处为 {}",
+                            first.origin.line,
+                            shown(first.year),
+                            shown(year)
+                        ),
+                        format!(
+                            "contradictory years for \"{id}\": {} at line {}, {} here",
+                            shown(first.year),
+                            first.origin.line,
+                            shown(year)
+                        ),
+                    );
+                } else if first.verdict != verdict {
                     c.report_into(
                         &mut later,
                         row,
@@ -198,8 +218,9 @@ pub fn validate(scenario: &Scenario, region: &Region) -> Diagnostics {
             continue;
         };
         if let Some(y) = d.year {
-            let on_required_candidate =
-                d.verdict == Verdict::Required && matches!(subject, Subject::Candidate(_));
+            // An institution candidate opens in the first plan year: a year is for day care.
+            let on_required_candidate = d.verdict == Verdict::Required
+                && matches!(subject, Subject::Candidate(c) if region.candidates[c].allow.day_care());
             if !scenario.years.contains(&y) {
                 out.push(at(
                     d,
@@ -219,8 +240,11 @@ pub fn validate(scenario: &Scenario, region: &Region) -> Diagnostics {
             if !on_required_candidate {
                 out.push(at(
                     d,
-                    format!("「{}」：年份只适用于必选的候选点", d.id),
-                    format!("\"{}\": a year applies only to a required candidate", d.id),
+                    format!("「{}」：年份只适用于必选的日间照料候选点", d.id),
+                    format!(
+                        "\"{}\": a year applies only to a required day-care candidate",
+                        d.id
+                    ),
                 ));
                 continue;
             }
