@@ -597,6 +597,15 @@ fn an_excluded_institution_is_never_upgraded_for_the_rules() {
         sites.iter().all(|s| s["id"] != "F03"),
         "F03 is excluded: {sites:?}"
     );
+    // The rule is met by upgrading another facility, which names the rule it serves.
+    let upgraded: Vec<_> = sites.iter().filter(|s| s["status"] == "upgraded").collect();
+    assert!(!upgraded.is_empty(), "{sites:?}");
+    assert!(
+        upgraded
+            .iter()
+            .all(|s| s["reason"] == "township" || s["reason"] == "street"),
+        "{upgraded:?}"
+    );
     let upgrades = s["day_care"]["upgrades"].as_array().expect("upgrades");
     assert!(
         upgrades.iter().all(|u| u["id"] != "F03"),

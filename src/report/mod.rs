@@ -300,7 +300,8 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
                 || plan.day_care.upgrades.iter().any(|u| u.facility == *i)
         })
         .map(|(i, f): (usize, &Facility)| {
-            let upgraded = plan.day_care.upgrades.iter().any(|u| u.facility == i);
+            let upgrade = plan.day_care.upgrades.iter().find(|u| u.facility == i);
+            let upgraded = upgrade.is_some();
             vec![
                 f.id.clone(),
                 f.name.clone(),
@@ -317,7 +318,8 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
                 villages[i].to_string(),
                 format!("{}", elderly[i]),
                 String::new(),
-                String::new(),
+                // An upgrade names the rule it serves, like a new site.
+                upgrade.map_or_else(String::new, |u| reason_key(u.reason).to_owned()),
             ]
         });
     let new = plan.day_care.sites.iter().map(|s| {
@@ -338,15 +340,7 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
             villages[i].to_string(),
             format!("{}", elderly[i]),
             format!("{}", s.newly_covered_elderly),
-            match s.reason {
-                Reason::Street => "street",
-                Reason::Township => "township",
-                Reason::Coverage => "coverage",
-                Reason::Capacity => "capacity",
-                Reason::County => "county",
-                Reason::Required => "required",
-            }
-            .to_owned(),
+            reason_key(s.reason).to_owned(),
         ]
     });
     csv_bytes(
@@ -365,4 +359,16 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
         ],
         existing.chain(new).collect::<Vec<_>>(),
     )
+}
+
+/// The `reason` column's word for why a site opens or a facility is upgraded.
+fn reason_key(reason: Reason) -> &'static str {
+    match reason {
+        Reason::Street => "street",
+        Reason::Township => "township",
+        Reason::Coverage => "coverage",
+        Reason::Capacity => "capacity",
+        Reason::County => "county",
+        Reason::Required => "required",
+    }
 }
