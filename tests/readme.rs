@@ -67,6 +67,32 @@ fn the_main_command_plans_every_bundled_region() {
         // bound reached).
         assert_eq!(p["whole_status"], "optimal", "{region}: {p}");
         assert_eq!(p["whole_objective"], p["whole_bound"], "{region}: {p}");
+        // The coverage curve agrees with the plan: from the plan's count on it serves at
+        // least what the plan serves, never more than its bound, and never less with more
+        // sites.
+        let dc = &summary["day_care"];
+        let own = dc["new_sites"].as_u64().expect("count");
+        let covered = dc["covered_elderly"].as_f64().expect("covered");
+        let curve = dc["curve"].as_array().expect("curve");
+        let value = |p: &serde_json::Value| p["covered_elderly"].as_f64().expect("value");
+        for (i, pt) in curve.iter().enumerate() {
+            assert!(
+                value(pt) <= pt["bound"].as_f64().expect("bound") + 1e-6,
+                "{region}: {pt}"
+            );
+            if pt["new_sites"].as_u64().is_some_and(|n| n >= own) {
+                assert!(
+                    value(pt) >= covered - 1e-6,
+                    "{region}: {pt} below the plan's {covered}"
+                );
+            }
+            if let Some(next) = curve.get(i + 1) {
+                assert!(
+                    value(next) >= value(pt) - 1e-6,
+                    "{region}: {pt} then {next}"
+                );
+            }
+        }
     }
     let csv = std::fs::read_to_string(out.path().join("batch-summary/batch.csv")).expect("csv");
     assert_eq!(

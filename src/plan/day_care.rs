@@ -864,6 +864,14 @@ pub fn plan_with_money(
             .collect(),
         (false, _) => Vec::new(),
     };
+    // Adding sites never serves fewer, so every count from the plan's own serves at least
+    // what the plan serves: the curve shows that where its own search found less (the joint
+    // rules-and-coverage program can find a set the curve's search does not). Bounds stay.
+    let mut curve_points = curve_points;
+    let own = sites.len() as u32;
+    for p in curve_points.iter_mut().filter(|p| p.new_sites >= own) {
+        p.covered_elderly = p.covered_elderly.max(covered);
+    }
     let ratio = |x: f64| if total > 0.0 { x / total } else { 0.0 };
     DayCarePlan {
         status: certificate.status,
