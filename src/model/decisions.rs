@@ -165,11 +165,10 @@ impl Decisions {
     /// facilities dropped (both in file order otherwise); ids it does not know are ignored
     /// (validation reports them).
     pub fn apply(&self, region: &Region, serving: TypeSet) -> Region {
-        let excluded = |id: &str| self.get(id).is_some_and(|d| d.verdict == Verdict::Excluded);
         let mut out = region.clone();
-        out.candidates.retain(|c| !excluded(&c.id));
+        out.candidates.retain(|c| !self.is_excluded(&c.id));
         out.facilities
-            .retain(|f| !(serving.contains(f.kind) && excluded(&f.id)));
+            .retain(|f| !(serving.contains(f.kind) && self.is_excluded(&f.id)));
         out
     }
 

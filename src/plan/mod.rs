@@ -865,14 +865,13 @@ fn plan_money(
     let indicators = indicators::table(scenario, region, reach, &day_care, Some(&bed_plan));
     let mut spending = Spending::of(scenario, &dc_spend, Some(&bed_plan));
     missed.extend(missed_bed_targets(&bed_plan));
-    let final_coverage = day_care.coverage;
     complete_missed(
         scenario,
         &indicators,
         &dc_need,
         &dc_spend,
         beds_free.as_ref(),
-        final_coverage,
+        day_care.coverage,
         &mut missed,
         &mut day_care.shortfalls,
     );
@@ -1143,7 +1142,7 @@ fn price_decisions(
             }
     };
     let mut order: Vec<usize> = (0..scenario.decisions.list.len()).collect();
-    order.sort_by_key(|&i| !changes_free(&scenario.decisions.list[i]));
+    order.sort_by_cached_key(|&i| !changes_free(&scenario.decisions.list[i]));
     let mut each = Vec::new();
     for &i in order.iter().take(PRICED_ALONE) {
         let d = &scenario.decisions.list[i];

@@ -739,7 +739,8 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
 mod tests {
     use super::*;
 
-    fn tiny_plan() -> Plan {
+    /// The test county's plan (`tests/fixtures/tiny`).
+    pub(super) fn tiny_plan() -> Plan {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/tiny/scenario.toml");
         crate::plan::run(&path).expect("the fixture plans")

@@ -374,6 +374,23 @@ impl<'a> Search<'a> {
             .fold(0.0, |a, &q| a + self.p.weight[q as usize])
     }
 
+    /// The greedy's next candidate: not in `taken`, `allowed`, adding people, with the most
+    /// people per 万元 (ties to the lower index).
+    fn best_per_wan(&self, taken: &[usize], allowed: impl Fn(usize) -> bool) -> Option<usize> {
+        self.order
+            .iter()
+            .copied()
+            .filter(|&j| !taken.contains(&j) && allowed(j))
+            .map(|j| (j, self.gain(j)))
+            .filter(|(_, g)| *g > 0.0)
+            .max_by(|a, b| {
+                (a.1 * self.price[b.0])
+                    .total_cmp(&(b.1 * self.price[a.0]))
+                    .then(b.0.cmp(&a.0))
+            })
+            .map(|(j, _)| j)
+    }
+
     fn add(&mut self, j: usize) {
         for &q in &self.p.sets[j] {
             let c = &mut self.count[q as usize];
@@ -421,19 +438,10 @@ impl<'a> Search<'a> {
         // The greedy by gain per 万元, then the best single candidate.
         let mut taken = Vec::new();
         loop {
-            let next = self
-                .order
-                .iter()
-                .copied()
-                .filter(|&j| !taken.contains(&j) && self.spent + self.price[j] <= self.budget + TOL)
-                .map(|j| (j, self.gain(j)))
-                .filter(|(_, g)| *g > 0.0)
-                .max_by(|a, b| {
-                    (a.1 * self.price[b.0])
-                        .total_cmp(&(b.1 * self.price[a.0]))
-                        .then(b.0.cmp(&a.0))
-                });
-            let Some((j, _)) = next else { break };
+            let fits = |j: usize| self.spent + self.price[j] <= self.budget + TOL;
+            let Some(j) = self.best_per_wan(&taken, fits) else {
+                break;
+            };
             if taken.len() >= self.max_sites {
                 break;
             }
@@ -506,19 +514,9 @@ impl<'a> Search<'a> {
     fn minimise_greedy(&mut self) {
         let mut taken = Vec::new();
         while self.covered < self.target - TOL {
-            let next = self
-                .order
-                .iter()
-                .copied()
-                .filter(|j| !taken.contains(j))
-                .map(|j| (j, self.gain(j)))
-                .filter(|(_, g)| *g > 0.0)
-                .max_by(|a, b| {
-                    (a.1 * self.price[b.0])
-                        .total_cmp(&(b.1 * self.price[a.0]))
-                        .then(b.0.cmp(&a.0))
-                });
-            let Some((j, _)) = next else { break };
+            let Some(j) = self.best_per_wan(&taken, |_| true) else {
+                break;
+            };
             if taken.len() >= self.max_sites {
                 break;
             }

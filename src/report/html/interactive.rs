@@ -550,13 +550,8 @@ fn text(lang: Lang) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::tiny_plan;
     use super::*;
-
-    fn tiny_plan() -> Plan {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/tiny/scenario.toml");
-        crate::plan::run(&path).expect("the fixture plans")
-    }
 
     #[test]
     fn the_page_gets_the_plans_reach_lists_and_village_statuses() {
