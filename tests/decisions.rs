@@ -17,12 +17,8 @@ fn summary(dir: &Path, out: &str) -> serde_json::Value {
 
 /// A random county of 9 rural villages, 2 existing sites (a day-care centre and an
 /// institution) and 6 day-care candidates within a few km, with the day-care objective and
-/// random decisions in the scenario's `[decisions]`.
-fn random_county(dir: &Path, rng: &mut Lcg, objective: &str) {
-    random_county_priced(dir, rng, objective, false);
-}
-
-/// [`random_county`], with candidates of different prices (20 to 60 万元) when `priced`.
+/// random decisions in the scenario's `[decisions]`; candidates of different prices (20 to
+/// 60 万元) when `priced`.
 fn random_county_priced(dir: &Path, rng: &mut Lcg, objective: &str, priced: bool) {
     let mut villages = String::from("id,name,township,lon,lat,elderly,kind\n");
     for v in 0..9 {
@@ -103,6 +99,31 @@ excluded = [{}]
     fs::write(dir.join("scenario.toml"), scenario).expect("write");
 }
 
+/// The elderly served by the existing sites left and the candidates in `mask` (bit `c` for
+/// candidate `c`).
+fn served(
+    s: &yanglao::model::Scenario,
+    region: &yanglao::model::Region,
+    reach: &yanglao::travel::ReachLists,
+    mask: u32,
+) -> f64 {
+    let nf = region.facilities.len();
+    reach
+        .iter()
+        .filter(|(_, list)| {
+            list.iter().any(|r| {
+                let i = r.site.get();
+                if i < nf {
+                    s.day_care.serving.contains(region.facilities[i].kind)
+                } else {
+                    mask & (1 << (i - nf)) != 0
+                }
+            })
+        })
+        .map(|(v, _)| f64::from(region.villages[v.get()].elderly))
+        .sum()
+}
+
 /// For every subset of the allowed candidates holding the required ones: its size and the
 /// elderly it serves with the existing sites left.
 fn subsets(
@@ -110,7 +131,6 @@ fn subsets(
     region: &yanglao::model::Region,
 ) -> (Vec<(u32, f64)>, Vec<usize>) {
     let reach = yanglao::travel::reach_limited(region, &s.travel, &s.limits).expect("travel");
-    let nf = region.facilities.len();
     let required: Vec<usize> = s
         .decisions
         .required_day_care(region)
@@ -118,28 +138,31 @@ fn subsets(
         .map(|r| r.0)
         .collect();
     let n = region.candidates.len();
-    let mut out = Vec::new();
-    for mask in 0u32..(1 << n) {
-        if required.iter().any(|&c| mask & (1 << c) == 0) {
-            continue;
-        }
-        let covered: f64 = reach
-            .iter()
-            .filter(|(_, list)| {
-                list.iter().any(|r| {
-                    let i = r.site.get();
-                    if i < nf {
-                        s.day_care.serving.contains(region.facilities[i].kind)
-                    } else {
-                        mask & (1 << (i - nf)) != 0
-                    }
-                })
-            })
-            .map(|(v, _)| f64::from(region.villages[v.get()].elderly))
-            .sum();
-        out.push((mask.count_ones(), covered));
-    }
+    let out = (0u32..(1 << n))
+        .filter(|mask| required.iter().all(|&c| mask & (1 << c) != 0))
+        .map(|mask| (mask.count_ones(), served(s, region, &reach, mask)))
+        .collect();
     (out, required)
+}
+
+/// A random county (see [`random_county_priced`]) loaded with its decisions applied: the
+/// scenario, the region left by the decisions and its reach lists.
+fn random_case(
+    dir: &Path,
+    rng: &mut Lcg,
+    objective: &str,
+    priced: bool,
+) -> (
+    yanglao::model::Scenario,
+    yanglao::model::Region,
+    yanglao::travel::ReachLists,
+) {
+    random_county_priced(dir, rng, objective, priced);
+    let loaded = yanglao::io::load(&dir.join("scenario.toml")).expect("valid");
+    let s = loaded.scenario;
+    let region = s.decisions.apply(&loaded.region, s.day_care.serving);
+    let reach = yanglao::travel::reach_limited(&region, &s.travel, &s.limits).expect("travel");
+    (s, region, reach)
 }
 
 fn check_honoured(
@@ -165,11 +188,8 @@ fn set_covering_honours_required_and_excluded_sites_brute_force() {
     let mut rng = Lcg(11);
     for case in 0..12 {
         let dir = tempfile::tempdir().expect("temp dir");
-        random_county(dir.path(), &mut rng, "coverage = 0.7");
-        let loaded = yanglao::io::load(&dir.path().join("scenario.toml")).expect("valid");
-        let s = &loaded.scenario;
-        let region = s.decisions.apply(&loaded.region, s.day_care.serving);
-        let reach = yanglao::travel::reach_limited(&region, &s.travel, &s.limits).expect("travel");
+        let (s, region, reach) = random_case(dir.path(), &mut rng, "coverage = 0.7", false);
+        let s = &s;
         let dc = yanglao::plan::day_care::plan(s, &region, &reach);
         check_honoured(s, &region, &dc);
         let (all, _) = subsets(s, &region);
@@ -196,11 +216,8 @@ fn maximal_covering_honours_required_and_excluded_sites_brute_force() {
     let mut rng = Lcg(23);
     for case in 0..12 {
         let dir = tempfile::tempdir().expect("temp dir");
-        random_county(dir.path(), &mut rng, "max_new = 3");
-        let loaded = yanglao::io::load(&dir.path().join("scenario.toml")).expect("valid");
-        let s = &loaded.scenario;
-        let region = s.decisions.apply(&loaded.region, s.day_care.serving);
-        let reach = yanglao::travel::reach_limited(&region, &s.travel, &s.limits).expect("travel");
+        let (s, region, reach) = random_case(dir.path(), &mut rng, "max_new = 3", false);
+        let s = &s;
         let dc = yanglao::plan::day_care::plan(s, &region, &reach);
         check_honoured(s, &region, &dc);
         let (all, _) = subsets(s, &region);
@@ -227,33 +244,13 @@ fn budgeted_coverage_honours_required_and_excluded_sites_brute_force() {
     let mut rng = Lcg(37);
     for case in 0..12 {
         let dir = tempfile::tempdir().expect("temp dir");
-        random_county_priced(dir.path(), &mut rng, "", true);
-        let loaded = yanglao::io::load(&dir.path().join("scenario.toml")).expect("valid");
-        let s = &loaded.scenario;
-        let region = s.decisions.apply(&loaded.region, s.day_care.serving);
-        let reach = yanglao::travel::reach_limited(&region, &s.travel, &s.limits).expect("travel");
+        let (s, region, reach) = random_case(dir.path(), &mut rng, "", true);
+        let s = &s;
         let dc = yanglao::plan::day_care::plan_with_money(s, &region, &reach, Some(70.0));
         check_honoured(s, &region, &dc);
         let (_, required) = subsets(s, &region);
         let price = |c: usize| yanglao::plan::day_care::site_cost(s, &region, c);
         let n = region.candidates.len();
-        let reach_of = |mask: u32| -> f64 {
-            let nf = region.facilities.len();
-            reach
-                .iter()
-                .filter(|(_, list)| {
-                    list.iter().any(|r| {
-                        let i = r.site.get();
-                        if i < nf {
-                            s.day_care.serving.contains(region.facilities[i].kind)
-                        } else {
-                            mask & (1 << (i - nf)) != 0
-                        }
-                    })
-                })
-                .map(|(v, _)| f64::from(region.villages[v.get()].elderly))
-                .sum()
-        };
         let mut best = 0.0f64;
         for mask in 0u32..(1 << n) {
             if required.iter().any(|&c| mask & (1 << c) == 0) {
@@ -264,7 +261,7 @@ fn budgeted_coverage_honours_required_and_excluded_sites_brute_force() {
                 .map(price)
                 .sum();
             if spent <= 70.0 + 1e-9 {
-                best = best.max(reach_of(mask));
+                best = best.max(served(s, &region, &reach, mask));
             }
         }
         assert!(
