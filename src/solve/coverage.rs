@@ -1985,6 +1985,174 @@ mod tests {
         }
     }
 
+    /// Two clusters of points joined only through a candidate that a lone point forces, so the
+    /// reduced instance falls apart into pieces; with duplicated and nested candidates, a point
+    /// one site alone covers, points nobody covers and points covered already.
+    fn bridged_problem(seed: u64) -> CoverageProblem {
+        let mut r = SplitMix64::new(seed, 11);
+        let half = 7;
+        let points = 2 * half + 3; // the bridge's own point, then one nobody covers
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        for cluster in 0..2u32 {
+            let base = cluster * half as u32;
+            for _ in 0..5 {
+                let size = 1 + r.below(4);
+                let s: Vec<u32> = (0..size).map(|_| base + r.below(half) as u32).collect();
+                sets.push(s);
+            }
+            // Nested: a subset of the previous candidate; duplicated: a copy of it.
+            let last = sets[sets.len() - 1].clone();
+            sets.push(last[..last.len().div_ceil(2)].to_vec());
+            sets.push(last);
+            // Every point of the cluster coverable.
+            sets.push((base..base + half as u32).step_by(2).collect());
+            sets.push((base + 1..base + half as u32).step_by(2).collect());
+        }
+        let bridge = 2 * half as u32;
+        sets.push(vec![
+            bridge,
+            r.below(half) as u32,
+            half as u32 + r.below(half) as u32,
+        ]);
+        sets.push(vec![bridge + 2, bridge + 2]);
+        CoverageProblem {
+            weight: (0..points)
+                .map(|i| {
+                    if i == points - 2 {
+                        3.0
+                    } else {
+                        1.0 + r.below(3) as f64
+                    }
+                })
+                .collect(),
+            covered: (0..points)
+                .map(|i| i != bridge as usize && r.below(9) == 0)
+                .collect(),
+            sets,
+        }
+    }
+
+    #[test]
+    fn set_covering_bound_by_pieces_never_exceeds_the_optimum() {
+        for seed in 0..40 {
+            let opts = CoverageOptions {
+                node_limit: if seed % 2 == 0 { 2_000 } else { 1 },
+                ..CoverageOptions::default()
+            };
+            let p = if seed % 4 == 3 {
+                adversarial_problem(1_300 + seed, 16, 13)
+            } else {
+                bridged_problem(seed)
+            };
+            let reachable = p.reachable_weight();
+            let sol = p
+                .solve_target(reachable, &opts)
+                .expect("the reachable weight is reachable");
+            let fewest = (0..=p.sets.len())
+                .find(|&k| brute_force(&p, k) >= reachable - 1e-6)
+                .expect("all candidates reach it");
+            assert!(
+                p.covered_weight(&sol.sites) >= reachable - 1e-6,
+                "seed {seed}: not a cover"
+            );
+            assert!(sol.sites.len() >= fewest, "seed {seed}: below the optimum");
+            assert!(
+                sol.certificate.bound <= fewest as f64 + 1e-9,
+                "seed {seed}: bound {} above the optimum {fewest}",
+                sol.certificate.bound
+            );
+            if seed % 2 == 0 {
+                assert_eq!(
+                    sol.sites.len(),
+                    fewest,
+                    "seed {seed}: small covers are found"
+                );
+                assert_eq!(sol.certificate.status, Status::Optimal, "seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn reduced_instance_splits_into_pieces() {
+        // Two clusters of four points, each covered by every pair of its points, meet only
+        // through the last candidate, which point 8 forces; what is left is two triangles.
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        for base in [0u32, 4] {
+            for a in 0..4 {
+                for b in a + 1..4 {
+                    sets.push(vec![base + a, base + b]);
+                }
+            }
+        }
+        sets.push(vec![0, 4, 8]);
+        let core = CoverCore::new(&sets, 9);
+        assert_eq!(core.forced, vec![12]);
+        let pieces = split_core(&core.sets, core.points);
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces.iter().all(|p| p.points == 3 && p.sets.len() == 3));
+        let mut seen: Vec<usize> = pieces.iter().flat_map(|p| p.cols.clone()).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..core.sets.len()).collect::<Vec<_>>());
+        for piece in &pieces {
+            assert!(piece.forced.is_empty());
+            for s in &piece.sets {
+                assert!(s.windows(2).all(|w| w[0] < w[1]));
+                assert!(s.iter().all(|&i| (i as usize) < piece.points));
+            }
+        }
+    }
+
+    /// Whether `open` covers every point `0..points` and no set of it is redundant.
+    fn is_minimal_cover(sets: &[Vec<u32>], points: usize, open: &[usize]) -> bool {
+        let mut count = vec![0u32; points];
+        for &j in open {
+            for &i in &sets[j] {
+                count[i as usize] += 1;
+            }
+        }
+        count.iter().all(|&c| c > 0)
+            && open
+                .iter()
+                .all(|&j| sets[j].iter().any(|&i| count[i as usize] == 1))
+    }
+
+    #[test]
+    fn lagrangian_covers_are_minimal_and_local_search_never_grows_them() {
+        for seed in 0..30 {
+            let p = random_problem(1_500 + seed, 40, 25);
+            let points = p.weight.len() as u32;
+            let reach: Vec<bool> = (0..points)
+                .map(|i| p.sets.iter().any(|s| s.contains(&i)))
+                .collect();
+            let index: Vec<u32> = reach
+                .iter()
+                .scan(0u32, |n, &r| {
+                    *n += u32::from(r);
+                    Some(*n - 1)
+                })
+                .collect();
+            let m = reach.iter().filter(|r| **r).count();
+            let sets: Vec<Vec<u32>> = p
+                .sets
+                .iter()
+                .map(|s| {
+                    let mut s: Vec<u32> = s.iter().map(|&i| index[i as usize]).collect();
+                    s.sort_unstable();
+                    s.dedup();
+                    s
+                })
+                .collect();
+            let rows = point_lists(&sets, m);
+            let mut r = SplitMix64::new(seed, 3);
+            let u: Vec<f64> = (0..m).map(|_| r.below(100) as f64 / 200.0).collect();
+            let first = lagrangian_greedy(&sets, &rows, &u, &[], None);
+            assert!(is_minimal_cover(&sets, m, &first), "seed {seed}");
+            let better = improve_cover(&sets, &rows, &u, first.clone(), 1, 50, &mut r);
+            assert!(is_minimal_cover(&sets, m, &better), "seed {seed}");
+            assert!(better.len() <= first.len(), "seed {seed}");
+        }
+    }
+
     #[test]
     fn partial_target_matches_the_curve() {
         for seed in 0..10 {
