@@ -36,9 +36,10 @@
 //! on the whole reduced instance for one budget (a short subgradient-only search, then, if a
 //! gap is left, the full node limit with the LP relaxation's duals at the root), and
 //! [`CoverageProblem::solve_target`] solves full coverage as set covering per component
-//! (classic reductions; the LP bound from the interior-point solver Clarabel, evaluated as a
-//! Lagrangian bound; LP rounding and swaps for a cover; reduced-cost fixing; then a search
-//! over the count).
+//! (classic reductions, after which the rest is split into connected pieces again; per piece
+//! the LP bound from the interior-point solver Clarabel, evaluated as a Lagrangian bound and
+//! rounded up on its own; LP rounding, the greedy on Lagrangian costs and iterated local
+//! search for a cover; reduced-cost fixing; then a search over the count).
 //!
 //! Components are solved in parallel with rayon; results are collected in component order
 //! and every random choice comes from the seed, so any thread count gives the same answer.
