@@ -22,7 +22,7 @@
 //!   folder; every village a candidate, crow-fly 15 minutes at 8 km/h urban and 24 km/h
 //!   rural, detour 1.0): set covering (coverage 1.0) and maximal covering with p = 5, 10, 20,
 //!   50, 100, each with time, objective, bound, gap and status, and 泰州's whole curve.
-//!   `--variant` picks one; `--write-instances DIR` writes them for
+//!   `--variant` picks one, `--cover-only` runs set covering alone; `--write-instances DIR` writes them for
 //!   `tests/scripts/highs_dense.py`, which times HiGHS on the same models.
 
 use std::process::ExitCode;
@@ -83,6 +83,9 @@ pub struct Args {
     /// `dense` group: only this variant.
     #[arg(long, value_enum)]
     pub variant: Option<DenseVariant>,
+    /// `dense` group: only set covering (coverage 1.0).
+    #[arg(long)]
+    pub cover_only: bool,
 }
 
 /// A family of the `orlib` group.
@@ -805,7 +808,12 @@ fn bench_dense(args: &Args) -> anyhow::Result<()> {
             Ok(s) => row("set covering (1.0)", s.certificate, secs),
             Err(s) => row("set covering: infeas.", s.certificate, secs),
         }
-        for p in [5u32, 10, 20, 50, 100] {
+        let budgets: &[u32] = if args.cover_only {
+            &[]
+        } else {
+            &[5, 10, 20, 50, 100]
+        };
+        for &p in budgets {
             let t = Instant::now();
             let s = problem.solve_budget(p, &opts);
             row(
@@ -814,7 +822,7 @@ fn bench_dense(args: &Args) -> anyhow::Result<()> {
                 t.elapsed().as_secs_f64(),
             );
         }
-        if variant == DenseVariant::Taizhou {
+        if variant == DenseVariant::Taizhou && !args.cover_only {
             let t = Instant::now();
             let curve = problem.curve(&opts);
             let secs = t.elapsed().as_secs_f64();

@@ -36,9 +36,10 @@
 //! on the whole reduced instance for one budget (a short subgradient-only search, then, if a
 //! gap is left, the full node limit with the LP relaxation's duals at the root), and
 //! [`CoverageProblem::solve_target`] solves full coverage as set covering per component
-//! (classic reductions; the LP bound from the interior-point solver Clarabel, evaluated as a
-//! Lagrangian bound; LP rounding and swaps for a cover; reduced-cost fixing; then a search
-//! over the count).
+//! (classic reductions, after which the rest is split into connected pieces again; per piece
+//! the LP bound from the interior-point solver Clarabel, evaluated as a Lagrangian bound and
+//! rounded up on its own; LP rounding, the greedy on Lagrangian costs and iterated local
+//! search for a cover; reduced-cost fixing; then a search over the count).
 //!
 //! Components are solved in parallel with rayon; results are collected in component order
 //! and every random choice comes from the seed, so any thread count gives the same answer.
@@ -783,6 +784,306 @@ impl CoverCore {
     }
 }
 
+/// Connected pieces of a reduced set-covering instance (`sets` over points `0..points`, none
+/// empty): each as a [`CoverCore`] with no forced candidates, `cols` naming its candidates
+/// by index into `sets`, its points renumbered `0..points` and each set sorted. Pieces come
+/// in the order of their first candidate.
+fn split_core(sets: &[Vec<u32>], points: usize) -> Vec<CoverCore> {
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
+        }
+        x
+    }
+    let mut parent: Vec<u32> = (0..points as u32).collect();
+    for s in sets {
+        let Some((&first, rest)) = s.split_first() else {
+            continue;
+        };
+        let a = find(&mut parent, first);
+        for &i in rest {
+            let b = find(&mut parent, i);
+            if a != b {
+                parent[b as usize] = a;
+            }
+        }
+    }
+    let mut piece_of_root = vec![usize::MAX; points];
+    let mut local = vec![u32::MAX; points];
+    let mut pieces: Vec<CoverCore> = Vec::new();
+    for (j, s) in sets.iter().enumerate() {
+        let Some(&first) = s.first() else {
+            continue;
+        };
+        let root = find(&mut parent, first) as usize;
+        if piece_of_root[root] == usize::MAX {
+            piece_of_root[root] = pieces.len();
+            pieces.push(CoverCore {
+                forced: Vec::new(),
+                cols: Vec::new(),
+                sets: Vec::new(),
+                points: 0,
+            });
+        }
+        let piece = &mut pieces[piece_of_root[root]];
+        let mut ls: Vec<u32> = s
+            .iter()
+            .map(|&i| {
+                if local[i as usize] == u32::MAX {
+                    local[i as usize] = piece.points as u32;
+                    piece.points += 1;
+                }
+                local[i as usize]
+            })
+            .collect();
+        ls.sort_unstable();
+        piece.cols.push(j);
+        piece.sets.push(ls);
+    }
+    pieces
+}
+
+/// The sets covering each point `0..points`, in increasing order.
+fn point_lists(sets: &[Vec<u32>], points: usize) -> Vec<Vec<u32>> {
+    let mut rows: Vec<Vec<u32>> = vec![Vec::new(); points];
+    for (j, s) in sets.iter().enumerate() {
+        for &i in s {
+            rows[i as usize].push(j as u32);
+        }
+    }
+    rows
+}
+
+/// Local-search rounds of [`improve_cover`] per site of the starting cover.
+const ILS_ROUNDS_PER_SITE: usize = 16;
+
+/// Reduced costs `1 − Σ_{i ∈ N_j} u_i` of unit-cost set covering at multipliers `u`.
+fn reduced_costs(sets: &[Vec<u32>], u: &[f64]) -> Vec<f64> {
+    sets.iter()
+        .map(|s| 1.0 - s.iter().map(|&i| u[i as usize].max(0.0)).sum::<f64>())
+        .collect()
+}
+
+/// Completes the partial cover `open` of points `0..rows.len()` (`rows[i]`: the sets of
+/// `sets` covering `i`, sets sorted) by the greedy on Lagrangian costs of Caprara, Fischetti &
+/// Toth (1999, *A heuristic method for the set covering problem*): with `μ_j` the points `j`
+/// would newly cover and `γ_j = 1 − Σ u_i` over them, take the smallest score
+/// `γ_j / μ_j` (`γ_j > 0`) or `γ_j μ_j` (`γ_j <= 0`); with `noise`, each score is scaled by a
+/// random factor in [1, 1.05). Then redundant sets leave (largest reduced cost first) and
+/// 2-for-1 swaps run until none applies ([`two_for_one`]).
+fn lagrangian_greedy(
+    sets: &[Vec<u32>],
+    rows: &[Vec<u32>],
+    u: &[f64],
+    open: &[usize],
+    mut noise: Option<&mut SplitMix64>,
+) -> Vec<usize> {
+    let points = rows.len();
+    let mut hit = vec![false; points];
+    for &j in open {
+        for &i in &sets[j] {
+            hit[i as usize] = true;
+        }
+    }
+    // Candidate sets: those covering a point left uncovered, in increasing order.
+    let mut cols: Vec<usize> = (0..points)
+        .filter(|&i| !hit[i])
+        .flat_map(|i| rows[i].iter().map(|&j| j as usize))
+        .collect();
+    cols.sort_unstable();
+    cols.dedup();
+    let mut slot = vec![usize::MAX; sets.len()];
+    for (p, &j) in cols.iter().enumerate() {
+        slot[j] = p;
+    }
+    let mut mu: Vec<usize> = Vec::with_capacity(cols.len());
+    let mut gamma: Vec<f64> = Vec::with_capacity(cols.len());
+    for &j in &cols {
+        let new = sets[j].iter().filter(|&&i| !hit[i as usize]);
+        mu.push(new.clone().count());
+        gamma.push(1.0 - new.map(|&i| u[i as usize].max(0.0)).sum::<f64>());
+    }
+    let mut left = hit.iter().filter(|h| !**h).count();
+    let mut chosen = open.to_vec();
+    while left > 0 {
+        let mut best: Option<(f64, usize)> = None;
+        for p in 0..cols.len() {
+            if mu[p] == 0 {
+                continue;
+            }
+            let g = gamma[p];
+            let mut score = if g > 0.0 {
+                g / mu[p] as f64
+            } else {
+                g * mu[p] as f64
+            };
+            if let Some(rng) = noise.as_deref_mut() {
+                score *= 1.0 + 0.05 * rng.below(1000) as f64 / 1000.0;
+            }
+            if best.is_none_or(|(s, _)| score < s) {
+                best = Some((score, p));
+            }
+        }
+        let Some((_, p)) = best else {
+            break;
+        };
+        let j = cols[p];
+        chosen.push(j);
+        for &i in &sets[j] {
+            if !hit[i as usize] {
+                hit[i as usize] = true;
+                left -= 1;
+                for &k in &rows[i as usize] {
+                    let q = slot[k as usize];
+                    if q != usize::MAX {
+                        mu[q] -= 1;
+                        gamma[q] += u[i as usize].max(0.0);
+                    }
+                }
+            }
+        }
+    }
+    let rc = reduced_costs(sets, u);
+    drop_redundant(sets, points, &mut chosen, &rc);
+    while two_for_one(sets, rows, &mut chosen) {}
+    chosen
+}
+
+/// Removes the sets of `open` whose points the others cover too, largest reduced cost `rc`
+/// first (ties: later in `open` first).
+fn drop_redundant(sets: &[Vec<u32>], points: usize, open: &mut Vec<usize>, rc: &[f64]) {
+    let mut count = vec![0u32; points];
+    for &j in open.iter() {
+        for &i in &sets[j] {
+            count[i as usize] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..open.len()).collect();
+    order.sort_by(|&a, &b| rc[open[b]].total_cmp(&rc[open[a]]).then(b.cmp(&a)));
+    let mut keep = vec![true; open.len()];
+    for s in order {
+        let j = open[s];
+        if sets[j].iter().all(|&i| count[i as usize] >= 2) {
+            for &i in &sets[j] {
+                count[i as usize] -= 1;
+            }
+            keep[s] = false;
+        }
+    }
+    let mut slot = 0;
+    open.retain(|_| {
+        slot += 1;
+        keep[slot - 1]
+    });
+}
+
+/// One 2-for-1 swap on the cover `open`, if any: close `a` and some `b`, open a closed `c`
+/// that covers every point only `a` covered, when then nothing only `b` covered is left
+/// uncovered. Returns whether the cover shrank. `sets` must be sorted.
+fn two_for_one(sets: &[Vec<u32>], rows: &[Vec<u32>], open: &mut Vec<usize>) -> bool {
+    let mut count = vec![0u32; rows.len()];
+    let mut is_open = vec![false; sets.len()];
+    for &j in open.iter() {
+        is_open[j] = true;
+        for &i in &sets[j] {
+            count[i as usize] += 1;
+        }
+    }
+    for &a in open.iter() {
+        let only_a: Vec<u32> = sets[a]
+            .iter()
+            .copied()
+            .filter(|&i| count[i as usize] == 1)
+            .collect();
+        let Some(&first) = only_a.first() else {
+            continue;
+        };
+        for &c in &rows[first as usize] {
+            let c = c as usize;
+            if is_open[c] || !only_a.iter().all(|i| sets[c].binary_search(i).is_ok()) {
+                continue;
+            }
+            for &i in &sets[c] {
+                count[i as usize] += 1;
+            }
+            for &i in &sets[a] {
+                count[i as usize] -= 1;
+            }
+            let b = sets[c].iter().find_map(|&i| {
+                rows[i as usize].iter().map(|&b| b as usize).find(|&b| {
+                    b != a && is_open[b] && sets[b].iter().all(|&r| count[r as usize] >= 2)
+                })
+            });
+            if let Some(b) = b {
+                open.retain(|&x| x != a && x != b);
+                open.push(c);
+                return true;
+            }
+            for &i in &sets[a] {
+                count[i as usize] += 1;
+            }
+            for &i in &sets[c] {
+                count[i as usize] -= 1;
+            }
+        }
+    }
+    false
+}
+
+/// Iterated local search on the cover `start` of points `0..rows.len()`: each of `rounds`
+/// rounds closes a random open set and, each with probability one half, the open sets near
+/// it (sharing a point with a set that shares a point with it), completes the cover with the
+/// randomised [`lagrangian_greedy`] at multipliers `u`, and keeps the result when it is no
+/// larger. Stops early at `lower` sets. Returns the smallest cover met.
+fn improve_cover(
+    sets: &[Vec<u32>],
+    rows: &[Vec<u32>],
+    u: &[f64],
+    start: Vec<usize>,
+    lower: usize,
+    rounds: usize,
+    rng: &mut SplitMix64,
+) -> Vec<usize> {
+    let mut current = start;
+    let mut near = vec![false; sets.len()];
+    let mut marked: Vec<usize> = Vec::new();
+    for _ in 0..rounds {
+        if current.len() <= lower || current.is_empty() {
+            break;
+        }
+        let a = current[rng.below(current.len())];
+        for &i in &sets[a] {
+            for &k in &rows[i as usize] {
+                for &i2 in &sets[k as usize] {
+                    for &b in &rows[i2 as usize] {
+                        if !near[b as usize] {
+                            near[b as usize] = true;
+                            marked.push(b as usize);
+                        }
+                    }
+                }
+            }
+        }
+        let mut kept = Vec::with_capacity(current.len());
+        for &j in &current {
+            let close = j == a || (near[j] && rng.below(2) == 0);
+            if !close {
+                kept.push(j);
+            }
+        }
+        for &b in &marked {
+            near[b] = false;
+        }
+        marked.clear();
+        let next = lagrangian_greedy(sets, rows, u, &kept, Some(rng));
+        if next.len() <= current.len() {
+            current = next;
+        }
+    }
+    current
+}
+
 /// Rounds a lower bound up to a whole number of sites, with a margin for round-off.
 fn ceil_bound(l: f64) -> usize {
     (l - 1e-6).ceil().max(0.0) as usize
@@ -1162,18 +1463,42 @@ impl Part {
     /// Set-covering reductions first, repeated until nothing changes (Toregas & ReVelle
     /// 1973): a point with one candidate forces it; a point whose candidates include all of
     /// another point's is dropped (covering the other covers it); a candidate whose points
-    /// are a subset of another's is dropped. What is left is solved as maximal covering with
-    /// unit weights and the goal of covering every point, for each count from the Lagrangian
-    /// lower bound up.
+    /// are a subset of another's is dropped. What is left often falls apart into independent
+    /// pieces (the forced candidates were the bridges), so it is split into connected
+    /// components again and each piece is solved on its own ([`Part::cover_piece`]): a cover
+    /// of the whole is the union of the pieces' covers, and every cover of the whole needs at
+    /// least each piece's whole-number lower bound in that piece, so the bounds add after
+    /// rounding up one by one.
     fn cover_all(&self, opts: &CoverageOptions) -> (Vec<usize>, usize) {
         let core = CoverCore::new(&self.sets, self.weight.len());
-        let m = core.points;
-        let mut forced = core.forced.clone();
-        if m == 0 {
-            forced.sort_unstable();
-            let k = forced.len();
-            return (forced, k);
+        let mut open = core.forced.clone();
+        let mut lower = core.forced.len();
+        for (index, piece) in split_core(&core.sets, core.points).into_iter().enumerate() {
+            let (chosen, lo) = self.cover_piece(&piece, opts, index as u64);
+            lower += lo;
+            open.extend(chosen.iter().map(|&t| core.cols[piece.cols[t]]));
         }
+        open.sort_unstable();
+        (open, lower)
+    }
+
+    /// The fewest candidates of one connected piece of a reduced set-covering instance
+    /// (`piece.cols` name its candidates among the reduced ones; the answer indexes
+    /// `piece.sets`), and a proven lower bound on that number. `stream` seeds the piece's
+    /// random choices.
+    ///
+    /// A cover from the plain greedy, from LP rounding, and from the greedy on Lagrangian
+    /// costs at the LP duals, improved by local search ([`improve_cover`]); the lower bound
+    /// is the Lagrangian bound at the LP duals (the LP value), rounded up; then swaps and the
+    /// search over the count with reduced-cost fixing.
+    fn cover_piece(
+        &self,
+        piece: &CoverCore,
+        opts: &CoverageOptions,
+        stream: u64,
+    ) -> (Vec<usize>, usize) {
+        let core = piece;
+        let m = core.points;
         let counting = Part {
             cands: core.cols.iter().map(|&j| j as u32).collect(),
             weight: vec![1.0; m],
@@ -1215,6 +1540,19 @@ impl Part {
         } else if chosen.len() > 1 {
             lower = lower.max(cover_lower_bound(&core.sets, m, chosen.len(), 3_000));
         }
+        if chosen.len() > lower {
+            // Without LP duals the Lagrangian costs are the plain ones (u = 0).
+            let zero = vec![0.0; m];
+            let u = lp.as_ref().map_or(&zero, |(u, _)| u);
+            let rows = point_lists(&core.sets, m);
+            let priced = lagrangian_greedy(&core.sets, &rows, u, &[], None);
+            if priced.len() < chosen.len() {
+                chosen = priced;
+            }
+            let mut rng = SplitMix64::new(opts.seed, 0x5c0e_u64 ^ stream);
+            let rounds = ILS_ROUNDS_PER_SITE * chosen.len();
+            chosen = improve_cover(&core.sets, &rows, u, chosen, lower, rounds, &mut rng);
+        }
         // Fewer sites by swaps: drop the site covering least on its own, then swap for
         // coverage; a full cover replaces the best one.
         while chosen.len() > lower {
@@ -1244,7 +1582,7 @@ impl Part {
         }
         if chosen.len() > lower {
             let (better, proven) = match &lp {
-                Some((u, _)) => self.cover_search_fixed(&core, u, &chosen, lower, opts),
+                Some((u, _)) => self.cover_search_fixed(core, u, &chosen, lower, opts),
                 None => cover_search(&core.sets, m, lower, chosen.len(), opts),
             };
             if let Some(better) = better {
@@ -1252,10 +1590,8 @@ impl Part {
             }
             lower = lower.max(proven);
         }
-        let lo = forced.len() + lower.min(chosen.len());
-        forced.extend(chosen.iter().map(|&j| core.cols[j]));
-        forced.sort_unstable();
-        (forced, lo)
+        let lower = lower.min(chosen.len());
+        (chosen, lower)
     }
 
     /// A cover of `core` with fewer than `best.len()` sites, searched for among the covers
@@ -1647,6 +1983,174 @@ mod tests {
                 .expect_err("beyond reach");
             assert_eq!(too_much.certificate.status, Status::Infeasible);
             assert!((too_much.covered - reachable).abs() < 1e-6);
+        }
+    }
+
+    /// Two clusters of points joined only through a candidate that a lone point forces, so the
+    /// reduced instance falls apart into pieces; with duplicated and nested candidates, a point
+    /// one site alone covers, points nobody covers and points covered already.
+    fn bridged_problem(seed: u64) -> CoverageProblem {
+        let mut r = SplitMix64::new(seed, 11);
+        let half = 7;
+        let points = 2 * half + 3; // the bridge's own point, then one nobody covers
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        for cluster in 0..2u32 {
+            let base = cluster * half as u32;
+            for _ in 0..5 {
+                let size = 1 + r.below(4);
+                let s: Vec<u32> = (0..size).map(|_| base + r.below(half) as u32).collect();
+                sets.push(s);
+            }
+            // Nested: a subset of the previous candidate; duplicated: a copy of it.
+            let last = sets[sets.len() - 1].clone();
+            sets.push(last[..last.len().div_ceil(2)].to_vec());
+            sets.push(last);
+            // Every point of the cluster coverable.
+            sets.push((base..base + half as u32).step_by(2).collect());
+            sets.push((base + 1..base + half as u32).step_by(2).collect());
+        }
+        let bridge = 2 * half as u32;
+        sets.push(vec![
+            bridge,
+            r.below(half) as u32,
+            half as u32 + r.below(half) as u32,
+        ]);
+        sets.push(vec![bridge + 2, bridge + 2]);
+        CoverageProblem {
+            weight: (0..points)
+                .map(|i| {
+                    if i == points - 2 {
+                        3.0
+                    } else {
+                        1.0 + r.below(3) as f64
+                    }
+                })
+                .collect(),
+            covered: (0..points)
+                .map(|i| i != bridge as usize && r.below(9) == 0)
+                .collect(),
+            sets,
+        }
+    }
+
+    #[test]
+    fn set_covering_bound_by_pieces_never_exceeds_the_optimum() {
+        for seed in 0..40 {
+            let opts = CoverageOptions {
+                node_limit: if seed % 2 == 0 { 2_000 } else { 1 },
+                ..CoverageOptions::default()
+            };
+            let p = if seed % 4 == 3 {
+                adversarial_problem(1_300 + seed, 16, 13)
+            } else {
+                bridged_problem(seed)
+            };
+            let reachable = p.reachable_weight();
+            let sol = p
+                .solve_target(reachable, &opts)
+                .expect("the reachable weight is reachable");
+            let fewest = (0..=p.sets.len())
+                .find(|&k| brute_force(&p, k) >= reachable - 1e-6)
+                .expect("all candidates reach it");
+            assert!(
+                p.covered_weight(&sol.sites) >= reachable - 1e-6,
+                "seed {seed}: not a cover"
+            );
+            assert!(sol.sites.len() >= fewest, "seed {seed}: below the optimum");
+            assert!(
+                sol.certificate.bound <= fewest as f64 + 1e-9,
+                "seed {seed}: bound {} above the optimum {fewest}",
+                sol.certificate.bound
+            );
+            if seed % 2 == 0 {
+                assert_eq!(
+                    sol.sites.len(),
+                    fewest,
+                    "seed {seed}: small covers are found"
+                );
+                assert_eq!(sol.certificate.status, Status::Optimal, "seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn reduced_instance_splits_into_pieces() {
+        // Two clusters of four points, each covered by every pair of its points, meet only
+        // through the last candidate, which point 8 forces; what is left is two triangles.
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        for base in [0u32, 4] {
+            for a in 0..4 {
+                for b in a + 1..4 {
+                    sets.push(vec![base + a, base + b]);
+                }
+            }
+        }
+        sets.push(vec![0, 4, 8]);
+        let core = CoverCore::new(&sets, 9);
+        assert_eq!(core.forced, vec![12]);
+        let pieces = split_core(&core.sets, core.points);
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces.iter().all(|p| p.points == 3 && p.sets.len() == 3));
+        let mut seen: Vec<usize> = pieces.iter().flat_map(|p| p.cols.clone()).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..core.sets.len()).collect::<Vec<_>>());
+        for piece in &pieces {
+            assert!(piece.forced.is_empty());
+            for s in &piece.sets {
+                assert!(s.windows(2).all(|w| w[0] < w[1]));
+                assert!(s.iter().all(|&i| (i as usize) < piece.points));
+            }
+        }
+    }
+
+    /// Whether `open` covers every point `0..points` and no set of it is redundant.
+    fn is_minimal_cover(sets: &[Vec<u32>], points: usize, open: &[usize]) -> bool {
+        let mut count = vec![0u32; points];
+        for &j in open {
+            for &i in &sets[j] {
+                count[i as usize] += 1;
+            }
+        }
+        count.iter().all(|&c| c > 0)
+            && open
+                .iter()
+                .all(|&j| sets[j].iter().any(|&i| count[i as usize] == 1))
+    }
+
+    #[test]
+    fn lagrangian_covers_are_minimal_and_local_search_never_grows_them() {
+        for seed in 0..30 {
+            let p = random_problem(1_500 + seed, 40, 25);
+            let points = p.weight.len() as u32;
+            let reach: Vec<bool> = (0..points)
+                .map(|i| p.sets.iter().any(|s| s.contains(&i)))
+                .collect();
+            let index: Vec<u32> = reach
+                .iter()
+                .scan(0u32, |n, &r| {
+                    *n += u32::from(r);
+                    Some(*n - 1)
+                })
+                .collect();
+            let m = reach.iter().filter(|r| **r).count();
+            let sets: Vec<Vec<u32>> = p
+                .sets
+                .iter()
+                .map(|s| {
+                    let mut s: Vec<u32> = s.iter().map(|&i| index[i as usize]).collect();
+                    s.sort_unstable();
+                    s.dedup();
+                    s
+                })
+                .collect();
+            let rows = point_lists(&sets, m);
+            let mut r = SplitMix64::new(seed, 3);
+            let u: Vec<f64> = (0..m).map(|_| r.below(100) as f64 / 200.0).collect();
+            let first = lagrangian_greedy(&sets, &rows, &u, &[], None);
+            assert!(is_minimal_cover(&sets, m, &first), "seed {seed}");
+            let better = improve_cover(&sets, &rows, &u, first.clone(), 1, 50, &mut r);
+            assert!(is_minimal_cover(&sets, m, &better), "seed {seed}");
+            assert!(better.len() <= first.len(), "seed {seed}");
         }
     }
 
