@@ -17,6 +17,7 @@
 //! pasting into Amap, Tencent or Baidu maps; those copies say so in a `coordinate_system`
 //! member and carry no `crs`, since no EPSG code describes them.
 
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::markdown::{ProjectKind, projects};
@@ -65,46 +66,117 @@ fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
         .collect()
 }
 
+/// The file stems of the layers, in the order they are written.
+const STEMS: [&str; 5] = [
+    "villages",
+    "sites",
+    "allocation",
+    "service_areas",
+    "boundary",
+];
+
+/// The features of one layer, `stem` one of [`STEMS`].
+fn layer(plan: &Plan, stem: &str) -> Vec<Value> {
+    match stem {
+        "villages" => villages(plan),
+        "sites" => sites(plan),
+        "allocation" => allocation(plan),
+        "service_areas" => service_areas(plan),
+        _ => boundary(plan),
+    }
+}
+
 /// The layers of a plan as (file stem, features), each of one geometry type; a layer with
 /// no feature is left out. Coordinates in WGS-84.
 pub fn layers(plan: &Plan) -> Vec<(&'static str, Vec<Value>)> {
-    let mut out = vec![
-        ("villages", villages(plan)),
-        ("sites", sites(plan)),
-        ("allocation", allocation(plan)),
-        ("service_areas", service_areas(plan)),
-        ("boundary", boundary(plan)),
-    ];
+    let mut out: Vec<(&'static str, Vec<Value>)> = STEMS
+        .iter()
+        .map(|&stem| (stem, layer(plan, stem)))
+        .collect();
     out.retain(|(_, f)| !f.is_empty());
     out
 }
 
 /// The GeoJSON files of a plan, (file name, bytes): each layer in WGS-84 and, when the
-/// inputs were in another system, again in that one.
+/// inputs were in another system, again in that one. Layers, and the features within a
+/// layer, are built and written in parallel; the bytes are the same for any thread count.
 pub fn files(plan: &Plan) -> Vec<(String, Vec<u8>)> {
     let crs = plan.scenario.crs;
-    let mut out = Vec::new();
-    for (stem, features) in layers(plan) {
-        out.push((
-            format!("{stem}.geojson"),
-            collection(plan, stem, &features, None),
-        ));
-        if crs != Crs::Wgs84 {
-            let moved: Vec<Value> = features
-                .iter()
-                .map(|f| {
-                    let mut f = f.clone();
-                    reproject(&mut f["geometry"]["coordinates"], crs);
-                    f
-                })
+    let per_layer: Vec<Vec<(String, Vec<u8>)>> = STEMS
+        .par_iter()
+        .map(|&stem| {
+            let features = layer(plan, stem);
+            if features.is_empty() {
+                return Vec::new();
+            }
+            let copy = (crs != Crs::Wgs84).then_some(crs);
+            // One pass per feature: the WGS-84 line, then the geometry moved in place for
+            // the copy's line (the properties serialised once for both).
+            let lines: Vec<(String, Option<String>)> = features
+                .into_par_iter()
+                .with_min_len(256)
+                .map(|f| feature_lines(f, copy))
                 .collect();
-            out.push((
-                format!("{stem}.{}.geojson", crs_code(crs)),
-                collection(plan, stem, &moved, Some(crs)),
-            ));
-        }
+            let mut out = vec![(
+                format!("{stem}.geojson"),
+                collection(plan, stem, lines.iter().map(|(wgs, _)| wgs.as_str()), None),
+            )];
+            if let Some(crs) = copy {
+                out.push((
+                    format!("{stem}.{}.geojson", crs_code(crs)),
+                    collection(
+                        plan,
+                        stem,
+                        lines.iter().filter_map(|(_, moved)| moved.as_deref()),
+                        Some(crs),
+                    ),
+                ));
+            }
+            out
+        })
+        .collect();
+    per_layer.into_iter().flatten().collect()
+}
+
+/// A feature's line as `Value::to_string` writes it (`geometry`, `properties`, `type`, the
+/// keys in serde_json's sorted order), and with `copy`, the line with its coordinates moved
+/// from WGS-84 to that system.
+fn feature_lines(feature: Value, copy: Option<Crs>) -> (String, Option<String>) {
+    let moved_whole = |mut f: Value, crs: Crs| {
+        reproject(&mut f["geometry"]["coordinates"], crs);
+        f.to_string()
+    };
+    let Value::Object(mut map) = feature else {
+        let moved = copy.map(|crs| moved_whole(feature.clone(), crs));
+        return (feature.to_string(), moved);
+    };
+    let shaped = map.len() == 3
+        && map.get("type").and_then(Value::as_str) == Some("Feature")
+        && map.contains_key("geometry")
+        && map.contains_key("properties");
+    if !shaped {
+        // Not the shape `feature` builds: serialise it whole.
+        let feature = Value::Object(map);
+        let moved = copy.map(|crs| moved_whole(feature.clone(), crs));
+        return (feature.to_string(), moved);
     }
-    out
+    let properties = map.remove("properties").unwrap_or_default().to_string();
+    let mut geometry = map.remove("geometry").unwrap_or_default();
+    let line = |geometry: &Value| {
+        let mut s = String::with_capacity(properties.len() + 128);
+        s.push_str("{\"geometry\":");
+        s.push_str(&geometry.to_string());
+        s.push_str(",\"properties\":");
+        s.push_str(&properties);
+        s.push_str(",\"type\":\"Feature\"}");
+        s
+    };
+    let wgs = line(&geometry);
+    let moved = copy.map(|crs| {
+        reproject(&mut geometry["coordinates"], crs);
+        line(&geometry)
+    });
+    (wgs, moved)
 }
 
 fn crs_code(crs: Crs) -> &'static str {
@@ -133,7 +205,12 @@ fn reproject(coords: &mut Value, crs: Crs) {
 
 /// A FeatureCollection, one feature per line; `copy_in` names the system of a copy that is
 /// not WGS-84.
-fn collection(plan: &Plan, stem: &str, features: &[Value], copy_in: Option<Crs>) -> Vec<u8> {
+fn collection<'a>(
+    plan: &Plan,
+    stem: &str,
+    lines: impl Iterator<Item = &'a str>,
+    copy_in: Option<Crs>,
+) -> Vec<u8> {
     let name = format!("{} · {stem}", plan.scenario.name);
     let mut out = String::from("{\"type\":\"FeatureCollection\",\"name\":");
     out += &Value::String(name).to_string();
@@ -152,8 +229,12 @@ fn collection(plan: &Plan, stem: &str, features: &[Value], copy_in: Option<Crs>)
         }
     }
     out += ",\"features\":[\n";
-    let lines: Vec<String> = features.iter().map(Value::to_string).collect();
-    out += &lines.join(",\n");
+    for (k, line) in lines.enumerate() {
+        if k > 0 {
+            out += ",\n";
+        }
+        out += line;
+    }
     out += "\n]}\n";
     out.into_bytes()
 }
@@ -243,9 +324,16 @@ fn villages(plan: &Plan) -> Vec<Value> {
 fn sites(plan: &Plan) -> Vec<Value> {
     let r = &plan.region;
     let list = projects(plan);
+    // The projects at each site id, in list order.
+    let mut by_id: std::collections::HashMap<&str, Vec<&super::markdown::Project>> =
+        std::collections::HashMap::new();
+    for p in &list {
+        by_id.entry(p.id.as_str()).or_default().push(p);
+    }
+    let at = |id: &str| by_id.get(id).map_or(&[][..], Vec::as_slice);
     let mut out = Vec::new();
     for f in &r.facilities {
-        let here: Vec<_> = list.iter().filter(|p| p.id == f.id).collect();
+        let here = at(&f.id);
         let mut actions: Vec<&str> = here.iter().map(|p| action_name(p.kind)).collect();
         actions.sort_unstable();
         actions.dedup();
@@ -278,7 +366,7 @@ fn sites(plan: &Plan) -> Vec<Value> {
         ));
     }
     for c in &r.candidates {
-        let here: Vec<_> = list.iter().filter(|p| p.id == c.id).collect();
+        let here = at(&c.id);
         if here.is_empty() {
             out.push(feature(
                 point(c.pos.lon, c.pos.lat),
@@ -461,6 +549,25 @@ mod tests {
             hole,
             json!([[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
         );
+    }
+
+    #[test]
+    fn feature_lines_match_whole_serialisation() {
+        let f = feature(
+            point(119.3, 26.08),
+            props(vec![("name", json!("鼓楼")), ("beds", json!(3))]),
+        );
+        let (wgs, moved) = feature_lines(f.clone(), Some(Crs::Gcj02));
+        assert_eq!(wgs, f.to_string());
+        let mut g = f.clone();
+        reproject(&mut g["geometry"]["coordinates"], Crs::Gcj02);
+        assert_eq!(moved.as_deref(), Some(g.to_string().as_str()));
+        assert_ne!(moved.as_deref(), Some(wgs.as_str()));
+        assert_eq!(feature_lines(f.clone(), None), (f.to_string(), None));
+        // Another shape is written whole, in both systems.
+        let odd =
+            json!({"type": "Feature", "geometry": point(1.0, 2.0), "properties": {}, "id": 1});
+        assert_eq!(feature_lines(odd.clone(), None).0, odd.to_string());
     }
 
     #[test]
