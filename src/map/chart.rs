@@ -56,22 +56,21 @@ fn no_beds(township: &str) -> TownshipBeds {
 /// nursing beds.
 pub fn township_beds(plan: &Plan) -> Option<Vec<TownshipBeds>> {
     let beds = plan.beds.as_ref()?;
-    let mut order: Vec<&str> = Vec::new();
-    for v in &plan.region.villages {
-        if !order.contains(&v.township.as_str()) {
-            order.push(&v.township);
+    // Townships in the order of their first village, then those only facilities or actions
+    // name; `row` finds a township's row without a scan.
+    let mut rows: Vec<TownshipBeds> = Vec::new();
+    let mut row: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut row_of = |t: &str, rows: &mut Vec<TownshipBeds>| -> usize {
+        if let Some(&i) = row.get(t) {
+            return i;
         }
-    }
-    let mut rows: Vec<TownshipBeds> = order.iter().map(|t| no_beds(t)).collect();
-    let row_of = |t: &str, rows: &mut Vec<TownshipBeds>| -> usize {
-        match rows.iter().position(|r| r.township == t) {
-            Some(i) => i,
-            None => {
-                rows.push(no_beds(t));
-                rows.len() - 1
-            }
-        }
+        rows.push(no_beds(t));
+        row.insert(t.to_owned(), rows.len() - 1);
+        rows.len() - 1
     };
+    for v in &plan.region.villages {
+        row_of(&v.township, &mut rows);
+    }
     for f in &plan.region.facilities {
         let i = row_of(&f.township, &mut rows);
         rows[i].beds_before += u64::from(f.beds);

@@ -17,6 +17,7 @@
 //! pasting into Amap, Tencent or Baidu maps; those copies say so in a `coordinate_system`
 //! member and carry no `crs`, since no EPSG code describes them.
 
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::markdown::{ProjectKind, projects};
@@ -31,13 +32,132 @@ fn deg(x: f64) -> f64 {
 
 use crate::numbers::round;
 
-fn point(lon: f64, lat: f64) -> Value {
-    json!({"type": "Point", "coordinates": [deg(lon), deg(lat)]})
+/// A position as written: longitude, latitude, each rounded by [`deg`].
+type Pt = [f64; 2];
+
+/// The geometry of a feature, its coordinates rounded by [`deg`].
+#[derive(Clone, Debug, PartialEq)]
+enum Geometry {
+    Point(Pt),
+    LineString(Vec<Pt>),
+    Polygon(Vec<Vec<Pt>>),
+    MultiPolygon(Vec<Vec<Vec<Pt>>>),
+}
+
+impl Geometry {
+    fn kind(&self) -> &'static str {
+        match self {
+            Geometry::Point(_) => "Point",
+            Geometry::LineString(_) => "LineString",
+            Geometry::Polygon(_) => "Polygon",
+            Geometry::MultiPolygon(_) => "MultiPolygon",
+        }
+    }
+
+    /// Moves every position from WGS-84 to `crs`, rounding again.
+    fn reproject(&mut self, crs: Crs) {
+        let move_pt = |p: &mut Pt| {
+            let (x, y) = crate::io::crs::from_wgs84(
+                crs,
+                LonLat {
+                    lon: p[0],
+                    lat: p[1],
+                },
+            );
+            *p = [deg(x), deg(y)];
+        };
+        match self {
+            Geometry::Point(p) => move_pt(p),
+            Geometry::LineString(pts) => pts.iter_mut().for_each(move_pt),
+            Geometry::Polygon(rings) => rings.iter_mut().flatten().for_each(move_pt),
+            Geometry::MultiPolygon(polygons) => {
+                polygons.iter_mut().flatten().flatten().for_each(move_pt);
+            }
+        }
+    }
+
+    /// Appends `{"coordinates":…,"type":…}`, as serde_json writes the same object.
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"coordinates\":");
+        let written = match self {
+            Geometry::Point(p) => serde_json::to_writer(&mut *out, p),
+            Geometry::LineString(pts) => serde_json::to_writer(&mut *out, pts),
+            Geometry::Polygon(rings) => serde_json::to_writer(&mut *out, rings),
+            Geometry::MultiPolygon(polygons) => serde_json::to_writer(&mut *out, polygons),
+        };
+        written.expect("numbers serialise into memory");
+        out.extend_from_slice(b",\"type\":\"");
+        out.extend_from_slice(self.kind().as_bytes());
+        out.extend_from_slice(b"\"}");
+    }
+
+    fn to_value(&self) -> Value {
+        let coordinates = match self {
+            Geometry::Point(p) => json!(p),
+            Geometry::LineString(pts) => json!(pts),
+            Geometry::Polygon(rings) => json!(rings),
+            Geometry::MultiPolygon(polygons) => json!(polygons),
+        };
+        json!({"type": self.kind(), "coordinates": coordinates})
+    }
+}
+
+/// A feature of a layer: its geometry and its properties, sorted by key (the order
+/// serde_json writes an object in), without the null ones.
+#[derive(Clone, Debug, PartialEq)]
+struct Feature {
+    geometry: Geometry,
+    properties: Vec<(&'static str, Value)>,
+}
+
+impl Feature {
+    /// One line, as `serde_json` writes [`Feature::to_value`].
+    #[cfg(test)]
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut properties = Vec::new();
+        self.write_properties(&mut properties);
+        write_feature(&self.geometry, &properties, out);
+    }
+
+    fn write_properties(&self, out: &mut Vec<u8>) {
+        out.push(b'{');
+        for (k, (key, value)) in self.properties.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut *out, key).expect("a key serialises into memory");
+            out.push(b':');
+            serde_json::to_writer(&mut *out, value).expect("a value serialises into memory");
+        }
+        out.push(b'}');
+    }
+
+    fn to_value(&self) -> Value {
+        let properties: Map<String, Value> = self
+            .properties
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        json!({"type": "Feature", "geometry": self.geometry.to_value(), "properties": properties})
+    }
+}
+
+/// Appends a feature's line from its geometry and its properties already written.
+fn write_feature(geometry: &Geometry, properties: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"geometry\":");
+    geometry.write(out);
+    out.extend_from_slice(b",\"properties\":");
+    out.extend_from_slice(properties);
+    out.extend_from_slice(b",\"type\":\"Feature\"}");
+}
+
+fn point(lon: f64, lat: f64) -> Geometry {
+    Geometry::Point([deg(lon), deg(lat)])
 }
 
 /// A closed ring with the winding RFC 7946 asks for: counter-clockwise when `exterior`.
-fn ring(r: &[LonLat], exterior: bool) -> Value {
-    let mut pts: Vec<[f64; 2]> = r.iter().map(|p| [deg(p.lon), deg(p.lat)]).collect();
+fn ring(r: &[LonLat], exterior: bool) -> Vec<Pt> {
+    let mut pts: Vec<Pt> = r.iter().map(|p| [deg(p.lon), deg(p.lat)]).collect();
     pts.dedup();
     if pts.first() != pts.last() {
         let first = pts[0];
@@ -50,61 +170,104 @@ fn ring(r: &[LonLat], exterior: bool) -> Value {
     if (twice_area > 0.0) != exterior {
         pts.reverse();
     }
-    json!(pts)
+    pts
 }
 
-fn feature(geometry: Value, properties: Map<String, Value>) -> Value {
-    json!({"type": "Feature", "geometry": geometry, "properties": properties})
+fn feature(geometry: Geometry, properties: Vec<(&'static str, Value)>) -> Feature {
+    Feature {
+        geometry,
+        properties,
+    }
 }
 
-fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+/// Properties sorted by key, the null ones left out (keys are distinct).
+fn props(mut pairs: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
+    pairs.retain(|(_, v)| !v.is_null());
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
     pairs
-        .into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
+}
+
+/// The file stems of the layers, in the order they are written.
+const STEMS: [&str; 5] = [
+    "villages",
+    "sites",
+    "allocation",
+    "service_areas",
+    "boundary",
+];
+
+/// The features of one layer, `stem` one of [`STEMS`].
+fn layer(plan: &Plan, stem: &str) -> Vec<Feature> {
+    match stem {
+        "villages" => villages(plan),
+        "sites" => sites(plan),
+        "allocation" => allocation(plan),
+        "service_areas" => service_areas(plan),
+        _ => boundary(plan),
+    }
 }
 
 /// The layers of a plan as (file stem, features), each of one geometry type; a layer with
 /// no feature is left out. Coordinates in WGS-84.
 pub fn layers(plan: &Plan) -> Vec<(&'static str, Vec<Value>)> {
-    let mut out = vec![
-        ("villages", villages(plan)),
-        ("sites", sites(plan)),
-        ("allocation", allocation(plan)),
-        ("service_areas", service_areas(plan)),
-        ("boundary", boundary(plan)),
-    ];
-    out.retain(|(_, f)| !f.is_empty());
-    out
+    STEMS
+        .iter()
+        .map(|&stem| {
+            let features: Vec<Value> = layer(plan, stem).iter().map(Feature::to_value).collect();
+            (stem, features)
+        })
+        .filter(|(_, f)| !f.is_empty())
+        .collect()
 }
 
 /// The GeoJSON files of a plan, (file name, bytes): each layer in WGS-84 and, when the
-/// inputs were in another system, again in that one.
+/// inputs were in another system, again in that one. Layers, and the features within a
+/// layer, are built and written in parallel; the bytes are the same for any thread count.
 pub fn files(plan: &Plan) -> Vec<(String, Vec<u8>)> {
     let crs = plan.scenario.crs;
-    let mut out = Vec::new();
-    for (stem, features) in layers(plan) {
-        out.push((
-            format!("{stem}.geojson"),
-            collection(plan, stem, &features, None),
-        ));
-        if crs != Crs::Wgs84 {
-            let moved: Vec<Value> = features
-                .iter()
-                .map(|f| {
-                    let mut f = f.clone();
-                    reproject(&mut f["geometry"]["coordinates"], crs);
-                    f
+    let copy = (crs != Crs::Wgs84).then_some(crs);
+    let per_layer: Vec<Vec<(String, Vec<u8>)>> = STEMS
+        .par_iter()
+        .map(|&stem| {
+            let features = layer(plan, stem);
+            if features.is_empty() {
+                return Vec::new();
+            }
+            // Each chunk of features written as its lines in WGS-84, then with the geometry
+            // moved in place, as the lines of the copy.
+            let chunks: Vec<(Vec<u8>, Vec<u8>)> = features
+                .par_chunks(512)
+                .map(|chunk| {
+                    let (mut wgs, mut moved, mut properties) = (Vec::new(), Vec::new(), Vec::new());
+                    for f in chunk {
+                        properties.clear();
+                        f.write_properties(&mut properties);
+                        write_feature(&f.geometry, &properties, &mut wgs);
+                        wgs.extend_from_slice(b",\n");
+                        if let Some(crs) = copy {
+                            let mut g = f.geometry.clone();
+                            g.reproject(crs);
+                            write_feature(&g, &properties, &mut moved);
+                            moved.extend_from_slice(b",\n");
+                        }
+                    }
+                    (wgs, moved)
                 })
                 .collect();
-            out.push((
-                format!("{stem}.{}.geojson", crs_code(crs)),
-                collection(plan, stem, &moved, Some(crs)),
-            ));
-        }
-    }
-    out
+            let mut out = vec![(
+                format!("{stem}.geojson"),
+                collection(plan, stem, chunks.iter().map(|c| c.0.as_slice()), None),
+            )];
+            if let Some(crs) = copy {
+                out.push((
+                    format!("{stem}.{}.geojson", crs_code(crs)),
+                    collection(plan, stem, chunks.iter().map(|c| c.1.as_slice()), Some(crs)),
+                ));
+            }
+            out
+        })
+        .collect();
+    per_layer.into_iter().flatten().collect()
 }
 
 fn crs_code(crs: Crs) -> &'static str {
@@ -115,25 +278,14 @@ fn crs_code(crs: Crs) -> &'static str {
     }
 }
 
-/// Moves every `[lon, lat]` pair inside `coords` from WGS-84 to `crs`.
-fn reproject(coords: &mut Value, crs: Crs) {
-    let Value::Array(items) = coords else { return };
-    if let [Value::Number(lon), Value::Number(lat)] = items.as_slice() {
-        let (Some(lon), Some(lat)) = (lon.as_f64(), lat.as_f64()) else {
-            return;
-        };
-        let (x, y) = crate::io::crs::from_wgs84(crs, LonLat { lon, lat });
-        *coords = json!([deg(x), deg(y)]);
-        return;
-    }
-    for item in items {
-        reproject(item, crs);
-    }
-}
-
-/// A FeatureCollection, one feature per line; `copy_in` names the system of a copy that is
-/// not WGS-84.
-fn collection(plan: &Plan, stem: &str, features: &[Value], copy_in: Option<Crs>) -> Vec<u8> {
+/// A FeatureCollection, one feature per line; `lines` are the features' lines, each ending
+/// in `,\n`; `copy_in` names the system of a copy that is not WGS-84.
+fn collection<'a>(
+    plan: &Plan,
+    stem: &str,
+    lines: impl Iterator<Item = &'a [u8]>,
+    copy_in: Option<Crs>,
+) -> Vec<u8> {
     let name = format!("{} · {stem}", plan.scenario.name);
     let mut out = String::from("{\"type\":\"FeatureCollection\",\"name\":");
     out += &Value::String(name).to_string();
@@ -152,21 +304,28 @@ fn collection(plan: &Plan, stem: &str, features: &[Value], copy_in: Option<Crs>)
         }
     }
     out += ",\"features\":[\n";
-    let lines: Vec<String> = features.iter().map(Value::to_string).collect();
-    out += &lines.join(",\n");
-    out += "\n]}\n";
-    out.into_bytes()
+    let mut out = out.into_bytes();
+    for line in lines {
+        out.extend_from_slice(line);
+    }
+    // The last line's `,` goes: `,\n` becomes `\n`.
+    if out.ends_with(b",\n") {
+        out.truncate(out.len() - 2);
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"]}\n");
+    out
 }
 
-fn boundary(plan: &Plan) -> Vec<Value> {
+fn boundary(plan: &Plan) -> Vec<Feature> {
     let r = &plan.region;
-    let polygons: Vec<Value> = nest_rings(&r.boundary)
+    let mut polygons: Vec<Vec<Vec<Pt>>> = nest_rings(&r.boundary)
         .into_iter()
         .filter(|(outer, _)| r.boundary[*outer].len() >= 3)
         .map(|(outer, holes)| {
             let mut rings = vec![ring(&r.boundary[outer], true)];
             rings.extend(holes.iter().map(|&h| ring(&r.boundary[h], false)));
-            Value::Array(rings)
+            rings
         })
         .collect();
     if polygons.is_empty() {
@@ -174,9 +333,9 @@ fn boundary(plan: &Plan) -> Vec<Value> {
     }
     // One type for the whole layer: MultiPolygon when there are several parts.
     let geometry = if polygons.len() == 1 {
-        json!({"type": "Polygon", "coordinates": polygons[0]})
+        Geometry::Polygon(polygons.remove(0))
     } else {
-        json!({"type": "MultiPolygon", "coordinates": polygons})
+        Geometry::MultiPolygon(polygons)
     };
     vec![feature(
         geometry,
@@ -191,12 +350,12 @@ fn site_name(plan: &Plan, s: crate::model::SiteIdx) -> (Value, Value, LonLat) {
     }
 }
 
-fn villages(plan: &Plan) -> Vec<Value> {
+fn villages(plan: &Plan) -> Vec<Feature> {
     let r = &plan.region;
     let access = plan.beds.as_ref().map(|b| &b.accessibility);
     plan.day_care
         .villages
-        .iter()
+        .par_iter()
         .map(|res| {
             let i = res.village.get();
             let v = &r.villages[i];
@@ -240,12 +399,19 @@ fn villages(plan: &Plan) -> Vec<Value> {
 
 /// Existing facilities (with what the plan does there), new sites, and candidates the plan
 /// leaves unused.
-fn sites(plan: &Plan) -> Vec<Value> {
+fn sites(plan: &Plan) -> Vec<Feature> {
     let r = &plan.region;
     let list = projects(plan);
+    // The projects at each site id, in list order.
+    let mut by_id: std::collections::HashMap<&str, Vec<&super::markdown::Project>> =
+        std::collections::HashMap::new();
+    for p in &list {
+        by_id.entry(p.id.as_str()).or_default().push(p);
+    }
+    let at = |id: &str| by_id.get(id).map_or(&[][..], Vec::as_slice);
     let mut out = Vec::new();
     for f in &r.facilities {
-        let here: Vec<_> = list.iter().filter(|p| p.id == f.id).collect();
+        let here = at(&f.id);
         let mut actions: Vec<&str> = here.iter().map(|p| action_name(p.kind)).collect();
         actions.sort_unstable();
         actions.dedup();
@@ -278,7 +444,7 @@ fn sites(plan: &Plan) -> Vec<Value> {
         ));
     }
     for c in &r.candidates {
-        let here: Vec<_> = list.iter().filter(|p| p.id == c.id).collect();
+        let here = at(&c.id);
         if here.is_empty() {
             out.push(feature(
                 point(c.pos.lon, c.pos.lat),
@@ -331,21 +497,21 @@ fn action_name(kind: ProjectKind) -> &'static str {
 }
 
 /// A line from each served village to the site that serves it after the plan.
-fn allocation(plan: &Plan) -> Vec<Value> {
+fn allocation(plan: &Plan) -> Vec<Feature> {
     let r = &plan.region;
     let nf = r.facilities.len();
     plan.day_care
         .villages
-        .iter()
+        .par_iter()
         .filter_map(|res| {
             let s = res.site?;
             let v = &r.villages[res.village.get()];
             let (site_id, site_name, pos) = site_name(plan, s);
             Some(feature(
-                json!({"type": "LineString", "coordinates": [
+                Geometry::LineString(vec![
                     [deg(v.pos.lon), deg(v.pos.lat)],
                     [deg(pos.lon), deg(pos.lat)],
-                ]}),
+                ]),
                 props(vec![
                     ("village_id", json!(v.id)),
                     ("village_name", json!(v.name)),
@@ -368,7 +534,7 @@ const CIRCLE_CORNERS: usize = 48;
 /// limit gives at the speed and detour of the site's area type. Road network or matrix: the
 /// MultiPolygon of [`Plan::service_areas`] (roads reached in time, widened; or the served
 /// villages outlined). One geometry type per file in either case.
-fn service_areas(plan: &Plan) -> Vec<Value> {
+fn service_areas(plan: &Plan) -> Vec<Feature> {
     let s = &plan.scenario;
     let nf = plan.region.facilities.len();
     let mode = s.travel.kind();
@@ -388,7 +554,7 @@ fn service_areas(plan: &Plan) -> Vec<Value> {
             .iter()
             .filter(|a| !a.area.0.is_empty())
             .map(|a| {
-                let polygons: Vec<Value> = a
+                let polygons: Vec<Vec<Vec<Pt>>> = a
                     .area
                     .0
                     .iter()
@@ -398,13 +564,10 @@ fn service_areas(plan: &Plan) -> Vec<Value> {
                         };
                         let mut rings = vec![ring(&pts(p.exterior()), true)];
                         rings.extend(p.interiors().iter().map(|h| ring(&pts(h), false)));
-                        Value::Array(rings)
+                        rings
                     })
                     .collect();
-                feature(
-                    json!({"type": "MultiPolygon", "coordinates": polygons}),
-                    props(base(a.site)),
-                )
+                feature(Geometry::MultiPolygon(polygons), props(base(a.site)))
             })
             .collect();
     }
@@ -435,7 +598,7 @@ fn service_areas(plan: &Plan) -> Vec<Value> {
             let mut properties = base(site.site);
             properties.push(("radius_m", json!(m.round())));
             feature(
-                json!({"type": "Polygon", "coordinates": [ring(&circle, true)]}),
+                Geometry::Polygon(vec![ring(&circle, true)]),
                 props(properties),
             )
         })
@@ -454,18 +617,66 @@ mod tests {
         let v = ring(&cw, true);
         assert_eq!(
             v,
-            json!([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]])
+            [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
         );
         let hole = ring(&cw, false);
         assert_eq!(
             hole,
-            json!([[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
+            [[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]]
         );
+    }
+
+    /// The lines written directly are the lines serde_json writes for the same feature as a
+    /// `Value`, for every geometry type, before and after moving to GCJ-02.
+    #[test]
+    fn feature_lines_match_serde_json() {
+        let ll = |lon, lat| LonLat { lon, lat };
+        let square = ring(
+            &[
+                ll(119.3, 26.0),
+                ll(119.4, 26.0),
+                ll(119.4, 26.1),
+                ll(119.3, 26.1),
+            ],
+            true,
+        );
+        let geometries = [
+            point(119.299_814_4, 26.083_513),
+            Geometry::LineString(vec![[119.3, 26.08], [119.31, 26.0]]),
+            Geometry::Polygon(vec![square.clone()]),
+            Geometry::MultiPolygon(vec![vec![square.clone()], vec![square]]),
+        ];
+        for geometry in geometries {
+            let mut f = feature(
+                geometry,
+                props(vec![
+                    ("name", json!("鼓楼区 \"中心\"")),
+                    ("beds", json!(3)),
+                    ("site_id", Value::Null),
+                    ("cost_wan", json!(round(2512.0, 4))),
+                    ("served", json!(round(12.345_678, 3))),
+                    ("public", json!(true)),
+                    ("minutes", json!(Some(-0.0_f64 + 0.0))),
+                ]),
+            );
+            for _ in 0..2 {
+                let mut line = Vec::new();
+                f.write(&mut line);
+                assert_eq!(String::from_utf8(line).unwrap(), f.to_value().to_string());
+                f.geometry.reproject(Crs::Gcj02);
+            }
+        }
+    }
+
+    #[test]
+    fn null_properties_are_left_out_and_keys_sorted() {
+        let p = props(vec![("z", json!(1)), ("a", Value::Null), ("b", json!("x"))]);
+        assert_eq!(p, vec![("b", json!("x")), ("z", json!(1))]);
     }
 
     #[test]
     fn coordinates_keep_six_decimals() {
         assert_eq!(deg(100.123456789), 100.123457);
-        assert_eq!(point(1.0000004, 2.5)["coordinates"], json!([1.0, 2.5]));
+        assert_eq!(point(1.0000004, 2.5), Geometry::Point([1.0, 2.5]));
     }
 }

@@ -33,56 +33,79 @@ pub fn write_plan_with(
     opts: &crate::map::Options,
 ) -> Result<PathBuf, Error> {
     let name = safe_name(&plan.run_name);
-    let mut files = vec![
-        ("summary.json".to_owned(), summary_json(plan)),
-        (
-            "villages.csv".to_owned(),
-            opts.csv.encode(&villages_csv(plan)),
-        ),
-        ("sites.csv".to_owned(), opts.csv.encode(&sites_csv(plan))),
-        (
-            "proposals.csv".to_owned(),
-            opts.csv.encode(&markdown::proposals_csv(plan)),
-        ),
-    ];
-    files.extend(geojson::files(plan));
-    let drawings = crate::map::draw_all(plan, opts)?;
-    files.extend(pictures(&drawings));
-    let titles = picture_titles(&drawings, opts.lang);
-    files.push((
-        "report.md".to_owned(),
-        markdown::report_markdown(plan, opts.lang, &titles).into_bytes(),
-    ));
-    files.push((
-        "report.xlsx".to_owned(),
-        workbook::report_xlsx(plan, opts.lang).map_err(|e| Error::Io {
-            path: PathBuf::from("report.xlsx"),
-            source: std::io::Error::other(e),
-        })?,
-    ));
-    files.push((
-        "report.html".to_owned(),
-        html::report_html(plan, opts.lang, &drawings).into_bytes(),
-    ));
+    // The outputs are independent but for the drawings, which the report pages embed or
+    // name: the drawings and pages on one side, the data files on the other, each built in
+    // parallel; the list keeps its order, so the folder is the same for any thread count.
+    let (pages, data) = rayon::join(
+        || -> Result<Vec<(String, Vec<u8>)>, Error> {
+            let drawings = crate::map::draw_all(plan, opts)?;
+            let titles = picture_titles(&drawings, opts.lang);
+            let (markdown, html) = rayon::join(
+                || markdown::report_markdown(plan, opts.lang, &titles).into_bytes(),
+                || html::report_html(plan, opts.lang, &drawings).into_bytes(),
+            );
+            let mut files = pictures(drawings);
+            files.push(("report.md".to_owned(), markdown));
+            files.push(("report.html".to_owned(), html));
+            Ok(files)
+        },
+        || {
+            let (mut files, (geojson, xlsx)) = rayon::join(
+                || {
+                    vec![
+                        ("summary.json".to_owned(), summary_json(plan)),
+                        (
+                            "villages.csv".to_owned(),
+                            opts.csv.encode(&villages_csv(plan)),
+                        ),
+                        ("sites.csv".to_owned(), opts.csv.encode(&sites_csv(plan))),
+                        (
+                            "proposals.csv".to_owned(),
+                            opts.csv.encode(&markdown::proposals_csv(plan)),
+                        ),
+                    ]
+                },
+                || {
+                    rayon::join(
+                        || geojson::files(plan),
+                        || workbook::report_xlsx(plan, opts.lang),
+                    )
+                },
+            );
+            files.extend(geojson);
+            (files, xlsx)
+        },
+    );
+    let mut pages = pages?;
+    let (mut files, xlsx) = data;
+    let xlsx = xlsx.map_err(|e| Error::Io {
+        path: PathBuf::from("report.xlsx"),
+        source: std::io::Error::other(e),
+    })?;
+    // The order of old: data files, pictures, report.md, report.xlsx, report.html.
+    let html = pages.pop().expect("the pages end with report.html");
+    files.append(&mut pages);
+    files.push(("report.xlsx".to_owned(), xlsx));
+    files.push(html);
     write_folder(parent, &name, &files)
 }
 
 /// The PNG and SVG files of the drawings that exist.
-fn pictures(d: &crate::map::Drawings) -> Vec<(String, Vec<u8>)> {
+fn pictures(d: crate::map::Drawings) -> Vec<(String, Vec<u8>)> {
     let named = [
-        ("map", Some(&d.map.image)),
-        ("access", d.access.as_ref().map(|m| &m.image)),
-        ("curve", d.curve.as_ref()),
-        ("tradeoff", d.tradeoff.as_ref()),
-        ("beds", d.beds.as_ref()),
+        ("map", Some(d.map.image)),
+        ("access", d.access.map(|m| m.image)),
+        ("curve", d.curve),
+        ("tradeoff", d.tradeoff),
+        ("beds", d.beds),
     ];
     named
         .into_iter()
         .filter_map(|(name, r)| r.map(|r| (name, r)))
         .flat_map(|(name, r)| {
             [
-                (format!("{name}.png"), r.png.clone()),
-                (format!("{name}.svg"), r.svg.clone().into_bytes()),
+                (format!("{name}.png"), r.png),
+                (format!("{name}.svg"), r.svg.into_bytes()),
             ]
         })
         .collect()

@@ -363,16 +363,19 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
 
     // Townships: kind and a label position (the mean of their villages).
     let units = r.township_units_with(&sc.township_kinds);
+    // Sums of the villages' positions per township, added in village order.
+    let mut sums: std::collections::HashMap<&str, (f64, f64, f64)> = Default::default();
+    for v in &r.villages {
+        let (x, y) = fit.xy(v.pos);
+        let e = sums.entry(v.township.as_str()).or_insert((0.0, 0.0, 0.0));
+        e.0 += x;
+        e.1 += y;
+        e.2 += 1.0;
+    }
     let towns: Vec<Value> = units
         .iter()
         .map(|u| {
-            let (mut sx, mut sy, mut k) = (0.0f64, 0.0f64, 0.0f64);
-            for v in r.villages.iter().filter(|v| v.township == u.name) {
-                let (x, y) = fit.xy(v.pos);
-                sx += x;
-                sy += y;
-                k += 1.0;
-            }
+            let (sx, sy, k) = sums.get(u.name).copied().unwrap_or((0.0, 0.0, 0.0));
             let kind = match u.kind {
                 TownshipKind::Street => 0,
                 kind if kind.is_township() => 1,
