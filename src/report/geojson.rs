@@ -408,15 +408,10 @@ fn service_areas(plan: &Plan) -> Vec<Value> {
             })
             .collect();
     }
-    let r_urban = crate::travel::reach_radius_m(s.travel.urban, s.travel.minutes);
-    let r_rural = crate::travel::reach_radius_m(s.travel.rural, s.travel.minutes);
     crate::plan::serving_sites(&plan.region, &plan.reach, &plan.day_care)
         .into_iter()
         .map(|site| {
-            let m = match site.kind {
-                crate::model::AreaKind::Urban => r_urban,
-                crate::model::AreaKind::Rural => r_rural,
-            };
+            let m = site.reach_radius_m(&s.travel);
             let circle: Vec<LonLat> = (0..CIRCLE_CORNERS)
                 .map(|k| {
                     use geo::Destination;

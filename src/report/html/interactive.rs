@@ -205,24 +205,21 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
         }
     }
 
-    // Service circles (crow-fly): the reach radius of the area type of the nearest village
-    // a site reaches, as the PNG map draws them.
+    // Service circles (crow-fly): each site's reach for its own area type, as the PNG map
+    // and the GeoJSON draw them.
     let travel = &plan.scenario.travel;
     let crowfly = travel.kind() == crate::model::TravelKind::CrowFly;
     let radius_px = |site: usize| -> f64 {
         if !crowfly {
             return 0.0;
         }
-        let kind = plan
-            .reach
-            .villages_of(SiteIdx(site as u32))
-            .first()
-            .map_or(AreaKind::Rural, |vr| r.villages[vr.village.get()].kind);
-        let mode = match kind {
-            AreaKind::Urban => travel.urban,
-            AreaKind::Rural => travel.rural,
+        let pos = if site < nf {
+            r.facilities[site].pos
+        } else {
+            r.candidates[site - nf].pos
         };
-        round1(crate::travel::reach_radius_m(mode, travel.minutes) * fit.px_per_m())
+        let kind = crate::plan::site_area_kind(r, &plan.reach, SiteIdx(site as u32), pos);
+        round1(crate::plan::service_radius_m(travel, kind) * fit.px_per_m())
     };
 
     let sites: Vec<Value> = rows
