@@ -19,7 +19,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::markdown::{ProjectKind, projects};
+use super::tables::{ProjectKind, projects};
 use crate::map::nest_rings;
 use crate::model::{Crs, LonLat};
 use crate::plan::Plan;

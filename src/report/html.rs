@@ -5,11 +5,11 @@
 
 use serde_json::{Value, json};
 
-use super::markdown::{
-    certificate_table, indicator_table, other_targets_table, project_table, projects,
-    scenario_line, shortfalls, township_table,
-};
 use super::table::{Cell, Table, Tone};
+use super::tables::{
+    certificate_table, decisions_table, indicator_table, other_targets_table, project_table,
+    projects, scenario_line, shortfalls, township_table, townships, tradeoff_table,
+};
 use crate::map::{Drawings, Lang, PlanMap, Rendered, pct, thousands};
 use crate::model::SiteIdx;
 use crate::plan::Plan;
@@ -457,7 +457,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
                 "{} {} · {} {}",
                 thousands(plan.region.villages.len() as f64),
                 lang.pick("个村/社区", "villages"),
-                super::markdown::townships(plan).len(),
+                townships(plan).len(),
                 lang.pick("个乡镇/街道", "townships"),
             ),
         ),
@@ -642,7 +642,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         body += &table_html(&t);
     }
 
-    if let Some(t) = super::markdown::tradeoff_table(plan, lang) {
+    if let Some(t) = tradeoff_table(plan, lang) {
         let title = lang.pick("预算与目标", "Budget and targets");
         section(&mut body, "tradeoff", title);
         if let Some(chart) = &drawings.tradeoff {
@@ -651,7 +651,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         body += &table_html(&t);
     }
 
-    if let Some(t) = super::markdown::decisions_table(plan, lang) {
+    if let Some(t) = decisions_table(plan, lang) {
         section(
             &mut body,
             "decisions",

@@ -385,7 +385,7 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
         .collect();
 
     // Costs that the what-if does not change: every project less the day-care sites.
-    let all_cost: f64 = super::super::markdown::projects(plan)
+    let all_cost: f64 = super::super::tables::projects(plan)
         .iter()
         .map(|p| p.cost_wan)
         .sum();
