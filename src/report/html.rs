@@ -425,20 +425,12 @@ fn chart_block(r: &Rendered, id: &str, title: &str) -> String {
     format!("<div class=\"chart\">{}</div>\n", inline_svg(r, id, title))
 }
 
-/// `report.html`.
-pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
+/// The key figures above the report: elderly, coverage, new sites, cost and, with a bed
+/// plan, the nursing share, as cards (ids for the what-if mode, which updates them).
+fn key_figures(plan: &Plan, lang: Lang) -> String {
     let s = &plan.scenario;
     let dc = &plan.day_care;
     let mut body = String::new();
-    let mut nav = Vec::new();
-    let mut n = 0;
-    let mut section = |body: &mut String, id: &str, title: &str| {
-        n += 1;
-        nav.push(format!("<a href=\"#sec-{id}\">{n}. {}</a>", escape(title)));
-        *body += &format!("<h2 id=\"sec-{id}\">{n}. {}</h2>\n", escape(title));
-    };
-
-    // Key figures.
     let total = dc.total_elderly.max(1.0);
     let cost: f64 = projects(plan).iter().map(|p| p.cost_wan).sum();
     let mut cards: Vec<(String, String, String)> = vec![
@@ -571,6 +563,97 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         );
     }
     body += "</div>\n";
+    body
+}
+
+/// The shortfalls section: a line that all is met, or the list of what is not.
+fn shortfalls_html(plan: &Plan, lang: Lang) -> String {
+    let mut body = String::new();
+    let short = shortfalls(plan, lang);
+    if short.is_empty() {
+        body += &format!(
+            "<p class=\"ok\">{}</p>\n",
+            lang.pick("全部规则与目标均已满足。", "Every rule and target is met.")
+        );
+    } else {
+        body += "<ul class=\"short\">\n";
+        for s in short {
+            body += &format!("<li>{}</li>\n", escape(&s));
+        }
+        body += "</ul>\n";
+    }
+    body
+}
+
+/// The page around the sections: head with the style, title, scenario line and source,
+/// the section links, the footer and the scripts.
+fn page(plan: &Plan, lang: Lang, nav: &[String], body: &str) -> String {
+    let s = &plan.scenario;
+    let kicker = lang.pick("养老服务设施规划报告", "Elderly-care facility plan");
+    let title = s.name.clone();
+    let source = s
+        .source
+        .as_deref()
+        .map(|src| {
+            format!(
+                "<p class=\"sub\">{}: {}</p>",
+                lang.pick("依据", "Source"),
+                escape(src)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="{lang_code}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · {kicker}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+<p class="kicker">{kicker}</p>
+<h1>{title}</h1>
+<p class="sub">{line}</p>
+{source}
+</header>
+<nav>{nav}</nav>
+{body}
+<footer>{footer}</footer>
+</main>
+<script>{SCRIPT}</script>
+<script>{MAP_SCRIPT}</script>
+</body>
+</html>
+"#,
+        lang_code = lang.code(),
+        title = escape(&title),
+        kicker = escape(kicker),
+        line = escape(&scenario_line(plan, lang)),
+        nav = nav.join(""),
+        footer = escape(&format!(
+            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, report.xlsx, *.geojson, map.png/svg",
+            env!("CARGO_PKG_VERSION"),
+            lang.pick("坐标系 WGS-84", "coordinates WGS-84"),
+            lang.pick("同目录文件", "files alongside"),
+        )),
+    )
+}
+
+/// `report.html`.
+pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
+    let mut body = String::new();
+    let mut nav = Vec::new();
+    let mut n = 0;
+    let mut section = |body: &mut String, id: &str, title: &str| {
+        n += 1;
+        nav.push(format!("<a href=\"#sec-{id}\">{n}. {}</a>", escape(title)));
+        *body += &format!("<h2 id=\"sec-{id}\">{n}. {}</h2>\n", escape(title));
+    };
+
+    body += &key_figures(plan, lang);
 
     section(&mut body, "indicators", lang.pick("指标", "Indicators"));
     body += &table_html(&indicator_table(plan, lang));
@@ -668,71 +751,9 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
     body += &table_html(&certificate_table(plan, lang));
 
     section(&mut body, "shortfalls", lang.pick("未达标项", "Shortfalls"));
-    let short = shortfalls(plan, lang);
-    if short.is_empty() {
-        body += &format!(
-            "<p class=\"ok\">{}</p>\n",
-            lang.pick("全部规则与目标均已满足。", "Every rule and target is met.")
-        );
-    } else {
-        body += "<ul class=\"short\">\n";
-        for s in short {
-            body += &format!("<li>{}</li>\n", escape(&s));
-        }
-        body += "</ul>\n";
-    }
+    body += &shortfalls_html(plan, lang);
 
-    let kicker = lang.pick("养老服务设施规划报告", "Elderly-care facility plan");
-    let title = s.name.clone();
-    let source = s
-        .source
-        .as_deref()
-        .map(|src| {
-            format!(
-                "<p class=\"sub\">{}: {}</p>",
-                lang.pick("依据", "Source"),
-                escape(src)
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="{lang_code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · {kicker}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<main>
-<header>
-<p class="kicker">{kicker}</p>
-<h1>{title}</h1>
-<p class="sub">{line}</p>
-{source}
-</header>
-<nav>{nav}</nav>
-{body}
-<footer>{footer}</footer>
-</main>
-<script>{SCRIPT}</script>
-<script>{MAP_SCRIPT}</script>
-</body>
-</html>
-"#,
-        lang_code = lang.code(),
-        title = escape(&title),
-        kicker = escape(kicker),
-        line = escape(&scenario_line(plan, lang)),
-        nav = nav.join(""),
-        footer = escape(&format!(
-            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, report.xlsx, *.geojson, map.png/svg",
-            env!("CARGO_PKG_VERSION"),
-            lang.pick("坐标系 WGS-84", "coordinates WGS-84"),
-            lang.pick("同目录文件", "files alongside"),
-        )),
-    )
+    page(plan, lang, &nav, &body)
 }
 
 #[cfg(test)]
