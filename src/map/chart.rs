@@ -240,7 +240,20 @@ impl Drawing for TradeoffDrawing {
             for y in [cov, met] {
                 chart.draw_series([Circle::new((x, y), 10, OVERRUN.stroke_width(3))])?;
             }
-            let (px, py) = chart.backend_coord(&(x, cov.max(met)));
+            // The note beside the rings, on the side towards the middle of the plot, below
+            // the lower point where the plot has room, else above the upper one.
+            let (px, top) = chart.backend_coord(&(x, cov.max(met)));
+            let (_, bottom) = chart.backend_coord(&(x, cov.min(met)));
+            let (nx, h) = if px < (plot.0.start + plot.0.end) / 2 {
+                (px + 14, HPos::Left)
+            } else {
+                (px - 14, HPos::Right)
+            };
+            let ny = if bottom + 28 < plot.1.end - 12 {
+                bottom + 28
+            } else {
+                (top - 28).max(plot.1.start + 10)
+            };
             pen.text(
                 root,
                 &format!(
@@ -253,10 +266,10 @@ impl Drawing for TradeoffDrawing {
                     },
                     lang.pick(" 万元", " (10k yuan)")
                 ),
-                (px, (py - 22).max(plot.1.start + 10)),
+                (nx, ny),
                 14.0,
                 OVERRUN,
-                HPos::Center,
+                h,
                 VPos::Center,
             )?;
         }
