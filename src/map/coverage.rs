@@ -461,13 +461,13 @@ fn new_institutions(plan: &Plan) -> Vec<usize> {
     out
 }
 
+/// A crow-fly service circle: centre, radius in metres and the area type it is drawn for.
+type Disc = (LonLat, f64, AreaKind);
+
 /// Service areas of the coverage map: crow-fly discs (centre, radius in metres, area type)
 /// around the serving sites, each with the reach of its own area type (that of the nearest
 /// village it reaches), and the outer rings of the areas a road network drew.
-fn service_geometry(
-    plan: &Plan,
-    kind: MapKind,
-) -> (Vec<(LonLat, f64, AreaKind)>, Vec<&geo::LineString<f64>>) {
+fn service_geometry(plan: &Plan, kind: MapKind) -> (Vec<Disc>, Vec<&geo::LineString<f64>>) {
     if kind != MapKind::Coverage {
         return (Vec::new(), Vec::new());
     }
@@ -488,11 +488,7 @@ fn service_geometry(
 
 /// The projection: the outline, every village and facility and the whole of every service
 /// area fit in the map rectangle below the title.
-fn map_frame(
-    plan: &Plan,
-    service_m: &[(LonLat, f64, AreaKind)],
-    service_rings: &[&geo::LineString<f64>],
-) -> Frame {
+fn map_frame(plan: &Plan, service_m: &[Disc], service_rings: &[&geo::LineString<f64>]) -> Frame {
     let r = &plan.region;
     const M_PER_DEG_LAT: f64 = 111_195.0;
     let discs = service_m.iter().flat_map(|(p, m, _)| {
@@ -1497,7 +1493,7 @@ pub(crate) fn status_name(s: Status, lang: Lang) -> &'static str {
 }
 
 /// The circle radii drawn, one per area type present (urban first), metres.
-fn circle_radii(discs: &[(LonLat, f64, AreaKind)]) -> Vec<(AreaKind, f64)> {
+fn circle_radii(discs: &[Disc]) -> Vec<(AreaKind, f64)> {
     let mut out: Vec<(AreaKind, f64)> = Vec::new();
     for kind in [AreaKind::Urban, AreaKind::Rural] {
         if let Some(&(_, m, _)) = discs.iter().find(|d| d.2 == kind) {
