@@ -165,7 +165,15 @@ fn map_box(data: &Value, id: &str, title: &str, lang: Lang) -> String {
             ("ar", "areas"),
         ]
     } else {
-        &[("sx", "existing_inst"), ("sn", "new_inst")]
+        // The new-institution layer only where the plan builds one.
+        let new = data["s"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|x| x[6] == 3));
+        if new {
+            &[("sx", "existing_inst"), ("sn", "new_inst")]
+        } else {
+            &[("sx", "existing_inst")]
+        }
     };
     for &(v, key) in site_layers
         .iter()
