@@ -121,26 +121,50 @@ fn the_workbook_holds_the_csv_figures_as_numbers() {
         assert_eq!(text(&row[6]), covered);
     }
 
-    // Projects: the same projects as proposals.csv, ordered by year, the same total cost.
+    // Projects: the report's project table, with the same projects as proposals.csv in the
+    // same order, coordinates and beds in columns of their own, the same total cost.
     let proposals = csv_records(&out.join("proposals.csv"));
     let sheet = book.worksheet_range("项目").expect("sheet");
-    let rows: Vec<&[Data]> = sheet
-        .rows()
-        .skip(1)
-        .filter(|r| r[0] != Data::Empty)
+    let all: Vec<&[Data]> = sheet.rows().collect();
+    let header: Vec<String> = all[0].iter().map(text).collect();
+    assert_eq!(
+        header[..6],
+        [
+            "序号",
+            "名称",
+            "编号",
+            "乡镇/街道",
+            "经度 (WGS-84)",
+            "纬度 (WGS-84)"
+        ]
+    );
+    let rows: Vec<&[Data]> = all[1..]
+        .iter()
+        .copied()
+        .filter(|r| matches!(r[0], Data::Float(_) | Data::Int(_)))
         .collect();
     assert_eq!(rows.len(), proposals.len());
-    let years: Vec<f64> = rows.iter().map(|r| number(&r[0])).collect();
-    assert!(years.windows(2).all(|w| w[0] <= w[1]), "{years:?}");
+    for (row, rec) in rows.iter().zip(&proposals) {
+        assert_eq!(text(&row[2]), &rec[0], "id");
+        assert!((number(&row[4]) - rec[4].parse::<f64>().expect("lon")).abs() < 1e-6);
+        assert_eq!(number(&row[7]), rec[6].parse::<f64>().expect("new beds"));
+        assert_eq!(number(&row[11]), rec[11].parse::<f64>().expect("year"));
+    }
     let cost_csv: f64 = proposals
         .iter()
         .map(|r| r[10].parse::<f64>().expect("cost"))
         .sum();
-    let cost_xlsx: f64 = rows.iter().map(|r| number(&r[11])).sum();
+    let cost_xlsx: f64 = rows.iter().map(|r| number(&r[12])).sum();
     assert!(
         (cost_csv - cost_xlsx).abs() < 1e-6,
         "{cost_csv} vs {cost_xlsx}"
     );
+    // The total row under them holds the same sum.
+    let total = all
+        .iter()
+        .find(|r| matches!(&r[1], Data::String(s) if s.starts_with("合计")))
+        .expect("a total row");
+    assert!((number(&total[12]) - cost_csv).abs() < 1e-6);
 
     // Townships: compound cells split into numbers; the total row sums the villages.
     let sheet = book.worksheet_range("乡镇").expect("sheet");
@@ -157,6 +181,53 @@ fn the_workbook_holds_the_csv_figures_as_numbers() {
         .map(|r| r[4].parse::<f64>().expect("elderly"))
         .sum();
     assert_eq!(number(&total[elderly_col]), elderly);
+    // The sheet's numbers are the values behind the report's text: each township's served
+    // count and share, formatted as the report formats them, read as its Markdown cell.
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    let served_col = header
+        .iter()
+        .position(|h| h == "覆盖 规划后")
+        .expect("column");
+    assert_eq!(header[served_col + 1], "覆盖 规划后 占比");
+    let md_header: Vec<&str> = md
+        .lines()
+        .find(|l| l.starts_with("| 乡镇/街道 |"))
+        .expect("township table")
+        .split(" | ")
+        .collect();
+    let md_col = md_header
+        .iter()
+        .position(|h| *h == "覆盖 规划后")
+        .expect("column");
+    let grouped = |x: f64| {
+        let digits = format!("{x:.0}");
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let mut checked = 0;
+    for row in &rows[1..] {
+        let Data::String(town) = &row[0] else {
+            continue;
+        };
+        let Some(line) = md.lines().find(|l| l.starts_with(&format!("| {town} |"))) else {
+            continue;
+        };
+        let cells: Vec<&str> = line.split(" | ").collect();
+        let (n, share) = (number(&row[served_col]), number(&row[served_col + 1]));
+        assert_eq!(
+            cells[md_col],
+            format!("{} ({:.1}%)", grouped(n), 100.0 * share),
+            "{town}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 3, "every township");
 
     // Indicators: the planned coverage is the share summary.json reports.
     let summary: serde_json::Value =

@@ -264,3 +264,101 @@ fn seed_maps_are_legible() {
         }
     }
 }
+
+/// The test county with `[budget]` lines added before `[costs]` (none when empty), planned
+/// from a copy.
+fn tiny_plan_with_budget(budget: &str) -> yanglao::plan::Plan {
+    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for f in std::fs::read_dir(&from).expect("fixture") {
+        let f = f.expect("entry").path();
+        let name = f.file_name().expect("name").to_owned();
+        std::fs::copy(&f, dir.path().join(name)).expect("copy");
+    }
+    let scenario = dir.path().join("scenario.toml");
+    let text = std::fs::read_to_string(&scenario).expect("scenario");
+    let text = if budget.is_empty() {
+        text
+    } else {
+        text.replace("[costs]", &format!("[budget]\n{budget}\n\n[costs]"))
+    };
+    std::fs::write(&scenario, text).expect("write");
+    yanglao::plan::run(&scenario).unwrap_or_else(|e| panic!("plans: {e}"))
+}
+
+/// Budgets the plan spends beyond (the rule site costs 30 万元 and the scenario allows the
+/// overrun) get a ring and their overrun written above them, and the legend says what the
+/// ring means; a sweep within its budgets has neither.
+#[test]
+fn the_tradeoff_chart_marks_budget_overruns() {
+    let opts = Options::default();
+    let p = tiny_plan_with_budget("total = 1000\nallow_overrun = true\nsweep = [10, 300]");
+    let over: Vec<f64> = p.tradeoff.iter().map(|t| t.overrun_wan).collect();
+    assert!(over[0] > 0.0 && over[1] == 0.0, "overruns {over:?}");
+    let c = map::tradeoff_chart(&p, &opts)
+        .expect("trade-off")
+        .expect("a sweep draws the chart");
+    let texts: Vec<String> = elements(&c.svg)
+        .into_iter()
+        .filter(|e| e.name == "text")
+        .map(|e| e.text)
+        .collect();
+    assert!(
+        texts.iter().any(|t| t == "超出预算 (情景允许超支)"),
+        "{texts:?}"
+    );
+    let notes: Vec<&String> = texts.iter().filter(|t| t.starts_with("超支 ")).collect();
+    assert_eq!(notes.len(), 1, "one note per overrun budget: {notes:?}");
+    assert!(notes[0].ends_with(" 万元"), "{notes:?}");
+    // Two rings (coverage and targets met) in the overrun colour, for the one budget.
+    let rings = elements(&c.svg)
+        .into_iter()
+        .filter(|e| e.name == "circle" && e.attr("stroke") == Some("#E6550D"))
+        .count();
+    assert_eq!(rings, 2 + 1, "two rings and the legend key");
+    assert_no_text_clipped("tiny trade-off", &c);
+
+    let p = tiny_plan_with_budget("total = 1000\nsweep = [300, 1000]");
+    assert!(p.tradeoff.iter().all(|t| t.overrun_wan == 0.0));
+    let c = map::tradeoff_chart(&p, &opts)
+        .expect("trade-off")
+        .expect("a sweep draws the chart");
+    assert!(!c.svg.contains("超出预算") && !c.svg.contains("超支"));
+}
+
+/// Each crow-fly service circle has the reach of its own site's area type (the test county
+/// serves urban communities on foot and rural villages by e-bike, so the two radii differ),
+/// and the legend names the radius of each type drawn.
+#[test]
+fn service_circles_take_each_sites_area_radius() {
+    let p = tiny_plan_with_budget("");
+    let m = map::plan_map(&p, MapKind::Coverage, &Options::default()).expect("map");
+    let sites = yanglao::plan::serving_sites(&p.region, &p.reach, &p.day_care);
+    let circles = &m.layers.service_circles;
+    assert_eq!(circles.len(), sites.len());
+    let travel = &p.scenario.travel;
+    let urban_m = yanglao::travel::reach_radius_m(travel.urban, travel.minutes);
+    let rural_m = yanglao::travel::reach_radius_m(travel.rural, travel.minutes);
+    assert!(rural_m > 2.0 * urban_m, "the fixture's modes differ");
+    let mut kinds = std::collections::BTreeSet::new();
+    for (s, &(_, r_px)) in sites.iter().zip(circles) {
+        let want_m = match s.kind {
+            yanglao::model::AreaKind::Urban => urban_m,
+            yanglao::model::AreaKind::Rural => rural_m,
+        };
+        let want_px = (want_m / m.frame.m_per_px()).round().max(1.0) as u32;
+        assert_eq!(r_px, want_px, "site {:?} ({:?})", s.site, s.kind);
+        kinds.insert(format!("{:?}", s.kind));
+    }
+    assert_eq!(kinds.len(), 2, "urban and rural sites: {kinds:?}");
+    let note = format!(
+        "半径按站点城乡: 城镇 {:.0} m, 农村 {:.1} km",
+        urban_m,
+        rural_m / 1000.0
+    );
+    assert!(m.layers.legend.contains(&note), "{:?}", m.layers.legend);
+    assert!(
+        m.image.svg.contains(&note),
+        "the legend note is drawn: {note}"
+    );
+}

@@ -497,3 +497,104 @@ fn the_saved_decisions_list_every_candidate_and_each_dropped_centre() {
         "an existing facility: {csv}"
     );
 }
+
+/// The bed-accessibility map is a page map like the coverage map: drawn by the page script
+/// from its own data, village symbols keep their size when zooming, layers switch, hover
+/// shows a village's beds per 1000 elderly in reach, and a click changes nothing (no
+/// what-if); the old inlined picture with its own zoom script is gone.
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
+fn the_access_map_is_a_page_map_without_what_if() {
+    let chromium = chromium_or_fail();
+    let (_dir, report) = fixture_report();
+    let html = fs::read_to_string(&report).expect("report.html");
+    assert!(!html.contains("data-map="), "no map on the old code path");
+    let out = probe(
+        &chromium,
+        &report,
+        r#"
+        var box = document.getElementById('access-box'), svg = document.getElementById('access-svg');
+        var D = JSON.parse(document.getElementById('access-data').textContent);
+        function shown(e) { return getComputedStyle(e).display !== 'none'; }
+        function box1(e) { var b = e.getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2, b.width, b.height]; }
+        var r = {villages: svg.querySelectorAll('[data-v]').length, n: D.v.length, layers: [], sites: svg.querySelectorAll('[data-s]').length, ns: D.s.length};
+        box.querySelectorAll('.layers input').forEach(function (input) {
+          var sample = svg.querySelector('.' + input.value);
+          if (!sample || input.value === 'tw') { return; }
+          var before = shown(sample);
+          input.click();
+          var off = shown(sample);
+          input.click();
+          r.layers.push([input.value, before, off, shown(sample)]);
+        });
+        var v = svg.querySelector('[data-v="0"]'), w = svg.querySelector('[data-v="1"]');
+        r.fill = getComputedStyle(v).fill;
+        r.color = D.colors[D.v[0][7]];
+        var b = box1(v);
+        v.dispatchEvent(new PointerEvent('pointermove', {clientX: b[0], clientY: b[1], bubbles: true}));
+        var tip = box.querySelector('.tip');
+        r.tip = tip.hidden ? '' : tip.textContent;
+        r.acc = D.acc[0];
+        var cov = window.yanglaoMap.covered();
+        var s = svg.querySelector('[data-s="0"]'), sb = box1(s);
+        s.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: sb[0], clientY: sb[1]}));
+        r.siteTip = tip.hidden ? '' : tip.textContent;
+        r.sameClass = s.getAttribute('class');
+        r.coverageUnchanged = window.yanglaoMap.covered() === cov;
+        r.before = [box1(v), box1(w), svg.getAttribute('viewBox')];
+        for (var i = 0; i < 4; i++) {
+          var c = box1(v);
+          svg.dispatchEvent(new WheelEvent('wheel', {clientX: c[0], clientY: c[1], deltaY: -100, bubbles: true, cancelable: true}));
+        }
+        r.after = [box1(v), box1(w), svg.getAttribute('viewBox')];
+        return r;
+        "#,
+    );
+    assert_eq!(out["villages"], out["n"], "every village drawn: {out}");
+    assert!(out["ns"].as_u64() > Some(0), "institutions drawn: {out}");
+    assert_eq!(out["sites"], out["ns"]);
+    let layers = out["layers"].as_array().expect("layers");
+    let names: Vec<&str> = layers.iter().filter_map(|l| l[0].as_str()).collect();
+    assert!(names.contains(&"sx") && names.contains(&"bd"), "{names:?}");
+    assert!(
+        !names.contains(&"sc") && !names.contains(&"ar"),
+        "{names:?}"
+    );
+    for l in layers {
+        assert_eq!(
+            (l[1].as_bool(), l[2].as_bool(), l[3].as_bool()),
+            (Some(true), Some(false), Some(true)),
+            "layer {l}"
+        );
+    }
+    // The village takes its class colour (`#rrggbb` in the data, `rgb(…)` computed).
+    let hex = out["color"].as_str().expect("colour");
+    let rgb = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex");
+    assert_eq!(
+        out["fill"].as_str(),
+        Some(format!("rgb({}, {}, {})", rgb(1), rgb(3), rgb(5)).as_str())
+    );
+    let tip = out["tip"].as_str().unwrap_or_default();
+    assert!(tip.contains("可达床位/千名老年人"), "tooltip: {tip}");
+    if let Some(a) = out["acc"].as_f64() {
+        assert!(tip.contains(&a.to_string()), "tooltip {tip} shows {a}");
+    }
+    assert!(
+        out["siteTip"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("养老机构"),
+        "{out}"
+    );
+    assert_eq!(out["coverageUnchanged"], true);
+    let num = |v: &Value, i: usize, j: usize| v[i][j].as_f64().expect("number");
+    let (b, a) = (&out["before"], &out["after"]);
+    let apart = |x: &Value| {
+        ((num(x, 0, 0) - num(x, 1, 0)).powi(2) + (num(x, 0, 1) - num(x, 1, 1)).powi(2)).sqrt()
+    };
+    assert!(apart(a) > 2.0 * apart(b), "the map zoomed: {b} → {a}");
+    for dim in 2..4 {
+        let (x, y) = (num(b, 0, dim), num(a, 0, dim));
+        assert!(x > 1.0 && (x - y).abs() < 0.5, "size {x} → {y}");
+    }
+}

@@ -24,6 +24,8 @@ const GRID: RGBColor = RGBColor(0xe6, 0xe8, 0xeb);
 const BAND: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
 /// The sites the rules force.
 const FORCED: RGBColor = RGBColor(0xee, 0xee, 0xee);
+/// A budget the plan overruns (the scenario allows it).
+const OVERRUN: RGBColor = RGBColor(0xe6, 0x55, 0x0d);
 
 /// Beds of one township before and after the bed plan's last year.
 #[derive(Clone, Debug, PartialEq)]
@@ -149,8 +151,13 @@ struct TradeoffDrawing {
     title: String,
     /// (budget 万元, coverage %, targets met %).
     points: Vec<(f64, f64, f64)>,
+    /// Spend above each point's budget, 万元 (0 within it); one per point.
+    overrun_wan: Vec<f64>,
     lang: Lang,
 }
+
+/// Overruns below this many 万元 (one yuan) are rounding, not spend above the budget.
+const OVERRUN_MIN_WAN: f64 = 1e-4;
 
 /// Draws the budget trade-off (`tradeoff.png` / `tradeoff.svg`): day-care coverage and the
 /// share of targets met for each budget of `[budget] sweep`; `None` without a sweep.
@@ -178,6 +185,7 @@ pub fn tradeoff_chart(plan: &Plan, opts: &Options) -> Result<Option<Rendered>, E
                 (p.budget_wan, 100.0 * p.coverage, met)
             })
             .collect(),
+        overrun_wan: plan.tradeoff.iter().map(|p| p.overrun_wan).collect(),
         lang,
     };
     render(&d, &opts.font, "tradeoff.png").map(Some)
@@ -215,22 +223,73 @@ impl Drawing for TradeoffDrawing {
         chart.draw_series(coverage.iter().map(|&p| Circle::new(p, 5, LINE.filled())))?;
         chart.draw_series(LineSeries::new(met.clone(), TARGET.stroke_width(3)))?;
         chart.draw_series(met.iter().map(|&p| Circle::new(p, 5, TARGET.filled())))?;
-        line_legend(
-            root,
-            pen,
-            plot,
-            &[
-                (
-                    lang.pick("日间照料覆盖率", "Day-care coverage").to_owned(),
-                    Key::Line(LINE, 3),
+        // A budget the plan spends beyond: a ring on both of its points and the overrun
+        // written above the coverage point.
+        let overruns: Vec<(usize, f64)> = self
+            .overrun_wan
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, o)| o > OVERRUN_MIN_WAN)
+            .collect();
+        for &(i, over) in &overruns {
+            let Some(&(x, cov, met)) = self.points.get(i) else {
+                continue;
+            };
+            for y in [cov, met] {
+                chart.draw_series([Circle::new((x, y), 10, OVERRUN.stroke_width(3))])?;
+            }
+            // The note beside the rings, on the side towards the middle of the plot, below
+            // the lower point where the plot has room, else above the upper one.
+            let (px, top) = chart.backend_coord(&(x, cov.max(met)));
+            let (_, bottom) = chart.backend_coord(&(x, cov.min(met)));
+            let (nx, h) = if px < (plot.0.start + plot.0.end) / 2 {
+                (px + 14, HPos::Left)
+            } else {
+                (px - 14, HPos::Right)
+            };
+            let ny = if bottom + 28 < plot.1.end - 12 {
+                bottom + 28
+            } else {
+                (top - 28).max(plot.1.start + 10)
+            };
+            pen.text(
+                root,
+                &format!(
+                    "{}{}{}",
+                    lang.pick("超支 ", "over by "),
+                    if over >= 10.0 {
+                        super::thousands(over)
+                    } else {
+                        crate::numbers::fixed(over, 1)
+                    },
+                    lang.pick(" 万元", " (10k yuan)")
                 ),
-                (
-                    lang.pick("达标目标比例", "Targets met").to_owned(),
-                    Key::Line(TARGET, 3),
-                ),
-            ],
-            260,
-        )?;
+                (nx, ny),
+                14.0,
+                OVERRUN,
+                h,
+                VPos::Center,
+            )?;
+        }
+        let mut items = vec![
+            (
+                lang.pick("日间照料覆盖率", "Day-care coverage").to_owned(),
+                Key::Line(LINE, 3),
+            ),
+            (
+                lang.pick("达标目标比例", "Targets met").to_owned(),
+                Key::Line(TARGET, 3),
+            ),
+        ];
+        if !overruns.is_empty() {
+            items.push((
+                lang.pick("超出预算 (情景允许超支)", "Over budget (overrun allowed)")
+                    .to_owned(),
+                Key::Ring(OVERRUN),
+            ));
+        }
+        line_legend(root, pen, plot, &items, 300)?;
         Ok(())
     }
 }
@@ -284,12 +343,13 @@ fn line_chart<'c, DB: DrawingBackend>(
     Ok((chart, plot))
 }
 
-/// A legend key: a solid line, a dashed line or a filled patch.
+/// A legend key: a solid line, a dashed line, a filled patch or a ring marker.
 #[derive(Clone, Copy, Debug)]
 enum Key {
     Line(RGBColor, u32),
     Dashed(RGBColor, u32),
     Patch(RGBColor),
+    Ring(RGBColor),
 }
 
 /// Integer tick labels only: a fractional tick of a count axis stays unlabelled.
@@ -409,6 +469,9 @@ fn line_legend<DB: DrawingBackend>(
                     [(x0 + 12, y - 7), (x0 + 38, y + 7)],
                     color.filled(),
                 ))?;
+            }
+            Key::Ring(color) => {
+                root.draw(&Circle::new((x0 + 25, y), 8, color.stroke_width(3)))?;
             }
         }
         pen.text(

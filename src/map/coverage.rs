@@ -136,6 +136,8 @@ fn type_name(t: FacilityType, lang: Lang) -> &'static str {
 enum Row {
     Header(String),
     Item(Symbol, String),
+    /// A note on the item above it, indented and muted.
+    Note(String),
     Gap,
 }
 
@@ -252,6 +254,12 @@ pub struct Layers {
     pub top_villages: usize,
     /// Township coverage cells drawn instead of village dots (multi-county regions).
     pub choropleth_cells: usize,
+    /// Crow-fly service circles: centre and radius in pixels, one per serving site in
+    /// [`crate::plan::serving_sites`] order (empty for other travel models and the
+    /// access map).
+    pub service_circles: Vec<((i32, i32), u32)>,
+    /// The legend's text lines, in order.
+    pub legend: Vec<String>,
 }
 
 /// The map, as drawn.
@@ -311,7 +319,7 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
     };
     let service: Vec<(Px, u32)> = service_m
         .iter()
-        .map(|(p, m)| {
+        .map(|(p, m, _)| {
             (
                 frame.project(*p),
                 (m / frame.m_per_px()).round().max(1.0) as u32,
@@ -356,6 +364,7 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         &sites.present,
         &sites.new_types,
         (badges.iter().any(|b| !b.new), badges.iter().any(|b| b.new)),
+        &circle_radii(&service_m),
         lang,
     );
     let newly = class_of
@@ -385,6 +394,14 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         badges: badges.iter().map(|b| (b.at, b.count, b.new)).collect(),
         top_villages: top_villages.len(),
         choropleth_cells: cells.len(),
+        service_circles: service.clone(),
+        legend: legend
+            .iter()
+            .filter_map(|row| match row {
+                Row::Header(s) | Row::Item(_, s) | Row::Note(s) => Some(s.clone()),
+                Row::Gap => None,
+            })
+            .collect(),
     };
     let drawing = MapDrawing {
         size: (width as u32, height as u32),
@@ -444,27 +461,21 @@ fn new_institutions(plan: &Plan) -> Vec<usize> {
     out
 }
 
-/// Service areas of the coverage map: crow-fly discs (centre, radius in metres) around the
-/// serving sites, for the area type of the nearest village they reach, and the outer rings of
-/// the areas a road network drew.
-fn service_geometry(
-    plan: &Plan,
-    kind: MapKind,
-) -> (Vec<(LonLat, f64)>, Vec<&geo::LineString<f64>>) {
+/// A crow-fly service circle: centre, radius in metres and the area type it is drawn for.
+type Disc = (LonLat, f64, AreaKind);
+
+/// Service areas of the coverage map: crow-fly discs (centre, radius in metres, area type)
+/// around the serving sites, each with the reach of its own area type (that of the nearest
+/// village it reaches), and the outer rings of the areas a road network drew.
+fn service_geometry(plan: &Plan, kind: MapKind) -> (Vec<Disc>, Vec<&geo::LineString<f64>>) {
     if kind != MapKind::Coverage {
         return (Vec::new(), Vec::new());
     }
     let mut discs = Vec::new();
     if plan.scenario.travel.kind() == TravelKind::CrowFly {
         let travel = &plan.scenario.travel;
-        let r_urban = crate::travel::reach_radius_m(travel.urban, travel.minutes);
-        let r_rural = crate::travel::reach_radius_m(travel.rural, travel.minutes);
         for s in crate::plan::serving_sites(&plan.region, &plan.reach, &plan.day_care) {
-            let m = match s.kind {
-                AreaKind::Urban => r_urban,
-                AreaKind::Rural => r_rural,
-            };
-            discs.push((s.pos, m));
+            discs.push((s.pos, s.reach_radius_m(travel), s.kind));
         }
     }
     let rings = plan
@@ -477,14 +488,10 @@ fn service_geometry(
 
 /// The projection: the outline, every village and facility and the whole of every service
 /// area fit in the map rectangle below the title.
-fn map_frame(
-    plan: &Plan,
-    service_m: &[(LonLat, f64)],
-    service_rings: &[&geo::LineString<f64>],
-) -> Frame {
+fn map_frame(plan: &Plan, service_m: &[Disc], service_rings: &[&geo::LineString<f64>]) -> Frame {
     let r = &plan.region;
     const M_PER_DEG_LAT: f64 = 111_195.0;
-    let discs = service_m.iter().flat_map(|(p, m)| {
+    let discs = service_m.iter().flat_map(|(p, m, _)| {
         let dlat = m / M_PER_DEG_LAT;
         let dlon = dlat / p.lat.to_radians().cos().max(0.05);
         [
@@ -1148,6 +1155,7 @@ fn legend_rows(
     present: &[FacilityType],
     new_types: &[FacilityType],
     badges: (bool, bool),
+    radii: &[(AreaKind, f64)],
     lang: Lang,
 ) -> Vec<Row> {
     let mut legend = Vec::new();
@@ -1254,6 +1262,17 @@ fn legend_rows(
             Symbol::Patch(AREA_FILL, AREA_EDGE),
             area.to_owned(),
         ));
+        if !radii.is_empty() {
+            let each: Vec<String> = radii
+                .iter()
+                .map(|&(k, m)| format!("{} {}", area_name(k, lang), distance(m)))
+                .collect();
+            legend.push(Row::Note(format!(
+                "{}{}",
+                lang.pick("半径按站点城乡: ", "Radius by site area: "),
+                each.join(lang.pick(", ", ", "))
+            )));
+        }
     }
     if !plan.region.boundary.is_empty() {
         legend.push(Row::Item(
@@ -1288,13 +1307,7 @@ fn map_text(
     let final_year = s.final_year();
     let travel = &s.travel;
     let km = |mode| crate::travel::reach_radius_m(mode, travel.minutes);
-    let dist = |m: f64| {
-        if m >= 1000.0 {
-            format!("{:.1} km", m / 1000.0)
-        } else {
-            format!("{m:.0} m")
-        }
-    };
+    let dist = distance;
     let (title, subtitle, summary, footer_note) = match kind {
         MapKind::Coverage => {
             let total = dc.total_elderly.max(1.0);
@@ -1476,6 +1489,34 @@ pub(crate) fn status_name(s: Status, lang: Lang) -> &'static str {
         Status::Optimal => lang.pick("最优", "optimal"),
         Status::Feasible => lang.pick("可行 (有差距)", "feasible (with gap)"),
         Status::Infeasible => lang.pick("目标不可达", "infeasible"),
+    }
+}
+
+/// The circle radii drawn, one per area type present (urban first), metres.
+fn circle_radii(discs: &[Disc]) -> Vec<(AreaKind, f64)> {
+    let mut out: Vec<(AreaKind, f64)> = Vec::new();
+    for kind in [AreaKind::Urban, AreaKind::Rural] {
+        if let Some(&(_, m, _)) = discs.iter().find(|d| d.2 == kind) {
+            out.push((kind, m));
+        }
+    }
+    out
+}
+
+/// An area type's name.
+fn area_name(kind: AreaKind, lang: Lang) -> &'static str {
+    match kind {
+        AreaKind::Urban => lang.pick("城镇", "urban"),
+        AreaKind::Rural => lang.pick("农村", "rural"),
+    }
+}
+
+/// A distance for a legend or footer: metres below 1 km, else km with one decimal.
+fn distance(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{:.1} km", m / 1000.0)
+    } else {
+        format!("{m:.0} m")
     }
 }
 
@@ -1725,6 +1766,9 @@ impl Drawing for MapDrawing {
                 Row::Item(sym, s) => {
                     shapes::symbol(root, *sym, (x + 14, y))?;
                     pen.text(root, s, (x + 36, y), 16.0, INK, HPos::Left, VPos::Center)?;
+                }
+                Row::Note(s) => {
+                    pen.text(root, s, (x + 36, y), 14.0, MUTED, HPos::Left, VPos::Center)?;
                 }
                 Row::Gap => {}
             }

@@ -85,22 +85,44 @@ pub struct ServingSite {
     pub kind: AreaKind,
 }
 
+impl ServingSite {
+    /// The crow-fly reach of this site in metres: see [`service_radius_m`].
+    pub fn reach_radius_m(&self, travel: &crate::model::Travel) -> f64 {
+        service_radius_m(travel, self.kind)
+    }
+}
+
+/// The crow-fly reach in metres of a site of area type `kind`: the time limit at that type's
+/// travel mode (minutes × speed ÷ detour), as the crow-fly model times the trips from the
+/// villages of that type.
+pub fn service_radius_m(travel: &crate::model::Travel, kind: AreaKind) -> f64 {
+    let mode = crate::travel::CrowFly::new(travel.urban, travel.rural).mode(kind);
+    crate::travel::reach_radius_m(mode, travel.minutes)
+}
+
+/// The area type a site's service circle is drawn for: that of the nearest village it
+/// reaches (the reach lists run nearest first), or of the nearest village in a straight line
+/// when it reaches none; rural in a region without villages.
+pub fn site_area_kind(region: &Region, reach: &ReachLists, site: SiteIdx, pos: LonLat) -> AreaKind {
+    if let Some(vr) = reach.villages_of(site).first() {
+        return region.villages[vr.village.get()].kind;
+    }
+    let cos = pos.lat.to_radians().cos();
+    region
+        .villages
+        .iter()
+        .map(|v| {
+            let (dx, dy) = ((v.pos.lon - pos.lon) * cos, v.pos.lat - pos.lat);
+            (dx * dx + dy * dy, v.kind)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or(AreaKind::Rural, |(_, kind)| kind)
+}
+
 /// The serving sites of a day-care plan: existing facilities of the serving types in file
 /// order, then the new sites in plan order.
 pub fn serving_sites(region: &Region, reach: &ReachLists, dc: &DayCarePlan) -> Vec<ServingSite> {
     let nf = region.facilities.len();
-    let nearest_kind = |pos: LonLat| {
-        let cos = pos.lat.to_radians().cos();
-        region
-            .villages
-            .iter()
-            .map(|v| {
-                let (dx, dy) = ((v.pos.lon - pos.lon) * cos, v.pos.lat - pos.lat);
-                (dx * dx + dy * dy, v.kind)
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map_or(AreaKind::Rural, |(_, kind)| kind)
-    };
     region
         .facilities
         .iter()
@@ -118,10 +140,7 @@ pub fn serving_sites(region: &Region, reach: &ReachLists, dc: &DayCarePlan) -> V
         }))
         .map(|(i, pos)| {
             let site = SiteIdx(i as u32);
-            let kind = reach.villages_of(site).first().map_or_else(
-                || nearest_kind(pos),
-                |vr| region.villages[vr.village.get()].kind,
-            );
+            let kind = site_area_kind(region, reach, site, pos);
             ServingSite { site, pos, kind }
         })
         .collect()

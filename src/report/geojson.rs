@@ -20,7 +20,7 @@
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::markdown::{ProjectKind, projects};
+use super::tables::{ProjectKind, projects};
 use crate::map::nest_rings;
 use crate::model::{Crs, LonLat};
 use crate::plan::Plan;
@@ -403,7 +403,7 @@ fn sites(plan: &Plan) -> Vec<Feature> {
     let r = &plan.region;
     let list = projects(plan);
     // The projects at each site id, in list order.
-    let mut by_id: std::collections::HashMap<&str, Vec<&super::markdown::Project>> =
+    let mut by_id: std::collections::HashMap<&str, Vec<&super::tables::Project>> =
         std::collections::HashMap::new();
     for p in &list {
         by_id.entry(p.id.as_str()).or_default().push(p);
@@ -571,15 +571,10 @@ fn service_areas(plan: &Plan) -> Vec<Feature> {
             })
             .collect();
     }
-    let r_urban = crate::travel::reach_radius_m(s.travel.urban, s.travel.minutes);
-    let r_rural = crate::travel::reach_radius_m(s.travel.rural, s.travel.minutes);
     crate::plan::serving_sites(&plan.region, &plan.reach, &plan.day_care)
         .into_iter()
         .map(|site| {
-            let m = match site.kind {
-                crate::model::AreaKind::Urban => r_urban,
-                crate::model::AreaKind::Rural => r_rural,
-            };
+            let m = site.reach_radius_m(&s.travel);
             let circle: Vec<LonLat> = (0..CIRCLE_CORNERS)
                 .map(|k| {
                     use geo::Destination;

@@ -1,17 +1,17 @@
 //! `report.html`: one self-contained page that opens offline (no network reference of any
-//! kind): the indicator table, the maps inline as SVG with hover details and zoom, the
-//! coverage curve, the proposed projects, the townships, other targets, the certificate and
-//! the shortfalls.
+//! kind): the indicator table, the page maps (day-care coverage with its what-if, bed
+//! access), which `map.js` draws with symbols of a fixed size at any zoom, switchable layers
+//! and details on hover or click, the charts inline as SVG, the proposed projects, the
+//! townships, other targets, the certificate and the shortfalls.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::markdown::{
-    certificate_table, indicator_table, other_targets_table, project_table, projects,
-    scenario_line, shortfalls, township_table,
-};
 use super::table::{Cell, Table, Tone};
+use super::tables::{
+    certificate_table, decisions_table, indicator_table, other_targets_table, project_table,
+    projects, scenario_line, shortfalls, township_table, townships, tradeoff_table,
+};
 use crate::map::{Drawings, Lang, PlanMap, Rendered, pct, thousands};
-use crate::model::SiteIdx;
 use crate::plan::Plan;
 
 mod interactive;
@@ -108,102 +108,34 @@ fn table_html(t: &Table) -> String {
     out
 }
 
-/// Hover data of a map: villages and sites with their pixel positions.
-fn map_data(plan: &Plan, m: &PlanMap, lang: Lang, access: bool) -> Value {
-    let r = &plan.region;
-    let site_name = |s: SiteIdx| match r.site(s) {
-        crate::model::Site::Existing(f) => f.name.clone(),
-        crate::model::Site::Candidate(c) => c.name.clone(),
-    };
-    let values = plan.beds.as_ref().map(|b| &b.accessibility.after);
-    let villages: Vec<Value> = m
-        .villages
-        .iter()
-        .map(|vm| {
-            let v = &r.villages[vm.village];
-            let res = plan.day_care.villages.get(vm.village);
-            let detail = if access {
-                json!(
-                    values
-                        .and_then(|a| a.get(vm.village))
-                        .map(|x| crate::numbers::round(*x, 1))
-                )
-            } else {
-                json!(
-                    res.and_then(|x| x.minutes)
-                        .map(|x| crate::numbers::round(x, 1))
-                )
-            };
-            json!([
-                crate::numbers::round(vm.x, 1),
-                crate::numbers::round(vm.y, 1),
-                vm.r,
-                vm.class,
-                v.name,
-                v.township,
-                v.elderly,
-                detail,
-                res.and_then(|x| x.site).map(site_name).unwrap_or_default(),
-            ])
-        })
-        .collect();
-    let sites: Vec<Value> = m
-        .sites
-        .iter()
-        .map(|s| {
-            json!([
-                crate::numbers::round(s.x, 1),
-                crate::numbers::round(s.y, 1),
-                s.name,
-                s.kind,
-                s.township,
-                s.new
-            ])
-        })
-        .collect();
-    json!({
-        "villages": villages,
-        "sites": sites,
-        "classes": m.classes,
-        "access": access,
-        "text": {
-            "elderly": lang.pick("老年人口", "Elderly"),
-            "status": lang.pick("状态", "Status"),
-            "site": lang.pick("服务站点", "Serving site"),
-            "minutes": lang.pick("分钟", "min"),
-            "access": lang.pick("可达床位/千名老年人", "Beds per 1000 elderly in reach"),
-            "none": lang.pick("无", "none"),
-            "new": lang.pick("规划新建", "planned"),
-            "existing": lang.pick("现状", "existing"),
-        },
-    })
+/// The interactive coverage map (see [`interactive`]) with its what-if panel (or why there
+/// is none).
+fn interactive_block(plan: &Plan, title: &str, lang: Lang) -> String {
+    let data = interactive::map_json(plan, lang);
+    map_box(&data, "map", title, lang) + &whatif_panel(&data, lang)
 }
 
-fn map_block(plan: &Plan, m: &PlanMap, id: &str, title: &str, lang: Lang, access: bool) -> String {
-    format!(
-        r#"<div class="map-box" data-map="{id}">
-<div class="toolbar"><button type="button" data-act="in" title="{zin}">+</button><button type="button" data-act="out" title="{zout}">−</button><button type="button" data-act="reset">{reset}</button><span class="hint">{hint}</span></div>
-<div class="map-view">{svg}<div class="tip" hidden></div></div>
-<script type="application/json" id="{id}-data">{data}</script>
-</div>
-"#,
-        zin = lang.pick("放大", "Zoom in"),
-        zout = lang.pick("缩小", "Zoom out"),
-        reset = lang.pick("复位", "Reset"),
-        hint = lang.pick(
-            "滚轮缩放 · 拖动平移 · 鼠标悬停查看详情",
-            "Wheel to zoom · drag to pan · hover for details"
-        ),
-        svg = inline_svg(&m.image, &format!("{id}-svg"), title),
-        data = script_json(&map_data(plan, m, lang, access)),
+/// The interactive bed-accessibility map: the same page map, villages coloured by the beds
+/// per 1000 elderly within their reach, the care institutions as sites, no what-if.
+fn access_block(plan: &Plan, m: &PlanMap, title: &str, lang: Lang) -> String {
+    map_box(
+        &interactive::access_json(plan, m, lang),
+        "access",
+        title,
+        lang,
     )
 }
 
-/// The interactive coverage map (see [`interactive`]): toolbar, layer switches, the SVG the
-/// page script draws into, its data, and the what-if panel (or why there is none).
-fn interactive_block(plan: &Plan, title: &str, lang: Lang) -> String {
-    let data = interactive::map_json(plan, lang);
+/// A page map: toolbar, layer switches (the village classes, then the site, area, boundary
+/// and name layers the data has), the SVG `map.js` draws into and its data. Ids: the box
+/// `wmap` for the coverage map (`id` = `map`), else `{id}-box`; the SVG `{id}-svg`, the
+/// data `{id}-data`.
+fn map_box(data: &Value, id: &str, title: &str, lang: Lang) -> String {
     let t = |k: &str| data["text"][k].as_str().unwrap_or_default().to_owned();
+    let colors: Vec<&str> = data["colors"]
+        .as_array()
+        .map(|a| a.iter().map(|c| c.as_str().unwrap_or_default()).collect())
+        .unwrap_or_default();
     let classes: Vec<String> = data["text"]["classes"]
         .as_array()
         .map(|a| {
@@ -214,25 +146,72 @@ fn interactive_block(plan: &Plan, title: &str, lang: Lang) -> String {
         .unwrap_or_default();
     let mut layers = String::new();
     for (i, c) in classes.iter().enumerate() {
+        let style = colors
+            .get(i)
+            .map(|c| format!(" style=\"background:{}\"", escape(c)))
+            .unwrap_or_default();
         layers += &format!(
-            "<label><input type=\"checkbox\" value=\"v{i}\" checked><span class=\"sw v{i}\"></span>{}</label>",
+            "<label><input type=\"checkbox\" value=\"v{i}\" checked><span class=\"sw v{i}\"{style}></span>{}</label>",
             escape(c)
         );
     }
-    for (v, key) in [
-        ("sx", "existing"),
-        ("sn", "new"),
-        ("sc", "candidates"),
-        ("ar", "areas"),
-        ("bd", "boundary"),
-        ("tw", "towns"),
-    ] {
+    // The coverage map has no `acc` (beds in reach) block.
+    let coverage_map = data["acc"].is_null();
+    let site_layers: &[(&str, &str)] = if coverage_map {
+        &[
+            ("sx", "existing"),
+            ("sn", "new"),
+            ("sc", "candidates"),
+            ("ar", "areas"),
+        ]
+    } else {
+        // The new-institution layer only where the plan builds one.
+        let new = data["s"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|x| x[6] == 3));
+        if new {
+            &[("sx", "existing_inst"), ("sn", "new_inst")]
+        } else {
+            &[("sx", "existing_inst")]
+        }
+    };
+    for &(v, key) in site_layers
+        .iter()
+        .chain(&[("bd", "boundary"), ("tw", "towns")])
+    {
         layers += &format!(
             "<label><input type=\"checkbox\" value=\"{v}\" checked><span class=\"sw {v}\"></span>{}</label>",
             escape(&t(key))
         );
     }
-    let whatif = if data["whatif"].as_bool().unwrap_or(false) {
+    let box_id = if id == "map" {
+        "wmap".to_owned()
+    } else {
+        format!("{id}-box")
+    };
+    format!(
+        r#"<div class="map-box page-map" id="{box_id}">
+<div class="toolbar"><button type="button" data-act="in" title="{zin}">+</button><button type="button" data-act="out" title="{zout}">−</button><button type="button" data-act="reset">{reset}</button><span class="hint">{hint}</span></div>
+<div class="layers">{layers}</div>
+<div class="map-view"><svg id="{id}-svg" class="figure wm" viewBox="0 0 {w} {h}" role="img" aria-label="{label}" preserveAspectRatio="xMidYMid meet"></svg><div class="tip" hidden></div></div>
+<script type="application/json" class="map-data" id="{id}-data">{json}</script>
+</div>
+"#,
+        zin = lang.pick("放大", "Zoom in"),
+        zout = lang.pick("缩小", "Zoom out"),
+        reset = lang.pick("复位", "Reset"),
+        hint = escape(&t("hint")),
+        w = data["w"],
+        h = data["h"],
+        label = escape(title),
+        json = script_json(data),
+    )
+}
+
+/// The what-if panel under the coverage map, or the reason there is none.
+fn whatif_panel(data: &Value, lang: Lang) -> String {
+    let t = |k: &str| data["text"][k].as_str().unwrap_or_default().to_owned();
+    if data["whatif"].as_bool().unwrap_or(false) {
         format!(
             r#"<div class="whatif" id="whatif">
 <p class="hint">{hint}</p>
@@ -266,24 +245,7 @@ fn interactive_block(plan: &Plan, title: &str, lang: Lang) -> String {
             "<p class=\"note whatif-off\" id=\"whatif-off\">{}</p>\n",
             escape(data["why"].as_str().unwrap_or_default())
         )
-    };
-    format!(
-        r#"<div class="map-box" id="wmap">
-<div class="toolbar"><button type="button" data-act="in" title="{zin}">+</button><button type="button" data-act="out" title="{zout}">−</button><button type="button" data-act="reset">{reset}</button><span class="hint">{hint}</span></div>
-<div class="layers">{layers}</div>
-<div class="map-view"><svg id="map-svg" class="figure wm" viewBox="0 0 {w} {h}" role="img" aria-label="{label}" preserveAspectRatio="xMidYMid meet"></svg><div class="tip" hidden></div></div>
-<script type="application/json" id="map-data">{json}</script>
-</div>
-{whatif}"#,
-        zin = lang.pick("放大", "Zoom in"),
-        zout = lang.pick("缩小", "Zoom out"),
-        reset = lang.pick("复位", "Reset"),
-        hint = escape(&t("hint")),
-        w = data["w"],
-        h = data["h"],
-        label = escape(title),
-        json = script_json(&data),
-    )
+    }
 }
 
 /// The page script of the interactive map.
@@ -370,75 +332,16 @@ svg.wm.hide-v0 .v0,svg.wm.hide-v1 .v1,svg.wm.hide-v2 .v2,svg.wm.hide-v3 .v3,svg.
 @media print{body{background:#fff}main{padding:0;max-width:none}.toolbar,nav,.layers,.whatif button{display:none}h2{break-after:avoid}table,.map-box,.chart{break-inside:avoid}}
 "#;
 
-const SCRIPT: &str = r#"
-(function(){
-function esc(s){return String(s).replace(/[&<>"']/g,function(c){return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c];});}
-document.querySelectorAll('.map-box[data-map]').forEach(function(box){
-  var id=box.getAttribute('data-map');
-  var svg=document.getElementById(id+'-svg');
-  var data=JSON.parse(document.getElementById(id+'-data').textContent);
-  var tip=box.querySelector('.tip');
-  var full=svg.getAttribute('viewBox').split(' ').map(Number);
-  var vb=full.slice();
-  function apply(){svg.setAttribute('viewBox',vb.join(' '));}
-  function reset(){vb=full.slice();apply();}
-  function zoom(f,cx,cy){
-    var w=vb[2]*f,h=vb[3]*f;
-    if(w>=full[2]){reset();return;}
-    if(w<full[2]/60){return;}
-    vb=[cx-(cx-vb[0])*f,cy-(cy-vb[1])*f,w,h];apply();
-  }
-  function toSvg(e){var p=svg.createSVGPoint();p.x=e.clientX;p.y=e.clientY;return p.matrixTransform(svg.getScreenCTM().inverse());}
-  function unit(){return vb[2]/svg.getBoundingClientRect().width;}
-  svg.addEventListener('wheel',function(e){e.preventDefault();var p=toSvg(e);zoom(e.deltaY<0?0.8:1.25,p.x,p.y);},{passive:false});
-  box.querySelectorAll('button').forEach(function(b){b.addEventListener('click',function(){
-    var a=b.getAttribute('data-act'),cx=vb[0]+vb[2]/2,cy=vb[1]+vb[3]/2;
-    if(a==='in'){zoom(0.67,cx,cy);}else if(a==='out'){zoom(1.5,cx,cy);}else{reset();}
-  });});
-  var drag=null;
-  svg.addEventListener('pointerdown',function(e){drag={x:e.clientX,y:e.clientY,vb:vb.slice(),u:unit()};svg.setPointerCapture(e.pointerId);svg.classList.add('dragging');tip.hidden=true;});
-  svg.addEventListener('pointerup',function(){drag=null;svg.classList.remove('dragging');});
-  svg.addEventListener('pointerleave',function(){if(!drag){tip.hidden=true;}});
-  svg.addEventListener('pointermove',function(e){
-    if(drag){vb[0]=drag.vb[0]-(e.clientX-drag.x)*drag.u;vb[1]=drag.vb[1]-(e.clientY-drag.y)*drag.u;apply();return;}
-    var p=toSvg(e),u=unit(),t=data.text,site=null,sd=8*u+3,vil=null,vd=Infinity;
-    data.sites.forEach(function(s){var d=Math.hypot(s[0]-p.x,s[1]-p.y);if(d<sd){sd=d;site=s;}});
-    data.villages.forEach(function(v){var d=Math.hypot(v[0]-p.x,v[1]-p.y);if(d<v[2]+4*u&&d<vd){vd=d;vil=v;}});
-    if(!site&&!vil){tip.hidden=true;return;}
-    var html='';
-    if(vil){var c=data.classes[vil[3]];
-      html+='<b>'+esc(vil[4])+'</b> · '+esc(vil[5])+'<br>'+t.elderly+': '+vil[6]+'<br><span class="sw" style="background:'+c[1]+'"></span>'+esc(c[0]);
-      if(data.access){html+='<br>'+t.access+': '+(vil[7]===null?t.none:vil[7]);}
-      else if(vil[8]){html+='<br>'+t.site+': '+esc(vil[8])+(vil[7]===null?'':' · '+vil[7]+' '+t.minutes);}}
-    if(site){html+=(html?'<hr>':'')+'<b>'+esc(site[2])+'</b><br>'+esc(site[3])+' · '+esc(site[4])+' · '+(site[5]?t.new:t.existing);}
-    tip.innerHTML=html;tip.hidden=false;
-    var r=box.querySelector('.map-view').getBoundingClientRect(),x=e.clientX-r.left+14,y=e.clientY-r.top+14;
-    if(x+tip.offsetWidth>r.width){x=e.clientX-r.left-tip.offsetWidth-14;}
-    if(y+tip.offsetHeight>r.height){y=e.clientY-r.top-tip.offsetHeight-14;}
-    tip.style.left=x+'px';tip.style.top=y+'px';
-  });
-});
-})();
-"#;
-
 fn chart_block(r: &Rendered, id: &str, title: &str) -> String {
     format!("<div class=\"chart\">{}</div>\n", inline_svg(r, id, title))
 }
 
-/// `report.html`.
-pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
+/// The key figures above the report: elderly, coverage, new sites, cost and, with a bed
+/// plan, the nursing share, as cards (ids for the what-if mode, which updates them).
+fn key_figures(plan: &Plan, lang: Lang) -> String {
     let s = &plan.scenario;
     let dc = &plan.day_care;
     let mut body = String::new();
-    let mut nav = Vec::new();
-    let mut n = 0;
-    let mut section = |body: &mut String, id: &str, title: &str| {
-        n += 1;
-        nav.push(format!("<a href=\"#sec-{id}\">{n}. {}</a>", escape(title)));
-        *body += &format!("<h2 id=\"sec-{id}\">{n}. {}</h2>\n", escape(title));
-    };
-
-    // Key figures.
     let total = dc.total_elderly.max(1.0);
     let cost: f64 = projects(plan).iter().map(|p| p.cost_wan).sum();
     let mut cards: Vec<(String, String, String)> = vec![
@@ -457,7 +360,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
                 "{} {} · {} {}",
                 thousands(plan.region.villages.len() as f64),
                 lang.pick("个村/社区", "villages"),
-                super::markdown::townships(plan).len(),
+                townships(plan).len(),
                 lang.pick("个乡镇/街道", "townships"),
             ),
         ),
@@ -571,6 +474,96 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         );
     }
     body += "</div>\n";
+    body
+}
+
+/// The shortfalls section: a line that all is met, or the list of what is not.
+fn shortfalls_html(plan: &Plan, lang: Lang) -> String {
+    let mut body = String::new();
+    let short = shortfalls(plan, lang);
+    if short.is_empty() {
+        body += &format!(
+            "<p class=\"ok\">{}</p>\n",
+            lang.pick("全部规则与目标均已满足。", "Every rule and target is met.")
+        );
+    } else {
+        body += "<ul class=\"short\">\n";
+        for s in short {
+            body += &format!("<li>{}</li>\n", escape(&s));
+        }
+        body += "</ul>\n";
+    }
+    body
+}
+
+/// The page around the sections: head with the style, title, scenario line and source,
+/// the section links, the footer and the scripts.
+fn page(plan: &Plan, lang: Lang, nav: &[String], body: &str) -> String {
+    let s = &plan.scenario;
+    let kicker = lang.pick("养老服务设施规划报告", "Elderly-care facility plan");
+    let title = s.name.clone();
+    let source = s
+        .source
+        .as_deref()
+        .map(|src| {
+            format!(
+                "<p class=\"sub\">{}: {}</p>",
+                lang.pick("依据", "Source"),
+                escape(src)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="{lang_code}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · {kicker}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+<p class="kicker">{kicker}</p>
+<h1>{title}</h1>
+<p class="sub">{line}</p>
+{source}
+</header>
+<nav>{nav}</nav>
+{body}
+<footer>{footer}</footer>
+</main>
+<script>{MAP_SCRIPT}</script>
+</body>
+</html>
+"#,
+        lang_code = lang.code(),
+        title = escape(&title),
+        kicker = escape(kicker),
+        line = escape(&scenario_line(plan, lang)),
+        nav = nav.join(""),
+        footer = escape(&format!(
+            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, report.xlsx, *.geojson, map.png/svg",
+            env!("CARGO_PKG_VERSION"),
+            lang.pick("坐标系 WGS-84", "coordinates WGS-84"),
+            lang.pick("同目录文件", "files alongside"),
+        )),
+    )
+}
+
+/// `report.html`.
+pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
+    let mut body = String::new();
+    let mut nav = Vec::new();
+    let mut n = 0;
+    let mut section = |body: &mut String, id: &str, title: &str| {
+        n += 1;
+        nav.push(format!("<a href=\"#sec-{id}\">{n}. {}</a>", escape(title)));
+        *body += &format!("<h2 id=\"sec-{id}\">{n}. {}</h2>\n", escape(title));
+    };
+
+    body += &key_figures(plan, lang);
 
     section(&mut body, "indicators", lang.pick("指标", "Indicators"));
     body += &table_html(&indicator_table(plan, lang));
@@ -626,7 +619,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         if let Some(access) = &drawings.access {
             let t = lang.pick("养老床位可达性", "Bed accessibility");
             body += &format!("<h3>{}</h3>\n", escape(t));
-            body += &map_block(plan, access, "access", t, lang, true);
+            body += &access_block(plan, access, t, lang);
         }
     }
 
@@ -642,7 +635,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         body += &table_html(&t);
     }
 
-    if let Some(t) = super::markdown::tradeoff_table(plan, lang) {
+    if let Some(t) = tradeoff_table(plan, lang) {
         let title = lang.pick("预算与目标", "Budget and targets");
         section(&mut body, "tradeoff", title);
         if let Some(chart) = &drawings.tradeoff {
@@ -651,7 +644,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
         body += &table_html(&t);
     }
 
-    if let Some(t) = super::markdown::decisions_table(plan, lang) {
+    if let Some(t) = decisions_table(plan, lang) {
         section(
             &mut body,
             "decisions",
@@ -668,71 +661,9 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
     body += &table_html(&certificate_table(plan, lang));
 
     section(&mut body, "shortfalls", lang.pick("未达标项", "Shortfalls"));
-    let short = shortfalls(plan, lang);
-    if short.is_empty() {
-        body += &format!(
-            "<p class=\"ok\">{}</p>\n",
-            lang.pick("全部规则与目标均已满足。", "Every rule and target is met.")
-        );
-    } else {
-        body += "<ul class=\"short\">\n";
-        for s in short {
-            body += &format!("<li>{}</li>\n", escape(&s));
-        }
-        body += "</ul>\n";
-    }
+    body += &shortfalls_html(plan, lang);
 
-    let kicker = lang.pick("养老服务设施规划报告", "Elderly-care facility plan");
-    let title = s.name.clone();
-    let source = s
-        .source
-        .as_deref()
-        .map(|src| {
-            format!(
-                "<p class=\"sub\">{}: {}</p>",
-                lang.pick("依据", "Source"),
-                escape(src)
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="{lang_code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · {kicker}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<main>
-<header>
-<p class="kicker">{kicker}</p>
-<h1>{title}</h1>
-<p class="sub">{line}</p>
-{source}
-</header>
-<nav>{nav}</nav>
-{body}
-<footer>{footer}</footer>
-</main>
-<script>{SCRIPT}</script>
-<script>{MAP_SCRIPT}</script>
-</body>
-</html>
-"#,
-        lang_code = lang.code(),
-        title = escape(&title),
-        kicker = escape(kicker),
-        line = escape(&scenario_line(plan, lang)),
-        nav = nav.join(""),
-        footer = escape(&format!(
-            "yanglao {} · {} · {}: summary.json, villages.csv, sites.csv, proposals.csv, report.xlsx, *.geojson, map.png/svg",
-            env!("CARGO_PKG_VERSION"),
-            lang.pick("坐标系 WGS-84", "coordinates WGS-84"),
-            lang.pick("同目录文件", "files alongside"),
-        )),
-    )
+    page(plan, lang, &nav, &body)
 }
 
 #[cfg(test)]
@@ -752,7 +683,7 @@ mod tests {
             escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
-        let v = json!({"name": "</script><script>alert(1)"});
+        let v = serde_json::json!({"name": "</script><script>alert(1)"});
         assert!(!script_json(&v).contains("</script>"));
     }
 

@@ -1,12 +1,14 @@
-// The interactive coverage map of report.html and its what-if mode. Data: the JSON block
-// `map-data` (shape documented in src/report/html/interactive.rs). Symbols are redrawn at
-// a fixed screen size after every zoom; layers switch by classes on the <svg>.
+// The page maps of report.html: the coverage map with its what-if mode, and the
+// bed-accessibility map. Data: each box's JSON block `.map-data` (shape documented in
+// src/report/html/interactive.rs). Symbols are redrawn at a fixed screen size after every
+// zoom; layers switch by classes on the <svg>.
 (function () {
-  var box = document.getElementById('wmap');
-  if (!box) { return; }
-  var D = JSON.parse(document.getElementById('map-data').textContent);
+function mount(box) {
+  var D = JSON.parse(box.querySelector('script.map-data').textContent);
   var T = D.text;
-  var svg = document.getElementById('map-svg'), NS = svg.namespaceURI;
+  var svg = box.querySelector('svg.wm'), NS = svg.namespaceURI;
+  // Beds per 1000 elderly in reach (the access map), and its class colours.
+  var ACC = D.acc || null, COLORS = D.colors || null;
   var tip = box.querySelector('.tip');
   var V = D.v, S = D.s, R = D.reach, whatif = !!D.whatif && !!R;
   var full = [0, 0, D.w, D.h], vb = full.slice();
@@ -60,7 +62,11 @@
     V.forEach(function (v, i) {
       var c = vil[i];
       c.setAttribute('r', v[2] * u);
-      if (drawnStatus[i] !== status[i]) { c.setAttribute('class', 'v' + status[i]); drawnStatus[i] = status[i]; }
+      if (drawnStatus[i] !== status[i]) {
+        c.setAttribute('class', 'v' + status[i]);
+        if (COLORS) { c.style.fill = COLORS[status[i]]; }
+        drawnStatus[i] = status[i];
+      }
     });
     S.forEach(function (s, i) {
       var e = sym[i];
@@ -185,13 +191,16 @@
     var v = V[i], n = nearest[i];
     var h = '<b>' + esc(v[3]) + '</b> · ' + esc(v[4]) + '<br>' + esc(T.elderly) + ': ' + thousands(v[5]);
     if (v[6] !== v[5]) { h += ' (' + esc(T.inscope) + ' ' + thousands(v[6]) + ')'; }
-    h += '<br><span class="sw v' + status[i] + '"></span>' + esc(T.classes[status[i]]);
+    var sw = COLORS ? ' style="background:' + esc(COLORS[status[i]]) + '"' : '';
+    h += '<br><span class="sw v' + status[i] + '"' + sw + '></span>' + esc(T.classes[status[i]]);
+    if (ACC) { return h + '<br>' + esc(T.access) + ': ' + (ACC[i] === null ? esc(T.none) : ACC[i]); }
     h += '<br>' + esc(T.nearest) + ': ' + (n[0] >= 0 ? esc(S[n[0]][2]) + ' ' + esc(S[n[0]][3]) + (n[1] === null ? '' : ' · ' + n[1] + ' ' + esc(T.min)) : esc(T.none));
     return h;
   }
   function siteHtml(i) {
     var s = S[i], state;
     if (s[6] === 3) { state = open[i] ? T.open : T.closed; } else { state = open[i] ? (s[6] === 1 ? T.upgraded : T.existing1) : T.dropped; }
+    if (ACC) { return '<b>' + esc(s[2]) + '</b> ' + esc(s[3]) + '<br>' + esc(s[4]) + ' · ' + esc(s[5]) + ' · ' + esc(s[6] === 3 ? T.planned : T.existing1); }
     var h = '<b>' + esc(s[2]) + '</b> ' + esc(s[3]) + '<br>' + esc(s[4]) + ' · ' + esc(s[5]) + ' · ' + esc(state);
     if (s[6] === 3 && s[7] === 1) { h += ' (' + esc(T.planned) + ')'; }
     if (open[i] && s[8] === 1) { h += '<br>' + esc(T.served) + ': ' + thousands(served[i]); }
@@ -266,11 +275,15 @@
     c.addEventListener('change', function () { svg.classList.toggle('hide-' + c.value, !c.checked); });
   });
   var b1 = document.getElementById('wi-reset'), b2 = document.getElementById('wi-save');
-  if (b1) { b1.addEventListener('click', backToPlan); }
-  if (b2) { b2.addEventListener('click', save); }
+  if (whatif && b1) { b1.addEventListener('click', backToPlan); }
+  if (whatif && b2) { b2.addEventListener('click', save); }
   window.addEventListener('resize', draw);
 
   recompute(); apply(); panel();
-  // For tests and the console.
-  window.yanglaoMap = {toggle: toggle, zoom: zoom, reset: reset, decisionsCsv: decisionsCsv, covered: function () { return covered; }, sites: S};
+  return {toggle: toggle, zoom: zoom, reset: reset, decisionsCsv: decisionsCsv, covered: function () { return covered; }, sites: S};
+}
+// For tests and the console: every map by its box id, the coverage map also as yanglaoMap.
+window.yanglaoMaps = {};
+document.querySelectorAll('.page-map').forEach(function (box) { window.yanglaoMaps[box.id] = mount(box); });
+window.yanglaoMap = window.yanglaoMaps.wmap;
 })();

@@ -5,6 +5,7 @@ pub mod geojson;
 pub mod html;
 pub mod markdown;
 pub mod table;
+pub mod tables;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};

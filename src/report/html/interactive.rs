@@ -1,4 +1,6 @@
-//! The interactive coverage map of `report.html` and its what-if mode.
+//! The page maps of `report.html`: the coverage map with its what-if mode, and the
+//! bed-accessibility map ([`access_json`]), drawn by the same page script from blocks of the
+//! same shape.
 //!
 //! The page draws the map itself (`map.js`, inlined) from one JSON block, so symbols keep
 //! their screen size at any zoom and every layer can be switched off: villages by status,
@@ -118,21 +120,191 @@ fn path(fit: &Fit, rings: impl Iterator<Item = Vec<LonLat>>) -> String {
     d
 }
 
+impl Fit {
+    /// The projection of a region: its outline, villages, facilities and candidates.
+    fn of_region(r: &crate::model::Region) -> Self {
+        Fit::new(
+            r.boundary
+                .iter()
+                .flatten()
+                .copied()
+                .chain(r.villages.iter().map(|v| v.pos))
+                .chain(r.facilities.iter().map(|f| f.pos))
+                .chain(r.candidates.iter().map(|c| c.pos)),
+        )
+    }
+}
+
+/// Village dot radii in screen pixels: area in proportion to the elderly, the largest
+/// smaller where villages lie dense.
+fn village_radius(r: &crate::model::Region, fit: &Fit) -> impl Fn(u32) -> f64 {
+    let n = r.villages.len().max(1) as f64;
+    let spacing = (fit.w * fit.h / n).sqrt();
+    let r_max = (spacing * 0.35).clamp(3.0, 8.0);
+    let r_min = (r_max * 0.4).clamp(2.0, 3.0);
+    let e_max = f64::from(
+        r.villages
+            .iter()
+            .map(|v| v.elderly)
+            .max()
+            .unwrap_or(1)
+            .max(1),
+    );
+    move |elderly| round1(r_min + (r_max - r_min) * (f64::from(elderly) / e_max).sqrt())
+}
+
+/// Townships: name, kind (0 街道, 1 镇/乡, 2 other) and a label position (the mean of their
+/// villages).
+fn towns_json(plan: &Plan, fit: &Fit) -> Vec<Value> {
+    let r = &plan.region;
+    let units = r.township_units_with(&plan.scenario.day_care.township_kinds);
+    // Sums of the villages' positions per township, added in village order.
+    let mut sums: std::collections::HashMap<&str, (f64, f64, f64)> = Default::default();
+    for v in &r.villages {
+        let (x, y) = fit.xy(v.pos);
+        let e = sums.entry(v.township.as_str()).or_insert((0.0, 0.0, 0.0));
+        e.0 += x;
+        e.1 += y;
+        e.2 += 1.0;
+    }
+    units
+        .iter()
+        .map(|u| {
+            let (sx, sy, k) = sums.get(u.name).copied().unwrap_or((0.0, 0.0, 0.0));
+            let kind = match u.kind {
+                TownshipKind::Street => 0,
+                kind if kind.is_township() => 1,
+                _ => 2,
+            };
+            json!([
+                u.name,
+                kind,
+                round1(sx / k.max(1.0)),
+                round1(sy / k.max(1.0))
+            ])
+        })
+        .collect()
+}
+
+/// The JSON block of the bed-accessibility map: the shape of [`map_json`] without the
+/// what-if (no `reach`, no service areas, no rules), villages in the legend classes of the
+/// static access map `m` (`classes`: label and colour each) with `acc`, the beds per 1000
+/// elderly within reach of each village (null: none in reach), and as sites the care
+/// institutions, existing (role 0) and new (role 3, open).
+pub fn access_json(plan: &Plan, m: &crate::map::PlanMap, lang: Lang) -> Value {
+    let r = &plan.region;
+    let nf = r.facilities.len();
+    let fit = Fit::of_region(r);
+    let radius = village_radius(r, &fit);
+    let mut class = vec![0usize; r.villages.len()];
+    for vm in &m.villages {
+        if let Some(c) = class.get_mut(vm.village) {
+            *c = vm.class;
+        }
+    }
+    let acc = plan.beds.as_ref().map(|b| &b.accessibility.after);
+    let villages: Vec<Value> = r
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let (x, y) = fit.xy(v.pos);
+            json!([
+                x,
+                y,
+                radius(v.elderly),
+                v.name,
+                v.township,
+                v.elderly,
+                v.elderly,
+                class[i],
+                -1,
+                null
+            ])
+        })
+        .collect();
+    let access: Vec<Value> = (0..r.villages.len())
+        .map(|i| json!(acc.and_then(|a| a.get(i)).copied().map(round1)))
+        .collect();
+    let institution = |beds: u32, nursing: u32| {
+        format!(
+            "{} · {} {} ({} {})",
+            lang.pick("养老机构", "care institution"),
+            crate::map::thousands(f64::from(beds)),
+            lang.pick("张床位", "beds"),
+            lang.pick("护理型", "nursing"),
+            crate::map::thousands(f64::from(nursing))
+        )
+    };
+    let site = |pos: LonLat, id: &str, name: &str, kind: String, township: &str, role: u8| {
+        let (x, y) = fit.xy(pos);
+        json!([x, y, id, name, kind, township, role, 1, 0, 0, 0.0, 0.0, 0.0])
+    };
+    let mut sites: Vec<Value> = r
+        .facilities
+        .iter()
+        .filter(|f| f.kind == FacilityType::Institution)
+        .map(|f| {
+            site(
+                f.pos,
+                &f.id,
+                &f.name,
+                institution(f.beds, f.nursing_beds),
+                &f.township,
+                0,
+            )
+        })
+        .collect();
+    let mut new: Vec<(usize, u32)> = Vec::new();
+    for a in plan
+        .beds
+        .iter()
+        .flat_map(|b| b.years.iter())
+        .flat_map(|y| y.actions.iter())
+        .filter(|a| a.site.get() >= nf)
+    {
+        match new.iter_mut().find(|(c, _)| *c == a.site.get() - nf) {
+            Some((_, beds)) => *beds += a.new_beds,
+            None => new.push((a.site.get() - nf, a.new_beds)),
+        }
+    }
+    for (c, beds) in new {
+        let cand = &r.candidates[c];
+        sites.push(site(
+            cand.pos,
+            &cand.id,
+            &cand.name,
+            institution(beds, 0),
+            &cand.township,
+            3,
+        ));
+    }
+    let mut t = text(lang);
+    t["classes"] = json!(m.classes.iter().map(|c| &c.0).collect::<Vec<_>>());
+    t["access"] = json!(lang.pick("可达床位/千名老年人", "Beds per 1000 elderly in reach"));
+    json!({
+        "w": fit.w,
+        "h": fit.h,
+        "v": villages,
+        "s": sites,
+        "reach": null,
+        "areas": [],
+        "boundary": path(&fit, r.boundary.iter().cloned()),
+        "towns": towns_json(plan, &fit),
+        "colors": m.classes.iter().map(|c| &c.1).collect::<Vec<_>>(),
+        "acc": access,
+        "whatif": false,
+        "text": t,
+    })
+}
+
 /// The JSON block of the interactive map (shape in the module docs).
 pub fn map_json(plan: &Plan, lang: Lang) -> Value {
     let r = &plan.region;
     let dc = &plan.day_care;
     let sc = &plan.scenario.day_care;
     let nf = r.facilities.len();
-    let fit = Fit::new(
-        r.boundary
-            .iter()
-            .flatten()
-            .copied()
-            .chain(r.villages.iter().map(|v| v.pos))
-            .chain(r.facilities.iter().map(|f| f.pos))
-            .chain(r.candidates.iter().map(|c| c.pos)),
-    );
+    let fit = Fit::of_region(r);
 
     // What-if: only without capacities, and for regions of a county's size.
     let why = if dc.capacity.is_some() {
@@ -205,24 +377,21 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
         }
     }
 
-    // Service circles (crow-fly): the reach radius of the area type of the nearest village
-    // a site reaches, as the PNG map draws them.
+    // Service circles (crow-fly): each site's reach for its own area type, as the PNG map
+    // and the GeoJSON draw them.
     let travel = &plan.scenario.travel;
     let crowfly = travel.kind() == crate::model::TravelKind::CrowFly;
     let radius_px = |site: usize| -> f64 {
         if !crowfly {
             return 0.0;
         }
-        let kind = plan
-            .reach
-            .villages_of(SiteIdx(site as u32))
-            .first()
-            .map_or(AreaKind::Rural, |vr| r.villages[vr.village.get()].kind);
-        let mode = match kind {
-            AreaKind::Urban => travel.urban,
-            AreaKind::Rural => travel.rural,
+        let pos = if site < nf {
+            r.facilities[site].pos
+        } else {
+            r.candidates[site - nf].pos
         };
-        round1(crate::travel::reach_radius_m(mode, travel.minutes) * fit.px_per_m())
+        let kind = crate::plan::site_area_kind(r, &plan.reach, SiteIdx(site as u32), pos);
+        round1(crate::plan::service_radius_m(travel, kind) * fit.px_per_m())
     };
 
     let sites: Vec<Value> = rows
@@ -273,19 +442,7 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
         })
         .collect();
 
-    // Villages, sized by elderly.
-    let n = r.villages.len().max(1) as f64;
-    let spacing = (fit.w * fit.h / n).sqrt();
-    let r_max = (spacing * 0.35).clamp(3.0, 8.0);
-    let r_min = (r_max * 0.4).clamp(2.0, 3.0);
-    let e_max = f64::from(
-        r.villages
-            .iter()
-            .map(|v| v.elderly)
-            .max()
-            .unwrap_or(1)
-            .max(1),
-    );
+    let radius = village_radius(r, &fit);
     let weight = |v: &crate::model::Village| {
         if sc.scope == CoverageScope::All || v.kind == AreaKind::Urban {
             f64::from(v.elderly)
@@ -309,11 +466,10 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
             } else {
                 2
             };
-            let rad = r_min + (r_max - r_min) * (f64::from(v.elderly) / e_max).sqrt();
             json!([
                 x,
                 y,
-                round1(rad),
+                radius(v.elderly),
                 v.name,
                 v.township,
                 v.elderly,
@@ -361,37 +517,10 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
         })
         .collect();
 
-    // Townships: kind and a label position (the mean of their villages).
-    let units = r.township_units_with(&sc.township_kinds);
-    // Sums of the villages' positions per township, added in village order.
-    let mut sums: std::collections::HashMap<&str, (f64, f64, f64)> = Default::default();
-    for v in &r.villages {
-        let (x, y) = fit.xy(v.pos);
-        let e = sums.entry(v.township.as_str()).or_insert((0.0, 0.0, 0.0));
-        e.0 += x;
-        e.1 += y;
-        e.2 += 1.0;
-    }
-    let towns: Vec<Value> = units
-        .iter()
-        .map(|u| {
-            let (sx, sy, k) = sums.get(u.name).copied().unwrap_or((0.0, 0.0, 0.0));
-            let kind = match u.kind {
-                TownshipKind::Street => 0,
-                kind if kind.is_township() => 1,
-                _ => 2,
-            };
-            json!([
-                u.name,
-                kind,
-                round1(sx / k.max(1.0)),
-                round1(sy / k.max(1.0))
-            ])
-        })
-        .collect();
+    let towns = towns_json(plan, &fit);
 
     // Costs that the what-if does not change: every project less the day-care sites.
-    let all_cost: f64 = super::super::markdown::projects(plan)
+    let all_cost: f64 = super::super::tables::projects(plan)
         .iter()
         .map(|p| p.cost_wan)
         .sum();
@@ -447,6 +576,8 @@ fn text(lang: Lang) -> Value {
         ("existing", p("现有站点", "Existing centres")),
         ("new", p("新建站点", "New sites")),
         ("candidates", p("未选候选点", "Candidates not chosen")),
+        ("existing_inst", p("现状养老机构", "Existing institutions")),
+        ("new_inst", p("规划新建养老机构", "New institutions")),
         ("areas", p("服务范围", "Service areas")),
         ("boundary", p("边界", "Boundary")),
         ("towns", p("乡镇名称", "Township names")),
