@@ -61,8 +61,11 @@
 //!   fixing sites open or closed, each bounded by the knapsack dual with its fixings
 //!   ([`NODE_ITERATIONS`] steps from the parent's multipliers), its relaxation's site sets
 //!   turned into answers, and sites fixed by their reduced costs as for the p-median, with
-//!   every `ρ_j` an exact knapsack at the node's best multipliers; branching on the chosen
-//!   free site of largest `ρ`. A node with all `p` sites fixed is a generalised assignment
+//!   every `ρ_j` an exact knapsack at the node's best multipliers; branching on the free
+//!   site whose share of the node's last subgradient steps (a moving average over about 20
+//!   steps, an estimate of `y_j` in the optimum of the relaxation's linear programme;
+//!   Barahona & Anbil 2000) is nearest ½, or, when every share is within 0.05 of 0 or 1,
+//!   on the chosen free site of largest `ρ`. A node with all `p` sites fixed is a generalised assignment
 //!   problem under the same knapsack dual, its fixed clients out of the relaxation with
 //!   their cost and demand fixed at their sites: it branches on assignments (a client the
 //!   knapsacks take more than once, at its dearest such site, or not at all, at its
@@ -70,7 +73,8 @@
 //!   until its relaxation is an answer or its bound reaches the best answer. So the whole
 //!   tree, run to its end on complete rows with whole demands, proves the optimum. Within
 //!   `12 × bound_iterations` steps ([`BRANCH_WORK`]) on instances up to [`BRANCH_SIZE`]
-//!   clients × `p`, proportionally fewer beyond; the least bound of the nodes left counts
+//!   clients × `p`, proportionally fewer beyond, and proportionally more below
+//!   [`SMALL_SIZE`] (at most [`SMALL_BOOST`] times as many); the least bound of the nodes left counts
 //!   in the result. On truncated rows a node whose client may use no listed open site is
 //!   set aside with its bound.
 //!
@@ -87,6 +91,8 @@
 //!   simulated annealing and tabu search. *ITOR* 1, 317–336.
 //! - Lorena, L. A. N. & Senne, E. L. F. (2004). A column generation approach to capacitated
 //!   p-median problems. *Computers & Operations Research* 31, 863–876.
+//! - Barahona, F. & Anbil, R. (2000). The volume algorithm: producing primal solutions with
+//!   a subgradient method. *Mathematical Programming* 87, 385–399.
 //! - Fleszar, K. & Hindi, K. S. (2008). An effective VNS for the capacitated p-median
 //!   problem. *EJOR* 191, 612–622.
 //! - Church, R. L. (2008). BEAMR: An exact and overlap-free model for the p-median problem.
@@ -464,9 +470,11 @@ impl CapacitatedProblem {
         if !ctx.proven(bound, elite.best_value()) {
             let budget = opts.bound_iterations.saturating_mul(BRANCH_WORK);
             // Each step solves knapsacks over about `clients · p` items: larger instances
-            // get proportionally fewer steps.
+            // get proportionally fewer steps, small ones (cheaper steps) up to
+            // `SMALL_BOOST` times more.
             let size = (ctx.t.clients() * ctx.p).max(1) as f64;
-            let budget = (budget as f64 * (BRANCH_SIZE / size).min(1.0)) as usize;
+            let scale = (BRANCH_SIZE / size).min(1.0) * (SMALL_SIZE / size).clamp(1.0, SMALL_BOOST);
+            let budget = (budget as f64 * scale) as usize;
             let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut elite, budget);
             stats.bound_iterations += spent;
             bound = b;
@@ -1329,6 +1337,13 @@ pub const BRANCH_WORK: usize = 12;
 /// [`BRANCH_WORK`]; beyond, the steps shrink in proportion.
 pub const BRANCH_SIZE: f64 = 4_000.0;
 
+/// Clients × sites to open below which branch and bound gets more steps, in proportion to
+/// how much smaller the instance is, at most [`SMALL_BOOST`] times [`BRANCH_WORK`].
+pub const SMALL_SIZE: f64 = 1_250.0;
+
+/// Most multiple of [`BRANCH_WORK`] that a small instance gets (see [`SMALL_SIZE`]).
+pub const SMALL_BOOST: f64 = 5.0;
+
 /// Subgradient steps per node of branch and bound.
 pub const NODE_ITERATIONS: usize = 50;
 
@@ -1339,6 +1354,9 @@ struct Node {
     must_open: Vec<bool>,
     closed: Vec<bool>,
     lambda: Vec<f64>,
+    /// How often each site was chosen in the node's last subgradient steps (a moving
+    /// average): an estimate of the site's value in the relaxation's optimum.
+    ybar: Vec<f64>,
     /// Assignments fixed by branching once every site is fixed.
     fixed: Option<Assigned>,
     branch: Branch,
@@ -1412,8 +1430,9 @@ impl Assigned {
 /// a node fixes sites open or closed, is bounded by the knapsack dual with those fixings
 /// (warm-started from its parent's multipliers), turns its relaxation's site sets into
 /// answers for `elite`, fixes more sites by their reduced costs at its best multipliers
-/// ([`reduced_cost_fixing`], every `ρ_j` an exact knapsack), and branches on the chosen
-/// free site whose closing the reduced costs price lowest. Once every site of a node is
+/// ([`reduced_cost_fixing`], every `ρ_j` an exact knapsack), and branches on the free site
+/// the relaxation chose most nearly half the time in its last steps (else on the chosen
+/// free site whose closing the reduced costs price lowest). Once every site of a node is
 /// fixed, what is left is a generalised assignment problem, bounded by the same knapsack
 /// dual: the node branches on assignments (a client served by one of the sites, or never
 /// by it; [`settle_assignments`]) until its relaxation is an answer or its bound reaches
@@ -1434,6 +1453,7 @@ fn branch_and_bound(
         must_open: root.must_open.clone(),
         closed: root.closed.clone(),
         lambda: root.best_lambda.clone(),
+        ybar: root.ybar.clone(),
         fixed: None,
         branch: Branch::None,
     };
@@ -1494,6 +1514,7 @@ fn branch_and_bound(
                 must_open: lagrange.must_open.clone(),
                 closed: lagrange.closed.clone(),
                 lambda: lagrange.best_lambda.clone(),
+                ybar: lagrange.ybar.clone(),
                 fixed: lagrange.fixed.take(),
                 branch: Branch::None,
             };
@@ -1568,9 +1589,25 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
             ctx.proven(dual_bound(v, integral), ub)
         });
         if fix.open.is_empty() && fix.closed.is_empty() {
-            node.branch = free[..chosen]
+            let frac = |j: u32| {
+                let y = node.ybar[j as usize];
+                y.min(1.0 - y)
+            };
+            let fractional = free
                 .iter()
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .filter(|&&(j, _)| frac(j) > 0.05)
+                .max_by(|a, b| {
+                    frac(a.0)
+                        .total_cmp(&frac(b.0))
+                        .then(b.1.total_cmp(&a.1))
+                        .then(b.0.cmp(&a.0))
+                });
+            node.branch = fractional
+                .or_else(|| {
+                    free[..chosen]
+                        .iter()
+                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                })
                 .map(|&(j, _)| Branch::Site(j))
                 .expect("a node with a choice chooses a free site");
             return Some(node);
@@ -1700,6 +1737,10 @@ struct Lagrange {
     best_lambda: Vec<f64>,
     /// The relaxation's sites at the best dual value.
     best_sites: Vec<u32>,
+    /// Moving average of each site's choice over the steps of the last run.
+    ybar: Vec<f64>,
+    /// Steps of the last run.
+    run_steps: usize,
     /// Sites the relaxation must open: the forced ones, and those a branch fixed open.
     must_open: Vec<bool>,
     /// Sites a branch fixed closed.
@@ -1747,6 +1788,8 @@ impl Lagrange {
         Self {
             best_lambda: lambda.clone(),
             best_sites: Vec::new(),
+            ybar: vec![0.0; ctx.t.sites()],
+            run_steps: 0,
             must_open: ctx.forced.clone(),
             closed: vec![false; ctx.t.sites()],
             restarts: 3,
@@ -1780,6 +1823,8 @@ impl Lagrange {
         Self {
             best_lambda: lambda.clone(),
             best_sites: Vec::new(),
+            ybar: vec![0.0; must_open.len()],
+            run_steps: 0,
             must_open,
             closed,
             grad: vec![0.0; lambda.len()],
@@ -1816,6 +1861,7 @@ impl Lagrange {
         let mut chosen: Vec<Choice> = Vec::new();
         let mut last_sets: Vec<Vec<u32>> = Vec::new();
         let mut items: Vec<Item> = Vec::new();
+        self.run_steps = 0;
         for _ in 0..limit {
             if ctx.proven(self.bound(), ub) {
                 break;
@@ -1879,6 +1925,14 @@ impl Lagrange {
                 }
             }
             chosen.extend(best_free);
+            self.run_steps += 1;
+            let alpha = (1.0 / self.run_steps as f64).max(0.05);
+            for y in &mut self.ybar {
+                *y *= 1.0 - alpha;
+            }
+            for c in &chosen {
+                self.ybar[c.site as usize] += alpha;
+            }
             value += chosen.iter().map(|c| c.rho).sum::<f64>();
             let before = self.best;
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
@@ -2246,6 +2300,61 @@ mod tests {
                         (bound - exact).abs() < 1e-6,
                         "seed {seed}: {bound} vs {exact}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fractional_branching_proves_tight_instances_and_never_overshoots() {
+        // Capacity nearly exhausted (the relaxation's sites are most fractional there), some
+        // co-located sites and zero demands: every budget keeps the bound at or below the
+        // brute-force optimum, the whole tree proves it, and the moving average of the
+        // relaxation's choices stays a point of the site polytope (shares in [0, 1] adding
+        // up to `p`).
+        for seed in 0..12u64 {
+            let mut problem = random_problem(900 + seed, 8, 6, 2 + seed as usize % 2, 0.97);
+            if seed % 3 == 0 {
+                problem.demand[0] = 0.0;
+                problem.demand[3] = 0.0;
+            }
+            if seed % 2 == 0 {
+                // Sites 0 and 1 at the same spot.
+                let n = problem.costs.clients();
+                let base = problem.costs.clone();
+                problem.costs =
+                    CostTable::from_fn(n, 6, |i, j| base.cost(i, j.max(1)).expect("complete"))
+                        .expect("valid");
+            }
+            let Some(exact) = brute_force(&problem) else {
+                continue;
+            };
+            let ctx = Ctx::new(&problem);
+            let start = ctx.pmedian_start(1);
+            let mut root = Lagrange::new(&ctx, &start);
+            root.run(&ctx, f64::INFINITY, 40, None);
+            let total: f64 = root.ybar.iter().sum();
+            assert!(
+                (total - problem.p as f64).abs() < 1e-9,
+                "seed {seed}: {total}"
+            );
+            assert!(
+                root.ybar
+                    .iter()
+                    .all(|&y| (-1e-12..=1.0 + 1e-12).contains(&y))
+            );
+            for budget in [0, 50, 500, 10_000_000] {
+                let mut elite = Elite::new(4);
+                elite.insert(&ctx, start.clone());
+                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget);
+                assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
+                assert!(elite.best_value() >= exact - 1e-6, "seed {seed}");
+                if budget == 10_000_000 {
+                    assert!(
+                        (bound - exact).abs() < 1e-6,
+                        "seed {seed}: {bound} vs {exact}"
+                    );
+                    assert!((elite.best_value() - exact).abs() < 1e-6, "seed {seed}");
                 }
             }
         }
