@@ -186,14 +186,15 @@ fn check_honoured(
 #[test]
 fn set_covering_honours_required_and_excluded_sites_brute_force() {
     let mut rng = Lcg(11);
-    for case in 0..12 {
+    let (mut feasible, mut infeasible) = (0, 0);
+    for case in 0..24 {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (s, region, reach) = random_case(dir.path(), &mut rng, "coverage = 0.7", false);
+        let (s, region, reach) = random_case(dir.path(), &mut rng, "coverage = 0.9", false);
         let s = &s;
         let dc = yanglao::plan::day_care::plan(s, &region, &reach);
         check_honoured(s, &region, &dc);
         let (all, _) = subsets(s, &region);
-        let target = 0.7 * dc.total_elderly;
+        let target = 0.9 * dc.total_elderly;
         let best = all
             .iter()
             .filter(|(_, c)| *c >= target - 1e-6)
@@ -205,10 +206,34 @@ fn set_covering_honours_required_and_excluded_sites_brute_force() {
                 assert_eq!(dc.status, yanglao::solve::Status::Optimal, "case {case}");
                 assert!((dc.bound - f64::from(k)).abs() < 1e-9, "case {case}");
                 assert!(dc.covered_elderly >= target - 1e-6, "case {case}");
+                feasible += 1;
             }
-            None => assert_eq!(dc.status, yanglao::solve::Status::Infeasible, "case {case}"),
+            None => {
+                // Out of reach: the answer is the fewest sites serving the most that can be
+                // served, and the bound is that problem's bound (never above the answer).
+                assert_eq!(dc.status, yanglao::solve::Status::Infeasible, "case {case}");
+                let most = all.iter().map(|(_, c)| *c).fold(0.0f64, f64::max);
+                let least = all
+                    .iter()
+                    .filter(|(_, c)| *c >= most - 1e-6)
+                    .map(|(k, _)| *k)
+                    .min()
+                    .expect("a subset");
+                assert_eq!(dc.new_sites, least, "case {case}");
+                assert!((dc.covered_elderly - most).abs() < 1e-6, "case {case}");
+                assert!(
+                    dc.bound <= f64::from(least) + 1e-9,
+                    "case {case}: bound {}",
+                    dc.bound
+                );
+                infeasible += 1;
+            }
         }
     }
+    assert!(
+        feasible > 0 && infeasible > 0,
+        "{feasible} in reach, {infeasible} out of reach"
+    );
 }
 
 #[test]

@@ -620,3 +620,44 @@ fn other_target_units_read_in_the_report_language() {
     }
     assert!(units > 50, "the seeds' other targets were read ({units})");
 }
+
+#[test]
+fn a_target_over_no_elderly_is_listed_among_the_shortfalls() {
+    // Every village with 0 elderly: the coverage share is 0 of 0, which the indicator table
+    // marks 否 (a share of nothing meets no positive target); the shortfalls must say the
+    // same rather than "every rule and target is met".
+    let dir = copy_fixture();
+    let villages = fs::read_to_string(dir.path().join("villages.csv")).expect("villages");
+    let mut lines = villages.lines();
+    let header = lines.next().expect("header");
+    let col = header
+        .split(',')
+        .position(|h| h == "elderly")
+        .expect("elderly column");
+    let mut text = format!("{header}\n");
+    for line in lines {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        for c in cells.iter_mut().skip(col) {
+            *c = "0";
+        }
+        text += &cells.join(",");
+        text.push('\n');
+    }
+    fs::write(dir.path().join("villages.csv"), text).expect("write");
+    let run = plan(dir.path(), &[]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    let rows = summary["indicators"]["rows"].as_array().expect("rows");
+    let not_met: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["met"] == serde_json::json!(false) && r["denominator"] == 0.0)
+        .collect();
+    assert!(!not_met.is_empty(), "{rows:?}");
+    let md = fs::read_to_string(dir.path().join("out/scenario/report.md")).expect("report");
+    let short = md.split("未达标项").nth(1).expect("shortfalls section");
+    assert!(!short.contains("全部规则与目标均已满足"), "{short}");
+    assert!(short.contains("分母为 0"), "{short}");
+}

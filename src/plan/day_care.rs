@@ -1469,14 +1469,16 @@ fn target_plan(
     share: f64,
 ) -> (Vec<u32>, Certificate, Objective) {
     let tol = Certificate::TOLERANCE;
-    // `relaxed` has the `fixed` required sites open: its positions count the others.
-    let lower = (relaxed
-        .points
-        .iter()
-        .position(|p| p.bound >= target - tol)
-        .map_or(relaxed.points.len() as f64, |p| p as f64)
-        + f64::from(fixed))
-    .max(f64::from(rules));
+    // The fewest sites whose relaxed bound reaches `goal`. `relaxed` has the `fixed` required
+    // sites open: its positions count the others. `None` when no budget's bound reaches it.
+    let lower_for = |goal: f64| {
+        relaxed
+            .points
+            .iter()
+            .position(|p| p.bound >= goal - tol)
+            .map(|p| (p as f64 + f64::from(fixed)).max(f64::from(rules)))
+    };
+    let lower = lower_for(target).unwrap_or(relaxed.points.len() as f64 + f64::from(fixed));
     match curve.for_target(target) {
         Ok(sol) => {
             let count = sol.sites.len() as f64 + f64::from(rules);
@@ -1508,9 +1510,17 @@ fn target_plan(
                     target - best.covered
                 ),
             });
-            let mut c = Certificate::new(best.sites.len() as f64 + f64::from(rules), lower);
+            // The target is out of reach: the answer is the fewest sites that serve the most
+            // the network can reach, and its bound is that problem's bound (no number of
+            // sites reaches the target, so "one more than the curve" would not be a bound).
+            let (sites, lower) = match curve.for_target(best.covered) {
+                Ok(least) => (least.sites, lower_for(best.covered)),
+                Err(_) => (best.sites, lower_for(best.covered)),
+            };
+            let count = sites.len() as f64 + f64::from(rules);
+            let mut c = Certificate::new(count, lower.unwrap_or(f64::from(rules)).min(count));
             c.status = Status::Infeasible;
-            (best.sites, c, Objective::NewSites)
+            (sites, c, Objective::NewSites)
         }
     }
 }

@@ -1119,6 +1119,27 @@ pub fn shortfalls(plan: &Plan, lang: Lang) -> Vec<String> {
                 .map(|s| format!("{}: {}", s.year, lang.pick(&s.zh, &s.en))),
         );
     }
+    // A target over nothing to count (no elderly in scope, no townships of the kind) is
+    // marked 未达标 in the indicator table; the planning steps see nothing to do, so it is
+    // said here, once per indicator and year.
+    for row in plan
+        .indicators
+        .rows
+        .iter()
+        .filter(|r| r.met == Some(false) && r.denominator <= 0.0)
+    {
+        let name = indicator_name(plan, row.indicator, lang);
+        out.push(format!(
+            "{}: {}",
+            row.year,
+            lang.pick(
+                &format!("{name}：没有可计的对象（分母为 0），目标无从达到，记为未达标"),
+                &format!(
+                    "{name}: nothing to count (the denominator is 0), so the target cannot be met and is marked not met"
+                ),
+            )
+        ));
+    }
     out
 }
 
