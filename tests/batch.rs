@@ -324,3 +324,67 @@ fn a_budget_sweep_is_one_run_per_budget_in_the_comparison() {
     assert_eq!(summary["budget"]["budget_wan"], 30.0);
     assert_eq!(summary["tradeoff"], serde_json::json!([]));
 }
+
+#[test]
+fn a_run_over_its_allowed_budget_is_marked_in_the_comparison() {
+    // A total of 10 万元 with the overrun allowed: the plan keeps its least-cost network and
+    // the comparison carries the overrun beside the spend, as `summary.json` states it.
+    let dir = copy_fixture();
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace(
+            "[costs]",
+            "[budget]\ntotal = 10\nallow_overrun = true\n\n[costs]",
+        ),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["batch", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("run"),
+    )
+    .expect("JSON");
+    let over = summary["budget"]["overrun_total_wan"]
+        .as_f64()
+        .expect("overrun");
+    assert!(over > 0.0, "{summary}");
+    let rows = batch_rows(&dir.path().join("out"));
+    let csv_over: f64 = rows[0]["overrun_total_wan"].parse().expect("a number");
+    assert!((csv_over - over).abs() < 0.05, "{csv_over} vs {over}");
+    let md = fs::read_to_string(dir.path().join("out/batch-summary/batch.md")).expect("md");
+    let header = md.lines().next().expect("header");
+    let col = header
+        .split('|')
+        .position(|c| c.trim() == "超支 overrun 万元")
+        .expect("an overrun column");
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("| scenario "))
+        .expect("row");
+    assert_eq!(
+        line.split('|').nth(col).map(str::trim),
+        Some(format!("{over:.0}").as_str()),
+        "{line}"
+    );
+    assert!(line.contains("超支 overrun"), "{line}");
+
+    // Within budget the cell stays empty and the result carries no mark.
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("total = 10\n", "total = 100000\n"),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["batch", "scenario.toml", "--out", "out2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = batch_rows(&dir.path().join("out2"));
+    assert_eq!(rows[0]["overrun_total_wan"], "");
+    let md = fs::read_to_string(dir.path().join("out2/batch-summary/batch.md")).expect("md");
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("| scenario "))
+        .expect("row");
+    assert_eq!(line.split('|').nth(col).map(str::trim), Some(""), "{line}");
+    assert!(!line.contains("超支"), "{line}");
+}

@@ -113,6 +113,36 @@ fn an_out_that_is_a_file_is_bad_input() {
 }
 
 #[test]
+fn a_file_where_the_run_folder_goes_is_bad_input_and_left_alone() {
+    // `--out o2` is a folder, but `o2/scenario` (the run's own folder) is a file.
+    let dir = copy_fixture();
+    fs::create_dir(dir.path().join("o2")).expect("mkdir");
+    fs::write(dir.path().join("o2/scenario"), "a file").expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "o2"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("o2/scenario") && run.stderr.contains("is a file, not a folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("not a folder").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("o2/scenario")).expect("still there"),
+        "a file"
+    );
+    let left: Vec<String> = fs::read_dir(dir.path().join("o2"))
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["scenario"], "nothing else is written");
+}
+
+#[test]
 fn a_missing_p_is_bad_input() {
     let dir = copy_fixture();
     for model in ["mclp", "pmedian", "cpmp"] {

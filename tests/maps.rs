@@ -326,6 +326,60 @@ fn the_tradeoff_chart_marks_budget_overruns() {
     assert!(!c.svg.contains("超出预算") && !c.svg.contains("超支"));
 }
 
+/// Overrun notes of budgets close together do not overprint each other: every overrun budget
+/// keeps its rings, and the notes written (measured with the map font from their anchors, as
+/// [`assert_no_text_clipped`] does) share no area.
+#[test]
+fn the_tradeoff_charts_overrun_notes_do_not_overlap() {
+    let opts = Options::default();
+    let p = tiny_plan_with_budget(
+        "total = 1000\nallow_overrun = true\nsweep = [10, 12, 14, 16, 18, 20, 300]",
+    );
+    let overruns = p.tradeoff.iter().filter(|t| t.overrun_wan > 0.0).count();
+    assert!(
+        overruns >= 5,
+        "close budgets that overrun: {:?}",
+        p.tradeoff
+    );
+    let c = map::tradeoff_chart(&p, &opts)
+        .expect("trade-off")
+        .expect("a sweep draws the chart");
+    let els = elements(&c.svg);
+    let rings = els
+        .iter()
+        .filter(|e| e.name == "circle" && e.attr("stroke") == Some("#E6550D"))
+        .count();
+    assert_eq!(
+        rings,
+        2 * overruns + 1,
+        "two rings per overrun budget and the key"
+    );
+    let font = map::Font::embedded();
+    let boxes: Vec<(String, (f64, f64, f64, f64))> = els
+        .iter()
+        .filter(|e| e.name == "text" && e.text.starts_with("超支 "))
+        .filter_map(|e| {
+            let (x, y, size) = (e.num("x")?, e.num("y")?, e.num("font-size")?);
+            let h = size * 1.24;
+            let w = f64::from(font.text_width(&e.text, h));
+            let (l, r) = match e.attr("text-anchor") {
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                Some("end") => (x - w, x),
+                _ => (x, x + w),
+            };
+            Some((e.text.clone(), (l, y - h / 2.0, r, y + h / 2.0)))
+        })
+        .collect();
+    assert!(!boxes.is_empty(), "some overrun is written");
+    for (i, (ta, a)) in boxes.iter().enumerate() {
+        for (tb, b) in &boxes[i + 1..] {
+            let apart = a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1;
+            assert!(apart, "{ta:?} at {a:?} overprints {tb:?} at {b:?}");
+        }
+    }
+    assert_no_text_clipped("close overruns", &c);
+}
+
 /// Each crow-fly service circle has the reach of its own site's area type (the test county
 /// serves urban communities on foot and rural villages by e-bike, so the two radii differ),
 /// and the legend names the radius of each type drawn.

@@ -124,8 +124,11 @@ pub struct Figures {
     pub budget_wan: Option<f64>,
     /// What the plan spends, day care and beds, 万元.
     pub spent_wan: f64,
-    /// Spend above the budget, 万元 (0 within it).
+    /// Spend above the budget, in all or in some year, 万元 (0 within it).
     pub overrun_wan: f64,
+    /// Spend above the total budget, 万元 (0 within it or without one): `summary.json`'s
+    /// `budget.overrun_total_wan`.
+    pub overrun_total_wan: f64,
 }
 
 /// A scenario file expanded into its runs, sharing one loaded region.
@@ -269,6 +272,7 @@ fn figures(p: &Plan) -> Figures {
         budget_wan: p.spending.budget_wan,
         spent_wan: p.spending.spent_wan,
         overrun_wan: p.spending.overrun_wan,
+        overrun_total_wan: p.spending.overrun_total_wan,
         bed_targets_met: p.beds.as_ref().map(|_| {
             p.indicators
                 .rows
@@ -408,18 +412,35 @@ fn part_cell(status: Option<crate::solve::Status>, met: Option<bool>) -> String 
     }
 }
 
+/// A run's overrun cell, 万元: the spend above the total budget, or where only a year's own
+/// limit is exceeded the largest such excess marked `逐年 per year`; empty within budget.
+fn overrun_cell(f: &Figures) -> String {
+    if f.overrun_total_wan > 0.0 {
+        format!("{:.0}", f.overrun_total_wan)
+    } else if f.overrun_wan > 0.0 {
+        format!("{:.0} 逐年 per year", f.overrun_wan)
+    } else {
+        String::new()
+    }
+}
+
 /// The comparison table in Markdown.
 pub fn comparison_markdown(all: &[RunOutcome]) -> String {
     let mut out = String::from(
-        "| 运行 run | 结果 result | 日间照料 day care | 床位 beds | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 达标指标 targets met | 预算 budget 万元 | 支出 spent 万元 | 失败原因 reason |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+        "| 运行 run | 结果 result | 日间照料 day care | 床位 beds | 村/社区 villages | 分钟 minutes | 覆盖率 coverage (前→后) | 目标 target | 新建站点 new sites | 日间照料投资 万元 | 床位投资 万元 | 达标指标 targets met | 预算 budget 万元 | 支出 spent 万元 | 超支 overrun 万元 | 失败原因 reason |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
     );
     for o in all {
         match &o.figures {
             Some(f) => {
                 out += &format!(
-                    "| {} | {} | {} | {} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {}/{} | {} | {} | |\n",
+                    "| {} | {}{} | {} | {} | {} | {} | {} → {} | {} | {} | {:.0} | {} | {}/{} | {} | {:.0} | {} | |\n",
                     o.run,
                     result_name(o.status),
+                    if f.overrun_wan > 0.0 {
+                        " · 超支 overrun"
+                    } else {
+                        ""
+                    },
                     part_cell(Some(f.day_care_status), f.day_care_targets_met),
                     part_cell(f.beds_status, f.bed_targets_met),
                     f.villages,
@@ -436,11 +457,12 @@ pub fn comparison_markdown(all: &[RunOutcome]) -> String {
                     f.budget_wan
                         .map_or_else(|| "–".into(), |b| format!("{b:.0}")),
                     f.spent_wan,
+                    overrun_cell(f),
                 )
             }
             None => {
                 out += &format!(
-                    "| {} | {} | | | | | | | | | | | | | {} |\n",
+                    "| {} | {} | | | | | | | | | | | | | | {} |\n",
                     o.run,
                     result_name(o.status),
                     o.reason_line().replace('|', "\\|")
@@ -479,6 +501,7 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
         "budget_wan",
         "spent_wan",
         "overrun_wan",
+        "overrun_total_wan",
     ])
     .expect("writing to memory cannot fail");
     for o in all {
@@ -509,6 +532,9 @@ pub fn comparison_csv(all: &[RunOutcome]) -> Vec<u8> {
             opt(f.and_then(|f| f.budget_wan.map(|b| crate::numbers::fixed(b, 1)))),
             opt(f.map(|f| crate::numbers::fixed(f.spent_wan, 1))),
             opt(f.map(|f| crate::numbers::fixed(f.overrun_wan, 1))),
+            opt(f
+                .filter(|f| f.overrun_total_wan > 0.0)
+                .map(|f| crate::numbers::fixed(f.overrun_total_wan, 1))),
         ])
         .expect("writing to memory cannot fail");
     }

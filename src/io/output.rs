@@ -111,6 +111,12 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 /// 4. Every write of `name` first removes the `.NAME.tmp-…` and `.NAME.old-…` leftovers of
 ///    processes that are no longer running (on Linux, those whose `/proc/PID` is gone;
 ///    elsewhere only this process's), so killed runs do not accumulate copies.
+///
+/// # Errors
+///
+/// [`Error::Input`], located at `parent/name`, when that entry exists but is not a folder
+/// (a file, or a link to one): nothing is written and the entry is left as it is. Otherwise
+/// [`Error::Io`] for a file or folder that cannot be created, written or renamed.
 pub fn write_folder(
     parent: &Path,
     name: &str,
@@ -122,6 +128,20 @@ pub fn write_folder(
     fs::create_dir_all(parent).map_err(io_err(parent))?;
     let target = parent.join(name);
     recover_leftovers(parent, name, &target);
+    // An entry that is not a folder would be swapped for the new folder and left behind
+    // under the temporary name: refuse it before anything is written.
+    if fs::metadata(&target).is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::Input(
+            crate::error::Diagnostic::new(
+                &target,
+                0,
+                0,
+                "输出位置已有同名文件而不是文件夹, 请改名或移走它, 或换一个 --out",
+                "the output path is a file, not a folder; rename or move it, or choose another --out",
+            )
+            .into(),
+        ));
+    }
     let tag = format!(
         "{}-{}",
         std::process::id(),
@@ -330,6 +350,22 @@ mod tests {
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["run"], "no temporary folder is left");
+    }
+
+    #[test]
+    fn a_file_in_the_folders_place_is_refused_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::write(dir.path().join("run"), "a file").expect("write");
+        let files = vec![("a.txt".to_owned(), b"1".to_vec())];
+        let err = write_folder(dir.path(), "run", &files).expect_err("a file is in the way");
+        assert!(err.diagnostics().is_some(), "bad input: {err}");
+        assert!(err.to_string().contains("not a folder"), "{err}");
+        assert_eq!(fs::read(dir.path().join("run")).expect("kept"), b"a file");
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["run"], "no temporary folder is written");
     }
 
     #[test]

@@ -232,6 +232,10 @@ impl Drawing for TradeoffDrawing {
             .enumerate()
             .filter(|&(_, o)| o > OVERRUN_MIN_WAN)
             .collect();
+        // Boxes (left, top, right, bottom) of the notes written so far: a note that would
+        // overprint one of them moves further from its point, and is left out (its rings
+        // still mark the budget) when no nearby place is free.
+        let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
         for &(i, over) in &overruns {
             let Some(&(x, cov, met)) = self.points.get(i) else {
                 continue;
@@ -248,24 +252,43 @@ impl Drawing for TradeoffDrawing {
             } else {
                 (px - 14, HPos::Right)
             };
-            let ny = if bottom + 28 < plot.1.end - 12 {
-                bottom + 28
+            let (ny, step) = if bottom + 28 < plot.1.end - 12 {
+                (bottom + 28, NOTE_STEP)
             } else {
-                (top - 28).max(plot.1.start + 10)
+                ((top - 28).max(plot.1.start + 10), -NOTE_STEP)
             };
+            let note = format!(
+                "{}{}{}",
+                lang.pick("超支 ", "over by "),
+                if over >= 10.0 {
+                    super::thousands(over)
+                } else {
+                    crate::numbers::fixed(over, 1)
+                },
+                lang.pick(" 万元", " (10k yuan)")
+            );
+            let (w, h_px) = root
+                .estimate_text_size(&note, &super::shapes::text(14.0, OVERRUN))
+                .map(|(w, h)| (w as i32, h as i32))
+                // A CJK glyph is about as wide as the size: an upper bound for the note.
+                .unwrap_or((14 * note.chars().count() as i32, 18));
+            let (left, right) = match h {
+                HPos::Right => (nx - w, nx),
+                _ => (nx, nx + w),
+            };
+            let free = (0..NOTE_TRIES)
+                .map(|k| ny + k * step)
+                .filter(|y| *y - h_px / 2 >= plot.1.start && *y + h_px / 2 <= plot.1.end)
+                .map(|y| (left, y - h_px / 2 - 1, right, y + h_px / 2 + 1))
+                .find(|b| !placed.iter().any(|p| boxes_overlap(*p, *b)));
+            let Some(b) = free else {
+                continue;
+            };
+            placed.push(b);
             pen.text(
                 root,
-                &format!(
-                    "{}{}{}",
-                    lang.pick("超支 ", "over by "),
-                    if over >= 10.0 {
-                        super::thousands(over)
-                    } else {
-                        crate::numbers::fixed(over, 1)
-                    },
-                    lang.pick(" 万元", " (10k yuan)")
-                ),
-                (nx, ny),
+                &note,
+                (nx, (b.1 + b.3) / 2),
                 14.0,
                 OVERRUN,
                 h,
@@ -292,6 +315,17 @@ impl Drawing for TradeoffDrawing {
         line_legend(root, pen, plot, &items, 300)?;
         Ok(())
     }
+}
+
+/// How far an overrun note moves, pixels, when its place is taken by another's.
+const NOTE_STEP: i32 = 20;
+
+/// Places an overrun note tries before it is left out.
+const NOTE_TRIES: i32 = 4;
+
+/// Whether two boxes (left, top, right, bottom) share any area.
+fn boxes_overlap(a: (i32, i32, i32, i32), b: (i32, i32, i32, i32)) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
 /// Size of the line charts (coverage curve, trade-off), pixels.
