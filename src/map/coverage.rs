@@ -2,9 +2,11 @@
 //! and new facilities, service areas) and bed accessibility (villages by beds per 1000 elderly
 //! within reach), each with region outline, township labels, legend, scale bar and north arrow.
 //!
-//! With crow-fly travel, service areas are circles of the reach radius (minutes × speed ÷
-//! detour) around every serving site, for the area type (urban or rural) of the nearest
-//! village it reaches (of the nearest village, when it reaches none). With road-network travel
+//! With crow-fly travel, service areas are concentric circles around every serving site, one
+//! per village area type of the region (urban, rural), each of the reach radius (minutes ×
+//! speed ÷ detour) of that type's villages, since the model times each trip at the village's
+//! mode: a village is served exactly when it lies in its own type's circle of a serving site.
+//! The inner (shorter-reach) circles are drawn darker over the lighter outer ones. With road-network travel
 //! they are the areas the network model draws (`Plan::service_areas`: the roads from which a
 //! site is reached in time, widened on each side); with matrix travel, which has no geometry,
 //! the villages each site serves are outlined (`plan::outlined_service_areas`). The village colours (served or not) come from the travel model in
