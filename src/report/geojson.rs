@@ -530,7 +530,8 @@ fn allocation(plan: &Plan) -> Vec<Feature> {
 const CIRCLE_CORNERS: usize = 48;
 
 /// The service area of every serving site after the plan ([`crate::plan::serving_sites`]),
-/// as the travel model serves it. Crow-fly: per site one 48-cornered Polygon per village
+/// as the travel model serves it. Crow-fly: per site one 48-cornered Polygon (drawn around
+/// the circle) per village
 /// area type of the region (urban first), of the radius the time limit gives at that type's
 /// speed and detour ([`crate::plan::service_rings_m`]), with `area_kind` (`urban`/`rural`:
 /// the villages it applies to) and `radius_m`; a village of type K is served exactly when it
@@ -579,6 +580,10 @@ fn service_areas(plan: &Plan) -> Vec<Feature> {
         .into_iter()
         .flat_map(|site| rings.iter().map(move |&(kind, m)| (site, kind, m)))
         .map(|(site, kind, m)| {
+            // Corners at the radius ÷ cos(π/n): the polygon's edges touch the circle, so it
+            // holds every point within the radius (and reaches at most 0.2 % beyond it at the
+            // corners), and no village the site serves falls between two corners.
+            let corner_m = m / (std::f64::consts::PI / CIRCLE_CORNERS as f64).cos();
             let circle: Vec<LonLat> = (0..CIRCLE_CORNERS)
                 .map(|k| {
                     use geo::Destination;
@@ -586,7 +591,7 @@ fn service_areas(plan: &Plan) -> Vec<Feature> {
                     let p = geo::Haversine.destination(
                         geo::Point::new(site.pos.lon, site.pos.lat),
                         bearing_deg,
-                        m,
+                        corner_m,
                     );
                     LonLat {
                         lon: p.x(),
