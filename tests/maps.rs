@@ -421,4 +421,29 @@ fn service_rings_enclose_exactly_the_served_villages() {
             assert_eq!(props["radius_m"].as_f64(), Some(m.round()));
         }
     }
+    // Every served village lies in a drawn polygon of its own type.
+    let polygon = |f: &serde_json::Value| -> geo::Polygon<f64> {
+        let ring: Vec<geo::Coord<f64>> = f["geometry"]["coordinates"][0]
+            .as_array()
+            .expect("ring")
+            .iter()
+            .map(|c| geo::Coord {
+                x: c[0].as_f64().expect("lon"),
+                y: c[1].as_f64().expect("lat"),
+            })
+            .collect();
+        geo::Polygon::new(geo::LineString::new(ring), Vec::new())
+    };
+    for v in p.day_care.villages.iter().filter(|v| v.covered) {
+        let village = &p.region.villages[v.village.get()];
+        let pt = geo::Point::new(village.pos.lon, village.pos.lat);
+        assert!(
+            features
+                .iter()
+                .filter(|f| f["properties"]["area_kind"] == village.kind.as_str())
+                .any(|f| geo::Contains::contains(&polygon(f), &pt)),
+            "village {} lies in a drawn ring of its type",
+            village.name
+        );
+    }
 }
