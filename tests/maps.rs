@@ -380,39 +380,124 @@ fn the_tradeoff_charts_overrun_notes_do_not_overlap() {
     assert_no_text_clipped("close overruns", &c);
 }
 
-/// Each crow-fly service circle has the reach of its own site's area type (the test county
-/// serves urban communities on foot and rural villages by e-bike, so the two radii differ),
-/// and the legend names the radius of each type drawn.
+/// Each serving site gets one crow-fly circle per village area type of the region, with the
+/// reach of villages of that type (the test county serves urban communities on foot and rural
+/// villages by e-bike, so the two radii differ), and the legend says which villages each ring
+/// applies to.
 #[test]
-fn service_circles_take_each_sites_area_radius() {
+fn service_circles_draw_one_ring_per_village_type() {
+    use yanglao::model::AreaKind;
     let p = tiny_plan_with_budget("");
     let m = map::plan_map(&p, MapKind::Coverage, &Options::default()).expect("map");
     let sites = yanglao::plan::serving_sites(&p.region, &p.reach, &p.day_care);
     let circles = &m.layers.service_circles;
-    assert_eq!(circles.len(), sites.len());
+    assert!(!sites.is_empty());
+    assert_eq!(circles.len(), 2 * sites.len(), "two rings per site");
     let travel = &p.scenario.travel;
     let urban_m = yanglao::travel::reach_radius_m(travel.urban, travel.minutes);
     let rural_m = yanglao::travel::reach_radius_m(travel.rural, travel.minutes);
     assert!(rural_m > 2.0 * urban_m, "the fixture's modes differ");
-    let mut kinds = std::collections::BTreeSet::new();
-    for (s, &(_, r_px)) in sites.iter().zip(circles) {
-        let want_m = match s.kind {
-            yanglao::model::AreaKind::Urban => urban_m,
-            yanglao::model::AreaKind::Rural => rural_m,
-        };
-        let want_px = (want_m / m.frame.m_per_px()).round().max(1.0) as u32;
-        assert_eq!(r_px, want_px, "site {:?} ({:?})", s.site, s.kind);
-        kinds.insert(format!("{:?}", s.kind));
+    for (s, pair) in sites.iter().zip(circles.chunks(2)) {
+        for (&(_, r_px, kind), want_kind) in pair.iter().zip([AreaKind::Urban, AreaKind::Rural]) {
+            assert_eq!(kind, want_kind, "site {:?}", s.site);
+            let want_m = match kind {
+                AreaKind::Urban => urban_m,
+                AreaKind::Rural => rural_m,
+            };
+            let want_px = (want_m / m.frame.m_per_px()).round().max(1.0) as u32;
+            assert_eq!(r_px, want_px, "site {:?} ({kind:?})", s.site);
+        }
     }
-    assert_eq!(kinds.len(), 2, "urban and rural sites: {kinds:?}");
-    let note = format!(
-        "半径按站点城乡: 城镇 {:.0} m, 农村 {:.1} km",
-        urban_m,
-        rural_m / 1000.0
+    for note in [
+        format!("深色环: 城镇社区 {urban_m:.0} m"),
+        format!("浅色环: 农村 {:.1} km", rural_m / 1000.0),
+    ] {
+        assert!(m.layers.legend.contains(&note), "{:?}", m.layers.legend);
+        assert!(
+            m.image.svg.contains(&note),
+            "the legend note is drawn: {note}"
+        );
+    }
+}
+
+/// Crow-fly: a village of type K is served after the plan exactly when it lies inside the K
+/// ring of a serving site, the rings as `service_areas.geojson` draws them (one feature per
+/// site and village type, with `area_kind` and `radius_m`).
+#[test]
+fn service_rings_enclose_exactly_the_served_villages() {
+    use yanglao::model::AreaKind;
+    let p = tiny_plan_with_budget("");
+    let rings = yanglao::plan::service_rings_m(&p.region, &p.scenario.travel);
+    assert_eq!(
+        rings.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [AreaKind::Urban, AreaKind::Rural],
+        "the fixture has both village types"
     );
-    assert!(m.layers.legend.contains(&note), "{:?}", m.layers.legend);
-    assert!(
-        m.image.svg.contains(&note),
-        "the legend note is drawn: {note}"
-    );
+    let sites = yanglao::plan::serving_sites(&p.region, &p.reach, &p.day_care);
+    let mut seen = [[0usize; 2]; 2];
+    for v in &p.day_care.villages {
+        let village = &p.region.villages[v.village.get()];
+        let (_, radius_m) = rings
+            .iter()
+            .find(|r| r.0 == village.kind)
+            .copied()
+            .expect("a ring for every village type");
+        let inside = sites.iter().any(|s| {
+            use geo::Distance;
+            let d = geo::Haversine.distance(
+                geo::Point::new(s.pos.lon, s.pos.lat),
+                geo::Point::new(village.pos.lon, village.pos.lat),
+            );
+            d <= radius_m
+        });
+        assert_eq!(
+            inside, v.covered,
+            "village {} ({:?}): inside its type's ring vs served",
+            village.name, village.kind
+        );
+        seen[usize::from(village.kind == AreaKind::Rural)][usize::from(v.covered)] += 1;
+    }
+    // Both types among the served villages, and an unserved one.
+    assert!(seen[0][1] > 0 && seen[1][1] > 0, "{seen:?}");
+    assert!(seen[0][0] + seen[1][0] > 0, "{seen:?}");
+
+    // The GeoJSON draws these rings: one feature per site and village type.
+    let layers = yanglao::report::geojson::layers(&p);
+    let (_, features) = layers
+        .iter()
+        .find(|(stem, _)| *stem == "service_areas")
+        .expect("service areas");
+    assert_eq!(features.len(), 2 * sites.len());
+    for pair in features.chunks(2) {
+        for (f, (kind, m)) in pair.iter().zip(&rings) {
+            let props = &f["properties"];
+            assert_eq!(props["area_kind"], kind.as_str());
+            assert_eq!(props["radius_m"].as_f64(), Some(m.round()));
+        }
+    }
+    // Every served village lies in a drawn polygon of its own type.
+    let polygon = |f: &serde_json::Value| -> geo::Polygon<f64> {
+        let ring: Vec<geo::Coord<f64>> = f["geometry"]["coordinates"][0]
+            .as_array()
+            .expect("ring")
+            .iter()
+            .map(|c| geo::Coord {
+                x: c[0].as_f64().expect("lon"),
+                y: c[1].as_f64().expect("lat"),
+            })
+            .collect();
+        geo::Polygon::new(geo::LineString::new(ring), Vec::new())
+    };
+    for v in p.day_care.villages.iter().filter(|v| v.covered) {
+        let village = &p.region.villages[v.village.get()];
+        let pt = geo::Point::new(village.pos.lon, village.pos.lat);
+        assert!(
+            features
+                .iter()
+                .filter(|f| f["properties"]["area_kind"] == village.kind.as_str())
+                .any(|f| geo::Contains::contains(&polygon(f), &pt)),
+            "village {} lies in a drawn ring of its type",
+            village.name
+        );
+    }
 }

@@ -195,6 +195,11 @@ fn map_layers_switch_and_symbols_keep_their_size_when_zooming() {
         });
         var v = svg.querySelector('[data-v="0"]'), s = svg.querySelector('.sx');
         var w = svg.querySelector('[data-v="1"]');
+        var D = JSON.parse(document.getElementById('map-data').textContent);
+        r.rings = [svg.querySelectorAll('.ar circle').length,
+          D.s.filter(function (t) { return t[8] === 1; }).length,
+          Array.prototype.map.call(svg.querySelectorAll('.ar g'), function (g) {
+            return Array.prototype.map.call(g.querySelectorAll('circle'), function (c) { return c.getAttribute('data-k'); }).join(''); })];
         r.before = [box(v), box(s), box(w), svg.getAttribute('viewBox')];
         for (var i = 0; i < 4; i++) {
           var b = box(v);
@@ -221,6 +226,22 @@ fn map_layers_switch_and_symbols_keep_their_size_when_zooming() {
             l[0]
         );
     }
+    // Crow-fly: every serving site draws two rings (the fixture has urban and rural
+    // villages), the larger (rural, by e-bike) under the urban one.
+    let rings = &out["rings"];
+    let serving = rings[1].as_u64().expect("serving sites");
+    assert!(serving > 0, "{rings}");
+    assert_eq!(
+        rings[0].as_u64(),
+        Some(2 * serving),
+        "two rings per site: {rings}"
+    );
+    let orders = rings[2].as_array().expect("ring groups");
+    assert_eq!(orders.len() as u64, serving, "{rings}");
+    assert!(
+        orders.iter().all(|o| o == "10"),
+        "rural ring first: {rings}"
+    );
     let num = |v: &Value, i: usize, j: usize| v[i][j].as_f64().expect("number");
     let (b, a) = (&out["before"], &out["after"]);
     let width = |vb: &Value| {

@@ -2,9 +2,11 @@
 //! and new facilities, service areas) and bed accessibility (villages by beds per 1000 elderly
 //! within reach), each with region outline, township labels, legend, scale bar and north arrow.
 //!
-//! With crow-fly travel, service areas are circles of the reach radius (minutes × speed ÷
-//! detour) around every serving site, for the area type (urban or rural) of the nearest
-//! village it reaches (of the nearest village, when it reaches none). With road-network travel
+//! With crow-fly travel, service areas are concentric circles around every serving site, one
+//! per village area type of the region (urban, rural), each of the reach radius (minutes ×
+//! speed ÷ detour) of that type's villages, since the model times each trip at the village's
+//! mode: a village is served exactly when it lies in its own type's circle of a serving site.
+//! The inner (shorter-reach) circles are drawn darker over the lighter outer ones. With road-network travel
 //! they are the areas the network model draws (`Plan::service_areas`: the roads from which a
 //! site is reached in time, widened on each side); with matrix travel, which has no geometry,
 //! the villages each site serves are outlined (`plan::outlined_service_areas`). The village colours (served or not) come from the travel model in
@@ -90,6 +92,8 @@ const NEW: RGBColor = RGBColor(0xe3, 0x1a, 0x1c);
 const NEW_EDGE: RGBColor = RGBColor(0x5c, 0x00, 0x0b);
 const AREA_FILL: RGBColor = RGBColor(0xd9, 0xe8, 0xf5);
 const AREA_EDGE: RGBColor = RGBColor(0x9e, 0xc4, 0xe0);
+/// Fill of the outer crow-fly ring where a site has two (the village type that reaches farther).
+const AREA_FILL_OUTER: RGBColor = RGBColor(0xee, 0xf4, 0xfa);
 const OUTSIDE: RGBColor = RGBColor(0xee, 0xee, 0xea);
 const PLAIN: RGBColor = RGBColor(0xfb, 0xfb, 0xf9);
 const BORDER: RGBColor = RGBColor(0x55, 0x55, 0x55);
@@ -204,8 +208,9 @@ struct MapDrawing {
     size: (u32, u32),
     frame: Frame,
     polygons: Vec<PxPolygon>,
-    /// Service-area discs: centre and radius.
-    service: Vec<(Px, u32)>,
+    /// Service-area discs in layers drawn in order (outer rings first): the fill of the layer
+    /// and each disc's centre and radius.
+    service: Vec<(RGBColor, Vec<(Px, u32)>)>,
     /// Service areas drawn by the travel model: outer rings in pixels.
     service_shapes: Vec<Vec<Px>>,
     /// Township coverage cells (multi-county regions), under everything else.
@@ -254,10 +259,11 @@ pub struct Layers {
     pub top_villages: usize,
     /// Township coverage cells drawn instead of village dots (multi-county regions).
     pub choropleth_cells: usize,
-    /// Crow-fly service circles: centre and radius in pixels, one per serving site in
-    /// [`crate::plan::serving_sites`] order (empty for other travel models and the
-    /// access map).
-    pub service_circles: Vec<((i32, i32), u32)>,
+    /// Crow-fly service circles: centre and radius in pixels and the village area type the
+    /// circle applies to; for each serving site in [`crate::plan::serving_sites`] order one
+    /// circle per village area type of the region, urban first (empty for other travel models
+    /// and the access map).
+    pub service_circles: Vec<((i32, i32), u32, AreaKind)>,
     /// The legend's text lines, in order.
     pub legend: Vec<String>,
 }
@@ -317,13 +323,20 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
     } else {
         (Vec::new(), Vec::new())
     };
-    let service: Vec<(Px, u32)> = service_m
-        .iter()
-        .map(|(p, m, _)| {
-            (
-                frame.project(*p),
-                (m / frame.m_per_px()).round().max(1.0) as u32,
-            )
+    let service: Vec<(RGBColor, Vec<(Px, u32)>)> = ring_layers(&circle_radii(&service_m))
+        .into_iter()
+        .map(|(ring_kind, _, fill)| {
+            let discs = service_m
+                .iter()
+                .filter(|d| d.2 == ring_kind)
+                .map(|(p, m, _)| {
+                    (
+                        frame.project(*p),
+                        (m / frame.m_per_px()).round().max(1.0) as u32,
+                    )
+                })
+                .collect();
+            (fill, discs)
         })
         .collect();
     let service_shapes: Vec<Vec<Px>> = service_rings
@@ -394,7 +407,13 @@ pub fn plan_map(plan: &Plan, kind: MapKind, opts: &Options) -> Result<PlanMap, E
         badges: badges.iter().map(|b| (b.at, b.count, b.new)).collect(),
         top_villages: top_villages.len(),
         choropleth_cells: cells.len(),
-        service_circles: service.clone(),
+        service_circles: service_m
+            .iter()
+            .map(|&(p, m, k)| {
+                let px = frame.project(p);
+                (px, (m / frame.m_per_px()).round().max(1.0) as u32, k)
+            })
+            .collect(),
         legend: legend
             .iter()
             .filter_map(|row| match row {
@@ -461,21 +480,24 @@ fn new_institutions(plan: &Plan) -> Vec<usize> {
     out
 }
 
-/// A crow-fly service circle: centre, radius in metres and the area type it is drawn for.
+/// A crow-fly service circle: centre, radius in metres and the area type of the villages it
+/// applies to.
 type Disc = (LonLat, f64, AreaKind);
 
-/// Service areas of the coverage map: crow-fly discs (centre, radius in metres, area type)
-/// around the serving sites, each with the reach of its own area type (that of the nearest
-/// village it reaches), and the outer rings of the areas a road network drew.
+/// Service areas of the coverage map: crow-fly discs (centre, radius in metres, village area
+/// type) around the serving sites, one per village area type of the region
+/// ([`crate::plan::service_rings_m`]), so that a village of type K is served exactly when it
+/// lies inside a K disc of a serving site; and the outer rings of the areas a road network or
+/// a matrix drew.
 fn service_geometry(plan: &Plan, kind: MapKind) -> (Vec<Disc>, Vec<&geo::LineString<f64>>) {
     if kind != MapKind::Coverage {
         return (Vec::new(), Vec::new());
     }
     let mut discs = Vec::new();
     if plan.scenario.travel.kind() == TravelKind::CrowFly {
-        let travel = &plan.scenario.travel;
+        let rings = crate::plan::service_rings_m(&plan.region, &plan.scenario.travel);
         for s in crate::plan::serving_sites(&plan.region, &plan.reach, &plan.day_care) {
-            discs.push((s.pos, s.reach_radius_m(travel), s.kind));
+            discs.extend(rings.iter().map(|&(k, m)| (s.pos, m, k)));
         }
     }
     let rings = plan
@@ -1262,15 +1284,20 @@ fn legend_rows(
             Symbol::Patch(AREA_FILL, AREA_EDGE),
             area.to_owned(),
         ));
-        if !radii.is_empty() {
-            let each: Vec<String> = radii
-                .iter()
-                .map(|&(k, m)| format!("{} {}", area_name(k, lang), distance(m)))
-                .collect();
+        // One note per ring, innermost (darker) first: the villages it applies to.
+        let layers = ring_layers(radii);
+        let two = layers.len() > 1;
+        for (i, &(k, m, _)) in layers.iter().enumerate().rev() {
+            let ring = match (two, i == 0) {
+                (false, _) => lang.pick("服务环", "Ring"),
+                (true, false) => lang.pick("深色环", "Dark ring"),
+                (true, true) => lang.pick("浅色环", "Light ring"),
+            };
             legend.push(Row::Note(format!(
-                "{}{}",
-                lang.pick("半径按站点城乡: ", "Radius by site area: "),
-                each.join(lang.pick(", ", ", "))
+                "{ring}{}{} {}",
+                lang.pick(": ", ": "),
+                village_kind_name(k, lang),
+                distance(m)
             )));
         }
     }
@@ -1503,11 +1530,25 @@ fn circle_radii(discs: &[Disc]) -> Vec<(AreaKind, f64)> {
     out
 }
 
-/// An area type's name.
-fn area_name(kind: AreaKind, lang: Lang) -> &'static str {
+/// The crow-fly ring layers drawn, outer (larger radius) first: village area type, radius
+/// in metres and fill; the innermost in [`AREA_FILL`], any outer one lighter.
+fn ring_layers(radii: &[(AreaKind, f64)]) -> Vec<(AreaKind, f64, RGBColor)> {
+    let mut layers: Vec<(AreaKind, f64, RGBColor)> = radii
+        .iter()
+        .map(|&(k, m)| (k, m, AREA_FILL_OUTER))
+        .collect();
+    layers.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if let Some(last) = layers.last_mut() {
+        last.2 = AREA_FILL;
+    }
+    layers
+}
+
+/// The villages of an area type, for the ring legend.
+fn village_kind_name(kind: AreaKind, lang: Lang) -> &'static str {
     match kind {
-        AreaKind::Urban => lang.pick("城镇", "urban"),
-        AreaKind::Rural => lang.pick("农村", "rural"),
+        AreaKind::Urban => lang.pick("城镇社区", "urban villages"),
+        AreaKind::Rural => lang.pick("农村", "rural villages"),
     }
 }
 
@@ -1661,12 +1702,15 @@ impl Drawing for MapDrawing {
                 c.color.filled(),
             ))?;
         }
-        // Service areas as one union: every disc a pixel wider in the edge colour first.
-        for (c, rad) in &self.service {
-            body.draw(&Circle::new(off(*c), rad + 1, AREA_EDGE.filled()))?;
-        }
-        for (c, rad) in &self.service {
-            body.draw(&Circle::new(off(*c), *rad, AREA_FILL.filled()))?;
+        // Service areas, outer ring layer first, each layer as one union: every disc a pixel
+        // wider in the edge colour first.
+        for (fill, discs) in &self.service {
+            for (c, rad) in discs {
+                body.draw(&Circle::new(off(*c), rad + 1, AREA_EDGE.filled()))?;
+            }
+            for (c, rad) in discs {
+                body.draw(&Circle::new(off(*c), *rad, fill.filled()))?;
+            }
         }
         // Network service areas: filled, then outlined in the edge colour.
         for ring in &self.service_shapes {

@@ -85,22 +85,28 @@ pub struct ServingSite {
     pub kind: AreaKind,
 }
 
-impl ServingSite {
-    /// The crow-fly reach of this site in metres: see [`service_radius_m`].
-    pub fn reach_radius_m(&self, travel: &crate::model::Travel) -> f64 {
-        service_radius_m(travel, self.kind)
-    }
-}
-
-/// The crow-fly reach in metres of a site of area type `kind`: the time limit at that type's
-/// travel mode (minutes × speed ÷ detour), as the crow-fly model times the trips from the
-/// villages of that type.
+/// The crow-fly reach in metres for the villages of area type `kind`: the time limit at that
+/// type's travel mode (minutes × speed ÷ detour). The crow-fly model times each trip at the
+/// village's mode, so a village of type `kind` reaches a site exactly when its great-circle
+/// (haversine) distance to the site is at most this radius (up to floating-point rounding).
 pub fn service_radius_m(travel: &crate::model::Travel, kind: AreaKind) -> f64 {
     let mode = crate::travel::CrowFly::new(travel.urban, travel.rural).mode(kind);
     crate::travel::reach_radius_m(mode, travel.minutes)
 }
 
-/// The area type a site's service circle is drawn for: that of the nearest village it
+/// The crow-fly service rings every serving site gets: one per village area type present in
+/// the region (urban first), with the radius in metres that villages of that type reach
+/// ([`service_radius_m`]). A village of type K is served by a site exactly when it lies inside
+/// that site's K ring. Empty for a region without villages.
+pub fn service_rings_m(region: &Region, travel: &crate::model::Travel) -> Vec<(AreaKind, f64)> {
+    [AreaKind::Urban, AreaKind::Rural]
+        .into_iter()
+        .filter(|k| region.villages.iter().any(|v| v.kind == *k))
+        .map(|k| (k, service_radius_m(travel, k)))
+        .collect()
+}
+
+/// The area type of a site, whose travel mode draws its road-network service area: that of the nearest village it
 /// reaches (the reach lists run nearest first), or of the nearest village in a straight line
 /// when it reaches none; rural in a region without villages.
 pub fn site_area_kind(region: &Region, reach: &ReachLists, site: SiteIdx, pos: LonLat) -> AreaKind {

@@ -530,8 +530,12 @@ fn allocation(plan: &Plan) -> Vec<Feature> {
 const CIRCLE_CORNERS: usize = 48;
 
 /// The service area of every serving site after the plan ([`crate::plan::serving_sites`]),
-/// as the travel model serves it. Crow-fly: a 48-cornered Polygon of the radius the time
-/// limit gives at the speed and detour of the site's area type. Road network or matrix: the
+/// as the travel model serves it. Crow-fly: per site one 48-cornered Polygon (drawn around
+/// the circle) per village
+/// area type of the region (urban first), of the radius the time limit gives at that type's
+/// speed and detour ([`crate::plan::service_rings_m`]), with `area_kind` (`urban`/`rural`:
+/// the villages it applies to) and `radius_m`; a village of type K is served exactly when it
+/// lies in a K circle of a serving site. Road network or matrix: the
 /// MultiPolygon of [`Plan::service_areas`] (roads reached in time, widened; or the served
 /// villages outlined). One geometry type per file in either case.
 fn service_areas(plan: &Plan) -> Vec<Feature> {
@@ -571,10 +575,15 @@ fn service_areas(plan: &Plan) -> Vec<Feature> {
             })
             .collect();
     }
+    let rings = crate::plan::service_rings_m(&plan.region, &s.travel);
     crate::plan::serving_sites(&plan.region, &plan.reach, &plan.day_care)
         .into_iter()
-        .map(|site| {
-            let m = site.reach_radius_m(&s.travel);
+        .flat_map(|site| rings.iter().map(move |&(kind, m)| (site, kind, m)))
+        .map(|(site, kind, m)| {
+            // Corners at the radius ÷ cos(π/n): the polygon's edges touch the circle, so it
+            // holds every point within the radius (and reaches at most 0.2 % beyond it at the
+            // corners), and no village the site serves falls between two corners.
+            let corner_m = m / (std::f64::consts::PI / CIRCLE_CORNERS as f64).cos();
             let circle: Vec<LonLat> = (0..CIRCLE_CORNERS)
                 .map(|k| {
                     use geo::Destination;
@@ -582,7 +591,7 @@ fn service_areas(plan: &Plan) -> Vec<Feature> {
                     let p = geo::Haversine.destination(
                         geo::Point::new(site.pos.lon, site.pos.lat),
                         bearing_deg,
-                        m,
+                        corner_m,
                     );
                     LonLat {
                         lon: p.x(),
@@ -591,6 +600,7 @@ fn service_areas(plan: &Plan) -> Vec<Feature> {
                 })
                 .collect();
             let mut properties = base(site.site);
+            properties.push(("area_kind", json!(kind.as_str())));
             properties.push(("radius_m", json!(m.round())));
             feature(
                 Geometry::Polygon(vec![ring(&circle, true)]),

@@ -38,7 +38,15 @@ function mount(box) {
   var areaOf = {};
   D.areas.forEach(function (a) { areaOf[a[0]] = el('path', {d: a[1]}, gAreas); });
   S.forEach(function (s, i) {
-    if (!areaOf[i] && s[12] > 0 && s[8] === 1) { areaOf[i] = el('circle', {cx: s[0], cy: s[1], r: s[12]}, gAreas); }
+    // Crow-fly: one ring per village type, the larger first; a village of type K is served
+    // when it lies inside a K ring of an open site.
+    if (!areaOf[i] && s[12].length && s[8] === 1) {
+      var g = el('g', {}, gAreas);
+      s[12].slice().sort(function (a, b) { return b[0] - a[0]; }).forEach(function (ring) {
+        el('circle', {cx: s[0], cy: s[1], r: ring[0], 'data-k': ring[1]}, g);
+      });
+      areaOf[i] = g;
+    }
   });
   // Villages: the largest first, so small ones stay visible on top.
   var vil = [];

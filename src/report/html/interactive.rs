@@ -25,7 +25,9 @@
 //!   served, `3` out of scope; `site` indexes `s` (−1 none), `minutes` to it (the plan's
 //!   nearest serving site);
 //! - `s`: sites `[x, y, id, name, type, township, role, open, serves, comprehensive,
-//!   cost 万元, elderly served, service radius px]`, role `0` existing serving centre, `1`
+//!   cost 万元, elderly served, rings]`, `rings` the crow-fly service rings `[[radius px,
+//!   village type (0 urban, 1 rural)], …]`, one per village type of the region, urban first
+//!   (empty for other travel models); role `0` existing serving centre, `1`
 //!   existing facility upgraded by the plan, `2` existing comprehensive centre that does not
 //!   serve the circle, `3` candidate; `open` as planned;
 //! - `reach` (what-if only): per village a flat list `[site, minutes, site, minutes, …]`;
@@ -36,7 +38,7 @@
 use serde_json::{Value, json};
 
 use crate::map::Lang;
-use crate::model::{AreaKind, CoverageScope, FacilityType, LonLat, SiteIdx, TownshipKind};
+use crate::model::{AreaKind, CoverageScope, FacilityType, LonLat, TownshipKind};
 use crate::plan::Plan;
 use crate::plan::day_care::Reason;
 
@@ -377,21 +379,16 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
         }
     }
 
-    // Service circles (crow-fly): each site's reach for its own area type, as the PNG map
-    // and the GeoJSON draw them.
+    // Service rings (crow-fly): one per village area type, the reach of villages of that
+    // type, as the PNG map and the GeoJSON draw them; the same for every site.
     let travel = &plan.scenario.travel;
-    let crowfly = travel.kind() == crate::model::TravelKind::CrowFly;
-    let radius_px = |site: usize| -> f64 {
-        if !crowfly {
-            return 0.0;
-        }
-        let pos = if site < nf {
-            r.facilities[site].pos
-        } else {
-            r.candidates[site - nf].pos
-        };
-        let kind = crate::plan::site_area_kind(r, &plan.reach, SiteIdx(site as u32), pos);
-        round1(crate::plan::service_radius_m(travel, kind) * fit.px_per_m())
+    let rings: Vec<Value> = if travel.kind() == crate::model::TravelKind::CrowFly {
+        crate::plan::service_rings_m(r, travel)
+            .into_iter()
+            .map(|(k, m)| json!([round1(m * fit.px_per_m()), u8::from(k == AreaKind::Rural)]))
+            .collect()
+    } else {
+        Vec::new()
     };
 
     let sites: Vec<Value> = rows
@@ -437,7 +434,7 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
                 u8::from(comp),
                 cost,
                 crate::numbers::round(served[site], 1),
-                radius_px(site),
+                rings,
             ])
         })
         .collect();
