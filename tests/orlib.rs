@@ -6,7 +6,7 @@
 //! `cargo test` lists them as ignored where the folder may be missing; `.ci/run` runs them
 //! with `cargo test -- --ignored`, and then a missing folder fails them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use yanglao::solve::Status;
 use yanglao::solve::cpmp::CapacitatedOptions;
@@ -125,24 +125,7 @@ fn pmedcap1_1_and_sjc1_within_one_percent() {
 fn pmedcap1_13_and_1_16_proven_by_assignment_branching() {
     let dir = benchmarks();
     for name in ["pmedcap1-13", "pmedcap1-16"] {
-        let optimum = known(&dir, "pmedcap/optimal.txt", name);
-        let instance =
-            orlib::parse_pmedcap(&read(&dir, &format!("pmedcap/{name}.txt"))).expect("readable");
-        let problem = &instance.problem;
-        let sol = problem.solve(&CapacitatedOptions::default());
-        let c = sol.certificate;
-        assert_eq!(
-            problem.objective_of(&sol.sites, &sol.assignment),
-            Some(c.objective),
-            "{name}: the assignment is feasible and priced as reported"
-        );
-        assert!(
-            c.bound <= optimum,
-            "{name}: bound {} above {optimum}",
-            c.bound
-        );
-        assert_eq!(c.objective, optimum, "{name}: {c:?}");
-        assert_eq!(c.status, Status::Optimal, "{name}: {c:?}");
+        assert_pmedcap_proven(&dir, name);
     }
 }
 
@@ -153,8 +136,12 @@ fn pmedcap1_13_and_1_16_proven_by_assignment_branching() {
 #[test]
 #[ignore = "needs ../shared/benchmarks or YANGLAO_BENCHMARKS; run with --ignored"]
 fn pmedcap1_8_proven_by_fractional_branching() {
-    let dir = benchmarks();
-    let name = "pmedcap1-8";
+    assert_pmedcap_proven(&benchmarks(), "pmedcap1-8");
+}
+
+/// Solves the OR-Library capacitated instance `name` with the default options and requires
+/// its published optimum, a feasible assignment priced as reported, and a proof.
+fn assert_pmedcap_proven(dir: &Path, name: &str) {
     let optimum = known(&dir, "pmedcap/optimal.txt", name);
     let instance =
         orlib::parse_pmedcap(&read(&dir, &format!("pmedcap/{name}.txt"))).expect("readable");

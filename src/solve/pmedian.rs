@@ -1595,33 +1595,34 @@ mod tests {
                 let problem = PMedianProblem::new(costs.clone(), p)
                     .with_forced(&forced_site.map_or(vec![], |f| vec![f]));
                 let exact = brute_force(&problem).expect("dense instances are feasible");
-                let mut forced = vec![false; m];
-                for &f in &problem.forced {
-                    forced[f as usize] = true;
-                }
-                let ctx = problem.context(&forced, true);
-                let start = ctx.greedy();
-                let mut root = Lagrange::new(&ctx, &start);
-                root.run(&ctx, f64::INFINITY, 2, &mut TopSets::new(0));
-                let s = Interchange::new(&ctx, &start);
-                let mut best = (s.obj, s.sorted_open());
-                let (bound, _) = branch_and_bound(&ctx, &root, &mut best, 1_000_000);
-                assert!(
-                    bound <= exact + 1e-6,
-                    "seed {seed} p {p}: {bound} > {exact}"
-                );
-                assert_eq!(best.0, exact, "seed {seed} p {p}");
-                assert_eq!(problem.objective_of(&best.1), Some(exact));
-                assert!(
-                    ctx.proven(bound, best.0),
-                    "seed {seed} p {p}: {bound} < {exact}"
-                );
+                tree_from_weak_root(&problem, exact, &format!("seed {seed} p {p}"));
                 // Through the whole search as well: the optimum, never a false claim.
                 let sol = problem.solve(&quick());
                 assert_eq!(sol.certificate.objective, exact, "seed {seed} p {p}");
                 assert!(sol.certificate.bound <= exact + 1e-6);
             }
         }
+    }
+
+    /// Runs the branch and bound to the end from a deliberately weak root (two subgradient
+    /// steps from the greedy answer) and requires the brute-force optimum `exact`, priced as
+    /// reported, with a bound that proves it and never exceeds it.
+    fn tree_from_weak_root(problem: &PMedianProblem, exact: f64, label: &str) {
+        let mut forced = vec![false; problem.costs.sites()];
+        for &f in &problem.forced {
+            forced[f as usize] = true;
+        }
+        let ctx = problem.context(&forced, true);
+        let start = ctx.greedy();
+        let mut root = Lagrange::new(&ctx, &start);
+        root.run(&ctx, f64::INFINITY, 2, &mut TopSets::new(0));
+        let s = Interchange::new(&ctx, &start);
+        let mut best = (s.obj, s.sorted_open());
+        let (bound, _) = branch_and_bound(&ctx, &root, &mut best, 1_000_000);
+        assert!(bound <= exact + 1e-6, "{label}: {bound} > {exact}");
+        assert_eq!(best.0, exact, "{label}");
+        assert_eq!(problem.objective_of(&best.1), Some(exact));
+        assert!(ctx.proven(bound, best.0), "{label}: {bound} < {exact}");
     }
 
     /// The tree on rows that list only a few sites (a client no open site lists is not
@@ -1643,21 +1644,7 @@ mod tests {
                     continue;
                 };
                 checked += 1;
-                let forced = vec![false; m];
-                let ctx = problem.context(&forced, true);
-                let start = ctx.greedy();
-                let mut root = Lagrange::new(&ctx, &start);
-                root.run(&ctx, f64::INFINITY, 2, &mut TopSets::new(0));
-                let s = Interchange::new(&ctx, &start);
-                let mut best = (s.obj, s.sorted_open());
-                let (bound, _) = branch_and_bound(&ctx, &root, &mut best, 1_000_000);
-                assert!(
-                    bound <= exact + 1e-6,
-                    "seed {seed} p {p}: {bound} > {exact}"
-                );
-                assert_eq!(best.0, exact, "seed {seed} p {p}");
-                assert_eq!(problem.objective_of(&best.1), Some(exact));
-                assert!(ctx.proven(bound, best.0), "seed {seed} p {p}");
+                tree_from_weak_root(&problem, exact, &format!("seed {seed} p {p}"));
             }
         }
         assert!(checked >= 40, "only {checked} feasible instances");
