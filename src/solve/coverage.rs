@@ -1987,6 +1987,27 @@ mod tests {
         }
     }
 
+    /// Full coverage of `p`'s reachable weight: the answer, checked to be a cover, and the
+    /// brute-force fewest sites that cover it.
+    fn full_cover(
+        p: &CoverageProblem,
+        opts: &CoverageOptions,
+        seed: u64,
+    ) -> (CoverageSolution, usize) {
+        let reachable = p.reachable_weight();
+        let sol = p
+            .solve_target(reachable, opts)
+            .expect("the reachable weight is reachable");
+        let fewest = (0..=p.sets.len())
+            .find(|&k| brute_force(p, k) >= reachable - 1e-6)
+            .expect("all candidates reach it");
+        assert!(
+            p.covered_weight(&sol.sites) >= reachable - 1e-6,
+            "seed {seed}: not a cover"
+        );
+        (sol, fewest)
+    }
+
     #[test]
     fn full_cover_is_the_fewest_sites() {
         for (seed, opts) in (0..40).map(|s| {
@@ -2003,17 +2024,7 @@ mod tests {
             } else {
                 random_problem(700 + seed, 25, 12)
             };
-            let reachable = p.reachable_weight();
-            let sol = p
-                .solve_target(reachable, &opts)
-                .expect("the reachable weight is reachable");
-            let fewest = (0..=p.sets.len())
-                .find(|&k| brute_force(&p, k) >= reachable - 1e-6)
-                .expect("all candidates reach it");
-            assert!(
-                p.covered_weight(&sol.sites) >= reachable - 1e-6,
-                "seed {seed}: not a cover"
-            );
+            let (sol, fewest) = full_cover(&p, &opts, seed);
             assert!(sol.sites.len() >= fewest);
             assert!(
                 sol.certificate.bound <= fewest as f64 + 1e-9,
@@ -2029,6 +2040,7 @@ mod tests {
                     "seed {seed}: small covers are found"
                 );
             }
+            let reachable = p.reachable_weight();
             let too_much = p
                 .solve_target(reachable + 1.0, &opts)
                 .expect_err("beyond reach");
@@ -2096,17 +2108,7 @@ mod tests {
             } else {
                 bridged_problem(seed)
             };
-            let reachable = p.reachable_weight();
-            let sol = p
-                .solve_target(reachable, &opts)
-                .expect("the reachable weight is reachable");
-            let fewest = (0..=p.sets.len())
-                .find(|&k| brute_force(&p, k) >= reachable - 1e-6)
-                .expect("all candidates reach it");
-            assert!(
-                p.covered_weight(&sol.sites) >= reachable - 1e-6,
-                "seed {seed}: not a cover"
-            );
+            let (sol, fewest) = full_cover(&p, &opts, seed);
             assert!(sol.sites.len() >= fewest, "seed {seed}: below the optimum");
             assert!(
                 sol.certificate.bound <= fewest as f64 + 1e-9,
