@@ -939,19 +939,13 @@ pub fn plan(scenario: Scenario, region: Region, load_s: f64) -> Result<Plan, Pla
         Some(full) => scenario.decisions.apply(full, scenario.day_care.serving),
         None => region,
     };
-    let t = Instant::now();
-    // The travel model is built once: its road or matrix file read and every point snapped
-    // once for both the day-care and the bed catchments.
-    let model = travel::model_for(
-        &region,
-        &scenario.travel,
-        &travel::NetworkOptions::default(),
-    )?;
-    let reach = travel::reach_with(model.as_ref(), &region, &scenario.travel, &scenario.limits)?;
-    let travel_s = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let bed_reach = bed_catchments(model.as_ref(), &region, &scenario)?;
-    let bed_reach_s = t.elapsed().as_secs_f64();
+    let Catchments {
+        model,
+        reach,
+        bed_reach,
+        travel_s,
+        bed_reach_s,
+    } = catchments(&scenario, &region)?;
     let money = plan_money(&scenario, &region, &reach, &bed_reach)?;
     let mut tradeoff = Vec::with_capacity(scenario.budget.sweep_wan.len());
     for &b in &scenario.budget.sweep_wan {
@@ -1126,14 +1120,36 @@ fn bed_catchments(
 /// money-dependent parts only.
 fn money_plan_of(scenario: &Scenario, full: &Region) -> Result<MoneyPlan, PlanError> {
     let region = scenario.decisions.apply(full, scenario.day_care.serving);
-    let model = travel::model_for(
-        &region,
-        &scenario.travel,
-        &travel::NetworkOptions::default(),
-    )?;
-    let reach = travel::reach_with(model.as_ref(), &region, &scenario.travel, &scenario.limits)?;
-    let bed_reach = bed_catchments(model.as_ref(), &region, scenario)?;
-    plan_money(scenario, &region, &reach, &bed_reach)
+    let c = catchments(scenario, &region)?;
+    plan_money(scenario, &region, &c.reach, &c.bed_reach)
+}
+
+/// The travel model of `region`, its day-care reach lists and bed catchments, with the
+/// seconds each took.
+struct Catchments {
+    model: Box<dyn travel::TravelModel>,
+    reach: travel::ReachLists,
+    bed_reach: travel::ReachLists,
+    travel_s: f64,
+    bed_reach_s: f64,
+}
+
+/// Builds the travel model once (its road or matrix file read and every point snapped once)
+/// and from it both the day-care reach lists and the bed catchments.
+fn catchments(scenario: &Scenario, region: &Region) -> Result<Catchments, PlanError> {
+    let t = Instant::now();
+    let model = travel::model_for(region, &scenario.travel, &travel::NetworkOptions::default())?;
+    let reach = travel::reach_with(model.as_ref(), region, &scenario.travel, &scenario.limits)?;
+    let travel_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let bed_reach = bed_catchments(model.as_ref(), region, scenario)?;
+    Ok(Catchments {
+        model,
+        reach,
+        bed_reach,
+        travel_s,
+        bed_reach_s: t.elapsed().as_secs_f64(),
+    })
 }
 
 /// Prices `scenario.decisions` on the region before them, `all` being the plan under every
