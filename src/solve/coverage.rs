@@ -23,9 +23,11 @@
 //! 3. Per component and `k`, an exact value where possible: complete enumeration when the
 //!    component is small, otherwise a seeded multi-start greedy with swap local search
 //!    (best-improvement swaps with incremental gain and loss bookkeeping, after Resende &
-//!    Werneck 2007), then Lagrangian branch and bound (`solve::mclp`: subgradient bounds,
-//!    reduced-cost fixing) under a node limit, warm-started from
-//!    the local-search answer and the previous budget's multipliers. A backward pass then
+//!    Werneck 2007), then a short Lagrangian branch and bound (`solve::mclp`: subgradient
+//!    bounds, reduced-cost fixing) warm-started from the local-search answer and the previous
+//!    budget's multipliers, which settles the easy budgets; where it leaves a gap, reduced-cost
+//!    fixing with its multipliers and LP-based branch and bound (`microlp`'s dual simplex) on
+//!    what is left, under a node limit. A backward pass then
 //!    tries each budget's answer from the next one's
 //!    (the site whose closing loses least taken out, then swaps). The component's upper
 //!    bound `u_c(k)` is the branch-and-bound bound (equal to `f_c(k)` when proven).
@@ -36,7 +38,8 @@
 //!
 //! One point alone needs no curve: [`CoverageProblem::solve_budget`] runs the branch and bound
 //! on the whole reduced instance for one budget (a short subgradient-only search, then, if a
-//! gap is left, the full node limit with the LP relaxation's duals at the root), and
+//! gap is left, the full node limit with the LP relaxation's duals at the root, then, if a
+//! gap is still left, LP-based branch and bound after fixing with those multipliers), and
 //! [`CoverageProblem::solve_target`] solves full coverage as set covering per component
 //! (classic reductions, after which the rest is split into connected pieces again; per piece
 //! the LP bound from the interior-point solver Clarabel, evaluated as a Lagrangian bound and
@@ -48,7 +51,9 @@
 
 use rayon::prelude::*;
 
-use super::mclp::{Mclp, MclpLimits, MclpResult, cover_lagrangian, cover_lower_bound, cover_lp};
+use super::mclp::{
+    Mclp, MclpLimits, MclpResult, cover_lagrangian, cover_lower_bound, cover_lp, mclp_mip_fixed,
+};
 use super::{Certificate, SplitMix64, Status};
 
 /// A coverage instance: weights, what is covered already, and what each candidate covers.
@@ -266,7 +271,7 @@ impl CoverageProblem {
         } else {
             let (start, _) = whole.local_search(&[], k, opts, 0);
             let mut lambda = Vec::new();
-            let r = whole.budget_search(k, &start, &mut lambda, opts.node_limit, true);
+            let r = whole.budget_search(k, &start, &mut lambda, opts.node_limit);
             (r.open, r.value, r.bound.min(whole.trivial_bound(k)))
         };
         let mut sites: Vec<u32> = open.iter().map(|&j| whole.cands[j]).collect();
@@ -462,23 +467,18 @@ fn combine(
         dp = next;
         choices.push(choice);
     }
-    // Bound: concave envelopes of the component bounds, marginals merged greedily.
-    let mut marginals: Vec<f64> = components
-        .iter()
-        .flat_map(|c| envelope_gains(&c.bound))
-        .collect();
-    marginals.sort_by(|a, b| b.total_cmp(a));
+    // Bound: the best split of the budget over the component bounds, each first made
+    // non-decreasing from the right (a component covers no less with more sites, so
+    // `u_c(k') >= f_c(k') >= f_c(k)` for every `k' >= k` bounds `f_c(k)` too).
+    let bounds: Vec<Vec<f64>> = components.iter().map(|c| suffix_min(&c.bound)).collect();
+    let upper = best_split(&bounds, len);
     let mut points = Vec::with_capacity(len + 1);
-    let mut ub = 0.0;
     for (p, &covered) in dp.iter().enumerate() {
-        if p > 0 {
-            ub += marginals.get(p - 1).copied().unwrap_or(0.0);
-        }
         let covered = base + covered;
         points.push(CurvePoint {
             new_sites: p as u32,
             covered,
-            bound: (base + ub).min(reachable).max(covered),
+            bound: (base + upper[p]).min(reachable).max(covered),
         });
     }
     let stats = CurveStats {
@@ -500,30 +500,44 @@ fn combine(
     }
 }
 
-/// Marginal gains of the least concave majorant of `bound` (a curve starting at 0).
-fn envelope_gains(bound: &[f64]) -> Vec<f64> {
-    // Upper hull over points (k, bound[k]).
-    let mut hull: Vec<(usize, f64)> = Vec::new();
-    for (k, &b) in bound.iter().enumerate() {
-        while hull.len() >= 2 {
-            let (k1, b1) = hull[hull.len() - 2];
-            let (k2, b2) = hull[hull.len() - 1];
-            // Drop the middle point when it lies on or below the chord.
-            if (b2 - b1) * (k - k1) as f64 <= (b - b1) * (k2 - k1) as f64 {
-                hull.pop();
-            } else {
-                break;
+/// `out[k] = min(curve[k..])`: the tightest non-decreasing curve below `curve` from the right.
+fn suffix_min(curve: &[f64]) -> Vec<f64> {
+    let mut out = curve.to_vec();
+    for k in (0..out.len().saturating_sub(1)).rev() {
+        out[k] = out[k].min(out[k + 1]);
+    }
+    out
+}
+
+/// `out[p] = max Σ_c curves[c][k_c]` over `Σ_c k_c <= p`, `k_c < curves[c].len()`, for
+/// `p = 0..=len`, where every curve starts at 0 and is non-decreasing. Curves with
+/// non-increasing gains are merged greedily (exact for them); the others go through dynamic
+/// programming over the budget.
+fn best_split(curves: &[Vec<f64>], len: usize) -> Vec<f64> {
+    let concave = |c: &Vec<f64>| {
+        c.windows(3)
+            .all(|w| w[2] - w[1] <= w[1] - w[0] + Certificate::TOLERANCE)
+    };
+    let mut gains: Vec<f64> = curves
+        .iter()
+        .filter(|c| concave(c))
+        .flat_map(|c| c.windows(2).map(|w| w[1] - w[0]))
+        .collect();
+    gains.sort_by(|a, b| b.total_cmp(a));
+    let mut dp = vec![0.0; len + 1];
+    for p in 1..=len {
+        dp[p] = dp[p - 1] + gains.get(p - 1).copied().unwrap_or(0.0);
+    }
+    for c in curves.iter().filter(|c| !concave(c)) {
+        let mut next = dp.clone();
+        for p in 0..=len {
+            for k in 1..c.len().min(p + 1) {
+                next[p] = next[p].max(dp[p - k] + c[k]);
             }
         }
-        hull.push((k, b));
+        dp = next;
     }
-    let mut gains = Vec::with_capacity(bound.len().saturating_sub(1));
-    for w in hull.windows(2) {
-        let ((k1, b1), (k2, b2)) = (w[0], w[1]);
-        let slope = (b2 - b1) / (k2 - k1) as f64;
-        gains.extend(std::iter::repeat_n(slope, k2 - k1));
-    }
-    gains
+    dp
 }
 
 /// Nodes of the first, subgradient-only phase of a budget's branch and bound.
@@ -1209,7 +1223,7 @@ impl Part {
                 _ => {
                     comp.counts[1] += 1;
                     let (open, _) = self.local_search(&previous, k, opts, stream);
-                    let r = self.budget_search(k, &open, &mut lambda, nodes, false);
+                    let r = self.curve_search(k, &open, &mut lambda, nodes);
                     if r.bound - r.value <= Certificate::TOLERANCE {
                         comp.counts[2] += 1;
                     }
@@ -1271,29 +1285,54 @@ impl Part {
         }
     }
 
-    /// Lagrangian branch and bound for budget `k` from the answer `start`, in two phases: a
-    /// short search with subgradient bounds only (`QUICK_NODES` nodes), which settles most
-    /// budgets; then, when a gap is left, a search with the LP relaxation's duals at the root
-    /// and `nodes` nodes, from the first phase's answer. Without `lp`, one search of `nodes`
-    /// nodes with subgradient bounds only. `lambda` carries the multipliers from budget to
-    /// budget. The bound is the smaller of the proven ones.
+    /// One budget of the curve: Lagrangian branch and bound with subgradient bounds only
+    /// (`QUICK_NODES` nodes, multipliers carried in `lambda` from budget to budget), which
+    /// settles the easy budgets in milliseconds; then, when a gap is left, LP-based branch and
+    /// bound ([`mclp_mip_fixed`]) from its answer under `nodes` nodes. The bound is the smaller.
+    fn curve_search(
+        &self,
+        k: usize,
+        start: &[usize],
+        lambda: &mut Vec<f64>,
+        nodes: u64,
+    ) -> MclpResult {
+        let mclp = Mclp::new(&self.weight, &self.sets);
+        let quick = MclpLimits {
+            nodes: nodes.min(QUICK_NODES),
+            root_lp: false,
+            ..MclpLimits::default()
+        };
+        let first = mclp.solve(k, start, lambda, None, &quick, &|o| self.swap(o));
+        if first.bound - first.value <= Certificate::TOLERANCE {
+            return first;
+        }
+        match mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, lambda, nodes) {
+            Some(second) if second.value > first.value + 1e-9 => MclpResult {
+                bound: first.bound.min(second.bound).max(second.value),
+                ..second
+            },
+            Some(second) => MclpResult {
+                bound: first.bound.min(second.bound).max(first.value),
+                ..first
+            },
+            None => first,
+        }
+    }
+
+    /// Lagrangian branch and bound for budget `k` from the answer `start`, in up to three
+    /// phases, each run only when the one before leaves a gap: a short search with
+    /// subgradient bounds only (`QUICK_NODES` nodes); a search with the LP relaxation's duals
+    /// at the root and `nodes` nodes; then LP-based branch and bound ([`mclp_mip_fixed`])
+    /// after reduced-cost fixing with the second phase's multipliers, under `nodes` nodes.
+    /// `lambda` carries the multipliers in. The bound is the smallest of the proven ones.
     fn budget_search(
         &self,
         k: usize,
         start: &[usize],
         lambda: &mut Vec<f64>,
         nodes: u64,
-        lp: bool,
     ) -> MclpResult {
         let mclp = Mclp::new(&self.weight, &self.sets);
-        if !lp {
-            let limits = MclpLimits {
-                nodes,
-                root_lp: false,
-                ..MclpLimits::default()
-            };
-            return mclp.solve(k, start, lambda, None, &limits, &|o| self.swap(o));
-        }
         let quick = MclpLimits {
             nodes: nodes.min(QUICK_NODES),
             root_lp: false,
@@ -1316,9 +1355,30 @@ impl Part {
         } else {
             first
         };
-        MclpResult {
-            bound: bound.max(best.value),
-            ..best
+        if bound - best.value <= Certificate::TOLERANCE {
+            return MclpResult {
+                bound: bound.max(best.value),
+                ..best
+            };
+        }
+        // Still a gap: LP-based branch and bound after fixing with the LP-quality multipliers.
+        match mclp_mip_fixed(&self.weight, &self.sets, k, &best.open, &again, nodes) {
+            Some(third) => {
+                let bound = bound.min(third.bound);
+                let best = if third.value > best.value + 1e-9 {
+                    third
+                } else {
+                    best
+                };
+                MclpResult {
+                    bound: bound.max(best.value),
+                    ..best
+                }
+            }
+            None => MclpResult {
+                bound: bound.max(best.value),
+                ..best
+            },
         }
     }
 
@@ -1864,6 +1924,43 @@ mod tests {
     }
 
     #[test]
+    fn search_path_proves_every_budget_with_ties_duplicates_and_uncovered_points() {
+        // Tied and zero weights, a duplicated candidate and a point no candidate covers; no
+        // enumeration, so every budget goes through the searches.
+        let opts = CoverageOptions {
+            enumeration_limit: 0,
+            ..CoverageOptions::default()
+        };
+        for seed in 0..8 {
+            let mut p = random_problem(300 + seed, 36, 11);
+            let mut r = SplitMix64::new(seed, 5);
+            for w in &mut p.weight {
+                *w = (100 * r.below(3)) as f64;
+            }
+            p.sets.push(p.sets[r.below(p.sets.len())].clone());
+            p.weight.push(50.0);
+            p.covered.push(false);
+            let curve = p.curve(&opts);
+            for pt in &curve.points {
+                let k = pt.new_sites as usize;
+                let exact = brute_force(&p, k);
+                assert!(
+                    (pt.covered - exact).abs() < 1e-6 && (pt.bound - exact).abs() < 1e-6,
+                    "seed {seed} p {k}: {} / {} vs {exact}",
+                    pt.covered,
+                    pt.bound
+                );
+                let sites = curve.sites(pt.new_sites);
+                assert!(sites.len() <= k);
+                assert!((p.covered_weight(&sites) - pt.covered).abs() < 1e-6);
+                let one = p.solve_budget(pt.new_sites, &opts);
+                assert!((one.covered - exact).abs() < 1e-6, "seed {seed} p {k}");
+                assert!(one.certificate.bound >= exact - 1e-6);
+            }
+        }
+    }
+
+    #[test]
     fn target_gives_fewest_sites() {
         for seed in 0..20 {
             let p = random_problem(200 + seed, 20, 10);
@@ -2235,14 +2332,44 @@ mod tests {
     }
 
     #[test]
-    fn envelope_majorises() {
-        let b = [0.0, 1.0, 5.0, 6.0, 6.0];
-        let g = envelope_gains(&b);
-        let mut acc = 0.0;
-        for (k, gain) in g.iter().enumerate() {
-            acc += gain;
-            assert!(acc >= b[k + 1] - 1e-12);
+    fn best_split_equals_brute_force() {
+        let mut r = SplitMix64::new(5, 9);
+        for _ in 0..200 {
+            let curves: Vec<Vec<f64>> = (0..1 + r.below(3))
+                .map(|_| {
+                    let mut c = vec![0.0];
+                    for _ in 0..r.below(4) {
+                        let last = *c.last().expect("starts at 0");
+                        c.push(last + r.below(6) as f64);
+                    }
+                    c
+                })
+                .collect();
+            let len = 6;
+            let split = best_split(&curves, len);
+            for (p, &got) in split.iter().enumerate() {
+                // Every allocation of at most p sites.
+                let mut best = 0.0f64;
+                let mut ks = vec![0usize; curves.len()];
+                loop {
+                    if ks.iter().sum::<usize>() <= p {
+                        let v: f64 = ks.iter().zip(&curves).map(|(&k, c)| c[k]).sum();
+                        best = best.max(v);
+                    }
+                    let Some(c) = (0..curves.len()).find(|&c| ks[c] + 1 < curves[c].len()) else {
+                        break;
+                    };
+                    ks[c] += 1;
+                    for k in &mut ks[..c] {
+                        *k = 0;
+                    }
+                }
+                assert!(
+                    (got - best).abs() < 1e-9,
+                    "{curves:?} p {p}: {got} vs {best}"
+                );
+            }
         }
-        assert!(g.windows(2).all(|w| w[1] <= w[0] + 1e-12));
+        assert_eq!(suffix_min(&[0.0, 5.0, 4.0, 6.0]), vec![0.0, 4.0, 4.0, 6.0]);
     }
 }
