@@ -27,7 +27,9 @@ pub use chart::{
     BatchRow, TownshipBeds, batch_chart, beds_chart, curve_chart, township_beds, tradeoff_chart,
 };
 pub(crate) use coverage::status_name;
-pub use coverage::{Layers, MapKind, PlacedLabel, PlanMap, SiteMark, VillageMark, plan_map};
+pub use coverage::{
+    ACCESS_DECIMALS, Layers, MapKind, PlacedLabel, PlanMap, SiteMark, VillageMark, plan_map,
+};
 pub use font::{FAMILY, Font, MissingGlyphs, missing_glyphs};
 pub use frame::{Frame, LabelPlacer, inside_rings, nest_rings, nice_scale_m, rect_inside_rings};
 
