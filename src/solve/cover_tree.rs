@@ -136,12 +136,31 @@ mod tests {
         sets
     }
 
+    /// Two random clusters of `half` points each, joined by one set holding a point of each.
+    fn bridged(seed: u64, half: usize, cands: usize) -> Vec<Vec<u32>> {
+        let mut sets = instance(seed, half, cands / 2);
+        let other = instance(seed ^ 0xb1, half, cands - cands / 2 - 1);
+        sets.extend(
+            other
+                .into_iter()
+                .map(|s| s.into_iter().map(|i| i + half as u32).collect()),
+        );
+        sets.push(vec![0, half as u32]);
+        sets
+    }
+
     #[test]
     fn bound_never_exceeds_the_optimum_and_covers_are_valid() {
-        for seed in 0..60u64 {
-            let points = 6 + (seed as usize % 9);
+        for seed in 0..80u64 {
+            let mut points = 6 + (seed as usize % 9);
             let cands = 5 + (seed as usize % 10);
-            let sets = instance(seed, points, cands);
+            let sets = if seed % 4 == 3 {
+                points = 2 * (points / 2);
+                bridged(seed, points / 2, cands + 2)
+            } else {
+                instance(seed, points, cands)
+            };
+            let cands = sets.len();
             let best = fewest(&sets, points);
             let start: Vec<usize> = (0..cands).collect();
             for nodes in [0u64, 1, 3, 1_000] {

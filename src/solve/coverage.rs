@@ -1549,9 +1549,11 @@ impl Part {
     /// random choices.
     ///
     /// A cover from the plain greedy, from LP rounding, and from the greedy on Lagrangian
-    /// costs at the LP duals, improved by local search ([`improve_cover`]); the lower bound
+    /// costs at the LP duals, improved by [`ILS_CHAINS`] local-search chains
+    /// ([`improve_cover`]); the lower bound
     /// is the Lagrangian bound at the LP duals (the LP value), rounded up; then swaps and the
-    /// search over the count with reduced-cost fixing.
+    /// search over the count with reduced-cost fixing; a piece still unproven goes to the LP
+    /// branch and bound ([`cover_tree`]) within [`COVER_TREE_WORK`].
     fn cover_piece(
         &self,
         piece: &CoverCore,
