@@ -521,6 +521,33 @@ fn the_price_table_is_the_difference_of_separately_solved_plans() {
     assert!(md.contains("决定的代价"), "{md}");
     let html = fs::read_to_string(dir.path().join("all/scenario/report.html")).expect("html");
     assert!(html.contains("id=\"decisions\""));
+
+    // The workbook's sheet holds the same prices as numbers.
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> =
+        open_workbook(dir.path().join("all/scenario/report.xlsx")).expect("report.xlsx");
+    let sheet = book
+        .worksheet_range("决定的代价")
+        .expect("the decisions sheet");
+    let num = |d: &Data| match d {
+        Data::Float(x) => *x,
+        other => panic!("a number, not {other:?}"),
+    };
+    let row = |label: &str| {
+        sheet
+            .rows()
+            .find(|r| matches!(&r[0], Data::String(s) if s == label))
+            .unwrap_or_else(|| panic!("row {label}"))
+            .to_vec()
+    };
+    for (label, entry) in [("全部决定", &d["all"]), ("F04", alone)] {
+        let r = row(label);
+        let lost = entry["coverage_lost_elderly"].as_f64().expect("lost");
+        let added = entry["added_wan"].as_f64().expect("added");
+        assert_eq!(num(&r[3]), lost.round(), "{label}");
+        assert!((num(&r[5]) - added).abs() < 1e-3, "{label}");
+    }
+    assert_eq!(num(&row("无决定")[2]), covered(&free).round());
 }
 
 fn rejected(scenario_extra: &str, csv: Option<&str>) -> String {

@@ -104,7 +104,10 @@ fn the_workbook_holds_the_csv_figures_as_numbers() {
     let out = dir.path().join("out/scenario");
     let path = out.join("report.xlsx");
     let mut book: Xlsx<_> = open_workbook(&path).expect("report.xlsx opens");
-    assert_eq!(book.sheet_names(), ["指标", "项目", "乡镇", "村社区"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["指标", "项目", "乡镇", "村社区", "求解证明"]
+    );
 
     // Villages: one row per row of villages.csv, same ids, elderly and people served.
     let villages = csv_records(&out.join("villages.csv"));
@@ -279,4 +282,115 @@ fn the_workbook_holds_the_csv_figures_as_numbers() {
     let first = fs::read(&path).expect("xlsx");
     plan(dir.path(), &[]);
     assert_eq!(fs::read(&path).expect("xlsx"), first);
+}
+
+/// The rows of a sheet under its header, up to the first blank row (the notes follow it).
+fn body_rows<'a>(range: &'a calamine::Range<Data>) -> (Vec<String>, Vec<&'a [Data]>) {
+    let mut rows = range.rows();
+    let header = rows.next().expect("a header").iter().map(text).collect();
+    let body = rows
+        .take_while(|r| !matches!(r.first(), Some(Data::Empty) | None))
+        .collect();
+    (header, body)
+}
+
+/// Regression: the workbook lacked the report's budget trade-off and solver certificate.
+/// Both sheets hold the figures of `summary.json` as numbers.
+#[test]
+fn the_workbook_holds_the_trade_off_and_the_certificates() {
+    let dir = copy_fixture();
+    let scenario = dir.path().join("scenario.toml");
+    let text_in = fs::read_to_string(&scenario).expect("scenario");
+    // The 10 万元 run overruns (the rules cost more), the 300 万元 one does not.
+    let text_in = text_in.replace(
+        "[costs]",
+        "[budget]\ntotal = 1000\nallow_overrun = true\nsweep = [10, 300]\n\n[costs]",
+    );
+    fs::write(&scenario, text_in).expect("write");
+    plan(dir.path(), &[]);
+    let out = dir.path().join("out/scenario");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("JSON");
+    let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("report.xlsx opens");
+    assert_eq!(
+        book.sheet_names(),
+        ["指标", "项目", "乡镇", "村社区", "预算与目标", "求解证明"]
+    );
+
+    let sheet = book.worksheet_range("预算与目标").expect("sheet");
+    let (header, rows) = body_rows(&sheet);
+    assert_eq!(
+        header,
+        [
+            "预算 (万元)",
+            "投资 (万元)",
+            "超支 (万元)",
+            "覆盖率",
+            "新建站点",
+            "达标目标",
+            "目标数",
+            "未达标"
+        ]
+    );
+    let runs = summary["tradeoff"].as_array().expect("tradeoff");
+    assert_eq!(rows.len(), runs.len());
+    assert_eq!(runs.len(), 2);
+    let f = |v: &serde_json::Value| v.as_f64().expect("a number");
+    for (row, run) in rows.iter().zip(runs) {
+        assert_eq!(number(&row[0]), f(&run["budget_wan"]));
+        assert!((number(&row[1]) - f(&run["spent_wan"])).abs() < 1e-3);
+        assert!((number(&row[2]) - f(&run["overrun_wan"])).abs() < 1e-3);
+        assert!((number(&row[3]) - f(&run["coverage"])).abs() < 1e-9);
+        assert_eq!(number(&row[4]), f(&run["new_sites"]));
+        let met = run["met"].as_array().expect("met").len() as f64;
+        let missed = run["missed"].as_array().expect("missed").len() as f64;
+        assert_eq!(number(&row[5]), met);
+        assert_eq!(number(&row[6]), met + missed);
+    }
+    assert!(number(&rows[0][2]) > 0.0 && number(&rows[1][2]) == 0.0);
+
+    let sheet = book.worksheet_range("求解证明").expect("sheet");
+    let (header, rows) = body_rows(&sheet);
+    assert_eq!(
+        header,
+        [
+            "优化问题",
+            "状态",
+            "目标函数",
+            "目标值",
+            "已证明的界",
+            "差距",
+            "随机种子"
+        ]
+    );
+    let dc = &summary["day_care"];
+    let network = rows
+        .iter()
+        .find(|r| text(&r[0]) == "日间照料网络")
+        .expect("the day-care row");
+    let value = if dc["objective"] == "new_sites" {
+        f(&dc["new_sites"])
+    } else {
+        f(&dc["covered_elderly"]).round()
+    };
+    assert_eq!(number(&network[3]), value, "{dc}");
+    assert_eq!(number(&network[4]), f(&dc["bound"]).round());
+    assert!((number(&network[5]) - f(&dc["gap"])).abs() < 1e-12);
+    assert_eq!(text(&network[6]), summary["day_care"]["seed"].to_string());
+    let beds = &summary["beds"];
+    let bed_row = rows
+        .iter()
+        .find(|r| text(&r[0]) == "床位方案")
+        .expect("the bed row");
+    assert!((number(&bed_row[3]) - f(&beds["cost_wan"])).abs() < 1e-3);
+    assert!((number(&bed_row[4]) - f(&beds["bound_wan"])).abs() < 1e-3);
+    assert!((number(&bed_row[5]) - f(&beds["gap"])).abs() < 1e-12);
+    let phasing = rows
+        .iter()
+        .find(|r| text(&r[0]).starts_with("日间照料分年建设（在已选站点内）"))
+        .expect("the phasing row");
+    let ph = &dc["phasing"];
+    assert!((number(&phasing[3]) - f(&ph["committed_wan_years"])).abs() < 1e-3);
+    assert!((number(&phasing[4]) - f(&ph["bound"])).abs() < 1e-3);
 }

@@ -406,8 +406,8 @@ fn maps_and_charts_render_their_chinese_labels() {
         );
     }
     assert!(
-        map.contains("font-family=\"Microsoft YaHei"),
-        "CJK font list in the SVG"
+        map.contains("font-family=\"yanglao-embedded, Microsoft YaHei"),
+        "the embedded font, then the CJK font list in the SVG"
     );
     let beds = svg_texts(&fs::read_to_string(out.join("beds.svg")).expect("beds.svg"));
     assert!(beds.iter().any(|t| t == "洪水街道"));
@@ -494,11 +494,12 @@ fn the_html_report_is_self_contained() {
     let dir = copy_fixture();
     assert_eq!(plan(dir.path(), &[]).code, 0);
     let html = fs::read_to_string(dir.path().join("out/scenario/report.html")).expect("html");
-    for needle in [
-        "http://", "https://", "<link", " src=", "url(", "@import", "//cdn",
-    ] {
+    for needle in ["http://", "https://", "<link", " src=", "@import", "//cdn"] {
         assert!(!html.contains(needle), "report.html references {needle}");
     }
+    // The one `url(` is the embedded font's data.
+    assert_eq!(html.matches("url(").count(), 1);
+    assert_eq!(html.matches("url(data:font/ttf;base64,").count(), 1);
     for needle in [
         "<table id=\"indicators\"",
         "<table id=\"projects\"",

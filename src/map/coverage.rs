@@ -1575,34 +1575,47 @@ fn legend_sizes(e_max: u32) -> Vec<u32> {
     out
 }
 
-/// Accessibility classes: none in reach, then five quantile classes with round breaks.
+/// Decimals of the beds per 1000 elderly written for each village (`access_after` in
+/// `villages.geojson`, the page map's hover): villages are binned by the value so rounded,
+/// so that each lies in the class its written value reads in.
+pub const ACCESS_DECIMALS: i32 = 3;
+
+/// Accessibility classes: none in reach, then up to five quantile classes with round
+/// breaks (two significant digits, at most [`ACCESS_DECIMALS`] decimals). A village's value
+/// is rounded to [`ACCESS_DECIMALS`] before it is binned: 0 is "no bed in reach", a value
+/// equal to a break falls in the class that starts there. Labels print each break in full
+/// and say which end is open: `< 27`, `≥ 27, < 41`, `≥ 41`.
 fn access_classes(values: &[f64], lang: Lang) -> (Vec<(String, RGBColor)>, Vec<usize>) {
-    let mut positive: Vec<f64> = values.iter().copied().filter(|v| *v > 0.0).collect();
+    let written = |v: f64| crate::numbers::round(v, ACCESS_DECIMALS);
+    let mut positive: Vec<f64> = values
+        .iter()
+        .map(|v| written(*v))
+        .filter(|v| *v > 0.0)
+        .collect();
     positive.sort_by(f64::total_cmp);
-    let round2 = |x: f64| -> f64 {
-        if x <= 0.0 {
-            return 0.0;
-        }
-        let p = 10f64.powf(x.log10().floor() - 1.0);
-        (x / p).round() * p
+    // Two significant digits, as a count of units of 10^e (e ≥ -ACCESS_DECIMALS), so that
+    // the break is the double nearest its decimal text, as a written value is.
+    let round2 = |x: f64| -> (f64, i32) {
+        let e = ((x.log10().floor() as i32) - 1).max(-ACCESS_DECIMALS);
+        let units = (x / 10f64.powi(e)).round();
+        let b = if e < 0 {
+            units / 10f64.powi(-e)
+        } else {
+            units * 10f64.powi(e)
+        };
+        (b, (-e).max(0))
     };
-    let mut breaks: Vec<f64> = Vec::new();
+    let mut breaks: Vec<(f64, i32)> = Vec::new();
     if !positive.is_empty() {
         for q in [0.2, 0.4, 0.6, 0.8] {
             let i = ((positive.len() as f64 - 1.0) * q).round() as usize;
-            let b = round2(positive[i]);
-            if b > 0.0 && breaks.last().is_none_or(|l| b > *l) {
-                breaks.push(b);
+            let (b, decimals) = round2(positive[i]);
+            if b > 0.0 && breaks.last().is_none_or(|l| b > l.0) {
+                breaks.push((b, decimals));
             }
         }
     }
-    let fmt = |x: f64| {
-        if x >= 10.0 {
-            format!("{x:.0}")
-        } else {
-            format!("{x:.1}")
-        }
-    };
+    let fmt = |(x, decimals): (f64, i32)| crate::numbers::fixed(x, decimals as usize);
     let mut classes = vec![(
         lang.pick("无可达床位", "No bed in reach").to_owned(),
         NO_ACCESS,
@@ -1611,7 +1624,7 @@ fn access_classes(values: &[f64], lang: Lang) -> (Vec<(String, RGBColor)>, Vec<u
     for i in 0..=k {
         let label = match (i.checked_sub(1).map(|j| breaks[j]), breaks.get(i)) {
             (None, Some(hi)) => format!("< {}", fmt(*hi)),
-            (Some(lo), Some(hi)) => format!("{} – {}", fmt(lo), fmt(*hi)),
+            (Some(lo), Some(hi)) => format!("≥ {}, < {}", fmt(lo), fmt(*hi)),
             (Some(lo), None) => format!("≥ {}", fmt(lo)),
             (None, None) => lang.pick("有可达床位", "Beds in reach").to_owned(),
         };
@@ -1622,10 +1635,11 @@ fn access_classes(values: &[f64], lang: Lang) -> (Vec<(String, RGBColor)>, Vec<u
     let class_of = values
         .iter()
         .map(|&v| {
+            let v = written(v);
             if v <= 0.0 {
                 0
             } else {
-                1 + breaks.iter().filter(|b| v >= **b).count()
+                1 + breaks.iter().filter(|b| v >= b.0).count()
             }
         })
         .collect();
@@ -1869,6 +1883,13 @@ mod tests {
         assert!(of.iter().all(|c| *c < classes.len()));
         // Larger values never fall in a lower class.
         assert!(of[5] >= of[4] && of[4] >= of[3] && of[3] >= of[1]);
+        // A value that reads 27.000 when written lies in the class of 27 and up.
+        let (classes, of) = access_classes(&[26.9996, 10.0, 20.0, 27.0, 41.0, 50.0], Lang::En);
+        assert_eq!(classes[of[0]].0, "≥ 27, < 41");
+        assert_eq!(classes[of[5]].0, "≥ 41");
+        // Small values keep their digits: 0.27 is not shown as 0.3.
+        let (classes, _) = access_classes(&[0.27, 0.27, 0.5, 0.5, 0.5], Lang::En);
+        assert_eq!(classes[1].0, "< 0.27");
         let (classes, of) = access_classes(&[0.0, 0.0], Lang::En);
         assert_eq!(classes.len(), 2);
         assert_eq!(of, vec![0, 0]);

@@ -13,10 +13,13 @@ use crate::plan::Plan;
 /// The vendored font: WenQuanYi Micro Hei, face 0, subset to GBK and ASCII (Apache-2.0).
 static EMBEDDED: &[u8] = include_bytes!("font/wqy-microhei-gbk.ttf");
 
-/// The font family written into the SVGs: the Chinese system fonts of Windows, macOS and
-/// Linux first, so that an SVG viewer picks a local CJK font; the PNG always uses [`Font`].
-pub const FAMILY: &str =
-    "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif";
+/// The family name of the font embedded in the SVGs and `report.html` ([`font_face`]).
+pub const EMBEDDED_FAMILY: &str = "yanglao-embedded";
+
+/// The font family written into the SVGs: the embedded subset of [`Font`] first (the
+/// font the PNG uses), then the Chinese system fonts of Windows, macOS and Linux for a
+/// viewer that ignores embedded fonts.
+pub const FAMILY: &str = "yanglao-embedded, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif";
 
 /// A TrueType/OpenType font held for the life of the process.
 #[derive(Clone, Debug)]
@@ -100,6 +103,66 @@ impl Font {
         }
         Ok(())
     }
+}
+
+/// An `@font-face` rule that embeds, as a `data:` URI, the subset of `font` that draws
+/// every character of `text` the font has (and `.notdef`), under [`EMBEDDED_FAMILY`]; `None`
+/// when the font cannot be subset (a CFF or collection font allsorts rejects): the page
+/// then falls back to the system fonts [`FAMILY`] names.
+///
+/// Subsetting is `allsorts`' (TrueType and CFF outlines, a Unicode `cmap` as browsers
+/// require); a county's SVG needs a few hundred glyphs of the 3 MB vendored font.
+pub fn font_face(font: &Font, text: &str) -> Option<String> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+    use base64::Engine as _;
+
+    let face = font.face();
+    let mut glyphs: Vec<u16> = text
+        .chars()
+        .map(|c| face.glyph_id(c).0)
+        .filter(|g| *g != 0)
+        .collect();
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    glyphs.insert(0, 0);
+    let data = ReadScope::new(font.bytes).read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(0).ok()?;
+    let bytes = subset(
+        &provider,
+        &glyphs,
+        &SubsetProfile::Minimal,
+        CmapTarget::Unicode,
+    )
+    .ok()?;
+    let uri = base64::engine::general_purpose::STANDARD.encode(bytes);
+    Some(format!(
+        "@font-face{{font-family:\"{EMBEDDED_FAMILY}\";src:url(data:font/ttf;base64,{uri}) format(\"truetype\")}}"
+    ))
+}
+
+/// Marks the start of the embedded font's block in an SVG, so that `report.html`, which
+/// embeds one font for the whole page, can leave it out of the SVGs it inlines.
+pub(crate) const SVG_FONT_START: &str = "<defs><style>@font-face";
+
+/// Where the embedded font's block ends.
+pub(crate) const SVG_FONT_END: &str = "</style></defs>";
+
+/// `svg` with the subset of `font` its text needs embedded as a style sheet right after
+/// the opening `<svg …>` tag; `svg` unchanged when the font cannot be subset.
+pub(crate) fn embed_in_svg(svg: String, font: &Font) -> String {
+    let (Some(face), Some(open)) = (font_face(font, &svg), svg.find('>')) else {
+        return svg;
+    };
+    let mut out = String::with_capacity(svg.len() + face.len() + 32);
+    out.push_str(&svg[..=open]);
+    out.push('\n');
+    out.push_str("<defs><style>");
+    out.push_str(&face);
+    out.push_str(SVG_FONT_END);
+    out.push_str(&svg[open + 1..]);
+    out
 }
 
 /// A bitmap backend whose text is rasterised glyph by glyph at the exact sub-pixel

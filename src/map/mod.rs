@@ -27,8 +27,11 @@ pub use chart::{
     BatchRow, TownshipBeds, batch_chart, beds_chart, curve_chart, township_beds, tradeoff_chart,
 };
 pub(crate) use coverage::status_name;
-pub use coverage::{Layers, MapKind, PlacedLabel, PlanMap, SiteMark, VillageMark, plan_map};
-pub use font::{FAMILY, Font, MissingGlyphs, missing_glyphs};
+pub use coverage::{
+    ACCESS_DECIMALS, Layers, MapKind, PlacedLabel, PlanMap, SiteMark, VillageMark, plan_map,
+};
+pub use font::{EMBEDDED_FAMILY, FAMILY, Font, MissingGlyphs, font_face, missing_glyphs};
+pub(crate) use font::{SVG_FONT_END, SVG_FONT_START};
 pub use frame::{Frame, LabelPlacer, inside_rings, nest_rings, nice_scale_m, rect_inside_rings};
 
 /// Language of labels, legends and report text. Place names stay as written in the data.
@@ -76,7 +79,8 @@ pub struct Options {
 pub struct Rendered {
     /// PNG bytes.
     pub png: Vec<u8>,
-    /// SVG document.
+    /// SVG document, with the subset of the font its text needs embedded
+    /// ([`font_face`]).
     pub svg: String,
     /// Width and height in pixels (SVG user units).
     pub size: (u32, u32),
@@ -97,6 +101,8 @@ pub struct Drawings {
     /// `tradeoff.png` / `tradeoff.svg`: coverage and targets met per budget, when the scenario
     /// has a `[budget] sweep`.
     pub tradeoff: Option<Rendered>,
+    /// The font they were drawn with, for the font `report.html` embeds.
+    pub font: Font,
 }
 
 /// Draws every picture of a plan.
@@ -117,6 +123,7 @@ pub fn draw_all(plan: &Plan, opts: &Options) -> Result<Drawings, Error> {
         curve,
         beds,
         tradeoff,
+        font: opts.font.clone(),
     })
 }
 
@@ -189,7 +196,7 @@ pub(crate) fn render(d: &impl Drawing, font: &Font, name: &str) -> Result<Render
     let _ = std::fs::remove_file(&scratch);
     Ok(Rendered {
         png: drawn?,
-        svg,
+        svg: font::embed_in_svg(svg, font),
         size,
     })
 }

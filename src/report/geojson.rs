@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `villages.geojson` | Point | every village, with its coverage before and after |
 //! | `sites.geojson` | Point | existing facilities (`status: existing`, with `action` naming a conversion, expansion, upgrade or re-designation the plan makes there), new sites (`status: new`), candidates not chosen (`status: candidate`) |
-//! | `allocation.geojson` | LineString | village → the site that serves it after the plan |
+//! | `allocation.geojson` | LineString | village → the site that serves it after the plan, except a village lying at its site's point (no line to draw; `villages.geojson` and `villages.csv` still name its site) |
 //! | `service_areas.geojson` | Polygon (crow-fly) or MultiPolygon (road network, matrix) | every serving site's service area as the travel model serves it: the crow-fly circle, the roads reached in time widened 100 m each side, or the served villages outlined |
 //! | `boundary.geojson` | Polygon or MultiPolygon | the region outline, when the data has one |
 //!
@@ -16,12 +16,17 @@
 //! BD-09, a copy of each file in that system (`villages.gcj02.geojson`, …) is written for
 //! pasting into Amap, Tencent or Baidu maps; those copies say so in a `coordinate_system`
 //! member and carry no `crs`, since no EPSG code describes them.
+//!
+//! Every geometry is valid as written (after rounding, in each system): no LineString with
+//! fewer than two distinct positions, no ring with fewer than three distinct corners or no
+//! area; a degenerate hole is left out of its polygon, and a feature with nothing valid left
+//! is left out of every copy of its file.
 
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::tables::{ProjectKind, projects};
-use crate::map::nest_rings;
+use crate::map::{ACCESS_DECIMALS, nest_rings};
 use crate::model::{Crs, LonLat};
 use crate::plan::Plan;
 
@@ -51,6 +56,26 @@ impl Geometry {
             Geometry::LineString(_) => "LineString",
             Geometry::Polygon(_) => "Polygon",
             Geometry::MultiPolygon(_) => "MultiPolygon",
+        }
+    }
+
+    /// The geometry with what a GIS would reject left out, or `None` when nothing valid
+    /// remains: a LineString needs two distinct positions; a ring needs four positions, three
+    /// of them distinct, closed, enclosing some area. A degenerate hole is dropped, a polygon
+    /// with a degenerate exterior is dropped, and an empty MultiPolygon is `None`.
+    fn cleaned(self) -> Option<Geometry> {
+        match self {
+            Geometry::Point(_) => Some(self),
+            Geometry::LineString(mut pts) => {
+                pts.dedup();
+                (pts.len() >= 2).then_some(Geometry::LineString(pts))
+            }
+            Geometry::Polygon(rings) => clean_polygon(rings).map(Geometry::Polygon),
+            Geometry::MultiPolygon(polygons) => {
+                let polygons: Vec<Vec<Vec<Pt>>> =
+                    polygons.into_iter().filter_map(clean_polygon).collect();
+                (!polygons.is_empty()).then_some(Geometry::MultiPolygon(polygons))
+            }
         }
     }
 
@@ -100,6 +125,32 @@ impl Geometry {
         };
         json!({"type": self.kind(), "coordinates": coordinates})
     }
+}
+
+/// Whether a ring as written is one a GIS accepts: closed, at least four positions, at least
+/// three of them distinct, and a non-zero area (not all on one line).
+fn ring_is_valid(ring: &[Pt]) -> bool {
+    let mut distinct: Vec<Pt> = ring.to_vec();
+    distinct.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
+    distinct.dedup();
+    let twice_area: f64 = ring
+        .windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .sum();
+    ring.len() >= 4 && ring.first() == ring.last() && distinct.len() >= 3 && twice_area != 0.0
+}
+
+/// A polygon with its degenerate holes dropped, or `None` when its exterior is degenerate.
+fn clean_polygon(mut rings: Vec<Vec<Pt>>) -> Option<Vec<Vec<Pt>>> {
+    if !rings.first().is_some_and(|r| ring_is_valid(r)) {
+        return None;
+    }
+    let mut k = 0;
+    rings.retain(|r| {
+        k += 1;
+        k == 1 || ring_is_valid(r)
+    });
+    Some(rings)
 }
 
 /// A feature of a layer: its geometry and its properties, sorted by key (the order
@@ -196,15 +247,35 @@ const STEMS: [&str; 5] = [
     "boundary",
 ];
 
-/// The features of one layer, `stem` one of [`STEMS`].
+/// The features of one layer, `stem` one of [`STEMS`], each with a valid geometry
+/// ([`Geometry::cleaned`]) in WGS-84 and in the system of the copy, if any. A feature with
+/// nothing valid left in either system is left out of both files, so that the two list the
+/// same features: an allocation line from a village to a site at the same point (to 6
+/// decimals) is such a feature; the village still names its site in `villages.geojson`
+/// and `villages.csv`.
 fn layer(plan: &Plan, stem: &str) -> Vec<Feature> {
-    match stem {
+    let features = match stem {
         "villages" => villages(plan),
         "sites" => sites(plan),
         "allocation" => allocation(plan),
         "service_areas" => service_areas(plan),
         _ => boundary(plan),
-    }
+    };
+    let crs = plan.scenario.crs;
+    features
+        .into_iter()
+        .filter_map(|f| {
+            if crs != Crs::Wgs84 {
+                let mut moved = f.geometry.clone();
+                moved.reproject(crs);
+                moved.cleaned()?;
+            }
+            Some(Feature {
+                geometry: f.geometry.cleaned()?,
+                properties: f.properties,
+            })
+        })
+        .collect()
 }
 
 /// The layers of a plan as (file stem, features), each of one geometry type; a layer with
@@ -247,6 +318,9 @@ pub fn files(plan: &Plan) -> Vec<(String, Vec<u8>)> {
                         if let Some(crs) = copy {
                             let mut g = f.geometry.clone();
                             g.reproject(crs);
+                            let g = g
+                                .cleaned()
+                                .expect("layer() keeps features valid in the copy's system");
                             write_feature(&g, &properties, &mut moved);
                             moved.extend_from_slice(b",\n");
                         }
@@ -385,11 +459,19 @@ fn villages(plan: &Plan) -> Vec<Feature> {
                     ("minutes", json!(res.minutes.map(|m| round(m, 1)))),
                     (
                         "access_before",
-                        json!(access.and_then(|a| a.before.get(i)).map(|x| round(*x, 3))),
+                        json!(
+                            access
+                                .and_then(|a| a.before.get(i))
+                                .map(|x| round(*x, ACCESS_DECIMALS))
+                        ),
                     ),
                     (
                         "access_after",
-                        json!(access.and_then(|a| a.after.get(i)).map(|x| round(*x, 3))),
+                        json!(
+                            access
+                                .and_then(|a| a.after.get(i))
+                                .map(|x| round(*x, ACCESS_DECIMALS))
+                        ),
                     ),
                 ]),
             )

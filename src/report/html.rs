@@ -37,6 +37,13 @@ pub fn escape(s: &str) -> String {
 /// an `xmlns` URL, which inline SVG in HTML does not need.
 fn inline_svg(r: &Rendered, id: &str, label: &str) -> String {
     let body = r.svg.find('>').map_or(r.svg.as_str(), |i| &r.svg[i + 1..]);
+    // The page embeds one font for all its text: the SVG's own copy is left out.
+    let body = match body.trim_start().strip_prefix(crate::map::SVG_FONT_START) {
+        Some(rest) => rest
+            .find(crate::map::SVG_FONT_END)
+            .map_or(body, |i| &rest[i + crate::map::SVG_FONT_END.len()..]),
+        None => body,
+    };
     let body = body.trim_end();
     let body = body.strip_suffix("</svg>").unwrap_or(body);
     format!(
@@ -254,7 +261,7 @@ const MAP_SCRIPT: &str = include_str!("map.js");
 const STYLE: &str = r#"
 :root{--ink:#262b33;--muted:#5f6670;--line:#d9dde3;--soft:#f4f6f8;--accent:#2b7bc4;--good:#1a7f45;--bad:#c0392b}
 *{box-sizing:border-box}
-body{margin:0;background:#eef1f4;color:var(--ink);font:15px/1.6 "Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei","Source Han Sans SC",sans-serif}
+body{margin:0;background:#eef1f4;color:var(--ink);font:15px/1.6 "yanglao-embedded","Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei","Source Han Sans SC",sans-serif}
 main{max-width:1360px;margin:0 auto;padding:28px 32px 48px;background:#fff;min-height:100vh}
 header .kicker{margin:0;color:var(--accent);font-size:14px;font-weight:600;letter-spacing:.08em}
 header h1{margin:2px 0 4px;font-size:28px;letter-spacing:.02em}
@@ -498,7 +505,18 @@ fn shortfalls_html(plan: &Plan, lang: Lang) -> String {
 
 /// The page around the sections: head with the style, title, scenario line and source,
 /// the section links, the footer and the scripts.
-fn page(plan: &Plan, lang: Lang, nav: &[String], body: &str) -> String {
+/// The page around `body`, with the subset of `font` its text needs embedded
+/// ([`crate::map::font_face`]) in a first style sheet of its own.
+fn page(plan: &Plan, lang: Lang, nav: &[String], body: &str, font: &crate::map::Font) -> String {
+    let html = page_text(plan, lang, nav, body);
+    match crate::map::font_face(font, &html) {
+        Some(face) => html.replacen("<style>", &format!("<style>{face}</style>\n<style>"), 1),
+        None => html,
+    }
+}
+
+/// The page around `body`, without an embedded font.
+fn page_text(plan: &Plan, lang: Lang, nav: &[String], body: &str) -> String {
     let s = &plan.scenario;
     let kicker = lang.pick("养老服务设施规划报告", "Elderly-care facility plan");
     let title = s.name.clone();
@@ -663,7 +681,7 @@ pub fn report_html(plan: &Plan, lang: Lang, drawings: &Drawings) -> String {
     section(&mut body, "shortfalls", lang.pick("未达标项", "Shortfalls"));
     body += &shortfalls_html(plan, lang);
 
-    page(plan, lang, &nav, &body)
+    page(plan, lang, &nav, &body, &drawings.font)
 }
 
 #[cfg(test)]

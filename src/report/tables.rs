@@ -832,26 +832,30 @@ pub fn other_targets_table(plan: &Plan, lang: Lang) -> Option<Table> {
 pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
     let dc = &plan.day_care;
     let status = |s| crate::map::status_name(s, lang).to_owned();
+    // The gap as printed, with the share behind it for the workbook.
+    let gap = |g: f64| Cell::num(format!("{:.2}%", 100.0 * g)).of(g, Unit::Percent);
     let (objective, value, bound) = if dc.objective == crate::plan::day_care::Objective::NewSites {
         (
             lang.pick("最少新建站点", "fewest new sites"),
-            format!("{} {}", dc.new_sites, lang.pick("处", "sites")),
-            format!("≥ {:.0}", dc.bound),
+            Cell::num(format!("{} {}", dc.new_sites, lang.pick("处", "sites")))
+                .of(f64::from(dc.new_sites), Unit::Count),
+            Cell::num(format!("≥ {:.0}", dc.bound)).of(dc.bound.round(), Unit::Count),
         )
     } else {
         (
             lang.pick("最多覆盖老年人", "most elderly served"),
-            thousands(dc.covered_elderly),
-            format!("≤ {}", thousands(dc.bound)),
+            Cell::num(thousands(dc.covered_elderly)).of(dc.covered_elderly.round(), Unit::Count),
+            Cell::num(format!("≤ {}", thousands(dc.bound))).of(dc.bound.round(), Unit::Count),
         )
     };
+    // The seed stays text in the workbook: a u64 may not fit a spreadsheet's number.
     let mut rows = vec![vec![
         Cell::text(lang.pick("日间照料网络", "Day-care network")),
         Cell::text(status(dc.status)),
         Cell::text(objective),
-        Cell::num(value),
-        Cell::num(bound),
-        Cell::num(format!("{:.2}%", 100.0 * dc.gap)),
+        value,
+        bound,
+        gap(dc.gap),
         Cell::num(dc.seed.to_string()),
     ]];
     let ph = &dc.phasing;
@@ -866,27 +870,38 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
                 "逐年达标、投入最晚 (万元·年)",
                 "every step on time, money spent latest (10k yuan·years)",
             )),
-            Cell::num(money(ph.committed_wan_years)),
-            Cell::num(format!("≥ {}", money(ph.bound))),
-            Cell::num(format!("{:.2}%", 100.0 * ph.gap)),
+            Cell::num(money(ph.committed_wan_years))
+                .of(crate::numbers::round(ph.committed_wan_years, 4), Unit::Wan),
+            Cell::num(format!("≥ {}", money(ph.bound)))
+                .of(crate::numbers::round(ph.bound, 4), Unit::Wan),
+            gap(ph.gap),
             Cell::num(dc.seed.to_string()),
         ]);
         // The whole schedule: its bound is the final network's (the final-year problem
         // without the earlier steps is a relaxation of every schedule).
         let (value, bound) = if dc.objective == crate::plan::day_care::Objective::NewSites {
             (
-                format!("{:.0} {}", ph.whole_objective, lang.pick("处", "sites")),
-                format!("≥ {:.0}", ph.whole_bound),
+                Cell::num(format!(
+                    "{:.0} {}",
+                    ph.whole_objective,
+                    lang.pick("处", "sites")
+                ))
+                .of(ph.whole_objective.round(), Unit::Count),
+                Cell::num(format!("≥ {:.0}", ph.whole_bound))
+                    .of(ph.whole_bound.round(), Unit::Count),
             )
         } else if dc.objective == crate::plan::day_care::Objective::LeastCost {
             (
-                money(ph.whole_objective),
-                format!("≥ {}", money(ph.whole_bound)),
+                Cell::wan(ph.whole_objective),
+                Cell::num(format!("≥ {}", money(ph.whole_bound)))
+                    .of(crate::numbers::round(ph.whole_bound, 4), Unit::Wan),
             )
         } else {
             (
-                thousands(ph.whole_objective),
-                format!("≤ {}", thousands(ph.whole_bound)),
+                Cell::num(thousands(ph.whole_objective))
+                    .of(ph.whole_objective.round(), Unit::Count),
+                Cell::num(format!("≤ {}", thousands(ph.whole_bound)))
+                    .of(ph.whole_bound.round(), Unit::Count),
             )
         };
         rows.push(vec![
@@ -899,9 +914,9 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
                 "最终网络最优且时序最优",
                 "final network optimal and its phasing optimal",
             )),
-            Cell::num(value),
-            Cell::num(bound),
-            Cell::num(format!("{:.2}%", 100.0 * ph.whole_gap)),
+            value,
+            bound,
+            gap(ph.whole_gap),
             Cell::num(dc.seed.to_string()),
         ]);
     }
@@ -910,9 +925,10 @@ pub fn certificate_table(plan: &Plan, lang: Lang) -> Table {
             Cell::text(lang.pick("床位方案", "Bed plan")),
             Cell::text(status(b.status)),
             Cell::text(lang.pick("最少投资 (万元)", "least cost (10k yuan)")),
-            Cell::num(money(b.cost_wan)),
-            Cell::num(format!("≥ {}", money(b.bound_wan))),
-            Cell::num(format!("{:.2}%", 100.0 * b.gap)),
+            Cell::wan(b.cost_wan),
+            Cell::num(format!("≥ {}", money(b.bound_wan)))
+                .of(crate::numbers::round(b.bound_wan, 4), Unit::Wan),
+            gap(b.gap),
             Cell::num(plan.scenario.seed.to_string()),
         ]);
     }
@@ -962,14 +978,18 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
                     )
                 } else {
                     money(p.spent_wan)
-                }),
+                })
+                .of(crate::numbers::round(p.spent_wan, 4), Unit::Wan)
+                .of(crate::numbers::round(p.overrun_wan.max(0.0), 4), Unit::Wan),
                 Cell::percent(p.coverage),
                 Cell::num(p.new_sites.to_string()).of(f64::from(p.new_sites), Unit::Count),
                 Cell::num(format!(
                     "{} / {}",
                     p.met.len(),
                     p.met.len() + p.missed.len()
-                )),
+                ))
+                .of(p.met.len() as f64, Unit::Count)
+                .of((p.met.len() + p.missed.len()) as f64, Unit::Count),
                 Cell::text(if p.missed.is_empty() {
                     lang.pick("全部达标", "all met").to_owned()
                 } else {
@@ -1006,7 +1026,17 @@ pub fn tradeoff_table(plan: &Plan, lang: Lang) -> Option<Table> {
             )
             .to_owned(),
         ],
-        sheet_header: None,
+        // The workbook gives the overrun and the count of targets columns of their own.
+        sheet_header: Some(vec![
+            lang.pick("预算 (万元)", "Budget (10k yuan)").to_owned(),
+            lang.pick("投资 (万元)", "Spent (10k yuan)").to_owned(),
+            lang.pick("超支 (万元)", "Over budget (10k yuan)").to_owned(),
+            lang.pick("覆盖率", "Coverage").to_owned(),
+            lang.pick("新建站点", "New sites").to_owned(),
+            lang.pick("达标目标", "Targets met").to_owned(),
+            lang.pick("目标数", "Targets").to_owned(),
+            lang.pick("未达标", "Missed").to_owned(),
+        ]),
     })
 }
 

@@ -1,7 +1,7 @@
 //! `report.xlsx`: the tables analysts take into Excel, as numbers rather than text: the
 //! report's own tables ([`super::tables`]), each cell written as its typed values.
 //!
-//! Four sheets (five with decisions), headers in the report's language (Chinese by default), each with a frozen,
+//! Five to seven sheets, headers in the report's language (Chinese by default), each with a frozen,
 //! bold header row repeated on every printed page, an autofilter, column widths fit to their
 //! contents and number formats that show what the report shows (shares as `0.0%`, people and
 //! beds as `#,##0`, money in 万元 as `#,##0.0`, coordinates to six decimals), set to print
@@ -15,7 +15,13 @@
 //! 3. 乡镇 / Townships: the township table of the report, compound cells (`240 → 300`,
 //!    `1,460 (100.0%)`) split into one numeric column each;
 //! 4. 村社区 / Villages: the per-village results, as in `villages.csv`;
-//! 5. 决定的代价 / Decisions: the price of the scenario's decisions, when it has any.
+//! 5. 预算与目标 / Budget and targets: the trade-off of a budget sweep, when the scenario
+//!    has one — budget, spend and overrun, coverage, new sites, targets met of how many, the
+//!    ones missed;
+//! 6. 决定的代价 / Decisions: the price of the scenario's decisions, when it has any;
+//! 7. 求解证明 / Certificate: each optimisation's status, objective, value and proven bound
+//!    (sites and elderly as `#,##0`, 万元 as `#,##0.0`), gap (`0.0%`) and seed (as text: a
+//!    64-bit seed does not fit a spreadsheet number).
 //!
 //! Written with `rust_xlsxwriter`, whose files Excel, WPS and LibreOffice open without a
 //! repair prompt; the document's creation time is fixed so that one plan always gives the
@@ -53,9 +59,16 @@ pub fn report_xlsx(plan: &Plan, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             tables::village_table(plan, lang),
         ),
     ];
+    if let Some(t) = tables::tradeoff_table(plan, lang) {
+        sheets.push((lang.pick("预算与目标", "Budget and targets"), t));
+    }
     if let Some(t) = tables::decisions_table(plan, lang) {
         sheets.push((lang.pick("决定的代价", "Decisions"), t));
     }
+    sheets.push((
+        lang.pick("求解证明", "Certificate"),
+        tables::certificate_table(plan, lang),
+    ));
     let mut book = Workbook::new();
     // A fixed creation time (the ZIP epoch): the same plan gives the same bytes.
     let created = ExcelDateTime::from_ymd(1980, 1, 1)?;

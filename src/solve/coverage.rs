@@ -51,6 +51,7 @@
 
 use rayon::prelude::*;
 
+use super::cover_tree::cover_tree;
 use super::mclp::{
     Mclp, MclpLimits, MclpResult, cover_lagrangian, cover_lower_bound, cover_lp, mclp_mip_fixed,
 };
@@ -871,8 +872,17 @@ fn point_lists(sets: &[Vec<u32>], points: usize) -> Vec<Vec<u32>> {
     rows
 }
 
+/// Work budget of the LP branch and bound ([`cover_tree`]) on one set-covering piece that
+/// the Lagrangian search leaves unproven: nodes times (points + candidates). On 福建's
+/// greenfield set covering it proves a 139-point piece and gives the 2,671 × 2,925 piece
+/// about 270 nodes (1,000 nodes there, 25 s, leave its bound where the LP puts it).
+const COVER_TREE_WORK: u64 = 1_500_000;
+
 /// Local-search rounds of [`improve_cover`] per site of the starting cover.
-const ILS_ROUNDS_PER_SITE: usize = 16;
+const ILS_ROUNDS_PER_SITE: usize = 48;
+
+/// Independent chains of [`improve_cover`] per set-covering piece.
+const ILS_CHAINS: u64 = 2;
 
 /// Reduced costs `1 − Σ_{i ∈ N_j} u_i` of unit-cost set covering at multipliers `u`.
 fn reduced_costs(sets: &[Vec<u32>], u: &[f64]) -> Vec<f64> {
@@ -1599,9 +1609,11 @@ impl Part {
     /// random choices.
     ///
     /// A cover from the plain greedy, from LP rounding, and from the greedy on Lagrangian
-    /// costs at the LP duals, improved by local search ([`improve_cover`]); the lower bound
+    /// costs at the LP duals, improved by [`ILS_CHAINS`] local-search chains
+    /// ([`improve_cover`]); the lower bound
     /// is the Lagrangian bound at the LP duals (the LP value), rounded up; then swaps and the
-    /// search over the count with reduced-cost fixing.
+    /// search over the count with reduced-cost fixing; a piece still unproven goes to the LP
+    /// branch and bound ([`cover_tree`]) within [`COVER_TREE_WORK`].
     fn cover_piece(
         &self,
         piece: &CoverCore,
@@ -1660,9 +1672,29 @@ impl Part {
             if priced.len() < chosen.len() {
                 chosen = priced;
             }
-            let mut rng = SplitMix64::new(opts.seed, 0x5c0e_u64 ^ stream);
+            // Independent chains from the same start, in parallel; the smallest cover wins
+            // (ties: the first chain), so the answer does not depend on the thread count.
             let rounds = ILS_ROUNDS_PER_SITE * chosen.len();
-            chosen = improve_cover(&core.sets, &rows, u, chosen, lower, rounds, &mut rng);
+            let chain = |c: u64| {
+                let mut rng = SplitMix64::new(opts.seed, 0x5c0e_u64 ^ stream ^ (c << 32));
+                improve_cover(
+                    &core.sets,
+                    &rows,
+                    u,
+                    chosen.clone(),
+                    lower,
+                    rounds,
+                    &mut rng,
+                )
+            };
+            let chains: Vec<Vec<usize>> = if opts.parallel {
+                (0..ILS_CHAINS).into_par_iter().map(chain).collect()
+            } else {
+                (0..ILS_CHAINS).map(chain).collect()
+            };
+            if let Some(best) = chains.into_iter().min_by_key(Vec::len) {
+                chosen = best;
+            }
         }
         // Fewer sites by swaps: drop the site covering least on its own, then swap for
         // coverage; a full cover replaces the best one.
@@ -1700,6 +1732,17 @@ impl Part {
                 chosen = better;
             }
             lower = lower.max(proven);
+        }
+        if chosen.len() > lower {
+            // LP-based branch and bound on what is left open, within a work budget.
+            let size = (m + core.sets.len()).max(1) as u64;
+            let nodes = (COVER_TREE_WORK / size).min(opts.node_limit.saturating_mul(4));
+            if let Some(r) = cover_tree(&core.sets, m, &chosen, lower, nodes) {
+                if let Some(better) = r.better {
+                    chosen = counting.without_redundant(better);
+                }
+                lower = lower.max(r.lower);
+            }
         }
         let lower = lower.min(chosen.len());
         (chosen, lower)
@@ -2371,5 +2414,115 @@ mod tests {
             }
         }
         assert_eq!(suffix_min(&[0.0, 5.0, 4.0, 6.0]), vec![0.0, 4.0, 4.0, 6.0]);
+    }
+
+    /// Times the pieces of a written instance (`yanglao bench dense --write-instances DIR`)
+    /// named by `YANGLAO_COVER_INSTANCE`; a measurement, not a check.
+    #[test]
+    #[ignore = "needs an instance file"]
+    fn time_cover_pieces_of_an_instance() {
+        let Ok(path) = std::env::var("YANGLAO_COVER_INSTANCE") else {
+            return;
+        };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return;
+        };
+        let mut lines = text.lines();
+        let head: Vec<usize> = lines
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        let (n, m) = (head[0], head[1]);
+        let mut p = CoverageProblem::default();
+        for _ in 0..n {
+            let t: Vec<&str> = lines.next().unwrap_or("").split_whitespace().collect();
+            p.weight.push(t[0].parse().unwrap_or(0.0));
+            p.covered.push(t[1] == "1");
+        }
+        for _ in 0..m {
+            let t: Vec<u32> = lines
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|t| t.parse().ok())
+                .collect();
+            p.sets.push(t[1..].to_vec());
+        }
+        let opts = CoverageOptions::default();
+        for part in p.decompose() {
+            if part.weight.len() < 1000 {
+                continue;
+            }
+            let core = CoverCore::new(&part.sets, part.weight.len());
+            for (index, piece) in split_core(&core.sets, core.points).into_iter().enumerate() {
+                let t = std::time::Instant::now();
+                let (chosen, lo) = part.cover_piece(&piece, &opts, index as u64);
+                eprintln!(
+                    "piece {index}: {} x {}: cover {} bound {lo} in {:.2} s",
+                    piece.points,
+                    piece.sets.len(),
+                    chosen.len(),
+                    t.elapsed().as_secs_f64()
+                );
+                if piece.points < 1000 || chosen.len() == lo {
+                    continue;
+                }
+                let t = std::time::Instant::now();
+                let Some((u, _)) = cover_lp(&piece.sets, piece.points) else {
+                    continue;
+                };
+                eprintln!("  lp {:.2} s", t.elapsed().as_secs_f64());
+                let rows = point_lists(&piece.sets, piece.points);
+                let rounds: usize = std::env::var("YANGLAO_ILS_ROUNDS")
+                    .ok()
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(16);
+                for seed in 0..3u64 {
+                    let t = std::time::Instant::now();
+                    let start = lagrangian_greedy(&piece.sets, &rows, &u, &[], None);
+                    let mut rng = SplitMix64::new(seed, 0x5c0e);
+                    let c = improve_cover(
+                        &piece.sets,
+                        &rows,
+                        &u,
+                        start.clone(),
+                        lo,
+                        rounds * start.len(),
+                        &mut rng,
+                    );
+                    eprintln!(
+                        "  ils seed {seed} {rounds}/site: {} -> {} in {:.2} s",
+                        start.len(),
+                        c.len(),
+                        t.elapsed().as_secs_f64()
+                    );
+                }
+                let nodes: Vec<u64> = std::env::var("YANGLAO_TREE_NODES")
+                    .unwrap_or_else(|_| "0,100".into())
+                    .split(',')
+                    .filter_map(|t| t.parse().ok())
+                    .collect();
+                for k in nodes {
+                    let t = std::time::Instant::now();
+                    let r = super::super::cover_tree::cover_tree(
+                        &piece.sets,
+                        piece.points,
+                        &chosen,
+                        lo,
+                        k,
+                    );
+                    if let Some(r) = r {
+                        eprintln!(
+                            "  tree {k} nodes: better {:?} bound {} in {:.2} s",
+                            r.better.as_ref().map(Vec::len),
+                            r.lower,
+                            t.elapsed().as_secs_f64()
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod beds;
 pub mod budget_coverage;
 pub mod capacitated_coverage;
 pub mod cost;
+mod cover_tree;
 pub mod coverage;
 pub mod cpmp;
 mod dual;

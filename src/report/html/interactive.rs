@@ -191,7 +191,8 @@ fn towns_json(plan: &Plan, fit: &Fit) -> Vec<Value> {
 /// The JSON block of the bed-accessibility map: the shape of [`map_json`] without the
 /// what-if (no `reach`, no service areas, no rules), villages in the legend classes of the
 /// static access map `m` (`classes`: label and colour each) with `acc`, the beds per 1000
-/// elderly within reach of each village (null: none in reach), and as sites the care
+/// elderly within reach of each village to [`crate::map::ACCESS_DECIMALS`] decimals, the
+/// value its class was chosen from (null: none in reach), and as sites the care
 /// institutions, existing (role 0) and new (role 3, open).
 pub fn access_json(plan: &Plan, m: &crate::map::PlanMap, lang: Lang) -> Value {
     let r = &plan.region;
@@ -226,7 +227,14 @@ pub fn access_json(plan: &Plan, m: &crate::map::PlanMap, lang: Lang) -> Value {
         })
         .collect();
     let access: Vec<Value> = (0..r.villages.len())
-        .map(|i| json!(acc.and_then(|a| a.get(i)).copied().map(round1)))
+        .map(|i| {
+            // The value the class was chosen from, as `villages.geojson` writes it.
+            let digits = crate::map::ACCESS_DECIMALS;
+            json!(
+                acc.and_then(|a| a.get(i))
+                    .map(|x| crate::numbers::round(*x, digits))
+            )
+        })
         .collect();
     let institution = |beds: u32, nursing: u32| {
         format!(
