@@ -207,6 +207,10 @@ pub struct DayCarePlan {
     /// Per village.
     #[serde(skip)]
     pub villages: Vec<VillageResult>,
+    /// The joint street, township and coverage program, when one was solved (see
+    /// [`crate::solve::rules_cover`]): for a check by another solver.
+    #[serde(skip)]
+    pub rules_cover: Option<crate::solve::rules_cover::RulesCoverInstance>,
 }
 
 /// The coverage problem of a region: people weights in `scope`, points covered by existing
@@ -263,23 +267,29 @@ struct JointCover {
     rule_sites: Vec<(usize, Reason)>,
     /// Proven lower bound on the count of new sites.
     bound: f64,
+    /// The program solved, for a check by another solver.
+    instance: crate::solve::rules_cover::RulesCoverInstance,
 }
 
 /// Most branch-and-bound nodes of the joint rules-and-coverage program.
 pub const JOINT_NODE_LIMIT: u64 = 2_000;
 
 /// Solves the street, township-share and coverage rows as one program (see
-/// [`JointCover`]); `None` when the solver gives no answer within its limit, its answer fails
-/// a rule, or a township short of a centre could take an upgrade instead (no day-care
-/// candidate, an institution or station to upgrade), which the program does not model.
+/// [`JointCover`]) with the rules' `upgrades` (facility index, reason) done: they count as
+/// centres of their townships (and `problem` counts what they cover when they serve).
+/// `None` when the solver gives no answer, its answer fails a rule, or a township short of
+/// a centre could take an upgrade instead (no day-care candidate, an institution or station
+/// to upgrade), which the program does not model.
 fn joint_rules_cover(
     scenario: &Scenario,
     region: &Region,
     problem: &CoverageProblem,
     target: f64,
     required: &[usize],
+    upgrades: &[(usize, Reason)],
 ) -> Option<JointCover> {
-    use crate::solve::budget_coverage::{GroupRules, min_cost_with_rules};
+    use crate::solve::budget_coverage::GroupRules;
+    use crate::solve::rules_cover::{RulesCoverInstance, min_cost_rules_cover};
     let dc = &scenario.day_care;
     let units = region.township_units_with(&dc.township_kinds);
     let townships: Vec<(&str, bool)> = units
@@ -302,6 +312,16 @@ fn joint_rules_cover(
             have[g as usize] += 1;
         }
     }
+    for &(i, _) in upgrades {
+        if let Some(&g) = region
+            .facilities
+            .get(i)
+            .and_then(|f| index.get(f.township.as_str()))
+        {
+            have[g as usize] += 1;
+        }
+    }
+    let share = dc.township_goal().unwrap_or(0.0);
     let group: Vec<Option<u32>> = region
         .candidates
         .iter()
@@ -325,13 +345,18 @@ fn joint_rules_cover(
                 && !scenario.decisions.is_excluded(&f.id)
         })
     };
+    // Outside the streets, a township needs a centre only for the township share.
+    let share_needs_one = u32::from(share > 0.0);
     if townships.iter().enumerate().any(|(g, (t, street))| {
-        let need = if *street { dc.street_goal().max(1) } else { 1 };
+        let need = if *street {
+            dc.street_goal().max(share_needs_one)
+        } else {
+            share_needs_one
+        };
         !has_candidate[g] && have[g] < need && upgradable(t)
     }) {
         return None;
     }
-    let share = dc.township_goal().unwrap_or(0.0);
     let rules = GroupRules {
         group: group.clone(),
         has: have.iter().map(|h| *h > 0).collect(),
@@ -363,7 +388,8 @@ fn joint_rules_cover(
             }
         })
         .collect();
-    let sol = min_cost_with_rules(problem, &price, target, &rules, JOINT_NODE_LIMIT)?;
+    let instance = RulesCoverInstance::new(problem, &price, target, &rules);
+    let (sol, _) = min_cost_rules_cover(problem, &price, target, &rules, JOINT_NODE_LIMIT)?;
     if sol.covered < target - Certificate::TOLERANCE {
         return None;
     }
@@ -409,6 +435,7 @@ fn joint_rules_cover(
         sites: rest,
         rule_sites,
         bound: sol.certificate.bound,
+        instance,
     })
 }
 
@@ -617,6 +644,7 @@ pub fn plan_with_money(
             (None, None) => target_plan(&curve, &relaxed, 0.0, rules, fixed, &mut shortfalls, 0.0),
         },
     };
+    let mut rules_cover = None;
     // The rules were met site by site before coverage; where that left a gap to the bound,
     // the street, township and coverage rows are solved together, exactly where the search
     // finishes: a proof for the count, or fewer sites.
@@ -624,13 +652,22 @@ pub fn plan_with_money(
         && free_budget.is_none()
         && objective == Objective::NewSites
         && certificate.status == Status::Feasible
-        && rules_out.upgrades.is_empty()
-        && dc.county_goal() == 0
+        // County centres are upgrades of 敬老院 whatever the other sites are; a new one, or an
+        // upgrade for the township share, would need rows of its own.
+        && !rule_sites.iter().any(|(_, r)| *r == Reason::County)
+        && !rules_out.upgrades.iter().any(|(_, r)| *r == Reason::Township)
         && let Some(share) = goal
         && site_capacities(region, dc.capacity, &serving_existing, dc.data_capacity).is_none()
-        && let Some(joint) =
-            joint_rules_cover(scenario, region, &problem, share * total, &required_all)
+        && let Some(joint) = joint_rules_cover(
+            scenario,
+            region,
+            &problem,
+            share * total,
+            &required_all,
+            &rules_out.upgrades,
+        )
     {
+        rules_cover = Some(joint.instance);
         // Required sites are free in the joint program (its bound counts the others) and
         // open whatever it chose: they keep a rule role it gave them, or open as required.
         let count = (free_sites.len() + rule_sites.len()) as f64;
@@ -919,6 +956,7 @@ pub fn plan_with_money(
         phasing,
         capacity: site_capacity,
         villages,
+        rules_cover,
     }
 }
 
