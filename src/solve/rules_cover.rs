@@ -881,6 +881,41 @@ mod tests {
     }
 
     #[test]
+    fn partial_targets_with_rules_equal_brute_force() {
+        // Below the reachable people the program goes to `min_cost_with_rules` unchanged.
+        let mut rng = SplitMix64::new(11, 0);
+        let mut proven = 0;
+        for case in 0..300 {
+            let (p, price, rules) = random(&mut rng);
+            let all: Vec<u32> = (0..price.len() as u32)
+                .filter(|&j| price[j as usize].is_finite())
+                .collect();
+            let base = p.covered_weight(&[]);
+            let target = base + (p.covered_weight(&all) - base) * 0.6;
+            let best = brute_force(&p, &price, target, &rules);
+            let got = min_cost_rules_cover(&p, &price, target, &rules, 10_000);
+            let Some((sol, _)) = got else {
+                assert!(
+                    best.is_none(),
+                    "case {case}: optimum {best:?} but no answer"
+                );
+                continue;
+            };
+            let b = best.expect("an answer meets the target and the rules");
+            assert!(
+                sol.certificate.bound <= b + TOL,
+                "case {case}: bound above optimum"
+            );
+            assert!(sol.covered >= target - TOL && meets_rules(&rules, &sol.sites));
+            if sol.certificate.status == crate::solve::Status::Optimal {
+                proven += 1;
+                assert!((sol.cost_wan - b).abs() < TOL, "case {case}");
+            }
+        }
+        assert!(proven > 100, "too few proven cases: {proven}");
+    }
+
+    #[test]
     fn a_street_whose_only_candidates_cover_most_points() {
         // Candidates 0 and 1 are the street's; 0 covers most points. A full cover needs 0
         // and 3, and the street rule is met by 0: two sites.
