@@ -271,7 +271,8 @@ struct JointCover {
     instance: crate::solve::rules_cover::RulesCoverInstance,
 }
 
-/// Most branch-and-bound nodes of the joint rules-and-coverage program.
+/// Most branch-and-bound nodes of the joint rules-and-coverage program (with full coverage:
+/// of each independent piece left after the reductions, see [`crate::solve::rules_cover`]).
 pub const JOINT_NODE_LIMIT: u64 = 2_000;
 
 /// Solves the street, township-share and coverage rows as one program (see
