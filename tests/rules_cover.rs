@@ -155,6 +155,44 @@ fn street_and_county_rules_with_full_coverage_take_the_fewest_sites() {
 }
 
 #[test]
+fn a_county_centre_beyond_the_upgrades_is_chosen_with_the_coverage() {
+    // `per_county = 2`: F01 is the county's only 敬老院, so one new rural centre opens in its
+    // 镇 and 乡, where C03 is the only candidate. Rules first: C01 (street), C03 (county), C02
+    // (乙): 3 sites. Together: C02 for the street, C03 for the county and for 甲 and 丙: 2.
+    let dir = county();
+    let s = SCENARIO.replace("per_county = 1", "per_county = 2");
+    fs::write(dir.path().join("scenario.toml"), s).expect("write");
+    let run = yanglao(dir.path(), &["solve", "lscp", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["status"], "optimal", "{v}");
+    assert_eq!(v["objective"], 2.0);
+    assert_eq!(v["bound"], 2.0);
+    assert_eq!(v["upgrades"], serde_json::json!(["F01"]));
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    let dc = &summary["day_care"];
+    assert_eq!(dc["new_sites"], 2);
+    let mut sites: Vec<(&str, &str)> = dc["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id"),
+                s["reason"].as_str().expect("reason"),
+            )
+        })
+        .collect();
+    sites.sort_unstable();
+    assert_eq!(sites, [("C02", "street"), ("C03", "county")]);
+}
+
+#[test]
 fn write_instance_without_a_joint_program_is_an_input_error() {
     // Coverage already met by the rules' sites: no joint program runs (a zero target keeps
     // the rules alone), and asking for the instance says so instead of writing nothing.

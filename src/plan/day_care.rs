@@ -263,7 +263,8 @@ pub fn coverage_problem(
 struct JointCover {
     /// Coverage sites (candidate indices), rule sites not included.
     sites: Vec<u32>,
-    /// Rule sites: one per street short of its centres, one per township the share needs.
+    /// Rule sites: one per street short of its centres, one per rural centre a county still
+    /// needs after the upgrades, one per township the share needs.
     rule_sites: Vec<(usize, Reason)>,
     /// Proven lower bound on the count of new sites.
     bound: f64,
@@ -290,7 +291,7 @@ fn joint_rules_cover(
     upgrades: &[(usize, Reason)],
 ) -> Option<JointCover> {
     use crate::solve::budget_coverage::GroupRules;
-    use crate::solve::rules_cover::{RulesCoverInstance, min_cost_rules_cover};
+    use crate::solve::rules_cover::{CountRow, RulesCoverInstance, min_cost_rules_cover_with};
     let dc = &scenario.day_care;
     let units = region.township_units_with(&dc.township_kinds);
     let townships: Vec<(&str, bool)> = units
@@ -389,13 +390,47 @@ fn joint_rules_cover(
             }
         })
         .collect();
-    let instance = RulesCoverInstance::new(problem, &price, target, &rules);
-    let (sol, _) = min_cost_rules_cover(problem, &price, target, &rules, JOINT_NODE_LIMIT)?;
+    // County rows: the rural centres each county still needs after the upgrades (the rules
+    // upgrade every 敬老院 they can before opening a new centre), from the day-care
+    // candidates of its 镇 and 乡.
+    let mut county_of: Vec<Option<usize>> = vec![None; region.candidates.len()];
+    let mut counts: Vec<CountRow> = Vec::new();
+    if dc.county_goal() > 0 {
+        for rural in crate::model::rural_by_county(&units).values() {
+            let centres: u32 = rural
+                .iter()
+                .filter_map(|t| index.get(t))
+                .map(|&g| have[g as usize])
+                .sum();
+            let need = dc.county_goal().saturating_sub(centres);
+            if need == 0 {
+                continue;
+            }
+            let members: Vec<u32> = region
+                .candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.allow.day_care() && rural.contains(&c.township.as_str()))
+                .map(|(j, _)| j as u32)
+                .collect();
+            for &j in &members {
+                county_of[j as usize] = Some(counts.len());
+            }
+            counts.push(CountRow {
+                members,
+                at_least: need,
+            });
+        }
+    }
+    let instance = RulesCoverInstance::new(problem, &price, target, &rules, &counts);
+    let (sol, _) =
+        min_cost_rules_cover_with(problem, &price, target, &rules, &counts, JOINT_NODE_LIMIT)?;
     if sol.covered < target - Certificate::TOLERANCE {
         return None;
     }
-    // Name the rule sites: each street's first sites up to its need, then one site in each
-    // township without a centre until the share holds, the most coverage first.
+    // Name the rule sites: each street's first sites up to its need, then each county's
+    // first rural sites up to its need, then one site in each township without a centre until
+    // the share holds, the most coverage first.
     let gain = |c: u32| -> f64 {
         problem.sets[c as usize]
             .iter()
@@ -408,25 +443,31 @@ fn joint_rules_cover(
     let mut rest: Vec<u32> = Vec::new();
     let mut count = have.clone();
     let mut with = have.iter().filter(|h| **h > 0).count();
+    let mut county_left: Vec<u32> = counts.iter().map(|c| c.at_least).collect();
     for &c in &sites {
-        let Some(g) = group[c as usize].map(|g| g as usize) else {
-            rest.push(c);
-            continue;
-        };
-        if count[g] < rules.at_least[g] + have[g] {
-            rule_sites.push((c as usize, Reason::Street));
-        } else if count[g] == 0 && with < rules.need_groups {
-            rule_sites.push((c as usize, Reason::Township));
+        let g = group[c as usize].map(|g| g as usize);
+        let k = county_of[c as usize];
+        let reason = if g.is_some_and(|g| count[g] < rules.at_least[g] + have[g]) {
+            Reason::Street
+        } else if let Some(k) = k.filter(|&k| county_left[k] > 0) {
+            county_left[k] -= 1;
+            Reason::County
+        } else if g.is_some_and(|g| count[g] == 0) && with < rules.need_groups {
+            Reason::Township
         } else {
             rest.push(c);
             continue;
+        };
+        rule_sites.push((c as usize, reason));
+        if let Some(g) = g {
+            if count[g] == 0 {
+                with += 1;
+            }
+            count[g] += 1;
         }
-        if count[g] == 0 {
-            with += 1;
-        }
-        count[g] += 1;
     }
     let met = with >= rules.need_groups
+        && county_left.iter().all(|&k| k == 0)
         && (0..townships.len()).all(|g| count[g] >= rules.at_least[g] + have[g]);
     if !met {
         return None;
@@ -653,9 +694,8 @@ pub fn plan_with_money(
         && free_budget.is_none()
         && objective == Objective::NewSites
         && certificate.status == Status::Feasible
-        // County centres are upgrades of 敬老院 whatever the other sites are; a new one, or an
-        // upgrade for the township share, would need rows of its own.
-        && !rule_sites.iter().any(|(_, r)| *r == Reason::County)
+        // Upgrades of 敬老院 for the county rule and in streets without a candidate are done
+        // whatever the other sites are; an upgrade for the township share is not modelled.
         && !rules_out.upgrades.iter().any(|(_, r)| *r == Reason::Township)
         && let Some(share) = goal
         && site_capacities(region, dc.capacity, &serving_existing, dc.data_capacity).is_none()

@@ -1,6 +1,6 @@
-//! Full set covering with the street and township rules: every person some candidate can reach
-//! is covered, each street holds its centres, a share of the townships holds one, at the least
-//! cost.
+//! Full set covering with the street, township and county rules: every person some candidate
+//! can reach is covered, each street holds its centres, a share of the townships holds one,
+//! each county its rural centres, at the least cost.
 //!
 //! # Model
 //! On a [`CoverageProblem`] with a price `c_j` per candidate (a count of sites when every
@@ -9,33 +9,35 @@
 //! ```text
 //! min Σ c_j x_j   s.t.  Σ_{j ∋ i} x_j >= 1          for every point i with people, not covered
 //!                                                     before and within some candidate's reach,
-//!                       Σ_{j ∈ g} x_j >= at_least_g,
+//!                       Σ_{j ∈ g} x_j >= at_least_g,   Σ_{j ∈ c} x_j >= at_least_c,
 //!                       z_g <= Σ_{j ∈ g} x_j,  Σ_{g without a centre} z_g >= need − have,
 //!                       x ∈ {0,1},  z ∈ [0,1]
 //! ```
 //!
 //! (the location set-covering problem, Toregas et al. 1971, with the group rows of the plans'
-//! street and township rules). This is [`min_cost_with_rules`] with the target equal to the
-//! reachable people: the coverage rows are then plain covering rows, which admit the classic
-//! reductions.
+//! street and township rules, and count rows `c` such as a county's rural centres). Without
+//! count rows this is [`min_cost_with_rules`] with the target equal to the reachable people:
+//! the coverage rows are then plain covering rows, which admit the classic reductions.
 //!
 //! # Method
 //! 1. Reductions, repeated until none applies (Garfinkel & Nemhauser 1972, *Integer
-//!    Programming*, §8.2 on set covering): a point only one candidate reaches, or a group with
-//!    exactly as many candidates as it needs, forces them open; a point whose candidates
-//!    include all those of another point is implied by it and dropped; a candidate whose
-//!    points lie within those of another no dearer candidate of the same group (a group that
-//!    needs at most one more candidate), or whose group the rules no longer need, is dropped.
+//!    Programming*, §8.2 on set covering): a point only one candidate reaches, or a group or
+//!    count row with exactly as many candidates as it needs, forces them open; a point whose
+//!    candidates include all those of another point is implied by it and dropped; a
+//!    candidate whose points lie within those of another no dearer candidate that stands in
+//!    for it in every count row still short (each needing at most one more) and in the
+//!    township share is dropped.
 //! 2. The candidates left split into independent pieces (linked by a shared point or a group
-//!    row); each piece is solved by LP-based branch and bound (`microlp`) within the node
+//!    or count row); each piece is solved by LP-based branch and bound (`microlp`) within the node
 //!    limit, and its bound is the solver's best bound over the open nodes, rounded up where
 //!    prices are whole.
 //! 3. The answer is the forced candidates and each piece's answer; the bound is the forced
 //!    cost plus the pieces' bounds. A piece the solver leaves without any answer takes the
-//!    greedy answer (the group rows first, then the most points per price).
+//!    greedy answer (the group and count rows first, then the most points per price).
 //!
 //! Where the target is below the reachable people, [`min_cost_rules_cover`] hands the program
-//! to [`min_cost_with_rules`] unchanged.
+//! to [`min_cost_with_rules`] unchanged (and [`min_cost_rules_cover_with`], with a count row
+//! still short, gives no answer).
 
 use super::Certificate;
 use super::budget_coverage::{BudgetCoverageSolution, GroupRules, min_cost_with_rules};
@@ -67,11 +69,19 @@ pub struct RulesCoverInstance {
     pub at_least: Vec<u32>,
     /// Groups that must hold a centre, in all.
     pub need_groups: usize,
+    /// More count rows (a county's rural centres).
+    pub counts: Vec<CountRow>,
 }
 
 impl RulesCoverInstance {
-    /// The program of [`min_cost_rules_cover`] called with these arguments.
-    pub fn new(problem: &CoverageProblem, price: &[f64], target: f64, rules: &GroupRules) -> Self {
+    /// The program of [`min_cost_rules_cover_with`] called with these arguments.
+    pub fn new(
+        problem: &CoverageProblem,
+        price: &[f64],
+        target: f64,
+        rules: &GroupRules,
+        counts: &[CountRow],
+    ) -> Self {
         Self {
             weight: problem.weight.clone(),
             covered: problem.covered.clone(),
@@ -85,8 +95,19 @@ impl RulesCoverInstance {
             has: rules.has.clone(),
             at_least: rules.at_least.clone(),
             need_groups: rules.need_groups,
+            counts: counts.to_vec(),
         }
     }
+}
+
+/// A count row next to the group rules: at least `at_least` of the candidates `members` open
+/// (每县 `per_county` rural centres: the day-care candidates of the county's 镇 and 乡).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CountRow {
+    /// Candidate indices.
+    pub members: Vec<u32>,
+    /// Open members needed at least.
+    pub at_least: u32,
 }
 
 /// What [`min_cost_rules_cover`] did besides its answer.
@@ -94,7 +115,7 @@ impl RulesCoverInstance {
 pub struct RulesCoverStats {
     /// Candidates the reductions opened.
     pub forced: usize,
-    /// Points and candidates left after the reductions.
+    /// Points left after the reductions.
     pub points_left: usize,
     /// Candidates left after the reductions.
     pub candidates_left: usize,
@@ -122,6 +143,23 @@ pub fn min_cost_rules_cover(
     rules: &GroupRules,
     node_limit: u64,
 ) -> Option<(BudgetCoverageSolution, RulesCoverStats)> {
+    min_cost_rules_cover_with(problem, price, target, rules, &[], node_limit)
+}
+
+/// [`min_cost_rules_cover`] with `counts`, more count rows (a county's rural centres). With
+/// a count row still short and the target below the reachable people, `None`: that program
+/// is left to the caller.
+///
+/// # Panics
+/// When `price` or `rules.group` do not hold one entry per candidate.
+pub fn min_cost_rules_cover_with(
+    problem: &CoverageProblem,
+    price: &[f64],
+    target: f64,
+    rules: &GroupRules,
+    counts: &[CountRow],
+    node_limit: u64,
+) -> Option<(BudgetCoverageSolution, RulesCoverStats)> {
     assert_eq!(price.len(), problem.sets.len(), "one price per candidate");
     assert_eq!(
         rules.group.len(),
@@ -138,6 +176,9 @@ pub fn min_cost_rules_cover(
         return None;
     }
     if target < reachable - TOL {
+        if counts.iter().any(|c| c.at_least > 0) {
+            return None;
+        }
         let sol = min_cost_with_rules(problem, price, target, rules, node_limit)?;
         let stats = RulesCoverStats {
             points_left: problem.weight.len(),
@@ -149,7 +190,7 @@ pub fn min_cost_rules_cover(
         };
         return Some((sol, stats));
     }
-    let mut r = Reduced::new(problem, price, rules)?;
+    let mut r = Reduced::new(problem, price, rules, counts)?;
     r.reduce()?;
     let mut stats = RulesCoverStats {
         forced: r.open.iter().filter(|o| **o).count(),
@@ -175,7 +216,7 @@ pub fn min_cost_rules_cover(
     sites.dedup();
     let cost = sites.iter().fold(0.0, |a, &j| a + price[j as usize]);
     let covered = problem.covered_weight(&sites);
-    if covered < target - TOL || !meets_rules(rules, &sites) {
+    if covered < target - TOL || !meets_rules(rules, &sites) || !meets_counts(counts, &sites) {
         return None;
     }
     Some((
@@ -211,9 +252,18 @@ pub fn meets_rules(rules: &GroupRules, sites: &[u32]) -> bool {
     each && with >= rules.need_groups
 }
 
+/// Whether the open candidates `sites` meet every count row.
+pub fn meets_counts(counts: &[CountRow], sites: &[u32]) -> bool {
+    counts.iter().all(|c| {
+        let open = c.members.iter().filter(|j| sites.contains(j)).count();
+        open as u64 >= u64::from(c.at_least)
+    })
+}
+
 /// The program after the reductions.
 struct Reduced<'a> {
     price: &'a [f64],
+    /// The township group of each candidate (for the township share).
     group: &'a [Option<u32>],
     /// Candidates still free to choose.
     alive: Vec<bool>,
@@ -224,18 +274,25 @@ struct Reduced<'a> {
     rows: Vec<Option<Vec<usize>>>,
     /// Per candidate: the points it reaches that are rows.
     cols: Vec<Vec<usize>>,
-    /// Per group: open candidates still needed.
-    need: Vec<u32>,
-    /// Per group: whether it holds a centre (before the plan, or a forced candidate).
+    /// Count rows (each street's centres, then the extra rows): members and open candidates
+    /// still needed.
+    counts: Vec<(Vec<usize>, u32)>,
+    /// Per candidate: the count rows it is a member of.
+    count_of: Vec<Vec<usize>>,
+    /// Per township group: whether it holds a centre (before the plan, or a forced candidate).
     has: Vec<bool>,
     /// Groups that must hold a centre, in all.
     need_groups: usize,
 }
 
 impl<'a> Reduced<'a> {
-    /// The program before any reduction; `None` when a group needs more candidates than it
-    /// has.
-    fn new(problem: &CoverageProblem, price: &'a [f64], rules: &'a GroupRules) -> Option<Self> {
+    /// The program before any reduction; `None` when the rules do not fit the candidates.
+    fn new(
+        problem: &CoverageProblem,
+        price: &'a [f64],
+        rules: &'a GroupRules,
+        extra: &[CountRow],
+    ) -> Option<Self> {
         let n = problem.weight.len();
         let m = price.len();
         let usable = |j: usize| price[j].is_finite() && price[j] >= 0.0;
@@ -270,8 +327,37 @@ impl<'a> Reduced<'a> {
                 .group
                 .iter()
                 .any(|g| g.is_some_and(|g| g as usize >= groups))
+            || extra
+                .iter()
+                .any(|c| c.members.iter().any(|&j| j as usize >= m))
         {
             return None;
+        }
+        let mut counts: Vec<(Vec<usize>, u32)> = Vec::new();
+        for (g, &need) in rules.at_least.iter().enumerate() {
+            if need > 0 {
+                let members = (0..m)
+                    .filter(|&j| usable(j) && rules.group[j] == Some(g as u32))
+                    .collect();
+                counts.push((members, need));
+            }
+        }
+        for c in extra.iter().filter(|c| c.at_least > 0) {
+            let mut members: Vec<usize> = c
+                .members
+                .iter()
+                .map(|&j| j as usize)
+                .filter(|&j| usable(j))
+                .collect();
+            members.sort_unstable();
+            members.dedup();
+            counts.push((members, c.at_least));
+        }
+        let mut count_of: Vec<Vec<usize>> = vec![Vec::new(); m];
+        for (r, (members, _)) in counts.iter().enumerate() {
+            for &j in members {
+                count_of[j].push(r);
+            }
         }
         let mut r = Self {
             price,
@@ -280,12 +366,13 @@ impl<'a> Reduced<'a> {
             open: vec![false; m],
             rows,
             cols,
-            need: rules.at_least.clone(),
+            counts,
+            count_of,
             has: rules.has.clone(),
             need_groups: rules.need_groups,
         };
         for j in 0..m {
-            if r.alive[j] && r.cols[j].is_empty() && !r.group_matters(j) {
+            if r.alive[j] && r.cols[j].is_empty() && !r.counts_matter(j) && !r.share_matters(j) {
                 r.alive[j] = false;
             }
         }
@@ -298,15 +385,17 @@ impl<'a> Reduced<'a> {
         self.need_groups.saturating_sub(with)
     }
 
-    /// Whether candidate `j`'s group still matters to a rule.
-    fn group_matters(&self, j: usize) -> bool {
-        self.group[j].is_some_and(|g| {
-            let g = g as usize;
-            self.need[g] > 0 || (!self.has[g] && self.share_short() > 0)
-        })
+    /// Whether opening candidate `j` would still count for the township share.
+    fn share_matters(&self, j: usize) -> bool {
+        self.share_short() > 0 && self.group[j].is_some_and(|g| !self.has[g as usize])
     }
 
-    /// Opens candidate `j`: its rows are met, its group counts it.
+    /// Whether candidate `j` is a member of a count row still short.
+    fn counts_matter(&self, j: usize) -> bool {
+        self.count_of[j].iter().any(|&r| self.counts[r].1 > 0)
+    }
+
+    /// Opens candidate `j`: its rows are met, its group and count rows count it.
     fn force(&mut self, j: usize) {
         self.alive[j] = false;
         self.open[j] = true;
@@ -320,10 +409,11 @@ impl<'a> Reduced<'a> {
                 }
             }
         }
+        for &r in &self.count_of[j] {
+            self.counts[r].1 = self.counts[r].1.saturating_sub(1);
+        }
         if let Some(g) = self.group[j] {
-            let g = g as usize;
-            self.need[g] = self.need[g].saturating_sub(1);
-            self.has[g] = true;
+            self.has[g as usize] = true;
         }
     }
 
@@ -337,23 +427,27 @@ impl<'a> Reduced<'a> {
         }
     }
 
-    /// Applies the reductions until none applies; `None` when a row or a group can no
+    /// Applies the reductions until none applies; `None` when a row or a count row can no
     /// longer be met.
     fn reduce(&mut self) -> Option<()> {
         loop {
             let mut changed = false;
-            // Groups with just the candidates they need.
-            for g in 0..self.need.len() {
-                if self.need[g] == 0 {
+            // Count rows with just the candidates they need.
+            for r in 0..self.counts.len() {
+                let need = self.counts[r].1;
+                if need == 0 {
                     continue;
                 }
-                let members: Vec<usize> = (0..self.alive.len())
-                    .filter(|&j| self.alive[j] && self.group[j] == Some(g as u32))
+                let members: Vec<usize> = self.counts[r]
+                    .0
+                    .iter()
+                    .copied()
+                    .filter(|&j| self.alive[j])
                     .collect();
-                if (members.len() as u32) < self.need[g] {
+                if (members.len() as u64) < u64::from(need) {
                     return None;
                 }
-                if members.len() as u32 == self.need[g] {
+                if members.len() as u64 == u64::from(need) {
                     for j in members {
                         self.force(j);
                     }
@@ -417,18 +511,29 @@ impl<'a> Reduced<'a> {
         changed
     }
 
-    /// Drops every candidate whose rows lie within those of another candidate, no dearer and
-    /// in the same group (one that needs at most one more) or with its own group no longer
-    /// needed (of two equal ones, the later). Returns whether any was dropped.
+    /// Whether candidate `k` may stand in for candidate `j` in the count rows and the
+    /// township share: `k` is in every count row of `j` still short, each needing at most
+    /// one more (with two or more needed, both may be), and in `j`'s township where that
+    /// still counts for the share.
+    fn stands_in(&self, k: usize, j: usize) -> bool {
+        let rows_ok = self.count_of[j].iter().all(|&r| {
+            let need = self.counts[r].1;
+            need == 0 || (need == 1 && self.count_of[k].contains(&r))
+        });
+        rows_ok && (!self.share_matters(j) || self.group[k] == self.group[j])
+    }
+
+    /// Drops every candidate whose rows lie within those of another candidate, no dearer,
+    /// that stands in for it in the count rows and the share ([`Self::stands_in`]; of two
+    /// equal ones, the later). Returns whether any was dropped.
     fn drop_dominated_candidates(&mut self) -> bool {
         let mut changed = false;
         for j in 0..self.alive.len() {
             if !self.alive[j] {
                 continue;
             }
-            let matters = self.group_matters(j);
             if self.cols[j].is_empty() {
-                if !matters {
+                if !self.counts_matter(j) && !self.share_matters(j) {
                     self.drop_candidate(j);
                     changed = true;
                 }
@@ -443,11 +548,7 @@ impl<'a> Reduced<'a> {
                 if k == j || !self.alive[k] || self.price[k] > self.price[j] {
                     return false;
                 }
-                // Within a group that still needs two or more, both may be needed.
-                if matters
-                    && (self.group[k] != self.group[j]
-                        || self.group[j].is_some_and(|g| self.need[g as usize] > 1))
-                {
+                if !self.stands_in(k, j) {
                     return false;
                 }
                 let ck = &self.cols[k];
@@ -456,7 +557,8 @@ impl<'a> Reduced<'a> {
                 }
                 let inside = cj.iter().all(|i| ck.contains(i));
                 // Equal candidates: the later one goes.
-                let tie = ck.len() == cj.len() && self.price[k] == self.price[j];
+                let tie =
+                    ck.len() == cj.len() && self.price[k] == self.price[j] && self.stands_in(j, k);
                 inside && (!tie || k < j)
             });
             if dominated {
@@ -467,8 +569,8 @@ impl<'a> Reduced<'a> {
         changed
     }
 
-    /// The candidates left, split into pieces no row links: a shared row, a group that still
-    /// needs candidates, or the township share (all groups without a centre together).
+    /// The candidates left, split into pieces no row links: a shared point, a count row still
+    /// short, or the township share (all groups without a centre together).
     fn pieces(&self) -> Vec<Vec<usize>> {
         let m = self.alive.len();
         let mut parent: Vec<usize> = (0..m).collect();
@@ -490,24 +592,20 @@ impl<'a> Reduced<'a> {
                 union(&mut parent, w[0], w[1]);
             }
         }
-        let share = self.share_short() > 0;
-        let mut lead_group: Vec<Option<usize>> = vec![None; self.need.len()];
-        let mut lead_share: Option<usize> = None;
-        for j in (0..m).filter(|&j| self.alive[j]) {
-            let Some(g) = self.group[j].map(|g| g as usize) else {
-                continue;
-            };
-            if self.need[g] > 0 {
-                match lead_group[g] {
-                    Some(l) => union(&mut parent, l, j),
-                    None => lead_group[g] = Some(j),
+        for (members, need) in &self.counts {
+            if *need > 0 {
+                let alive: Vec<usize> =
+                    members.iter().copied().filter(|&j| self.alive[j]).collect();
+                for w in alive.windows(2) {
+                    union(&mut parent, w[0], w[1]);
                 }
             }
-            if share && !self.has[g] {
-                match lead_share {
-                    Some(l) => union(&mut parent, l, j),
-                    None => lead_share = Some(j),
-                }
+        }
+        let mut lead_share: Option<usize> = None;
+        for j in (0..m).filter(|&j| self.alive[j] && self.share_matters(j)) {
+            match lead_share {
+                Some(l) => union(&mut parent, l, j),
+                None => lead_share = Some(j),
             }
         }
         let mut by_root: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
@@ -515,16 +613,37 @@ impl<'a> Reduced<'a> {
             let root = find(&mut parent, j);
             by_root.entry(root).or_default().push(j);
         }
-        // A piece with nothing to meet (no row, no group need) opens nothing.
+        // A piece with nothing to meet (no row, no count row, no share) opens nothing.
         by_root
             .into_values()
             .filter(|piece| {
                 piece.iter().any(|&j| {
-                    !self.cols[j].is_empty()
-                        || self.group[j].is_some_and(|g| self.need[g as usize] > 0)
-                }) || (share && piece.iter().any(|&j| self.group_matters(j)))
+                    !self.cols[j].is_empty() || self.counts_matter(j) || self.share_matters(j)
+                })
             })
             .collect()
+    }
+
+    /// The share still needed from `piece`: all of it where the piece holds the candidates
+    /// that count for it, else none.
+    fn piece_short(&self, piece: &[usize]) -> usize {
+        if piece.iter().any(|&j| self.share_matters(j)) {
+            self.share_short()
+        } else {
+            0
+        }
+    }
+
+    /// The count rows still short that `piece` holds members of.
+    fn piece_counts(&self, piece: &[usize]) -> Vec<usize> {
+        let mut rs: Vec<usize> = piece
+            .iter()
+            .flat_map(|&j| self.count_of[j].iter().copied())
+            .filter(|&r| self.counts[r].1 > 0)
+            .collect();
+        rs.sort_unstable();
+        rs.dedup();
+        rs
     }
 
     /// Solves one piece: its answer (candidate indices), a lower bound on its cost, whether
@@ -556,37 +675,26 @@ impl<'a> Reduced<'a> {
             }
             lp.add_constraint(row, ComparisonOp::Ge, 1.0);
         }
-        let mut groups: std::collections::BTreeMap<usize, Vec<microlp::Variable>> =
-            Default::default();
-        for &j in piece {
-            if let Some(g) = self.group[j] {
-                groups.entry(g as usize).or_default().push(var[&j]);
-            }
-        }
-        for (&g, vs) in &groups {
-            if self.need[g] > 0 {
-                let mut row = microlp::LinearExpr::empty();
-                for &v in vs {
+        for r in self.piece_counts(piece) {
+            let mut row = microlp::LinearExpr::empty();
+            for j in &self.counts[r].0 {
+                if let Some(&v) = var.get(j) {
                     row.add(v, 1.0);
                 }
-                lp.add_constraint(row, ComparisonOp::Ge, f64::from(self.need[g]));
             }
+            lp.add_constraint(row, ComparisonOp::Ge, f64::from(self.counts[r].1));
         }
-        let short = if piece
-            .iter()
-            .any(|&j| self.group[j].is_some_and(|g| !self.has[g as usize]))
-        {
-            self.share_short()
-        } else {
-            0
-        };
+        let short = self.piece_short(piece);
         if short > 0 {
+            let mut groups: std::collections::BTreeMap<u32, Vec<microlp::Variable>> =
+                Default::default();
+            for &j in piece.iter().filter(|&&j| self.share_matters(j)) {
+                if let Some(g) = self.group[j] {
+                    groups.entry(g).or_default().push(var[&j]);
+                }
+            }
             let mut sum = microlp::LinearExpr::empty();
-            for vs in groups
-                .iter()
-                .filter(|(g, _)| !self.has[**g])
-                .map(|(_, vs)| vs)
-            {
+            for vs in groups.values() {
                 let z = lp.add_var(0.0, (0.0, 1.0));
                 let mut row = microlp::LinearExpr::empty();
                 row.add(z, 1.0);
@@ -614,12 +722,12 @@ impl<'a> Reduced<'a> {
             Some(chosen)
         });
         let optimal = outcome.as_ref().is_some_and(|o| o.is_optimal());
-        let chosen = match found.filter(|c| self.meets_piece(piece, c, short)) {
+        let chosen = match found.filter(|c| self.meets_piece(piece, c)) {
             Some(c) => c,
-            None => self.greedy_piece(piece, short),
+            None => self.greedy_piece(piece),
         };
         let cost = chosen.iter().fold(0.0, |a, &j| a + self.price[j]);
-        let bound = if optimal && self.meets_piece(piece, &chosen, short) {
+        let bound = if optimal && self.meets_piece(piece, &chosen) {
             cost
         } else {
             round(stats.and_then(|s| s.best_bound).unwrap_or(0.0).max(0.0)).min(cost)
@@ -627,32 +735,36 @@ impl<'a> Reduced<'a> {
         (chosen, bound, optimal, nodes)
     }
 
-    /// Whether `chosen` meets every row and group need of `piece`.
-    fn meets_piece(&self, piece: &[usize], chosen: &[usize], short: usize) -> bool {
+    /// Whether `chosen` meets every row, count row and the share `piece` holds.
+    fn meets_piece(&self, piece: &[usize], chosen: &[usize]) -> bool {
         let rows_met = piece.iter().all(|&j| {
             self.cols[j]
                 .iter()
                 .all(|&i| self.rows[i].iter().flatten().any(|k| chosen.contains(k)))
         });
-        let mut count: std::collections::BTreeMap<usize, u32> = Default::default();
-        for &j in chosen {
-            if let Some(g) = self.group[j] {
-                *count.entry(g as usize).or_default() += 1;
-            }
-        }
-        let groups_met = piece.iter().all(|&j| {
-            self.group[j].is_none_or(|g| {
-                count.get(&(g as usize)).copied().unwrap_or(0) >= self.need[g as usize]
-            })
+        let counts_met = self.piece_counts(piece).into_iter().all(|r| {
+            let (members, need) = &self.counts[r];
+            members.iter().filter(|j| chosen.contains(j)).count() as u64 >= u64::from(*need)
         });
-        let new_groups = count.keys().filter(|g| !self.has[**g]).count();
-        rows_met && groups_met && new_groups >= short
+        rows_met && counts_met && self.new_groups(chosen).len() >= self.piece_short(piece)
     }
 
-    /// A greedy answer for `piece`: each group's needs first (the candidate meeting the most
-    /// rows), then the most rows per price, then one candidate in groups without a centre
-    /// until the share holds.
-    fn greedy_piece(&self, piece: &[usize], short: usize) -> Vec<usize> {
+    /// The groups without a centre that `chosen` gives one.
+    fn new_groups(&self, chosen: &[usize]) -> Vec<u32> {
+        let mut gs: Vec<u32> = chosen
+            .iter()
+            .filter_map(|&j| self.group[j])
+            .filter(|&g| !self.has[g as usize])
+            .collect();
+        gs.sort_unstable();
+        gs.dedup();
+        gs
+    }
+
+    /// A greedy answer for `piece`: each count row's needs first (the candidate meeting the
+    /// most rows), then the most rows per price, then one candidate in groups without a
+    /// centre until the share holds.
+    fn greedy_piece(&self, piece: &[usize]) -> Vec<usize> {
         let mut chosen: Vec<usize> = Vec::new();
         let mut met: std::collections::BTreeSet<usize> = Default::default();
         let gain = |j: usize, met: &std::collections::BTreeSet<usize>| {
@@ -663,22 +775,20 @@ impl<'a> Reduced<'a> {
                 chosen.push(j);
                 met.extend(self.cols[j].iter().copied());
             };
-        let mut groups: Vec<usize> = piece
-            .iter()
-            .filter_map(|&j| self.group[j].map(|g| g as usize))
-            .collect();
-        groups.sort_unstable();
-        groups.dedup();
-        for &g in &groups {
-            for _ in 0..self.need[g] {
-                let best = piece
+        for r in self.piece_counts(piece) {
+            let (members, need) = &self.counts[r];
+            loop {
+                let open = members.iter().filter(|j| chosen.contains(j)).count() as u64;
+                if open >= u64::from(*need) {
+                    break;
+                }
+                let best = members
                     .iter()
                     .copied()
-                    .filter(|&j| self.group[j] == Some(g as u32) && !chosen.contains(&j))
+                    .filter(|&j| self.alive[j] && !chosen.contains(&j))
                     .max_by(|&a, &b| gain(a, &met).cmp(&gain(b, &met)).then(b.cmp(&a)));
-                if let Some(j) = best {
-                    take(j, &mut chosen, &mut met);
-                }
+                let Some(j) = best else { break };
+                take(j, &mut chosen, &mut met);
             }
         }
         let rows: usize = {
@@ -700,24 +810,14 @@ impl<'a> Reduced<'a> {
             let Some(j) = best else { break };
             take(j, &mut chosen, &mut met);
         }
-        let new_groups = |chosen: &[usize]| {
-            let mut gs: Vec<usize> = chosen
-                .iter()
-                .filter_map(|&j| self.group[j].map(|g| g as usize))
-                .filter(|&g| !self.has[g])
-                .collect();
-            gs.sort_unstable();
-            gs.dedup();
-            gs
-        };
-        while new_groups(&chosen).len() < short {
-            let have = new_groups(&chosen);
+        let short = self.piece_short(piece);
+        while self.new_groups(&chosen).len() < short {
+            let have = self.new_groups(&chosen);
             let best = piece
                 .iter()
                 .copied()
                 .filter(|&j| {
-                    self.group[j]
-                        .is_some_and(|g| !self.has[g as usize] && !have.contains(&(g as usize)))
+                    self.group[j].is_some_and(|g| !self.has[g as usize] && !have.contains(&g))
                 })
                 .min_by(|&a, &b| self.price[a].total_cmp(&self.price[b]).then(a.cmp(&b)));
             let Some(j) = best else { break };
@@ -804,6 +904,7 @@ mod tests {
         price: &[f64],
         target: f64,
         rules: &GroupRules,
+        counts: &[CountRow],
     ) -> Option<f64> {
         let m = p.sets.len();
         let mut best: Option<f64> = None;
@@ -812,7 +913,10 @@ mod tests {
             if open.iter().any(|&j| !price[j as usize].is_finite()) {
                 continue;
             }
-            if p.covered_weight(&open) < target - TOL || !meets_rules(rules, &open) {
+            if p.covered_weight(&open) < target - TOL
+                || !meets_rules(rules, &open)
+                || !meets_counts(counts, &open)
+            {
                 continue;
             }
             let cost = open.iter().fold(0.0, |a, &j| a + price[j as usize]);
@@ -824,7 +928,7 @@ mod tests {
     }
 
     #[test]
-    fn full_cover_with_rules_equals_brute_force() {
+    fn full_cover_with_rules_and_counts_equals_brute_force() {
         let mut rng = SplitMix64::new(7, 0);
         let (mut solved, mut proven) = (0, 0);
         for case in 0..600 {
@@ -833,16 +937,28 @@ mod tests {
                 .filter(|&j| price[j as usize].is_finite())
                 .collect();
             let target = p.covered_weight(&all);
-            let best = brute_force(&p, &price, target, &rules);
-            let got = min_cost_rules_cover(&p, &price, target, &rules, 10_000);
+            // Every other case has a county-like count row over a few candidates.
+            let counts: Vec<CountRow> = if case % 2 == 0 {
+                let members: Vec<u32> = (0..price.len() as u32)
+                    .filter(|_| rng.below(3) == 0)
+                    .collect();
+                let at_least = rng.below(members.len().min(3) + 1) as u32;
+                vec![CountRow { members, at_least }]
+            } else {
+                Vec::new()
+            };
+            let best = brute_force(&p, &price, target, &rules, &counts);
+            let got = min_cost_rules_cover_with(&p, &price, target, &rules, &counts, 10_000);
             // Without a single node: the greedy answer of each piece, with a valid bound.
-            if let (Some(b), Some((cut, _))) =
-                (best, min_cost_rules_cover(&p, &price, target, &rules, 0))
-            {
+            if let (Some(b), Some((cut, _))) = (
+                best,
+                min_cost_rules_cover_with(&p, &price, target, &rules, &counts, 0),
+            ) {
                 assert!(cut.certificate.bound <= b + TOL, "case {case}: cut bound");
                 assert!(cut.cost_wan >= b - TOL, "case {case}: cut cost");
                 assert!(p.covered_weight(&cut.sites) >= target - TOL, "case {case}");
                 assert!(meets_rules(&rules, &cut.sites), "case {case}");
+                assert!(meets_counts(&counts, &cut.sites), "case {case}");
             }
             match (best, got) {
                 (None, None) => {}
@@ -854,6 +970,7 @@ mod tests {
                     );
                     assert!(p.covered_weight(&sol.sites) >= target - TOL, "case {case}");
                     assert!(meets_rules(&rules, &sol.sites), "case {case}");
+                    assert!(meets_counts(&counts, &sol.sites), "case {case}");
                     assert!(
                         (sol.cost_wan - sol.sites.iter().fold(0.0, |a, &j| a + price[j as usize]))
                             .abs()
@@ -892,7 +1009,7 @@ mod tests {
                 .collect();
             let base = p.covered_weight(&[]);
             let target = base + (p.covered_weight(&all) - base) * 0.6;
-            let best = brute_force(&p, &price, target, &rules);
+            let best = brute_force(&p, &price, target, &rules, &[]);
             let got = min_cost_rules_cover(&p, &price, target, &rules, 10_000);
             let Some((sol, _)) = got else {
                 assert!(

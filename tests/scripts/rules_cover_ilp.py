@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
-"""Solves the joint street, township and coverage program of a `yanglao solve` run with HiGHS.
+"""Solves the joint street, township, county and coverage program of a `yanglao solve` run with HiGHS.
 
     target/release/yanglao solve lscp seeds/taizhou.toml --write-instance /tmp/inst.json
     python3 tests/scripts/rules_cover_ilp.py /tmp/inst.json
 
 The instance (src/solve/rules_cover.rs, `RulesCoverInstance`) holds people per point, the
 points covered before, the points each candidate reaches, a price per candidate (null: it
-cannot open), the people to cover in all, and the group rules. The model is built here from
-those alone, without the reductions of the Rust solver:
+cannot open), the people to cover in all, the group rules and the count rows (a county's
+rural centres). The model is built here from those alone, without the reductions of the Rust solver:
 
     min sum c_j x_j  s.t.  y_i <= sum_{j reaches i} x_j,  sum w_i y_i >= target - base,
-                           sum_{j in g} x_j >= at_least_g,
+                           sum_{j in g} x_j >= at_least_g,  sum_{j in c} x_j >= at_least_c,
                            z_g <= sum_{j in g} x_j,  sum_{g without a centre} z_g >= need - have,
                            x binary, y, z in [0, 1]
 
@@ -67,6 +67,12 @@ def solve(inst, relax):
             if not members[g]:
                 return None
             h.addConstr(sum(members[g]) >= k)
+    for row in inst.get("counts", []):
+        if row["at_least"] > 0:
+            members = [x[j] for j in row["members"] if j in x]
+            if len(members) < row["at_least"]:
+                return None
+            h.addConstr(sum(members) >= row["at_least"])
     have = sum(inst["has"])
     if inst["need_groups"] > have:
         zs = []
