@@ -70,6 +70,10 @@ pub struct Args {
     /// required sites are forced open, excluded ones removed, as in `yanglao plan`.
     #[arg(long, value_name = "FILE")]
     pub decisions: Vec<PathBuf>,
+    /// lscp, mclp: write the joint street, township and coverage program, when the run
+    /// solved one, as JSON to FILE (for `tests/scripts/rules_cover_ilp.py`).
+    #[arg(long, value_name = "FILE")]
+    pub write_instance: Option<PathBuf>,
 }
 
 /// Runs the subcommand.
@@ -118,6 +122,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Model::Pmedian | Model::Cpmp => unreachable!("siting models returned above"),
     }
     let dc = crate::plan::day_care::plan(&s, &region, &reach);
+    if let Some(path) = &args.write_instance {
+        let Some(instance) = &dc.rules_cover else {
+            return Err(super::BadInput(format!(
+                "本次求解没有联合规则覆盖模型，未写出 {0} / no joint rules-and-coverage program was solved, {0} not written",
+                path.display()
+            ))
+            .into());
+        };
+        std::fs::write(path, serde_json::to_string(instance)?)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
     let objective = if dc.objective == crate::plan::day_care::Objective::NewSites {
         f64::from(dc.new_sites)
     } else {

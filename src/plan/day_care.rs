@@ -207,6 +207,10 @@ pub struct DayCarePlan {
     /// Per village.
     #[serde(skip)]
     pub villages: Vec<VillageResult>,
+    /// The joint street, township and coverage program, when one was solved (see
+    /// [`crate::solve::rules_cover`]): for a check by another solver.
+    #[serde(skip)]
+    pub rules_cover: Option<crate::solve::rules_cover::RulesCoverInstance>,
 }
 
 /// The coverage problem of a region: people weights in `scope`, points covered by existing
@@ -259,27 +263,35 @@ pub fn coverage_problem(
 struct JointCover {
     /// Coverage sites (candidate indices), rule sites not included.
     sites: Vec<u32>,
-    /// Rule sites: one per street short of its centres, one per township the share needs.
+    /// Rule sites: one per street short of its centres, one per rural centre a county still
+    /// needs after the upgrades, one per township the share needs.
     rule_sites: Vec<(usize, Reason)>,
     /// Proven lower bound on the count of new sites.
     bound: f64,
+    /// The program solved, for a check by another solver.
+    instance: crate::solve::rules_cover::RulesCoverInstance,
 }
 
-/// Most branch-and-bound nodes of the joint rules-and-coverage program.
+/// Most branch-and-bound nodes of the joint rules-and-coverage program (with full coverage:
+/// of each independent piece left after the reductions, see [`crate::solve::rules_cover`]).
 pub const JOINT_NODE_LIMIT: u64 = 2_000;
 
 /// Solves the street, township-share and coverage rows as one program (see
-/// [`JointCover`]); `None` when the solver gives no answer within its limit, its answer fails
-/// a rule, or a township short of a centre could take an upgrade instead (no day-care
-/// candidate, an institution or station to upgrade), which the program does not model.
+/// [`JointCover`]) with the rules' `upgrades` (facility index, reason) done: they count as
+/// centres of their townships (and `problem` counts what they cover when they serve).
+/// `None` when the solver gives no answer, its answer fails a rule, or a township short of
+/// a centre could take an upgrade instead (no day-care candidate, an institution or station
+/// to upgrade), which the program does not model.
 fn joint_rules_cover(
     scenario: &Scenario,
     region: &Region,
     problem: &CoverageProblem,
     target: f64,
     required: &[usize],
+    upgrades: &[(usize, Reason)],
 ) -> Option<JointCover> {
-    use crate::solve::budget_coverage::{GroupRules, min_cost_with_rules};
+    use crate::solve::budget_coverage::GroupRules;
+    use crate::solve::rules_cover::{CountRow, RulesCoverInstance, min_cost_rules_cover_with};
     let dc = &scenario.day_care;
     let units = region.township_units_with(&dc.township_kinds);
     let townships: Vec<(&str, bool)> = units
@@ -302,6 +314,16 @@ fn joint_rules_cover(
             have[g as usize] += 1;
         }
     }
+    for &(i, _) in upgrades {
+        if let Some(&g) = region
+            .facilities
+            .get(i)
+            .and_then(|f| index.get(f.township.as_str()))
+        {
+            have[g as usize] += 1;
+        }
+    }
+    let share = dc.township_goal().unwrap_or(0.0);
     let group: Vec<Option<u32>> = region
         .candidates
         .iter()
@@ -325,13 +347,18 @@ fn joint_rules_cover(
                 && !scenario.decisions.is_excluded(&f.id)
         })
     };
+    // Outside the streets, a township needs a centre only for the township share.
+    let share_needs_one = u32::from(share > 0.0);
     if townships.iter().enumerate().any(|(g, (t, street))| {
-        let need = if *street { dc.street_goal().max(1) } else { 1 };
+        let need = if *street {
+            dc.street_goal().max(share_needs_one)
+        } else {
+            share_needs_one
+        };
         !has_candidate[g] && have[g] < need && upgradable(t)
     }) {
         return None;
     }
-    let share = dc.township_goal().unwrap_or(0.0);
     let rules = GroupRules {
         group: group.clone(),
         has: have.iter().map(|h| *h > 0).collect(),
@@ -363,12 +390,47 @@ fn joint_rules_cover(
             }
         })
         .collect();
-    let sol = min_cost_with_rules(problem, &price, target, &rules, JOINT_NODE_LIMIT)?;
+    // County rows: the rural centres each county still needs after the upgrades (the rules
+    // upgrade every 敬老院 they can before opening a new centre), from the day-care
+    // candidates of its 镇 and 乡.
+    let mut county_of: Vec<Option<usize>> = vec![None; region.candidates.len()];
+    let mut counts: Vec<CountRow> = Vec::new();
+    if dc.county_goal() > 0 {
+        for rural in crate::model::rural_by_county(&units).values() {
+            let centres: u32 = rural
+                .iter()
+                .filter_map(|t| index.get(t))
+                .map(|&g| have[g as usize])
+                .sum();
+            let need = dc.county_goal().saturating_sub(centres);
+            if need == 0 {
+                continue;
+            }
+            let members: Vec<u32> = region
+                .candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.allow.day_care() && rural.contains(&c.township.as_str()))
+                .map(|(j, _)| j as u32)
+                .collect();
+            for &j in &members {
+                county_of[j as usize] = Some(counts.len());
+            }
+            counts.push(CountRow {
+                members,
+                at_least: need,
+            });
+        }
+    }
+    let instance = RulesCoverInstance::new(problem, &price, target, &rules, &counts);
+    let (sol, _) =
+        min_cost_rules_cover_with(problem, &price, target, &rules, &counts, JOINT_NODE_LIMIT)?;
     if sol.covered < target - Certificate::TOLERANCE {
         return None;
     }
-    // Name the rule sites: each street's first sites up to its need, then one site in each
-    // township without a centre until the share holds, the most coverage first.
+    // Name the rule sites: each street's first sites up to its need, then each county's
+    // first rural sites up to its need, then one site in each township without a centre until
+    // the share holds, the most coverage first.
     let gain = |c: u32| -> f64 {
         problem.sets[c as usize]
             .iter()
@@ -381,25 +443,31 @@ fn joint_rules_cover(
     let mut rest: Vec<u32> = Vec::new();
     let mut count = have.clone();
     let mut with = have.iter().filter(|h| **h > 0).count();
+    let mut county_left: Vec<u32> = counts.iter().map(|c| c.at_least).collect();
     for &c in &sites {
-        let Some(g) = group[c as usize].map(|g| g as usize) else {
-            rest.push(c);
-            continue;
-        };
-        if count[g] < rules.at_least[g] + have[g] {
-            rule_sites.push((c as usize, Reason::Street));
-        } else if count[g] == 0 && with < rules.need_groups {
-            rule_sites.push((c as usize, Reason::Township));
+        let g = group[c as usize].map(|g| g as usize);
+        let k = county_of[c as usize];
+        let reason = if g.is_some_and(|g| count[g] < rules.at_least[g] + have[g]) {
+            Reason::Street
+        } else if let Some(k) = k.filter(|&k| county_left[k] > 0) {
+            county_left[k] -= 1;
+            Reason::County
+        } else if g.is_some_and(|g| count[g] == 0) && with < rules.need_groups {
+            Reason::Township
         } else {
             rest.push(c);
             continue;
+        };
+        rule_sites.push((c as usize, reason));
+        if let Some(g) = g {
+            if count[g] == 0 {
+                with += 1;
+            }
+            count[g] += 1;
         }
-        if count[g] == 0 {
-            with += 1;
-        }
-        count[g] += 1;
     }
     let met = with >= rules.need_groups
+        && county_left.iter().all(|&k| k == 0)
         && (0..townships.len()).all(|g| count[g] >= rules.at_least[g] + have[g]);
     if !met {
         return None;
@@ -409,6 +477,7 @@ fn joint_rules_cover(
         sites: rest,
         rule_sites,
         bound: sol.certificate.bound,
+        instance,
     })
 }
 
@@ -617,6 +686,7 @@ pub fn plan_with_money(
             (None, None) => target_plan(&curve, &relaxed, 0.0, rules, fixed, &mut shortfalls, 0.0),
         },
     };
+    let mut rules_cover = None;
     // The rules were met site by site before coverage; where that left a gap to the bound,
     // the street, township and coverage rows are solved together, exactly where the search
     // finishes: a proof for the count, or fewer sites.
@@ -624,13 +694,21 @@ pub fn plan_with_money(
         && free_budget.is_none()
         && objective == Objective::NewSites
         && certificate.status == Status::Feasible
-        && rules_out.upgrades.is_empty()
-        && dc.county_goal() == 0
+        // Upgrades of 敬老院 for the county rule and in streets without a candidate are done
+        // whatever the other sites are; an upgrade for the township share is not modelled.
+        && !rules_out.upgrades.iter().any(|(_, r)| *r == Reason::Township)
         && let Some(share) = goal
         && site_capacities(region, dc.capacity, &serving_existing, dc.data_capacity).is_none()
-        && let Some(joint) =
-            joint_rules_cover(scenario, region, &problem, share * total, &required_all)
+        && let Some(joint) = joint_rules_cover(
+            scenario,
+            region,
+            &problem,
+            share * total,
+            &required_all,
+            &rules_out.upgrades,
+        )
     {
+        rules_cover = Some(joint.instance);
         // Required sites are free in the joint program (its bound counts the others) and
         // open whatever it chose: they keep a rule role it gave them, or open as required.
         let count = (free_sites.len() + rule_sites.len()) as f64;
@@ -919,6 +997,7 @@ pub fn plan_with_money(
         phasing,
         capacity: site_capacity,
         villages,
+        rules_cover,
     }
 }
 

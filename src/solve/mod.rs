@@ -25,6 +25,7 @@ pub mod phasing;
 pub mod pmedian;
 mod pool;
 mod rng;
+pub mod rules_cover;
 mod scored;
 mod sites;
 pub mod siting;
