@@ -33,8 +33,10 @@
 //!    bound `u_c(k)` is the branch-and-bound bound (equal to `f_c(k)` when proven).
 //! 4. Combination: `F(p) = max Σ f_c(k_c)` subject to `Σ k_c <= p`, by dynamic programming
 //!    over components (components whose `f_c` is concave are pooled and merged greedily,
-//!    which is exact for them). The bound `U(p)` merges the concave envelopes of the `u_c`,
-//!    a valid upper bound of `F(p)`. The curve is exact at every `p` where `U(p) = F(p)`.
+//!    which is exact for them). The bound `U(p)` is the best split of `p` over the `u_c`, each
+//!    first replaced by its smallest value from `k` on (`f_c` is non-decreasing, so that is
+//!    still a bound of `f_c(k)`), by the same pooling and dynamic programming: a valid upper
+//!    bound of `F(p)`. The curve is exact at every `p` where `U(p) = F(p)`.
 //!
 //! One point alone needs no curve: [`CoverageProblem::solve_budget`] runs the branch and bound
 //! on the whole reduced instance for one budget (a short subgradient-only search, then, if a
