@@ -189,20 +189,8 @@ fn centre_capacity_opens_more_sites_and_assigns_people() {
     let v = without_timings(&summary);
     let dc = &v["day_care"];
     assert_eq!(dc["covered_elderly"], 2270.0);
-    let mut ids: Vec<(&str, &str)> = dc["sites"]
-        .as_array()
-        .expect("sites")
-        .iter()
-        .map(|s| {
-            (
-                s["id"].as_str().expect("id"),
-                s["reason"].as_str().expect("reason"),
-            )
-        })
-        .collect();
-    ids.sort();
     assert_eq!(
-        ids,
+        common::day_care_sites(&v),
         vec![
             ("C01", "capacity"),
             ("C02", "township"),
@@ -285,19 +273,10 @@ fn a_street_without_a_comprehensive_centre_gets_one() {
     let v = without_timings(
         &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("written"),
     );
-    let mut sites: Vec<(&str, &str)> = v["day_care"]["sites"]
-        .as_array()
-        .expect("sites")
-        .iter()
-        .map(|s| {
-            (
-                s["id"].as_str().expect("id"),
-                s["reason"].as_str().expect("reason"),
-            )
-        })
-        .collect();
-    sites.sort();
-    assert_eq!(sites, vec![("C01", "street"), ("C02", "township")]);
+    assert_eq!(
+        common::day_care_sites(&v),
+        vec![("C01", "street"), ("C02", "township")]
+    );
     assert_eq!(v["day_care"]["status"], "optimal");
 }
 

@@ -161,6 +161,23 @@ pub struct GroupRules {
     pub need_groups: usize,
 }
 
+impl GroupRules {
+    /// Panics unless `price` and the rules' groups hold one entry per candidate of `problem`.
+    pub(crate) fn assert_fits(&self, problem: &CoverageProblem, price: &[f64]) {
+        assert_eq!(price.len(), problem.sets.len(), "one price per candidate");
+        assert_eq!(
+            self.group.len(),
+            problem.sets.len(),
+            "one group per candidate"
+        );
+    }
+}
+
+/// Whether candidate `j` may open at its price: finite and not negative.
+pub(crate) fn usable(price: &[f64], j: usize) -> bool {
+    price[j].is_finite() && price[j] >= 0.0
+}
+
 /// The cheapest set covering at least `target` people that also meets the group `rules`,
 /// solved as one mixed-integer program by LP-based branch and bound (`microlp`) within
 /// `node_limit` nodes:
@@ -188,13 +205,8 @@ pub fn min_cost_with_rules(
     node_limit: u64,
 ) -> Option<BudgetCoverageSolution> {
     use microlp::{ComparisonOp, OptimizationDirection, Problem};
-    assert_eq!(price.len(), problem.sets.len(), "one price per candidate");
-    assert_eq!(
-        rules.group.len(),
-        problem.sets.len(),
-        "one group per candidate"
-    );
-    let usable = |j: usize| price[j].is_finite() && price[j] >= 0.0;
+    rules.assert_fits(problem, price);
+    let usable = |j: usize| usable(price, j);
     let mut lp = Problem::new(OptimizationDirection::Minimize);
     let x: Vec<Option<microlp::Variable>> = (0..price.len())
         .map(|j| {

@@ -40,7 +40,7 @@
 //! still short, gives no answer).
 
 use super::Certificate;
-use super::budget_coverage::{BudgetCoverageSolution, GroupRules, min_cost_with_rules};
+use super::budget_coverage::{BudgetCoverageSolution, GroupRules, min_cost_with_rules, usable};
 use super::coverage::CoverageProblem;
 
 const TOL: f64 = Certificate::TOLERANCE;
@@ -160,13 +160,8 @@ pub fn min_cost_rules_cover_with(
     counts: &[CountRow],
     node_limit: u64,
 ) -> Option<(BudgetCoverageSolution, RulesCoverStats)> {
-    assert_eq!(price.len(), problem.sets.len(), "one price per candidate");
-    assert_eq!(
-        rules.group.len(),
-        problem.sets.len(),
-        "one group per candidate"
-    );
-    let usable = |j: usize| price[j].is_finite() && price[j] >= 0.0;
+    rules.assert_fits(problem, price);
+    let usable = |j: usize| usable(price, j);
     let all: Vec<u32> = (0..price.len())
         .filter(|&j| usable(j))
         .map(|j| j as u32)
@@ -295,7 +290,7 @@ impl<'a> Reduced<'a> {
     ) -> Option<Self> {
         let n = problem.weight.len();
         let m = price.len();
-        let usable = |j: usize| price[j].is_finite() && price[j] >= 0.0;
+        let usable = |j: usize| usable(price, j);
         let mut rows: Vec<Option<Vec<usize>>> = vec![None; n];
         let mut reached: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (j, set) in problem.sets.iter().enumerate() {

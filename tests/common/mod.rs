@@ -150,3 +150,20 @@ pub fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> 
         })
         .collect()
 }
+
+/// `(id, reason)` of every new day-care site in a `summary.json` value, sorted.
+pub fn day_care_sites(summary: &serde_json::Value) -> Vec<(&str, &str)> {
+    let mut sites: Vec<(&str, &str)> = summary["day_care"]["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id"),
+                s["reason"].as_str().expect("reason"),
+            )
+        })
+        .collect();
+    sites.sort_unstable();
+    sites
+}
