@@ -191,3 +191,78 @@ fn write_instance_without_a_joint_program_is_an_input_error() {
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     assert!(!dir.path().join("instance.json").exists());
 }
+
+#[test]
+fn the_county_upgrade_is_the_public_home_newly_serving_the_most_and_its_reach_counts() {
+    // 七坝镇 adds 七坝村 (400 elderly), which only its public 敬老院 F03 reaches (44 m); the
+    // private 康乐园 F04 there has more beds but reaches nobody, and 七坝镇 sorts before 六坝镇.
+    // The county rule upgrades F03: it is a 敬老院 and newly serves 400, so 七坝村 is
+    // reachable, counts in the denominator, and is covered; coverage never passes 100 %.
+    let dir = county();
+    let villages = format!("{VILLAGES}620722102201,七坝村,七坝镇,101.1000,38.4400,400,50,10\n");
+    let facilities = format!(
+        "{FACILITIES}F03,七坝镇敬老院,institution,七坝镇,101.1005,38.4400,20,5,40,true,\n\
+         F04,七坝镇康乐园,institution,七坝镇,101.2000,38.4400,200,50,300,false,\n"
+    );
+    fs::write(dir.path().join("villages.csv"), villages).expect("write");
+    fs::write(dir.path().join("facilities.csv"), facilities).expect("write");
+    let run = yanglao(dir.path(), &["solve", "lscp", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["upgrades"], serde_json::json!(["F03"]), "{v}");
+    assert_eq!(v["unreachable_elderly"], 0.0);
+    assert_eq!(v["total_elderly"], 1700.0);
+    assert_eq!(v["covered_elderly"], 1700.0);
+    assert_eq!(v["coverage"], 1.0);
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["objective"], 2.0);
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = common::csv_rows(&dir.path().join("out/scenario/villages.csv"));
+    let qiba = rows
+        .iter()
+        .find(|r| r.values().any(|c| c == "七坝村"))
+        .expect("七坝村 listed");
+    assert!(
+        qiba.values().any(|c| c == "F03"),
+        "七坝村 served by the upgraded F03: {qiba:?}"
+    );
+    // The upgraded centre serves, so it has a service area.
+    let areas: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/service_areas.geojson")).expect("areas"),
+    )
+    .expect("GeoJSON");
+    let ids: Vec<&str> = areas["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|f| f["properties"]["site_id"].as_str())
+        .collect();
+    assert!(ids.contains(&"F03"), "{ids:?}");
+    assert!(!ids.contains(&"F04"), "{ids:?}");
+}
+
+#[test]
+fn without_upgrades_serving_a_village_only_a_home_reaches_stays_unreachable() {
+    // The same county when comprehensive centres do not count for coverage: the upgrade
+    // still meets the county rule, but 七坝村 is out of reach and out of the denominator.
+    let dir = county();
+    let villages = format!("{VILLAGES}620722102201,七坝村,七坝镇,101.1000,38.4400,400,50,10\n");
+    let facilities = format!(
+        "{FACILITIES}F03,七坝镇敬老院,institution,七坝镇,101.1005,38.4400,20,5,40,true,\n"
+    );
+    fs::write(dir.path().join("villages.csv"), villages).expect("write");
+    fs::write(dir.path().join("facilities.csv"), facilities).expect("write");
+    let s = SCENARIO.replace(
+        r#"serving = ["day_care", "station", "comprehensive"]"#,
+        r#"serving = ["day_care", "station"]"#,
+    );
+    fs::write(dir.path().join("scenario.toml"), s).expect("write");
+    let run = yanglao(dir.path(), &["solve", "lscp", "scenario.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["unreachable_elderly"], 400.0, "{v}");
+    assert_eq!(v["total_elderly"], 1300.0);
+    assert_eq!(v["covered_elderly"], 1300.0);
+    assert_eq!(v["coverage"], 1.0);
+}

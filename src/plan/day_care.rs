@@ -516,33 +516,19 @@ pub fn plan_with_money(
     let problem = coverage_problem(region, reach, dc.scope, dc.serving);
     let weight = problem.weight.clone();
     let covered_existing = problem.covered.clone();
-    let unreachable: f64 = reach
-        .iter()
-        .filter(|(v, list)| {
-            !list.iter().any(|r| {
-                let i = r.site.get();
-                if i < nf {
-                    serving_existing[i]
-                } else {
-                    day_care_candidate[i - nf]
-                }
-            }) && weight[v.get()] > 0.0
-        })
-        .map(|(v, _)| weight[v.get()])
-        .fold(0.0, |a, b| a + b);
-    // Sums start at +0.0 (an empty `sum` of floats is -0.0, printed "-0").
-    let in_scope_total: f64 = weight.iter().fold(0.0, |a, b| a + b);
-    let total = if dc.exclude_unreachable {
-        in_scope_total - unreachable
-    } else {
-        in_scope_total
-    };
-
     // Rule sites. Upgraded facilities become comprehensive centres and serve the circle
     // when the scenario counts those; the coverage problem (and its bound) then starts from
     // them, as from existing sites.
     let mut shortfalls = Vec::new();
-    let rules_out = rule_sites(scenario, region, &problem, &mut shortfalls);
+    let upgrades_serve = dc.serving.contains(FacilityType::Comprehensive);
+    let rules_out = rule_sites(
+        scenario,
+        region,
+        &problem,
+        reach,
+        upgrades_serve,
+        &mut shortfalls,
+    );
     let mut rule_sites = rules_out.new;
     // Required candidates open like rule sites: the coverage optimisation starts from them.
     let required = scenario.decisions.required_day_care(region);
@@ -562,7 +548,27 @@ pub fn plan_with_money(
     for &(i, _) in &rules_out.upgrades {
         upgraded[i] = true;
     }
-    let upgrades_serve = dc.serving.contains(FacilityType::Comprehensive);
+    // Bounds must hold for any upgrades the rules allow, not only the ones chosen: the
+    // relaxation counts every facility some choice would upgrade as upgraded (its township
+    // holding a centre, what it reaches covered when upgraded centres serve). Rules then need
+    // no more, and cover no less, than under any one choice.
+    let choice_left = rules_out
+        .could_upgrade
+        .iter()
+        .zip(&upgraded)
+        .any(|(c, u)| *c && !*u);
+    let all_upgrades: Vec<(usize, Reason)> = (0..nf)
+        .filter(|&i| rules_out.could_upgrade[i])
+        .map(|i| (i, Reason::County))
+        .collect();
+    let mut problem_any = problem.clone();
+    if upgrades_serve {
+        for &(i, _) in &all_upgrades {
+            for vr in reach.villages_of(SiteIdx(i as u32)) {
+                problem_any.covered[vr.village.get()] = true;
+            }
+        }
+    }
     let mut problem = problem;
     if upgrades_serve {
         for &(i, _) in &rules_out.upgrades {
@@ -571,6 +577,30 @@ pub fn plan_with_money(
             }
         }
     }
+    // Villages no serving site can reach, counting the centres the rules upgrade (they serve
+    // when the scenario counts comprehensive centres).
+    let unreachable: f64 = reach
+        .iter()
+        .filter(|(v, list)| {
+            !list.iter().any(|r| {
+                let i = r.site.get();
+                if i < nf {
+                    serving_existing[i] || (upgrades_serve && upgraded[i])
+                } else {
+                    day_care_candidate[i - nf]
+                }
+            }) && weight[v.get()] > 0.0
+        })
+        .map(|(v, _)| weight[v.get()])
+        .fold(0.0, |a, b| a + b);
+    // Sums start at +0.0 (an empty `sum` of floats is -0.0, printed "-0").
+    let in_scope_total: f64 = weight.iter().fold(0.0, |a, b| a + b);
+    let total = if dc.exclude_unreachable {
+        in_scope_total - unreachable
+    } else {
+        in_scope_total
+    };
+
     let is_serving = |s: SiteIdx, opened: &[bool]| -> bool {
         let i = s.get();
         if i < nf {
@@ -579,7 +609,8 @@ pub fn plan_with_money(
             opened[i - nf]
         }
     };
-    let mut covered_after_rules = covered_existing.clone();
+    // What the existing sites and the upgraded centres reach, then the rules' new sites.
+    let mut covered_after_rules = problem.covered.clone();
     for &(c, _) in &rule_sites {
         for &i in &problem.sets[c] {
             covered_after_rules[i as usize] = true;
@@ -626,12 +657,12 @@ pub fn plan_with_money(
     // required sites open: a bound of the problem under the decisions. Its point `k` counts
     // `k` sites besides the `fixed` required ones.
     let relaxed = if fixed == 0 {
-        problem.curve(&CoverageOptions {
+        problem_any.curve(&CoverageOptions {
             max_sites: opts.max_sites.map(|m| m + rules),
             ..opts
         })
     } else {
-        let mut with_required = problem.clone();
+        let mut with_required = problem_any.clone();
         for &(c, _) in rule_sites.iter().filter(|(_, r)| *r == Reason::Required) {
             for &v in &problem.sets[c] {
                 with_required.covered[v as usize] = true;
@@ -709,10 +740,27 @@ pub fn plan_with_money(
         )
     {
         rules_cover = Some(joint.instance);
+        // Its bound holds for the chosen upgrades only; where the rules had a choice, the
+        // same program with every upgrade they could have made bounds any choice.
+        let joint_bound = if choice_left {
+            joint_rules_cover(
+                scenario,
+                region,
+                &problem_any,
+                share * total,
+                &required_all,
+                &all_upgrades,
+            )
+            .map(|r| r.bound)
+        } else {
+            Some(joint.bound)
+        };
         // Required sites are free in the joint program (its bound counts the others) and
         // open whatever it chose: they keep a rule role it gave them, or open as required.
         let count = (free_sites.len() + rule_sites.len()) as f64;
-        let bound = (joint.bound + required_all.len() as f64).max(certificate.bound);
+        let bound = joint_bound
+            .map_or(certificate.bound, |b| b + required_all.len() as f64)
+            .max(certificate.bound);
         let mut joint_rules = joint.rule_sites;
         for &c in &required_all {
             if !joint_rules.iter().any(|&(r, _)| r == c) {
@@ -1668,6 +1716,10 @@ pub struct Upgrade {
 struct RuleSites {
     new: Vec<(usize, Reason)>,
     upgrades: Vec<(usize, Reason)>,
+    /// Per facility: whether some choice the rules allow would upgrade it (every facility
+    /// each upgrade was chosen from, the chosen one included). The rules pick one upgrade by
+    /// a rule of thumb, so bounds of the plan must hold for any such choice.
+    could_upgrade: Vec<bool>,
 }
 
 /// Opens comprehensive centres where the street, township and county rules need them.
@@ -1678,13 +1730,17 @@ struct RuleSites {
 ///   institution or station there is upgraded.
 /// - Every county needs `per_county` rural regional centres (comprehensive centres in its 镇
 ///   and 乡). As the plans build them from 乡镇敬老院 (泰州市"十四五"民政事业发展规划 L295–302,
-///   L426), a missing one is first an upgrade of a rural institution of the county (the one
-///   whose township has none yet, most beds first), then a new centre at the candidate of a
-///   rural township of the county adding the most coverage.
+///   L426), a missing one is first an upgrade of a public rural institution (乡镇敬老院) of the
+///   county (in a township without a centre first; the one newly serving the most elderly
+///   when upgraded centres serve (`upgrades_serve`, reach from `reach`), then the most beds),
+///   then a new centre at the candidate of a rural township of the county adding the most
+///   coverage.
 fn rule_sites(
     scenario: &Scenario,
     region: &Region,
     problem: &CoverageProblem,
+    reach: &ReachLists,
+    upgrades_serve: bool,
     shortfalls: &mut Vec<Shortfall>,
 ) -> RuleSites {
     let dc = &scenario.day_care;
@@ -1706,9 +1762,11 @@ fn rule_sites(
     let mut covered = problem.covered.clone();
     let mut taken = vec![false; region.candidates.len()];
     let mut upgraded = vec![false; region.facilities.len()];
+    let mut could_upgrade = vec![false; region.facilities.len()];
     let mut out = RuleSites {
         new: Vec::new(),
         upgrades: Vec::new(),
+        could_upgrade: Vec::new(),
     };
     let gain_of = |c: usize, covered: &[bool]| -> f64 {
         problem.sets[c]
@@ -1728,28 +1786,51 @@ fn rule_sites(
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(_, c)| c)
     };
-    // An existing facility of `township` that may be upgraded: institutions first (敬老院),
-    // then stations, the most beds first, ties to the lower index.
-    let best_upgrade = |township: &str, upgraded: &[bool], institutions_only: bool| {
-        region
-            .facilities
-            .iter()
-            .enumerate()
-            .filter(|(i, f)| {
-                !upgraded[*i]
-                    && f.township == township
-                    && !scenario.decisions.is_excluded(&f.id)
-                    && (f.kind == FacilityType::Institution
-                        || (!institutions_only && f.kind == FacilityType::Station))
+    // Whether facility `i` of `township` may be upgraded: an institution or a station, or
+    // with `enyuan_only` a public institution (乡镇敬老院) only.
+    let may_upgrade = |i: usize, township: &str, upgraded: &[bool], enyuan_only: bool| {
+        let f = &region.facilities[i];
+        !upgraded[i]
+            && f.township == township
+            && !scenario.decisions.is_excluded(&f.id)
+            && (if enyuan_only {
+                f.kind == FacilityType::Institution && f.public
+            } else {
+                matches!(f.kind, FacilityType::Institution | FacilityType::Station)
             })
-            .max_by(|(i, a), (j, b)| {
+    };
+    // Elderly newly served by facility `i` once upgraded (0 when upgraded centres do not serve).
+    let upgrade_gain = |i: usize, covered: &[bool]| -> f64 {
+        if !upgrades_serve {
+            return 0.0;
+        }
+        reach
+            .villages_of(SiteIdx(i as u32))
+            .iter()
+            .map(|vr| vr.village.get())
+            .filter(|&v| !covered[v])
+            .map(|v| problem.weight[v])
+            .fold(0.0, |a, b| a + b)
+    };
+    // The facility of `township` to upgrade: institutions first (敬老院), then stations, the
+    // most beds first, ties to the lower index; every facility it was chosen from is marked
+    // in `could`.
+    let best_upgrade =
+        |township: &str, upgraded: &[bool], enyuan_only: bool, could: &mut Vec<bool>| {
+            let choice: Vec<usize> = (0..region.facilities.len())
+                .filter(|&i| may_upgrade(i, township, upgraded, enyuan_only))
+                .collect();
+            for &i in &choice {
+                could[i] = true;
+            }
+            choice.into_iter().max_by(|&i, &j| {
+                let (a, b) = (&region.facilities[i], &region.facilities[j]);
                 (a.kind == FacilityType::Institution)
                     .cmp(&(b.kind == FacilityType::Institution))
                     .then(a.beds.cmp(&b.beds))
-                    .then(j.cmp(i))
+                    .then(j.cmp(&i))
             })
-            .map(|(i, _)| i)
-    };
+        };
     let mut take_candidate = |c: usize, reason, covered: &mut Vec<bool>, taken: &mut Vec<bool>| {
         taken[c] = true;
         for &i in &problem.sets[c] {
@@ -1766,7 +1847,7 @@ fn rule_sites(
             while have[t] < dc.street_goal() {
                 if let Some(c) = best_candidate(t, &covered, &taken) {
                     take_candidate(c, Reason::Street, &mut covered, &mut taken);
-                } else if let Some(i) = best_upgrade(t, &upgraded, false) {
+                } else if let Some(i) = best_upgrade(t, &upgraded, false, &mut could_upgrade) {
                     upgraded[i] = true;
                     upgrades.push((i, Reason::Street));
                 } else {
@@ -1797,12 +1878,43 @@ fn rule_sites(
                 // Rural townships without a centre first, then any rural township.
                 let mut order: Vec<&str> = rural.clone();
                 order.sort_by_key(|t| (have[*t] > 0, *t));
-                let upgrade = order
-                    .iter()
-                    .find_map(|t| best_upgrade(t, &upgraded, true).map(|i| (i, *t)));
-                let done = if let Some((i, t)) = upgrade {
+                // Any 敬老院 of the county's 镇 and 乡 could be the one upgraded: the one in a
+                // township without a centre newly serving the most, then the most beds, then
+                // the lower index.
+                let mut upgrade: Option<(bool, f64, u32, usize, &str)> = None;
+                for &t in &order {
+                    for i in (0..region.facilities.len())
+                        .filter(|&i| may_upgrade(i, t, &upgraded, true))
+                    {
+                        could_upgrade[i] = true;
+                        let key = (
+                            have[t] == 0,
+                            upgrade_gain(i, &covered),
+                            region.facilities[i].beds,
+                            i,
+                            t,
+                        );
+                        let better = upgrade.is_none_or(|b| {
+                            key.0
+                                .cmp(&b.0)
+                                .then(key.1.total_cmp(&b.1))
+                                .then(key.2.cmp(&b.2))
+                                .then(b.3.cmp(&key.3))
+                                .is_gt()
+                        });
+                        if better {
+                            upgrade = Some(key);
+                        }
+                    }
+                }
+                let done = if let Some((_, _, _, i, t)) = upgrade {
                     upgraded[i] = true;
                     upgrades.push((i, Reason::County));
+                    if upgrades_serve {
+                        for vr in reach.villages_of(SiteIdx(i as u32)) {
+                            covered[vr.village.get()] = true;
+                        }
+                    }
                     Some(t)
                 } else {
                     let best = order
@@ -1862,7 +1974,9 @@ fn rule_sites(
             } else if let Some((i, t)) = townships
                 .iter()
                 .filter(|t| have[**t] == 0)
-                .find_map(|t| best_upgrade(t, &upgraded, false).map(|i| (i, *t)))
+                .find_map(|t| {
+                    best_upgrade(t, &upgraded, false, &mut could_upgrade).map(|i| (i, *t))
+                })
             {
                 upgraded[i] = true;
                 upgrades.push((i, Reason::Township));
@@ -1884,6 +1998,10 @@ fn rule_sites(
             *have.get_mut(t).expect("every township is listed") += 1;
         }
     }
+    for &(i, _) in &upgrades {
+        could_upgrade[i] = true;
+    }
     out.upgrades = upgrades;
+    out.could_upgrade = could_upgrade;
     out
 }
