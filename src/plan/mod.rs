@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crate::error::Diagnostics;
 use crate::model::decisions::Verdict;
-use crate::model::{AreaKind, LonLat, Region, Scenario, SiteIdx, TravelKind};
+use crate::model::{AreaKind, FacilityType, LonLat, Region, Scenario, SiteIdx, TravelKind};
 use crate::solve::Status;
 use crate::travel::{self, ReachLists};
 
@@ -125,15 +125,19 @@ pub fn site_area_kind(region: &Region, reach: &ReachLists, site: SiteIdx, pos: L
         .map_or(AreaKind::Rural, |(_, kind)| kind)
 }
 
-/// The serving sites of a day-care plan: existing facilities of the serving types in file
-/// order, then the new sites in plan order.
+/// The serving sites of a day-care plan: existing facilities of the serving types and those
+/// the plan upgrades (when comprehensive centres serve) in file order, then the new sites in
+/// plan order.
 pub fn serving_sites(region: &Region, reach: &ReachLists, dc: &DayCarePlan) -> Vec<ServingSite> {
     let nf = region.facilities.len();
+    // Facilities the plan upgrades become comprehensive centres and serve where those do.
+    let upgrades_serve = dc.serving.contains(FacilityType::Comprehensive);
+    let upgraded = |id: &str| upgrades_serve && dc.upgrades.iter().any(|u| u.id == id);
     region
         .facilities
         .iter()
         .enumerate()
-        .filter(|(_, f)| dc.serving.contains(f.kind))
+        .filter(|(_, f)| dc.serving.contains(f.kind) || upgraded(&f.id))
         .map(|(i, f)| (i, f.pos))
         .chain(dc.sites.iter().map(|s| {
             (
