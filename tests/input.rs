@@ -614,3 +614,25 @@ fn an_ods_workbook_loads_like_the_csv() {
         p[0]
     );
 }
+
+#[test]
+fn a_township_name_in_two_counties_is_a_located_error() {
+    // 海潮坝村 (row 5) moved to county 620723 by its code, its township name kept: two
+    // 六坝镇 would be read as one, with the county rule counting across both.
+    let dir = copy_fixture();
+    edit(dir.path(), "villages.csv", "620722101202,", "620723101202,");
+    assert_eq!(
+        problems(dir.path()),
+        vec![
+            "villages.csv:5:3: 乡镇/街道「六坝镇」的村/社区属于两个县(市、区)（编号前 6 位 620722 与 620723）：同名乡镇会被当作一个；请在名称中区分，例如「六坝镇(620723)」 / township \"六坝镇\" holds villages of two counties (codes starting 620722 and 620723): same-named townships would be taken as one; give them distinct names, e.g. \"六坝镇(620723)\"".to_string()
+        ]
+    );
+    // Named apart, both townships are read.
+    edit(
+        dir.path(),
+        "villages.csv",
+        "620723101202,海潮坝村,六坝镇",
+        "620723101202,海潮坝村,六坝镇(620723)",
+    );
+    assert!(problems(dir.path()).is_empty());
+}

@@ -596,6 +596,39 @@ fn villages(t: &Table, cx: &mut Context<'_>, out: &mut Diagnostics) -> Vec<Villa
             rows_of.push(row);
         }
     }
+    // A township name used in two counties (by the counties' 6 digits of 12-digit statistical
+    // codes) would merge two townships into one, and the county rules with them.
+    let mut county_of: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    let mut merged: Vec<(usize, String, String, String)> = Vec::new();
+    for (k, v) in result.iter().enumerate() {
+        if v.id.len() != 12 || !v.id.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let county = &v.id[..6];
+        match county_of.get(v.township.as_str()) {
+            Some(&first) if first != county => {
+                if !merged.iter().any(|m| m.1 == v.township) {
+                    merged.push((k, v.township.clone(), first.to_owned(), county.to_owned()));
+                }
+            }
+            Some(_) => {}
+            None => {
+                county_of.insert(v.township.as_str(), county);
+            }
+        }
+    }
+    for (k, town, first, other) in merged {
+        c.report(
+            rows_of[k],
+            Col(2),
+            format!(
+                "乡镇/街道「{town}」的村/社区属于两个县(市、区)（编号前 6 位 {first} 与 {other}）：同名乡镇会被当作一个；请在名称中区分，例如「{town}({other})」"
+            ),
+            format!(
+                "township \"{town}\" holds villages of two counties (codes starting {first} and {other}): same-named townships would be taken as one; give them distinct names, e.g. \"{town}({other})\""
+            ),
+        );
+    }
     for (i, km) in township_outliers(&result) {
         let v = &result[i];
         let mut scratch = Diagnostics::default();
