@@ -69,10 +69,10 @@ def solve(inst, relax):
             h.addConstr(sum(members[g]) >= k)
     for row in inst.get("counts", []):
         if row["at_least"] > 0:
-            members = [x[j] for j in row["members"] if j in x]
-            if len(members) < row["at_least"]:
+            row_vars = [x[j] for j in row["members"] if j in x]
+            if len(row_vars) < row["at_least"]:
                 return None
-            h.addConstr(sum(members) >= row["at_least"])
+            h.addConstr(sum(row_vars) >= row["at_least"])
     have = sum(inst["has"])
     if inst["need_groups"] > have:
         zs = []
