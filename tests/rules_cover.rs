@@ -95,10 +95,7 @@ fn street_and_county_rules_with_full_coverage_take_the_fewest_sites() {
     assert_eq!(dc["covered_elderly"], 1300.0);
     assert_eq!(
         common::day_care_sites(&summary),
-        vec![
-            ("C02", "street"),
-            ("C03", "coverage")
-        ]
+        vec![("C02", "street"), ("C03", "coverage")]
     );
     assert_eq!(dc["upgrades"][0]["id"], "F01");
 
@@ -248,9 +245,8 @@ fn without_upgrades_serving_a_village_only_a_home_reaches_stays_unreachable() {
     // still meets the county rule, but 七坝村 is out of reach and out of the denominator.
     let dir = county();
     let villages = format!("{VILLAGES}620722102201,七坝村,七坝镇,101.1000,38.4400,400,50,10\n");
-    let facilities = format!(
-        "{FACILITIES}F03,七坝镇敬老院,institution,七坝镇,101.1005,38.4400,20,5,40,true,\n"
-    );
+    let facilities =
+        format!("{FACILITIES}F03,七坝镇敬老院,institution,七坝镇,101.1005,38.4400,20,5,40,true,\n");
     fs::write(dir.path().join("villages.csv"), villages).expect("write");
     fs::write(dir.path().join("facilities.csv"), facilities).expect("write");
     let s = SCENARIO.replace(
@@ -265,4 +261,25 @@ fn without_upgrades_serving_a_village_only_a_home_reaches_stays_unreachable() {
     assert_eq!(v["total_elderly"], 1300.0);
     assert_eq!(v["covered_elderly"], 1300.0);
     assert_eq!(v["coverage"], 1.0);
+}
+
+#[test]
+fn a_street_rule_the_data_cannot_meet_makes_the_plan_infeasible() {
+    // 洪水街道 has two day-care candidates and no facility to upgrade: three centres there
+    // cannot be had, so no network meets every target, whatever its coverage.
+    let dir = county();
+    let s = SCENARIO.replace("per_street = 1", "per_street = 3");
+    fs::write(dir.path().join("scenario.toml"), s).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    assert_eq!(summary["day_care"]["status"], "infeasible", "{summary}");
+    assert!(
+        run.stdout.contains("per_street") || run.stdout.contains("洪水街道缺少"),
+        "{}",
+        run.stdout
+    );
 }

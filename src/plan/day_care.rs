@@ -876,7 +876,15 @@ pub fn plan_with_money(
         Some(c) => c.certificate,
         None => certificate,
     };
-    if over_max_new.is_some() {
+    // A street, township or county rule the data cannot meet: no network meets every target,
+    // so the plan is not a solution of the problem as posed, however good its coverage.
+    let rule_missed = shortfalls.iter().any(|s| {
+        matches!(
+            s.rule.as_str(),
+            "per_street" | "per_county" | "township_share"
+        )
+    });
+    if over_max_new.is_some() || rule_missed {
         certificate.status = Status::Infeasible;
     }
     let covered_before: f64 = villages.iter().fold(0.0, |a, v| a + v.served_before);
@@ -1883,8 +1891,8 @@ fn rule_sites(
                 // the lower index.
                 let mut upgrade: Option<(bool, f64, u32, usize, &str)> = None;
                 for &t in &order {
-                    for i in (0..region.facilities.len())
-                        .filter(|&i| may_upgrade(i, t, &upgraded, true))
+                    for i in
+                        (0..region.facilities.len()).filter(|&i| may_upgrade(i, t, &upgraded, true))
                     {
                         could_upgrade[i] = true;
                         let key = (
@@ -1971,13 +1979,9 @@ fn rule_sites(
             let t = if let Some((_, c, t)) = best {
                 take_candidate(c, Reason::Township, &mut covered, &mut taken);
                 t
-            } else if let Some((i, t)) = townships
-                .iter()
-                .filter(|t| have[**t] == 0)
-                .find_map(|t| {
-                    best_upgrade(t, &upgraded, false, &mut could_upgrade).map(|i| (i, *t))
-                })
-            {
+            } else if let Some((i, t)) = townships.iter().filter(|t| have[**t] == 0).find_map(|t| {
+                best_upgrade(t, &upgraded, false, &mut could_upgrade).map(|i| (i, *t))
+            }) {
                 upgraded[i] = true;
                 upgrades.push((i, Reason::Township));
                 t
