@@ -237,6 +237,15 @@ fn the_county_upgrade_is_the_public_home_newly_serving_the_most_and_its_reach_co
         .collect();
     assert!(ids.contains(&"F03"), "{ids:?}");
     assert!(!ids.contains(&"F04"), "{ids:?}");
+    // It newly serves 七坝村's 400 in sites.csv and proposals.csv, as a new site would.
+    for file in ["sites.csv", "proposals.csv"] {
+        let rows = common::csv_rows(&dir.path().join("out/scenario").join(file));
+        let f03 = rows
+            .iter()
+            .find(|r| r.get("id").map(String::as_str) == Some("F03"))
+            .unwrap_or_else(|| panic!("F03 in {file}"));
+        assert_eq!(f03["newly_covered_elderly"], "400", "{file}: {f03:?}");
+    }
 }
 
 #[test]

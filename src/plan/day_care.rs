@@ -941,37 +941,38 @@ pub fn plan_with_money(
             }
         })
         .collect();
+    // Elderly newly served per upgraded facility (facility index), as for the new sites.
+    let mut upgrade_gain = vec![0.0; nf];
+    let is_new = |site: SiteIdx| site.get() >= nf || upgraded[site.get()];
+    let mut credit = |site: SiteIdx, people: f64, new_sites: &mut [NewSite]| {
+        if site.get() < nf {
+            upgrade_gain[site.get()] += people;
+        } else if let Some(ns) = new_sites
+            .iter_mut()
+            .find(|s| s.candidate + nf == site.get())
+        {
+            ns.newly_covered_elderly += people;
+        }
+    };
     if cap.is_some() {
         // A village's gain (served after less served before) is shared among the new sites
-        // by the people each of them serves there.
+        // and upgraded centres by the people each of them serves there.
         for v in &villages {
             let gain = (v.served - v.served_before).max(0.0);
-            let from_new: f64 = v
-                .flows
-                .iter()
-                .filter(|f| f.0.get() >= nf)
-                .map(|f| f.1)
-                .sum();
+            let from_new: f64 = v.flows.iter().filter(|f| is_new(f.0)).map(|f| f.1).sum();
             if gain <= 0.0 || from_new <= 0.0 {
                 continue;
             }
-            for &(site, f) in v.flows.iter().filter(|f| f.0.get() >= nf) {
-                if let Some(ns) = new_sites
-                    .iter_mut()
-                    .find(|s| s.candidate + nf == site.get())
-                {
-                    ns.newly_covered_elderly += gain * f / from_new;
-                }
+            for &(site, f) in v.flows.iter().filter(|f| is_new(f.0)) {
+                credit(site, gain * f / from_new, &mut new_sites);
             }
         }
     } else {
         for v in &villages {
             if let (Some(site), false) = (v.site, v.covered_before)
-                && let Some(ns) = new_sites
-                    .iter_mut()
-                    .find(|s| s.candidate + nf == site.get())
+                && is_new(site)
             {
-                ns.newly_covered_elderly += weight[v.village.get()];
+                credit(site, weight[v.village.get()], &mut new_sites);
             }
         }
     }
@@ -1044,6 +1045,7 @@ pub fn plan_with_money(
                     reason,
                     year,
                     cost_wan: scenario.costs.upgrade_wan,
+                    newly_covered_elderly: upgrade_gain[i],
                 }
             })
             .collect(),
@@ -1716,6 +1718,9 @@ pub struct Upgrade {
     pub year: i32,
     /// Cost, 万元.
     pub cost_wan: f64,
+    /// Elderly it newly serves once upgraded (none before the plan), people; 0 when
+    /// comprehensive centres do not count for coverage.
+    pub newly_covered_elderly: f64,
 }
 
 /// The comprehensive centres the street, township and county rules need: new ones at

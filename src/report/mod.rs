@@ -341,7 +341,8 @@ pub fn sites_csv(plan: &Plan) -> Vec<u8> {
                 format!("{:.6}", f.pos.lat),
                 villages[i].to_string(),
                 format!("{}", elderly[i]),
-                String::new(),
+                // An upgrade counts the elderly it newly serves, like a new site.
+                upgrade.map_or_else(String::new, |u| format!("{}", u.newly_covered_elderly)),
                 // An upgrade names the rule it serves, like a new site.
                 upgrade.map_or_else(String::new, |u| reason_key(u.reason).to_owned()),
             ]

@@ -131,7 +131,7 @@ pub fn projects(plan: &Plan) -> Vec<Project> {
         new_beds: 0,
         converted_beds: 0,
         designated_beds: 0,
-        newly_covered_elderly: 0.0,
+        newly_covered_elderly: u.newly_covered_elderly,
         cost_wan: u.cost_wan,
         year: u.year,
     }));
