@@ -292,3 +292,34 @@ fn a_street_rule_the_data_cannot_meet_makes_the_plan_infeasible() {
         run.stdout
     );
 }
+
+#[test]
+fn a_required_site_fills_its_streets_place() {
+    // C02 is required. It lies in 洪水街道, so it can be the street's centre: C02 and C03
+    // (for 甲 and 丙) serve everyone with 2 sites. Opening C01 for the street beside the
+    // required C02 needs 3, which must not be called optimal.
+    let dir = county();
+    fs::write(dir.path().join("dec.csv"), "id,decision\nC02,required\n").expect("write");
+    let run = yanglao(
+        dir.path(),
+        &["solve", "lscp", "scenario.toml", "--decisions", "dec.csv"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["objective"], 2.0, "{v}");
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["coverage"], 1.0);
+    // The rules alone (no coverage target): the required C02 is the street's centre, one
+    // site in all (C01 beside it was 2, called optimal).
+    let s = SCENARIO.replace("coverage = 1.0\n", "coverage = 0.0\n");
+    fs::write(dir.path().join("scenario.toml"), s).expect("write");
+    let run = yanglao(
+        dir.path(),
+        &["solve", "lscp", "scenario.toml", "--decisions", "dec.csv"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["objective"], 1.0, "{v}");
+    assert_eq!(v["sites"], serde_json::json!(["C02"]));
+    assert_eq!(v["status"], "optimal");
+}

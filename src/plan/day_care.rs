@@ -521,17 +521,19 @@ pub fn plan_with_money(
     // them, as from existing sites.
     let mut shortfalls = Vec::new();
     let upgrades_serve = dc.serving.contains(FacilityType::Comprehensive);
+    let required = scenario.decisions.required_day_care(region);
+    let required_ids: Vec<usize> = required.iter().map(|&(c, _)| c).collect();
     let rules_out = rule_sites(
         scenario,
         region,
         &problem,
         reach,
         upgrades_serve,
+        &required_ids,
         &mut shortfalls,
     );
     let mut rule_sites = rules_out.new;
     // Required candidates open like rule sites: the coverage optimisation starts from them.
-    let required = scenario.decisions.required_day_care(region);
     for &(c, _) in &required {
         if !rule_sites.iter().any(|&(r, _)| r == c) {
             rule_sites.push((c, Reason::Required));
@@ -1748,12 +1750,15 @@ struct RuleSites {
 ///   when upgraded centres serve (`upgrades_serve`, reach from `reach`), then the most beds),
 ///   then a new centre at the candidate of a rural township of the county adding the most
 ///   coverage.
+/// - A required candidate (`required`, candidate indices) of a township that needs a centre
+///   is that centre before any other candidate: it opens anyway.
 fn rule_sites(
     scenario: &Scenario,
     region: &Region,
     problem: &CoverageProblem,
     reach: &ReachLists,
     upgrades_serve: bool,
+    required: &[usize],
     shortfalls: &mut Vec<Shortfall>,
 ) -> RuleSites {
     let dc = &scenario.day_care;
@@ -1798,6 +1803,14 @@ fn rule_sites(
             .map(|(c, _)| (gain_of(c, covered), c))
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(_, c)| c)
+    };
+    // A required candidate of `township` (they open anyway, so one fills a rule's place
+    // before any other site does), in decision order.
+    let required_candidate = |township: &str, taken: &[bool]| -> Option<usize> {
+        required
+            .iter()
+            .copied()
+            .find(|&c| !taken[c] && region.candidates[c].township == township)
     };
     // Whether facility `i` of `township` may be upgraded: an institution or a station, or
     // with `enyuan_only` a public institution (乡镇敬老院) only.
@@ -1858,7 +1871,9 @@ fn rule_sites(
             .filter(|t| kind_of[**t].kind == TownshipKind::Street)
         {
             while have[t] < dc.street_goal() {
-                if let Some(c) = best_candidate(t, &covered, &taken) {
+                if let Some(c) =
+                    required_candidate(t, &taken).or_else(|| best_candidate(t, &covered, &taken))
+                {
                     take_candidate(c, Reason::Street, &mut covered, &mut taken);
                 } else if let Some(i) = best_upgrade(t, &upgraded, false, &mut could_upgrade) {
                     upgraded[i] = true;
@@ -1929,6 +1944,12 @@ fn rule_sites(
                         }
                     }
                     Some(t)
+                } else if let Some((c, t)) = order
+                    .iter()
+                    .find_map(|t| required_candidate(t, &taken).map(|c| (c, *t)))
+                {
+                    take_candidate(c, Reason::County, &mut covered, &mut taken);
+                    Some(t)
                 } else {
                     let best = order
                         .iter()
@@ -1972,8 +1993,15 @@ fn rule_sites(
             }
             // Among townships without a centre, the candidate adding the most coverage;
             // where none has a candidate, an upgrade.
-            let mut best: Option<(f64, usize, &str)> = None;
-            for &t in townships.iter().filter(|t| have[**t] == 0) {
+            let mut best: Option<(f64, usize, &str)> = townships
+                .iter()
+                .filter(|t| have[**t] == 0)
+                .find_map(|t| required_candidate(t, &taken).map(|c| (f64::INFINITY, c, *t)));
+            let by_requirement = best.is_some();
+            for &t in townships
+                .iter()
+                .filter(|t| have[**t] == 0 && !by_requirement)
+            {
                 if let Some(c) = best_candidate(t, &covered, &taken) {
                     let gain = gain_of(c, &covered);
                     if best.is_none_or(|(g, bc, _)| gain > g || (gain == g && c < bc)) {
