@@ -474,7 +474,8 @@ impl CapacitatedProblem {
             // `SMALL_BOOST` times more.
             let size = (ctx.t.clients() * ctx.p).max(1) as f64;
             let scale = (BRANCH_SIZE / size).min(1.0) * (SMALL_SIZE / size).clamp(1.0, SMALL_BOOST);
-            let budget = (budget as f64 * scale) as usize;
+            let work = if ctx.small { SPLIT_WORK } else { 1.0 };
+            let budget = (budget as f64 * scale * work) as usize;
             let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut elite, budget);
             stats.bound_iterations += spent;
             bound = b;
@@ -534,6 +535,10 @@ struct Ctx<'a> {
     answer_every: usize,
     /// Shakes per chain and generation, scaled by `min(1, 2 000 / clients)` (at least 4).
     chain_scale: f64,
+    /// Clients × sites to open at most [`SPLIT_SIZE`]: branch and bound splits clients
+    /// first, gets [`SPLIT_WORK`] times its steps, and builds answers at every
+    /// [`ANSWER_NODES`]-th node only.
+    small: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -579,6 +584,7 @@ impl<'a> Ctx<'a> {
             swap_trials: 4_000_000usize.div_ceil(t.clients().max(1)),
             answer_every: (t.clients() * problem.p).div_ceil(200_000).max(1),
             chain_scale: (2_000.0 / t.clients().max(1) as f64).min(1.0),
+            small: (t.clients() * problem.p) as f64 <= SPLIT_SIZE,
         }
     }
 
@@ -1347,6 +1353,23 @@ pub const SMALL_BOOST: f64 = 5.0;
 /// Subgradient steps per node of branch and bound.
 pub const NODE_ITERATIONS: usize = 50;
 
+/// Clients × sites to open up to which branch and bound splits clients before sites (see
+/// [`SPLIT_LEAST`]), gets [`SPLIT_WORK`] times its steps, and builds answers from the
+/// relaxation at every [`ANSWER_NODES`]-th node only (the answers cost more than the
+/// bound there, and the search has usually found the best one before the tree starts).
+pub const SPLIT_SIZE: f64 = 2_500.0;
+
+/// Multiple of the branch-and-bound steps on instances up to [`SPLIT_SIZE`].
+pub const SPLIT_WORK: f64 = 16.0;
+
+/// On instances up to [`SPLIT_SIZE`], branch and bound builds answers from the relaxation
+/// at every this-many-th node it bounds.
+pub const ANSWER_NODES: usize = 8;
+
+/// Least share of a client's assignment (moving averages over the relaxation's last steps)
+/// on the smaller side of a split for branch and bound to split that client.
+pub const SPLIT_LEAST: f64 = 0.1;
+
 /// A node of branch and bound: sites fixed open and closed, its bound, the multipliers it
 /// was bounded with, and the site to branch on (`NONE` when every site is fixed).
 struct Node {
@@ -1357,13 +1380,16 @@ struct Node {
     /// How often each site was chosen in the node's last subgradient steps (a moving
     /// average): an estimate of the site's value in the relaxation's optimum.
     ybar: Vec<f64>,
-    /// Assignments fixed by branching once every site is fixed.
+    /// Pairs banned by client splits, and once every site is fixed, assignments fixed by
+    /// branching.
     fixed: Option<Assigned>,
+    /// Every site is fixed: the node branches on assignments.
+    assigning: bool,
     branch: Branch,
 }
 
 /// What a node of branch and bound branches on.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Branch {
     /// Nothing: the node is set aside with its bound.
     None,
@@ -1372,6 +1398,14 @@ enum Branch {
     /// A client and an open site: the client served there in one child, never there in the
     /// other (every site is fixed).
     Assign(u32, u32),
+    /// A client and a split of its listed sites still allowed: served by one of `near` in
+    /// one child (every site of `far` banned), by none of them in the other (every site of
+    /// `near` banned).
+    Split {
+        client: u32,
+        near: Vec<u32>,
+        far: Vec<u32>,
+    },
 }
 
 /// Assignments fixed below a node whose sites are all fixed: each client's fixed site
@@ -1455,9 +1489,11 @@ fn branch_and_bound(
         lambda: root.best_lambda.clone(),
         ybar: root.ybar.clone(),
         fixed: None,
+        assigning: false,
         branch: Branch::None,
     };
     let mut spent = 0;
+    let mut bounded = 0usize;
     let place = |node: Option<Node>, open: &mut Vec<Node>, leaves: &mut Vec<f64>| {
         if let Some(node) = node {
             if node.branch == Branch::None {
@@ -1485,11 +1521,16 @@ fn branch_and_bound(
             let mut must_open = node.must_open.clone();
             let mut closed = node.closed.clone();
             let mut fixed = node.fixed.clone();
-            match (node.branch, fixed.as_mut()) {
-                (Branch::Site(j), _) if first => must_open[j as usize] = true,
-                (Branch::Site(j), _) => closed[j as usize] = true,
-                (Branch::Assign(i, j), Some(a)) if first => a.fix(ctx, i as usize, j as usize),
-                (Branch::Assign(i, j), Some(a)) => a.banned[i as usize].push(j),
+            match (&node.branch, fixed.as_mut()) {
+                (&Branch::Site(j), _) if first => must_open[j as usize] = true,
+                (&Branch::Site(j), _) => closed[j as usize] = true,
+                (&Branch::Assign(i, j), Some(a)) if first => a.fix(ctx, i as usize, j as usize),
+                (&Branch::Assign(i, j), Some(a)) => a.banned[i as usize].push(j),
+                (Branch::Split { client, near, far }, _) => {
+                    let a = fixed.get_or_insert_with(|| Assigned::new(ctx));
+                    let banned = if first { far } else { near };
+                    a.banned[*client as usize].extend_from_slice(banned);
+                }
                 _ => unreachable!("only nodes with a branch are kept open"),
             }
             let nfixed = must_open.iter().filter(|f| **f).count();
@@ -1499,12 +1540,20 @@ fn branch_and_bound(
             if nfixed > ctx.p || nfree < ctx.p - nfixed {
                 continue;
             }
-            if fixed.as_ref().is_some_and(|a| !a.may_hold(ctx, &must_open)) {
+            let allowed: Vec<bool> = closed.iter().map(|c| !c).collect();
+            if fixed.as_ref().is_some_and(|a| !a.may_hold(ctx, &allowed)) {
                 continue;
             }
             let mut lagrange = root.child(node.lambda.clone(), must_open, closed, fixed);
             let mut found = Vec::new();
-            lagrange.run(ctx, elite.best_value(), NODE_ITERATIONS, Some(&mut found));
+            bounded += 1;
+            let answers = !ctx.small || bounded % ANSWER_NODES == 0;
+            lagrange.run(
+                ctx,
+                elite.best_value(),
+                NODE_ITERATIONS,
+                answers.then_some(&mut found),
+            );
             spent += lagrange.iterations;
             for s in found {
                 elite.insert(ctx, s);
@@ -1516,6 +1565,7 @@ fn branch_and_bound(
                 lambda: lagrange.best_lambda.clone(),
                 ybar: lagrange.ybar.clone(),
                 fixed: lagrange.fixed.take(),
+                assigning: node.assigning,
                 branch: Branch::None,
             };
             place(settle(ctx, &lagrange, child, elite), &mut open, &mut leaves);
@@ -1529,7 +1579,7 @@ fn branch_and_bound(
 /// goes on to [`settle_assignments`]. `None` when the node holds no answer better than the
 /// best one. `like` gives the knapsack settings.
 fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> Option<Node> {
-    if node.fixed.is_some() {
+    if node.assigning {
         return settle_assignments(ctx, like, node, elite);
     }
     let m = ctx.t.sites();
@@ -1544,11 +1594,17 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
         if nfixed > ctx.p || nfree < ctx.p - nfixed || ctx.proven(node.bound, ub) {
             return None;
         }
+        if let Some(a) = &node.fixed {
+            let allowed: Vec<bool> = node.closed.iter().map(|c| !c).collect();
+            if !a.may_hold(ctx, &allowed) {
+                return None;
+            }
+        }
         let mut dual = like.child(
             node.lambda.clone(),
             node.must_open.clone(),
             node.closed.clone(),
-            None,
+            node.fixed.clone(),
         );
         let mut value = dual.base_value(ctx, &node.lambda);
         let mut free = Vec::with_capacity(nfree);
@@ -1582,7 +1638,8 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
             s.regret_insert(ctx);
             s.descent(ctx);
             elite.insert(ctx, s);
-            node.fixed = Some(Assigned::new(ctx));
+            node.fixed.get_or_insert_with(|| Assigned::new(ctx));
+            node.assigning = true;
             return settle_assignments(ctx, like, node, elite);
         }
         let fix = reduced_cost_fixing(value, &free, chosen, |v| {
@@ -1602,14 +1659,21 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
                         .then(b.1.total_cmp(&a.1))
                         .then(b.0.cmp(&a.0))
                 });
-            node.branch = fractional
-                .or_else(|| {
-                    free[..chosen]
-                        .iter()
-                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                })
-                .map(|&(j, _)| Branch::Site(j))
-                .expect("a node with a choice chooses a free site");
+            let split = || client_split(ctx, like, &node, SPLIT_LEAST);
+            let site = |f: Option<&(u32, f64)>| f.map(|&(j, _)| Branch::Site(j));
+            let largest = || {
+                free[..chosen]
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            };
+            let branch = if ctx.small {
+                split()
+                    .or_else(|| site(fractional))
+                    .or_else(|| site(largest()))
+            } else {
+                site(fractional).or_else(|| site(largest()))
+            };
+            node.branch = branch.expect("a node with a choice chooses a free site");
             return Some(node);
         }
         for &j in &fix.open {
@@ -1619,6 +1683,62 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
             node.closed[j as usize] = true;
         }
     }
+}
+
+/// A client whose assignment the relaxation splits most evenly between its nearer and its
+/// farther allowed sites (the moving averages of the knapsacks' choices in `like`'s last
+/// steps, an estimate of `x_ij` in the optimum of the relaxation's linear programme), and
+/// that split: its allowed listed sites in row order (by cost), cut where the two sides'
+/// shares are most nearly equal. `None` when no client's smaller side reaches `least`.
+fn client_split(ctx: &Ctx<'_>, like: &Lagrange, node: &Node, least: f64) -> Option<Branch> {
+    let fixed = node.fixed.as_ref();
+    let mut best: Option<(f64, f64, u32, usize)> = None;
+    let mut shares: Vec<(u32, f64)> = Vec::new();
+    for i in 0..ctx.t.clients() {
+        if like.xbar[i].is_empty() || fixed.is_some_and(|a| a.to[i] != NONE) {
+            continue;
+        }
+        shares.clear();
+        for l in ctx.t.row(i) {
+            let j = l.to;
+            if node.closed[j as usize] || fixed.is_some_and(|a| a.is_banned(i, j)) {
+                continue;
+            }
+            let x = like.xbar[i]
+                .iter()
+                .find(|e| e.0 == j)
+                .map_or(0.0, |e| e.1 * like.xscale);
+            shares.push((j, x));
+        }
+        let total: f64 = shares.iter().map(|e| e.1).sum();
+        let mut cum = 0.0;
+        for (k, e) in shares
+            .iter()
+            .enumerate()
+            .take(shares.len().saturating_sub(1))
+        {
+            cum += e.1;
+            let even = cum.min(total - cum);
+            let key = (even, ctx.demand[i]);
+            if even >= least && best.is_none_or(|b| key.0 > b.0 || (key.0 == b.0 && key.1 > b.1)) {
+                best = Some((key.0, ctx.demand[i], i as u32, k));
+            }
+        }
+    }
+    let (_, _, client, k) = best?;
+    let i = client as usize;
+    let allowed: Vec<u32> = ctx
+        .t
+        .row(i)
+        .iter()
+        .map(|l| l.to)
+        .filter(|&j| !node.closed[j as usize] && !fixed.is_some_and(|a| a.is_banned(i, j)))
+        .collect();
+    Some(Branch::Split {
+        client,
+        near: allowed[..=k].to_vec(),
+        far: allowed[k + 1..].to_vec(),
+    })
 }
 
 /// A node whose sites are all fixed (`must_open`), with assignments fixed in `node.fixed`:
@@ -1741,6 +1861,11 @@ struct Lagrange {
     ybar: Vec<f64>,
     /// Steps of the last run.
     run_steps: usize,
+    /// Moving average of each client's assignment to each site over the steps of the last
+    /// run, as (site, share / `xscale`) pairs.
+    xbar: Vec<Vec<(u32, f64)>>,
+    /// Common factor of the shares in `xbar`.
+    xscale: f64,
     /// Sites the relaxation must open: the forced ones, and those a branch fixed open.
     must_open: Vec<bool>,
     /// Sites a branch fixed closed.
@@ -1790,6 +1915,8 @@ impl Lagrange {
             best_sites: Vec::new(),
             ybar: vec![0.0; ctx.t.sites()],
             run_steps: 0,
+            xbar: vec![Vec::new(); n],
+            xscale: 1.0,
             must_open: ctx.forced.clone(),
             closed: vec![false; ctx.t.sites()],
             restarts: 3,
@@ -1825,6 +1952,8 @@ impl Lagrange {
             best_sites: Vec::new(),
             ybar: vec![0.0; must_open.len()],
             run_steps: 0,
+            xbar: vec![Vec::new(); lambda.len()],
+            xscale: 1.0,
             must_open,
             closed,
             grad: vec![0.0; lambda.len()],
@@ -1933,6 +2062,32 @@ impl Lagrange {
             for c in &chosen {
                 self.ybar[c.site as usize] += alpha;
             }
+            if alpha >= 1.0 {
+                for v in &mut self.xbar {
+                    v.clear();
+                }
+                self.xscale = 1.0;
+            } else {
+                self.xscale *= 1.0 - alpha;
+                if self.xscale < 1e-100 {
+                    for v in &mut self.xbar {
+                        for e in v.iter_mut() {
+                            e.1 *= self.xscale;
+                        }
+                    }
+                    self.xscale = 1.0;
+                }
+            }
+            let add = alpha / self.xscale;
+            for c in &chosen {
+                for &(i, share) in &c.clients {
+                    let v = &mut self.xbar[i as usize];
+                    match v.iter_mut().find(|e| e.0 == c.site) {
+                        Some(e) => e.1 += add * share,
+                        None => v.push((c.site, add * share)),
+                    }
+                }
+            }
             value += chosen.iter().map(|c| c.rho).sum::<f64>();
             let before = self.best;
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
@@ -2014,15 +2169,16 @@ impl Lagrange {
         items.clear();
         for l in ctx.t.column(j) {
             let i = l.to as usize;
-            if self
-                .fixed
-                .as_ref()
-                .is_some_and(|a| a.to[i] != NONE || a.is_banned(i, j as u32))
+            let profit = self.lambda[i] - l.cost;
+            if profit <= 0.0
+                || self
+                    .fixed
+                    .as_ref()
+                    .is_some_and(|a| a.to[i] != NONE || a.is_banned(i, j as u32))
             {
                 continue;
             }
-            let profit = self.lambda[i] - l.cost;
-            if profit > 0.0 {
+            {
                 items.push(Item {
                     client: l.to,
                     profit,
