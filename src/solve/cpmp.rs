@@ -80,7 +80,9 @@
 //!   `12 × bound_iterations` steps ([`BRANCH_WORK`]) on instances up to [`BRANCH_SIZE`]
 //!   clients × `p`, proportionally fewer beyond, and proportionally more below
 //!   [`SMALL_SIZE`] (at most [`SMALL_BOOST`] times as many); the least bound of the nodes left counts
-//!   in the result. On truncated rows a node whose client may use no listed open site is
+//!   in the result. The children of the [`BRANCH_BATCH`] nodes of least bound are bounded
+//!   side by side (in parallel when allowed), each against the best answer as the batch
+//!   starts, and merged in order, so that any thread count grows the same tree. On truncated rows a node whose client may use no listed open site is
 //!   set aside with its bound.
 //!
 //! Chains have their own random streams derived from the seed and run in parallel with
@@ -481,7 +483,8 @@ impl CapacitatedProblem {
             let scale = (BRANCH_SIZE / size).min(1.0) * (SMALL_SIZE / size).clamp(1.0, SMALL_BOOST);
             let work = if ctx.small { SPLIT_WORK } else { 1.0 };
             let budget = (budget as f64 * scale * work) as usize;
-            let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut elite, budget);
+            let (b, spent) =
+                branch_and_bound(&ctx, &lagrange, &mut elite, budget, opts.parallel);
             stats.bound_iterations += spent;
             bound = b;
         }
@@ -1358,6 +1361,10 @@ pub const SMALL_BOOST: f64 = 5.0;
 /// Subgradient steps per node of branch and bound.
 pub const NODE_ITERATIONS: usize = 50;
 
+/// Nodes of least bound whose children branch and bound bounds side by side (in parallel
+/// when allowed), each against the best answer as the batch starts.
+pub const BRANCH_BATCH: usize = 4;
+
 /// Clients × sites to open up to which branch and bound splits clients before sites (see
 /// [`SPLIT_LEAST`]), gets [`SPLIT_WORK`] times its steps, and builds answers from the
 /// relaxation at every [`ANSWER_NODES`]-th node only (the answers cost more than the
@@ -1488,6 +1495,7 @@ fn branch_and_bound(
     root: &Lagrange,
     elite: &mut Elite,
     budget: usize,
+    parallel: bool,
 ) -> (f64, usize) {
     let mut open = Vec::new();
     let mut leaves: Vec<f64> = Vec::new();
@@ -1518,68 +1526,117 @@ fn branch_and_bound(
         open.retain(|node| !ctx.proven(node.bound, ub));
         leaves.retain(|&b| !ctx.proven(b, ub));
         let least_leaf = leaves.iter().copied().fold(ub, f64::min);
-        let Some(k) = (0..open.len()).min_by(|&a, &b| open[a].bound.total_cmp(&open[b].bound))
-        else {
+        // Highest bound first, so that the least ones are popped from the end.
+        open.sort_by(|a, b| b.bound.total_cmp(&a.bound));
+        let Some(least) = open.last() else {
             return (least_leaf, spent);
         };
         if spent >= budget {
-            return (open[k].bound.min(least_leaf), spent);
+            return (least.bound.min(least_leaf), spent);
         }
-        let node = open.swap_remove(k);
-        for first in [true, false] {
-            let mut must_open = node.must_open.clone();
-            let mut closed = node.closed.clone();
-            let mut fixed = node.fixed.clone();
-            match (&node.branch, fixed.as_mut()) {
-                (&Branch::Site(j), _) if first => must_open[j as usize] = true,
-                (&Branch::Site(j), _) => closed[j as usize] = true,
-                (&Branch::Assign(i, j), Some(a)) if first => a.fix(ctx, i as usize, j as usize),
-                (&Branch::Assign(i, j), Some(a)) => a.banned[i as usize].push(j),
-                (Branch::Split { client, near, far }, _) => {
-                    let a = fixed.get_or_insert_with(|| Assigned::new(ctx));
-                    let banned = if first { far } else { near };
-                    a.banned[*client as usize].extend_from_slice(banned);
+        // The children of the `BRANCH_BATCH` least nodes, bounded side by side.
+        let mut children: Vec<Child> = Vec::new();
+        for _ in 0..BRANCH_BATCH {
+            let Some(node) = open.pop() else { break };
+            for first in [true, false] {
+                let mut must_open = node.must_open.clone();
+                let mut closed = node.closed.clone();
+                let mut fixed = node.fixed.clone();
+                match (&node.branch, fixed.as_mut()) {
+                    (&Branch::Site(j), _) if first => must_open[j as usize] = true,
+                    (&Branch::Site(j), _) => closed[j as usize] = true,
+                    (&Branch::Assign(i, j), Some(a)) if first => {
+                        a.fix(ctx, i as usize, j as usize)
+                    }
+                    (&Branch::Assign(i, j), Some(a)) => a.banned[i as usize].push(j),
+                    (Branch::Split { client, near, far }, _) => {
+                        let a = fixed.get_or_insert_with(|| Assigned::new(ctx));
+                        let banned = if first { far } else { near };
+                        a.banned[*client as usize].extend_from_slice(banned);
+                    }
+                    _ => unreachable!("only nodes with a branch are kept open"),
                 }
-                _ => unreachable!("only nodes with a branch are kept open"),
+                let nfixed = must_open.iter().filter(|f| **f).count();
+                let nfree = (0..must_open.len())
+                    .filter(|&f| !must_open[f] && !closed[f])
+                    .count();
+                if nfixed > ctx.p || nfree < ctx.p - nfixed {
+                    continue;
+                }
+                let allowed: Vec<bool> = closed.iter().map(|c| !c).collect();
+                if fixed.as_ref().is_some_and(|a| !a.may_hold(ctx, &allowed)) {
+                    continue;
+                }
+                bounded += 1;
+                children.push(Child {
+                    lambda: node.lambda.clone(),
+                    must_open,
+                    closed,
+                    fixed,
+                    bound: node.bound,
+                    assigning: node.assigning,
+                    answers: !ctx.small || bounded.is_multiple_of(ANSWER_NODES),
+                });
             }
-            let nfixed = must_open.iter().filter(|f| **f).count();
-            let nfree = (0..must_open.len())
-                .filter(|&f| !must_open[f] && !closed[f])
-                .count();
-            if nfixed > ctx.p || nfree < ctx.p - nfixed {
-                continue;
+        }
+        // Each child against the best answer as the batch starts, its own answers kept in a
+        // pool of its own and merged in child order: any thread count gives the same tree.
+        let best = elite.members.first().map(|m| &m.1);
+        let results = run_tasks(parallel, children.len(), |k| {
+            let c = &children[k];
+            let mut own = Elite::new(1);
+            if let Some(best) = best {
+                own.insert(ctx, best.clone());
             }
-            let allowed: Vec<bool> = closed.iter().map(|c| !c).collect();
-            if fixed.as_ref().is_some_and(|a| !a.may_hold(ctx, &allowed)) {
-                continue;
-            }
-            let mut lagrange = root.child(node.lambda.clone(), must_open, closed, fixed);
+            let mut lagrange = root.child(
+                c.lambda.clone(),
+                c.must_open.clone(),
+                c.closed.clone(),
+                c.fixed.clone(),
+            );
             let mut found = Vec::new();
-            bounded += 1;
-            let answers = !ctx.small || bounded % ANSWER_NODES == 0;
             lagrange.run(
                 ctx,
-                elite.best_value(),
+                own.best_value(),
                 NODE_ITERATIONS,
-                answers.then_some(&mut found),
+                c.answers.then_some(&mut found),
             );
-            spent += lagrange.iterations;
             for s in found {
-                elite.insert(ctx, s);
+                own.insert(ctx, s);
             }
             let child = Node {
-                bound: lagrange.bound().max(node.bound),
+                bound: lagrange.bound().max(c.bound),
                 must_open: lagrange.must_open.clone(),
                 closed: lagrange.closed.clone(),
                 lambda: lagrange.best_lambda.clone(),
                 ybar: lagrange.ybar.clone(),
                 fixed: lagrange.fixed.take(),
-                assigning: node.assigning,
+                assigning: c.assigning,
                 branch: Branch::None,
             };
-            place(settle(ctx, &lagrange, child, elite), &mut open, &mut leaves);
+            let node = settle(ctx, &lagrange, child, &mut own);
+            (node, lagrange.iterations, own)
+        });
+        for (node, steps, own) in results {
+            spent += steps;
+            for (_, s) in own.members {
+                elite.insert(ctx, s);
+            }
+            place(node, &mut open, &mut leaves);
         }
     }
+}
+
+/// A child of a branch-and-bound node, to be bounded: its parent's multipliers, bound and
+/// stage, its fixings, and whether its relaxation's site sets are turned into answers.
+struct Child {
+    lambda: Vec<f64>,
+    must_open: Vec<bool>,
+    closed: Vec<bool>,
+    fixed: Option<Assigned>,
+    bound: f64,
+    assigning: bool,
+    answers: bool,
 }
 
 /// Fixes the sites of `node` that its multipliers settle against the best answer of
@@ -2282,6 +2339,9 @@ struct Item {
 struct Knapsack {
     best: Vec<f64>,
     take: Vec<u64>,
+    /// Per item: the largest capacity its row of `take` holds, and whether it is taken at
+    /// every capacity above (where every item before it fits too).
+    top: Vec<(usize, bool)>,
 }
 
 impl Knapsack {
@@ -2319,8 +2379,69 @@ impl Knapsack {
         (value, x)
     }
 
-    /// The 0–1 optimum by dynamic programming over whole-number weights.
+    /// The 0–1 optimum by dynamic programming over whole-number weights. Capacities beyond
+    /// the total weight of the items so far are not stored (every such item fits there:
+    /// their value is the one at that total), which gives the same values and the same
+    /// choice as the full table.
     fn exact(&mut self, items: &mut [Item], cap: f64) -> (f64, Vec<(u32, f64)>) {
+        let total: f64 = items.iter().map(|it| it.weight).sum();
+        if total <= cap {
+            return (
+                items.iter().map(|it| it.profit).sum(),
+                items.iter().map(|it| (it.client, 1.0)).collect(),
+            );
+        }
+        let cap = cap as usize;
+        let words = cap / 64 + 1;
+        self.best.clear();
+        self.best.resize(cap + 1, 0.0);
+        self.take.clear();
+        self.take.resize(items.len() * words, 0);
+        self.top.clear();
+        // Capacities up to `reach` are stored; above it, every item so far fits.
+        let mut reach = 0usize;
+        for (k, it) in items.iter().enumerate() {
+            let w = it.weight as usize;
+            if w > cap {
+                self.top.push((cap, false));
+                continue;
+            }
+            let top = (reach + w).min(cap);
+            let all = self.best[reach];
+            for b in &mut self.best[reach + 1..=top] {
+                *b = all;
+            }
+            let bits = &mut self.take[k * words..(k + 1) * words];
+            for c in (w..=top).rev() {
+                let v = self.best[c - w] + it.profit;
+                if v > self.best[c] {
+                    self.best[c] = v;
+                    bits[c / 64] |= 1 << (c % 64);
+                }
+            }
+            self.top.push((top, all + it.profit > all));
+            reach = top;
+        }
+        let mut c = cap;
+        let mut x = Vec::new();
+        for (k, it) in items.iter().enumerate().rev() {
+            let (top, above) = self.top[k];
+            let taken = if c > top {
+                above
+            } else {
+                self.take[k * words + c / 64] >> (c % 64) & 1 == 1
+            };
+            if taken {
+                x.push((it.client, 1.0));
+                c -= it.weight as usize;
+            }
+        }
+        (self.best[reach], x)
+    }
+
+    /// The same optimum from the full table (every capacity stored for every item).
+    #[cfg(test)]
+    fn exact_full(&mut self, items: &mut [Item], cap: f64) -> (f64, Vec<(u32, f64)>) {
         let total: f64 = items.iter().map(|it| it.weight).sum();
         if total <= cap {
             return (
@@ -2463,7 +2584,7 @@ mod tests {
             for budget in [0, 300, 10_000_000] {
                 let mut elite = Elite::new(4);
                 elite.insert(&ctx, start.clone());
-                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget);
+                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget, true);
                 assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
                 let best = elite.best_value();
                 assert!(bound >= root.bound() - 1e-9, "seed {seed}");
@@ -2525,7 +2646,7 @@ mod tests {
             for budget in [0, 50, 500, 10_000_000] {
                 let mut elite = Elite::new(4);
                 elite.insert(&ctx, start.clone());
-                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget);
+                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget, true);
                 assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
                 assert!(elite.best_value() >= exact - 1e-6, "seed {seed}");
                 if budget == 10_000_000 {
@@ -2641,7 +2762,7 @@ mod tests {
             root.run(&ctx, f64::INFINITY, 2, None);
             let mut elite = Elite::new(4);
             elite.insert(&ctx, start.clone());
-            let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, 1_000_000);
+            let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, 1_000_000, true);
             assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
             assert!(elite.best_value() >= exact - 1e-6, "seed {seed}");
             // Complete rows and whole demands: the whole tree finds and proves the optimum.
@@ -2715,6 +2836,38 @@ mod tests {
     }
 
     #[test]
+    fn knapsack_dp_equals_the_full_table() {
+        // Ties (few distinct profits), zero weights, weights above the capacity, fractional
+        // profits: the same value, bit for bit, and the same choice as the full table.
+        let mut r = SplitMix64::new(11, 0);
+        let mut ks = Knapsack::default();
+        let mut full = Knapsack::default();
+        for round in 0..400 {
+            let k = 1 + r.below(40);
+            let items: Vec<Item> = (0..k)
+                .map(|c| Item {
+                    client: c as u32,
+                    profit: if round % 2 == 0 {
+                        (1 + r.below(4)) as f64
+                    } else {
+                        0.1 + r.below(1000) as f64 / 7.0
+                    },
+                    weight: match r.below(10) {
+                        0 => 0.0,
+                        1 => (200 + r.below(200)) as f64,
+                        _ => (1 + r.below(30)) as f64,
+                    },
+                })
+                .collect();
+            let cap = r.below(300) as f64;
+            let (v, x) = ks.exact(&mut items.clone(), cap);
+            let (fv, fx) = full.exact_full(&mut items.clone(), cap);
+            assert_eq!(v.to_bits(), fv.to_bits(), "round {round}");
+            assert_eq!(x, fx, "round {round}");
+        }
+    }
+
+    #[test]
     fn knapsack_dp_matches_enumeration() {
         let mut r = SplitMix64::new(7, 0);
         let mut ks = Knapsack::default();
@@ -2767,6 +2920,35 @@ mod tests {
             p.check(),
             Some(Infeasibility::Oversized { clients: vec![0] })
         );
+    }
+
+    #[test]
+    fn branch_and_bound_is_the_same_in_parallel_and_in_sequence() {
+        // Weak roots and budgets that stop the tree midway: the batches' children are
+        // bounded side by side, and the bound, the steps and the best answer must not depend
+        // on it.
+        let mut trees = 0;
+        for seed in 0..8u64 {
+            let problem = random_problem(500 + seed, 14, 9, 3, 0.9);
+            let ctx = Ctx::new(&problem);
+            let start = ctx.pmedian_start(1);
+            let mut root = Lagrange::new(&ctx, &start);
+            root.run(&ctx, f64::INFINITY, 3, None);
+            for budget in [400, 4_000] {
+                let run = |parallel: bool| {
+                    let mut elite = Elite::new(4);
+                    elite.insert(&ctx, start.clone());
+                    let (bound, spent) =
+                        branch_and_bound(&ctx, &root, &mut elite, budget, parallel);
+                    let best = &elite.members[0];
+                    (bound, spent, best.0, best.1.sorted_sites(), best.1.at.clone())
+                };
+                let par = run(true);
+                assert_eq!(par, run(false), "seed {seed}, budget {budget}");
+                trees += usize::from(par.1 > 0);
+            }
+        }
+        assert!(trees > 0, "no tree was grown");
     }
 
     #[test]
