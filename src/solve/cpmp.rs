@@ -2338,7 +2338,10 @@ struct Item {
 #[derive(Clone, Debug, Default)]
 struct Knapsack {
     best: Vec<f64>,
-    take: Vec<u64>,
+    /// The row of `best` before the item being added.
+    prev: Vec<f64>,
+    /// Per item and capacity, whether the item is taken (1) at that capacity.
+    take: Vec<u8>,
     /// Per item: the largest capacity its row of `take` holds, and whether it is taken at
     /// every capacity above (where every item before it fits too).
     top: Vec<(usize, bool)>,
@@ -2392,11 +2395,11 @@ impl Knapsack {
             );
         }
         let cap = cap as usize;
-        let words = cap / 64 + 1;
+        let stride = cap + 1;
         self.best.clear();
-        self.best.resize(cap + 1, 0.0);
+        self.best.resize(stride, 0.0);
         self.take.clear();
-        self.take.resize(items.len() * words, 0);
+        self.take.resize(items.len() * stride, 0);
         self.top.clear();
         // Capacities up to `reach` are stored; above it, every item so far fits.
         let mut reach = 0usize;
@@ -2411,13 +2414,17 @@ impl Knapsack {
             for b in &mut self.best[reach + 1..=top] {
                 *b = all;
             }
-            let bits = &mut self.take[k * words..(k + 1) * words];
-            for c in (w..=top).rev() {
-                let v = self.best[c - w] + it.profit;
-                if v > self.best[c] {
-                    self.best[c] = v;
-                    bits[c / 64] |= 1 << (c % 64);
-                }
+            // From the row before this item: each capacity `c` keeps its value or takes the
+            // item on top of the value at `c − w`, whichever is larger (ties keep).
+            self.prev.clear();
+            self.prev.extend_from_slice(&self.best[..=top]);
+            let row = &mut self.take[k * stride + w..=k * stride + top];
+            let pairs = self.prev[..=top - w].iter().zip(&self.prev[w..=top]);
+            for ((b, t), (&below, &here)) in self.best[w..=top].iter_mut().zip(row).zip(pairs) {
+                let v = below + it.profit;
+                let taken = v > here;
+                *b = if taken { v } else { here };
+                *t = u8::from(taken);
             }
             self.top.push((top, all + it.profit > all));
             reach = top;
@@ -2429,7 +2436,7 @@ impl Knapsack {
             let taken = if c > top {
                 above
             } else {
-                self.take[k * words + c / 64] >> (c % 64) & 1 == 1
+                self.take[k * stride + c] == 1
             };
             if taken {
                 x.push((it.client, 1.0));
@@ -2439,9 +2446,10 @@ impl Knapsack {
         (self.best[reach], x)
     }
 
-    /// The same optimum from the full table (every capacity stored for every item).
+    /// The same optimum from the full table (every capacity stored for every item, one
+    /// bit per item and capacity).
     #[cfg(test)]
-    fn exact_full(&mut self, items: &mut [Item], cap: f64) -> (f64, Vec<(u32, f64)>) {
+    fn exact_full(items: &[Item], cap: f64) -> (f64, Vec<(u32, f64)>) {
         let total: f64 = items.iter().map(|it| it.weight).sum();
         if total <= cap {
             return (
@@ -2451,20 +2459,18 @@ impl Knapsack {
         }
         let cap = cap as usize;
         let words = cap / 64 + 1;
-        self.best.clear();
-        self.best.resize(cap + 1, 0.0);
-        self.take.clear();
-        self.take.resize(items.len() * words, 0);
+        let mut best = vec![0.0; cap + 1];
+        let mut take = vec![0u64; items.len() * words];
         for (k, it) in items.iter().enumerate() {
             let w = it.weight as usize;
             if w > cap {
                 continue;
             }
-            let bits = &mut self.take[k * words..(k + 1) * words];
+            let bits = &mut take[k * words..(k + 1) * words];
             for c in (w..=cap).rev() {
-                let v = self.best[c - w] + it.profit;
-                if v > self.best[c] {
-                    self.best[c] = v;
+                let v = best[c - w] + it.profit;
+                if v > best[c] {
+                    best[c] = v;
                     bits[c / 64] |= 1 << (c % 64);
                 }
             }
@@ -2472,12 +2478,12 @@ impl Knapsack {
         let mut c = cap;
         let mut x = Vec::new();
         for (k, it) in items.iter().enumerate().rev() {
-            if self.take[k * words + c / 64] >> (c % 64) & 1 == 1 {
+            if take[k * words + c / 64] >> (c % 64) & 1 == 1 {
                 x.push((it.client, 1.0));
                 c -= it.weight as usize;
             }
         }
-        (self.best[cap], x)
+        (best[cap], x)
     }
 }
 
@@ -2841,7 +2847,6 @@ mod tests {
         // profits: the same value, bit for bit, and the same choice as the full table.
         let mut r = SplitMix64::new(11, 0);
         let mut ks = Knapsack::default();
-        let mut full = Knapsack::default();
         for round in 0..400 {
             let k = 1 + r.below(40);
             let items: Vec<Item> = (0..k)
@@ -2861,7 +2866,7 @@ mod tests {
                 .collect();
             let cap = r.below(300) as f64;
             let (v, x) = ks.exact(&mut items.clone(), cap);
-            let (fv, fx) = full.exact_full(&mut items.clone(), cap);
+            let (fv, fx) = Knapsack::exact_full(&items, cap);
             assert_eq!(v.to_bits(), fv.to_bits(), "round {round}");
             assert_eq!(x, fx, "round {round}");
         }
