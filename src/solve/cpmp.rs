@@ -1372,7 +1372,7 @@ pub const BRANCH_BATCH: usize = 4;
 pub const SPLIT_SIZE: f64 = 2_500.0;
 
 /// Multiple of the branch-and-bound steps on instances up to [`SPLIT_SIZE`].
-pub const SPLIT_WORK: f64 = 24.0;
+pub const SPLIT_WORK: f64 = 48.0;
 
 /// On instances up to [`SPLIT_SIZE`], a free site whose share (see [`Node`]) lies farther
 /// than this from 0 and 1 is branched on before any client split.
