@@ -483,8 +483,7 @@ impl CapacitatedProblem {
             let scale = (BRANCH_SIZE / size).min(1.0) * (SMALL_SIZE / size).clamp(1.0, SMALL_BOOST);
             let work = if ctx.small { SPLIT_WORK } else { 1.0 };
             let budget = (budget as f64 * scale * work) as usize;
-            let (b, spent) =
-                branch_and_bound(&ctx, &lagrange, &mut elite, budget, opts.parallel);
+            let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut elite, budget, opts.parallel);
             stats.bound_iterations += spent;
             bound = b;
         }
@@ -1545,9 +1544,7 @@ fn branch_and_bound(
                 match (&node.branch, fixed.as_mut()) {
                     (&Branch::Site(j), _) if first => must_open[j as usize] = true,
                     (&Branch::Site(j), _) => closed[j as usize] = true,
-                    (&Branch::Assign(i, j), Some(a)) if first => {
-                        a.fix(ctx, i as usize, j as usize)
-                    }
+                    (&Branch::Assign(i, j), Some(a)) if first => a.fix(ctx, i as usize, j as usize),
                     (&Branch::Assign(i, j), Some(a)) => a.banned[i as usize].push(j),
                     (Branch::Split { client, near, far }, _) => {
                         let a = fixed.get_or_insert_with(|| Assigned::new(ctx));
@@ -2946,7 +2943,13 @@ mod tests {
                     let (bound, spent) =
                         branch_and_bound(&ctx, &root, &mut elite, budget, parallel);
                     let best = &elite.members[0];
-                    (bound, spent, best.0, best.1.sorted_sites(), best.1.at.clone())
+                    (
+                        bound,
+                        spent,
+                        best.0,
+                        best.1.sorted_sites(),
+                        best.1.at.clone(),
+                    )
                 };
                 let par = run(true);
                 assert_eq!(par, run(false), "seed {seed}, budget {budget}");
