@@ -65,7 +65,12 @@
 //!   site whose share of the node's last subgradient steps (a moving average over about 20
 //!   steps, an estimate of `y_j` in the optimum of the relaxation's linear programme;
 //!   Barahona & Anbil 2000) is nearest ½, or, when every share is within 0.05 of 0 or 1,
-//!   on the chosen free site of largest `ρ`. A node with all `p` sites fixed is a generalised assignment
+//!   on the chosen free site of largest `ρ`. On instances of at most [`SPLIT_SIZE`]
+//!   clients × `p`, a free site whose share lies within 0.5 − [`SITE_FIRST`] of ½ goes
+//!   first; otherwise a client whose moving-average assignment is split between its nearer
+//!   and farther allowed sites (at least [`SPLIT_LEAST`] on each side) is branched on
+//!   (served by a nearer one in one child, by a farther one in the other), before the
+//!   remaining sites. A node with all `p` sites fixed is a generalised assignment
 //!   problem under the same knapsack dual, its fixed clients out of the relaxation with
 //!   their cost and demand fixed at their sites: it branches on assignments (a client the
 //!   knapsacks take more than once, at its dearest such site, or not at all, at its
@@ -75,7 +80,9 @@
 //!   `12 × bound_iterations` steps ([`BRANCH_WORK`]) on instances up to [`BRANCH_SIZE`]
 //!   clients × `p`, proportionally fewer beyond, and proportionally more below
 //!   [`SMALL_SIZE`] (at most [`SMALL_BOOST`] times as many); the least bound of the nodes left counts
-//!   in the result. On truncated rows a node whose client may use no listed open site is
+//!   in the result. The children of the [`BRANCH_BATCH`] nodes of least bound are bounded
+//!   side by side (in parallel when allowed), each against the best answer as the batch
+//!   starts, and merged in order, so that any thread count grows the same tree. On truncated rows a node whose client may use no listed open site is
 //!   set aside with its bound.
 //!
 //! Chains have their own random streams derived from the seed and run in parallel with
@@ -474,8 +481,9 @@ impl CapacitatedProblem {
             // `SMALL_BOOST` times more.
             let size = (ctx.t.clients() * ctx.p).max(1) as f64;
             let scale = (BRANCH_SIZE / size).min(1.0) * (SMALL_SIZE / size).clamp(1.0, SMALL_BOOST);
-            let budget = (budget as f64 * scale) as usize;
-            let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut elite, budget);
+            let work = if ctx.small { SPLIT_WORK } else { 1.0 };
+            let budget = (budget as f64 * scale * work) as usize;
+            let (b, spent) = branch_and_bound(&ctx, &lagrange, &mut elite, budget, opts.parallel);
             stats.bound_iterations += spent;
             bound = b;
         }
@@ -534,6 +542,10 @@ struct Ctx<'a> {
     answer_every: usize,
     /// Shakes per chain and generation, scaled by `min(1, 2 000 / clients)` (at least 4).
     chain_scale: f64,
+    /// Clients × sites to open at most [`SPLIT_SIZE`]: branch and bound splits clients
+    /// first, gets [`SPLIT_WORK`] times its steps, and builds answers at every
+    /// [`ANSWER_NODES`]-th node only.
+    small: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -579,6 +591,7 @@ impl<'a> Ctx<'a> {
             swap_trials: 4_000_000usize.div_ceil(t.clients().max(1)),
             answer_every: (t.clients() * problem.p).div_ceil(200_000).max(1),
             chain_scale: (2_000.0 / t.clients().max(1) as f64).min(1.0),
+            small: (t.clients() * problem.p) as f64 <= SPLIT_SIZE,
         }
     }
 
@@ -1347,6 +1360,31 @@ pub const SMALL_BOOST: f64 = 5.0;
 /// Subgradient steps per node of branch and bound.
 pub const NODE_ITERATIONS: usize = 50;
 
+/// Nodes of least bound whose children branch and bound bounds side by side (in parallel
+/// when allowed), each against the best answer as the batch starts.
+pub const BRANCH_BATCH: usize = 4;
+
+/// Clients × sites to open up to which branch and bound splits clients before sites (see
+/// [`SPLIT_LEAST`]), gets [`SPLIT_WORK`] times its steps, and builds answers from the
+/// relaxation at every [`ANSWER_NODES`]-th node only (the answers cost more than the
+/// bound there, and the search has usually found the best one before the tree starts).
+pub const SPLIT_SIZE: f64 = 2_500.0;
+
+/// Multiple of the branch-and-bound steps on instances up to [`SPLIT_SIZE`].
+pub const SPLIT_WORK: f64 = 48.0;
+
+/// On instances up to [`SPLIT_SIZE`], a free site whose share (see [`Node`]) lies farther
+/// than this from 0 and 1 is branched on before any client split.
+pub const SITE_FIRST: f64 = 0.3;
+
+/// On instances up to [`SPLIT_SIZE`], branch and bound builds answers from the relaxation
+/// at every this-many-th node it bounds.
+pub const ANSWER_NODES: usize = 8;
+
+/// Least share of a client's assignment (moving averages over the relaxation's last steps)
+/// on the smaller side of a split for branch and bound to split that client.
+pub const SPLIT_LEAST: f64 = 0.1;
+
 /// A node of branch and bound: sites fixed open and closed, its bound, the multipliers it
 /// was bounded with, and the site to branch on (`NONE` when every site is fixed).
 struct Node {
@@ -1357,13 +1395,16 @@ struct Node {
     /// How often each site was chosen in the node's last subgradient steps (a moving
     /// average): an estimate of the site's value in the relaxation's optimum.
     ybar: Vec<f64>,
-    /// Assignments fixed by branching once every site is fixed.
+    /// Pairs banned by client splits, and once every site is fixed, assignments fixed by
+    /// branching.
     fixed: Option<Assigned>,
+    /// Every site is fixed: the node branches on assignments.
+    assigning: bool,
     branch: Branch,
 }
 
 /// What a node of branch and bound branches on.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Branch {
     /// Nothing: the node is set aside with its bound.
     None,
@@ -1372,6 +1413,14 @@ enum Branch {
     /// A client and an open site: the client served there in one child, never there in the
     /// other (every site is fixed).
     Assign(u32, u32),
+    /// A client and a split of its listed sites still allowed: served by one of `near` in
+    /// one child (every site of `far` banned), by none of them in the other (every site of
+    /// `near` banned).
+    Split {
+        client: u32,
+        near: Vec<u32>,
+        far: Vec<u32>,
+    },
 }
 
 /// Assignments fixed below a node whose sites are all fixed: each client's fixed site
@@ -1445,6 +1494,7 @@ fn branch_and_bound(
     root: &Lagrange,
     elite: &mut Elite,
     budget: usize,
+    parallel: bool,
 ) -> (f64, usize) {
     let mut open = Vec::new();
     let mut leaves: Vec<f64> = Vec::new();
@@ -1455,9 +1505,11 @@ fn branch_and_bound(
         lambda: root.best_lambda.clone(),
         ybar: root.ybar.clone(),
         fixed: None,
+        assigning: false,
         branch: Branch::None,
     };
     let mut spent = 0;
+    let mut bounded = 0usize;
     let place = |node: Option<Node>, open: &mut Vec<Node>, leaves: &mut Vec<f64>| {
         if let Some(node) = node {
             if node.branch == Branch::None {
@@ -1473,54 +1525,115 @@ fn branch_and_bound(
         open.retain(|node| !ctx.proven(node.bound, ub));
         leaves.retain(|&b| !ctx.proven(b, ub));
         let least_leaf = leaves.iter().copied().fold(ub, f64::min);
-        let Some(k) = (0..open.len()).min_by(|&a, &b| open[a].bound.total_cmp(&open[b].bound))
-        else {
+        // Highest bound first, so that the least ones are popped from the end.
+        open.sort_by(|a, b| b.bound.total_cmp(&a.bound));
+        let Some(least) = open.last() else {
             return (least_leaf, spent);
         };
         if spent >= budget {
-            return (open[k].bound.min(least_leaf), spent);
+            return (least.bound.min(least_leaf), spent);
         }
-        let node = open.swap_remove(k);
-        for first in [true, false] {
-            let mut must_open = node.must_open.clone();
-            let mut closed = node.closed.clone();
-            let mut fixed = node.fixed.clone();
-            match (node.branch, fixed.as_mut()) {
-                (Branch::Site(j), _) if first => must_open[j as usize] = true,
-                (Branch::Site(j), _) => closed[j as usize] = true,
-                (Branch::Assign(i, j), Some(a)) if first => a.fix(ctx, i as usize, j as usize),
-                (Branch::Assign(i, j), Some(a)) => a.banned[i as usize].push(j),
-                _ => unreachable!("only nodes with a branch are kept open"),
+        // The children of the `BRANCH_BATCH` least nodes, bounded side by side.
+        let mut children: Vec<Child> = Vec::new();
+        for _ in 0..BRANCH_BATCH {
+            let Some(node) = open.pop() else { break };
+            for first in [true, false] {
+                let mut must_open = node.must_open.clone();
+                let mut closed = node.closed.clone();
+                let mut fixed = node.fixed.clone();
+                match (&node.branch, fixed.as_mut()) {
+                    (&Branch::Site(j), _) if first => must_open[j as usize] = true,
+                    (&Branch::Site(j), _) => closed[j as usize] = true,
+                    (&Branch::Assign(i, j), Some(a)) if first => a.fix(ctx, i as usize, j as usize),
+                    (&Branch::Assign(i, j), Some(a)) => a.banned[i as usize].push(j),
+                    (Branch::Split { client, near, far }, _) => {
+                        let a = fixed.get_or_insert_with(|| Assigned::new(ctx));
+                        let banned = if first { far } else { near };
+                        a.banned[*client as usize].extend_from_slice(banned);
+                    }
+                    _ => unreachable!("only nodes with a branch are kept open"),
+                }
+                let nfixed = must_open.iter().filter(|f| **f).count();
+                let nfree = (0..must_open.len())
+                    .filter(|&f| !must_open[f] && !closed[f])
+                    .count();
+                if nfixed > ctx.p || nfree < ctx.p - nfixed {
+                    continue;
+                }
+                let allowed: Vec<bool> = closed.iter().map(|c| !c).collect();
+                if fixed.as_ref().is_some_and(|a| !a.may_hold(ctx, &allowed)) {
+                    continue;
+                }
+                bounded += 1;
+                children.push(Child {
+                    lambda: node.lambda.clone(),
+                    must_open,
+                    closed,
+                    fixed,
+                    bound: node.bound,
+                    assigning: node.assigning,
+                    answers: !ctx.small || bounded.is_multiple_of(ANSWER_NODES),
+                });
             }
-            let nfixed = must_open.iter().filter(|f| **f).count();
-            let nfree = (0..must_open.len())
-                .filter(|&f| !must_open[f] && !closed[f])
-                .count();
-            if nfixed > ctx.p || nfree < ctx.p - nfixed {
-                continue;
+        }
+        // Each child against the best answer as the batch starts, its own answers kept in a
+        // pool of its own and merged in child order: any thread count gives the same tree.
+        let best = elite.members.first().map(|m| &m.1);
+        let results = run_tasks(parallel, children.len(), |k| {
+            let c = &children[k];
+            let mut own = Elite::new(1);
+            if let Some(best) = best {
+                own.insert(ctx, best.clone());
             }
-            if fixed.as_ref().is_some_and(|a| !a.may_hold(ctx, &must_open)) {
-                continue;
-            }
-            let mut lagrange = root.child(node.lambda.clone(), must_open, closed, fixed);
+            let mut lagrange = root.child(
+                c.lambda.clone(),
+                c.must_open.clone(),
+                c.closed.clone(),
+                c.fixed.clone(),
+            );
             let mut found = Vec::new();
-            lagrange.run(ctx, elite.best_value(), NODE_ITERATIONS, Some(&mut found));
-            spent += lagrange.iterations;
+            lagrange.run(
+                ctx,
+                own.best_value(),
+                NODE_ITERATIONS,
+                c.answers.then_some(&mut found),
+            );
             for s in found {
-                elite.insert(ctx, s);
+                own.insert(ctx, s);
             }
             let child = Node {
-                bound: lagrange.bound().max(node.bound),
+                bound: lagrange.bound().max(c.bound),
                 must_open: lagrange.must_open.clone(),
                 closed: lagrange.closed.clone(),
                 lambda: lagrange.best_lambda.clone(),
                 ybar: lagrange.ybar.clone(),
                 fixed: lagrange.fixed.take(),
+                assigning: c.assigning,
                 branch: Branch::None,
             };
-            place(settle(ctx, &lagrange, child, elite), &mut open, &mut leaves);
+            let node = settle(ctx, &lagrange, child, &mut own);
+            (node, lagrange.iterations, own)
+        });
+        for (node, steps, own) in results {
+            spent += steps;
+            for (_, s) in own.members {
+                elite.insert(ctx, s);
+            }
+            place(node, &mut open, &mut leaves);
         }
     }
+}
+
+/// A child of a branch-and-bound node, to be bounded: its parent's multipliers, bound and
+/// stage, its fixings, and whether its relaxation's site sets are turned into answers.
+struct Child {
+    lambda: Vec<f64>,
+    must_open: Vec<bool>,
+    closed: Vec<bool>,
+    fixed: Option<Assigned>,
+    bound: f64,
+    assigning: bool,
+    answers: bool,
 }
 
 /// Fixes the sites of `node` that its multipliers settle against the best answer of
@@ -1529,7 +1642,7 @@ fn branch_and_bound(
 /// goes on to [`settle_assignments`]. `None` when the node holds no answer better than the
 /// best one. `like` gives the knapsack settings.
 fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> Option<Node> {
-    if node.fixed.is_some() {
+    if node.assigning {
         return settle_assignments(ctx, like, node, elite);
     }
     let m = ctx.t.sites();
@@ -1544,11 +1657,17 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
         if nfixed > ctx.p || nfree < ctx.p - nfixed || ctx.proven(node.bound, ub) {
             return None;
         }
+        if let Some(a) = &node.fixed {
+            let allowed: Vec<bool> = node.closed.iter().map(|c| !c).collect();
+            if !a.may_hold(ctx, &allowed) {
+                return None;
+            }
+        }
         let mut dual = like.child(
             node.lambda.clone(),
             node.must_open.clone(),
             node.closed.clone(),
-            None,
+            node.fixed.clone(),
         );
         let mut value = dual.base_value(ctx, &node.lambda);
         let mut free = Vec::with_capacity(nfree);
@@ -1582,7 +1701,8 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
             s.regret_insert(ctx);
             s.descent(ctx);
             elite.insert(ctx, s);
-            node.fixed = Some(Assigned::new(ctx));
+            node.fixed.get_or_insert_with(|| Assigned::new(ctx));
+            node.assigning = true;
             return settle_assignments(ctx, like, node, elite);
         }
         let fix = reduced_cost_fixing(value, &free, chosen, |v| {
@@ -1602,14 +1722,23 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
                         .then(b.1.total_cmp(&a.1))
                         .then(b.0.cmp(&a.0))
                 });
-            node.branch = fractional
-                .or_else(|| {
-                    free[..chosen]
-                        .iter()
-                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                })
-                .map(|&(j, _)| Branch::Site(j))
-                .expect("a node with a choice chooses a free site");
+            let split = || client_split(ctx, like, &node, SPLIT_LEAST);
+            let site = |f: Option<&(u32, f64)>| f.map(|&(j, _)| Branch::Site(j));
+            let largest = || {
+                free[..chosen]
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            };
+            let first = fractional.filter(|&&(j, _)| frac(j) > SITE_FIRST);
+            let branch = if ctx.small {
+                site(first)
+                    .or_else(split)
+                    .or_else(|| site(fractional))
+                    .or_else(|| site(largest()))
+            } else {
+                site(fractional).or_else(|| site(largest()))
+            };
+            node.branch = branch.expect("a node with a choice chooses a free site");
             return Some(node);
         }
         for &j in &fix.open {
@@ -1619,6 +1748,62 @@ fn settle(ctx: &Ctx<'_>, like: &Lagrange, mut node: Node, elite: &mut Elite) -> 
             node.closed[j as usize] = true;
         }
     }
+}
+
+/// A client whose assignment the relaxation splits most evenly between its nearer and its
+/// farther allowed sites (the moving averages of the knapsacks' choices in `like`'s last
+/// steps, an estimate of `x_ij` in the optimum of the relaxation's linear programme), and
+/// that split: its allowed listed sites in row order (by cost), cut where the two sides'
+/// shares are most nearly equal. `None` when no client's smaller side reaches `least`.
+fn client_split(ctx: &Ctx<'_>, like: &Lagrange, node: &Node, least: f64) -> Option<Branch> {
+    let fixed = node.fixed.as_ref();
+    let mut best: Option<(f64, f64, u32, usize)> = None;
+    let mut shares: Vec<(u32, f64)> = Vec::new();
+    for i in 0..ctx.t.clients() {
+        if like.xbar[i].is_empty() || fixed.is_some_and(|a| a.to[i] != NONE) {
+            continue;
+        }
+        shares.clear();
+        for l in ctx.t.row(i) {
+            let j = l.to;
+            if node.closed[j as usize] || fixed.is_some_and(|a| a.is_banned(i, j)) {
+                continue;
+            }
+            let x = like.xbar[i]
+                .iter()
+                .find(|e| e.0 == j)
+                .map_or(0.0, |e| e.1 * like.xscale);
+            shares.push((j, x));
+        }
+        let total: f64 = shares.iter().map(|e| e.1).sum();
+        let mut cum = 0.0;
+        for (k, e) in shares
+            .iter()
+            .enumerate()
+            .take(shares.len().saturating_sub(1))
+        {
+            cum += e.1;
+            let even = cum.min(total - cum);
+            let key = (even, ctx.demand[i]);
+            if even >= least && best.is_none_or(|b| key.0 > b.0 || (key.0 == b.0 && key.1 > b.1)) {
+                best = Some((key.0, ctx.demand[i], i as u32, k));
+            }
+        }
+    }
+    let (_, _, client, k) = best?;
+    let i = client as usize;
+    let allowed: Vec<u32> = ctx
+        .t
+        .row(i)
+        .iter()
+        .map(|l| l.to)
+        .filter(|&j| !node.closed[j as usize] && !fixed.is_some_and(|a| a.is_banned(i, j)))
+        .collect();
+    Some(Branch::Split {
+        client,
+        near: allowed[..=k].to_vec(),
+        far: allowed[k + 1..].to_vec(),
+    })
 }
 
 /// A node whose sites are all fixed (`must_open`), with assignments fixed in `node.fixed`:
@@ -1741,6 +1926,11 @@ struct Lagrange {
     ybar: Vec<f64>,
     /// Steps of the last run.
     run_steps: usize,
+    /// Moving average of each client's assignment to each site over the steps of the last
+    /// run, as (site, share / `xscale`) pairs.
+    xbar: Vec<Vec<(u32, f64)>>,
+    /// Common factor of the shares in `xbar`.
+    xscale: f64,
     /// Sites the relaxation must open: the forced ones, and those a branch fixed open.
     must_open: Vec<bool>,
     /// Sites a branch fixed closed.
@@ -1790,6 +1980,8 @@ impl Lagrange {
             best_sites: Vec::new(),
             ybar: vec![0.0; ctx.t.sites()],
             run_steps: 0,
+            xbar: vec![Vec::new(); n],
+            xscale: 1.0,
             must_open: ctx.forced.clone(),
             closed: vec![false; ctx.t.sites()],
             restarts: 3,
@@ -1825,6 +2017,8 @@ impl Lagrange {
             best_sites: Vec::new(),
             ybar: vec![0.0; must_open.len()],
             run_steps: 0,
+            xbar: vec![Vec::new(); lambda.len()],
+            xscale: 1.0,
             must_open,
             closed,
             grad: vec![0.0; lambda.len()],
@@ -1933,6 +2127,32 @@ impl Lagrange {
             for c in &chosen {
                 self.ybar[c.site as usize] += alpha;
             }
+            if alpha >= 1.0 {
+                for v in &mut self.xbar {
+                    v.clear();
+                }
+                self.xscale = 1.0;
+            } else {
+                self.xscale *= 1.0 - alpha;
+                if self.xscale < 1e-100 {
+                    for v in &mut self.xbar {
+                        for e in v.iter_mut() {
+                            e.1 *= self.xscale;
+                        }
+                    }
+                    self.xscale = 1.0;
+                }
+            }
+            let add = alpha / self.xscale;
+            for c in &chosen {
+                for &(i, share) in &c.clients {
+                    let v = &mut self.xbar[i as usize];
+                    match v.iter_mut().find(|e| e.0 == c.site) {
+                        Some(e) => e.1 += add * share,
+                        None => v.push((c.site, add * share)),
+                    }
+                }
+            }
             value += chosen.iter().map(|c| c.rho).sum::<f64>();
             let before = self.best;
             note_dual_value(value, &mut self.best, &mut self.stall, &mut self.step);
@@ -2014,15 +2234,16 @@ impl Lagrange {
         items.clear();
         for l in ctx.t.column(j) {
             let i = l.to as usize;
-            if self
-                .fixed
-                .as_ref()
-                .is_some_and(|a| a.to[i] != NONE || a.is_banned(i, j as u32))
+            let profit = self.lambda[i] - l.cost;
+            if profit <= 0.0
+                || self
+                    .fixed
+                    .as_ref()
+                    .is_some_and(|a| a.to[i] != NONE || a.is_banned(i, j as u32))
             {
                 continue;
             }
-            let profit = self.lambda[i] - l.cost;
-            if profit > 0.0 {
+            {
                 items.push(Item {
                     client: l.to,
                     profit,
@@ -2114,7 +2335,13 @@ struct Item {
 #[derive(Clone, Debug, Default)]
 struct Knapsack {
     best: Vec<f64>,
-    take: Vec<u64>,
+    /// The row of `best` before the item being added.
+    prev: Vec<f64>,
+    /// Per item and capacity, whether the item is taken (1) at that capacity.
+    take: Vec<u8>,
+    /// Per item: the largest capacity its row of `take` holds, and whether it is taken at
+    /// every capacity above (where every item before it fits too).
+    top: Vec<(usize, bool)>,
 }
 
 impl Knapsack {
@@ -2152,7 +2379,10 @@ impl Knapsack {
         (value, x)
     }
 
-    /// The 0–1 optimum by dynamic programming over whole-number weights.
+    /// The 0–1 optimum by dynamic programming over whole-number weights. Capacities beyond
+    /// the total weight of the items so far are not stored (every such item fits there:
+    /// their value is the one at that total), which gives the same values and the same
+    /// choice as the full table.
     fn exact(&mut self, items: &mut [Item], cap: f64) -> (f64, Vec<(u32, f64)>) {
         let total: f64 = items.iter().map(|it| it.weight).sum();
         if total <= cap {
@@ -2162,21 +2392,82 @@ impl Knapsack {
             );
         }
         let cap = cap as usize;
-        let words = cap / 64 + 1;
+        let stride = cap + 1;
         self.best.clear();
-        self.best.resize(cap + 1, 0.0);
+        self.best.resize(stride, 0.0);
         self.take.clear();
-        self.take.resize(items.len() * words, 0);
+        self.take.resize(items.len() * stride, 0);
+        self.top.clear();
+        // Capacities up to `reach` are stored; above it, every item so far fits.
+        let mut reach = 0usize;
+        for (k, it) in items.iter().enumerate() {
+            let w = it.weight as usize;
+            if w > cap {
+                self.top.push((cap, false));
+                continue;
+            }
+            let top = (reach + w).min(cap);
+            let all = self.best[reach];
+            for b in &mut self.best[reach + 1..=top] {
+                *b = all;
+            }
+            // From the row before this item: each capacity `c` keeps its value or takes the
+            // item on top of the value at `c − w`, whichever is larger (ties keep).
+            self.prev.clear();
+            self.prev.extend_from_slice(&self.best[..=top]);
+            let row = &mut self.take[k * stride + w..=k * stride + top];
+            let pairs = self.prev[..=top - w].iter().zip(&self.prev[w..=top]);
+            for ((b, t), (&below, &here)) in self.best[w..=top].iter_mut().zip(row).zip(pairs) {
+                let v = below + it.profit;
+                let taken = v > here;
+                *b = if taken { v } else { here };
+                *t = u8::from(taken);
+            }
+            self.top.push((top, all + it.profit > all));
+            reach = top;
+        }
+        let mut c = cap;
+        let mut x = Vec::new();
+        for (k, it) in items.iter().enumerate().rev() {
+            let (top, above) = self.top[k];
+            let taken = if c > top {
+                above
+            } else {
+                self.take[k * stride + c] == 1
+            };
+            if taken {
+                x.push((it.client, 1.0));
+                c -= it.weight as usize;
+            }
+        }
+        (self.best[reach], x)
+    }
+
+    /// The same optimum from the full table (every capacity stored for every item, one
+    /// bit per item and capacity).
+    #[cfg(test)]
+    fn exact_full(items: &[Item], cap: f64) -> (f64, Vec<(u32, f64)>) {
+        let total: f64 = items.iter().map(|it| it.weight).sum();
+        if total <= cap {
+            return (
+                items.iter().map(|it| it.profit).sum(),
+                items.iter().map(|it| (it.client, 1.0)).collect(),
+            );
+        }
+        let cap = cap as usize;
+        let words = cap / 64 + 1;
+        let mut best = vec![0.0; cap + 1];
+        let mut take = vec![0u64; items.len() * words];
         for (k, it) in items.iter().enumerate() {
             let w = it.weight as usize;
             if w > cap {
                 continue;
             }
-            let bits = &mut self.take[k * words..(k + 1) * words];
+            let bits = &mut take[k * words..(k + 1) * words];
             for c in (w..=cap).rev() {
-                let v = self.best[c - w] + it.profit;
-                if v > self.best[c] {
-                    self.best[c] = v;
+                let v = best[c - w] + it.profit;
+                if v > best[c] {
+                    best[c] = v;
                     bits[c / 64] |= 1 << (c % 64);
                 }
             }
@@ -2184,12 +2475,12 @@ impl Knapsack {
         let mut c = cap;
         let mut x = Vec::new();
         for (k, it) in items.iter().enumerate().rev() {
-            if self.take[k * words + c / 64] >> (c % 64) & 1 == 1 {
+            if take[k * words + c / 64] >> (c % 64) & 1 == 1 {
                 x.push((it.client, 1.0));
                 c -= it.weight as usize;
             }
         }
-        (self.best[cap], x)
+        (best[cap], x)
     }
 }
 
@@ -2223,13 +2514,23 @@ mod tests {
 
     /// The optimum by enumerating every site set and, for each, every assignment (tiny only).
     fn brute_force(problem: &CapacitatedProblem) -> Option<f64> {
+        brute_force_where(problem, &|_, _| true)
+    }
+
+    /// As [`brute_force`], client `i` served by site `j` only where `allowed(i, j)`.
+    fn brute_force_where(
+        problem: &CapacitatedProblem,
+        allowed: &dyn Fn(usize, usize) -> bool,
+    ) -> Option<f64> {
         let (n, m) = (problem.costs.clients(), problem.costs.sites());
         let mut best: Option<f64> = None;
         for open in site_sets(m, problem.p, &problem.forced) {
             let mut load = vec![0.0; m];
             let mut at = vec![0usize; n];
+            #[allow(clippy::too_many_arguments)]
             fn go(
                 pr: &CapacitatedProblem,
+                allowed: &dyn Fn(usize, usize) -> bool,
                 open: &[u32],
                 i: usize,
                 cost: f64,
@@ -2246,16 +2547,18 @@ mod tests {
                 }
                 for &j in open {
                     let j = j as usize;
-                    if load[j] + pr.demand[i] <= pr.capacity[j] {
+                    if allowed(i, j) && load[j] + pr.demand[i] <= pr.capacity[j] {
                         load[j] += pr.demand[i];
                         at[i] = j;
                         let c = pr.costs.cost(i, j).unwrap_or(f64::INFINITY);
-                        go(pr, open, i + 1, cost + c, load, at, best);
+                        go(pr, allowed, open, i + 1, cost + c, load, at, best);
                         load[j] -= pr.demand[i];
                     }
                 }
             }
-            go(problem, &open, 0, 0.0, &mut load, &mut at, &mut best);
+            go(
+                problem, allowed, &open, 0, 0.0, &mut load, &mut at, &mut best,
+            );
         }
         best
     }
@@ -2284,7 +2587,7 @@ mod tests {
             for budget in [0, 300, 10_000_000] {
                 let mut elite = Elite::new(4);
                 elite.insert(&ctx, start.clone());
-                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget);
+                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget, true);
                 assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
                 let best = elite.best_value();
                 assert!(bound >= root.bound() - 1e-9, "seed {seed}");
@@ -2346,7 +2649,7 @@ mod tests {
             for budget in [0, 50, 500, 10_000_000] {
                 let mut elite = Elite::new(4);
                 elite.insert(&ctx, start.clone());
-                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget);
+                let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, budget, true);
                 assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
                 assert!(elite.best_value() >= exact - 1e-6, "seed {seed}");
                 if budget == 10_000_000 {
@@ -2358,6 +2661,79 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn client_splits_partition_the_answers_and_their_bounds_stay_below() {
+        // Tight capacities, some zero demands, co-located sites: a client split's two sides
+        // together hold the optimum, and each side's relaxation (its sites banned for the
+        // client) stays at or below that side's brute-force optimum.
+        let mut splits = 0;
+        for seed in 0..16u64 {
+            let mut problem = random_problem(300 + seed, 8, 6, 2 + seed as usize % 2, 0.95);
+            if seed % 3 == 0 {
+                problem.demand[1] = 0.0;
+            }
+            if seed % 2 == 0 {
+                let n = problem.costs.clients();
+                let base = problem.costs.clone();
+                problem.costs =
+                    CostTable::from_fn(n, 6, |i, j| base.cost(i, j.max(1)).expect("complete"))
+                        .expect("valid");
+            }
+            let Some(exact) = brute_force(&problem) else {
+                continue;
+            };
+            let ctx = Ctx::new(&problem);
+            let start = ctx.pmedian_start(1);
+            let mut root = Lagrange::new(&ctx, &start);
+            root.run(&ctx, f64::INFINITY, 30, None);
+            let node = Node {
+                bound: root.bound(),
+                must_open: root.must_open.clone(),
+                closed: root.closed.clone(),
+                lambda: root.best_lambda.clone(),
+                ybar: root.ybar.clone(),
+                fixed: None,
+                assigning: false,
+                branch: Branch::None,
+            };
+            let Some(Branch::Split { client, near, far }) =
+                client_split(&ctx, &root, &node, SPLIT_LEAST)
+            else {
+                continue;
+            };
+            splits += 1;
+            let i = client as usize;
+            assert!(!near.is_empty() && !far.is_empty(), "seed {seed}");
+            let mut best = f64::INFINITY;
+            for banned in [&far, &near] {
+                let side =
+                    brute_force_where(&problem, &|k, j| k != i || !banned.contains(&(j as u32)));
+                let mut fixed = Assigned::new(&ctx);
+                fixed.banned[i].extend_from_slice(banned);
+                let mut dual = root.child(
+                    root.best_lambda.clone(),
+                    node.must_open.clone(),
+                    node.closed.clone(),
+                    Some(fixed),
+                );
+                dual.run(&ctx, f64::INFINITY, 60, None);
+                if let Some(opt) = side {
+                    assert!(
+                        dual.bound() <= opt + 1e-6,
+                        "seed {seed}: {} > {opt}",
+                        dual.bound()
+                    );
+                    best = best.min(opt);
+                }
+            }
+            assert!(
+                (best - exact).abs() < 1e-6,
+                "seed {seed}: {best} vs {exact}"
+            );
+        }
+        assert!(splits > 0, "no client was split");
     }
 
     #[test]
@@ -2389,7 +2765,7 @@ mod tests {
             root.run(&ctx, f64::INFINITY, 2, None);
             let mut elite = Elite::new(4);
             elite.insert(&ctx, start.clone());
-            let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, 1_000_000);
+            let (bound, _) = branch_and_bound(&ctx, &root, &mut elite, 1_000_000, true);
             assert!(bound <= exact + 1e-6, "seed {seed}: {bound} > {exact}");
             assert!(elite.best_value() >= exact - 1e-6, "seed {seed}");
             // Complete rows and whole demands: the whole tree finds and proves the optimum.
@@ -2463,6 +2839,37 @@ mod tests {
     }
 
     #[test]
+    fn knapsack_dp_equals_the_full_table() {
+        // Ties (few distinct profits), zero weights, weights above the capacity, fractional
+        // profits: the same value, bit for bit, and the same choice as the full table.
+        let mut r = SplitMix64::new(11, 0);
+        let mut ks = Knapsack::default();
+        for round in 0..400 {
+            let k = 1 + r.below(40);
+            let items: Vec<Item> = (0..k)
+                .map(|c| Item {
+                    client: c as u32,
+                    profit: if round % 2 == 0 {
+                        (1 + r.below(4)) as f64
+                    } else {
+                        0.1 + r.below(1000) as f64 / 7.0
+                    },
+                    weight: match r.below(10) {
+                        0 => 0.0,
+                        1 => (200 + r.below(200)) as f64,
+                        _ => (1 + r.below(30)) as f64,
+                    },
+                })
+                .collect();
+            let cap = r.below(300) as f64;
+            let (v, x) = ks.exact(&mut items.clone(), cap);
+            let (fv, fx) = Knapsack::exact_full(&items, cap);
+            assert_eq!(v.to_bits(), fv.to_bits(), "round {round}");
+            assert_eq!(x, fx, "round {round}");
+        }
+    }
+
+    #[test]
     fn knapsack_dp_matches_enumeration() {
         let mut r = SplitMix64::new(7, 0);
         let mut ks = Knapsack::default();
@@ -2518,12 +2925,53 @@ mod tests {
     }
 
     #[test]
+    fn branch_and_bound_is_the_same_in_parallel_and_in_sequence() {
+        // Weak roots and budgets that stop the tree midway: the batches' children are
+        // bounded side by side, and the bound, the steps and the best answer must not depend
+        // on it.
+        let mut trees = 0;
+        for seed in 0..8u64 {
+            let problem = random_problem(500 + seed, 14, 9, 3, 0.9);
+            let ctx = Ctx::new(&problem);
+            let start = ctx.pmedian_start(1);
+            let mut root = Lagrange::new(&ctx, &start);
+            root.run(&ctx, f64::INFINITY, 3, None);
+            for budget in [400, 4_000] {
+                let run = |parallel: bool| {
+                    let mut elite = Elite::new(4);
+                    elite.insert(&ctx, start.clone());
+                    let (bound, spent) =
+                        branch_and_bound(&ctx, &root, &mut elite, budget, parallel);
+                    let best = &elite.members[0];
+                    (
+                        bound,
+                        spent,
+                        best.0,
+                        best.1.sorted_sites(),
+                        best.1.at.clone(),
+                    )
+                };
+                let par = run(true);
+                assert_eq!(par, run(false), "seed {seed}, budget {budget}");
+                trees += usize::from(par.1 > 0);
+            }
+        }
+        assert!(trees > 0, "no tree was grown");
+    }
+
+    #[test]
     fn parallel_equals_sequential() {
         let problem = random_problem(77, 60, 60, 6, 0.9);
-        let par = problem.solve(&quick());
+        // Few bound steps: branch and bound's budget grows with them, and the tree is not
+        // what this test checks.
+        let opts = CapacitatedOptions {
+            bound_iterations: 20,
+            ..quick()
+        };
+        let par = problem.solve(&opts);
         let seq = problem.solve(&CapacitatedOptions {
             parallel: false,
-            ..quick()
+            ..opts
         });
         assert_eq!(par, seq);
     }
