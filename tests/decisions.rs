@@ -674,7 +674,9 @@ fn forced_sites_beyond_max_new_make_the_plan_infeasible() {
         scenario.replace("max_new = 3", "max_new = 1"),
     )
     .expect("write");
-    fs::write(dir.path().join("c04.csv"), "id,decision\nC04,required\n").expect("write");
+    // C01 lies in 洪水街道, which has its centre, so the township share still needs a site
+    // of its own beside it: two forced sites.
+    fs::write(dir.path().join("c04.csv"), "id,decision\nC01,required\n").expect("write");
     let s = plan_summary(
         dir.path(),
         &["mn1.toml", "--decisions", "c04.csv", "--out", "o"],

@@ -323,3 +323,62 @@ fn a_required_site_fills_its_streets_place() {
     assert_eq!(v["sites"], serde_json::json!(["C02"]));
     assert_eq!(v["status"], "optimal");
 }
+
+#[test]
+fn under_a_budget_the_bound_holds_for_any_upgrade_the_county_rule_allows() {
+    // Two 镇, each with a 敬老院 reaching its one village (甲村 500, 乙村 400) and a candidate
+    // (甲镇 10 万元, 乙镇 1,000 万元); per_county = 1, full coverage, 150 万元. Upgrading 乙镇's
+    // 敬老院 and opening 甲镇's candidate covers everyone for 110 万元; the rules upgrade 甲镇's
+    // (it serves more) and the money then reaches no candidate. The plan may miss the target,
+    // but its bound must allow the full 900 and the cost it quotes is one network's ("at most").
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        (
+            "scenario.toml",
+            "name = \"预算升级\"\ndata = \".\"\nbase_year = 2020\nyears = [2025]\nseed = 1\n\
+             [day_care]\ncoverage = 1.0\nper_county = 1\nserving = [\"day_care\", \"comprehensive\"]\n\
+             [costs]\nupgrade = 100\n[budget]\ntotal = 150\n",
+        ),
+        (
+            "villages.csv",
+            "id,name,township,lon,lat,elderly,kind\n\
+             321202100201,甲村,甲镇,120.0000,32.5000,500,rural\n\
+             321202101201,乙村,乙镇,120.1000,32.5000,400,rural\n",
+        ),
+        (
+            "candidates.csv",
+            "id,name,township,lon,lat,allow,cost\n\
+             C01,甲镇候选,甲镇,120.0020,32.5000,day_care,10\n\
+             C02,乙镇候选,乙镇,120.1020,32.5000,day_care,1000\n",
+        ),
+        (
+            "facilities.csv",
+            "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
+             F01,甲镇敬老院,institution,甲镇,120.0010,32.5000,50,10,true\n\
+             F02,乙镇敬老院,institution,乙镇,120.1010,32.5000,50,10,true\n",
+        ),
+    ];
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("write");
+    }
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    let dc = &summary["day_care"];
+    assert_ne!(dc["status"], "optimal", "{dc}");
+    let covered = dc["covered_elderly"].as_f64().expect("covered");
+    let bound = dc["bound"].as_f64().expect("bound");
+    assert!(
+        bound >= 900.0 - 1e-6,
+        "bound {bound} below what 110 万元 can cover: {dc}"
+    );
+    assert!(covered <= bound + 1e-6);
+    assert!(
+        run.stdout.contains("at most") || !run.stdout.contains("cheapest"),
+        "{}",
+        run.stdout
+    );
+}

@@ -196,6 +196,10 @@ pub struct DayCarePlan {
     pub serving: TypeSet,
     /// Rules or targets not met.
     pub shortfalls: Vec<Shortfall>,
+    /// Whether the rules chose among facilities to upgrade (another choice gives another
+    /// network; the bounds hold for any choice, a figure of this network for this one only).
+    #[serde(skip)]
+    pub upgrade_choice: bool,
     /// How the search went.
     pub search: CurveStats,
     /// The schedule of the new sites and upgrades over the plan years, with its certificate.
@@ -692,7 +696,7 @@ pub fn plan_with_money(
                     .ok()
                     .filter(|s| s.cost_wan <= money + Certificate::TOLERANCE)
             });
-            match cheapest {
+            let answer = match cheapest {
                 Some(s) => (s.sites, s.certificate, Objective::LeastCost),
                 None => {
                     let s = max_covered_within(&rest, &price, money, count, MONEY_NODE_LIMIT);
@@ -703,7 +707,35 @@ pub fn plan_with_money(
                     }
                     (s.sites, c, Objective::CoveredElderly)
                 }
+            };
+            // Where the rules chose among upgrades, the bound of the same search with every
+            // upgrade they could have made holds for any choice.
+            let (sites, mut c, objective) = answer;
+            if choice_left {
+                let mut any = problem_any.clone();
+                for &(r, _) in &rule_sites {
+                    for &i in &problem.sets[r] {
+                        any.covered[i as usize] = true;
+                    }
+                    any.sets[r].clear();
+                }
+                let status = c.status;
+                c = if objective == Objective::LeastCost {
+                    let share = goal.expect("least cost only with a coverage target");
+                    let b = min_cost_within(&any, &price, share * total, count, MONEY_NODE_LIMIT)
+                        .map_or(0.0, |s| s.certificate.bound);
+                    Certificate::new(c.objective, c.bound.min(b))
+                } else {
+                    let b = max_covered_within(&any, &price, money, count, MONEY_NODE_LIMIT)
+                        .certificate
+                        .bound;
+                    Certificate::new(c.objective, c.bound.max(b))
+                };
+                if status == Status::Infeasible {
+                    c.status = Status::Infeasible;
+                }
             }
+            (sites, c, objective)
         }
         (None, goal, free_budget) => match (goal, free_budget) {
             (Some(share), _) => target_plan(
@@ -1053,6 +1085,7 @@ pub fn plan_with_money(
             .collect(),
         serving: dc.serving,
         shortfalls,
+        upgrade_choice: choice_left,
         search: curve.stats,
         phasing,
         capacity: site_capacity,

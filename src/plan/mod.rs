@@ -415,6 +415,8 @@ fn within_budget(
     if let Some(people) = target_people
         && out.covered_elderly < people - crate::solve::Certificate::TOLERANCE
     {
+        // With a choice of upgrades, the cost is that of one network meeting the target: the
+        // cheapest there may cost less.
         let (need, exact) = if one_price || plan.capacity.is_some() {
             (spend, plan.status == crate::solve::Status::Optimal)
         } else {
@@ -457,6 +459,7 @@ fn within_budget(
                 Err(_) => (spend, false),
             }
         };
+        let exact = exact && !plan.upgrade_choice;
         missed.push(MissedTarget {
             indicator: "coverage".into(),
             year: goal_year,
