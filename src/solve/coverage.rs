@@ -25,7 +25,8 @@
 //!    (best-improvement swaps with incremental gain and loss bookkeeping, after Resende &
 //!    Werneck 2007), then a short Lagrangian branch and bound (`solve::mclp`: subgradient
 //!    bounds, reduced-cost fixing) warm-started from the local-search answer and the previous
-//!    budget's multipliers, which settles the easy budgets; where it leaves a gap, reduced-cost
+//!    budget's multipliers (only its root where the previous budget's search left a gap),
+//!    which settles the easy budgets; where it leaves a gap, reduced-cost
 //!    fixing with its multipliers and LP-based branch and bound (`microlp`'s dual simplex) on
 //!    what is left, under a node limit. A backward pass then
 //!    tries each budget's answer from the next one's
@@ -48,8 +49,10 @@
 //! rounded up on its own; LP rounding, the greedy on Lagrangian costs and iterated local
 //! search for a cover; reduced-cost fixing; then a search over the count).
 //!
-//! Components are solved in parallel with rayon; results are collected in component order
-//! and every random choice comes from the seed, so any thread count gives the same answer.
+//! Components, and within a component blocks of consecutive budgets (each block warm-started
+//! only from its own budgets), are solved in parallel with rayon; results are collected in
+//! order and every random choice comes from the seed, so any thread count gives the same
+//! answer.
 
 use rayon::prelude::*;
 
@@ -545,6 +548,28 @@ fn best_split(curves: &[Vec<f64>], len: usize) -> Vec<f64> {
 
 /// Nodes of the first, subgradient-only phase of a budget's branch and bound.
 const QUICK_NODES: u64 = 100;
+
+/// Consecutive budgets of a component's curve solved as one block ([`Part::solve`]): inside
+/// a block each budget is warm-started from the one before, blocks run in parallel.
+const CURVE_BLOCK: usize = 8;
+
+/// How a budget of the curve was solved; the index into [`Component::counts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum How {
+    Enumerated = 0,
+    Searched = 1,
+    Proven = 2,
+}
+
+/// One budget of a component's curve: the answer (local candidate indices), its value,
+/// a proven upper bound, and how it was found.
+#[derive(Clone, Debug)]
+struct BudgetAnswer {
+    open: Vec<usize>,
+    value: f64,
+    bound: f64,
+    how: How,
+}
 
 /// A connected component after reduction, in local indices.
 #[derive(Clone, Debug)]
@@ -1199,9 +1224,17 @@ impl Part {
     }
 
     /// The component's curve up to full coverage or `cap` sites.
+    ///
+    /// Budgets are solved in blocks of [`CURVE_BLOCK`] consecutive `k`: inside a block each
+    /// budget starts its local search from the previous budget's answer and its branch and
+    /// bound from the previous budget's multipliers; every block starts afresh. Blocks are
+    /// solved in parallel when `opts.parallel` and collected in order, so the answer is the
+    /// same for any thread count. The first round covers the budgets up to the size of a
+    /// greedy full cover (where the curve must end), later rounds one block at a time.
     fn solve(&self, cap: usize, opts: &CoverageOptions, stream: u64) -> Component {
         let total = self.total();
         let n = self.cands.len();
+        let last = cap.min(n);
         let mut comp = Component {
             value: vec![0.0],
             bound: vec![0.0],
@@ -1214,44 +1247,134 @@ impl Part {
                 .map(|s| s.iter().fold(0u64, |m, &i| m | 1 << i))
                 .collect()
         });
+        let mut opens: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut reach = self.greedy_cover_size().min(last);
+        let mut next_block = 0;
+        let mut done = total <= Certificate::TOLERANCE || last == 0;
+        while !done {
+            let end_block = reach.div_ceil(CURVE_BLOCK).max(next_block + 1);
+            let run = |b: usize| self.solve_block(b, last, masks.as_deref(), opts, stream);
+            let blocks: Vec<Vec<BudgetAnswer>> = if opts.parallel {
+                (next_block..end_block).into_par_iter().map(run).collect()
+            } else {
+                (next_block..end_block).map(run).collect()
+            };
+            for answer in blocks.into_iter().flatten() {
+                if done {
+                    break;
+                }
+                comp.counts[answer.how as usize] += 1;
+                if answer.how == How::Proven {
+                    comp.counts[How::Searched as usize] += 1;
+                }
+                comp.value.push(answer.value);
+                comp.bound.push(answer.bound.max(answer.value).min(total));
+                let mut global: Vec<u32> = answer.open.iter().map(|&j| self.cands[j]).collect();
+                global.sort_unstable();
+                comp.sites.push(global);
+                opens.push(answer.open);
+                let k = comp.value.len() - 1;
+                done = answer.value >= total - Certificate::TOLERANCE || k >= last;
+            }
+            next_block = end_block;
+            reach = (end_block + 1) * CURVE_BLOCK;
+        }
+        self.improve_backward(&mut comp, &mut opens);
+        comp
+    }
+
+    /// The budgets `b·CURVE_BLOCK + 1 ..= (b + 1)·CURVE_BLOCK` (at most `last`) of the curve,
+    /// up to the first that covers everything: enumeration where `masks` is given and the
+    /// subsets are few, otherwise local search and branch and bound ([`Part::curve_search`]),
+    /// each budget warm-started from the one before inside the block.
+    fn solve_block(
+        &self,
+        b: usize,
+        last: usize,
+        masks: Option<&[u64]>,
+        opts: &CoverageOptions,
+        stream: u64,
+    ) -> Vec<BudgetAnswer> {
+        let total = self.total();
+        let n = self.cands.len();
         let mut previous: Vec<usize> = Vec::new();
         let mut lambda: Vec<f64> = Vec::new();
+        let mut answers = Vec::new();
+        let mut quick_closed = true;
         // Every budget of the curve gets the whole node limit and subgradient bounds only,
         // from the previous budget's multipliers. (The LP relaxation's duals and rounding at
         // the root, as `solve_budget` uses, close more budgets on dense instances but cost an
         // interior-point solve per budget: on 泰州's greenfield curve 49 proven points
         // instead of 42 and a largest gap of 0.14 % instead of 0.6 %, at 1.8 times the time.)
         let nodes = opts.node_limit;
-        let mut opens: Vec<Vec<usize>> = vec![Vec::new()];
-        let mut k = 0;
-        while comp.value[k] < total - Certificate::TOLERANCE && k < cap && k < n {
-            k += 1;
-            let (open, value, bound) = match &masks {
+        for k in b * CURVE_BLOCK + 1..=((b + 1) * CURVE_BLOCK).min(last) {
+            let answer = match masks {
                 Some(m) if binomial(n, k) <= opts.enumeration_limit => {
-                    comp.counts[0] += 1;
                     let (open, value) = self.enumerate(m, k);
-                    (open, value, value)
+                    BudgetAnswer {
+                        open,
+                        value,
+                        bound: value,
+                        how: How::Enumerated,
+                    }
                 }
                 _ => {
-                    comp.counts[1] += 1;
                     let (open, _) = self.local_search(&previous, k, opts, stream);
-                    let r = self.curve_search(k, &open, &mut lambda, nodes);
-                    if r.bound - r.value <= Certificate::TOLERANCE {
-                        comp.counts[2] += 1;
+                    // Where the previous budget's short search left a gap, the next one's
+                    // rarely closes either: its root alone then, for multipliers and answers.
+                    let quick = if quick_closed { QUICK_NODES } else { 1 };
+                    let (r, closed) = self.curve_search(k, &open, &mut lambda, quick, nodes);
+                    quick_closed = closed;
+                    let how = if r.bound - r.value <= Certificate::TOLERANCE {
+                        How::Proven
+                    } else {
+                        How::Searched
+                    };
+                    BudgetAnswer {
+                        bound: r.bound.min(self.trivial_bound(k)),
+                        open: r.open,
+                        value: r.value,
+                        how,
                     }
-                    (r.open, r.value, r.bound.min(self.trivial_bound(k)))
                 }
             };
-            comp.value.push(value);
-            comp.bound.push(bound.max(value).min(total));
-            let mut global: Vec<u32> = open.iter().map(|&j| self.cands[j]).collect();
-            global.sort_unstable();
-            comp.sites.push(global);
-            opens.push(open.clone());
-            previous = open;
+            previous.clone_from(&answer.open);
+            let full = answer.value >= total - Certificate::TOLERANCE;
+            answers.push(answer);
+            if full {
+                break;
+            }
         }
-        self.improve_backward(&mut comp, &mut opens);
-        comp
+        answers
+    }
+
+    /// The number of sites of a greedy full cover (most uncovered points first, ties to the
+    /// lower index): the curve reaches full coverage by then.
+    fn greedy_cover_size(&self) -> usize {
+        let rows = point_lists(&self.sets, self.weight.len());
+        let mut left_in: Vec<usize> = self.sets.iter().map(Vec::len).collect();
+        let mut hit = vec![false; self.weight.len()];
+        let mut count = 0;
+        loop {
+            let mut best = (0, 0);
+            for (j, &c) in left_in.iter().enumerate() {
+                if c > best.0 {
+                    best = (c, j);
+                }
+            }
+            if best.0 == 0 {
+                return count;
+            }
+            count += 1;
+            for &i in &self.sets[best.1] {
+                if !hit[i as usize] {
+                    hit[i as usize] = true;
+                    for &t in &rows[i as usize] {
+                        left_in[t as usize] -= 1;
+                    }
+                }
+            }
+        }
     }
 
     /// Answers for smaller budgets from larger ones: for each budget from the second largest
@@ -1298,27 +1421,29 @@ impl Part {
     }
 
     /// One budget of the curve: Lagrangian branch and bound with subgradient bounds only
-    /// (`QUICK_NODES` nodes, multipliers carried in `lambda` from budget to budget), which
-    /// settles the easy budgets in milliseconds; then, when a gap is left, LP-based branch and
-    /// bound ([`mclp_mip_fixed`]) from its answer under `nodes` nodes. The bound is the smaller.
+    /// (`quick_nodes` nodes, at most `nodes`; multipliers carried in `lambda` from budget to
+    /// budget), which settles the easy budgets in milliseconds; then, when a gap is left,
+    /// LP-based branch and bound ([`mclp_mip_fixed`]) from its answer under `nodes` nodes.
+    /// The bound is the smaller; the flag says whether the first phase closed the gap.
     fn curve_search(
         &self,
         k: usize,
         start: &[usize],
         lambda: &mut Vec<f64>,
+        quick_nodes: u64,
         nodes: u64,
-    ) -> MclpResult {
+    ) -> (MclpResult, bool) {
         let mclp = Mclp::new(&self.weight, &self.sets);
         let quick = MclpLimits {
-            nodes: nodes.min(QUICK_NODES),
+            nodes: nodes.min(quick_nodes),
             root_lp: false,
             ..MclpLimits::default()
         };
         let first = mclp.solve(k, start, lambda, None, &quick, &|o| self.swap(o));
         if first.bound - first.value <= Certificate::TOLERANCE {
-            return first;
+            return (first, true);
         }
-        match mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, lambda, nodes) {
+        let r = match mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, lambda, nodes) {
             Some(second) if second.value > first.value + 1e-9 => MclpResult {
                 bound: first.bound.min(second.bound).max(second.value),
                 ..second
@@ -1328,7 +1453,8 @@ impl Part {
                 ..first
             },
             None => first,
-        }
+        };
+        (r, false)
     }
 
     /// Lagrangian branch and bound for budget `k` from the answer `start`, in up to three
@@ -2361,6 +2487,63 @@ mod tests {
                 .expect("reachable");
             assert_eq!(direct.sites.len(), fewest);
         }
+    }
+
+    #[test]
+    fn curve_same_for_any_thread_count_across_blocks() {
+        // Small circles, so the curve runs over several blocks of budgets; no enumeration,
+        // so every budget goes through local search and branch and bound.
+        let mut r = SplitMix64::new(77, 0);
+        let points = 160;
+        let pos: Vec<(f64, f64)> = (0..points + 90)
+            .map(|_| (r.below(1000) as f64, r.below(1000) as f64))
+            .collect();
+        let p = CoverageProblem {
+            weight: (0..points).map(|_| (1 + r.below(50)) as f64).collect(),
+            covered: vec![false; points],
+            sets: (points..points + 90)
+                .map(|c| {
+                    (0..points as u32)
+                        .filter(|&i| {
+                            let (a, b) = (pos[i as usize], pos[c]);
+                            (a.0 - b.0).hypot(a.1 - b.1) <= 160.0
+                        })
+                        .collect()
+                })
+                .collect(),
+        };
+        let opts = CoverageOptions {
+            enumeration_limit: 0,
+            node_limit: 300,
+            ..CoverageOptions::default()
+        };
+        let longest = p
+            .decompose()
+            .iter()
+            .map(|part| part.greedy_cover_size())
+            .max();
+        assert!(longest.is_some_and(|l| l > 2 * CURVE_BLOCK), "{longest:?}");
+        let seq = p.curve(&CoverageOptions {
+            parallel: false,
+            ..opts
+        });
+        for threads in [1, 2, 5] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            let par = pool.install(|| p.curve(&opts));
+            assert_eq!(par.points, seq.points, "{threads} threads");
+            assert_eq!(par.stats, seq.stats, "{threads} threads");
+            for k in 0..par.points.len() as u32 {
+                assert_eq!(par.sites(k), seq.sites(k), "{threads} threads, p {k}");
+            }
+        }
+        assert_eq!(
+            seq.points.last().map(|pt| pt.covered),
+            Some(seq.reachable),
+            "the curve ends at full coverage"
+        );
     }
 
     #[test]
