@@ -158,7 +158,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "coverage": dc.coverage,
         "target": dc.target,
         "goal": s.day_care.coverage_goal(),
-        "reachable_elderly": dc.reachable_coverage * dc.total_elderly,
+        "reachable_elderly": dc.reachable_coverage * dc.total_elderly + 0.0,
         "unreachable_elderly": dc.unreachable_elderly,
         "seed": scenario.seed,
         "sites": dc.sites.iter().map(|site| site.id.clone()).collect::<Vec<_>>(),
