@@ -382,3 +382,98 @@ fn under_a_budget_the_bound_holds_for_any_upgrade_the_county_rule_allows() {
         run.stdout
     );
 }
+
+#[test]
+fn rules_that_cost_more_than_the_budget_make_the_plan_infeasible() {
+    // The county rule (3 rural centres) upgrades the one public 敬老院 (200 万元) and opens a
+    // centre at a candidate (300 万元): 500 万元 against a budget of 299. The network is no
+    // solution of the budgeted problem, whatever its coverage.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in [
+        ("scenario.toml", BUDGET_SCENARIO),
+        ("villages.csv", BUDGET_VILLAGES),
+        ("candidates.csv", BUDGET_CANDIDATES),
+        ("facilities.csv", BUDGET_FACILITIES),
+    ] {
+        fs::write(dir.path().join(name), text).expect("write");
+    }
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        summary["day_care"]["status"], "infeasible",
+        "{}",
+        summary["day_care"]
+    );
+}
+
+/// A made-up county of 22 villages with candidates of their own prices (random, for tests).
+const BUDGET_SCENARIO: &str = r#"name = "预算县"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[day_care]
+coverage = 0.6
+per_street = 0
+per_county = 3
+township_share = 0
+exclude_unreachable = true
+serving = ["day_care", "station", "comprehensive"]
+
+[costs]
+day_care = 30
+upgrade = 200
+
+[budget]
+total = 299
+"#;
+
+const BUDGET_VILLAGES: &str = r#"id,name,township,lon,lat,elderly,kind
+321202001001,村321202001001,县0街0街道,119.97024,32.50655,277,urban
+321202001002,村321202001002,县0街0街道,119.98907,32.45719,0,urban
+321202001003,村321202001003,县0街0街道,120.01110,32.44629,244,urban
+321202001004,村321202001004,县0街0街道,120.03839,32.47344,206,urban
+321202001005,村321202001005,县0街0街道,119.97649,32.48125,373,urban
+321202100200,村321202100200,县0镇0镇,120.02699,32.49361,0,rural
+321202100201,村321202100201,县0镇0镇,120.05790,32.50495,189,rural
+321202100202,村321202100202,县0镇0镇,120.07628,32.53093,297,rural
+321202100203,村321202100203,县0镇0镇,120.05826,32.50145,171,rural
+321202100204,村321202100204,县0镇0镇,120.07752,32.48923,480,rural
+321202101200,村321202101200,县0镇1镇,120.08483,32.53157,185,rural
+321202101201,村321202101201,县0镇1镇,120.11183,32.48295,18,rural
+321202101202,村321202101202,县0镇1镇,120.13285,32.54714,355,rural
+321202101203,村321202101203,县0镇1镇,120.12282,32.47759,61,rural
+321202202200,村321202202200,县0乡2乡,120.17849,32.48844,294,rural
+321202202201,村321202202201,县0乡2乡,120.17472,32.48816,145,rural
+321202103200,村321202103200,县0镇3镇,120.21825,32.53269,394,rural
+321202103201,村321202103201,县0镇3镇,120.22482,32.48464,184,rural
+321202103202,村321202103202,县0镇3镇,120.20658,32.51894,370,rural
+321202103203,村321202103203,县0镇3镇,120.24426,32.53983,195,rural
+321202103204,村321202103204,县0镇3镇,120.21653,32.53215,113,rural
+321202103205,村321202103205,县0镇3镇,120.22135,32.52228,292,rural
+"#;
+
+const BUDGET_CANDIDATES: &str = r#"id,name,township,lon,lat,allow,cost
+C000,候选0,县0街0街道,119.97644,32.46928,day_care,10
+C001,候选1,县0街0街道,119.99864,32.46832,day_care,50
+C002,候选2,县0街0街道,119.98329,32.45976,day_care,150
+C003,候选3,县0镇0镇,120.09342,32.53660,day_care,30
+C004,候选4,县0镇1镇,120.10417,32.50052,day_care,300
+C005,候选5,县0乡2乡,120.14628,32.53133,day_care,50
+C006,候选6,县0乡2乡,120.15345,32.48465,day_care,50
+C007,候选7,县0镇3镇,120.21986,32.50364,day_care,10
+C008,候选8,县0镇3镇,120.21726,32.52142,day_care,300
+C009,候选9,县0镇3镇,120.23469,32.53428,day_care,20
+"#;
+
+const BUDGET_FACILITIES: &str = r#"id,name,type,township,lon,lat,beds,nursing_beds,public
+F000,县0镇0镇敬老院0,institution,县0镇0镇,120.04716,32.52047,94,10,false
+F001,综合1,comprehensive,县0镇1镇,120.13931,32.47456,0,0,true
+F002,日照2,day_care,县0乡2乡,120.15159,32.49076,0,0,true
+F003,站3,station,县0乡2乡,120.14107,32.48081,0,0,true
+F004,县0乡2乡敬老院0,institution,县0乡2乡,120.15304,32.54556,35,10,true
+"#;

@@ -711,7 +711,30 @@ pub fn plan_with_money(
             // Where the rules chose among upgrades, the bound of the same search with every
             // upgrade they could have made holds for any choice.
             let (sites, mut c, objective) = answer;
-            if choice_left {
+            // The rules placed their centres by a rule of thumb before the money was spent
+            // (their cost and place not weighed against the coverage sites'): the searches
+            // above are exact only given those centres, so only bounds that need no search
+            // hold (nothing cheaper than 0 万元, nothing beyond every reachable elderly).
+            let rule_placed = rule_sites
+                .iter()
+                .any(|(_, r)| matches!(r, Reason::Street | Reason::Township | Reason::County));
+            if rule_placed {
+                let status = c.status;
+                c = if objective == Objective::LeastCost {
+                    Certificate::new(c.objective, c.bound.min(0.0))
+                } else {
+                    Certificate::new(c.objective, c.bound.max(problem_any.reachable_weight()))
+                };
+                c.status = if status == Status::Infeasible {
+                    Status::Infeasible
+                } else if c.status == Status::Optimal && objective == Objective::LeastCost {
+                    // Nothing left to pay for coverage, yet the rules' centres may cost
+                    // more than others would.
+                    Status::Feasible
+                } else {
+                    c.status
+                };
+            } else if choice_left {
                 let mut any = problem_any.clone();
                 for &(r, _) in &rule_sites {
                     for &i in &problem.sets[r] {

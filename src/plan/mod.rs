@@ -408,6 +408,11 @@ fn within_budget(
         (out, note)
     };
     let mut missed = Vec::new();
+    // The rules' centres and upgrades alone cost more than the budget leaves for day care:
+    // the network is no solution of the problem with that budget.
+    if rule_cost > total + crate::solve::Certificate::TOLERANCE {
+        out.status = crate::solve::Status::Infeasible;
+    }
     let target_people = scenario
         .day_care
         .coverage_goal()
