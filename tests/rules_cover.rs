@@ -477,3 +477,123 @@ F002,日照2,day_care,县0乡2乡,120.15159,32.49076,0,0,true
 F003,站3,station,县0乡2乡,120.14107,32.48081,0,0,true
 F004,县0乡2乡敬老院0,institution,县0乡2乡,120.15304,32.54556,35,10,true
 "#;
+
+#[test]
+fn the_rules_count_is_no_bound_when_another_upgrade_would_need_fewer_sites() {
+    // per_county = 1 upgrades 县0镇3镇敬老院0 (F008, newly serving the most), and the required
+    // C006 in 县0镇3镇 then cannot be that township's centre, so the township share takes two
+    // more sites: 6. Upgrading 县0镇1镇敬老院0 (F005) instead lets C006 fill 县0镇3镇's place:
+    // 5 sites meet every rule and the coverage target. 6 must not be called optimal, and the
+    // bound must allow 5.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in [
+        ("scenario.toml", CHOICE_SCENARIO),
+        ("villages.csv", CHOICE_VILLAGES),
+        ("candidates.csv", CHOICE_CANDIDATES),
+        ("facilities.csv", CHOICE_FACILITIES),
+        ("dec1.csv", "id,decision\nC006,required\n"),
+        (
+            "dec5.csv",
+            "id,decision\nC001,required\nC003,required\nC006,required\nC009,required\n\
+             C012,required\nF003,excluded\nF004,excluded\nF006,excluded\nF008,excluded\n",
+        ),
+    ] {
+        fs::write(dir.path().join(name), text).expect("write");
+    }
+    let solve = |dec: &str| -> serde_json::Value {
+        let run = yanglao(
+            dir.path(),
+            &["solve", "lscp", "scenario.toml", "--decisions", dec],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        serde_json::from_str(&run.stdout).expect("JSON")
+    };
+    let five = solve("dec5.csv");
+    assert_eq!(five["objective"], 5.0, "{five}");
+    assert!(five["coverage"].as_f64().expect("coverage") >= 0.6);
+    let v = solve("dec1.csv");
+    assert!(v["bound"].as_f64().expect("bound") <= 5.0 + 1e-9, "{v}");
+    if v["objective"] != 5.0 {
+        assert_ne!(v["status"], "optimal", "{v}");
+    }
+}
+
+/// A made-up two-county region (random, for tests).
+const CHOICE_SCENARIO: &str = r#"name = "升级选择县"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[day_care]
+coverage = 0.6
+per_street = 1
+per_county = 1
+township_share = 0.8
+exclude_unreachable = true
+serving = ["day_care"]
+"#;
+
+const CHOICE_VILLAGES: &str = r#"id,name,township,lon,lat,elderly,kind
+321202001001,村321202001001,县0街0街道,119.97534,32.50671,121,urban
+321202001002,村321202001002,县0街0街道,120.01795,32.53116,156,urban
+321202001003,村321202001003,县0街0街道,119.99119,32.51419,218,urban
+321202001004,村321202001004,县0街0街道,119.97850,32.52950,158,urban
+321202100200,村321202100200,县0镇0镇,120.04843,32.49536,370,rural
+321202100201,村321202100201,县0镇0镇,120.07143,32.51186,291,rural
+321202100202,村321202100202,县0镇0镇,120.05513,32.47412,225,rural
+321202100203,村321202100203,县0镇0镇,120.05462,32.47829,314,rural
+321202100204,村321202100204,县0镇0镇,120.05338,32.50701,471,rural
+321202101200,村321202101200,县0镇1镇,120.09838,32.49194,84,rural
+321202101201,村321202101201,县0镇1镇,120.09544,32.49223,455,rural
+321202102200,村321202102200,县0镇2镇,120.17499,32.50838,16,rural
+321202102201,村321202102201,县0镇2镇,120.17263,32.49358,34,rural
+321202102202,村321202102202,县0镇2镇,120.17129,32.50145,124,rural
+321202102203,村321202102203,县0镇2镇,120.17006,32.51872,100,rural
+321202102204,村321202102204,县0镇2镇,120.16487,32.51560,334,rural
+321202103200,村321202103200,县0镇3镇,120.24481,32.51658,0,rural
+321202103201,村321202103201,县0镇3镇,120.25404,32.52613,94,rural
+321202103202,村321202103202,县0镇3镇,120.23629,32.53997,429,rural
+321202103203,村321202103203,县0镇3镇,120.22003,32.52810,190,rural
+321202103204,村321202103204,县0镇3镇,120.25915,32.52721,371,rural
+321203001001,村321203001001,县1街0街道,120.31474,32.49026,93,urban
+321203001002,村321203001002,县1街0街道,120.29240,32.47676,455,urban
+321203001003,村321203001003,县1街0街道,120.29540,32.46482,205,urban
+321203001004,村321203001004,县1街0街道,120.30546,32.47112,488,urban
+321203002001,村321203002001,县1街1街道,120.34082,32.51435,157,urban
+321203002002,村321203002002,县1街1街道,120.34072,32.48867,0,urban
+321203002003,村321203002003,县1街1街道,120.36951,32.49377,110,urban
+321203100200,村321203100200,县1镇0镇,120.42737,32.47833,315,rural
+321203100201,村321203100201,县1镇0镇,120.40993,32.49460,216,rural
+321203100202,村321203100202,县1镇0镇,120.40749,32.52053,138,rural
+321203100203,村321203100203,县1镇0镇,120.43771,32.51386,479,rural
+"#;
+
+const CHOICE_CANDIDATES: &str = r#"id,name,township,lon,lat,allow
+C000,候选0,县0街0街道,119.98087,32.51661,day_care
+C001,候选1,县0街0街道,119.97925,32.53093,day_care
+C002,候选2,县0街0街道,119.98769,32.52545,day_care
+C003,候选3,县0镇0镇,120.07763,32.49375,day_care
+C004,候选4,县0镇1镇,120.13213,32.52255,day_care
+C005,候选5,县0镇2镇,120.18379,32.50989,day_care
+C006,候选6,县0镇3镇,120.26211,32.52008,day_care
+C007,候选7,县1街0街道,120.28124,32.46193,day_care
+C008,候选8,县1街0街道,120.28766,32.47999,day_care
+C009,候选9,县1街0街道,120.30329,32.47514,day_care
+C010,候选10,县1街1街道,120.37291,32.48501,day_care
+C011,候选11,县1街1街道,120.34309,32.47565,day_care
+C012,候选12,县1镇0镇,120.40799,32.51117,day_care
+"#;
+
+const CHOICE_FACILITIES: &str = r#"id,name,type,township,lon,lat,beds,nursing_beds,public
+F000,站0,station,县0街0街道,119.99500,32.50630,0,0,true
+F001,站1,station,县0镇0镇,120.04003,32.46537,0,0,true
+F002,县0镇0镇敬老院0,institution,县0镇0镇,120.04506,32.50278,32,10,false
+F003,县0镇0镇敬老院1,institution,县0镇0镇,120.08456,32.49673,51,10,true
+F004,县0镇0镇敬老院2,institution,县0镇0镇,120.05823,32.50396,62,10,true
+F005,县0镇1镇敬老院0,institution,县0镇1镇,120.12379,32.50106,73,10,true
+F006,县0镇1镇敬老院1,institution,县0镇1镇,120.13392,32.53592,48,10,true
+F007,日照7,day_care,县0镇3镇,120.23294,32.52996,0,0,true
+F008,县0镇3镇敬老院0,institution,县0镇3镇,120.22310,32.53899,79,10,true
+F009,日照9,day_care,县1街0街道,120.32052,32.47804,0,0,true
+F010,综合10,comprehensive,县1街1街道,120.34614,32.48758,0,0,true
+"#;

@@ -628,6 +628,19 @@ pub fn plan_with_money(
         rest.sets[c].clear();
     }
     let rules = rule_sites.len() as u32;
+    // The fewest sites the rules need under any upgrade they allow: moving one county
+    // upgrade gives at most one more township a centre, so saves at most one township-share
+    // site (or lets one required site fill a township's place).
+    let county_upgrades = rules_out
+        .upgrades
+        .iter()
+        .filter(|(_, r)| *r == Reason::County)
+        .count() as u32;
+    let rules_floor = if choice_left {
+        rules.saturating_sub(county_upgrades)
+    } else {
+        rules
+    };
 
     let target = dc.coverage;
     // Nothing opened closes later, so the final network must meet the highest coverage step
@@ -765,13 +778,21 @@ pub fn plan_with_money(
                 &curve,
                 &relaxed,
                 share * total,
-                rules,
+                (rules, rules_floor),
                 fixed,
                 &mut shortfalls,
                 share,
             ),
             (None, Some(budget)) => budget_plan(&curve, &relaxed, budget, rules, fixed),
-            (None, None) => target_plan(&curve, &relaxed, 0.0, rules, fixed, &mut shortfalls, 0.0),
+            (None, None) => target_plan(
+                &curve,
+                &relaxed,
+                0.0,
+                (rules, rules_floor),
+                fixed,
+                &mut shortfalls,
+                0.0,
+            ),
         },
     };
     let mut rules_cover = None;
@@ -1658,7 +1679,7 @@ fn target_plan(
     curve: &CoverageCurve,
     relaxed: &CoverageCurve,
     target: f64,
-    rules: u32,
+    (rules, rules_floor): (u32, u32),
     fixed: u32,
     shortfalls: &mut Vec<Shortfall>,
     share: f64,
@@ -1671,7 +1692,7 @@ fn target_plan(
             .points
             .iter()
             .position(|p| p.bound >= goal - tol)
-            .map(|p| (p as f64 + f64::from(fixed)).max(f64::from(rules)))
+            .map(|p| (p as f64 + f64::from(fixed)).max(f64::from(rules_floor)))
     };
     let lower = lower_for(target).unwrap_or(relaxed.points.len() as f64 + f64::from(fixed));
     match curve.for_target(target) {
@@ -1713,7 +1734,7 @@ fn target_plan(
                 Err(_) => (best.sites, lower_for(best.covered)),
             };
             let count = sites.len() as f64 + f64::from(rules);
-            let mut c = Certificate::new(count, lower.unwrap_or(f64::from(rules)).min(count));
+            let mut c = Certificate::new(count, lower.unwrap_or(f64::from(rules_floor)).min(count));
             c.status = Status::Infeasible;
             (sites, c, Objective::NewSites)
         }
