@@ -630,13 +630,15 @@ pub fn plan_with_money(
     let rules = rule_sites.len() as u32;
     // The fewest sites the rules need under any upgrade they allow: moving one county
     // upgrade gives at most one more township a centre, so saves at most one township-share
-    // site (or lets one required site fill a township's place).
+    // site (or lets one required site fill a township's place); without a township share or
+    // required sites the count does not depend on where the upgrades go.
     let county_upgrades = rules_out
         .upgrades
         .iter()
         .filter(|(_, r)| *r == Reason::County)
         .count() as u32;
-    let rules_floor = if choice_left {
+    let placement_matters = dc.township_goal().is_some_and(|s| s > 0.0) || !required_all.is_empty();
+    let rules_floor = if choice_left && placement_matters {
         rules.saturating_sub(county_upgrades)
     } else {
         rules
