@@ -280,6 +280,18 @@ struct JointCover {
 /// of each independent piece left after the reductions, see [`crate::solve::rules_cover`]).
 pub const JOINT_NODE_LIMIT: u64 = 2_000;
 
+/// `problem` with the candidates of `sites` open: what they reach covered, their sets emptied.
+fn with_sites_open(problem: &CoverageProblem, sites: &[(usize, Reason)]) -> CoverageProblem {
+    let mut p = problem.clone();
+    for &(c, _) in sites {
+        for &i in &problem.sets[c] {
+            p.covered[i as usize] = true;
+        }
+        p.sets[c].clear();
+    }
+    p
+}
+
 /// Solves the street, township-share and coverage rows as one program (see
 /// [`JointCover`]) with the rules' `upgrades` (facility index, reason) done: they count as
 /// centres of their townships (and `problem` counts what they cover when they serve).
@@ -567,22 +579,19 @@ pub fn plan_with_money(
         .filter(|&i| rules_out.could_upgrade[i])
         .map(|i| (i, Reason::County))
         .collect();
-    let mut problem_any = problem.clone();
-    if upgrades_serve {
-        for &(i, _) in &all_upgrades {
-            for vr in reach.villages_of(SiteIdx(i as u32)) {
-                problem_any.covered[vr.village.get()] = true;
+    // What the upgraded facilities reach counts as covered, when upgraded centres serve.
+    let with_upgrades = |mut p: CoverageProblem, upgrades: &[(usize, Reason)]| {
+        if upgrades_serve {
+            for &(i, _) in upgrades {
+                for vr in reach.villages_of(SiteIdx(i as u32)) {
+                    p.covered[vr.village.get()] = true;
+                }
             }
         }
-    }
-    let mut problem = problem;
-    if upgrades_serve {
-        for &(i, _) in &rules_out.upgrades {
-            for vr in reach.villages_of(SiteIdx(i as u32)) {
-                problem.covered[vr.village.get()] = true;
-            }
-        }
-    }
+        p
+    };
+    let problem_any = with_upgrades(problem.clone(), &all_upgrades);
+    let problem = with_upgrades(problem, &rules_out.upgrades);
     // Villages no serving site can reach, counting the centres the rules upgrade (they serve
     // when the scenario counts comprehensive centres).
     let unreachable: f64 = reach
@@ -616,17 +625,7 @@ pub fn plan_with_money(
         }
     };
     // What the existing sites and the upgraded centres reach, then the rules' new sites.
-    let mut covered_after_rules = problem.covered.clone();
-    for &(c, _) in &rule_sites {
-        for &i in &problem.sets[c] {
-            covered_after_rules[i as usize] = true;
-        }
-    }
-    let mut rest = problem.clone();
-    rest.covered = covered_after_rules;
-    for &(c, _) in &rule_sites {
-        rest.sets[c].clear();
-    }
+    let rest = with_sites_open(&problem, &rule_sites);
     let rules = rule_sites.len() as u32;
     // The fewest sites the rules need under any upgrade they allow: moving one county
     // upgrade gives at most one more township a centre, so saves at most one township-share
@@ -750,13 +749,7 @@ pub fn plan_with_money(
                     c.status
                 };
             } else if choice_left {
-                let mut any = problem_any.clone();
-                for &(r, _) in &rule_sites {
-                    for &i in &problem.sets[r] {
-                        any.covered[i as usize] = true;
-                    }
-                    any.sets[r].clear();
-                }
+                let any = with_sites_open(&problem_any, &rule_sites);
                 let status = c.status;
                 c = if objective == Objective::LeastCost {
                     let share = goal.expect("least cost only with a coverage target");
