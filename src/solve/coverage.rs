@@ -58,7 +58,8 @@ use rayon::prelude::*;
 
 use super::cover_tree::cover_tree;
 use super::mclp::{
-    Mclp, MclpLimits, MclpResult, cover_lagrangian, cover_lower_bound, cover_lp, mclp_mip_fixed,
+    Mclp, MclpLimits, MclpResult, cover_lagrangian, cover_lower_bound, cover_lp, lagrangian_bound,
+    mclp_lp, mclp_mip_fixed,
 };
 use super::{Certificate, SplitMix64, Status};
 
@@ -277,7 +278,7 @@ impl CoverageProblem {
         } else {
             let (start, _) = whole.local_search(&[], k, opts, 0);
             let mut lambda = Vec::new();
-            let r = whole.budget_search(k, &start, &mut lambda, opts.node_limit);
+            let r = whole.budget_search(k, &start, &mut lambda, QUICK_NODES, opts.node_limit);
             (r.open, r.value, r.bound.min(whole.trivial_bound(k)))
         };
         let mut sites: Vec<u32> = open.iter().map(|&j| whole.cands[j]).collect();
@@ -1443,7 +1444,8 @@ impl Part {
         if first.bound - first.value <= Certificate::TOLERANCE {
             return (first, true);
         }
-        let r = match mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, lambda, nodes) {
+        let fixing = self.lp_multipliers(k, lambda);
+        let r = match mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, &fixing, nodes) {
             Some(second) if second.value > first.value + 1e-9 => MclpResult {
                 bound: first.bound.min(second.bound).max(second.value),
                 ..second
@@ -1457,28 +1459,60 @@ impl Part {
         (r, false)
     }
 
-    /// Lagrangian branch and bound for budget `k` from the answer `start`, in up to three
-    /// phases, each run only when the one before leaves a gap: a short search with
-    /// subgradient bounds only (`QUICK_NODES` nodes); a search with the LP relaxation's duals
-    /// at the root and `nodes` nodes; then LP-based branch and bound ([`mclp_mip_fixed`])
-    /// after reduced-cost fixing with the second phase's multipliers, under `nodes` nodes.
-    /// `lambda` carries the multipliers in. The bound is the smallest of the proven ones.
+    /// Multipliers for reduced-cost fixing at budget `k`: the duals of the LP relaxation
+    /// ([`mclp_lp`], an interior-point solve) where their bound `L(λ)`, evaluated exactly, is
+    /// below that of `lambda` (the subgradient search's); otherwise `lambda`.
+    fn lp_multipliers(&self, k: usize, lambda: &[f64]) -> Vec<f64> {
+        let m = self.weight.len();
+        let ours = (lambda.len() == m)
+            .then(|| lagrangian_bound(&self.weight, &self.sets, lambda, k))
+            .unwrap_or(f64::INFINITY);
+        match mclp_lp(&self.weight, &self.sets, k) {
+            Some((lp, _)) if lagrangian_bound(&self.weight, &self.sets, &lp, k) < ours => lp,
+            _ => lambda.to_vec(),
+        }
+    }
+
+    /// Branch and bound for budget `k` from the answer `start`, in up to three phases, each
+    /// run only when the one before leaves a gap: a short Lagrangian search with subgradient
+    /// bounds only (`quick_nodes` nodes); LP-based branch and bound ([`mclp_mip_fixed`])
+    /// under `nodes` nodes after reduced-cost fixing with the better of the first phase's
+    /// multipliers and the LP relaxation's duals ([`Part::lp_multipliers`]); and, only where
+    /// the LP solver fails, a Lagrangian search with `nodes` nodes from the LP relaxation's
+    /// duals at the root. `lambda` carries the multipliers in. The bound is the smallest of
+    /// the proven ones.
     fn budget_search(
         &self,
         k: usize,
         start: &[usize],
         lambda: &mut Vec<f64>,
+        quick_nodes: u64,
         nodes: u64,
     ) -> MclpResult {
         let mclp = Mclp::new(&self.weight, &self.sets);
         let quick = MclpLimits {
-            nodes: nodes.min(QUICK_NODES),
+            nodes: nodes.min(quick_nodes),
             root_lp: false,
             ..MclpLimits::default()
         };
         let first = mclp.solve(k, start, lambda, None, &quick, &|o| self.swap(o));
-        if first.bound - first.value <= Certificate::TOLERANCE || nodes <= QUICK_NODES {
+        if first.bound - first.value <= Certificate::TOLERANCE || nodes <= quick_nodes {
             return first;
+        }
+        let fixing = self.lp_multipliers(k, lambda);
+        if let Some(second) =
+            mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, &fixing, nodes)
+        {
+            let bound = first.bound.min(second.bound);
+            let best = if second.value > first.value + 1e-9 {
+                second
+            } else {
+                first
+            };
+            return MclpResult {
+                bound: bound.max(best.value),
+                ..best
+            };
         }
         let full = MclpLimits {
             nodes,
@@ -1493,30 +1527,9 @@ impl Part {
         } else {
             first
         };
-        if bound - best.value <= Certificate::TOLERANCE {
-            return MclpResult {
-                bound: bound.max(best.value),
-                ..best
-            };
-        }
-        // Still a gap: LP-based branch and bound after fixing with the LP-quality multipliers.
-        match mclp_mip_fixed(&self.weight, &self.sets, k, &best.open, &again, nodes) {
-            Some(third) => {
-                let bound = bound.min(third.bound);
-                let best = if third.value > best.value + 1e-9 {
-                    third
-                } else {
-                    best
-                };
-                MclpResult {
-                    bound: bound.max(best.value),
-                    ..best
-                }
-            }
-            None => MclpResult {
-                bound: bound.max(best.value),
-                ..best
-            },
+        MclpResult {
+            bound: bound.max(best.value),
+            ..best
         }
     }
 
@@ -2019,6 +2032,17 @@ mod tests {
     }
 
     fn random_problem(seed: u64, points: usize, cands: usize) -> CoverageProblem {
+        random_problem_within(seed, points, cands, 300.0)
+    }
+
+    /// Random points and candidates on a 1000 × 1000 square; a candidate covers the points
+    /// within `radius`.
+    fn random_problem_within(
+        seed: u64,
+        points: usize,
+        cands: usize,
+        radius: f64,
+    ) -> CoverageProblem {
         let mut r = SplitMix64::new(seed, 0);
         let pos: Vec<(f64, f64)> = (0..points + cands)
             .map(|_| (r.below(1000) as f64, r.below(1000) as f64))
@@ -2029,7 +2053,7 @@ mod tests {
                 (0..points as u32)
                     .filter(|&i| {
                         let (x, y) = pos[i as usize];
-                        (x - cx).hypot(y - cy) <= 300.0
+                        (x - cx).hypot(y - cy) <= radius
                     })
                     .collect()
             })
@@ -2227,9 +2251,70 @@ mod tests {
     }
 
     #[test]
+    fn budget_search_lp_phase_matches_brute_force() {
+        // One subgradient node only, so the gap it leaves goes to reduced-cost fixing with the
+        // LP relaxation's duals and LP-based branch and bound.
+        let mut through_lp = 0;
+        for seed in 0..32 {
+            let p = if seed % 4 == 3 {
+                adversarial_problem(300 + seed, 40, 16)
+            } else {
+                random_problem_within(300 + seed, 90, 16, 200.0 + 50.0 * (seed % 3) as f64)
+            };
+            let mut best = vec![f64::NEG_INFINITY; p.sets.len() + 1];
+            for mask in 0u32..(1 << p.sets.len()) {
+                let open: Vec<u32> = (0..p.sets.len() as u32)
+                    .filter(|j| mask >> j & 1 == 1)
+                    .collect();
+                let c = mask.count_ones() as usize;
+                best[c] = best[c].max(p.covered_weight(&open));
+            }
+            let whole = Part::join(p.decompose());
+            for k in 1..whole.cands.len().min(7) {
+                let exact =
+                    best[..=k].iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b)) - p.base_weight();
+                let start = whole.greedy(&[], k, None);
+                let mut lambda = Vec::new();
+                let r = whole.budget_search(k, &start, &mut lambda, 1, 2_000);
+                assert!(r.open.len() <= k, "seed {seed} k {k}: too many sites");
+                assert!((whole.value_of(&r.open) - r.value).abs() < 1e-6);
+                assert!(
+                    r.value <= exact + 1e-6,
+                    "seed {seed} k {k}: above the optimum"
+                );
+                assert!(
+                    r.bound >= exact - 1e-6,
+                    "seed {seed} k {k}: bound {} < {exact}",
+                    r.bound
+                );
+                assert!(
+                    r.bound - r.value > 1e-6 || (r.value - exact).abs() < 1e-6,
+                    "seed {seed} k {k}: proven {} but the optimum is {exact}",
+                    r.value
+                );
+                let lp = whole.lp_multipliers(k, &lambda);
+                let l = lagrangian_bound(&whole.weight, &whole.sets, &lp, k);
+                assert!(l >= exact - 1e-6, "seed {seed} k {k}: L(λ) {l} < {exact}");
+                let mclp = Mclp::new(&whole.weight, &whole.sets);
+                let root = MclpLimits {
+                    nodes: 1,
+                    root_lp: false,
+                    ..MclpLimits::default()
+                };
+                let first = mclp.solve(k, &start, &mut Vec::new(), None, &root, &|o| whole.swap(o));
+                through_lp += usize::from(first.bound - first.value > Certificate::TOLERANCE);
+            }
+        }
+        assert!(
+            through_lp >= 3,
+            "only {through_lp} budgets reached the LP phase"
+        );
+    }
+
+    #[test]
     fn budget_solve_equals_brute_force() {
         let opts = CoverageOptions::default();
-        for seed in 0..40 {
+        for seed in 0..32 {
             let p = random_problem(300 + seed, 30, 12);
             check_budget(&p, &opts, &format!("random {seed}"));
             let q = adversarial_problem(seed, 15, 11);
@@ -2366,7 +2451,7 @@ mod tests {
 
     #[test]
     fn set_covering_bound_by_pieces_never_exceeds_the_optimum() {
-        for seed in 0..40 {
+        for seed in 0..32 {
             let opts = CoverageOptions {
                 node_limit: if seed % 2 == 0 { 2_000 } else { 1 },
                 ..CoverageOptions::default()

@@ -1018,6 +1018,27 @@ fn lp_solve(
     Some((solver.solution.x.clone(), solver.solution.z.clone()))
 }
 
+/// The Lagrangian bound `L(λ)` of the module doc for budget `k` (λ clamped to `[0, w_i]`):
+/// an upper bound on the weight `k` candidates of `sets` can cover, for every `λ` (one per
+/// point). Used to pick the better of two sets of multipliers before reduced-cost fixing.
+pub(crate) fn lagrangian_bound(weight: &[f64], sets: &[Vec<u32>], lambda: &[f64], k: usize) -> f64 {
+    let lam: Vec<f64> = lambda
+        .iter()
+        .zip(weight)
+        .map(|(l, w)| l.clamp(0.0, *w))
+        .collect();
+    let mut gain: Vec<f64> = sets
+        .iter()
+        .map(|s| s.iter().map(|&i| lam[i as usize]).sum())
+        .collect();
+    let k = k.min(gain.len());
+    if k > 0 && k < gain.len() {
+        gain.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    }
+    let top: f64 = gain[..k].iter().sum();
+    weight.iter().zip(&lam).map(|(w, l)| w - l).sum::<f64>() + top
+}
+
 /// Coverage-row duals of maximal covering's LP relaxation (module doc), clamped to
 /// `[0, w_i]`, and the LP's `x` (one per candidate); `None` when the LP solver does not
 /// converge. Any such duals are valid multipliers: the bound `L(λ)` is evaluated exactly.
