@@ -1424,7 +1424,9 @@ impl Part {
     /// One budget of the curve: Lagrangian branch and bound with subgradient bounds only
     /// (`quick_nodes` nodes, at most `nodes`; multipliers carried in `lambda` from budget to
     /// budget), which settles the easy budgets in milliseconds; then, when a gap is left,
-    /// LP-based branch and bound ([`mclp_mip_fixed`]) from its answer under `nodes` nodes.
+    /// LP-based branch and bound ([`mclp_mip_fixed`]) from its answer under `nodes` nodes,
+    /// after reduced-cost fixing with the better of the subgradient multipliers and the LP
+    /// relaxation's duals ([`Part::lp_multipliers`]), which then go on to the next budget.
     /// The bound is the smaller; the flag says whether the first phase closed the gap.
     fn curve_search(
         &self,
@@ -1456,6 +1458,8 @@ impl Part {
             },
             None => first,
         };
+        // The fixing multipliers start the next budget's search.
+        *lambda = fixing;
         (r, false)
     }
 
