@@ -74,6 +74,7 @@ pub fn max_covered_within(
     s.max_sites = max_sites;
     s.maximise_greedy();
     s.max_dfs(0);
+    s.complete_best();
     let (sites, covered, cost) = s.best.clone().expect("the empty set is always an answer");
     let bound = if s.stopped {
         s.open_bound.max(covered)
@@ -476,6 +477,36 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Adds to the best answer, by people per 万元, each candidate that still fits the money
+    /// and the count and adds people. The best single candidate, or an answer a search
+    /// stopped by its node limit recorded part-way down, can leave money that buys more;
+    /// adding never lowers coverage, so the bound stays valid. Expects no candidate open.
+    fn complete_best(&mut self) {
+        let Some((sites, _, _)) = self.best.clone() else {
+            return;
+        };
+        let mut taken: Vec<usize> = sites.iter().map(|&j| j as usize).collect();
+        for &j in &taken {
+            self.add(j);
+        }
+        let mut grew = false;
+        while self.open.len() < self.max_sites {
+            let fits = |j: usize| self.spent + self.price[j] <= self.budget + TOL;
+            let Some(j) = self.best_per_wan(&taken, fits) else {
+                break;
+            };
+            taken.push(j);
+            self.add(j);
+            grew = true;
+        }
+        if grew {
+            self.record();
+        }
+        while let Some(&j) = self.open.last() {
+            self.remove(j);
+        }
+    }
+
     fn max_dfs(&mut self, pos: usize) {
         let room = self.budget - self.spent;
         let mut bound = self.covered;
@@ -641,6 +672,42 @@ mod tests {
             let t = max_covered(&p, &price, budget, 2);
             assert!(t.covered <= want + 1e-9 && t.certificate.bound >= want - 1e-9);
         }
+    }
+
+    #[test]
+    fn a_stopped_search_leaves_no_affordable_gain_unbought() {
+        // Whatever the node limit, the answer is complete: every candidate it leaves closed
+        // either costs more than the money left, would exceed the count, or adds nobody.
+        let mut rng = SplitMix64::new(17, 0);
+        let mut grown = 0;
+        for case in 0..400 {
+            let (p, price) = random(&mut rng);
+            let budget = [10.0, 30.0, 55.0, 80.0][rng.below(4)];
+            let max_sites = [usize::MAX, 2, 3][rng.below(3)];
+            for limit in [0, 1, 2, 3, 5] {
+                let s = max_covered_within(&p, &price, budget, max_sites, limit);
+                assert!(s.cost_wan <= budget + 1e-9, "case {case}");
+                assert_eq!(s.covered, p.covered_weight(&s.sites), "case {case}");
+                let left = budget - s.cost_wan;
+                for j in 0..p.sets.len() as u32 {
+                    if s.sites.contains(&j)
+                        || s.sites.len() >= max_sites
+                        || price[j as usize] > left + 1e-9
+                    {
+                        continue;
+                    }
+                    let mut more = s.sites.clone();
+                    more.push(j);
+                    assert!(
+                        p.covered_weight(&more) <= s.covered,
+                        "case {case} limit {limit}: candidate {j} ({} 万元) adds people with {left} 万元 left",
+                        price[j as usize]
+                    );
+                }
+                grown += usize::from(s.sites.len() > 1);
+            }
+        }
+        assert!(grown > 0);
     }
 
     #[test]
