@@ -619,3 +619,89 @@ fn the_access_map_is_a_page_map_without_what_if() {
         assert!(x > 1.0 && (x - y).abs() < 0.5, "size {x} → {y}");
     }
 }
+
+/// Reads the what-if panel's rule lines, drops one facility the plan upgraded for the county
+/// rule, and reads them again.
+const COUNTY_PROBE: &str = r#"
+var svg = document.getElementById('map-svg');
+var D = JSON.parse(document.getElementById('map-data').textContent), S = D.s;
+function rules() {
+  return Array.prototype.map.call(document.querySelectorAll('#wi-rules li'), function (li) { return li.textContent; });
+}
+function alone(i) { return S.every(function (s, j) { return j === i || s[0] !== S[i][0] || s[1] !== S[i][1]; }); }
+var r = {before: rules(), per_county: D.rules.per_county};
+var up = S.findIndex(function (s, i) { return s[6] === 1 && alone(i); });
+r.dropped = up >= 0 ? S[up][2] : null;
+if (up >= 0) {
+  var e = svg.querySelector('[data-s="' + up + '"]'), b = e.getBoundingClientRect();
+  e.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: b.left + b.width / 2, clientY: b.top + b.height / 2}));
+}
+r.after = rules();
+return r;
+"#;
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
+fn dropping_an_upgraded_institution_breaks_the_county_rule_in_the_what_if() {
+    // 泰州's seed: 3 rural regional centres per county; the plan upgrades 敬老院 only where a
+    // county is short, so each upgraded one is needed and dropping it breaks its county.
+    let chromium = chromium_or_fail();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("seeds/taizhou.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = yanglao(
+        dir.path(),
+        &["plan", seed.to_str().expect("UTF-8 path"), "--out", "out"],
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let out = dir.path().join("out/taizhou");
+    let page = probe(&chromium, &out.join("report.html"), COUNTY_PROBE);
+    assert_eq!(page["per_county"], 3, "{page}");
+    let dropped = page["dropped"].as_str().expect("an upgraded institution");
+    let upgraded: Vec<String> = csv_rows(&out.join("sites.csv"))
+        .into_iter()
+        .filter(|s| s["status"] == "upgraded")
+        .map(|s| s["id"].clone())
+        .collect();
+    assert!(
+        upgraded.iter().any(|id| id == dropped),
+        "{dropped}: {upgraded:?}"
+    );
+    let county_line = |key: &str| -> String {
+        page[key]
+            .as_array()
+            .expect("rule lines")
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|l| l.starts_with("县域规则"))
+            .unwrap_or_else(|| panic!("no county rule line {key}: {page}"))
+            .to_string()
+    };
+    let (before, after) = (county_line("before"), county_line("after"));
+    // "… 达标县(市、区) N / N 达标" before; one county fewer after, not met.
+    let counts = |l: &str| -> (u32, u32) {
+        let tail = l.rsplit("达标县(市、区)").next().expect("count");
+        let mut it = tail.split('/').map(|x| {
+            x.trim()
+                .split_whitespace()
+                .next()
+                .expect("number")
+                .parse::<u32>()
+                .expect("number")
+        });
+        (it.next().expect("met"), it.next().expect("of"))
+    };
+    let (ok0, n0) = counts(&before);
+    let (ok1, n1) = counts(&after);
+    assert_eq!(
+        (ok0, n0),
+        (n0, 6),
+        "every county of 泰州 meets it: {before}"
+    );
+    assert_eq!((ok1, n1), (n0 - 1, 6), "{after}");
+    assert!(
+        before.ends_with("达标") && !before.ends_with("未达标"),
+        "{before}"
+    );
+    assert!(after.ends_with("未达标"), "{after}");
+}

@@ -141,6 +141,16 @@ function mount(box) {
       var with1 = towns.filter(function (t) { return (have[t[0]] || 0) > 0; }).length;
       out.push([T.town + ' ' + with1 + ' / ' + towns.length + ' (' + T.need + ' ' + need + ')', with1 >= need]);
     }
+    if (D.rules.per_county > 0) {
+      // Comprehensive centres in each county's 镇 and 乡 (towns of kind 1 with a county).
+      var inCounty = {};
+      D.towns.forEach(function (t) {
+        if (t[1] === 1 && t[4]) { inCounty[t[4]] = (inCounty[t[4]] || 0) + (have[t[0]] || 0); }
+      });
+      var counties = Object.keys(inCounty);
+      var okc = counties.filter(function (c) { return inCounty[c] >= D.rules.per_county; }).length;
+      out.push([T.county + ' ' + D.rules.per_county + ' ' + T.county2 + ' ' + okc + ' / ' + counties.length, okc === counties.length]);
+    }
     return out;
   }
   function newCount() { var n = 0; S.forEach(function (s, i) { if (s[6] === 3 && open[i]) { n++; } }); return n; }

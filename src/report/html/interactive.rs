@@ -32,8 +32,12 @@
 //!   serve the circle, `3` candidate; `open` as planned;
 //! - `reach` (what-if only): per village a flat list `[site, minutes, site, minutes, …]`;
 //! - `areas`: `[site, SVG path]` service areas the travel model drew (road networks);
-//! - `boundary`: an SVG path; `towns`: `[name, kind (0 街道, 1 镇/乡, 2 other), x, y]`;
-//! - `rules`, `total`, `covered`, `covered_before`, `cost_other`, `whatif`, `why`, `text`.
+//! - `boundary`: an SVG path; `towns`: `[name, kind (0 街道, 1 镇/乡, 2 other), x, y,
+//!   county]`, `county` the first six digits of its villages' statistical codes (null
+//!   where they are not such codes);
+//! - `rules`: `per_street`, `share` (township share), `per_county` (rural regional centres
+//!   per county, counted over its 镇 and 乡 as [`crate::plan::day_care`] does), `rule_sites`;
+//! - `total`, `covered`, `covered_before`, `cost_other`, `whatif`, `why`, `text`.
 
 use serde_json::{Value, json};
 
@@ -182,7 +186,8 @@ fn towns_json(plan: &Plan, fit: &Fit) -> Vec<Value> {
                 u.name,
                 kind,
                 round1(sx / k.max(1.0)),
-                round1(sy / k.max(1.0))
+                round1(sy / k.max(1.0)),
+                u.county
             ])
         })
         .collect()
@@ -552,6 +557,7 @@ pub fn map_json(plan: &Plan, lang: Lang) -> Value {
         "rules": {
             "per_street": sc.per_street,
             "share": sc.township_goal(),
+            "per_county": sc.county_goal(),
             "rule_sites": rule_sites,
         },
         "total": dc.total_elderly,
@@ -644,6 +650,20 @@ fn text(lang: Lang) -> Value {
             p(
                 "乡镇规则：有综合中心的乡镇(街道)",
                 "Township rule: townships with a comprehensive centre",
+            ),
+        ),
+        (
+            "county",
+            p(
+                "县域规则：每个县(市、区)的镇、乡至少",
+                "County rule: every county has in its 镇 and 乡 at least",
+            ),
+        ),
+        (
+            "county2",
+            p(
+                "处农村区域性养老服务中心，达标县(市、区)",
+                "rural regional centre(s); counties meeting it",
             ),
         ),
         ("need", p("需", "need")),
