@@ -1038,6 +1038,75 @@ fn a_budget_buys_the_most_coverage_at_each_sites_own_price_brute_force() {
 }
 
 #[test]
+fn a_missed_target_is_at_most_where_the_rules_could_have_placed_a_cheaper_centre() {
+    // C05 (5 万元) stands where C02 (30) does and reaches what it reaches: 海潮坝村 (270).
+    // The township rule needs one of 六坝镇 (C02 or C05) or 新天镇 (C04, 25) and takes the
+    // first candidate adding the most coverage, C02; full coverage then needs C04 too: 55.
+    // The cheapest network meeting the rule and the target is C05 and C04: 30. The money
+    // the plan names is that of its own rule centre, so an upper bound, never exact.
+    // Brute force over C01, C02, C04, C05: prices, and whether each is a centre of a township
+    // without one (六坝镇 or 新天镇), reaches 海潮坝村 (270) or reaches 何庄村 (160).
+    let price = [30.0, 30.0, 25.0, 5.0];
+    let township_centre = [false, true, true, true];
+    let haichaoba = [false, true, false, true];
+    let hezhuang = [false, false, true, false];
+    let mut cheapest = f64::INFINITY;
+    for mask in 0u32..16 {
+        let open: Vec<usize> = (0..4).filter(|i| mask >> i & 1 == 1).collect();
+        let any = |of: &[bool; 4]| open.iter().any(|&i| of[i]);
+        if any(&township_centre) && any(&haichaoba) && any(&hezhuang) {
+            cheapest = cheapest.min(open.iter().map(|&i| price[i]).sum::<f64>());
+        }
+    }
+    assert_eq!(cheapest, 30.0);
+    for budget in [30.0, 40.0, 50.0] {
+        let s = plan_edited(
+            |s| {
+                s.replace("coverage = 0.9", "coverage = 1.0")
+                    .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]"))
+            },
+            |c| c + "C05,海潮坝村西候选点,六坝镇,100.9800,38.5055,day_care,,5\n",
+        );
+        let township: Vec<&serde_json::Value> = s["day_care"]["sites"]
+            .as_array()
+            .expect("sites")
+            .iter()
+            .filter(|x| x["reason"] == "township")
+            .collect();
+        assert_eq!(township.len(), 1, "budget {budget}: {}", s["day_care"]);
+        assert_eq!(township[0]["id"], "C02", "budget {budget}");
+        let b = &s["budget"];
+        let m = b["missed"]
+            .as_array()
+            .expect("missed")
+            .iter()
+            .find(|m| m["indicator"] == "coverage")
+            .unwrap_or_else(|| panic!("budget {budget}: {b}"));
+        assert_eq!(m["exact"], false, "budget {budget}: {m}");
+        let need = m["extra_wan"].as_f64().expect("extra") + budget;
+        assert!(
+            need >= cheapest - 1e-9,
+            "budget {budget}: {need} < {cheapest}"
+        );
+        let line = s["day_care"]["shortfalls"]
+            .as_array()
+            .expect("shortfalls")
+            .iter()
+            .find(|x| x["rule"] == "coverage")
+            .unwrap_or_else(|| panic!("budget {budget}: {}", s["day_care"]))
+            .clone();
+        assert!(
+            line["zh"].as_str().expect("zh").contains("至多 "),
+            "budget {budget}: {line}"
+        );
+        assert!(
+            line["en"].as_str().expect("en").contains("costs at most "),
+            "budget {budget}: {line}"
+        );
+    }
+}
+
+#[test]
 fn a_budget_sweep_plans_again_at_each_budget() {
     // `[budget] sweep`: the trade-off table holds, for each budget, what a run with that total
     // budget gives. Full coverage needs C02 (the township rule, 30 万元) and C04 (25); the beds
