@@ -1092,7 +1092,12 @@ fn a_missed_target_is_at_most_where_the_rules_could_have_placed_a_cheaper_centre
             .as_array()
             .expect("shortfalls")
             .iter()
-            .find(|x| x["rule"] == "coverage")
+            .find(|x| {
+                x["rule"] == "coverage"
+                    && x["en"]
+                        .as_str()
+                        .is_some_and(|e| e.contains("the cheapest day-care network"))
+            })
             .unwrap_or_else(|| panic!("budget {budget}: {}", s["day_care"]))
             .clone();
         assert!(
@@ -1104,6 +1109,75 @@ fn a_missed_target_is_at_most_where_the_rules_could_have_placed_a_cheaper_centre
             "budget {budget}: {line}"
         );
     }
+}
+
+#[test]
+fn a_missed_target_with_centre_capacities_and_own_prices_is_at_most() {
+    // Capacity 700 per centre (as in `centre_capacity_opens_more_sites_and_assigns_people`):
+    // after the township rule's C02 1,470 are served, 2,151 (90 %) needed. C05 (100 万元),
+    // between 南街 and 北街, reaches both (760 unserved there) and serves 700: 2,170 with two
+    // new sites, the fewest. C01 (30) and C04 (25) with C02 serve 2,270 at 85 万元 against
+    // 130 for C02 and C05 (no single site besides C02 reaches 2,151; C02 with C01 serves
+    // 2,110, with C04 1,630). The fewest sites are not the cheapest: the network's spend is
+    // an upper bound on the money the target needs.
+    let cheapest = 85.0;
+    let budget = 60.0;
+    let dir = copy_fixture();
+    let f = fs::read_to_string(dir.path().join("facilities.csv")).expect("fixture");
+    let cleared: String = f
+        .lines()
+        .map(|l| match l.rsplit_once(',') {
+            Some((head, _)) if !l.starts_with("id,") => format!("{head},\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(dir.path().join("facilities.csv"), cleared).expect("write");
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("curve = true", "curve = true\ncapacity = 700")
+            .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]")),
+    )
+    .expect("write");
+    let c = fs::read_to_string(dir.path().join("candidates.csv")).expect("candidates");
+    fs::write(
+        dir.path().join("candidates.csv"),
+        c + "C05,南北街之间候选点,洪水街道,100.8130,38.4380,day_care,,100\n",
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    let b = &s["budget"];
+    let m = b["missed"]
+        .as_array()
+        .expect("missed")
+        .iter()
+        .find(|m| m["indicator"] == "coverage")
+        .unwrap_or_else(|| panic!("{b}"));
+    assert_eq!(m["exact"], false, "{m}");
+    let need = m["extra_wan"].as_f64().expect("extra") + budget;
+    assert!(need >= cheapest - 1e-9, "{need} < {cheapest}");
+    let line = s["day_care"]["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|x| {
+            x["rule"] == "coverage"
+                && x["en"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("the cheapest day-care network"))
+        })
+        .unwrap_or_else(|| panic!("{}", s["day_care"]))
+        .clone();
+    assert!(line["zh"].as_str().expect("zh").contains("至多 "), "{line}");
+    assert!(
+        line["en"].as_str().expect("en").contains("costs at most "),
+        "{line}"
+    );
 }
 
 #[test]

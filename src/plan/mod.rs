@@ -335,7 +335,9 @@ impl Spending {
 ///
 /// The money a missed coverage target needs is what the cheapest plan meeting it costs over
 /// the budget: the unconstrained plan's spend with one price (exact when its count of sites is
-/// proven least), the least-cost covering otherwise, after the rules' centres and upgrades.
+/// proven least) or with centre capacities (with prices that differ, an upper bound: the
+/// fewest sites need not be the cheapest), the least-cost covering otherwise, after the
+/// rules' centres and upgrades.
 /// The rules place their centres by coverage, not price: where another candidate could have
 /// filled a rule place ([`day_care::DayCarePlan::placement_choice`]) that covering is exact
 /// only when its cost meets the least-cost bound of the problem without the rules' centres
@@ -427,7 +429,11 @@ fn within_budget(
         // With a choice of upgrades, the cost is that of one network meeting the target: the
         // cheapest there may cost less.
         let (need, exact) = if one_price || plan.capacity.is_some() {
-            (spend, plan.status == crate::solve::Status::Optimal)
+            // The fewest sites are the cheapest only when every site costs the same.
+            (
+                spend,
+                one_price && plan.status == crate::solve::Status::Optimal,
+            )
         } else {
             let mut problem = day_care::coverage_problem(
                 region,
