@@ -1112,6 +1112,54 @@ fn a_missed_target_is_at_most_where_the_rules_could_have_placed_a_cheaper_centre
 }
 
 #[test]
+fn a_missed_target_is_exact_where_the_rules_centre_had_no_other_place() {
+    // C04 (25 万元) and C05 (5 万元, reaching 海潮坝村 as C02 does) are listed under 洪水街道,
+    // which has its centre, so 六坝镇's C02 (30) is the one candidate that can give a second
+    // township a centre: every network under the township rule holds it. Full coverage then
+    // needs C04: 55. Without the rule C05 and C04 would do for 30, so only the rule having no
+    // choice makes the 55 万元 exact.
+    let budget = 40.0;
+    let s = plan_edited(
+        |s| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]"))
+        },
+        |c| {
+            c.replace("C04,何庄村候选点,新天镇,", "C04,何庄村候选点,洪水街道,")
+                + "C05,海潮坝村西候选点,洪水街道,100.9800,38.5055,day_care,,5\n"
+        },
+    );
+    let b = &s["budget"];
+    let m = b["missed"]
+        .as_array()
+        .expect("missed")
+        .iter()
+        .find(|m| m["indicator"] == "coverage")
+        .unwrap_or_else(|| panic!("{b}"));
+    assert_eq!(
+        (m["extra_wan"].clone(), m["exact"].clone()),
+        (15.0.into(), true.into()),
+        "{m}"
+    );
+    let line = s["day_care"]["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|x| {
+            x["rule"] == "coverage"
+                && x["en"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("the cheapest day-care network"))
+        })
+        .unwrap_or_else(|| panic!("{}", s["day_care"]))
+        .clone();
+    assert!(
+        line["en"].as_str().expect("en").contains("costs 55 万元"),
+        "{line}"
+    );
+}
+
+#[test]
 fn a_missed_target_with_centre_capacities_and_own_prices_is_at_most() {
     // Capacity 700 per centre (as in `centre_capacity_opens_more_sites_and_assigns_people`):
     // after the township rule's C02 1,470 are served, 2,151 (90 %) needed. C05 (100 万元),
