@@ -1112,6 +1112,90 @@ fn a_missed_target_is_at_most_where_the_rules_could_have_placed_a_cheaper_centre
 }
 
 #[test]
+fn a_missed_targets_money_is_never_below_the_cheapest_and_exact_only_at_it_brute_force() {
+    // C01 (洪水街道, adds nothing), C02 and C05 (六坝镇, each reaching 海潮坝村, 270) and C04
+    // (新天镇, 何庄村, 160) at drawn prices; a second township needs a new centre (C02, C04 or
+    // C05), which the rule opens at C02 (the most coverage, the lower index). Full coverage
+    // needs both villages. The budget (5 万元) pays for no site, so the target is missed and
+    // the money named for it is checked against the cheapest network under the rule, by
+    // brute force.
+    let haichaoba = [false, true, false, true];
+    let hezhuang = [false, false, true, false];
+    let township_centre = [false, true, true, true];
+    let mut seed: u64 = 0x5eed;
+    let mut draw = || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        10.0 + 5.0 * ((seed >> 33) % 7) as f64
+    };
+    let budget = 5.0;
+    let (mut exact_seen, mut bound_seen) = (0, 0);
+    for _ in 0..8 {
+        let price = [draw(), draw(), draw(), draw()];
+        let mut cheapest = f64::INFINITY;
+        for mask in 0u32..16 {
+            let open: Vec<usize> = (0..4).filter(|i| mask >> i & 1 == 1).collect();
+            let any = |of: &[bool; 4]| open.iter().any(|&i| of[i]);
+            let covered = 1960.0
+                + if any(&haichaoba) { 270.0 } else { 0.0 }
+                + if any(&hezhuang) { 160.0 } else { 0.0 };
+            if any(&township_centre) && covered >= 2390.0 {
+                cheapest = cheapest.min(open.iter().map(|&i| price[i]).sum::<f64>());
+            }
+        }
+        let s = plan_edited(
+            |s| {
+                s.replace("coverage = 0.9", "coverage = 1.0")
+                    .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]"))
+            },
+            |c| {
+                let mut out = String::new();
+                for (i, line) in c.lines().enumerate() {
+                    let cost = match line.split(',').next() {
+                        Some("C01") => Some(price[0]),
+                        Some("C02") => Some(price[1]),
+                        Some("C04") => Some(price[2]),
+                        _ => None,
+                    };
+                    match cost {
+                        Some(p) if i > 0 => {
+                            let head = line.rsplit_once(',').expect("cost column").0;
+                            out += &format!("{head},{p}\n");
+                        }
+                        _ => out += &format!("{line}\n"),
+                    }
+                }
+                out + &format!(
+                    "C05,海潮坝村西候选点,六坝镇,100.9800,38.5055,day_care,,{}\n",
+                    price[3]
+                )
+            },
+        );
+        let b = &s["budget"];
+        let m = b["missed"]
+            .as_array()
+            .expect("missed")
+            .iter()
+            .find(|m| m["indicator"] == "coverage")
+            .unwrap_or_else(|| panic!("{price:?}: {b}"));
+        let need = m["extra_wan"].as_f64().expect("extra") + budget;
+        assert!(need >= cheapest - 1e-9, "{price:?}: {need} < {cheapest}");
+        if m["exact"] == true {
+            assert_eq!(need, cheapest, "{price:?}: {m}");
+            exact_seen += 1;
+        } else if need > cheapest + 1e-9 {
+            bound_seen += 1;
+        }
+    }
+    // The draws hold both kinds of case.
+    assert!(
+        exact_seen > 0 && bound_seen > 0,
+        "{exact_seen} {bound_seen}"
+    );
+}
+
+#[test]
 fn a_missed_target_is_exact_where_the_rules_centre_had_no_other_place() {
     // C04 (25 万元) and C05 (5 万元, reaching 海潮坝村 as C02 does) are listed under 洪水街道,
     // which has its centre, so 六坝镇's C02 (30) is the one candidate that can give a second
