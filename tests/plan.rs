@@ -1038,6 +1038,281 @@ fn a_budget_buys_the_most_coverage_at_each_sites_own_price_brute_force() {
 }
 
 #[test]
+fn a_missed_target_is_at_most_where_the_rules_could_have_placed_a_cheaper_centre() {
+    // C05 (5 万元) stands where C02 (30) does and reaches what it reaches: 海潮坝村 (270).
+    // The township rule needs one of 六坝镇 (C02 or C05) or 新天镇 (C04, 25) and takes the
+    // first candidate adding the most coverage, C02; full coverage then needs C04 too: 55.
+    // The cheapest network meeting the rule and the target is C05 and C04: 30. The money
+    // the plan names is that of its own rule centre, so an upper bound, never exact.
+    // Brute force over C01, C02, C04, C05: prices, and whether each is a centre of a township
+    // without one (六坝镇 or 新天镇), reaches 海潮坝村 (270) or reaches 何庄村 (160).
+    let price = [30.0, 30.0, 25.0, 5.0];
+    let township_centre = [false, true, true, true];
+    let haichaoba = [false, true, false, true];
+    let hezhuang = [false, false, true, false];
+    let mut cheapest = f64::INFINITY;
+    for mask in 0u32..16 {
+        let open: Vec<usize> = (0..4).filter(|i| mask >> i & 1 == 1).collect();
+        let any = |of: &[bool; 4]| open.iter().any(|&i| of[i]);
+        if any(&township_centre) && any(&haichaoba) && any(&hezhuang) {
+            cheapest = cheapest.min(open.iter().map(|&i| price[i]).sum::<f64>());
+        }
+    }
+    assert_eq!(cheapest, 30.0);
+    for budget in [30.0, 40.0, 50.0] {
+        let s = plan_edited(
+            |s| {
+                s.replace("coverage = 0.9", "coverage = 1.0")
+                    .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]"))
+            },
+            |c| c + "C05,海潮坝村西候选点,六坝镇,100.9800,38.5055,day_care,,5\n",
+        );
+        let township: Vec<&serde_json::Value> = s["day_care"]["sites"]
+            .as_array()
+            .expect("sites")
+            .iter()
+            .filter(|x| x["reason"] == "township")
+            .collect();
+        assert_eq!(township.len(), 1, "budget {budget}: {}", s["day_care"]);
+        assert_eq!(township[0]["id"], "C02", "budget {budget}");
+        let b = &s["budget"];
+        let m = b["missed"]
+            .as_array()
+            .expect("missed")
+            .iter()
+            .find(|m| m["indicator"] == "coverage")
+            .unwrap_or_else(|| panic!("budget {budget}: {b}"));
+        assert_eq!(m["exact"], false, "budget {budget}: {m}");
+        let need = m["extra_wan"].as_f64().expect("extra") + budget;
+        assert!(
+            need >= cheapest - 1e-9,
+            "budget {budget}: {need} < {cheapest}"
+        );
+        let line = s["day_care"]["shortfalls"]
+            .as_array()
+            .expect("shortfalls")
+            .iter()
+            .find(|x| {
+                x["rule"] == "coverage"
+                    && x["en"]
+                        .as_str()
+                        .is_some_and(|e| e.contains("the cheapest day-care network"))
+            })
+            .unwrap_or_else(|| panic!("budget {budget}: {}", s["day_care"]))
+            .clone();
+        assert!(
+            line["zh"].as_str().expect("zh").contains("至多 "),
+            "budget {budget}: {line}"
+        );
+        assert!(
+            line["en"].as_str().expect("en").contains("costs at most "),
+            "budget {budget}: {line}"
+        );
+    }
+}
+
+#[test]
+fn a_missed_targets_money_is_never_below_the_cheapest_and_exact_only_at_it_brute_force() {
+    // C01 (洪水街道, adds nothing), C02 and C05 (六坝镇, each reaching 海潮坝村, 270) and C04
+    // (新天镇, 何庄村, 160) at drawn prices; a second township needs a new centre (C02, C04 or
+    // C05), which the rule opens at C02 (the most coverage, the lower index). Full coverage
+    // needs both villages. The budget (5 万元) pays for no site, so the target is missed and
+    // the money named for it is checked against the cheapest network under the rule, by
+    // brute force.
+    let haichaoba = [false, true, false, true];
+    let hezhuang = [false, false, true, false];
+    let township_centre = [false, true, true, true];
+    let mut seed: u64 = 0x5eed;
+    let mut draw = || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        10.0 + 5.0 * ((seed >> 33) % 7) as f64
+    };
+    let budget = 5.0;
+    let (mut exact_seen, mut bound_seen) = (0, 0);
+    for _ in 0..8 {
+        let price = [draw(), draw(), draw(), draw()];
+        let mut cheapest = f64::INFINITY;
+        for mask in 0u32..16 {
+            let open: Vec<usize> = (0..4).filter(|i| mask >> i & 1 == 1).collect();
+            let any = |of: &[bool; 4]| open.iter().any(|&i| of[i]);
+            let covered = 1960.0
+                + if any(&haichaoba) { 270.0 } else { 0.0 }
+                + if any(&hezhuang) { 160.0 } else { 0.0 };
+            if any(&township_centre) && covered >= 2390.0 {
+                cheapest = cheapest.min(open.iter().map(|&i| price[i]).sum::<f64>());
+            }
+        }
+        let s = plan_edited(
+            |s| {
+                s.replace("coverage = 0.9", "coverage = 1.0")
+                    .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]"))
+            },
+            |c| {
+                let mut out = String::new();
+                for (i, line) in c.lines().enumerate() {
+                    let cost = match line.split(',').next() {
+                        Some("C01") => Some(price[0]),
+                        Some("C02") => Some(price[1]),
+                        Some("C04") => Some(price[2]),
+                        _ => None,
+                    };
+                    match cost {
+                        Some(p) if i > 0 => {
+                            let head = line.rsplit_once(',').expect("cost column").0;
+                            out += &format!("{head},{p}\n");
+                        }
+                        _ => out += &format!("{line}\n"),
+                    }
+                }
+                out + &format!(
+                    "C05,海潮坝村西候选点,六坝镇,100.9800,38.5055,day_care,,{}\n",
+                    price[3]
+                )
+            },
+        );
+        let b = &s["budget"];
+        let m = b["missed"]
+            .as_array()
+            .expect("missed")
+            .iter()
+            .find(|m| m["indicator"] == "coverage")
+            .unwrap_or_else(|| panic!("{price:?}: {b}"));
+        let need = m["extra_wan"].as_f64().expect("extra") + budget;
+        assert!(need >= cheapest - 1e-9, "{price:?}: {need} < {cheapest}");
+        if m["exact"] == true {
+            assert_eq!(need, cheapest, "{price:?}: {m}");
+            exact_seen += 1;
+        } else if need > cheapest + 1e-9 {
+            bound_seen += 1;
+        }
+    }
+    // The draws hold both kinds of case.
+    assert!(
+        exact_seen > 0 && bound_seen > 0,
+        "{exact_seen} {bound_seen}"
+    );
+}
+
+#[test]
+fn a_missed_target_is_exact_where_the_rules_centre_had_no_other_place() {
+    // C04 (25 万元) and C05 (5 万元, reaching 海潮坝村 as C02 does) are listed under 洪水街道,
+    // which has its centre, so 六坝镇's C02 (30) is the one candidate that can give a second
+    // township a centre: every network under the township rule holds it. Full coverage then
+    // needs C04: 55. Without the rule C05 and C04 would do for 30, so only the rule having no
+    // choice makes the 55 万元 exact.
+    let budget = 40.0;
+    let s = plan_edited(
+        |s| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]"))
+        },
+        |c| {
+            c.replace("C04,何庄村候选点,新天镇,", "C04,何庄村候选点,洪水街道,")
+                + "C05,海潮坝村西候选点,洪水街道,100.9800,38.5055,day_care,,5\n"
+        },
+    );
+    let b = &s["budget"];
+    let m = b["missed"]
+        .as_array()
+        .expect("missed")
+        .iter()
+        .find(|m| m["indicator"] == "coverage")
+        .unwrap_or_else(|| panic!("{b}"));
+    assert_eq!(
+        (m["extra_wan"].clone(), m["exact"].clone()),
+        (15.0.into(), true.into()),
+        "{m}"
+    );
+    let line = s["day_care"]["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|x| {
+            x["rule"] == "coverage"
+                && x["en"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("the cheapest day-care network"))
+        })
+        .unwrap_or_else(|| panic!("{}", s["day_care"]))
+        .clone();
+    assert!(
+        line["en"].as_str().expect("en").contains("costs 55 万元"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_missed_target_with_centre_capacities_and_own_prices_is_at_most() {
+    // Capacity 700 per centre (as in `centre_capacity_opens_more_sites_and_assigns_people`):
+    // after the township rule's C02 1,470 are served, 2,151 (90 %) needed. C05 (100 万元),
+    // between 南街 and 北街, reaches both (760 unserved there) and serves 700: 2,170 with two
+    // new sites, the fewest. C01 (30) and C04 (25) with C02 serve 2,270 at 85 万元 against
+    // 130 for C02 and C05 (no single site besides C02 reaches 2,151; C02 with C01 serves
+    // 2,110, with C04 1,630). The fewest sites are not the cheapest: the network's spend is
+    // an upper bound on the money the target needs.
+    let cheapest = 85.0;
+    let budget = 60.0;
+    let dir = copy_fixture();
+    let f = fs::read_to_string(dir.path().join("facilities.csv")).expect("fixture");
+    let cleared: String = f
+        .lines()
+        .map(|l| match l.rsplit_once(',') {
+            Some((head, _)) if !l.starts_with("id,") => format!("{head},\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(dir.path().join("facilities.csv"), cleared).expect("write");
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        s.replace("curve = true", "curve = true\ncapacity = 700")
+            .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]")),
+    )
+    .expect("write");
+    let c = fs::read_to_string(dir.path().join("candidates.csv")).expect("candidates");
+    fs::write(
+        dir.path().join("candidates.csv"),
+        c + "C05,南北街之间候选点,洪水街道,100.8130,38.4380,day_care,,100\n",
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    let b = &s["budget"];
+    let m = b["missed"]
+        .as_array()
+        .expect("missed")
+        .iter()
+        .find(|m| m["indicator"] == "coverage")
+        .unwrap_or_else(|| panic!("{b}"));
+    assert_eq!(m["exact"], false, "{m}");
+    let need = m["extra_wan"].as_f64().expect("extra") + budget;
+    assert!(need >= cheapest - 1e-9, "{need} < {cheapest}");
+    let line = s["day_care"]["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|x| {
+            x["rule"] == "coverage"
+                && x["en"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("the cheapest day-care network"))
+        })
+        .unwrap_or_else(|| panic!("{}", s["day_care"]))
+        .clone();
+    assert!(line["zh"].as_str().expect("zh").contains("至多 "), "{line}");
+    assert!(
+        line["en"].as_str().expect("en").contains("costs at most "),
+        "{line}"
+    );
+}
+
+#[test]
 fn a_budget_sweep_plans_again_at_each_budget() {
     // `[budget] sweep`: the trade-off table holds, for each budget, what a run with that total
     // budget gives. Full coverage needs C02 (the township rule, 30 万元) and C04 (25); the beds

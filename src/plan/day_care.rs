@@ -200,6 +200,14 @@ pub struct DayCarePlan {
     /// network; the bounds hold for any choice, a figure of this network for this one only).
     #[serde(skip)]
     pub upgrade_choice: bool,
+    /// Whether the street, township or county rules placed a new centre where another
+    /// day-care candidate could have filled the same place (one of the same street, of a
+    /// township without a centre, of the county's 镇 and 乡; a required candidate filling
+    /// a place leaves no choice, as it opens anyway). The rules place by coverage, not by
+    /// price: another choice gives another network, which may cost less, so a cost of this
+    /// network is an upper bound on the cheapest one meeting the rules, not that cheapest.
+    #[serde(skip)]
+    pub placement_choice: bool,
     /// How the search went.
     pub search: CurveStats,
     /// The schedule of the new sites and upgrades over the plan years, with its certificate.
@@ -548,6 +556,12 @@ pub fn plan_with_money(
         &required_ids,
         &mut shortfalls,
     );
+    // Whether a rule place could have taken another candidate than the one it got.
+    let mut placement_choice = rules_out
+        .could_place
+        .iter()
+        .enumerate()
+        .any(|(c, &could)| could && !rules_out.new.iter().any(|&(r, _)| r == c));
     let mut rule_sites = rules_out.new;
     // Required candidates open like rule sites: the coverage optimisation starts from them.
     for &(c, _) in &required {
@@ -847,6 +861,17 @@ pub fn plan_with_money(
             .collect();
         let joint_count = (joint_free.len() + joint_rules.len()) as f64;
         if joint_count + Certificate::TOLERANCE < count {
+            // Another placement of the rules' centres than theirs meets the rules too.
+            let placed = |sites: &[(usize, Reason)]| {
+                let mut p: Vec<usize> = sites
+                    .iter()
+                    .filter(|(_, r)| *r != Reason::Required)
+                    .map(|&(c, _)| c)
+                    .collect();
+                p.sort_unstable();
+                p
+            };
+            placement_choice |= placed(&rule_sites) != placed(&joint_rules);
             rule_sites = joint_rules;
             free_sites = joint_free;
             certificate = Certificate::new(joint_count, bound.min(joint_count));
@@ -1125,6 +1150,7 @@ pub fn plan_with_money(
         serving: dc.serving,
         shortfalls,
         upgrade_choice: choice_left,
+        placement_choice,
         search: curve.stats,
         phasing,
         capacity: site_capacity,
@@ -1807,6 +1833,10 @@ struct RuleSites {
     /// each upgrade was chosen from, the chosen one included). The rules pick one upgrade by
     /// a rule of thumb, so bounds of the plan must hold for any such choice.
     could_upgrade: Vec<bool>,
+    /// Per candidate: whether a rule's new centre was chosen from it (every candidate each
+    /// rule place was filled from by the most coverage, the chosen one included). A place a
+    /// required candidate fills marks none: it opens anyway, so no other choice costs less.
+    could_place: Vec<bool>,
 }
 
 /// Opens comprehensive centres where the street, township and county rules need them.
@@ -1853,10 +1883,12 @@ fn rule_sites(
     let mut taken = vec![false; region.candidates.len()];
     let mut upgraded = vec![false; region.facilities.len()];
     let mut could_upgrade = vec![false; region.facilities.len()];
+    let mut could_place = vec![false; region.candidates.len()];
     let mut out = RuleSites {
         new: Vec::new(),
         upgrades: Vec::new(),
         could_upgrade: Vec::new(),
+        could_place: Vec::new(),
     };
     let gain_of = |c: usize, covered: &[bool]| -> f64 {
         problem.sets[c]
@@ -1875,6 +1907,14 @@ fn rule_sites(
             .map(|(c, _)| (gain_of(c, covered), c))
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(_, c)| c)
+    };
+    // Marks in `could` every candidate `best_candidate` chooses from in `township`.
+    let mark_choice = |township: &str, taken: &[bool], could: &mut Vec<bool>| {
+        for (c, cand) in region.candidates.iter().enumerate() {
+            if !taken[c] && cand.allow.day_care() && cand.township == township {
+                could[c] = true;
+            }
+        }
     };
     // A required candidate of `township` (they open anyway, so one fills a rule's place
     // before any other site does), in decision order.
@@ -1943,9 +1983,10 @@ fn rule_sites(
             .filter(|t| kind_of[**t].kind == TownshipKind::Street)
         {
             while have[t] < dc.street_goal() {
-                if let Some(c) =
-                    required_candidate(t, &taken).or_else(|| best_candidate(t, &covered, &taken))
-                {
+                if let Some(c) = required_candidate(t, &taken).or_else(|| {
+                    mark_choice(t, &taken, &mut could_place);
+                    best_candidate(t, &covered, &taken)
+                }) {
                     take_candidate(c, Reason::Street, &mut covered, &mut taken);
                 } else if let Some(i) = best_upgrade(t, &upgraded, false, &mut could_upgrade) {
                     upgraded[i] = true;
@@ -2023,6 +2064,9 @@ fn rule_sites(
                     take_candidate(c, Reason::County, &mut covered, &mut taken);
                     Some(t)
                 } else {
+                    for t in &order {
+                        mark_choice(t, &taken, &mut could_place);
+                    }
                     let best = order
                         .iter()
                         .filter_map(|t| best_candidate(t, &covered, &taken).map(|c| (c, *t)))
@@ -2074,6 +2118,7 @@ fn rule_sites(
                 .iter()
                 .filter(|t| have[**t] == 0 && !by_requirement)
             {
+                mark_choice(t, &taken, &mut could_place);
                 if let Some(c) = best_candidate(t, &covered, &taken) {
                     let gain = gain_of(c, &covered);
                     if best.is_none_or(|(g, bc, _)| gain > g || (gain == g && c < bc)) {
@@ -2112,5 +2157,6 @@ fn rule_sites(
     }
     out.upgrades = upgrades;
     out.could_upgrade = could_upgrade;
+    out.could_place = could_place;
     out
 }

@@ -335,7 +335,13 @@ impl Spending {
 ///
 /// The money a missed coverage target needs is what the cheapest plan meeting it costs over
 /// the budget: the unconstrained plan's spend with one price (exact when its count of sites is
-/// proven least), the least-cost covering otherwise.
+/// proven least) or with centre capacities (with prices that differ, an upper bound: the
+/// fewest sites need not be the cheapest), the least-cost covering otherwise, after the
+/// rules' centres and upgrades.
+/// The rules place their centres by coverage, not price: where another candidate could have
+/// filled a rule place ([`day_care::DayCarePlan::placement_choice`]) that covering is exact
+/// only when its cost meets the least-cost bound of the problem without the rules' centres
+/// (upgrades and required sites kept); otherwise it is an upper bound ("至多 / at most").
 fn within_budget(
     scenario: &Scenario,
     region: &Region,
@@ -423,43 +429,86 @@ fn within_budget(
         // With a choice of upgrades, the cost is that of one network meeting the target: the
         // cheapest there may cost less.
         let (need, exact) = if one_price || plan.capacity.is_some() {
-            (spend, plan.status == crate::solve::Status::Optimal)
+            // The fewest sites are the cheapest only when every site costs the same.
+            (
+                spend,
+                one_price && plan.status == crate::solve::Status::Optimal,
+            )
         } else {
-            let problem = day_care::coverage_problem(
+            let mut problem = day_care::coverage_problem(
                 region,
                 reach,
                 scenario.day_care.scope,
                 scenario.day_care.serving,
             );
-            let mut rest = problem.clone();
             let upgrades_serve = scenario
                 .day_care
                 .serving
                 .contains(crate::model::FacilityType::Comprehensive);
-            for s in plan.sites.iter().filter(|s| is_rule(s.reason)) {
-                for &v in &problem.sets[s.candidate] {
-                    rest.covered[v as usize] = true;
-                }
-                rest.sets[s.candidate].clear();
-            }
             if upgrades_serve {
                 for u in &plan.upgrades {
                     for vr in reach.villages_of(crate::model::SiteIdx(u.facility as u32)) {
-                        rest.covered[vr.village.get()] = true;
+                        problem.covered[vr.village.get()] = true;
                     }
                 }
             }
+            let open = |sites: &[usize]| {
+                let mut p = problem.clone();
+                for &c in sites {
+                    for &v in &problem.sets[c] {
+                        p.covered[v as usize] = true;
+                    }
+                    p.sets[c].clear();
+                }
+                p
+            };
+            let forced: Vec<usize> = plan
+                .sites
+                .iter()
+                .filter(|s| is_rule(s.reason))
+                .map(|s| s.candidate)
+                .collect();
             let price: Vec<f64> = (0..region.candidates.len()).map(price).collect();
-            match crate::solve::budget_coverage::min_cost(
-                &rest,
-                &price,
-                people,
-                day_care::MONEY_NODE_LIMIT,
-            ) {
-                Ok(s) => (
-                    rule_cost + s.cost_wan,
-                    s.certificate.status == crate::solve::Status::Optimal,
-                ),
+            let least = |p: &crate::solve::coverage::CoverageProblem| {
+                crate::solve::budget_coverage::min_cost(
+                    p,
+                    &price,
+                    people,
+                    day_care::MONEY_NODE_LIMIT,
+                )
+            };
+            match least(&open(&forced)) {
+                Ok(s) => {
+                    let need = rule_cost + s.cost_wan;
+                    let optimal = s.certificate.status == crate::solve::Status::Optimal;
+                    // Where the rules could have placed a centre elsewhere, their choice may
+                    // not be the cheapest: the figure is exact only when it meets the bound
+                    // of the problem without the rules' centres (the upgrades and required
+                    // sites kept, which every network under the rules and decisions holds).
+                    let exact = optimal
+                        && (!plan.placement_choice || {
+                            let mut required: Vec<usize> = scenario
+                                .decisions
+                                .required_day_care(region)
+                                .into_iter()
+                                .map(|(c, _)| c)
+                                .collect();
+                            required.sort_unstable();
+                            required.dedup();
+                            let fixed_wan = plan
+                                .upgrades
+                                .iter()
+                                .map(|u| u.cost_wan)
+                                .chain(required.iter().map(|&c| price[c]))
+                                .fold(0.0, |a, c| a + c);
+                            least(&open(&required)).is_ok_and(|r| {
+                                need <= fixed_wan
+                                    + r.certificate.bound
+                                    + crate::solve::Certificate::TOLERANCE
+                            })
+                        });
+                    (need, exact)
+                }
                 // Out of reach at any price: the unconstrained plan's spend, as far as it goes.
                 Err(_) => (spend, false),
             }
