@@ -285,7 +285,7 @@ fn the_workbook_holds_the_csv_figures_as_numbers() {
 }
 
 /// The rows of a sheet under its header, up to the first blank row (the notes follow it).
-fn body_rows<'a>(range: &'a calamine::Range<Data>) -> (Vec<String>, Vec<&'a [Data]>) {
+fn body_rows(range: &calamine::Range<Data>) -> (Vec<String>, Vec<&[Data]>) {
     let mut rows = range.rows();
     let header = rows.next().expect("a header").iter().map(text).collect();
     let body = rows

@@ -142,9 +142,9 @@ fn pmedcap1_8_proven_by_fractional_branching() {
 /// Solves the OR-Library capacitated instance `name` with the default options and requires
 /// its published optimum, a feasible assignment priced as reported, and a proof.
 fn assert_pmedcap_proven(dir: &Path, name: &str) {
-    let optimum = known(&dir, "pmedcap/optimal.txt", name);
+    let optimum = known(dir, "pmedcap/optimal.txt", name);
     let instance =
-        orlib::parse_pmedcap(&read(&dir, &format!("pmedcap/{name}.txt"))).expect("readable");
+        orlib::parse_pmedcap(&read(dir, &format!("pmedcap/{name}.txt"))).expect("readable");
     let problem = &instance.problem;
     let sol = problem.solve(&CapacitatedOptions::default());
     let c = sol.certificate;

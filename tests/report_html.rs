@@ -682,8 +682,7 @@ fn dropping_an_upgraded_institution_breaks_the_county_rule_in_the_what_if() {
     let counts = |l: &str| -> (u32, u32) {
         let tail = l.rsplit("达标县(市、区)").next().expect("count");
         let mut it = tail.split('/').map(|x| {
-            x.trim()
-                .split_whitespace()
+            x.split_whitespace()
                 .next()
                 .expect("number")
                 .parse::<u32>()

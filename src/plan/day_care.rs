@@ -362,7 +362,7 @@ fn joint_rules_cover(
     // day-care candidate; where such a township lacks a centre the program (new sites only)
     // would not be a relaxation, so it is not used.
     let has_candidate: Vec<bool> = (0..townships.len())
-        .map(|g| group.iter().any(|x| *x == Some(g as u32)))
+        .map(|g| group.contains(&Some(g as u32)))
         .collect();
     let upgradable = |t: &str| {
         region.facilities.iter().any(|f| {

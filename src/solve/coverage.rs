@@ -1468,9 +1468,11 @@ impl Part {
     /// below that of `lambda` (the subgradient search's); otherwise `lambda`.
     fn lp_multipliers(&self, k: usize, lambda: &[f64]) -> Vec<f64> {
         let m = self.weight.len();
-        let ours = (lambda.len() == m)
-            .then(|| lagrangian_bound(&self.weight, &self.sets, lambda, k))
-            .unwrap_or(f64::INFINITY);
+        let ours = if lambda.len() == m {
+            lagrangian_bound(&self.weight, &self.sets, lambda, k)
+        } else {
+            f64::INFINITY
+        };
         match mclp_lp(&self.weight, &self.sets, k) {
             Some((lp, _)) if lagrangian_bound(&self.weight, &self.sets, &lp, k) < ours => lp,
             _ => lambda.to_vec(),
