@@ -1625,3 +1625,84 @@ fn an_allowed_overrun_is_flagged_per_year() {
     assert!(md.contains("2025 年支出 170 / 20 万元 ⚠ 超支 150"), "{md}");
     assert!(md.contains("⚠ 超出预算 150 万元（情景允许超支）"), "{md}");
 }
+
+/// The money a missed coverage target needs names a network within `max_new`. Two villages of
+/// 50 elderly in 新天镇, 3.5 km apart: one candidate between them reaches both (C06, 40 万元),
+/// one at each reaches only its own (C07, C08, 5 each). Full coverage with `max_new = 3`:
+/// C02 (the township rule, 30), C04 (何庄村, 25) and C06: 95 万元, the cheapest within three
+/// sites (brute force below). C07 and C08 instead would cost 65 but need four sites.
+#[test]
+fn a_missed_targets_money_respects_max_new() {
+    let dir = copy_fixture();
+    let path = |f: &str| dir.path().join(f);
+    let mut villages = fs::read_to_string(path("villages.csv")).expect("villages");
+    villages.push_str(
+        "620722102203,东庄村,新天镇,100.7600,38.3000,50,6,2\n620722102204,西庄村,新天镇,100.8000,38.3000,50,6,2\n",
+    );
+    fs::write(path("villages.csv"), villages).expect("write");
+    let mut cands = fs::read_to_string(path("candidates.csv")).expect("candidates");
+    cands.push_str(
+        "C06,两庄之间候选点,新天镇,100.7800,38.3000,day_care,,40\nC07,东庄村候选点,新天镇,100.7600,38.3000,day_care,,5\nC08,西庄村候选点,新天镇,100.8000,38.3000,day_care,,5\n",
+    );
+    fs::write(path("candidates.csv"), cands).expect("write");
+    let base = fs::read_to_string(path("scenario.toml"))
+        .expect("fixture")
+        .replace("coverage = 0.9", "coverage = 1.0");
+    // Brute force over C01, C04, C06, C07, C08 with C02 open (what each adds, 万元): the
+    // cheapest set of at most two reaching everyone.
+    let items = [
+        ("C01", 30.0),
+        ("C04", 25.0),
+        ("C06", 40.0),
+        ("C07", 5.0),
+        ("C08", 5.0),
+    ];
+    let full = |set: &[&str]| {
+        set.contains(&"C04")
+            && (set.contains(&"C06") || (set.contains(&"C07") && set.contains(&"C08")))
+    };
+    let mut cheapest = f64::INFINITY;
+    for mask in 0u32..32 {
+        let set: Vec<&str> = (0..5)
+            .filter(|i| mask >> i & 1 == 1)
+            .map(|i| items[i].0)
+            .collect();
+        if set.len() <= 2 && full(&set) {
+            let cost: f64 = (0..5)
+                .filter(|i| mask >> i & 1 == 1)
+                .map(|i| items[i].1)
+                .sum();
+            cheapest = cheapest.min(30.0 + cost);
+        }
+    }
+    assert_eq!(cheapest, 95.0);
+    fs::write(
+        path("scenario.toml"),
+        base.replace("[costs]", "[budget]\ntotal = 62\n\n[costs]"),
+    )
+    .expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(path("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON");
+    let b = &s["budget"];
+    let m = b["missed"]
+        .as_array()
+        .expect("missed")
+        .iter()
+        .find(|m| m["indicator"] == "coverage")
+        .cloned()
+        .unwrap_or_else(|| panic!("{b}"));
+    let extra = m["extra_wan"].as_f64().expect("extra");
+    assert!(
+        extra >= cheapest - 62.0 - 1e-9,
+        "named {} 万元 over, the cheapest within max_new needs {}: {b}",
+        extra,
+        cheapest - 62.0
+    );
+    if m["exact"] == true {
+        assert_eq!(extra, cheapest - 62.0, "{b}");
+    }
+}

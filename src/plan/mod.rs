@@ -337,7 +337,7 @@ impl Spending {
 /// the budget: the unconstrained plan's spend with one price (exact when its count of sites is
 /// proven least) or with centre capacities (with prices that differ, an upper bound: the
 /// fewest sites need not be the cheapest), the least-cost covering otherwise, after the
-/// rules' centres and upgrades.
+/// rules' centres and upgrades and with at most `max_new` new sites in all.
 /// The rules place their centres by coverage, not price: where another candidate could have
 /// filled a rule place ([`day_care::DayCarePlan::placement_choice`]) that covering is exact
 /// only when its cost meets the least-cost bound of the problem without the rules' centres
@@ -469,15 +469,22 @@ fn within_budget(
                 .map(|s| s.candidate)
                 .collect();
             let price: Vec<f64> = (0..region.candidates.len()).map(price).collect();
-            let least = |p: &crate::solve::coverage::CoverageProblem| {
-                crate::solve::budget_coverage::min_cost(
-                    p,
+            // The cheapest sites reaching the target with `opened` sites open, at most
+            // `max_new` new sites in all.
+            let least = |opened: &[usize]| {
+                let room = scenario
+                    .day_care
+                    .max_new
+                    .map_or(usize::MAX, |m| (m as usize).saturating_sub(opened.len()));
+                crate::solve::budget_coverage::min_cost_within(
+                    &open(opened),
                     &price,
                     people,
+                    room,
                     day_care::MONEY_NODE_LIMIT,
                 )
             };
-            match least(&open(&forced)) {
+            match least(&forced) {
                 Ok(s) => {
                     let need = rule_cost + s.cost_wan;
                     let optimal = s.certificate.status == crate::solve::Status::Optimal;
@@ -501,7 +508,7 @@ fn within_budget(
                                 .map(|u| u.cost_wan)
                                 .chain(required.iter().map(|&c| price[c]))
                                 .fold(0.0, |a, c| a + c);
-                            least(&open(&required)).is_ok_and(|r| {
+                            least(&required).is_ok_and(|r| {
                                 need <= fixed_wan
                                     + r.certificate.bound
                                     + crate::solve::Certificate::TOLERANCE
