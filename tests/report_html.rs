@@ -704,3 +704,61 @@ fn dropping_an_upgraded_institution_breaks_the_county_rule_in_the_what_if() {
     );
     assert!(after.ends_with("未达标"), "{after}");
 }
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium, or set CHROMIUM); run with --ignored"]
+fn the_county_rule_is_not_met_on_the_page_when_no_county_can_be_told() {
+    // The fixture with `per_county = 1`: with its 12-digit village codes the county (620722)
+    // has 六坝镇 and 新天镇; with the ids prefixed "V" no county can be told, which the plan
+    // reports as a shortfall and the page must not call met (0 / 0).
+    let chromium = chromium_or_fail();
+    for coded in [true, false] {
+        let dir = copy_fixture();
+        let scenario = dir.path().join("scenario.toml");
+        let s = fs::read_to_string(&scenario)
+            .expect("fixture")
+            .replace("[day_care]\n", "[day_care]\nper_county = 1\n");
+        fs::write(&scenario, s).expect("write");
+        if !coded {
+            let v = dir.path().join("villages.csv");
+            let text = fs::read_to_string(&v).expect("villages");
+            let mut lines = text.lines();
+            let mut out = format!("{},kind\n", lines.next().expect("header"));
+            for l in lines {
+                let kind = if l.contains("街道") { "urban" } else { "rural" };
+                out.push_str(&format!("V{l},{kind}\n"));
+            }
+            fs::write(&v, out).expect("write");
+        }
+        let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let page = probe(
+            &chromium,
+            &dir.path().join("out/scenario/report.html"),
+            COUNTY_PROBE,
+        );
+        let line = page["before"]
+            .as_array()
+            .expect("rule lines")
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|l| l.starts_with("县域规则"))
+            .unwrap_or_else(|| panic!("no county rule line: {page}"))
+            .to_string();
+        let summary: Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+        )
+        .expect("JSON");
+        let told = summary["day_care"]["shortfalls"]
+            .as_array()
+            .expect("shortfalls")
+            .iter()
+            .all(|s| s["rule"] != "per_county");
+        assert_eq!(told, coded, "{summary}");
+        if coded {
+            assert!(line.ends_with("1 / 1 达标"), "{line}");
+        } else {
+            assert!(line.ends_with("0 / 0 未达标"), "{line}");
+        }
+    }
+}

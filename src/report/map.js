@@ -149,7 +149,8 @@ function mount(box) {
       });
       var counties = Object.keys(inCounty);
       var okc = counties.filter(function (c) { return inCounty[c] >= D.rules.per_county; }).length;
-      out.push([T.county + ' ' + D.rules.per_county + ' ' + T.county2 + ' ' + okc + ' / ' + counties.length, okc === counties.length]);
+      // No county told (ids not statistical codes, or no 镇/乡): not met, as the plan says.
+      out.push([T.county + ' ' + D.rules.per_county + ' ' + T.county2 + ' ' + okc + ' / ' + counties.length, counties.length > 0 && okc === counties.length]);
     }
     return out;
   }
