@@ -498,6 +498,31 @@ fn plan_edited(
     .expect("JSON")
 }
 
+/// The missed coverage target of a summary's `budget` object, if any.
+fn missed_coverage(b: &serde_json::Value) -> Option<serde_json::Value> {
+    b["missed"]
+        .as_array()
+        .expect("missed")
+        .iter()
+        .find(|m| m["indicator"] == "coverage")
+        .cloned()
+}
+
+/// The day-care shortfall line naming the money a missed coverage target needs, if any.
+fn money_line(s: &serde_json::Value) -> Option<serde_json::Value> {
+    s["day_care"]["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|x| {
+            x["rule"] == "coverage"
+                && x["en"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("the cheapest day-care network"))
+        })
+        .cloned()
+}
+
 fn row(summary: &serde_json::Value, indicator: &str, year: i64) -> serde_json::Value {
     summary["indicators"]["rows"]
         .as_array()
@@ -1076,30 +1101,14 @@ fn a_missed_target_is_at_most_where_the_rules_could_have_placed_a_cheaper_centre
         assert_eq!(township.len(), 1, "budget {budget}: {}", s["day_care"]);
         assert_eq!(township[0]["id"], "C02", "budget {budget}");
         let b = &s["budget"];
-        let m = b["missed"]
-            .as_array()
-            .expect("missed")
-            .iter()
-            .find(|m| m["indicator"] == "coverage")
-            .unwrap_or_else(|| panic!("budget {budget}: {b}"));
+        let m = missed_coverage(b).unwrap_or_else(|| panic!("budget {budget}: {b}"));
         assert_eq!(m["exact"], false, "budget {budget}: {m}");
         let need = m["extra_wan"].as_f64().expect("extra") + budget;
         assert!(
             need >= cheapest - 1e-9,
             "budget {budget}: {need} < {cheapest}"
         );
-        let line = s["day_care"]["shortfalls"]
-            .as_array()
-            .expect("shortfalls")
-            .iter()
-            .find(|x| {
-                x["rule"] == "coverage"
-                    && x["en"]
-                        .as_str()
-                        .is_some_and(|e| e.contains("the cheapest day-care network"))
-            })
-            .unwrap_or_else(|| panic!("budget {budget}: {}", s["day_care"]))
-            .clone();
+        let line = money_line(&s).unwrap_or_else(|| panic!("budget {budget}: {}", s["day_care"]));
         assert!(
             line["zh"].as_str().expect("zh").contains("至多 "),
             "budget {budget}: {line}"
@@ -1173,12 +1182,7 @@ fn a_missed_targets_money_is_never_below_the_cheapest_and_exact_only_at_it_brute
             },
         );
         let b = &s["budget"];
-        let m = b["missed"]
-            .as_array()
-            .expect("missed")
-            .iter()
-            .find(|m| m["indicator"] == "coverage")
-            .unwrap_or_else(|| panic!("{price:?}: {b}"));
+        let m = missed_coverage(b).unwrap_or_else(|| panic!("{price:?}: {b}"));
         let need = m["extra_wan"].as_f64().expect("extra") + budget;
         assert!(need >= cheapest - 1e-9, "{price:?}: {need} < {cheapest}");
         if m["exact"] == true {
@@ -1214,29 +1218,13 @@ fn a_missed_target_is_exact_where_the_rules_centre_had_no_other_place() {
         },
     );
     let b = &s["budget"];
-    let m = b["missed"]
-        .as_array()
-        .expect("missed")
-        .iter()
-        .find(|m| m["indicator"] == "coverage")
-        .unwrap_or_else(|| panic!("{b}"));
+    let m = missed_coverage(b).unwrap_or_else(|| panic!("{b}"));
     assert_eq!(
         (m["extra_wan"].clone(), m["exact"].clone()),
         (15.0.into(), true.into()),
         "{m}"
     );
-    let line = s["day_care"]["shortfalls"]
-        .as_array()
-        .expect("shortfalls")
-        .iter()
-        .find(|x| {
-            x["rule"] == "coverage"
-                && x["en"]
-                    .as_str()
-                    .is_some_and(|e| e.contains("the cheapest day-care network"))
-        })
-        .unwrap_or_else(|| panic!("{}", s["day_care"]))
-        .clone();
+    let line = money_line(&s).unwrap_or_else(|| panic!("{}", s["day_care"]));
     assert!(
         line["en"].as_str().expect("en").contains("costs 55 万元"),
         "{line}"
@@ -1284,27 +1272,11 @@ fn a_missed_target_with_centre_capacities_and_own_prices_is_at_most() {
     )
     .expect("JSON");
     let b = &s["budget"];
-    let m = b["missed"]
-        .as_array()
-        .expect("missed")
-        .iter()
-        .find(|m| m["indicator"] == "coverage")
-        .unwrap_or_else(|| panic!("{b}"));
+    let m = missed_coverage(b).unwrap_or_else(|| panic!("{b}"));
     assert_eq!(m["exact"], false, "{m}");
     let need = m["extra_wan"].as_f64().expect("extra") + budget;
     assert!(need >= cheapest - 1e-9, "{need} < {cheapest}");
-    let line = s["day_care"]["shortfalls"]
-        .as_array()
-        .expect("shortfalls")
-        .iter()
-        .find(|x| {
-            x["rule"] == "coverage"
-                && x["en"]
-                    .as_str()
-                    .is_some_and(|e| e.contains("the cheapest day-care network"))
-        })
-        .unwrap_or_else(|| panic!("{}", s["day_care"]))
-        .clone();
+    let line = money_line(&s).unwrap_or_else(|| panic!("{}", s["day_care"]));
     assert!(line["zh"].as_str().expect("zh").contains("至多 "), "{line}");
     assert!(
         line["en"].as_str().expect("en").contains("costs at most "),
@@ -1418,13 +1390,7 @@ fn binding_bed_targets_are_paid_before_day_care_coverage() {
         "{b}"
     );
     assert_eq!(b["day_care_wan"], 30.0);
-    let m = b["missed"]
-        .as_array()
-        .expect("missed")
-        .iter()
-        .find(|m| m["indicator"] == "coverage")
-        .cloned()
-        .unwrap_or_else(|| panic!("{b}"));
+    let m = missed_coverage(b).unwrap_or_else(|| panic!("{b}"));
     assert_eq!(m["extra_wan"], 3.0);
     assert_eq!(m["exact"], true);
 }
@@ -1688,13 +1654,7 @@ fn a_missed_targets_money_respects_max_new() {
     )
     .expect("JSON");
     let b = &s["budget"];
-    let m = b["missed"]
-        .as_array()
-        .expect("missed")
-        .iter()
-        .find(|m| m["indicator"] == "coverage")
-        .cloned()
-        .unwrap_or_else(|| panic!("{b}"));
+    let m = missed_coverage(b).unwrap_or_else(|| panic!("{b}"));
     let extra = m["extra_wan"].as_f64().expect("extra");
     assert!(
         extra >= cheapest - 62.0 - 1e-9,

@@ -725,7 +725,11 @@ fn the_county_rule_is_not_met_on_the_page_when_no_county_can_be_told() {
             let mut lines = text.lines();
             let mut out = format!("{},kind\n", lines.next().expect("header"));
             for l in lines {
-                let kind = if l.contains("街道") { "urban" } else { "rural" };
+                let kind = if l.contains("街道") {
+                    "urban"
+                } else {
+                    "rural"
+                };
                 out.push_str(&format!("V{l},{kind}\n"));
             }
             fs::write(&v, out).expect("write");
