@@ -636,3 +636,39 @@ fn a_township_name_in_two_counties_is_a_located_error() {
     );
     assert!(problems(dir.path()).is_empty());
 }
+
+#[test]
+fn a_township_whose_villages_all_have_errors_is_not_reported_again_for_its_sites() {
+    // Both villages of 新天镇 get a bad elderly cell: each is reported where it is, and the
+    // station F05 and the candidates C03 and C04 of 新天镇 are not also told that their
+    // township has no village.
+    let dir = copy_fixture();
+    edit(dir.path(), "villages.csv", "38.3000,190,", "38.3000,19O,");
+    edit(dir.path(), "villages.csv", "38.2850,160,", "38.2850,16O,");
+    let got = problems(dir.path());
+    assert!(
+        got.iter()
+            .filter(|p| p.starts_with("villages.csv:"))
+            .count()
+            >= 2,
+        "{got:#?}"
+    );
+    assert!(
+        got.iter().all(|p| !p.contains("has no village")),
+        "{got:#?}"
+    );
+    // A township no village row names is still reported.
+    let dir = copy_fixture();
+    edit(
+        dir.path(),
+        "candidates.csv",
+        "C04,何庄村候选点,新天镇",
+        "C04,何庄村候选点,永固镇",
+    );
+    let got = problems(dir.path());
+    assert!(
+        got.iter()
+            .any(|p| p.contains("township \"永固镇\" has no village")),
+        "{got:#?}"
+    );
+}

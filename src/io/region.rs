@@ -253,13 +253,22 @@ pub fn load_region_with_notes(
             dir.join("villages.csv")
         }
     };
+    // The townships the village rows name, those with a bad cell included: a township whose
+    // villages all have errors is still known, so its facilities and candidates are not
+    // reported again for it.
+    let mut named: HashSet<String> = HashSet::new();
     match read_table(&villages_path, VILLAGE_COLUMNS, false) {
-        Ok(t) => region.villages = villages(&t, &mut cx, &mut out),
+        Ok(t) => {
+            region.villages = villages(&t, &mut cx, &mut out);
+            named.extend(t.column(COMMON[2]).map(str::to_owned));
+        }
         Err(d) => out.extend(d),
     }
     // Without readable villages there is nothing to check townships against.
-    let towns: Option<HashSet<String>> = (!region.villages.is_empty())
-        .then(|| region.villages.iter().map(|v| v.township.clone()).collect());
+    let towns: Option<HashSet<String>> = (!region.villages.is_empty()).then(|| {
+        named.extend(region.villages.iter().map(|v| v.township.clone()));
+        named
+    });
     // A region may have no facilities or candidates yet: a header alone is valid there.
     let facilities_path = match find_table(dir, "facilities") {
         Ok(p) => p.unwrap_or_else(|| dir.join("facilities.csv")),

@@ -418,6 +418,15 @@ impl Table {
     }
 
     /// Starts reading cells, collecting problems into `out`.
+    /// The non-empty cells of column `col` (a spec index), in row order, as written; none
+    /// where the column is absent.
+    pub fn column(&self, col: Col) -> impl Iterator<Item = &str> {
+        let f = self.fields.get(col.0).copied().flatten();
+        self.rows
+            .iter()
+            .filter_map(move |row| f.and_then(|f| row.record.get(f)).filter(|s| !s.is_empty()))
+    }
+
     pub fn cells<'t>(&'t self, out: &'t mut Diagnostics) -> Cells<'t> {
         Cells {
             table: self,
