@@ -1666,3 +1666,34 @@ fn a_missed_targets_money_respects_max_new() {
         assert_eq!(extra, cheapest - 62.0, "{b}");
     }
 }
+
+/// Prices written with decimals add up without round-off in `summary.json`: day care 0.1
+/// (C02, the township rule) and 0.2 (C04) is 0.3 万元, not 0.30000000000000004.
+#[test]
+fn money_with_decimals_adds_up_without_round_off() {
+    let s = plan_edited(
+        |s| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace("day_care = 30", "day_care = 0.1")
+                .replace("[costs]", "[budget]\ntotal = 1000\n\n[costs]")
+        },
+        |c| c.replace(",day_care,,25", ",day_care,,0.2"),
+    );
+    let b = &s["budget"];
+    assert_eq!(b["day_care_wan"], 0.3, "{b}");
+    let spent = b["spent_wan"].as_f64().expect("spent");
+    let beds = b["beds_wan"].as_f64().expect("beds");
+    assert_eq!(spent, wan6(0.3 + beds), "{b}");
+    let years: f64 = b["spent_per_year_wan"]
+        .as_object()
+        .expect("per year")
+        .values()
+        .map(|v| v.as_f64().expect("number"))
+        .sum();
+    assert!((years - spent).abs() < 1e-9, "{b}");
+}
+
+/// `x` to 6 decimals, as the plan keeps money.
+fn wan6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}

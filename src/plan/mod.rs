@@ -292,12 +292,18 @@ impl Spending {
                 *per_year.entry(y.year).or_default() += y.cost_wan;
             }
         }
-        let spent: f64 = per_year.values().fold(0.0, |a, b| a + b);
-        let over_total = b.total_wan.map_or(0.0, |t| (spent - t).max(0.0));
+        // Sums of prices written with decimals carry round-off (0.1 + 0.2): money is kept to
+        // 1e-6 万元 (0.01 yuan).
+        let wan = |x: f64| crate::numbers::round(x, 6);
+        for v in per_year.values_mut() {
+            *v = wan(*v);
+        }
+        let spent: f64 = wan(per_year.values().fold(0.0, |a, b| a + b));
+        let over_total = b.total_wan.map_or(0.0, |t| wan(spent - t).max(0.0));
         let mut overrun = over_total;
         let mut over_years = std::collections::BTreeMap::new();
         for (y, limit) in &b.per_year_wan {
-            let over = per_year.get(y).copied().unwrap_or(0.0) - limit;
+            let over = wan(per_year.get(y).copied().unwrap_or(0.0) - limit);
             overrun = overrun.max(over);
             if over > 1e-6 {
                 over_years.insert(*y, over);
@@ -309,9 +315,9 @@ impl Spending {
             allow_overrun: b.allow_overrun,
             spent_wan: spent,
             spent_per_year_wan: per_year,
-            day_care_wan: day_care.values().fold(0.0, |a, b| a + b),
-            beds_wan: beds.map_or(0.0, |p| p.cost_wan),
-            beds_unconstrained_wan: beds.map_or(0.0, |p| p.unconstrained_wan),
+            day_care_wan: wan(day_care.values().fold(0.0, |a, b| a + b)),
+            beds_wan: wan(beds.map_or(0.0, |p| p.cost_wan)),
+            beds_unconstrained_wan: wan(beds.map_or(0.0, |p| p.unconstrained_wan)),
             budget_binds: beds.is_some_and(|p| p.budget_binds),
             overrun_wan: if overrun > 1e-6 { overrun } else { 0.0 },
             overrun_total_wan: if over_total > 1e-6 { over_total } else { 0.0 },
