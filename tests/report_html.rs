@@ -629,7 +629,29 @@ function rules() {
   return Array.prototype.map.call(document.querySelectorAll('#wi-rules li'), function (li) { return li.textContent; });
 }
 function alone(i) { return S.every(function (s, j) { return j === i || s[0] !== S[i][0] || s[1] !== S[i][1]; }); }
-var r = {before: rules(), per_county: D.rules.per_county};
+var r = {before: rules(), per_county: D.rules.per_county, each: []};
+var csv = function () { return window.yanglaoMap.decisionsCsv().split('\n'); };
+// Every upgraded site clicked at the whole pixel of its centre (as a mouse clicks: the
+// centre rounded down) changes itself alone, unless another existing site lies within 2
+// pixels; the page's own toggle then restores it.
+var ctm = svg.getScreenCTM();
+S.forEach(function (s, i) {
+  if (s[6] !== 1) { return; }
+  var e = svg.querySelector('[data-s="' + i + '"]'), b = e.getBoundingClientRect();
+  var x = Math.floor(b.left + b.width / 2), y = Math.floor(b.top + b.height / 2);
+  var crowded = S.some(function (t, j) {
+    return j !== i && t[6] !== 3 && Math.hypot(t[0] - s[0], t[1] - s[1]) * ctm.a < 2;
+  });
+  var before = csv();
+  e.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: y}));
+  var now = csv();
+  var added = now.filter(function (l) { return before.indexOf(l) < 0; });
+  r.each.push([s[2], added, crowded]);
+  added.forEach(function (l) {
+    var id = l.split(',')[0];
+    window.yanglaoMap.toggle(S.findIndex(function (t) { return t[2] === id; }));
+  });
+});
 var up = S.findIndex(function (s, i) { return s[6] === 1 && alone(i); });
 r.dropped = up >= 0 ? S[up][2] : null;
 if (up >= 0) {
@@ -657,6 +679,19 @@ fn dropping_an_upgraded_institution_breaks_the_county_rule_in_the_what_if() {
     let out = dir.path().join("out/taizhou");
     let page = probe(&chromium, &out.join("report.html"), COUNTY_PROBE);
     assert_eq!(page["per_county"], 3, "{page}");
+    let each = page["each"].as_array().expect("each upgraded site");
+    assert!(each.len() >= 6, "{page}");
+    let mut checked = 0;
+    for e in each.iter().filter(|e| e[2] == false) {
+        let id = e[0].as_str().expect("id");
+        assert_eq!(
+            e[1],
+            serde_json::json!([format!("{id},excluded")]),
+            "clicking {id}: {e}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 6, "{page}");
     let dropped = page["dropped"].as_str().expect("an upgraded institution");
     let upgraded: Vec<String> = csv_rows(&out.join("sites.csv"))
         .into_iter()

@@ -232,11 +232,16 @@ function mount(box) {
     var site = -1, village = -1, t = e.target;
     if (e.clientX || e.clientY) {
       var p = toMap(e), u = unit(), sd = Infinity, vd = Infinity;
+      // The nearest site within a few pixels of its symbol. An unchosen candidate (a small
+      // dot drawn under the villages) counts 2 pixels farther: a click is whole pixels, and
+      // the centre of an existing site's square must not go to a candidate 1.5 pixels away.
       S.forEach(function (s, i) {
         if (svg.classList.contains('hide-' + (s[6] === 3 ? (open[i] ? 'sn' : 'sc') : 'sx'))) { return; }
         var d = Math.hypot(s[0] - p.x, s[1] - p.y);
+        var closed = s[6] === 3 && !open[i];
         var size = s[6] !== 3 ? 7 : open[i] ? 9.5 : 3.2;
-        if (d < (size + 3) * u && d < sd) { sd = d; site = i; }
+        var rank = d + (closed ? 2 * u : 0);
+        if (d < (size + 3) * u && rank < sd) { sd = rank; site = i; }
       });
       V.forEach(function (v, i) {
         if (svg.classList.contains('hide-v' + status[i])) { return; }
