@@ -32,6 +32,23 @@ pub fn fixed(x: f64, digits: usize) -> String {
     }
 }
 
+/// Money in 万元 for a sentence: whole amounts without decimals, others to two decimals
+/// with trailing zeros dropped (`0.08`, `45.4`), never `-0`.
+///
+/// ```
+/// assert_eq!(yanglao::numbers::wan(55.0), "55");
+/// assert_eq!(yanglao::numbers::wan(0.08000000000000002), "0.08");
+/// assert_eq!(yanglao::numbers::wan(45.4), "45.4");
+/// assert_eq!(yanglao::numbers::wan(-1e-12), "0");
+/// ```
+pub fn wan(x: f64) -> String {
+    let s = fixed(x, 2);
+    match s.strip_suffix(".00") {
+        Some(whole) => whole.to_owned(),
+        None => s.trim_end_matches('0').to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1697,3 +1697,34 @@ fn money_with_decimals_adds_up_without_round_off() {
 fn wan6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
+
+/// A missed coverage target priced in decimals: the money it needs and the sentences that
+/// name it agree to the 0.01 万元 (day care 0.1 for C02, 0.2 for C04; a budget of 0.12 leaves
+/// C04 unbought: 0.3 needed, 0.18 more).
+#[test]
+fn a_missed_target_priced_in_decimals_reads_the_same_everywhere() {
+    let s = plan_edited(
+        |s| {
+            s.replace("coverage = 0.9", "coverage = 1.0")
+                .replace("day_care = 30", "day_care = 0.1")
+                .replace("[costs]", "[budget]\ntotal = 0.12\n\n[costs]")
+        },
+        |c| c.replace(",day_care,,25", ",day_care,,0.2"),
+    );
+    let m = missed_coverage(&s["budget"]).unwrap_or_else(|| panic!("{}", s["budget"]));
+    assert_eq!(m["extra_wan"], 0.18, "{m}");
+    assert_eq!(m["exact"], true, "{m}");
+    let line = money_line(&s).unwrap_or_else(|| panic!("{}", s["day_care"]));
+    assert!(
+        line["zh"].as_str().is_some_and(
+            |z| z.contains("最省方案需日间照料投入 0.3 万元，超出预算可用部分 0.18 万元")
+        ),
+        "{line}"
+    );
+    assert!(
+        line["en"]
+            .as_str()
+            .is_some_and(|e| e.contains("costs 0.3 万元, 0.18 more")),
+        "{line}"
+    );
+}

@@ -307,8 +307,18 @@ pub fn validate(scenario: &Scenario, region: &Region) -> Diagnostics {
             budget_reported = true;
             out.push(at(
                 d,
-                format!("必选项目合计 {required_wan:.0} 万元，超出总预算 {total:.0} 万元（至「{}」为止）", d.id),
-                format!("the required projects cost {required_wan:.0} 万元 up to \"{}\", more than the total budget of {total:.0} 万元", d.id),
+                format!(
+                    "必选项目合计 {} 万元，超出总预算 {} 万元（至「{}」为止）",
+                    crate::numbers::wan(required_wan),
+                    crate::numbers::wan(total),
+                    d.id
+                ),
+                format!(
+                    "the required projects cost {} 万元 up to \"{}\", more than the total budget of {} 万元",
+                    crate::numbers::wan(required_wan),
+                    d.id,
+                    crate::numbers::wan(total)
+                ),
             ));
         }
     }

@@ -10,6 +10,7 @@ use std::time::Instant;
 use crate::error::Diagnostics;
 use crate::model::decisions::Verdict;
 use crate::model::{AreaKind, FacilityType, LonLat, Region, Scenario, SiteIdx, TravelKind};
+use crate::numbers::wan;
 use crate::solve::Status;
 use crate::travel::{self, ReachLists};
 
@@ -414,8 +415,11 @@ fn within_budget(
         let out = day_care::plan_with_money(scenario, region, reach, Some(money));
         let n = out.new_sites - rule_sites;
         let note = (
-            format!("余下 {money:.0} 万元按预算最大覆盖选 {n} 处覆盖站点"),
-            format!("the {money:.0} 万元 left buy {n} coverage sites by budgeted maximal covering"),
+            format!("余下 {} 万元按预算最大覆盖选 {n} 处覆盖站点", wan(money)),
+            format!(
+                "the {} 万元 left buy {n} coverage sites by budgeted maximal covering",
+                wan(money)
+            ),
         );
         (out, note)
     };
@@ -527,10 +531,11 @@ fn within_budget(
             }
         };
         let exact = exact && !plan.upgrade_choice;
+        let extra = crate::numbers::round((need - total).max(0.0), 6);
         missed.push(MissedTarget {
             indicator: "coverage".into(),
             year: goal_year,
-            extra_wan: (need - total).max(0.0),
+            extra_wan: extra,
             exact,
             short: 0.0,
             per_year: false,
@@ -538,25 +543,35 @@ fn within_budget(
         out.shortfalls.push(day_care::Shortfall {
             rule: "coverage".into(),
             zh: format!(
-                "{goal_year} 年覆盖率目标在预算内未能达到；达到它的最省方案需日间照料投入 {}{need:.0} 万元，超出预算可用部分 {:.0} 万元",
+                "{goal_year} 年覆盖率目标在预算内未能达到；达到它的最省方案需日间照料投入 {}{} 万元，超出预算可用部分 {} 万元",
                 if exact { "" } else { "至多 " },
-                (need - total).max(0.0)
+                wan(need),
+                wan(extra)
             ),
             en: format!(
-                "{goal_year}: the coverage target is not met within the budget; the cheapest day-care network meeting it costs {}{need:.0} 万元, {:.0} more than the budget leaves for it",
+                "{goal_year}: the coverage target is not met within the budget; the cheapest day-care network meeting it costs {}{} 万元, {} more than the budget leaves for it",
                 if exact { "" } else { "at most " },
-                (need - total).max(0.0)
+                wan(need),
+                wan(extra)
             ),
         });
     }
     out.shortfalls.push(day_care::Shortfall {
         rule: "budget".into(),
         zh: format!(
-            "日间照料网络需 {spend:.0} 万元，超出预算留给日间照料的 {total:.0} 万元（约束性床位目标先留 {reserve_wan:.0} 万元）：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{rule_cost:.0} 万元），{}",
+            "日间照料网络需 {} 万元，超出预算留给日间照料的 {} 万元（约束性床位目标先留 {} 万元）：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{} 万元），{}",
+            wan(spend),
+            wan(total),
+            wan(reserve_wan),
+            wan(rule_cost),
             note.0
         ),
         en: format!(
-            "the day-care network needs {spend:.0} 万元, more than the {total:.0} the budget leaves for day care once the binding bed targets have their {reserve_wan:.0}: the rules' {rule_sites} new centres and the upgrades ({rule_cost:.0} 万元) stay, {}",
+            "the day-care network needs {} 万元, more than the {} the budget leaves for day care once the binding bed targets have their {}: the rules' {rule_sites} new centres and the upgrades ({} 万元) stay, {}",
+            wan(spend),
+            wan(total),
+            wan(reserve_wan),
+            wan(rule_cost),
             note.1
         ),
     });
@@ -636,7 +651,7 @@ fn missed_bed_targets(beds: &BedPlan) -> Vec<MissedTarget> {
     if !beds.budget_binds {
         return Vec::new();
     }
-    let extra = (beds.unconstrained_wan - beds.cost_wan).max(0.0);
+    let extra = crate::numbers::round((beds.unconstrained_wan - beds.cost_wan).max(0.0), 6);
     beds.shortfalls
         .iter()
         .map(|s| MissedTarget {
@@ -722,6 +737,7 @@ fn complete_missed(
         } else {
             0.0
         };
+        let extra = crate::numbers::round(extra, 6);
         if let Some(m) = missed
             .iter_mut()
             .find(|m| m.indicator == key && m.year == row.year)
@@ -761,14 +777,18 @@ fn complete_missed(
             shortfalls.push(day_care::Shortfall {
                 rule: "per_year".into(),
                 zh: format!(
-                    "{} 年{}目标受年度预算限制未达到：差 {short:.0} {}；按需建设需该年及以前年度预算共增加至多 {extra:.0} 万元",
+                    "{} 年{}目标受年度预算限制未达到：差 {short:.0} {}；按需建设需该年及以前年度预算共增加至多 {} 万元",
                     row.year,
                     row.indicator.zh(),
-                    unit.0
+                    unit.0,
+                    wan(extra)
                 ),
                 en: format!(
-                    "{}: the {} step is missed under the yearly budgets: {short:.0} {} short; building by need takes at most {extra:.0} 万元 more of the yearly budgets up to that year",
-                    row.year, key, unit.1
+                    "{}: the {} step is missed under the yearly budgets: {short:.0} {} short; building by need takes at most {} 万元 more of the yearly budgets up to that year",
+                    row.year,
+                    key,
+                    unit.1,
+                    wan(extra)
                 ),
             });
         }

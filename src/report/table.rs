@@ -157,13 +157,13 @@ impl Cell {
     }
 }
 
-/// Money in 万元 as the report prints it: whole with thousands separators, else to one
-/// decimal.
+/// Money in 万元 as the report prints it: whole with thousands separators, else to two
+/// decimals with trailing zeros dropped ([`crate::numbers::wan`]), as the plan's sentences.
 pub(crate) fn money(x: f64) -> String {
     if (x - x.round()).abs() < 1e-9 {
         crate::map::thousands(x)
     } else {
-        crate::numbers::fixed(x, 1)
+        crate::numbers::wan(x)
     }
 }
 
