@@ -166,22 +166,7 @@ fn centre_capacity_opens_more_sites_and_assigns_people() {
     // only 700 of 南街 (820) and 北街 (640); F04 takes 六坝村 (310), F05 新天村 (190): 1,200.
     // The township rule opens C02 (海潮坝村, 270): 1,470 < 2,151 (90 % of 2,390). C01 reaches
     // 北街 (640 unserved once F01 serves 南街): 2,110. C04 adds 何庄村 (160): 2,270 >= 2,151.
-    let dir = copy_fixture();
-    let f = fs::read_to_string(dir.path().join("facilities.csv")).expect("fixture");
-    let cleared: String = f
-        .lines()
-        .map(|l| match l.rsplit_once(',') {
-            Some((head, _)) if !l.starts_with("id,") => format!("{head},\n"),
-            _ => format!("{l}\n"),
-        })
-        .collect();
-    fs::write(dir.path().join("facilities.csv"), cleared).expect("write");
-    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
-    fs::write(
-        dir.path().join("scenario.toml"),
-        s.replace("curve = true", "curve = true\ncapacity = 700"),
-    )
-    .expect("write");
+    let dir = capacity_700(|s| s);
     let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let summary =
@@ -496,6 +481,28 @@ fn plan_edited(
         &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
     )
     .expect("JSON")
+}
+
+/// The fixture with every facility's own capacity cell cleared and `capacity = 700` places
+/// per centre, its scenario then edited by `edit`.
+fn capacity_700(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = copy_fixture();
+    let f = fs::read_to_string(dir.path().join("facilities.csv")).expect("fixture");
+    let cleared: String = f
+        .lines()
+        .map(|l| match l.rsplit_once(',') {
+            Some((head, _)) if !l.starts_with("id,") => format!("{head},\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(dir.path().join("facilities.csv"), cleared).expect("write");
+    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
+    fs::write(
+        dir.path().join("scenario.toml"),
+        edit(s.replace("curve = true", "curve = true\ncapacity = 700")),
+    )
+    .expect("write");
+    dir
 }
 
 /// The missed coverage target of a summary's `budget` object, if any.
@@ -1242,23 +1249,8 @@ fn a_missed_target_with_centre_capacities_and_own_prices_is_at_most() {
     // an upper bound on the money the target needs.
     let cheapest = 85.0;
     let budget = 60.0;
-    let dir = copy_fixture();
-    let f = fs::read_to_string(dir.path().join("facilities.csv")).expect("fixture");
-    let cleared: String = f
-        .lines()
-        .map(|l| match l.rsplit_once(',') {
-            Some((head, _)) if !l.starts_with("id,") => format!("{head},\n"),
-            _ => format!("{l}\n"),
-        })
-        .collect();
-    fs::write(dir.path().join("facilities.csv"), cleared).expect("write");
-    let s = fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario");
-    fs::write(
-        dir.path().join("scenario.toml"),
-        s.replace("curve = true", "curve = true\ncapacity = 700")
-            .replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]")),
-    )
-    .expect("write");
+    let dir =
+        capacity_700(|s| s.replace("[costs]", &format!("[budget]\ntotal = {budget}\n\n[costs]")));
     let c = fs::read_to_string(dir.path().join("candidates.csv")).expect("candidates");
     fs::write(
         dir.path().join("candidates.csv"),
