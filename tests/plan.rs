@@ -1720,3 +1720,67 @@ fn a_missed_target_priced_in_decimals_reads_the_same_everywhere() {
         "{line}"
     );
 }
+
+/// The county rule is never met where a 镇 or 乡 has no statistical codes: its county, and so
+/// the rule there, cannot be told. The fixture with `per_county = 1`: 六坝镇 (F03 敬老院) and
+/// 新天镇 are the county's towns; with 新天镇's village ids not codes the plan says so,
+/// the row is not met and the plan is infeasible; with codes everywhere the row is met.
+#[test]
+fn the_county_rule_is_not_met_where_a_towns_county_cannot_be_told() {
+    for coded in [true, false] {
+        let dir = copy_fixture();
+        let scenario = dir.path().join("scenario.toml");
+        let s = fs::read_to_string(&scenario)
+            .expect("fixture")
+            .replace("[day_care]\n", "[day_care]\nper_county = 1\n");
+        fs::write(&scenario, s).expect("write");
+        if !coded {
+            let v = dir.path().join("villages.csv");
+            let text = fs::read_to_string(&v).expect("villages");
+            let mut lines = text.lines();
+            let mut out = format!("{},kind\n", lines.next().expect("header"));
+            for l in lines {
+                if l.contains("新天镇") {
+                    out.push_str(&format!("V{l},rural\n"));
+                } else {
+                    out.push_str(&format!("{l},\n"));
+                }
+            }
+            fs::write(&v, out).expect("write");
+        }
+        let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let s: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+        )
+        .expect("JSON");
+        let county_rows: Vec<&serde_json::Value> = s["indicators"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["indicator"] == "per_county")
+            .collect();
+        assert!(!county_rows.is_empty(), "{}", s["indicators"]);
+        let untold = s["day_care"]["shortfalls"]
+            .as_array()
+            .expect("shortfalls")
+            .iter()
+            .any(|x| {
+                x["rule"] == "per_county" && x["zh"].as_str().is_some_and(|z| z.contains("新天镇"))
+            });
+        if coded {
+            assert!(
+                county_rows.iter().all(|r| r["met"] == true),
+                "{county_rows:?}"
+            );
+            assert!(!untold, "{}", s["day_care"]);
+        } else {
+            assert!(
+                county_rows.iter().all(|r| r["met"] == false),
+                "{county_rows:?}"
+            );
+            assert!(untold, "{}", s["day_care"]);
+            assert_eq!(s["day_care"]["status"], "infeasible", "{}", s["day_care"]);
+        }
+    }
+}

@@ -13,7 +13,7 @@ pub mod township;
 pub use decisions::Decisions;
 pub use indicator::{BedDefinitions, Goal, Indicator, TypeSet};
 pub use scenario::*;
-pub use township::{Township, TownshipKind, rural_by_county};
+pub use township::{Township, TownshipKind, rural_by_county, rural_without_county};
 
 /// Index of a village in [`Region::villages`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

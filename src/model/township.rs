@@ -100,8 +100,18 @@ pub struct Township<'a> {
     pub county: Option<&'a str>,
 }
 
+/// The 镇 and 乡 of `units` whose county cannot be told (their villages have no statistical
+/// codes), in `units`' order: [`rural_by_county`] leaves them out.
+pub fn rural_without_county<'a>(units: &[Township<'a>]) -> Vec<&'a str> {
+    units
+        .iter()
+        .filter(|u| u.kind.is_rural() && u.county.is_none())
+        .map(|u| u.name)
+        .collect()
+}
+
 /// The 镇 and 乡 of `units` per county (first six code digits); units without a county are
-/// left out.
+/// left out (see [`rural_without_county`]).
 pub fn rural_by_county<'a>(units: &[Township<'a>]) -> BTreeMap<&'a str, Vec<&'a str>> {
     let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for u in units.iter().filter(|u| u.kind.is_rural()) {

@@ -2012,6 +2012,17 @@ fn rule_sites(
                 zh: "无法识别县(市、区)：村/社区编号不是 12 位统计用区划代码，或没有镇、乡".into(),
                 en: "no county can be told: village ids are not 12-digit statistical codes, or there is no town".into(),
             });
+        } else {
+            // Some 镇/乡 without codes: their county, and so the rule there, cannot be told.
+            let untold = crate::model::rural_without_county(&units);
+            if !untold.is_empty() {
+                let names = untold.join("、");
+                shortfalls.push(Shortfall {
+                    rule: "per_county".into(),
+                    zh: format!("{names}的村/社区编号不是 12 位统计用区划代码，无法判断所属县(市、区)，县域规则对其无法检查"),
+                    en: format!("the county of {names} cannot be told (their village ids are not 12-digit statistical codes), so the county rule cannot be checked there"),
+                });
+            }
         }
         for (county, rural) in &counties {
             let mut count: u32 = rural.iter().map(|t| have[*t]).sum();

@@ -384,6 +384,8 @@ fn day_care_rows(
                 .count() as f64
         };
         let k = counties.len() as f64;
+        // 镇/乡 whose county cannot be told: the rule cannot be checked there, never met.
+        let untold = crate::model::rural_without_county(&units);
         // A row for every year with a county step of its own, then the final year's.
         let mut steps: Vec<(i32, u32)> = dc
             .targets
@@ -406,20 +408,30 @@ fn day_care_rows(
                 planned: ratio(with, k),
                 numerator: with,
                 denominator: k,
-                met: Some(verdict(target, with, k)),
+                met: Some(untold.is_empty() && verdict(target, with, k)),
             });
         }
         out.definitions.push(Definition {
             indicator: Indicator::PerCounty,
             zh: format!(
-                "镇、乡中至少有 {} 处综合(区域性)养老服务中心的县(市、区)数 ÷ 县(市、区)数 {}（县按统计用区划代码前 6 位）",
+                "镇、乡中至少有 {} 处综合(区域性)养老服务中心的县(市、区)数 ÷ 县(市、区)数 {}（县按统计用区划代码前 6 位{}）",
                 county_goal,
-                counties.len()
+                counties.len(),
+                if untold.is_empty() {
+                    String::new()
+                } else {
+                    format!("；{} 个镇、乡无代码、所属县不明，不判定达标", untold.len())
+                }
             ),
             en: format!(
-                "Counties with at least {} comprehensive (regional) centres in their towns ÷ {} counties (county = first 6 digits of the statistical code)",
+                "Counties with at least {} comprehensive (regional) centres in their towns ÷ {} counties (county = first 6 digits of the statistical code{})",
                 county_goal,
-                counties.len()
+                counties.len(),
+                if untold.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} towns without codes belong to no known county, so it is never met", untold.len())
+                }
             ),
         });
     }

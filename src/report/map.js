@@ -149,8 +149,10 @@ function mount(box) {
       });
       var counties = Object.keys(inCounty);
       var okc = counties.filter(function (c) { return inCounty[c] >= D.rules.per_county; }).length;
-      // No county told (ids not statistical codes, or no 镇/乡): not met, as the plan says.
-      out.push([T.county + ' ' + D.rules.per_county + ' ' + T.county2 + ' ' + okc + ' / ' + counties.length, counties.length > 0 && okc === counties.length]);
+      // No county told (ids not statistical codes, or no 镇/乡), or a 镇/乡 whose county is
+      // unknown: not met, as the plan says.
+      var untold = D.towns.some(function (t) { return t[1] === 1 && !t[4]; });
+      out.push([T.county + ' ' + D.rules.per_county + ' ' + T.county2 + ' ' + okc + ' / ' + counties.length, counties.length > 0 && !untold && okc === counties.length]);
     }
     return out;
   }
