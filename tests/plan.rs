@@ -1728,26 +1728,7 @@ fn a_missed_target_priced_in_decimals_reads_the_same_everywhere() {
 #[test]
 fn the_county_rule_is_not_met_where_a_towns_county_cannot_be_told() {
     for coded in [true, false] {
-        let dir = copy_fixture();
-        let scenario = dir.path().join("scenario.toml");
-        let s = fs::read_to_string(&scenario)
-            .expect("fixture")
-            .replace("[day_care]\n", "[day_care]\nper_county = 1\n");
-        fs::write(&scenario, s).expect("write");
-        if !coded {
-            let v = dir.path().join("villages.csv");
-            let text = fs::read_to_string(&v).expect("villages");
-            let mut lines = text.lines();
-            let mut out = format!("{},kind\n", lines.next().expect("header"));
-            for l in lines {
-                if l.contains("新天镇") {
-                    out.push_str(&format!("V{l},rural\n"));
-                } else {
-                    out.push_str(&format!("{l},\n"));
-                }
-            }
-            fs::write(&v, out).expect("write");
-        }
+        let dir = common::county_rule_fixture(|t| !coded && t == "新天镇");
         let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
         assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
         let s: serde_json::Value = serde_json::from_str(

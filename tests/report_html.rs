@@ -748,27 +748,7 @@ fn the_county_rule_is_not_met_on_the_page_when_no_county_can_be_told() {
     // reports as a shortfall and the page must not call met (0 / 0).
     let chromium = chromium_or_fail();
     for coded in [true, false] {
-        let dir = copy_fixture();
-        let scenario = dir.path().join("scenario.toml");
-        let s = fs::read_to_string(&scenario)
-            .expect("fixture")
-            .replace("[day_care]\n", "[day_care]\nper_county = 1\n");
-        fs::write(&scenario, s).expect("write");
-        if !coded {
-            let v = dir.path().join("villages.csv");
-            let text = fs::read_to_string(&v).expect("villages");
-            let mut lines = text.lines();
-            let mut out = format!("{},kind\n", lines.next().expect("header"));
-            for l in lines {
-                let kind = if l.contains("街道") {
-                    "urban"
-                } else {
-                    "rural"
-                };
-                out.push_str(&format!("V{l},{kind}\n"));
-            }
-            fs::write(&v, out).expect("write");
-        }
+        let dir = common::county_rule_fixture(|_| !coded);
         let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
         assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
         let page = probe(

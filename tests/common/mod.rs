@@ -53,6 +53,38 @@ pub fn copy_fixture() -> tempfile::TempDir {
     copy_dir(FIXTURE)
 }
 
+/// The fixture with `per_county = 1`, and the villages of the townships `uncoded` picks
+/// given ids that are not statistical codes ("V" + the code) and their kind written out
+/// (urban in 街道, rural elsewhere), so their county cannot be told.
+#[allow(dead_code)]
+pub fn county_rule_fixture(uncoded: impl Fn(&str) -> bool) -> tempfile::TempDir {
+    let dir = copy_fixture();
+    let scenario = dir.path().join("scenario.toml");
+    let s = fs::read_to_string(&scenario)
+        .expect("fixture")
+        .replace("[day_care]\n", "[day_care]\nper_county = 1\n");
+    fs::write(&scenario, s).expect("write");
+    let v = dir.path().join("villages.csv");
+    let text = fs::read_to_string(&v).expect("villages");
+    let mut lines = text.lines();
+    let mut out = format!("{},kind\n", lines.next().expect("header"));
+    for l in lines {
+        let township = l.split(',').nth(2).unwrap_or("");
+        if uncoded(township) {
+            let kind = if township.ends_with("街道") {
+                "urban"
+            } else {
+                "rural"
+            };
+            out.push_str(&format!("V{l},{kind}\n"));
+        } else {
+            out.push_str(&format!("{l},\n"));
+        }
+    }
+    fs::write(&v, out).expect("write");
+    dir
+}
+
 /// Compares `actual` with `tests/golden/<name>`; `UPDATE_GOLDEN=1` rewrites the file.
 pub fn golden(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
