@@ -1448,14 +1448,7 @@ impl Part {
         }
         let fixing = self.lp_multipliers(k, lambda);
         let r = match mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, &fixing, nodes) {
-            Some(second) if second.value > first.value + 1e-9 => MclpResult {
-                bound: first.bound.min(second.bound).max(second.value),
-                ..second
-            },
-            Some(second) => MclpResult {
-                bound: first.bound.min(second.bound).max(first.value),
-                ..first
-            },
+            Some(second) => first.best_of(second),
             None => first,
         };
         // The fixing multipliers start the next budget's search.
@@ -1509,16 +1502,7 @@ impl Part {
         if let Some(second) =
             mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, &fixing, nodes)
         {
-            let bound = first.bound.min(second.bound);
-            let best = if second.value > first.value + 1e-9 {
-                second
-            } else {
-                first
-            };
-            return MclpResult {
-                bound: bound.max(best.value),
-                ..best
-            };
+            return first.best_of(second);
         }
         let full = MclpLimits {
             nodes,
@@ -1527,16 +1511,7 @@ impl Part {
         };
         let mut again = lambda.clone();
         let second = mclp.solve(k, &first.open, &mut again, None, &full, &|o| self.swap(o));
-        let bound = first.bound.min(second.bound);
-        let best = if second.value > first.value + 1e-9 {
-            second
-        } else {
-            first
-        };
-        MclpResult {
-            bound: bound.max(best.value),
-            ..best
-        }
+        first.best_of(second)
     }
 
     /// Best `k`-subset by complete enumeration over point bitmasks (at most 64 points).

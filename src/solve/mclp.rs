@@ -99,6 +99,23 @@ pub(crate) struct MclpResult {
     pub bound: f64,
 }
 
+impl MclpResult {
+    /// Two searches of the same budget as one: the answer of higher value (`self` on a tie,
+    /// within 1e-9) with the smaller of the two proven bounds, never below that value.
+    pub(crate) fn best_of(self, other: Self) -> Self {
+        let bound = self.bound.min(other.bound);
+        let best = if other.value > self.value + 1e-9 {
+            other
+        } else {
+            self
+        };
+        Self {
+            bound: bound.max(best.value),
+            ..best
+        }
+    }
+}
+
 /// Weight of the previous direction in a deflected subgradient step (0: plain steps, which
 /// measured best on the greenfield benchmarks).
 const DEFLECTION: f64 = 0.0;
