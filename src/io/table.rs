@@ -417,7 +417,6 @@ impl Table {
         self.fields[col.0].map_or(0, |f| f as u64 + 1 + self.col_offset)
     }
 
-    /// Starts reading cells, collecting problems into `out`.
     /// The non-empty cells of column `col` (a spec index), in row order, as written; none
     /// where the column is absent.
     pub fn column(&self, col: Col) -> impl Iterator<Item = &str> {
@@ -427,6 +426,7 @@ impl Table {
             .filter_map(move |row| f.and_then(|f| row.record.get(f)).filter(|s| !s.is_empty()))
     }
 
+    /// Starts reading cells, collecting problems into `out`.
     pub fn cells<'t>(&'t self, out: &'t mut Diagnostics) -> Cells<'t> {
         Cells {
             table: self,
