@@ -32,6 +32,16 @@ pub fn fixed(x: f64, digits: usize) -> String {
     }
 }
 
+/// Money in 万元 kept to 1e-6 (0.01 yuan): sums of prices written with decimals carry
+/// round-off (0.1 + 0.2 is 0.30000000000000004), which no output should show.
+///
+/// ```
+/// assert_eq!(yanglao::numbers::round_wan(0.1 + 0.2), 0.3);
+/// ```
+pub fn round_wan(x: f64) -> f64 {
+    round(x, 6)
+}
+
 /// Money in 万元 for a sentence: whole amounts without decimals, others to two decimals
 /// with trailing zeros dropped (`0.08`, `45.4`), never `-0`.
 ///

@@ -185,6 +185,18 @@ impl Decisions {
             .collect()
     }
 
+    /// The candidates of [`Decisions::required_day_care`], ascending, each once.
+    pub fn required_day_care_sites(&self, region: &Region) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .required_day_care(region)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Required candidates of `region` that allow only an institution (they open as new
     /// institutions), in decision order.
     pub fn required_institutions(&self, region: &Region) -> Vec<usize> {

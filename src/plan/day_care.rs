@@ -288,10 +288,29 @@ struct JointCover {
 /// of each independent piece left after the reductions, see [`crate::solve::rules_cover`]).
 pub const JOINT_NODE_LIMIT: u64 = 2_000;
 
-/// `problem` with the candidates of `sites` open: what they reach covered, their sets emptied.
-fn with_sites_open(problem: &CoverageProblem, sites: &[(usize, Reason)]) -> CoverageProblem {
+/// `problem` with what the facilities `upgraded` (facility indices) reach covered: upgraded
+/// centres serve the circle where the scenario counts comprehensive centres (call it only
+/// then).
+pub(crate) fn with_upgrades_serving(
+    mut problem: CoverageProblem,
+    reach: &ReachLists,
+    upgraded: impl IntoIterator<Item = usize>,
+) -> CoverageProblem {
+    for i in upgraded {
+        for vr in reach.villages_of(SiteIdx(i as u32)) {
+            problem.covered[vr.village.get()] = true;
+        }
+    }
+    problem
+}
+
+/// `problem` with the candidates `sites` open: what they reach covered, their sets emptied.
+pub(crate) fn with_sites_open(
+    problem: &CoverageProblem,
+    sites: impl IntoIterator<Item = usize>,
+) -> CoverageProblem {
     let mut p = problem.clone();
-    for &(c, _) in sites {
+    for c in sites {
         for &i in &problem.sets[c] {
             p.covered[i as usize] = true;
         }
@@ -569,9 +588,7 @@ pub fn plan_with_money(
             rule_sites.push((c, Reason::Required));
         }
     }
-    let mut required_all: Vec<usize> = required.iter().map(|&(c, _)| c).collect();
-    required_all.sort_unstable();
-    required_all.dedup();
+    let required_all = scenario.decisions.required_day_care_sites(region);
     let fixed = rule_sites
         .iter()
         .filter(|(_, r)| *r == Reason::Required)
@@ -594,15 +611,12 @@ pub fn plan_with_money(
         .map(|i| (i, Reason::County))
         .collect();
     // What the upgraded facilities reach counts as covered, when upgraded centres serve.
-    let with_upgrades = |mut p: CoverageProblem, upgrades: &[(usize, Reason)]| {
+    let with_upgrades = |p: CoverageProblem, upgrades: &[(usize, Reason)]| {
         if upgrades_serve {
-            for &(i, _) in upgrades {
-                for vr in reach.villages_of(SiteIdx(i as u32)) {
-                    p.covered[vr.village.get()] = true;
-                }
-            }
+            with_upgrades_serving(p, reach, upgrades.iter().map(|&(i, _)| i))
+        } else {
+            p
         }
-        p
     };
     let problem_any = with_upgrades(problem.clone(), &all_upgrades);
     let problem = with_upgrades(problem, &rules_out.upgrades);
@@ -639,7 +653,7 @@ pub fn plan_with_money(
         }
     };
     // What the existing sites and the upgraded centres reach, then the rules' new sites.
-    let rest = with_sites_open(&problem, &rule_sites);
+    let rest = with_sites_open(&problem, rule_sites.iter().map(|&(c, _)| c));
     let rules = rule_sites.len() as u32;
     // The fewest sites the rules need under any upgrade they allow: moving one county
     // upgrade gives at most one more township a centre, so saves at most one township-share
@@ -763,7 +777,7 @@ pub fn plan_with_money(
                     c.status
                 };
             } else if choice_left {
-                let any = with_sites_open(&problem_any, &rule_sites);
+                let any = with_sites_open(&problem_any, rule_sites.iter().map(|&(c, _)| c));
                 let status = c.status;
                 c = if objective == Objective::LeastCost {
                     let share = goal.expect("least cost only with a coverage target");

@@ -10,7 +10,7 @@ use std::time::Instant;
 use crate::error::Diagnostics;
 use crate::model::decisions::Verdict;
 use crate::model::{AreaKind, FacilityType, LonLat, Region, Scenario, SiteIdx, TravelKind};
-use crate::numbers::wan;
+use crate::numbers::{round_wan, wan};
 use crate::solve::Status;
 use crate::travel::{self, ReachLists};
 
@@ -293,18 +293,15 @@ impl Spending {
                 *per_year.entry(y.year).or_default() += y.cost_wan;
             }
         }
-        // Sums of prices written with decimals carry round-off (0.1 + 0.2): money is kept to
-        // 1e-6 万元 (0.01 yuan).
-        let wan = |x: f64| crate::numbers::round(x, 6);
         for v in per_year.values_mut() {
-            *v = wan(*v);
+            *v = round_wan(*v);
         }
-        let spent: f64 = wan(per_year.values().fold(0.0, |a, b| a + b));
-        let over_total = b.total_wan.map_or(0.0, |t| wan(spent - t).max(0.0));
+        let spent: f64 = round_wan(per_year.values().fold(0.0, |a, b| a + b));
+        let over_total = b.total_wan.map_or(0.0, |t| round_wan(spent - t).max(0.0));
         let mut overrun = over_total;
         let mut over_years = std::collections::BTreeMap::new();
         for (y, limit) in &b.per_year_wan {
-            let over = wan(per_year.get(y).copied().unwrap_or(0.0) - limit);
+            let over = round_wan(per_year.get(y).copied().unwrap_or(0.0) - limit);
             overrun = overrun.max(over);
             if over > 1e-6 {
                 over_years.insert(*y, over);
@@ -316,9 +313,9 @@ impl Spending {
             allow_overrun: b.allow_overrun,
             spent_wan: spent,
             spent_per_year_wan: per_year,
-            day_care_wan: wan(day_care.values().fold(0.0, |a, b| a + b)),
-            beds_wan: wan(beds.map_or(0.0, |p| p.cost_wan)),
-            beds_unconstrained_wan: wan(beds.map_or(0.0, |p| p.unconstrained_wan)),
+            day_care_wan: round_wan(day_care.values().fold(0.0, |a, b| a + b)),
+            beds_wan: round_wan(beds.map_or(0.0, |p| p.cost_wan)),
+            beds_unconstrained_wan: round_wan(beds.map_or(0.0, |p| p.unconstrained_wan)),
             budget_binds: beds.is_some_and(|p| p.budget_binds),
             overrun_wan: if overrun > 1e-6 { overrun } else { 0.0 },
             overrun_total_wan: if over_total > 1e-6 { over_total } else { 0.0 },
@@ -456,22 +453,12 @@ fn within_budget(
                 .serving
                 .contains(crate::model::FacilityType::Comprehensive);
             if upgrades_serve {
-                for u in &plan.upgrades {
-                    for vr in reach.villages_of(crate::model::SiteIdx(u.facility as u32)) {
-                        problem.covered[vr.village.get()] = true;
-                    }
-                }
+                problem = day_care::with_upgrades_serving(
+                    problem,
+                    reach,
+                    plan.upgrades.iter().map(|u| u.facility),
+                );
             }
-            let open = |sites: &[usize]| {
-                let mut p = problem.clone();
-                for &c in sites {
-                    for &v in &problem.sets[c] {
-                        p.covered[v as usize] = true;
-                    }
-                    p.sets[c].clear();
-                }
-                p
-            };
             let forced: Vec<usize> = plan
                 .sites
                 .iter()
@@ -487,7 +474,7 @@ fn within_budget(
                     .max_new
                     .map_or(usize::MAX, |m| (m as usize).saturating_sub(opened.len()));
                 crate::solve::budget_coverage::min_cost_within(
-                    &open(opened),
+                    &day_care::with_sites_open(&problem, opened.iter().copied()),
                     &price,
                     people,
                     room,
@@ -504,14 +491,7 @@ fn within_budget(
                     // sites kept, which every network under the rules and decisions holds).
                     let exact = optimal
                         && (!plan.placement_choice || {
-                            let mut required: Vec<usize> = scenario
-                                .decisions
-                                .required_day_care(region)
-                                .into_iter()
-                                .map(|(c, _)| c)
-                                .collect();
-                            required.sort_unstable();
-                            required.dedup();
+                            let required = scenario.decisions.required_day_care_sites(region);
                             let fixed_wan = plan
                                 .upgrades
                                 .iter()
@@ -531,7 +511,7 @@ fn within_budget(
             }
         };
         let exact = exact && !plan.upgrade_choice;
-        let extra = crate::numbers::round((need - total).max(0.0), 6);
+        let extra = round_wan((need - total).max(0.0));
         missed.push(MissedTarget {
             indicator: "coverage".into(),
             year: goal_year,
@@ -651,7 +631,7 @@ fn missed_bed_targets(beds: &BedPlan) -> Vec<MissedTarget> {
     if !beds.budget_binds {
         return Vec::new();
     }
-    let extra = crate::numbers::round((beds.unconstrained_wan - beds.cost_wan).max(0.0), 6);
+    let extra = round_wan((beds.unconstrained_wan - beds.cost_wan).max(0.0));
     beds.shortfalls
         .iter()
         .map(|s| MissedTarget {
@@ -737,7 +717,7 @@ fn complete_missed(
         } else {
             0.0
         };
-        let extra = crate::numbers::round(extra, 6);
+        let extra = round_wan(extra);
         if let Some(m) = missed
             .iter_mut()
             .find(|m| m.indicator == key && m.year == row.year)
