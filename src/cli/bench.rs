@@ -20,9 +20,12 @@
 //!   `--instance` (repeatable) single instances.
 //! - `dense`: greenfield coverage of the bundled 泰州 and 福建 data (`seeds/` in the working
 //!   folder; every village a candidate, crow-fly 15 minutes at 8 km/h urban and 24 km/h
-//!   rural, detour 1.0): set covering (coverage 1.0) and maximal covering with p = 5, 10, 20,
-//!   50, 100, each with time, objective, bound, gap and status, and 泰州's whole curve.
-//!   `--variant` picks one, `--cover-only` runs set covering alone; `--write-instances DIR` writes them for
+//!   rural, detour 1.0): set covering (coverage 1.0), maximal covering with p = 5, 10, 20,
+//!   50, 100 and partial covering (the fewest sites reaching 90, 95, 99 % of the elderly),
+//!   each with time, objective, bound, gap and status; then the day-care step of `plan` (and
+//!   `solve`) on the same instance for coverage 1.0 and 0.9 and max_new 20 and 100, so that
+//!   the product's own path is timed too; and 泰州's whole curve. `--variant` picks one,
+//!   `--cover-only` runs set covering alone; `--write-instances DIR` writes them for
 //!   `tests/scripts/highs_dense.py`, which times HiGHS on the same models.
 
 use std::process::ExitCode;
@@ -672,13 +675,15 @@ impl DenseVariant {
     }
 }
 
-/// The greenfield coverage instance of a bundled region: its villages (loaded through the
-/// scenario, so positions are converted as `plan` converts them), no existing site, one
-/// day-care candidate at every village, crow-fly 15 minutes at 8 km/h urban and 24 km/h rural
-/// with detour 1.0 (2 km and 6 km), every village weighted by its elderly people.
-pub fn dense_instance(
+/// The greenfield variant of a bundled region: its villages (loaded through the scenario, so
+/// positions are converted as `plan` converts them), no existing site, one day-care candidate
+/// at every village, crow-fly 15 minutes at 8 km/h urban and 24 km/h rural with detour 1.0
+/// (2 km and 6 km). The scenario comes back with that travel model, the whole region in
+/// scope, no street, township or county rule, no target, budget or curve, and the reach
+/// lists of that model.
+pub fn dense_setup(
     scenario: &std::path::Path,
-) -> anyhow::Result<crate::solve::coverage::CoverageProblem> {
+) -> anyhow::Result<(crate::model::Scenario, Region, crate::travel::ReachLists)> {
     use crate::model::{CoverageScope, TravelMode, TypeSet};
     let loaded =
         crate::io::load(scenario).map_err(|d| anyhow::anyhow!("{}: {d}", scenario.display()))?;
@@ -701,17 +706,45 @@ pub fn dense_instance(
         candidates,
         boundary: Vec::new(),
     };
-    let model = CrowFly::new(
-        TravelMode {
-            speed_kmh: 8.0,
-            detour: 1.0,
-        },
-        TravelMode {
-            speed_kmh: 24.0,
-            detour: 1.0,
-        },
-    );
-    let reach = model.reach(&region, &Query::within(15.0));
+    let urban = TravelMode {
+        speed_kmh: 8.0,
+        detour: 1.0,
+    };
+    let rural = TravelMode {
+        speed_kmh: 24.0,
+        detour: 1.0,
+    };
+    let reach = CrowFly::new(urban, rural).reach(&region, &Query::within(15.0));
+    let mut s = loaded.scenario;
+    s.travel.minutes = 15.0;
+    s.travel.urban = urban;
+    s.travel.rural = rural;
+    s.travel.roads = None;
+    s.travel.matrix = None;
+    let dc = &mut s.day_care;
+    dc.scope = CoverageScope::All;
+    dc.serving = TypeSet::of(&[crate::model::FacilityType::DayCare]);
+    dc.coverage = None;
+    dc.targets.clear();
+    dc.per_street = 0;
+    dc.per_county = 0;
+    dc.township_share = None;
+    dc.max_new = None;
+    dc.curve = false;
+    dc.capacity = None;
+    dc.data_capacity = false;
+    dc.exclude_unreachable = false;
+    s.budget = Default::default();
+    s.decisions = Default::default();
+    Ok((s, region, reach))
+}
+
+/// The coverage instance of [`dense_setup`]: every village weighted by its elderly people.
+pub fn dense_instance(
+    scenario: &std::path::Path,
+) -> anyhow::Result<crate::solve::coverage::CoverageProblem> {
+    use crate::model::{CoverageScope, TypeSet};
+    let (_, region, reach) = dense_setup(scenario)?;
     Ok(crate::plan::day_care::coverage_problem(
         &region,
         &reach,
@@ -766,7 +799,13 @@ fn bench_dense(args: &Args) -> anyhow::Result<()> {
         }
         reset_peak();
         let t = Instant::now();
-        let problem = dense_instance(&path)?;
+        let (scenario, region, reach) = dense_setup(&path)?;
+        let problem = crate::plan::day_care::coverage_problem(
+            &region,
+            &reach,
+            crate::model::CoverageScope::All,
+            crate::model::TypeSet::EMPTY,
+        );
         let pairs: usize = problem.sets.iter().map(Vec::len).sum();
         let sizes = problem.component_sizes();
         let largest = sizes.iter().max_by_key(|s| s.0).copied().unwrap_or((0, 0));
@@ -821,6 +860,49 @@ fn bench_dense(args: &Args) -> anyhow::Result<()> {
                 s.certificate,
                 t.elapsed().as_secs_f64(),
             );
+        }
+        // Partial covering: the fewest sites reaching a share of the elderly.
+        let shares: &[f64] = if args.cover_only {
+            &[]
+        } else {
+            &[0.9, 0.95, 0.99]
+        };
+        for &share in shares {
+            let t = Instant::now();
+            let sol = problem.solve_target(share * reachable, &opts);
+            let secs = t.elapsed().as_secs_f64();
+            let (Ok(s) | Err(s)) = sol;
+            row(&format!("covering {share:.2}"), s.certificate, secs);
+        }
+        // The same questions as `plan` and `solve` ask them: loading excluded, the day-care
+        // step whole (its rules, certificates, phasing and per-village results included).
+        if !args.cover_only {
+            let mut questions: Vec<(String, crate::model::Scenario)> = Vec::new();
+            for share in [1.0, 0.9] {
+                let mut s = scenario.clone();
+                s.day_care.coverage = Some(share);
+                questions.push((format!("plan: coverage {share:.2}"), s));
+            }
+            for p in [20, 100] {
+                let mut s = scenario.clone();
+                s.day_care.max_new = Some(p);
+                questions.push((format!("plan: max_new = {p}"), s));
+            }
+            for (label, s) in questions {
+                let t = Instant::now();
+                let dc = crate::plan::day_care::plan(&s, &region, &reach);
+                let secs = t.elapsed().as_secs_f64();
+                let mut c = crate::solve::Certificate::new(
+                    if dc.objective == crate::plan::day_care::Objective::NewSites {
+                        f64::from(dc.new_sites)
+                    } else {
+                        dc.covered_elderly
+                    },
+                    dc.bound,
+                );
+                c.status = dc.status;
+                row(&label, c, secs);
+            }
         }
         if variant == DenseVariant::Taizhou && !args.cover_only {
             let t = Instant::now();

@@ -64,7 +64,7 @@ use super::mclp::{
 use super::{Certificate, SplitMix64, Status};
 
 /// A coverage instance: weights, what is covered already, and what each candidate covers.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoverageProblem {
     /// Weight of each demand point (elderly people); 0 for points outside the scope.
     pub weight: Vec<f64>,
@@ -268,19 +268,7 @@ impl CoverageProblem {
     pub fn solve_budget(&self, p: u32, opts: &CoverageOptions) -> CoverageSolution {
         let base = self.base_weight();
         let whole = Part::join(self.decompose());
-        let k = (p as usize).min(whole.cands.len());
-        let (open, value, bound) = if k == 0 {
-            (Vec::new(), 0.0, 0.0)
-        } else if k == whole.cands.len() {
-            let all: Vec<usize> = (0..k).collect();
-            let v = whole.total();
-            (all, v, v)
-        } else {
-            let (start, _) = whole.local_search(&[], k, opts, 0);
-            let mut lambda = Vec::new();
-            let r = whole.budget_search(k, &start, &mut lambda, QUICK_NODES, opts.node_limit);
-            (r.open, r.value, r.bound.min(whole.trivial_bound(k)))
-        };
+        let (open, value, bound) = whole.solve_one(p as usize, opts);
         let mut sites: Vec<u32> = open.iter().map(|&j| whole.cands[j]).collect();
         sites.sort_unstable();
         let covered = base + value;
@@ -298,8 +286,8 @@ impl CoverageProblem {
     /// Full coverage (a `target` within [`Certificate::TOLERANCE`] of the reachable weight)
     /// is set covering per component: a Lagrangian lower bound on the count (Beasley 1990),
     /// then for each count `k` from there a Lagrangian branch and bound that either finds a
-    /// cover with `k` sites or proves none exists. Any other target goes through the
-    /// coverage curve ([`CoverageCurve::for_target`]).
+    /// cover with `k` sites or proves none exists. Any other target is a bisection over the
+    /// number of sites, each count one budget problem (not the whole curve).
     pub fn solve_target(
         &self,
         target: f64,
@@ -319,11 +307,7 @@ impl CoverageProblem {
         let parts = self.decompose();
         let reachable = base + parts.iter().map(Part::total).sum::<f64>();
         if target < reachable - tol {
-            let curve = self.curve(&CoverageOptions {
-                max_sites: None,
-                ..*opts
-            });
-            return curve.for_target(target);
+            return Ok(self.fewest_by_bisection(Part::join(parts), target - base, opts));
         }
         let covers: Vec<(Vec<usize>, usize)> = if opts.parallel {
             parts.par_iter().map(|p| p.cover_all(opts)).collect()
@@ -351,6 +335,53 @@ impl CoverageProblem {
             Err(best)
         } else {
             Ok(solution)
+        }
+    }
+}
+
+impl CoverageProblem {
+    /// The fewest sites of `whole` (every component joined) covering at least `need` of its
+    /// weight (`0 < need` below its total), by bisection over the number of sites instead of
+    /// the whole curve: a greedy order gives a first answer; each count tried is solved as
+    /// one budget ([`Part::solve_one`]), whose answer, when it reaches `need`, lowers the
+    /// count, and whose proven bound, when below `need`, rules out that count and every
+    /// smaller one (coverage never falls as sites are added). A count left undecided (the
+    /// node limit stopped its search) ends the bisection with the gap in the certificate.
+    /// Within [`Certificate::TOLERANCE`] as [`CoverageCurve::for_target`]; the certificate's
+    /// objective is the count and its bound the smallest count not ruled out.
+    fn fewest_by_bisection(
+        &self,
+        whole: Part,
+        need: f64,
+        opts: &CoverageOptions,
+    ) -> CoverageSolution {
+        let tol = Certificate::TOLERANCE;
+        let mut answer = whole.greedy_until(need - tol);
+        let mut hi = answer.len();
+        // Every count below `lower` is ruled out; 0 covers nothing of `need > 0`.
+        let mut lower = 1;
+        while lower < hi {
+            let mid = (lower + hi) / 2;
+            let (open, value, bound) = whole.decide(mid, need - tol, opts);
+            if value >= need - tol {
+                hi = open.len();
+                answer = open;
+            } else if bound < need - tol {
+                lower = mid + 1;
+            } else {
+                break;
+            }
+        }
+        let mut sites: Vec<u32> = answer.iter().map(|&j| whole.cands[j]).collect();
+        sites.sort_unstable();
+        let covered = self.covered_weight(&sites);
+        let count = sites.len() as f64;
+        let mut certificate = Certificate::new(count, (lower as f64).min(count));
+        certificate.objective = count;
+        CoverageSolution {
+            sites,
+            covered,
+            certificate,
         }
     }
 }
@@ -1421,6 +1452,54 @@ impl Part {
         }
     }
 
+    /// The best `k` of these candidates solved as one problem (no curve): local search for a
+    /// start, then [`Part::budget_search`]; the candidates (local indices), their value and a
+    /// proven upper bound.
+    fn solve_one(&self, k: usize, opts: &CoverageOptions) -> (Vec<usize>, f64, f64) {
+        let k = k.min(self.cands.len());
+        if k == 0 {
+            (Vec::new(), 0.0, 0.0)
+        } else if k == self.cands.len() {
+            let v = self.total();
+            ((0..k).collect(), v, v)
+        } else {
+            let (start, _) = self.local_search(&[], k, opts, 0);
+            let mut lambda = Vec::new();
+            let r = self.budget_search(k, &start, &mut lambda, QUICK_NODES, opts.node_limit);
+            (r.open, r.value, r.bound.min(self.trivial_bound(k)))
+        }
+    }
+
+    /// Whether `k` of these candidates cover at least `goal`, each step run only when the one
+    /// before leaves it open: local search; a short Lagrangian search for an answer reaching
+    /// `goal` (its bound, once below `goal`, proves none exists); [`Part::solve_one`]. The
+    /// answer found, its value and a proven upper bound, as [`Part::solve_one`].
+    fn decide(&self, k: usize, goal: f64, opts: &CoverageOptions) -> (Vec<usize>, f64, f64) {
+        let k = k.min(self.cands.len());
+        if k == 0 || k == self.cands.len() {
+            return self.solve_one(k, opts);
+        }
+        let (start, value) = self.local_search(&[], k, opts, 0);
+        if value >= goal {
+            return (start, value, self.trivial_bound(k).max(value));
+        }
+        let mclp = Mclp::new(&self.weight, &self.sets);
+        let quick = MclpLimits {
+            nodes: opts.node_limit.min(QUICK_NODES),
+            root_lp: false,
+            ..MclpLimits::default()
+        };
+        let mut lambda = Vec::new();
+        let r = mclp.solve(k, &start, &mut lambda, Some(goal), &quick, &|o| {
+            self.swap(o)
+        });
+        let bound = r.bound.min(self.trivial_bound(k));
+        if r.value >= goal || bound < goal {
+            return (r.open, r.value, bound);
+        }
+        self.solve_one(k, opts)
+    }
+
     /// One budget of the curve: Lagrangian branch and bound with subgradient bounds only
     /// (`quick_nodes` nodes, at most `nodes`; multipliers carried in `lambda` from budget to
     /// budget), which settles the easy budgets in milliseconds; then, when a gap is left,
@@ -1612,6 +1691,39 @@ impl Part {
             };
             is_open[pick] = true;
             open.push(pick);
+            for &i in &self.sets[pick] {
+                hit[i as usize] = true;
+            }
+        }
+        open
+    }
+
+    /// Adds the site of largest gain (ties to the lower index) until the weight covered
+    /// reaches `need` or nothing more can be gained.
+    fn greedy_until(&self, need: f64) -> Vec<usize> {
+        let mut hit = vec![false; self.weight.len()];
+        let mut is_open = vec![false; self.cands.len()];
+        let mut open = Vec::new();
+        let mut value = 0.0;
+        while value < need {
+            let mut best = (0.0, usize::MAX);
+            for j in (0..self.cands.len()).filter(|&j| !is_open[j]) {
+                let g: f64 = self.sets[j]
+                    .iter()
+                    .filter(|&&i| !hit[i as usize])
+                    .map(|&i| self.weight[i as usize])
+                    .sum();
+                if g > best.0 {
+                    best = (g, j);
+                }
+            }
+            let (g, pick) = best;
+            if pick == usize::MAX {
+                break;
+            }
+            is_open[pick] = true;
+            open.push(pick);
+            value += g;
             for &i in &self.sets[pick] {
                 hit[i as usize] = true;
             }
@@ -2552,6 +2664,49 @@ mod tests {
                 .find(|&k| brute_force(&p, k) >= target - 1e-6)
                 .expect("reachable");
             assert_eq!(direct.sites.len(), fewest);
+        }
+    }
+
+    #[test]
+    fn bisection_target_matches_brute_force_with_any_node_limit() {
+        // Random and adversarial instances (ties, duplicated sets, zero weights, points
+        // already covered or reached by no candidate); one node forces undecided counts.
+        for seed in 0..24u64 {
+            let p = if seed % 2 == 0 {
+                random_problem(3_100 + seed, 22, 14)
+            } else {
+                adversarial_problem(3_100 + seed, 18, 14)
+            };
+            let base = p.covered_weight(&[]);
+            let reachable = p.reachable_weight();
+            for share in [0.3, 0.6, 0.85, 0.97] {
+                let target = base + share * (reachable - base);
+                let fewest = (0..=14)
+                    .find(|&k| brute_force(&p, k) >= target - 1e-6)
+                    .expect("every candidate reaches the reachable weight");
+                for node_limit in [1, 2_000] {
+                    let opts = CoverageOptions {
+                        node_limit,
+                        ..CoverageOptions::default()
+                    };
+                    let label = format!("seed {seed}, share {share}, nodes {node_limit}");
+                    let s = p.solve_target(target, &opts).expect(&label);
+                    let c = s.certificate;
+                    assert!(s.covered >= target - 1e-6, "{label}: covers too little");
+                    assert_eq!(s.covered, p.covered_weight(&s.sites), "{label}");
+                    assert_eq!(c.objective, s.sites.len() as f64, "{label}");
+                    assert!(c.bound <= fewest as f64, "{label}: bound above the fewest");
+                    assert!(c.objective >= fewest as f64, "{label}");
+                    assert_eq!(
+                        c.status == Status::Optimal,
+                        c.objective == fewest as f64 && c.bound == c.objective,
+                        "{label}: status"
+                    );
+                    if node_limit == 2_000 {
+                        assert_eq!(s.sites.len(), fewest, "{label}");
+                    }
+                }
+            }
         }
     }
 

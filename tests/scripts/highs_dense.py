@@ -9,7 +9,8 @@ Not part of the test suite. Usage (from the project folder):
     python3 tests/scripts/highs_dense.py /tmp/dense/taizhou.cover [/tmp/dense/fujian.cover ...]
 
 Options: `--threads N` (HiGHS threads, default 1), `--time-limit S` (per model, default 600),
-`--points lscp,5,10,20,50,100` (which models to solve).
+`--points lscp,5,10,20,50,100,c0.9,c0.95,c0.99` (which models to solve; the default is every
+one of these).
 
 The instance format (written by `yanglao bench dense --write-instances DIR`): a line
 `points candidates`, one line `weight covered` per point, then one line per candidate with the
@@ -19,7 +20,10 @@ Models, both on the compact formulation of the module doc of `src/solve/coverage
 - set covering (coverage 1.0): min sum x_j  s.t.  sum_{j covers i} x_j >= 1 for every point
   with positive weight that some candidate covers and no existing site does;
 - maximal covering with p sites: max sum w_i y_i  s.t.  y_i <= sum_{j covers i} x_j,
-  sum x_j <= p, x binary, 0 <= y <= 1.
+  sum x_j <= p, x binary, 0 <= y <= 1;
+- partial covering `cS` (share S of the reachable weight, as `bench dense` rows "covering S"):
+  min sum x_j  s.t.  y_i <= sum_{j covers i} x_j,  sum w_i y_i >= S * reachable - covered
+  weight, x binary, 0 <= y <= 1.
 Each line prints the model, HiGHS's objective, its dual bound, its gap, its status and the
 wall-clock time of `run()` (model building excluded).
 """
@@ -111,6 +115,31 @@ def mclp(weight, covered, sets, p, threads, time_limit):
     return h, float(weight[covered].sum())
 
 
+def partial(weight, covered, sets, share, threads, time_limit):
+    n, m = len(weight), len(sets)
+    cands = by_point(sets, n)
+    pts = open_points(weight, covered, sets)
+    h = base_highs(threads, time_limit)
+    inf = highspy.kHighsInf
+    h.addVars(m, np.zeros(m), np.ones(m))
+    h.changeColsCost(m, np.arange(m, dtype=np.int32), np.ones(m))
+    h.changeColsIntegrality(m, np.arange(m, dtype=np.int32),
+                            np.array([highspy.HighsVarType.kInteger] * m))
+    k = len(pts)
+    h.addVars(k, np.zeros(k), np.ones(k))
+    for slot, i in enumerate(pts):
+        idx = np.array([m + slot] + cands[i], dtype=np.int32)
+        val = np.array([1.0] + [-1.0] * len(cands[i]))
+        h.addRow(-inf, 0.0, len(idx), idx, val)
+    base = float(weight[covered].sum())
+    reachable = base + float(sum(weight[i] for i in pts))
+    # The same tolerance as the product's certificates (1e-6 people).
+    need = share * reachable - base - 1e-6
+    h.addRow(need, inf, k, np.arange(m, m + k, dtype=np.int32), np.array([weight[i] for i in pts]))
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    return h
+
+
 def report(name, label, h, offset, secs):
     info = h.getInfo()
     status = h.modelStatusToString(h.getModelStatus())
@@ -126,7 +155,7 @@ def main():
     ap.add_argument("instances", nargs="+")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=600.0)
-    ap.add_argument("--points", default="lscp,5,10,20,50,100")
+    ap.add_argument("--points", default="lscp,5,10,20,50,100,c0.9,c0.95,c0.99")
     a = ap.parse_args()
     print(f"HiGHS {highspy.Highs().version()}, threads {a.threads}")
     print(f"{'instance':<10} {'problem':<22} {'objective':>12} {'bound':>12} {'gap %':>9} {'status':>10} {'time s':>8}")
@@ -137,6 +166,10 @@ def main():
             if point == "lscp":
                 h = lscp(weight, covered, sets, a.threads, a.time_limit)
                 label, offset = "set covering (1.0)", 0.0
+            elif point.startswith("c"):
+                share = float(point[1:])
+                h = partial(weight, covered, sets, share, a.threads, a.time_limit)
+                label, offset = f"covering {share:.2f}", 0.0
             else:
                 h, offset = mclp(weight, covered, sets, int(point), a.threads, a.time_limit)
                 label = f"max covering p = {point}"
