@@ -1472,8 +1472,10 @@ impl Part {
 
     /// Whether `k` of these candidates cover at least `goal`, each step run only when the one
     /// before leaves it open: local search; a short Lagrangian search for an answer reaching
-    /// `goal` (its bound, once below `goal`, proves none exists); [`Part::solve_one`]. The
-    /// answer found, its value and a proven upper bound, as [`Part::solve_one`].
+    /// `goal` (its bound, once below `goal`, proves none exists); LP-based branch and bound for
+    /// an answer reaching `goal` after reduced-cost fixing against it ([`mclp_mip_fixed`] with
+    /// a goal), or [`Part::solve_one`] where the LP solver fails. The answer found, its value
+    /// and a proven upper bound, as [`Part::solve_one`].
     fn decide(&self, k: usize, goal: f64, opts: &CoverageOptions) -> (Vec<usize>, f64, f64) {
         let k = k.min(self.cands.len());
         if k == 0 || k == self.cands.len() {
@@ -1497,7 +1499,24 @@ impl Part {
         if r.value >= goal || bound < goal {
             return (r.open, r.value, bound);
         }
-        self.solve_one(k, opts)
+        let fixing = self.lp_multipliers(k, &lambda);
+        let nodes = opts.node_limit;
+        match mclp_mip_fixed(
+            &self.weight,
+            &self.sets,
+            k,
+            &r.open,
+            &fixing,
+            nodes,
+            Some(goal),
+        ) {
+            Some(d) => {
+                let (quick, decided) = (MclpResult { bound, ..r }, d);
+                let best = quick.best_of(decided);
+                (best.open, best.value, best.bound)
+            }
+            None => self.solve_one(k, opts),
+        }
     }
 
     /// One budget of the curve: Lagrangian branch and bound with subgradient bounds only
@@ -1526,7 +1545,15 @@ impl Part {
             return (first, true);
         }
         let fixing = self.lp_multipliers(k, lambda);
-        let r = match mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, &fixing, nodes) {
+        let r = match mclp_mip_fixed(
+            &self.weight,
+            &self.sets,
+            k,
+            &first.open,
+            &fixing,
+            nodes,
+            None,
+        ) {
             Some(second) => first.best_of(second),
             None => first,
         };
@@ -1578,9 +1605,15 @@ impl Part {
             return first;
         }
         let fixing = self.lp_multipliers(k, lambda);
-        if let Some(second) =
-            mclp_mip_fixed(&self.weight, &self.sets, k, &first.open, &fixing, nodes)
-        {
+        if let Some(second) = mclp_mip_fixed(
+            &self.weight,
+            &self.sets,
+            k,
+            &first.open,
+            &fixing,
+            nodes,
+            None,
+        ) {
             return first.best_of(second);
         }
         let full = MclpLimits {

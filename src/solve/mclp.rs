@@ -192,6 +192,16 @@ impl<'a> Mclp<'a> {
         }
     }
 
+    /// The largest value an answer below `need` can have: `need` rounded up, less one, when
+    /// every weight is a whole number; otherwise `need` itself (a supremum).
+    fn below(&self, need: f64) -> f64 {
+        if self.integral {
+            (need - 1e-6).ceil() - 1.0
+        } else {
+            need
+        }
+    }
+
     /// Solves with budget `k` from the answer `start` (at most `k` candidates) and the
     /// multipliers `lambda` (one per point; updated to the root's best on return).
     ///
@@ -696,6 +706,12 @@ impl<'a> Mclp<'a> {
 /// (opened candidates' points removed, closed candidates and the points only they cover
 /// dropped), and its bound plus the opened weight, or `start`'s value if larger, bounds
 /// every answer.
+///
+/// With `goal`, only answers of value at least `goal` count (a decision: does one exist?):
+/// fixing keeps every such answer, the program gets the row `Σ w_i y_i >= goal` and stops at
+/// its first answer ([`mclp_mip`]). The bound then holds for every answer, taking those below
+/// `goal` as below it: `goal` less one for whole weights (rounded up first), `goal` itself
+/// otherwise, where that is larger than the search's bound.
 pub(crate) fn mclp_mip_fixed(
     weight: &[f64],
     sets: &[Vec<u32>],
@@ -703,15 +719,18 @@ pub(crate) fn mclp_mip_fixed(
     start: &[usize],
     lambda: &[f64],
     nodes: u64,
+    goal: Option<f64>,
 ) -> Option<MclpResult> {
     let mclp = Mclp::new(weight, sets);
     let n = sets.len();
     let m = weight.len();
     if lambda.len() != m || k == 0 || k >= n {
-        return mclp_mip(weight, sets, k, start, nodes);
+        return mclp_mip(weight, sets, k, start, nodes, goal);
     }
     let incumbent = mclp.value_of(start);
-    let need = mclp.need(incumbent);
+    let need = goal.map_or(mclp.need(incumbent), |g| mclp.need(incumbent).max(g));
+    // What every answer below `need` is bounded by: `start`'s value, or just below `goal`.
+    let below_need = goal.map_or(incumbent, |_| mclp.below(need).max(incumbent));
     let lam: Vec<f64> = lambda
         .iter()
         .zip(weight)
@@ -731,7 +750,7 @@ pub(crate) fn mclp_mip_fixed(
         return Some(MclpResult {
             open: sorted_start,
             value: incumbent,
-            bound: incumbent,
+            bound: below_need,
         });
     }
     let g_k = gain[order[k - 1]];
@@ -799,13 +818,20 @@ pub(crate) fn mclp_mip_fixed(
             bound: total,
         }
     } else {
-        mclp_mip(&sub_weight, &sub_sets, budget, &sub_start, nodes)?
+        mclp_mip(
+            &sub_weight,
+            &sub_sets,
+            budget,
+            &sub_start,
+            nodes,
+            goal.map(|g| g - fixed_value),
+        )?
     };
     let mut open: Vec<usize> = opened;
     open.extend(r.open.iter().map(|&t| free[t]));
     open.sort_unstable();
     let value = mclp.value_of(&open);
-    let bound = (fixed_value + r.bound).max(incumbent);
+    let bound = (fixed_value + r.bound).max(below_need);
     if value > incumbent + 1e-9 && open.len() <= k {
         Some(MclpResult {
             open,
@@ -830,12 +856,20 @@ pub(crate) fn mclp_mip_fixed(
 /// the answer's value when it reports the search complete (no node left whose LP bound
 /// beats the answer), otherwise the largest LP bound of the nodes left, rounded down when
 /// every weight is a whole number (after a slack of `1e-9` relative for round-off).
+///
+/// With `goal`, the program gets the row `Σ w_i y_i >= goal` (for whole weights, half a unit
+/// above the largest whole value below `goal`, so that round-off can neither cut an answer
+/// reaching it nor keep one short of it) and stops
+/// at its first answer; `start` is then no hint. A program proven infeasible means no answer
+/// reaches `goal`: the bound is just below it (as [`mclp_mip_fixed`]); otherwise the solver's
+/// bound, which holds for the answers the row keeps, or that, whichever is larger.
 pub(crate) fn mclp_mip(
     weight: &[f64],
     sets: &[Vec<u32>],
     k: usize,
     start: &[usize],
     nodes: u64,
+    goal: Option<f64>,
 ) -> Option<MclpResult> {
     use microlp::{ComparisonOp, OptimizationDirection, Problem};
     let mclp = Mclp::new(weight, sets);
@@ -857,6 +891,16 @@ pub(crate) fn mclp_mip(
     }
     let budget: Vec<(microlp::Variable, f64)> = x.iter().map(|&v| (v, 1.0)).collect();
     problem.add_constraint(budget.as_slice(), ComparisonOp::Le, k as f64);
+    if let Some(g) = goal {
+        let row: Vec<(microlp::Variable, f64)> =
+            y.iter().zip(weight).map(|(&yi, &w)| (yi, w)).collect();
+        let rhs = if mclp.integral {
+            mclp.below(g) + 0.5
+        } else {
+            g
+        };
+        problem.add_constraint(row.as_slice(), ComparisonOp::Ge, rhs);
+    }
     let mut is_start = vec![false; sets.len()];
     for &j in start {
         is_start[j] = true;
@@ -871,7 +915,10 @@ pub(crate) fn mclp_mip(
     }
     let mut options = microlp::SolveOptions::default();
     options.node_limit = Some(nodes);
-    if start.len() <= k {
+    if goal.is_some() {
+        // Any answer decides: stop at the first.
+        options.mip_gap = 1e12;
+    } else if start.len() <= k {
         options.warm_start = Some(
             x.iter()
                 .zip(&is_start)
@@ -884,8 +931,31 @@ pub(crate) fn mclp_mip(
                 .collect(),
         );
     }
-    let outcome = problem.solve_with(options).ok()?;
-    let mut open: Vec<usize> = start.to_vec();
+    let below_goal = goal.map_or(f64::NEG_INFINITY, |g| mclp.below(g));
+    let outcome = match problem.solve_with(options) {
+        Ok(o) => o,
+        Err(microlp::Error::Infeasible) if goal.is_some() => {
+            let mut open = if start.len() <= k {
+                start.to_vec()
+            } else {
+                Vec::new()
+            };
+            open.sort_unstable();
+            let value = mclp.value_of(&open);
+            return Some(MclpResult {
+                open,
+                value,
+                bound: below_goal.max(value),
+            });
+        }
+        Err(_) => return None,
+    };
+    // `start` counts only within the budget (the caller's fixing can leave it with more).
+    let mut open: Vec<usize> = if start.len() <= k {
+        start.to_vec()
+    } else {
+        Vec::new()
+    };
     let mut value = mclp.value_of(&open);
     if let Some(sol) = outcome.solution() {
         let chosen: Vec<usize> = (0..sets.len())
@@ -914,7 +984,7 @@ pub(crate) fn mclp_mip(
     Some(MclpResult {
         open,
         value,
-        bound: bound.max(value),
+        bound: bound.max(below_goal).max(value),
     })
 }
 
@@ -1292,17 +1362,90 @@ mod tests {
                 let starts: [Vec<usize>; 2] = [quick.open.clone(), Vec::new()];
                 for lambda in [&root, &random, &Vec::new()] {
                     for start in &starts {
-                        let got = mclp_mip_fixed(&weight, &sets, k, start, lambda, 10_000)
+                        let got = mclp_mip_fixed(&weight, &sets, k, start, lambda, 10_000, None)
                             .expect("the solver answers");
                         assert!(got.open.len() <= k, "seed {seed} k {k}");
                         assert!((mclp.value_of(&got.open) - got.value).abs() < 1e-9);
                         assert!((got.value - best).abs() < 1e-6, "seed {seed} k {k}");
                         assert!(got.bound >= best - 1e-6 && got.bound - got.value < 1e-6);
                         // Stopped at the root, the bound still holds.
-                        let root_only = mclp_mip_fixed(&weight, &sets, k, start, lambda, 0)
+                        let root_only = mclp_mip_fixed(&weight, &sets, k, start, lambda, 0, None)
                             .expect("the solver answers");
                         assert!(root_only.bound >= best - 1e-6, "seed {seed} k {k}");
                         assert!(root_only.value <= best + 1e-6);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn goal_search_decides_every_goal_like_brute_force() {
+        // Goals below, at, just above and far above the optimum; whole and fractional weights;
+        // fixing from root multipliers and none; with the node limit ample and at the root.
+        for seed in 0..30u64 {
+            let (mut weight, sets) = if seed % 2 == 0 {
+                random_instance(500 + seed, 14, 10)
+            } else {
+                awkward_instance(500 + seed)
+            };
+            if seed % 5 == 0 {
+                for w in &mut weight {
+                    *w *= 0.37;
+                }
+            }
+            let all = subsets(&weight, &sets);
+            let mclp = Mclp::new(&weight, &sets);
+            for k in 1..=4usize {
+                let best = all
+                    .iter()
+                    .filter(|s| s.2 <= k)
+                    .map(|s| s.1)
+                    .fold(0.0, f64::max);
+                let mut root = Vec::new();
+                let one = MclpLimits {
+                    nodes: 1,
+                    root_lp: false,
+                    ..MclpLimits::default()
+                };
+                let quick = mclp.solve(k, &[], &mut root, None, &one, &|_| {});
+                for goal in [
+                    best - 3.0,
+                    best - 0.5,
+                    best,
+                    best + 0.3,
+                    best + 1.0,
+                    best + 50.0,
+                ] {
+                    for lambda in [&root, &Vec::new()] {
+                        for nodes in [10_000, 0] {
+                            let label = format!("seed {seed} k {k} goal {goal} nodes {nodes}");
+                            let got = mclp_mip_fixed(
+                                &weight,
+                                &sets,
+                                k,
+                                &quick.open,
+                                lambda,
+                                nodes,
+                                Some(goal),
+                            )
+                            .expect("the solver answers");
+                            assert!(got.open.len() <= k, "{label}");
+                            assert!(
+                                (mclp.value_of(&got.open) - got.value).abs() < 1e-9,
+                                "{label}"
+                            );
+                            assert!(got.value <= best + 1e-6, "{label}");
+                            assert!(got.bound >= best - 1e-6, "{label}: bound below the optimum");
+                            if nodes > 0 {
+                                // Decided: an answer reaching the goal, or a bound below it.
+                                let reachable = best >= goal - 1e-9;
+                                assert_eq!(got.value >= goal - 1e-9, reachable, "{label}");
+                                if !reachable && mclp.integral {
+                                    assert!(got.bound < goal, "{label}: undecided");
+                                }
+                            }
+                        }
                     }
                 }
             }
