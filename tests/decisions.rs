@@ -779,3 +779,60 @@ fn a_required_year_holds_under_yearly_budgets() {
         s["budget"]
     );
 }
+
+#[test]
+fn plans_without_the_curve_agree_with_the_curve() {
+    // Without the curve the day-care step solves only the budget or the target asked; with
+    // it, every budget. Same count where a target is proven, same coverage where a budget is,
+    // never more sites for a budget (none that adds nothing), with and without decisions.
+    use yanglao::solve::Status;
+    let objectives = [
+        "coverage = 0.9\nmax_new = 2",
+        "coverage = 0.8",
+        "max_new = 3",
+        "max_new = 40",
+        "coverage = 1.0",
+        "coverage = 0.95\nmax_new = 30",
+    ];
+    let mut rng = Lcg(41);
+    for case in 0..18 {
+        let objective = objectives[case % objectives.len()];
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (s, region, reach) = random_case(dir.path(), &mut rng, objective, false);
+        let direct = yanglao::plan::day_care::plan(&s, &region, &reach);
+        let mut whole = s.clone();
+        whole.day_care.curve = true;
+        let curve = yanglao::plan::day_care::plan(&whole, &region, &reach);
+        let label = format!("case {case} ({objective})");
+        assert_eq!(direct.objective, curve.objective, "{label}");
+        assert_eq!(direct.status, curve.status, "{label}");
+        let proven = curve.status == Status::Optimal;
+        if direct.objective == yanglao::plan::day_care::Objective::NewSites {
+            if proven {
+                assert_eq!(direct.new_sites, curve.new_sites, "{label}");
+            }
+            if let Some(share) = s.day_care.coverage.filter(|_| proven) {
+                assert!(
+                    direct.covered_elderly >= share * direct.total_elderly - 1e-6,
+                    "{label}"
+                );
+            }
+        } else {
+            if proven {
+                assert!(
+                    (direct.covered_elderly - curve.covered_elderly).abs() < 1e-6,
+                    "{label}"
+                );
+            }
+            assert!(direct.new_sites <= curve.new_sites, "{label}");
+        }
+        // Each bound holds for the other's answer.
+        if direct.objective == yanglao::plan::day_care::Objective::NewSites {
+            assert!(direct.bound <= f64::from(curve.new_sites) + 1e-9, "{label}");
+            assert!(curve.bound <= f64::from(direct.new_sites) + 1e-9, "{label}");
+        } else {
+            assert!(direct.bound >= curve.covered_elderly - 1e-6, "{label}");
+            assert!(curve.bound >= direct.covered_elderly - 1e-6, "{label}");
+        }
+    }
+}

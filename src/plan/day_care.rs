@@ -703,15 +703,14 @@ pub fn plan_with_money(
         },
         ..CoverageOptions::default()
     };
-    // The whole curve where the plan shows it or a target goes with a site budget; otherwise
-    // only the one budget or the target asked, solved directly.
-    // (A money budget reads neither: its own searches follow.)
+    // The whole curve where the plan shows it; otherwise only the budget or the target
+    // asked, solved directly.
+    // (A money budget reads neither: its own searches follow. Capacities read the bound at
+    // every count of their greedy curve: the curve then.)
+    let capacities = dc.capacity.is_some() || dc.data_capacity;
     let direct = !dc.curve
-        && match (goal, free_budget) {
-            _ if money_wan.is_some() => true,
-            (None, Some(_)) | (Some(_), None) => true,
-            (Some(_), Some(_)) | (None, None) => false,
-        };
+        && !capacities
+        && (money_wan.is_some() || goal.is_some() || free_budget.is_some());
     let curve = Searches::new(rest.clone(), opts, direct);
     // Bounds from the problem without rules (rules only remove options) but with the
     // required sites open: a bound of the problem under the decisions. Its point `k` counts
@@ -1881,27 +1880,43 @@ impl Searches {
     }
 
     /// The fewest new sites covering at least `target`, with a lower bound on the number
-    /// needed; `Err` with the best reachable coverage when none reaches it.
+    /// needed; `Err` with the best coverage within the site budget (the options'
+    /// `max_sites`, as the curve ends there) or, without one, the best reachable, when none
+    /// reaches it.
     fn for_target(&self, target: f64) -> Result<CoverageSolution, CoverageSolution> {
         match self {
             Searches::Curve(c) => c.for_target(target),
-            Searches::Direct {
-                problem,
-                opts,
-                targets,
-                stats,
-                ..
-            } => {
-                if let Some((_, r)) = targets.borrow().iter().find(|(t, _)| *t == target) {
-                    return r.clone();
+            Searches::Direct { opts, .. } => match (self.target_search(target), opts.max_sites) {
+                (Ok(s), Some(m)) if s.sites.len() > m as usize => {
+                    let mut best = self.with_budget(m);
+                    best.certificate.status = Status::Infeasible;
+                    Err(best)
                 }
-                let r = problem.solve_target(target, opts);
-                let (Ok(s) | Err(s)) = &r;
-                Self::count(stats, &s.certificate);
-                targets.borrow_mut().push((target, r.clone()));
-                r
-            }
+                (r, _) => r,
+            },
         }
+    }
+
+    /// [`CoverageProblem::solve_target`] on the direct problem, kept (no site budget).
+    fn target_search(&self, target: f64) -> Result<CoverageSolution, CoverageSolution> {
+        let Searches::Direct {
+            problem,
+            opts,
+            targets,
+            stats,
+            ..
+        } = self
+        else {
+            unreachable!("only the direct searches solve targets one by one")
+        };
+        if let Some((_, r)) = targets.borrow().iter().find(|(t, _)| *t == target) {
+            return r.clone();
+        }
+        let r = problem.solve_target(target, opts);
+        let (Ok(s) | Err(s)) = &r;
+        Self::count(stats, &s.certificate);
+        targets.borrow_mut().push((target, r.clone()));
+        r
     }
 
     /// A lower bound on the number of new sites that cover at least `goal` (within
@@ -1914,7 +1929,7 @@ impl Searches {
                 .iter()
                 .position(|p| p.bound >= goal - Certificate::TOLERANCE)
                 .map(|p| p as f64),
-            Searches::Direct { .. } => self.for_target(goal).ok().map(|s| s.certificate.bound),
+            Searches::Direct { .. } => self.target_search(goal).ok().map(|s| s.certificate.bound),
         }
     }
 

@@ -136,14 +136,16 @@ pub struct CoverageCurve {
     nonconcave: Vec<usize>,
 }
 
-/// Counts of component budgets by how they were solved.
+/// Counts of component budgets by how they were solved. Where a plan solves only the budget
+/// or target it asks (no curve), `searched` counts those searches (a target's bisection over
+/// counts as one) and `proven` the ones proven optimal.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CurveStats {
     /// Connected components after reduction.
     pub components: usize,
     /// Component budgets solved by complete enumeration.
     pub enumerated: usize,
-    /// Component budgets sent to local search and branch and bound.
+    /// Component budgets sent to local search and branch and bound (or direct searches).
     pub searched: usize,
     /// Of those, the ones proven optimal (an answer meets the branch-and-bound bound).
     pub proven: usize,
@@ -264,14 +266,29 @@ impl CoverageProblem {
     /// The best coverage with at most `p` new sites, solved as one problem (no curve):
     /// local search for a start, then Lagrangian branch and bound over the whole reduced
     /// instance (see `solve::mclp`'s formulation in this module's doc). The certificate's
-    /// objective is the weight covered and its bound a proven upper bound.
+    /// objective is the weight covered and its bound a proven upper bound. No site is
+    /// opened that adds nothing: where the answer covers every reachable point, it is the
+    /// fewest sites that do ([`CoverageProblem::solve_target`]) when those are fewer; sites
+    /// whose removal loses no weight are dropped.
     pub fn solve_budget(&self, p: u32, opts: &CoverageOptions) -> CoverageSolution {
         let base = self.base_weight();
         let whole = Part::join(self.decompose());
         let (open, value, bound) = whole.solve_one(p as usize, opts);
-        let mut sites: Vec<u32> = open.iter().map(|&j| whole.cands[j]).collect();
+        let mut sites: Vec<u32> = whole
+            .without_worthless(open)
+            .iter()
+            .map(|&j| whole.cands[j])
+            .collect();
         sites.sort_unstable();
         let covered = base + value;
+        // Everything reachable is covered: the fewest sites that do so, when fewer.
+        if covered >= base + whole.total() - Certificate::TOLERANCE
+            && let Ok(fewest) = self.solve_target(covered, opts)
+            && fewest.sites.len() < sites.len()
+            && fewest.covered >= covered - Certificate::TOLERANCE
+        {
+            sites = fewest.sites;
+        }
         CoverageSolution {
             sites,
             covered,
@@ -347,7 +364,9 @@ impl CoverageProblem {
     /// count, and whose proven bound, when below `need`, rules out that count and every
     /// smaller one (coverage never falls as sites are added). A count left undecided (the
     /// node limit stopped its search) ends the bisection with the gap in the certificate.
-    /// Within [`Certificate::TOLERANCE`] as [`CoverageCurve::for_target`]; the certificate's
+    /// The answer at the final count is then improved by local search (the count is proven,
+    /// the weight covered at it is the best found, not certified). Within
+    /// [`Certificate::TOLERANCE`] as [`CoverageCurve::for_target`]; the certificate's
     /// objective is the count and its bound the smallest count not ruled out.
     fn fewest_by_bisection(
         &self,
@@ -371,6 +390,11 @@ impl CoverageProblem {
             } else {
                 break;
             }
+        }
+        // The most weight at that count that local search finds from the answer.
+        let (better, value) = whole.local_search(&answer, answer.len(), opts, 0);
+        if value > whole.value_of(&answer) + 1e-9 {
+            answer = better;
         }
         let mut sites: Vec<u32> = answer.iter().map(|&j| whole.cands[j]).collect();
         sites.sort_unstable();
@@ -2128,6 +2152,32 @@ impl Part {
         open
     }
 
+    /// `open` without the sites whose closing loses no weight (each point they cover has no
+    /// weight or another open site), checked from the last one back.
+    fn without_worthless(&self, mut open: Vec<usize>) -> Vec<usize> {
+        let mut count = vec![0u32; self.weight.len()];
+        for &j in &open {
+            for &i in &self.sets[j] {
+                count[i as usize] += 1;
+            }
+        }
+        let mut slot = open.len();
+        while slot > 0 {
+            slot -= 1;
+            let j = open[slot];
+            let worthless = self.sets[j]
+                .iter()
+                .all(|&i| count[i as usize] >= 2 || self.weight[i as usize] == 0.0);
+            if worthless {
+                for &i in &self.sets[j] {
+                    count[i as usize] -= 1;
+                }
+                open.remove(slot);
+            }
+        }
+        open
+    }
+
     /// The sum of the `k` largest set weights, capped at the component's total.
     fn trivial_bound(&self, k: usize) -> f64 {
         let mut w: Vec<f64> = self
@@ -2738,6 +2788,41 @@ mod tests {
                     if node_limit == 2_000 {
                         assert_eq!(s.sites.len(), fewest, "{label}");
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn budget_answers_open_no_site_that_adds_nothing() {
+        // Budgets up to and past the fewest full cover: the answer covers the most, and with
+        // it the fewest sites at full coverage; below it no site can close without a loss.
+        for seed in 0..16u64 {
+            let p = if seed % 2 == 0 {
+                random_problem(4_200 + seed, 18, 12)
+            } else {
+                adversarial_problem(4_200 + seed, 16, 12)
+            };
+            let reachable = p.reachable_weight();
+            let fewest_full = (0..=12)
+                .find(|&k| brute_force(&p, k) >= reachable - 1e-6)
+                .expect("every candidate covers what is reachable");
+            for budget in [1u32, 3, 6, 12, 40] {
+                let label = format!("seed {seed}, budget {budget}");
+                let s = p.solve_budget(budget, &CoverageOptions::default());
+                let best = brute_force(&p, budget as usize);
+                assert!((s.covered - best).abs() < 1e-6, "{label}");
+                assert!(s.sites.len() <= budget as usize, "{label}");
+                if s.covered >= reachable - 1e-6 {
+                    assert_eq!(s.sites.len(), fewest_full, "{label}");
+                }
+                for drop in 0..s.sites.len() {
+                    let mut fewer = s.sites.clone();
+                    fewer.remove(drop);
+                    assert!(
+                        p.covered_weight(&fewer) < s.covered - 1e-9,
+                        "{label}: site adds nothing"
+                    );
                 }
             }
         }
