@@ -381,7 +381,7 @@ impl CoverageProblem {
         let mut lower = 1;
         while lower < hi {
             let mid = (lower + hi) / 2;
-            let (open, value, bound) = whole.decide(mid, need - tol, opts);
+            let (open, value, bound) = whole.decide(mid, need - tol, &answer, opts);
             if value >= need - tol {
                 hi = open.len();
                 answer = open;
@@ -1433,21 +1433,16 @@ impl Part {
         }
     }
 
-    /// Answers for smaller budgets from larger ones: for each budget from the second largest
-    /// down, the next budget's answer without the site whose closing loses least, improved by
-    /// swaps, replaces the budget's answer when it covers more.
-    fn improve_backward(&self, comp: &mut Component, opens: &mut [Vec<usize>]) {
-        for k in (1..opens.len().saturating_sub(1)).rev() {
-            if comp.bound[k] - comp.value[k] <= Certificate::TOLERANCE || opens[k + 1].len() <= k {
-                continue;
+    /// `open` cut to `k` sites: the site whose closing loses least (ties to the earlier
+    /// slot) closes, one at a time, then swaps improve the rest ([`Part::swap`]).
+    fn shrink(&self, mut open: Vec<usize>, k: usize) -> Vec<usize> {
+        let mut count = vec![0u32; self.weight.len()];
+        for &j in &open {
+            for &i in &self.sets[j] {
+                count[i as usize] += 1;
             }
-            let mut open = opens[k + 1].clone();
-            let mut count = vec![0u32; self.weight.len()];
-            for &j in &open {
-                for &i in &self.sets[j] {
-                    count[i as usize] += 1;
-                }
-            }
+        }
+        while open.len() > k {
             let loss = |j: usize| -> f64 {
                 self.sets[j]
                     .iter()
@@ -1457,9 +1452,25 @@ impl Part {
             };
             let slot = (0..open.len())
                 .min_by(|&a, &b| loss(open[a]).total_cmp(&loss(open[b])).then(a.cmp(&b)))
-                .expect("the next budget opens more than k sites");
+                .expect("more than k sites are open");
+            for &i in &self.sets[open[slot]] {
+                count[i as usize] -= 1;
+            }
             open.remove(slot);
-            self.swap(&mut open);
+        }
+        self.swap(&mut open);
+        open
+    }
+
+    /// Answers for smaller budgets from larger ones: for each budget from the second largest
+    /// down, the next budget's answer without the site whose closing loses least, improved by
+    /// swaps, replaces the budget's answer when it covers more.
+    fn improve_backward(&self, comp: &mut Component, opens: &mut [Vec<usize>]) {
+        for k in (1..opens.len().saturating_sub(1)).rev() {
+            if comp.bound[k] - comp.value[k] <= Certificate::TOLERANCE || opens[k + 1].len() <= k {
+                continue;
+            }
+            let mut open = self.shrink(opens[k + 1].clone(), k);
             let v = self.value_of(&open);
             if v > comp.value[k] + 1e-9 {
                 comp.value[k] = v;
@@ -1495,17 +1506,31 @@ impl Part {
     }
 
     /// Whether `k` of these candidates cover at least `goal`, each step run only when the one
-    /// before leaves it open: local search; a short Lagrangian search for an answer reaching
+    /// before leaves it open: local search, from scratch and from `larger` (an answer with
+    /// more sites, shrunk by [`Part::shrink`]); a short Lagrangian search for an answer reaching
     /// `goal` (its bound, once below `goal`, proves none exists); LP-based branch and bound for
     /// an answer reaching `goal` after reduced-cost fixing against it ([`mclp_mip_fixed`] with
     /// a goal), or [`Part::solve_one`] where the LP solver fails. The answer found, its value
     /// and a proven upper bound, as [`Part::solve_one`].
-    fn decide(&self, k: usize, goal: f64, opts: &CoverageOptions) -> (Vec<usize>, f64, f64) {
+    fn decide(
+        &self,
+        k: usize,
+        goal: f64,
+        larger: &[usize],
+        opts: &CoverageOptions,
+    ) -> (Vec<usize>, f64, f64) {
         let k = k.min(self.cands.len());
         if k == 0 || k == self.cands.len() {
             return self.solve_one(k, opts);
         }
-        let (start, value) = self.local_search(&[], k, opts, 0);
+        let (mut start, mut value) = self.local_search(&[], k, opts, 0);
+        if value < goal && larger.len() > k {
+            let shrunk = self.shrink(larger.to_vec(), k);
+            let v = self.value_of(&shrunk);
+            if v > value {
+                (start, value) = (shrunk, v);
+            }
+        }
         if value >= goal {
             return (start, value, self.trivial_bound(k).max(value));
         }
