@@ -1915,7 +1915,16 @@ impl Searches {
         let r = problem.solve_target(target, opts);
         let (Ok(s) | Err(s)) = &r;
         Self::count(stats, &s.certificate);
-        targets.borrow_mut().push((target, r.clone()));
+        let mut kept = targets.borrow_mut();
+        if let Err(best) = &r {
+            // Beyond reach: the answer is the fewest sites covering everything reachable,
+            // which is the next question asked (`target_plan`).
+            let mut answer = best.clone();
+            answer.certificate =
+                Certificate::new(best.certificate.objective, best.certificate.bound);
+            kept.push((best.covered, Ok(answer)));
+        }
+        kept.push((target, r.clone()));
         r
     }
 
