@@ -1888,9 +1888,20 @@ impl Searches {
             Searches::Curve(c) => c.for_target(target),
             Searches::Direct { opts, .. } => match (self.target_search(target), opts.max_sites) {
                 (Ok(s), Some(m)) if s.sites.len() > m as usize => {
-                    let mut best = self.with_budget(m);
-                    best.certificate.status = Status::Infeasible;
-                    Err(best)
+                    let best = self.with_budget(m);
+                    if best.covered >= target - Certificate::TOLERANCE {
+                        // The budget's own search reaches it (the target's search had left
+                        // a gap): its sites, with the target search's lower bound.
+                        let count = best.sites.len() as f64;
+                        Ok(CoverageSolution {
+                            certificate: Certificate::new(count, s.certificate.bound.min(count)),
+                            ..best
+                        })
+                    } else {
+                        let mut best = best;
+                        best.certificate.status = Status::Infeasible;
+                        Err(best)
+                    }
                 }
                 (r, _) => r,
             },
