@@ -2156,30 +2156,19 @@ impl Part {
     }
 
     /// `open` without the sites whose points the others cover too (last opened first).
-    fn without_redundant(&self, mut open: Vec<usize>) -> Vec<usize> {
-        let mut count = vec![0u32; self.weight.len()];
-        for &j in &open {
-            for &i in &self.sets[j] {
-                count[i as usize] += 1;
-            }
-        }
-        let mut slot = open.len();
-        while slot > 0 {
-            slot -= 1;
-            let j = open[slot];
-            if self.sets[j].iter().all(|&i| count[i as usize] >= 2) {
-                for &i in &self.sets[j] {
-                    count[i as usize] -= 1;
-                }
-                open.remove(slot);
-            }
-        }
-        open
+    fn without_redundant(&self, open: Vec<usize>) -> Vec<usize> {
+        self.drop_sites(open, false)
     }
 
     /// `open` without the sites whose closing loses no weight (each point they cover has no
     /// weight or another open site), checked from the last one back.
-    fn without_worthless(&self, mut open: Vec<usize>) -> Vec<usize> {
+    fn without_worthless(&self, open: Vec<usize>) -> Vec<usize> {
+        self.drop_sites(open, true)
+    }
+
+    /// `open` without the sites each of whose points another open site covers (or, with
+    /// `weightless_free`, has no weight), checked from the last one back.
+    fn drop_sites(&self, mut open: Vec<usize>, weightless_free: bool) -> Vec<usize> {
         let mut count = vec![0u32; self.weight.len()];
         for &j in &open {
             for &i in &self.sets[j] {
@@ -2190,10 +2179,10 @@ impl Part {
         while slot > 0 {
             slot -= 1;
             let j = open[slot];
-            let worthless = self.sets[j]
-                .iter()
-                .all(|&i| count[i as usize] >= 2 || self.weight[i as usize] == 0.0);
-            if worthless {
+            let droppable = self.sets[j].iter().all(|&i| {
+                count[i as usize] >= 2 || (weightless_free && self.weight[i as usize] == 0.0)
+            });
+            if droppable {
                 for &i in &self.sets[j] {
                     count[i as usize] -= 1;
                 }

@@ -1330,6 +1330,26 @@ mod tests {
         (weight, sets)
     }
 
+    /// The best value of `all` (from [`subsets`]) with at most `k` candidates.
+    fn best_within(all: &[(u32, f64, usize)], k: usize) -> f64 {
+        all.iter()
+            .filter(|s| s.2 <= k)
+            .map(|s| s.1)
+            .fold(0.0, f64::max)
+    }
+
+    /// A one-node Lagrangian search at budget `k`: its root multipliers and its result.
+    fn root_search(mclp: &Mclp, k: usize) -> (Vec<f64>, MclpResult) {
+        let mut root = Vec::new();
+        let one = MclpLimits {
+            nodes: 1,
+            root_lp: false,
+            ..MclpLimits::default()
+        };
+        let quick = mclp.solve(k, &[], &mut root, None, &one, &|_| {});
+        (root, quick)
+    }
+
     #[test]
     fn mixed_integer_search_with_fixing_matches_brute_force() {
         for seed in 0..30 {
@@ -1342,19 +1362,9 @@ mod tests {
             let mclp = Mclp::new(&weight, &sets);
             let mut r = SplitMix64::new(seed, 3);
             for k in 1..=4usize {
-                let best = all
-                    .iter()
-                    .filter(|s| s.2 <= k)
-                    .map(|s| s.1)
-                    .fold(0.0, f64::max);
+                let best = best_within(&all, k);
                 // Multipliers from a one-node Lagrangian search, random ones, and none.
-                let mut root = Vec::new();
-                let one = MclpLimits {
-                    nodes: 1,
-                    root_lp: false,
-                    ..MclpLimits::default()
-                };
-                let quick = mclp.solve(k, &[], &mut root, None, &one, &|_| {});
+                let (root, quick) = root_search(&mclp, k);
                 let random: Vec<f64> = weight
                     .iter()
                     .map(|w| w * r.below(11) as f64 / 10.0)
@@ -1397,18 +1407,8 @@ mod tests {
             let all = subsets(&weight, &sets);
             let mclp = Mclp::new(&weight, &sets);
             for k in 1..=4usize {
-                let best = all
-                    .iter()
-                    .filter(|s| s.2 <= k)
-                    .map(|s| s.1)
-                    .fold(0.0, f64::max);
-                let mut root = Vec::new();
-                let one = MclpLimits {
-                    nodes: 1,
-                    root_lp: false,
-                    ..MclpLimits::default()
-                };
-                let quick = mclp.solve(k, &[], &mut root, None, &one, &|_| {});
+                let best = best_within(&all, k);
+                let (root, quick) = root_search(&mclp, k);
                 for goal in [
                     best - 3.0,
                     best - 0.5,

@@ -76,15 +76,32 @@ def by_point(sets, n):
     return cands
 
 
+def add_sites(h, m, cost):
+    """The binary site variables x_0 .. x_{m-1} with the given objective coefficients."""
+    h.addVars(m, np.zeros(m), np.ones(m))
+    h.changeColsCost(m, np.arange(m, dtype=np.int32), np.asarray(cost, dtype=float))
+    h.changeColsIntegrality(m, np.arange(m, dtype=np.int32),
+                            np.array([highspy.HighsVarType.kInteger] * m))
+
+
+def add_coverage(h, m, pts, cands, cost):
+    """One y in [0, 1] per open point after the m site variables, with y_i <= sum x_j."""
+    inf = highspy.kHighsInf
+    k = len(pts)
+    h.addVars(k, np.zeros(k), np.ones(k))
+    h.changeColsCost(k, np.arange(m, m + k, dtype=np.int32), np.asarray(cost, dtype=float))
+    for slot, i in enumerate(pts):
+        idx = np.array([m + slot] + cands[i], dtype=np.int32)
+        val = np.array([1.0] + [-1.0] * len(cands[i]))
+        h.addRow(-inf, 0.0, len(idx), idx, val)
+
+
 def lscp(weight, covered, sets, threads, time_limit):
     n, m = len(weight), len(sets)
     cands = by_point(sets, n)
     h = base_highs(threads, time_limit)
     inf = highspy.kHighsInf
-    h.addVars(m, np.zeros(m), np.ones(m))
-    h.changeColsCost(m, np.arange(m, dtype=np.int32), np.ones(m))
-    h.changeColsIntegrality(m, np.arange(m, dtype=np.int32),
-                            np.array([highspy.HighsVarType.kInteger] * m))
+    add_sites(h, m, np.ones(m))
     for i in open_points(weight, covered, sets):
         idx = np.array(cands[i], dtype=np.int32)
         h.addRow(1.0, inf, len(idx), idx, np.ones(len(idx)))
@@ -98,18 +115,8 @@ def mclp(weight, covered, sets, p, threads, time_limit):
     pts = open_points(weight, covered, sets)
     h = base_highs(threads, time_limit)
     inf = highspy.kHighsInf
-    # x_0 .. x_{m-1}, then y for each open point.
-    h.addVars(m, np.zeros(m), np.ones(m))
-    h.changeColsIntegrality(m, np.arange(m, dtype=np.int32),
-                            np.array([highspy.HighsVarType.kInteger] * m))
-    k = len(pts)
-    h.addVars(k, np.zeros(k), np.ones(k))
-    h.changeColsCost(k, np.arange(m, m + k, dtype=np.int32),
-                     np.array([weight[i] for i in pts]))
-    for slot, i in enumerate(pts):
-        idx = np.array([m + slot] + cands[i], dtype=np.int32)
-        val = np.array([1.0] + [-1.0] * len(cands[i]))
-        h.addRow(-inf, 0.0, len(idx), idx, val)
+    add_sites(h, m, np.zeros(m))
+    add_coverage(h, m, pts, cands, [weight[i] for i in pts])
     h.addRow(-inf, float(p), m, np.arange(m, dtype=np.int32), np.ones(m))
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     return h, float(weight[covered].sum())
@@ -121,16 +128,9 @@ def partial(weight, covered, sets, share, threads, time_limit):
     pts = open_points(weight, covered, sets)
     h = base_highs(threads, time_limit)
     inf = highspy.kHighsInf
-    h.addVars(m, np.zeros(m), np.ones(m))
-    h.changeColsCost(m, np.arange(m, dtype=np.int32), np.ones(m))
-    h.changeColsIntegrality(m, np.arange(m, dtype=np.int32),
-                            np.array([highspy.HighsVarType.kInteger] * m))
+    add_sites(h, m, np.ones(m))
+    add_coverage(h, m, pts, cands, np.zeros(len(pts)))
     k = len(pts)
-    h.addVars(k, np.zeros(k), np.ones(k))
-    for slot, i in enumerate(pts):
-        idx = np.array([m + slot] + cands[i], dtype=np.int32)
-        val = np.array([1.0] + [-1.0] * len(cands[i]))
-        h.addRow(-inf, 0.0, len(idx), idx, val)
     base = float(weight[covered].sum())
     reachable = base + float(sum(weight[i] for i in pts))
     # The same tolerance as the product's certificates (1e-6 people).
