@@ -793,17 +793,29 @@ fn plans_without_the_curve_agree_with_the_curve() {
         "max_new = 40",
         "coverage = 1.0",
         "coverage = 0.95\nmax_new = 30",
+        "coverage = 1.0\nexclude_unreachable = false\nmax_new = 1",
     ];
     let mut rng = Lcg(41);
-    for case in 0..18 {
+    for case in 0..28 {
         let objective = objectives[case % objectives.len()];
         let dir = tempfile::tempdir().expect("temp dir");
-        let (s, region, reach) = random_case(dir.path(), &mut rng, objective, false);
+        let (s, mut region, mut reach) = random_case(dir.path(), &mut rng, objective, false);
+        if case % 2 == 1 {
+            // A village out of every site's reach, so that full coverage cannot be met.
+            let mut far = region.villages[0].clone();
+            far.id = "far".into();
+            far.pos.lon += 3.0;
+            region.villages.push(far);
+            reach = yanglao::travel::reach_limited(&region, &s.travel, &s.limits).expect("travel");
+        }
         let direct = yanglao::plan::day_care::plan(&s, &region, &reach);
         let mut whole = s.clone();
         whole.day_care.curve = true;
         let curve = yanglao::plan::day_care::plan(&whole, &region, &reach);
         let label = format!("case {case} ({objective})");
+        if let Some(m) = s.day_care.max_new {
+            assert!(direct.new_sites <= m, "{label}: {} sites", direct.new_sites);
+        }
         assert_eq!(direct.objective, curve.objective, "{label}");
         assert_eq!(direct.status, curve.status, "{label}");
         let proven = curve.status == Status::Optimal;
@@ -834,5 +846,45 @@ fn plans_without_the_curve_agree_with_the_curve() {
             assert!(direct.bound >= curve.covered_elderly - 1e-6, "{label}");
             assert!(curve.bound >= direct.covered_elderly - 1e-6, "{label}");
         }
+    }
+}
+
+#[test]
+fn a_target_out_of_reach_keeps_the_site_budget_without_the_curve() {
+    // 民乐 with one village far from every site, so full coverage is out of reach; with one
+    // new site allowed the plan opens one, with or without the curve.
+    let loaded = yanglao::io::load(Path::new("seeds/minle.toml")).expect("bundled seed");
+    let mut s = loaded.scenario;
+    let mut region = s.decisions.apply(&loaded.region, s.day_care.serving);
+    let mut far = region.villages[0].clone();
+    far.id = "far".into();
+    far.pos.lon += 3.0;
+    region.villages.push(far);
+    let reach = yanglao::travel::reach_limited(&region, &s.travel, &s.limits).expect("travel");
+    let dc = &mut s.day_care;
+    dc.targets.clear();
+    dc.coverage = Some(1.0);
+    dc.exclude_unreachable = false;
+    dc.per_street = 0;
+    dc.per_county = 0;
+    dc.township_share = None;
+    dc.max_new = Some(1);
+    for curve in [false, true] {
+        s.day_care.curve = curve;
+        let plan = yanglao::plan::day_care::plan(&s, &region, &reach);
+        assert!(
+            plan.new_sites <= 1,
+            "curve {curve}: {} new sites",
+            plan.new_sites
+        );
+        assert_eq!(
+            plan.status,
+            yanglao::solve::Status::Infeasible,
+            "curve {curve}"
+        );
+        assert!(
+            plan.unreachable_elderly > 0.0,
+            "the case needs unreachable villages"
+        );
     }
 }

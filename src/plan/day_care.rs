@@ -1903,6 +1903,12 @@ impl Searches {
                         Err(best)
                     }
                 }
+                // Beyond reach: the best within the site budget, not every useful site.
+                (Err(s), Some(m)) if s.sites.len() > m as usize => {
+                    let mut best = self.with_budget(m);
+                    best.certificate.status = Status::Infeasible;
+                    Err(best)
+                }
                 (r, _) => r,
             },
         }
