@@ -106,6 +106,30 @@ impl Default for CoverageOptions {
     }
 }
 
+/// A candidate's gain in [`Part::greedy`]'s heap: larger gains first, then lower indices.
+#[derive(Clone, Copy, Debug)]
+struct Gain(f64, usize);
+
+impl PartialEq for Gain {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Gain {}
+
+impl PartialOrd for Gain {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Gain {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
+}
+
 /// One point of the coverage curve.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct CurvePoint {
@@ -1740,8 +1764,12 @@ impl Part {
     }
 
     /// Adds sites by largest gain until `k` are open; with `rng`, each pick is random among
-    /// the three largest gains.
+    /// the three largest gains (ties to the lower index). Gains are kept in a heap and
+    /// recomputed only when they reach its top (they never grow as sites open, so a stored
+    /// gain bounds the true one: lazy evaluation, Minoux 1978), which picks exactly what
+    /// recomputing every gain at every step would.
     fn greedy(&self, start: &[usize], k: usize, mut rng: Option<&mut SplitMix64>) -> Vec<usize> {
+        use std::collections::BinaryHeap;
         let mut hit = vec![false; self.weight.len()];
         let mut open: Vec<usize> = start.to_vec();
         let mut is_open = vec![false; self.cands.len()];
@@ -1751,26 +1779,40 @@ impl Part {
                 hit[i as usize] = true;
             }
         }
-        while open.len() < k {
-            let mut gains: Vec<(f64, usize)> = (0..self.cands.len())
-                .filter(|&j| !is_open[j])
-                .map(|j| {
-                    let g: f64 = self.sets[j]
-                        .iter()
-                        .filter(|&&i| !hit[i as usize])
-                        .map(|&i| self.weight[i as usize])
-                        .sum();
-                    (g, j)
-                })
-                .collect();
-            if gains.is_empty() {
-                break;
+        let gain = |j: usize, hit: &[bool]| -> f64 {
+            self.sets[j]
+                .iter()
+                .filter(|&&i| !hit[i as usize])
+                .map(|&i| self.weight[i as usize])
+                .sum()
+        };
+        let mut heap: BinaryHeap<Gain> = (0..self.cands.len())
+            .filter(|&j| !is_open[j])
+            .map(|j| Gain(gain(j, &hit), j))
+            .collect();
+        while open.len() < k && !heap.is_empty() {
+            let t = if rng.is_some() { heap.len().min(3) } else { 1 };
+            // The `t` largest true gains, in order.
+            let mut fresh: Vec<Gain> = Vec::with_capacity(t + 1);
+            while let Some(top) = heap.peek() {
+                if fresh.len() >= t && *top <= fresh[t - 1] {
+                    break;
+                }
+                let Gain(stored, j) = heap.pop().expect("peeked");
+                let now = gain(j, &hit);
+                if now == stored {
+                    let at = fresh.partition_point(|f| *f > Gain(now, j));
+                    fresh.insert(at, Gain(now, j));
+                } else {
+                    heap.push(Gain(now, j));
+                }
             }
-            gains.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let pick = match rng.as_deref_mut() {
-                Some(r) => gains[r.below(gains.len().min(3))].1,
-                None => gains[0].1,
+            let slot = match rng.as_deref_mut() {
+                Some(r) => r.below(t),
+                None => 0,
             };
+            let pick = fresh.remove(slot).1;
+            heap.extend(fresh);
             is_open[pick] = true;
             open.push(pick);
             for &i in &self.sets[pick] {
@@ -2838,6 +2880,78 @@ mod tests {
                         "{label}: site adds nothing"
                     );
                 }
+            }
+        }
+    }
+
+    /// The greedy of [`Part::greedy`] with every gain recomputed at every pick.
+    fn eager_greedy(
+        part: &Part,
+        start: &[usize],
+        k: usize,
+        mut rng: Option<&mut SplitMix64>,
+    ) -> Vec<usize> {
+        let mut hit = vec![false; part.weight.len()];
+        let mut open: Vec<usize> = start.to_vec();
+        let mut is_open = vec![false; part.cands.len()];
+        for &j in &open {
+            is_open[j] = true;
+            for &i in &part.sets[j] {
+                hit[i as usize] = true;
+            }
+        }
+        while open.len() < k {
+            let mut gains: Vec<(f64, usize)> = (0..part.cands.len())
+                .filter(|&j| !is_open[j])
+                .map(|j| {
+                    let g: f64 = part.sets[j]
+                        .iter()
+                        .filter(|&&i| !hit[i as usize])
+                        .map(|&i| part.weight[i as usize])
+                        .sum();
+                    (g, j)
+                })
+                .collect();
+            if gains.is_empty() {
+                break;
+            }
+            gains.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let pick = match rng.as_deref_mut() {
+                Some(r) => gains[r.below(gains.len().min(3))].1,
+                None => gains[0].1,
+            };
+            is_open[pick] = true;
+            open.push(pick);
+            for &i in &part.sets[pick] {
+                hit[i as usize] = true;
+            }
+        }
+        open
+    }
+
+    #[test]
+    fn lazy_greedy_picks_what_the_eager_greedy_picks() {
+        for seed in 0..40u64 {
+            let p = if seed % 2 == 0 {
+                random_problem(5_300 + seed, 30, 20)
+            } else {
+                adversarial_problem(5_300 + seed, 24, 20)
+            };
+            let whole = Part::join(p.decompose());
+            let n = whole.cands.len();
+            for k in [1, 3, n / 2, n, n + 5] {
+                let start: Vec<usize> = (0..n).filter(|j| j % 7 == 3).take(k / 3).collect();
+                assert_eq!(
+                    whole.greedy(&start, k, None),
+                    eager_greedy(&whole, &start, k, None)
+                );
+                let mut a = SplitMix64::new(seed, k as u64);
+                let mut b = SplitMix64::new(seed, k as u64);
+                assert_eq!(
+                    whole.greedy(&start, k, Some(&mut a)),
+                    eager_greedy(&whole, &start, k, Some(&mut b)),
+                    "seed {seed} k {k}"
+                );
             }
         }
     }
