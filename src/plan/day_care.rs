@@ -1814,16 +1814,12 @@ impl Searches {
     /// The searches of `problem`: direct when `direct`, otherwise the curve (computed now).
     fn new(problem: CoverageProblem, opts: CoverageOptions, direct: bool) -> Self {
         if direct {
-            let components = problem.component_sizes().len();
             Searches::Direct {
                 problem,
                 opts,
                 budgets: RefCell::new(Vec::new()),
                 targets: RefCell::new(Vec::new()),
-                stats: Cell::new(CurveStats {
-                    components,
-                    ..CurveStats::default()
-                }),
+                stats: Cell::new(CurveStats::default()),
             }
         } else {
             Searches::Curve(problem.curve(&opts))
@@ -1980,7 +1976,10 @@ impl Searches {
     fn stats(&self) -> CurveStats {
         match self {
             Searches::Curve(c) => c.stats,
-            Searches::Direct { stats, .. } => stats.get(),
+            Searches::Direct { problem, stats, .. } => CurveStats {
+                components: problem.component_sizes().len(),
+                ..stats.get()
+            },
         }
     }
 }

@@ -424,12 +424,10 @@ impl CoverageProblem {
         sites.sort_unstable();
         let covered = self.covered_weight(&sites);
         let count = sites.len() as f64;
-        let mut certificate = Certificate::new(count, (lower as f64).min(count));
-        certificate.objective = count;
         CoverageSolution {
             sites,
             covered,
-            certificate,
+            certificate: Certificate::new(count, (lower as f64).min(count)),
         }
     }
 }
@@ -1584,8 +1582,7 @@ impl Part {
             Some(goal),
         ) {
             Some(d) => {
-                let (quick, decided) = (MclpResult { bound, ..r }, d);
-                let best = quick.best_of(decided);
+                let best = MclpResult { bound, ..r }.best_of(d);
                 (best.open, best.value, best.bound)
             }
             None => self.solve_one(k, opts),
@@ -1768,7 +1765,19 @@ impl Part {
     /// recomputed only when they reach its top (they never grow as sites open, so a stored
     /// gain bounds the true one: lazy evaluation, Minoux 1978), which picks exactly what
     /// recomputing every gain at every step would.
-    fn greedy(&self, start: &[usize], k: usize, mut rng: Option<&mut SplitMix64>) -> Vec<usize> {
+    fn greedy(&self, start: &[usize], k: usize, rng: Option<&mut SplitMix64>) -> Vec<usize> {
+        self.greedy_to(start, k, rng, f64::INFINITY)
+    }
+
+    /// [`Part::greedy`] that also stops once the gains of its picks add up to `need`; with
+    /// `need` finite it never picks a site that gains nothing.
+    fn greedy_to(
+        &self,
+        start: &[usize],
+        k: usize,
+        mut rng: Option<&mut SplitMix64>,
+        need: f64,
+    ) -> Vec<usize> {
         use std::collections::BinaryHeap;
         let mut hit = vec![false; self.weight.len()];
         let mut open: Vec<usize> = start.to_vec();
@@ -1790,7 +1799,8 @@ impl Part {
             .filter(|&j| !is_open[j])
             .map(|j| Gain(gain(j, &hit), j))
             .collect();
-        while open.len() < k && !heap.is_empty() {
+        let mut value = 0.0;
+        while open.len() < k && !heap.is_empty() && value < need {
             let t = if rng.is_some() { heap.len().min(3) } else { 1 };
             // The `t` largest true gains, in order.
             let mut fresh: Vec<Gain> = Vec::with_capacity(t + 1);
@@ -1811,7 +1821,11 @@ impl Part {
                 Some(r) => r.below(t),
                 None => 0,
             };
-            let pick = fresh.remove(slot).1;
+            if need.is_finite() && fresh[slot].0 <= 0.0 {
+                break;
+            }
+            let Gain(g, pick) = fresh.remove(slot);
+            value += g;
             heap.extend(fresh);
             is_open[pick] = true;
             open.push(pick);
@@ -1823,36 +1837,9 @@ impl Part {
     }
 
     /// Adds the site of largest gain (ties to the lower index) until the weight covered
-    /// reaches `need` or nothing more can be gained.
+    /// reaches `need` or nothing more can be gained ([`Part::greedy_to`]).
     fn greedy_until(&self, need: f64) -> Vec<usize> {
-        let mut hit = vec![false; self.weight.len()];
-        let mut is_open = vec![false; self.cands.len()];
-        let mut open = Vec::new();
-        let mut value = 0.0;
-        while value < need {
-            let mut best = (0.0, usize::MAX);
-            for j in (0..self.cands.len()).filter(|&j| !is_open[j]) {
-                let g: f64 = self.sets[j]
-                    .iter()
-                    .filter(|&&i| !hit[i as usize])
-                    .map(|&i| self.weight[i as usize])
-                    .sum();
-                if g > best.0 {
-                    best = (g, j);
-                }
-            }
-            let (g, pick) = best;
-            if pick == usize::MAX {
-                break;
-            }
-            is_open[pick] = true;
-            open.push(pick);
-            value += g;
-            for &i in &self.sets[pick] {
-                hit[i as usize] = true;
-            }
-        }
-        open
+        self.greedy_to(&[], self.cands.len(), None, need)
     }
 
     /// Best-improvement swap local search with cover counts: the loss of closing `j` is the
@@ -2939,6 +2926,19 @@ mod tests {
             };
             let whole = Part::join(p.decompose());
             let n = whole.cands.len();
+            // Stopping at a share of the weight: the eager order's shortest prefix reaching it.
+            let order = eager_greedy(&whole, &[], n, None);
+            for share in [0.3, 0.7, 1.0] {
+                let need = share * whole.total();
+                let prefix = (0..=n)
+                    .find(|&len| whole.value_of(&order[..len]) >= need)
+                    .expect("every candidate reaches the total");
+                assert_eq!(
+                    whole.greedy_until(need),
+                    order[..prefix],
+                    "seed {seed} share {share}"
+                );
+            }
             for k in [1, 3, n / 2, n, n + 5] {
                 let start: Vec<usize> = (0..n).filter(|j| j % 7 == 3).take(k / 3).collect();
                 assert_eq!(

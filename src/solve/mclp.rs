@@ -932,14 +932,16 @@ pub(crate) fn mclp_mip(
         );
     }
     let below_goal = goal.map_or(f64::NEG_INFINITY, |g| mclp.below(g));
+    // `start` counts only within the budget (the caller's fixing can leave it with more).
+    let within: Vec<usize> = if start.len() <= k {
+        start.to_vec()
+    } else {
+        Vec::new()
+    };
     let outcome = match problem.solve_with(options) {
         Ok(o) => o,
         Err(microlp::Error::Infeasible) if goal.is_some() => {
-            let mut open = if start.len() <= k {
-                start.to_vec()
-            } else {
-                Vec::new()
-            };
+            let mut open = within;
             open.sort_unstable();
             let value = mclp.value_of(&open);
             return Some(MclpResult {
@@ -950,12 +952,7 @@ pub(crate) fn mclp_mip(
         }
         Err(_) => return None,
     };
-    // `start` counts only within the budget (the caller's fixing can leave it with more).
-    let mut open: Vec<usize> = if start.len() <= k {
-        start.to_vec()
-    } else {
-        Vec::new()
-    };
+    let mut open: Vec<usize> = within;
     let mut value = mclp.value_of(&open);
     if let Some(sol) = outcome.solution() {
         let chosen: Vec<usize> = (0..sets.len())
