@@ -221,9 +221,10 @@ fn prepare(files: &[PathBuf]) -> (Vec<Job>, Ordered) {
 impl Figures {
     /// Every target met and every part feasible.
     pub fn all_well(&self) -> bool {
-        use crate::solve::Status::Infeasible;
-        self.day_care_status != Infeasible
-            && self.beds_status != Some(Infeasible)
+        !self.day_care_status.is_missed()
+            && !self
+                .beds_status
+                .is_some_and(crate::solve::Status::is_missed)
             && self.day_care_targets_met != Some(false)
             && self.bed_targets_met != Some(false)
             && self.targets_met.0 == self.targets_met.1
@@ -404,6 +405,7 @@ fn part_cell(status: Option<crate::solve::Status>, met: Option<bool>) -> String 
         crate::solve::Status::Optimal => "最优 optimal",
         crate::solve::Status::Feasible => "可行 feasible",
         crate::solve::Status::Infeasible => "无可行解 infeasible",
+        crate::solve::Status::Undecided => "未达到·未证明不可达 missed, not proven infeasible",
     };
     match met {
         Some(true) => format!("{status} · 达标 met"),

@@ -27,8 +27,6 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use crate::solve::Status;
-
 /// The model to solve.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Model {
@@ -138,7 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         dc.covered_elderly
     };
-    let feasible = dc.status != Status::Infeasible;
+    let feasible = !dc.status.is_missed();
     let nf = region.facilities.len();
     let out = json!({
         "model": match args.model {

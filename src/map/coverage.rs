@@ -1516,6 +1516,10 @@ pub(crate) fn status_name(s: Status, lang: Lang) -> &'static str {
         Status::Optimal => lang.pick("最优", "optimal"),
         Status::Feasible => lang.pick("可行 (有差距)", "feasible (with gap)"),
         Status::Infeasible => lang.pick("目标不可达", "infeasible"),
+        Status::Undecided => lang.pick(
+            "目标未达到 (未证明不可达)",
+            "target missed (not proven infeasible)",
+        ),
     }
 }
 

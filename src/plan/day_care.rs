@@ -767,12 +767,7 @@ pub fn plan_with_money(
                 Some(s) => (s.sites, s.certificate, Objective::LeastCost),
                 None => {
                     let s = max_covered_within(&rest, &price, money, count, MONEY_NODE_LIMIT);
-                    let mut c = s.certificate;
-                    if goal.is_some_and(|share| s.covered < share * total - Certificate::TOLERANCE)
-                    {
-                        c.status = Status::Infeasible;
-                    }
-                    (s.sites, c, Objective::CoveredElderly)
+                    (s.sites, s.certificate, Objective::CoveredElderly)
                 }
             };
             // Where the rules chose among upgrades, the bound of the same search with every
@@ -792,8 +787,8 @@ pub fn plan_with_money(
                 } else {
                     Certificate::new(c.objective, c.bound.max(problem_any.reachable_weight()))
                 };
-                c.status = if status == Status::Infeasible {
-                    Status::Infeasible
+                c.status = if status.is_missed() {
+                    status
                 } else if c.status == Status::Optimal && objective == Objective::LeastCost {
                     // Nothing left to pay for coverage, yet the rules' centres may cost
                     // more than others would.
@@ -815,9 +810,17 @@ pub fn plan_with_money(
                         .bound;
                     Certificate::new(c.objective, c.bound.max(b))
                 };
-                if status == Status::Infeasible {
-                    c.status = Status::Infeasible;
+                if status.is_missed() {
+                    c.status = status;
                 }
+            }
+            // A coverage target the money's answer misses: proven out of reach only where
+            // the final bound on the elderly covered falls short of it.
+            if objective == Objective::CoveredElderly
+                && let Some(share) = goal
+                && c.objective < share * total - Certificate::TOLERANCE
+            {
+                c.status = Status::missed(c.bound < share * total - Certificate::TOLERANCE);
             }
             (sites, c, objective)
         }
@@ -920,7 +923,7 @@ pub fn plan_with_money(
     }
     // A coverage target missed under a site budget: name the budget, which may be the cause.
     if let (Some(m), Some(_)) = (dc.max_new, goal)
-        && certificate.status == Status::Infeasible
+        && certificate.status.is_missed()
         && let Some(last) = shortfalls.iter_mut().rev().find(|s| s.rule == "coverage")
     {
         last.zh += &format!("（新建站点上限 max_new = {m}）");
@@ -1052,12 +1055,18 @@ pub fn plan_with_money(
         &required,
     );
     phasing.certify_whole(&certificate);
-    if phasing.status == Status::Infeasible {
-        shortfalls.push(Shortfall {
+    match phasing.status {
+        Status::Infeasible => shortfalls.push(Shortfall {
             rule: "phasing".into(),
             zh: "所选日间照料网络没有符合年度预算的建设时序；其他网络未被搜索，逐年目标可能因此未达到".into(),
             en: "the chosen day-care network has no schedule within the yearly budgets; other networks were not searched, so yearly steps may be missed".into(),
-        });
+        }),
+        Status::Undecided => shortfalls.push(Shortfall {
+            rule: "phasing".into(),
+            zh: "搜索在节点限额内未找到所选日间照料网络符合年度预算的建设时序（未证明不存在）；逐年目标可能因此未达到".into(),
+            en: "within its node limit the search found no schedule of the chosen day-care network within the yearly budgets (none is proven impossible), so yearly steps may be missed".into(),
+        }),
+        _ => {}
     }
     let mut new_sites: Vec<NewSite> = sites
         .iter()
@@ -1254,6 +1263,7 @@ impl PhasingSummary {
         self.whole_gap = network.gap;
         self.whole_status = match (network.status, self.status) {
             (_, Status::Infeasible) | (Status::Infeasible, _) => Status::Infeasible,
+            (Status::Undecided, _) | (_, Status::Undecided) => Status::Undecided,
             (Status::Optimal, Status::Optimal) => Status::Optimal,
             _ => Status::Feasible,
         };
@@ -1437,8 +1447,9 @@ fn phase(
             s.nodes,
             s.complete,
         ),
-        Err(_) => {
-            // No schedule fits the yearly budgets: date by need alone.
+        Err(e) => {
+            // No schedule fits the yearly budgets (proven), or the search found none within
+            // its node limit: date by need alone.
             let mut free = model.clone();
             for y in &mut free.years {
                 y.budget = None;
@@ -1454,7 +1465,7 @@ fn phase(
             );
             (
                 schedule,
-                Status::Infeasible,
+                Status::missed(matches!(e, crate::solve::phasing::PhasingError::OverBudget)),
                 f64::NAN,
                 s.map_or(0, |s| s.nodes),
                 false,
@@ -1665,26 +1676,51 @@ fn capacitated_plan(
                     let total: f64 = problem.weight.iter().sum();
                     let pct = |x: f64| if total > 0.0 { 100.0 * x / total } else { 0.0 };
                     shortfalls.retain(|s| s.rule != "coverage");
+                    // `lscp` says `Infeasible` only where its bound rules the target out.
+                    let proven = sol.certificate.status == Status::Infeasible;
+                    let (zh, en) = if proven {
+                        (
+                            format!(
+                                "按站点容量（托位）计，覆盖目标 {:.0} 名老年人（{:.1}%）无法达到：最多服务 {:.0} 名（{:.1}%）",
+                                people,
+                                pct(people),
+                                sol.served.total,
+                                pct(sol.served.total)
+                            ),
+                            format!(
+                                "with the sites' capacities (places), the target of {:.0} elderly ({:.1}%) cannot be reached: at most {:.0} are served ({:.1}%)",
+                                people,
+                                pct(people),
+                                sol.served.total,
+                                pct(sol.served.total)
+                            ),
+                        )
+                    } else {
+                        (
+                            format!(
+                                "按站点容量（托位）计，覆盖目标 {:.0} 名老年人（{:.1}%）未达到：本方案服务 {:.0} 名（{:.1}%）；搜索在限额内未证明该目标不可达",
+                                people,
+                                pct(people),
+                                sol.served.total,
+                                pct(sol.served.total)
+                            ),
+                            format!(
+                                "with the sites' capacities (places), the target of {:.0} elderly ({:.1}%) is not met: this plan serves {:.0} ({:.1}%); within its limits the search did not prove the target out of reach",
+                                people,
+                                pct(people),
+                                sol.served.total,
+                                pct(sol.served.total)
+                            ),
+                        )
+                    };
                     shortfalls.push(Shortfall {
                         rule: "coverage".into(),
-                        zh: format!(
-                            "按站点容量（托位）计，覆盖目标 {:.0} 名老年人（{:.1}%）无法达到：最多服务 {:.0} 名（{:.1}%）",
-                            people,
-                            pct(people),
-                            sol.served.total,
-                            pct(sol.served.total)
-                        ),
-                        en: format!(
-                            "with the sites' capacities (places), the target of {:.0} elderly ({:.1}%) cannot be reached: at most {:.0} are served ({:.1}%)",
-                            people,
-                            pct(people),
-                            sol.served.total,
-                            pct(sol.served.total)
-                        ),
+                        zh,
+                        en,
                     });
                     let count = (sol.sites.len() as u32 + rules) as f64;
                     let mut c = Certificate::new(count, count);
-                    c.status = Status::Infeasible;
+                    c.status = Status::missed(proven);
                     (sol, c)
                 }
             }
@@ -1761,20 +1797,50 @@ fn target_plan(
             } else {
                 0.0
             };
+            // `for_target` says `Infeasible` only where a bound rules the target out; "at
+            // most" is that bound (the answer's own share where the search proved it).
+            let proven = best.certificate.status == Status::Infeasible;
+            let (zh, en) = if proven {
+                let most = curve.most().max(best.covered);
+                let most_share = if target > 0.0 {
+                    most * share / target
+                } else {
+                    0.0
+                };
+                (
+                    format!(
+                        "覆盖率目标 {:.1}% 无法达到：最多 {:.1}%（本方案差 {:.0} 名老年人）",
+                        pct(share),
+                        pct(most_share),
+                        target - best.covered
+                    ),
+                    format!(
+                        "the coverage target of {:.1}% cannot be reached: at most {:.1}% (this plan is {:.0} elderly short)",
+                        pct(share),
+                        pct(most_share),
+                        target - best.covered
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "覆盖率目标 {:.1}% 未达到：本方案 {:.1}%（差 {:.0} 名老年人）；搜索在限额内未证明该目标不可达",
+                        pct(share),
+                        pct(reach_share),
+                        target - best.covered
+                    ),
+                    format!(
+                        "the coverage target of {:.1}% is not met: this plan reaches {:.1}% ({:.0} elderly short); within its limits the search did not prove the target out of reach",
+                        pct(share),
+                        pct(reach_share),
+                        target - best.covered
+                    ),
+                )
+            };
             shortfalls.push(Shortfall {
                 rule: "coverage".into(),
-                zh: format!(
-                    "覆盖率目标 {:.1}% 无法达到：最多 {:.1}%（差 {:.0} 名老年人）",
-                    pct(share),
-                    pct(reach_share),
-                    target - best.covered
-                ),
-                en: format!(
-                    "the coverage target of {:.1}% cannot be reached: at most {:.1}% ({:.0} elderly short)",
-                    pct(share),
-                    pct(reach_share),
-                    target - best.covered
-                ),
+                zh,
+                en,
             });
             // The target is out of reach: the answer is the fewest sites that serve the most
             // the network can reach, and its bound is that problem's bound (no number of
@@ -1785,7 +1851,7 @@ fn target_plan(
             };
             let count = sites.len() as f64 + f64::from(rules);
             let mut c = Certificate::new(count, lower.unwrap_or(f64::from(rules_floor)).min(count));
-            c.status = Status::Infeasible;
+            c.status = Status::missed(proven);
             (sites, c, Objective::NewSites)
         }
     }
@@ -1894,8 +1960,12 @@ impl Searches {
                             ..best
                         })
                     } else {
+                        // Proven out of reach where the target's search needs more than `m`
+                        // sites or the budget's bound falls short of the target.
+                        let proven = s.certificate.bound > f64::from(m) + Certificate::TOLERANCE
+                            || best.certificate.bound < target - Certificate::TOLERANCE;
                         let mut best = best;
-                        best.certificate.status = Status::Infeasible;
+                        best.certificate.status = Status::missed(proven);
                         Err(best)
                     }
                 }
@@ -1961,6 +2031,17 @@ impl Searches {
         match self {
             Searches::Curve(c) => c.points.len() as f64,
             Searches::Direct { problem, .. } => problem.sets.len() as f64 + 1.0,
+        }
+    }
+
+    /// A proven upper bound on the weight the searches' site cap (the options' `max_sites`)
+    /// lets any answer cover: the bound at the cap, or, without one, the reachable weight.
+    fn most(&self) -> f64 {
+        match self {
+            Searches::Curve(c) => c.points.last().map_or(c.reachable, |pt| pt.bound),
+            Searches::Direct { opts, .. } => opts
+                .max_sites
+                .map_or_else(|| self.reachable(), |m| self.bound_at(m)),
         }
     }
 

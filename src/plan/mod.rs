@@ -854,8 +854,15 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
     if moved > 0 {
         // The phasing's certificate and yearly coverage describe the schedule before the
         // move: the moved schedule is not proven, and a later move may miss a step.
+        // A site built after its step's year misses the step: proven where the phasing
+        // found no schedule within the yearly budgets at all, otherwise not (no other
+        // schedule was searched).
         let status = if late > 0 {
-            Status::Infeasible
+            if plan.phasing.status == Status::Infeasible {
+                Status::Infeasible
+            } else {
+                Status::Undecided
+            }
         } else {
             Status::Feasible
         };

@@ -227,7 +227,8 @@ impl CapacitatedCoverage {
 
     /// LSCP: the fewest new sites serving at least `target` people (within
     /// `opts.max_new`). `Err` holds the best answer found when none reaches the target: all
-    /// useful candidates (or the best `max_new`), status `Infeasible` when that is proven.
+    /// useful candidates (or the best `max_new`), status `Infeasible` when that is proven,
+    /// `Undecided` when the work limit stopped the search first.
     ///
     /// # Errors
     /// The outer `Result` fails as [`CapacitatedCoverage::validate`].
@@ -309,11 +310,7 @@ impl CapacitatedCoverage {
             // The target needs more than the budget allows: the budget's best answer.
             let mut sol = self.mclp(budget, opts)?;
             let mut c = Certificate::new(budget as f64, lower as f64);
-            if lower > budget {
-                c.status = Status::Infeasible;
-            } else {
-                c.status = Status::Feasible;
-            }
+            c.status = Status::missed(lower > budget);
             sol.certificate = c;
             return Ok(Err(sol));
         }

@@ -470,8 +470,12 @@ impl CoverageCurve {
                 })
             }
             None => {
+                // Proven out of reach only where the bound at the curve's last budget (which
+                // holds for every smaller one) falls short; a curve capped by `max_sites`
+                // may leave a gap there.
+                let last_bound = self.points.last().map_or(self.reachable, |pt| pt.bound);
                 let mut best = self.with_budget(self.max_sites());
-                best.certificate.status = Status::Infeasible;
+                best.certificate.status = Status::missed(last_bound < target - tol);
                 Err(best)
             }
         }
@@ -2401,6 +2405,14 @@ mod tests {
         let err = curve.for_target(60.0).expect_err("point 2 is unreachable");
         assert_eq!(err.covered, 30.0);
         assert_eq!(err.certificate.status, Status::Infeasible);
+        let capped = p.curve(&CoverageOptions {
+            max_sites: Some(1),
+            ..CoverageOptions::default()
+        });
+        let err = capped
+            .for_target(30.0)
+            .expect_err("one site covers 20 at most");
+        assert_eq!(err.certificate.status, Status::Infeasible);
         assert_eq!(curve.reachable, 30.0);
     }
 
@@ -2834,6 +2846,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_target_missed_under_a_capped_curve_is_infeasible_only_where_the_bound_says_so() {
+        // Curves capped at a few sites, with the whole node limit and with one node: every
+        // target a capped curve misses is `Infeasible` only where no subset of that many
+        // sites reaches it (brute force), and `Undecided` where one does.
+        let mut undecided = 0;
+        for seed in 0..24u64 {
+            let p = if seed % 2 == 0 {
+                random_problem(5_300 + seed, 20, 13)
+            } else {
+                adversarial_problem(5_300 + seed, 18, 13)
+            };
+            let base = p.covered_weight(&[]);
+            let reachable = p.reachable_weight();
+            for cap in [1u32, 2, 4] {
+                let best = brute_force(&p, cap as usize);
+                for node_limit in [1, 2_000] {
+                    let opts = CoverageOptions {
+                        node_limit,
+                        max_sites: Some(cap),
+                        starts: 0,
+                        enumeration_limit: 0,
+                        ..CoverageOptions::default()
+                    };
+                    let mut curve = p.curve(&opts);
+                    for share in [0.2, 0.5, 0.8, 1.0] {
+                        let target = base + share * (reachable - base);
+                        let label =
+                            format!("seed {seed}, cap {cap}, nodes {node_limit}, share {share}");
+                        if let Err(miss) = curve.for_target(target) {
+                            let proven = miss.certificate.status == Status::Infeasible;
+                            assert!(miss.certificate.status.is_missed(), "{label}");
+                            assert!(
+                                !proven || best < target - 1e-6,
+                                "{label}: reachable, yet infeasible"
+                            );
+                            if best >= target - 1e-6 {
+                                assert_eq!(miss.certificate.status, Status::Undecided, "{label}");
+                            }
+                        }
+                    }
+                    // A gap at the cap (a bound raised to the reachable weight, still a valid
+                    // bound): a target the answer misses below that bound is undecided.
+                    let last = curve.points.len() - 1;
+                    if curve.points[last].covered < reachable - 1e-6 {
+                        curve.points[last].bound = reachable;
+                        let miss = curve.for_target(reachable).expect_err("missed at the cap");
+                        assert_eq!(miss.certificate.status, Status::Undecided, "seed {seed}");
+                        undecided += 1;
+                    }
+                }
+            }
+        }
+        assert!(undecided > 0, "no capped curve missed the reachable weight");
     }
 
     #[test]

@@ -45,6 +45,28 @@ pub enum Status {
     Feasible,
     /// No answer meets the constraints; the result explains the best reachable value.
     Infeasible,
+    /// No answer found meets the constraints, and none is proven impossible: the search
+    /// stopped at its node or work limit while its bound still allowed one. The target is
+    /// missed by this answer, not shown to be out of reach.
+    Undecided,
+}
+
+impl Status {
+    /// Whether the answer misses the constraints ([`Status::Infeasible`] or
+    /// [`Status::Undecided`]).
+    pub fn is_missed(self) -> bool {
+        matches!(self, Status::Infeasible | Status::Undecided)
+    }
+
+    /// The status of an answer missing the constraints: [`Status::Infeasible`] when `proven`
+    /// (the bound rules every answer out), otherwise [`Status::Undecided`].
+    pub fn missed(proven: bool) -> Self {
+        if proven {
+            Status::Infeasible
+        } else {
+            Status::Undecided
+        }
+    }
 }
 
 /// Objective, proven bound, relative gap and status of one optimisation.
