@@ -386,8 +386,9 @@ impl CoverageProblem {
     /// the whole curve: a greedy order gives a first answer; each count tried is solved as
     /// one budget ([`Part::solve_one`]), whose answer, when it reaches `need`, lowers the
     /// count, and whose proven bound, when below `need`, rules out that count and every
-    /// smaller one (coverage never falls as sites are added). A count left undecided (the
-    /// node limit stopped its search) ends the bisection with the gap in the certificate.
+    /// smaller one (coverage never falls as sites are added). Above a count left undecided
+    /// (the node limit stopped its search, or its program was too large) the bisection goes
+    /// on for fewer sites, and the gap stays in the certificate.
     /// The answer at the final count is then improved by local search (the count is proven,
     /// the weight covered at it is the best found, not certified). Within
     /// [`Certificate::TOLERANCE`] as [`CoverageCurve::for_target`]; the certificate's
@@ -403,16 +404,20 @@ impl CoverageProblem {
         let mut hi = answer.len();
         // Every count below `lower` is ruled out; 0 covers nothing of `need > 0`.
         let mut lower = 1;
-        while lower < hi {
-            let mid = (lower + hi) / 2;
+        // Counts below `probe` are ruled out or left undecided: the search for fewer sites
+        // goes on above an undecided count, and `lower` stays below it.
+        let mut probe = 1;
+        while probe < hi {
+            let mid = (probe + hi) / 2;
             let (open, value, bound) = whole.decide(mid, need - tol, &answer, opts);
             if value >= need - tol {
                 hi = open.len();
                 answer = open;
-            } else if bound < need - tol {
-                lower = mid + 1;
             } else {
-                break;
+                if bound < need - tol {
+                    lower = mid + 1;
+                }
+                probe = mid + 1;
             }
         }
         // The most weight at that count that local search finds from the answer.
@@ -630,6 +635,12 @@ fn best_split(curves: &[Vec<f64>], len: usize) -> Vec<f64> {
 
 /// Nodes of the first, subgradient-only phase of a budget's branch and bound.
 const QUICK_NODES: u64 = 100;
+
+/// Largest program (candidate–point pairs left after reduced-cost fixing) that a partial
+/// target's count goes to LP-based branch and bound for ([`Part::decide`]); a larger one
+/// leaves the count undecided. 泰州's greenfield instance has 54,237 pairs in all; on 福建's
+/// (361,180) one such program ran for minutes before its first answer.
+const GOAL_MIP_PAIRS: usize = 150_000;
 
 /// Consecutive budgets of a component's curve solved as one block ([`Part::solve`]): inside
 /// a block each budget is warm-started from the one before, blocks run in parallel.
@@ -1534,9 +1545,10 @@ impl Part {
     /// Whether `k` of these candidates cover at least `goal`, each step run only when the one
     /// before leaves it open: local search, from scratch and from `larger` (an answer with
     /// more sites, shrunk by [`Part::shrink`]); a short Lagrangian search for an answer reaching
-    /// `goal` (its bound, once below `goal`, proves none exists); LP-based branch and bound for
-    /// an answer reaching `goal` after reduced-cost fixing against it ([`mclp_mip_fixed`] with
-    /// a goal), or [`Part::solve_one`] where the LP solver fails. The answer found, its value
+    /// `goal` (its bound, once below `goal`, proves none exists); the LP relaxation's `k`
+    /// largest values improved by swaps (LP rounding); LP-based branch and bound for an answer
+    /// reaching `goal` after reduced-cost fixing against it ([`mclp_mip_fixed`] with a goal,
+    /// on at most [`GOAL_MIP_PAIRS`] pairs), or [`Part::solve_one`] where the LP solver fails. The answer found, its value
     /// and a proven upper bound, as [`Part::solve_one`].
     fn decide(
         &self,
@@ -1574,7 +1586,19 @@ impl Part {
         if r.value >= goal || bound < goal {
             return (r.open, r.value, bound);
         }
-        let fixing = self.lp_multipliers(k, &lambda);
+        let (fixing, x) = self.lp_relaxation(k, &lambda);
+        if let Some(x) = x {
+            // LP rounding: the `k` largest LP values, improved by swaps.
+            let mut order: Vec<usize> = (0..x.len()).collect();
+            order.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
+            let mut open = order[..k].to_vec();
+            self.swap(&mut open);
+            let v = self.value_of(&open);
+            if v >= goal {
+                open.sort_unstable();
+                return (open, v, bound.max(v));
+            }
+        }
         let nodes = opts.node_limit;
         match mclp_mip_fixed(
             &self.weight,
@@ -1584,6 +1608,7 @@ impl Part {
             &fixing,
             nodes,
             Some(goal),
+            GOAL_MIP_PAIRS,
         ) {
             Some(d) => {
                 let best = MclpResult { bound, ..r }.best_of(d);
@@ -1627,6 +1652,7 @@ impl Part {
             &fixing,
             nodes,
             None,
+            usize::MAX,
         ) {
             Some(second) => first.best_of(second),
             None => first,
@@ -1640,6 +1666,12 @@ impl Part {
     /// ([`mclp_lp`], an interior-point solve) where their bound `L(λ)`, evaluated exactly, is
     /// below that of `lambda` (the subgradient search's); otherwise `lambda`.
     fn lp_multipliers(&self, k: usize, lambda: &[f64]) -> Vec<f64> {
+        self.lp_relaxation(k, lambda).0
+    }
+
+    /// [`Part::lp_multipliers`], and the LP relaxation's `x` (one per candidate) where the
+    /// LP solver converged.
+    fn lp_relaxation(&self, k: usize, lambda: &[f64]) -> (Vec<f64>, Option<Vec<f64>>) {
         let m = self.weight.len();
         let ours = if lambda.len() == m {
             lagrangian_bound(&self.weight, &self.sets, lambda, k)
@@ -1647,8 +1679,11 @@ impl Part {
             f64::INFINITY
         };
         match mclp_lp(&self.weight, &self.sets, k) {
-            Some((lp, _)) if lagrangian_bound(&self.weight, &self.sets, &lp, k) < ours => lp,
-            _ => lambda.to_vec(),
+            Some((lp, x)) if lagrangian_bound(&self.weight, &self.sets, &lp, k) < ours => {
+                (lp, Some(x))
+            }
+            Some((_, x)) => (lambda.to_vec(), Some(x)),
+            None => (lambda.to_vec(), None),
         }
     }
 
@@ -1687,6 +1722,7 @@ impl Part {
             &fixing,
             nodes,
             None,
+            usize::MAX,
         ) {
             return first.best_of(second);
         }
@@ -1848,10 +1884,16 @@ impl Part {
 
     /// Best-improvement swap local search with cover counts: the loss of closing `j` is the
     /// weight only `j` covers; the gain of opening `c` is the weight nobody covers plus,
-    /// for the swap `(j, c)`, the weight only `j` covers that `c` covers too.
+    /// for the swap `(j, c)`, the weight only `j` covers that `c` covers too. Each pass takes
+    /// the best swap (ties: the lower candidate, then the lower slot) while it gains.
+    ///
+    /// Only the open sites owning a point of `c` (touched) get that extra weight; among the
+    /// others the best to close is the one of least loss, read from the slots sorted by loss
+    /// once a pass, so a pass costs the candidates' pairs rather than candidates × sites.
     fn swap(&self, open: &mut [usize]) {
         let n = self.cands.len();
         let m = self.weight.len();
+        let k = open.len();
         let mut cover = vec![0u32; m];
         let mut is_open = vec![false; n];
         for &j in open.iter() {
@@ -1861,9 +1903,12 @@ impl Part {
             }
         }
         let mut owner = vec![usize::MAX; m];
+        let mut extra = vec![0.0; k];
+        let mut touched_mark = vec![false; k];
+        let mut touched: Vec<usize> = Vec::new();
         loop {
             // Loss per open site and the unique owner of singly covered points.
-            let mut loss = vec![0.0; open.len()];
+            let mut loss = vec![0.0; k];
             for (slot, &j) in open.iter().enumerate() {
                 for &i in &self.sets[j] {
                     if cover[i as usize] == 1 {
@@ -1872,23 +1917,45 @@ impl Part {
                     }
                 }
             }
+            let mut by_loss: Vec<usize> = (0..k).collect();
+            by_loss.sort_by(|&a, &b| loss[a].total_cmp(&loss[b]).then(a.cmp(&b)));
             let mut best: Option<(f64, usize, usize)> = None;
-            let mut extra = vec![0.0; open.len()];
             for (c, _) in is_open.iter().enumerate().filter(|(_, o)| !**o) {
-                extra.iter_mut().for_each(|e| *e = 0.0);
                 let mut gain = 0.0;
                 for &i in &self.sets[c] {
                     match cover[i as usize] {
                         0 => gain += self.weight[i as usize],
-                        1 => extra[owner[i as usize]] += self.weight[i as usize],
+                        1 => {
+                            let slot = owner[i as usize];
+                            if !touched_mark[slot] {
+                                touched_mark[slot] = true;
+                                touched.push(slot);
+                            }
+                            extra[slot] += self.weight[i as usize];
+                        }
                         _ => {}
                     }
                 }
-                for slot in 0..open.len() {
+                // The best slot for `c`: the largest `gain − loss + extra`, ties to the
+                // lower slot.
+                let mut here: Option<(f64, usize)> = by_loss
+                    .iter()
+                    .find(|&&slot| !touched_mark[slot])
+                    .map(|&slot| (gain - loss[slot], slot));
+                for &slot in &touched {
                     let delta = gain - loss[slot] + extra[slot];
-                    if delta > 1e-9 && best.is_none_or(|(d, _, _)| delta > d + 1e-12) {
-                        best = Some((delta, slot, c));
+                    if here.is_none_or(|(d, s)| delta > d || (delta == d && slot < s)) {
+                        here = Some((delta, slot));
                     }
+                    extra[slot] = 0.0;
+                    touched_mark[slot] = false;
+                }
+                touched.clear();
+                if let Some((delta, slot)) = here
+                    && delta > 1e-9
+                    && best.is_none_or(|(d, _, _)| delta > d + 1e-12)
+                {
+                    best = Some((delta, slot, c));
                 }
             }
             let Some((_, slot, c)) = best else {
@@ -3022,6 +3089,63 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Best-improvement swaps trying every (candidate, open site) pair: the reference the
+    /// sorted-loss [`Part::swap`] is checked against.
+    fn swap_every_pair(part: &Part, open: &mut [usize]) {
+        let mut is_open = vec![false; part.cands.len()];
+        for &j in open.iter() {
+            is_open[j] = true;
+        }
+        loop {
+            let before = part.value_of(open);
+            let mut best: Option<(f64, usize, usize)> = None;
+            for c in (0..part.cands.len()).filter(|&c| !is_open[c]) {
+                for slot in 0..open.len() {
+                    let mut trial = open.to_vec();
+                    trial[slot] = c;
+                    let delta = part.value_of(&trial) - before;
+                    if delta > 1e-9 && best.is_none_or(|(d, _, _)| delta > d + 1e-12) {
+                        best = Some((delta, slot, c));
+                    }
+                }
+            }
+            let Some((_, slot, c)) = best else { break };
+            is_open[open[slot]] = false;
+            is_open[c] = true;
+            open[slot] = c;
+        }
+    }
+
+    #[test]
+    fn swaps_are_those_of_trying_every_pair() {
+        let mut moved = 0;
+        for seed in 0..40u64 {
+            let p = if seed % 2 == 0 {
+                random_problem(6_100 + seed, 30, 20)
+            } else {
+                adversarial_problem(6_100 + seed, 24, 20)
+            };
+            let whole = Part::join(p.decompose());
+            let n = whole.cands.len();
+            for k in [1, 2, 4, n / 2, n.saturating_sub(1)] {
+                // Poor starts: the last `k` candidates, and every third one.
+                let starts: [Vec<usize>; 2] = [
+                    (n.saturating_sub(k)..n).collect(),
+                    (0..n).step_by(3).take(k).collect(),
+                ];
+                for start in starts {
+                    let mut fast = start.clone();
+                    whole.swap(&mut fast);
+                    let mut slow = start.clone();
+                    swap_every_pair(&whole, &mut slow);
+                    assert_eq!(fast, slow, "seed {seed} k {k}");
+                    moved += usize::from(slow != start);
+                }
+            }
+        }
+        assert!(moved > 100, "only {moved} starts improved");
     }
 
     #[test]

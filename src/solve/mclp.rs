@@ -712,6 +712,11 @@ impl<'a> Mclp<'a> {
 /// its first answer ([`mclp_mip`]). The bound then holds for every answer, taking those below
 /// `goal` as below it: `goal` less one for whole weights (rounded up first), `goal` itself
 /// otherwise, where that is larger than the search's bound.
+///
+/// Where more than `max_pairs` candidate–point pairs are left after fixing, the program is
+/// not solved: the answer is `start` and the bound `L(λ)` (or the bound below `goal` where
+/// that is larger).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn mclp_mip_fixed(
     weight: &[f64],
     sets: &[Vec<u32>],
@@ -720,6 +725,7 @@ pub(crate) fn mclp_mip_fixed(
     lambda: &[f64],
     nodes: u64,
     goal: Option<f64>,
+    max_pairs: usize,
 ) -> Option<MclpResult> {
     let mclp = Mclp::new(weight, sets);
     let n = sets.len();
@@ -804,6 +810,13 @@ pub(crate) fn mclp_mip_fixed(
         .map(|&j| slot[j])
         .collect();
     let budget = k - opened.len();
+    if sub_sets.iter().map(Vec::len).sum::<usize>() > max_pairs {
+        return Some(MclpResult {
+            open: sorted_start,
+            value: incumbent,
+            bound: l.max(below_need),
+        });
+    }
     let r = if budget == 0 || sub_sets.is_empty() {
         MclpResult {
             open: Vec::new(),
@@ -1369,17 +1382,35 @@ mod tests {
                 let starts: [Vec<usize>; 2] = [quick.open.clone(), Vec::new()];
                 for lambda in [&root, &random, &Vec::new()] {
                     for start in &starts {
-                        let got = mclp_mip_fixed(&weight, &sets, k, start, lambda, 10_000, None)
-                            .expect("the solver answers");
+                        let got = mclp_mip_fixed(
+                            &weight,
+                            &sets,
+                            k,
+                            start,
+                            lambda,
+                            10_000,
+                            None,
+                            usize::MAX,
+                        )
+                        .expect("the solver answers");
                         assert!(got.open.len() <= k, "seed {seed} k {k}");
                         assert!((mclp.value_of(&got.open) - got.value).abs() < 1e-9);
                         assert!((got.value - best).abs() < 1e-6, "seed {seed} k {k}");
                         assert!(got.bound >= best - 1e-6 && got.bound - got.value < 1e-6);
                         // Stopped at the root, the bound still holds.
-                        let root_only = mclp_mip_fixed(&weight, &sets, k, start, lambda, 0, None)
-                            .expect("the solver answers");
+                        let root_only =
+                            mclp_mip_fixed(&weight, &sets, k, start, lambda, 0, None, usize::MAX)
+                                .expect("the solver answers");
                         assert!(root_only.bound >= best - 1e-6, "seed {seed} k {k}");
                         assert!(root_only.value <= best + 1e-6);
+                        // A program too large to solve: an answer within the budget, its
+                        // value, and a bound that holds.
+                        let capped =
+                            mclp_mip_fixed(&weight, &sets, k, start, lambda, 10_000, None, 0)
+                                .expect("the solver answers");
+                        assert!(capped.bound >= best - 1e-6, "seed {seed} k {k}");
+                        assert!(capped.open.len() <= k.max(start.len()), "seed {seed} k {k}");
+                        assert!((mclp.value_of(&capped.open) - capped.value).abs() < 1e-9);
                     }
                 }
             }
@@ -1425,6 +1456,7 @@ mod tests {
                                 lambda,
                                 nodes,
                                 Some(goal),
+                                usize::MAX,
                             )
                             .expect("the solver answers");
                             assert!(got.open.len() <= k, "{label}");
