@@ -384,30 +384,87 @@ fn under_a_budget_the_bound_holds_for_any_upgrade_the_county_rule_allows() {
 }
 
 #[test]
-fn rules_that_cost_more_than_the_budget_make_the_plan_infeasible() {
+fn rules_that_cost_more_than_the_budget_are_a_miss_proven_only_without_a_choice() {
     // The county rule (3 rural centres) upgrades the one public 敬老院 (200 万元) and opens a
-    // centre at a candidate (300 万元): 500 万元 against a budget of 299. The network is no
-    // solution of the budgeted problem, whatever its coverage.
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in [
-        ("scenario.toml", BUDGET_SCENARIO),
-        ("villages.csv", BUDGET_VILLAGES),
-        ("candidates.csv", BUDGET_CANDIDATES),
-        ("facilities.csv", BUDGET_FACILITIES),
-    ] {
-        fs::write(dir.path().join(name), text).expect("write");
+    // centre at C008 (300 万元): 500 万元 against a budget of 299. C007 in the same township
+    // costs 10 (210 万元 would fit), so the miss is undecided, not infeasible. With every
+    // other rural candidate excluded the rules have no choice: infeasible.
+    for (decisions, want) in [("", "undecided"), (NO_CHOICE, "infeasible")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in [
+            ("scenario.toml", format!("{BUDGET_SCENARIO}{decisions}")),
+            ("villages.csv", BUDGET_VILLAGES.to_owned()),
+            ("candidates.csv", BUDGET_CANDIDATES.to_owned()),
+            ("facilities.csv", BUDGET_FACILITIES.to_owned()),
+        ] {
+            fs::write(dir.path().join(name), text).expect("write");
+        }
+        let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let summary: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+        )
+        .expect("JSON");
+        assert_eq!(
+            summary["day_care"]["status"], want,
+            "{}",
+            summary["day_care"]
+        );
     }
-    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    let summary: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
-    )
-    .expect("JSON");
-    assert_eq!(
-        summary["day_care"]["status"], "infeasible",
-        "{}",
-        summary["day_care"]
-    );
+}
+
+/// Decisions leaving the county rule of [`BUDGET_SCENARIO`] one rural candidate (C008).
+const NO_CHOICE: &str =
+    "\n[decisions]\nexcluded = [\"C003\", \"C004\", \"C005\", \"C006\", \"C007\", \"C009\"]\n";
+
+#[test]
+fn a_target_another_rule_placement_reaches_is_never_called_out_of_reach() {
+    // Villages X (100), Z (10) and Y (60); a1 (A街道) reaches X, a2 (A街道) Y, b1 (B街道)
+    // X and Z. One centre per street and at most 2 new sites: the street rule's greedy
+    // placement (a1, b1) covers 110 of 170, but a2 + b1 cover all. Whatever this plan
+    // reaches, the 90 % target is not out of reach: never `infeasible`, never "cannot be
+    // reached", on the curve, without it, and with capacities.
+    let villages = "id,name,township,lon,lat,elderly,kind\n\
+        320000001001,X,A街道,120.000000,30.000000,100,rural\n\
+        320000002001,Z,B街道,120.103638,30.000000,10,rural\n\
+        320000001002,Y,A街道,120.207275,30.000000,60,rural\n";
+    let candidates = "id,name,township,lon,lat,allow\n\
+        c-a1,a1,A街道,120.000000,30.000000,day_care\n\
+        c-a2,a2,A街道,120.207275,30.000000,day_care\n\
+        c-b1,b1,B街道,120.051819,30.000000,day_care\n";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
+        F1,某院,institution,B街道,120.5,30.5,10,5,true\n";
+    for extra in ["curve = true", "curve = false", "capacity = 1000"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let scenario = format!(
+            "name = \"rules\"\ndata = \".\"\nbase_year = 2020\nyears = [2025]\n\
+             [travel]\nminutes = 15\nurban = {{ speed_kmh = 8.0, detour = 1.0 }}\n\
+             rural = {{ speed_kmh = 24.0, detour = 1.0 }}\n\
+             [day_care]\ncoverage = 0.9\nmax_new = 2\nserving = [\"day_care\"]\n\
+             per_street = 1\nper_county = 0\ntownship_share = 0\n{extra}\n"
+        );
+        for (name, text) in [
+            ("scenario.toml", scenario.as_str()),
+            ("villages.csv", villages),
+            ("candidates.csv", candidates),
+            ("facilities.csv", facilities),
+        ] {
+            fs::write(dir.path().join(name), text).expect("write");
+        }
+        let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+        assert!(run.code == 0 || run.code == 1, "{extra}: {}", run.stderr);
+        let summary: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+        )
+        .expect("JSON");
+        let dc = &summary["day_care"];
+        assert_ne!(dc["status"], "infeasible", "{extra}: {dc}");
+        let said = dc["shortfalls"].to_string();
+        assert!(
+            !said.contains("cannot be reached") && !said.contains("无法达到"),
+            "{extra}: {said}"
+        );
+    }
 }
 
 /// A made-up county of 22 villages with candidates of their own prices (random, for tests).

@@ -814,13 +814,45 @@ pub fn plan_with_money(
                     c.status = status;
                 }
             }
-            // A coverage target the money's answer misses: proven out of reach only where
-            // the final bound on the elderly covered falls short of it.
+            // A coverage target the money's answer misses: proven out of reach only where a
+            // bound for any plan falls short of it. Any plan spends at most this money plus
+            // what the rules' centres and upgrades cost here, so it opens at most as many new
+            // sites as the cheapest prices that fit (and `max_new`); the problem without the
+            // rules bounds the elderly that many cover, and so does the Lagrangian knapsack
+            // bound of that money on it. The certificate keeps the smaller bound.
             if objective == Objective::CoveredElderly
                 && let Some(share) = goal
                 && c.objective < share * total - Certificate::TOLERANCE
             {
-                c.status = Status::missed(c.bound < share * total - Certificate::TOLERANCE);
+                let spendable = money
+                    + rule_sites.iter().map(|&(r, _)| price[r]).sum::<f64>()
+                    + rules_out.upgrades.len() as f64 * scenario.costs.upgrade_wan;
+                let mut cheapest: Vec<f64> = (0..region.candidates.len())
+                    .filter(|&j| region.candidates[j].allow.day_care() && price[j].is_finite())
+                    .map(|j| price[j])
+                    .collect();
+                cheapest.sort_by(f64::total_cmp);
+                let mut left = spendable + Certificate::TOLERANCE;
+                let affordable = cheapest
+                    .iter()
+                    .take_while(|&&p| {
+                        left -= p.max(0.0);
+                        left >= 0.0
+                    })
+                    .count() as u32;
+                let sites = dc.max_new.map_or(affordable, |m| m.min(affordable));
+                let knapsack = crate::solve::budget_coverage::knapsack_bound(
+                    &problem_any,
+                    &price,
+                    spendable,
+                    sites as usize,
+                );
+                let most = relaxed
+                    .bound_at(sites.saturating_sub(fixed))
+                    .min(problem_any.reachable_weight())
+                    .min(knapsack);
+                c = Certificate::new(c.objective, c.bound.min(most).max(c.objective));
+                c.status = Status::missed(most < share * total - Certificate::TOLERANCE);
             }
             (sites, c, objective)
         }
@@ -1055,18 +1087,12 @@ pub fn plan_with_money(
         &required,
     );
     phasing.certify_whole(&certificate);
-    match phasing.status {
-        Status::Infeasible => shortfalls.push(Shortfall {
+    if phasing.status.is_missed() {
+        shortfalls.push(Shortfall {
             rule: "phasing".into(),
-            zh: "所选日间照料网络没有符合年度预算的建设时序；其他网络未被搜索，逐年目标可能因此未达到".into(),
-            en: "the chosen day-care network has no schedule within the yearly budgets; other networks were not searched, so yearly steps may be missed".into(),
-        }),
-        Status::Undecided => shortfalls.push(Shortfall {
-            rule: "phasing".into(),
-            zh: "搜索在节点限额内未找到所选日间照料网络符合年度预算的建设时序（未证明不存在）；逐年目标可能因此未达到".into(),
-            en: "within its node limit the search found no schedule of the chosen day-care network within the yearly budgets (none is proven impossible), so yearly steps may be missed".into(),
-        }),
-        _ => {}
+            zh: "所选日间照料网络没有符合年度预算的建设时序（或搜索在节点限额内未找到）；其他网络未被搜索，逐年目标可能因此未达到".into(),
+            en: "no schedule of the chosen day-care network within the yearly budgets (none exists, or the search found none within its node limit); other networks were not searched, so yearly steps may be missed".into(),
+        });
     }
     let mut new_sites: Vec<NewSite> = sites
         .iter()
@@ -1447,9 +1473,9 @@ fn phase(
             s.nodes,
             s.complete,
         ),
-        Err(e) => {
-            // No schedule fits the yearly budgets (proven), or the search found none within
-            // its node limit: date by need alone.
+        Err(_) => {
+            // No schedule of this network fits the yearly budgets, or the search found none
+            // within its node limit: date by need alone.
             let mut free = model.clone();
             for y in &mut free.years {
                 y.budget = None;
@@ -1463,9 +1489,10 @@ fn phase(
                 || vec![scenario.years.len() - 1; model.items.len()],
                 |s| s.year.clone(),
             );
+            // Not proven for the plan: other networks were not searched.
             (
                 schedule,
-                Status::missed(matches!(e, crate::solve::phasing::PhasingError::OverBudget)),
+                Status::Undecided,
                 f64::NAN,
                 s.map_or(0, |s| s.nodes),
                 false,
@@ -1676,23 +1703,36 @@ fn capacitated_plan(
                     let total: f64 = problem.weight.iter().sum();
                     let pct = |x: f64| if total > 0.0 { 100.0 * x / total } else { 0.0 };
                     shortfalls.retain(|s| s.rule != "coverage");
-                    // `lscp` says `Infeasible` only where its bound rules the target out.
-                    let proven = sol.certificate.status == Status::Infeasible;
+                    // `lscp` fixed the rules' sites: its proof holds for them only. A bound
+                    // for any plan within the site budget: the model without the rules' sites
+                    // (and the uncapacitated relaxation) at the budget, or everyone any site
+                    // can serve.
+                    let most = match budget {
+                        Some(b) => bound_model
+                            .bounds_up_to(b + rules, &opts)
+                            .get((b + rules) as usize)
+                            .copied()
+                            .unwrap_or(reachable)
+                            .min(uncapacitated(b + rules)),
+                        None => reachable,
+                    }
+                    .max(sol.served.total);
+                    let proven = most < people - Certificate::TOLERANCE;
                     let (zh, en) = if proven {
                         (
                             format!(
                                 "按站点容量（托位）计，覆盖目标 {:.0} 名老年人（{:.1}%）无法达到：最多服务 {:.0} 名（{:.1}%）",
                                 people,
                                 pct(people),
-                                sol.served.total,
-                                pct(sol.served.total)
+                                most,
+                                pct(most)
                             ),
                             format!(
                                 "with the sites' capacities (places), the target of {:.0} elderly ({:.1}%) cannot be reached: at most {:.0} are served ({:.1}%)",
                                 people,
                                 pct(people),
-                                sol.served.total,
-                                pct(sol.served.total)
+                                most,
+                                pct(most)
                             ),
                         )
                     } else {
@@ -1797,11 +1837,13 @@ fn target_plan(
             } else {
                 0.0
             };
-            // `for_target` says `Infeasible` only where a bound rules the target out; "at
-            // most" is that bound (the answer's own share where the search proved it).
-            let proven = best.certificate.status == Status::Infeasible;
+            // Proven only by the problem without the rules' sites and with every upgrade
+            // they could have made (`relaxed`, capped at as many sites): its bound holds for
+            // any placement of the rules' centres, `curve`'s for this one only. "At most" is
+            // that bound.
+            let most = relaxed.most().max(best.covered);
+            let proven = most < target - Certificate::TOLERANCE;
             let (zh, en) = if proven {
-                let most = curve.most().max(best.covered);
                 let most_share = if target > 0.0 {
                     most * share / target
                 } else {

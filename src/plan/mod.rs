@@ -422,9 +422,11 @@ fn within_budget(
     };
     let mut missed = Vec::new();
     // The rules' centres and upgrades alone cost more than the budget leaves for day care:
-    // the network is no solution of the problem with that budget.
+    // the network is no solution of the problem with that budget. Proven only where the rules
+    // had no choice: they place by coverage, not price, and another placement or upgrade may
+    // cost less (then the miss is undecided).
     if rule_cost > total + crate::solve::Certificate::TOLERANCE {
-        out.status = crate::solve::Status::Infeasible;
+        out.status = crate::solve::Status::missed(!plan.placement_choice && !plan.upgrade_choice);
     }
     let target_people = scenario
         .day_care
@@ -854,15 +856,10 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
     if moved > 0 {
         // The phasing's certificate and yearly coverage describe the schedule before the
         // move: the moved schedule is not proven, and a later move may miss a step.
-        // A site built after its step's year misses the step: proven where the phasing
-        // found no schedule within the yearly budgets at all, otherwise not (no other
-        // schedule was searched).
+        // A site built after its step's year misses the step; other schedules and networks
+        // were not searched, so the miss is not proven.
         let status = if late > 0 {
-            if plan.phasing.status == Status::Infeasible {
-                Status::Infeasible
-            } else {
-                Status::Undecided
-            }
+            Status::Undecided
         } else {
             Status::Feasible
         };
