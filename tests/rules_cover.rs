@@ -79,6 +79,21 @@ fn county() -> tempfile::TempDir {
     dir
 }
 
+/// `plan scenario.toml` on these files in a fresh folder: its summary.json (the run may
+/// miss a target, exit 1, but not fail).
+fn plan_summary(files: &[(&str, &str)]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("write");
+    }
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+    .expect("JSON")
+}
+
 #[test]
 fn street_and_county_rules_with_full_coverage_take_the_fewest_sites() {
     let dir = county();
@@ -390,21 +405,13 @@ fn rules_that_cost_more_than_the_budget_are_a_miss_proven_only_without_a_choice(
     // costs 10 (210 万元 would fit), so the miss is undecided, not infeasible. With every
     // other rural candidate excluded the rules have no choice: infeasible.
     for (decisions, want) in [("", "undecided"), (NO_CHOICE, "infeasible")] {
-        let dir = tempfile::tempdir().expect("tempdir");
-        for (name, text) in [
-            ("scenario.toml", format!("{BUDGET_SCENARIO}{decisions}")),
-            ("villages.csv", BUDGET_VILLAGES.to_owned()),
-            ("candidates.csv", BUDGET_CANDIDATES.to_owned()),
-            ("facilities.csv", BUDGET_FACILITIES.to_owned()),
-        ] {
-            fs::write(dir.path().join(name), text).expect("write");
-        }
-        let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-        let summary: serde_json::Value = serde_json::from_str(
-            &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
-        )
-        .expect("JSON");
+        let scenario = format!("{BUDGET_SCENARIO}{decisions}");
+        let summary = plan_summary(&[
+            ("scenario.toml", &scenario),
+            ("villages.csv", BUDGET_VILLAGES),
+            ("candidates.csv", BUDGET_CANDIDATES),
+            ("facilities.csv", BUDGET_FACILITIES),
+        ]);
         assert_eq!(
             summary["day_care"]["status"], want,
             "{}",
@@ -435,7 +442,6 @@ fn a_target_another_rule_placement_reaches_is_never_called_out_of_reach() {
     let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
         F1,某院,institution,B街道,120.5,30.5,10,5,true\n";
     for extra in ["curve = true", "curve = false", "capacity = 1000"] {
-        let dir = tempfile::tempdir().expect("tempdir");
         let scenario = format!(
             "name = \"rules\"\ndata = \".\"\nbase_year = 2020\nyears = [2025]\n\
              [travel]\nminutes = 15\nurban = {{ speed_kmh = 8.0, detour = 1.0 }}\n\
@@ -443,20 +449,12 @@ fn a_target_another_rule_placement_reaches_is_never_called_out_of_reach() {
              [day_care]\ncoverage = 0.9\nmax_new = 2\nserving = [\"day_care\"]\n\
              per_street = 1\nper_county = 0\ntownship_share = 0\n{extra}\n"
         );
-        for (name, text) in [
-            ("scenario.toml", scenario.as_str()),
+        let summary = plan_summary(&[
+            ("scenario.toml", &scenario),
             ("villages.csv", villages),
             ("candidates.csv", candidates),
             ("facilities.csv", facilities),
-        ] {
-            fs::write(dir.path().join(name), text).expect("write");
-        }
-        let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-        assert!(run.code == 0 || run.code == 1, "{extra}: {}", run.stderr);
-        let summary: serde_json::Value = serde_json::from_str(
-            &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
-        )
-        .expect("JSON");
+        ]);
         let dc = &summary["day_care"];
         assert_ne!(dc["status"], "infeasible", "{extra}: {dc}");
         let said = dc["shortfalls"].to_string();
