@@ -827,19 +827,12 @@ pub fn plan_with_money(
                 let spendable = money
                     + rule_sites.iter().map(|&(r, _)| price[r]).sum::<f64>()
                     + rules_out.upgrades.len() as f64 * scenario.costs.upgrade_wan;
-                let mut cheapest: Vec<f64> = (0..region.candidates.len())
-                    .filter(|&j| region.candidates[j].allow.day_care() && price[j].is_finite())
-                    .map(|j| price[j])
-                    .collect();
-                cheapest.sort_by(f64::total_cmp);
-                let mut left = spendable + Certificate::TOLERANCE;
-                let affordable = cheapest
-                    .iter()
-                    .take_while(|&&p| {
-                        left -= p.max(0.0);
-                        left >= 0.0
-                    })
-                    .count() as u32;
+                let affordable = crate::solve::budget_coverage::affordable(
+                    (0..region.candidates.len())
+                        .filter(|&j| region.candidates[j].allow.day_care() && price[j].is_finite())
+                        .map(|j| price[j]),
+                    spendable,
+                ) as u32;
                 let sites = dc.max_new.map_or(affordable, |m| m.min(affordable));
                 let knapsack = crate::solve::budget_coverage::knapsack_bound(
                     &problem_any,
@@ -2080,7 +2073,7 @@ impl Searches {
     /// lets any answer cover: the bound at the cap, or, without one, the reachable weight.
     fn most(&self) -> f64 {
         match self {
-            Searches::Curve(c) => c.points.last().map_or(c.reachable, |pt| pt.bound),
+            Searches::Curve(c) => c.most(),
             Searches::Direct { opts, .. } => opts
                 .max_sites
                 .map_or_else(|| self.reachable(), |m| self.bound_at(m)),

@@ -233,17 +233,7 @@ pub fn knapsack_bound(
     if sets.is_empty() || total <= 0.0 {
         return base;
     }
-    let mut sorted = cost.clone();
-    sorted.sort_by(f64::total_cmp);
-    let mut left = budget_wan + TOL;
-    let affordable = sorted
-        .iter()
-        .take_while(|&&c| {
-            left -= c;
-            left >= 0.0
-        })
-        .count()
-        .min(max_sites);
+    let affordable = affordable(cost.iter().copied(), budget_wan).min(max_sites);
     let mut lambda = (affordable > 0 && affordable < sets.len())
         .then(|| super::mclp::mclp_lp(&weight, &sets, affordable))
         .flatten()
@@ -324,6 +314,21 @@ pub fn knapsack_bound(
     }
     // A slack for round-off in the sums.
     best * (1.0 + 1e-12) + TOL
+}
+
+/// How many of these prices (万元; a negative one counts as 0) fit in `budget_wan` together,
+/// cheapest first: the most sites any plan within that money opens.
+pub fn affordable(prices: impl IntoIterator<Item = f64>, budget_wan: f64) -> usize {
+    let mut sorted: Vec<f64> = prices.into_iter().collect();
+    sorted.sort_by(f64::total_cmp);
+    let mut left = budget_wan + TOL;
+    sorted
+        .iter()
+        .take_while(|&&p| {
+            left -= p.max(0.0);
+            left >= 0.0
+        })
+        .count()
 }
 
 /// Subgradient steps of [`knapsack_bound`].

@@ -443,6 +443,12 @@ impl CoverageCurve {
         (self.points.len() - 1) as u32
     }
 
+    /// A proven upper bound on the weight any answer within the curve's last budget covers:
+    /// that budget's bound (which holds for every smaller one too).
+    pub fn most(&self) -> f64 {
+        self.points.last().map_or(self.reachable, |pt| pt.bound)
+    }
+
     /// The best answer found with at most `p` new sites (`p` is capped at the curve's end).
     pub fn with_budget(&self, p: u32) -> CoverageSolution {
         let p = p.min(self.max_sites());
@@ -475,12 +481,10 @@ impl CoverageCurve {
                 })
             }
             None => {
-                // Proven out of reach only where the bound at the curve's last budget (which
-                // holds for every smaller one) falls short; a curve capped by `max_sites`
-                // may leave a gap there.
-                let last_bound = self.points.last().map_or(self.reachable, |pt| pt.bound);
+                // Proven out of reach only where the bound at the curve's last budget falls
+                // short; a curve capped by `max_sites` may leave a gap there.
                 let mut best = self.with_budget(self.max_sites());
-                best.certificate.status = Status::missed(last_bound < target - tol);
+                best.certificate.status = Status::missed(self.most() < target - tol);
                 Err(best)
             }
         }
@@ -1548,8 +1552,8 @@ impl Part {
     /// `goal` (its bound, once below `goal`, proves none exists); the LP relaxation's `k`
     /// largest values improved by swaps (LP rounding); LP-based branch and bound for an answer
     /// reaching `goal` after reduced-cost fixing against it ([`mclp_mip_fixed`] with a goal,
-    /// on at most [`GOAL_MIP_PAIRS`] pairs), or [`Part::solve_one`] where the LP solver fails. The answer found, its value
-    /// and a proven upper bound, as [`Part::solve_one`].
+    /// on at most [`GOAL_MIP_PAIRS`] pairs), or [`Part::solve_one`] where the LP solver fails.
+    /// The answer found, its value and a proven upper bound, as [`Part::solve_one`].
     fn decide(
         &self,
         k: usize,
