@@ -1766,3 +1766,30 @@ fn the_county_rule_is_not_met_where_a_towns_county_cannot_be_told() {
         }
     }
 }
+
+#[test]
+fn a_missed_capacitated_target_bounds_the_sites_for_what_the_plan_serves() {
+    // Capacity 700 per centre, the township rule's C02 and at most `max_new` new sites. With
+    // 2 sites (C02 and C01) 2,110 of 2,390 are served, short of 90 %; serving 2,110 takes two
+    // centres (the rule's C02 alone serves 1,470), so the count's bound is 2, proven. With 1
+    // site (C02) 70 % is missed: the bound is that one site, which the rule asks for anyway.
+    // Both bounds come from searches for the people served, not from the plan's own count.
+    for (max_new, coverage, status, bound) in
+        [(2, "0.9", "infeasible", 2.0), (1, "0.7", "undecided", 1.0)]
+    {
+        let dir = capacity_700(|s| {
+            s.replace("max_new = 3", &format!("max_new = {max_new}"))
+                .replace("coverage = 0.9", &format!("coverage = {coverage}"))
+        });
+        let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let s: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+        )
+        .expect("JSON");
+        let dc = &s["day_care"];
+        assert_eq!(dc["status"], status, "{dc}");
+        assert_eq!(dc["bound"].as_f64(), Some(bound), "{dc}");
+        assert!(dc["bound"].as_f64() <= dc["new_sites"].as_f64(), "{dc}");
+    }
+}

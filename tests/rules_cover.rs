@@ -652,3 +652,57 @@ F008,县0镇3镇敬老院0,institution,县0镇3镇,120.22310,32.53899,79,10,true
 F009,日照9,day_care,县1街0街道,120.32052,32.47804,0,0,true
 F010,综合10,comprehensive,县1街1街道,120.34614,32.48758,0,0,true
 "#;
+
+#[test]
+fn a_miss_the_exact_money_search_proves_is_infeasible() {
+    // No rules. Villages 甲, 乙 and 丙 (100 elderly each) stand 1,000 m apart; each pair
+    // candidate (10 万元) sits midway between two of them (500 m) and is 866 m from the third,
+    // beyond the 15-minute walk (about 770 m). A far candidate costs 1 万元 and reaches no
+    // one. With 15 万元 one pair candidate is all the money buys: 200 of 300 elderly. Neither
+    // bound for any plan proves it (the cheapest prices buy two sites, which would reach
+    // everyone; half of each pair candidate costs 15 万元 and covers everyone in the linear
+    // relaxation), but the money search is exact here, and its bound proves the miss.
+    let scenario = r#"name = "预算测试县"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+urban = { speed_kmh = 4.0, detour = 1.3 }
+rural = { speed_kmh = 4.0, detour = 1.3 }
+[day_care]
+coverage = 1.0
+per_street = 0
+per_county = 0
+township_share = 0
+serving = ["day_care"]
+[costs]
+day_care = 10
+[budget]
+total = 15
+"#;
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722100001,甲社区,洪水街道,100.80000,38.44000,100,urban
+620722100002,乙社区,洪水街道,100.81149,38.44000,100,urban
+620722100003,丙社区,洪水街道,100.80575,38.44780,100,urban
+";
+    let candidates = "id,name,township,lon,lat,allow,cost
+C01,甲乙之间,洪水街道,100.80575,38.44000,day_care,10
+C02,乙丙之间,洪水街道,100.80862,38.44390,day_care,10
+C03,丙甲之间,洪水街道,100.80287,38.44390,day_care,10
+C04,远处,洪水街道,100.90000,38.50000,day_care,1
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
+F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+    ]);
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "infeasible", "{dc}");
+    assert_eq!(dc["phasing"]["whole_status"], "infeasible", "{dc}");
+}

@@ -819,7 +819,7 @@ pub fn plan_with_money(
             // what the rules' centres and upgrades cost here, so it opens at most as many new
             // sites as the cheapest prices that fit (and `max_new`); the problem without the
             // rules bounds the elderly that many cover, and so does the Lagrangian knapsack
-            // bound of that money on it. The certificate keeps the smaller bound.
+            // bound of that money on it. The certificate keeps the smallest bound.
             if objective == Objective::CoveredElderly
                 && let Some(share) = goal
                 && c.objective < share * total - Certificate::TOLERANCE
@@ -844,8 +844,11 @@ pub fn plan_with_money(
                     .bound_at(sites.saturating_sub(fixed))
                     .min(problem_any.reachable_weight())
                     .min(knapsack);
+                // The search's own bound holds for any plan too: where the rules placed
+                // centres it was widened to every reachable elderly above, where they chose
+                // among upgrades to the search with every upgrade open.
                 c = Certificate::new(c.objective, c.bound.min(most).max(c.objective));
-                c.status = Status::missed(most < share * total - Certificate::TOLERANCE);
+                c.status = Status::missed(c.bound < share * total - Certificate::TOLERANCE);
             }
             (sites, c, objective)
         }
@@ -1677,13 +1680,14 @@ fn capacitated_plan(
             let uncapacitated_lower = relaxed
                 .fewest_reaching(people)
                 .unwrap_or_else(|| relaxed.beyond());
-            let lower_of = |m: &CapacitatedCoverage| match m.lscp(people, &opts).expect(VALID) {
-                Ok(s) | Err(s) => s.certificate.bound,
-            };
+            let lower_of =
+                |m: &CapacitatedCoverage, people: f64| match m.lscp(people, &opts).expect(VALID) {
+                    Ok(s) | Err(s) => s.certificate.bound,
+                };
             match plan_model.lscp(people, &with_budget).expect(VALID) {
                 Ok(sol) => {
                     let lower = match &relaxed_model {
-                        Some(m) => lower_of(m),
+                        Some(m) => lower_of(m, people),
                         None => sol.certificate.bound,
                     }
                     .max(uncapacitated_lower)
@@ -1751,8 +1755,18 @@ fn capacitated_plan(
                         zh,
                         en,
                     });
+                    // The count's bound, as for a met target but for the people this plan
+                    // serves: no plan serves as many with fewer sites (the capacitated search
+                    // without the rules' sites, the uncapacitated relaxation, the rules).
                     let count = (sol.sites.len() as u32 + rules) as f64;
-                    let mut c = Certificate::new(count, count);
+                    let lower = lower_of(bound_model, sol.served.total)
+                        .max(
+                            relaxed
+                                .fewest_reaching(sol.served.total)
+                                .unwrap_or_else(|| relaxed.beyond()),
+                        )
+                        .max(f64::from(rules));
+                    let mut c = Certificate::new(count, lower.min(count));
                     c.status = Status::missed(proven);
                     (sol, c)
                 }
