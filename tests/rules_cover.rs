@@ -706,3 +706,79 @@ F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
     assert_eq!(dc["status"], "infeasible", "{dc}");
     assert_eq!(dc["phasing"]["whole_status"], "infeasible", "{dc}");
 }
+
+#[test]
+fn a_budget_the_cheapest_network_fits_says_the_plan_without_it_costs_more() {
+    // 甲, 乙 and 丙 as in `a_miss_the_exact_money_search_proves_is_infeasible`; C05 at their
+    // centre (577 m from each) reaches all three for 50 万元, the pair candidates C01 and C02
+    // (10 each) reach them together. Without the budget the plan takes the one site C05 (50);
+    // 30 万元 buy C01 and C02, which meet the target at the least cost. The budget line names
+    // the 50 万元 as the plan drawn without the budget, not as what the target needs, and
+    // says the sites meet the target (not "maximal covering").
+    let scenario = r#"name = "预算测试县"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+urban = { speed_kmh = 4.0, detour = 1.3 }
+rural = { speed_kmh = 4.0, detour = 1.3 }
+[day_care]
+coverage = 1.0
+per_street = 0
+per_county = 0
+township_share = 0
+serving = ["day_care"]
+[costs]
+day_care = 10
+[budget]
+total = 30
+"#;
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722100001,甲社区,洪水街道,100.80000,38.44000,100,urban
+620722100002,乙社区,洪水街道,100.81149,38.44000,100,urban
+620722100003,丙社区,洪水街道,100.80575,38.44780,100,urban
+";
+    let candidates = "id,name,township,lon,lat,allow,cost
+C01,甲乙之间,洪水街道,100.80575,38.44000,day_care,10
+C02,乙丙之间,洪水街道,100.80862,38.44390,day_care,10
+C05,三村中心,洪水街道,100.80575,38.44260,day_care,50
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
+F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+    ]);
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "optimal", "{dc}");
+    assert_eq!(dc["objective"], "least_cost", "{dc}");
+    assert_eq!(dc["bound"].as_f64(), Some(20.0), "{dc}");
+    let ids: Vec<&str> = dc["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["C01", "C02"], "{dc}");
+    let line = dc["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|s| s["rule"] == "budget")
+        .unwrap_or_else(|| panic!("{dc}"));
+    let en = line["en"].as_str().expect("en");
+    let zh = line["zh"].as_str().expect("zh");
+    assert!(
+        en.contains("drawn without the budget costs 50 万元"),
+        "{en}"
+    );
+    assert!(en.contains("meet the coverage target"), "{en}");
+    assert!(!en.contains("maximal covering"), "{en}");
+    assert!(zh.contains("不计预算的日间照料方案需 50 万元"), "{zh}");
+    assert!(zh.contains("达到覆盖目标的最省 2 处"), "{zh}");
+}

@@ -411,13 +411,31 @@ fn within_budget(
     } else {
         let out = day_care::plan_with_money(scenario, region, reach, Some(money));
         let n = out.new_sites - rule_sites;
-        let note = (
-            format!("余下 {} 万元按预算最大覆盖选 {n} 处覆盖站点", wan(money)),
-            format!(
-                "the {} 万元 left buy {n} coverage sites by budgeted maximal covering",
-                wan(money)
-            ),
-        );
+        // With a coverage target the money search first looks for the cheapest sites that
+        // meet it, and covers the most only where none fit.
+        let met = scenario.day_care.coverage_goal().is_some_and(|share| {
+            out.covered_elderly >= share * out.total_elderly - crate::solve::Certificate::TOLERANCE
+        });
+        let note = if met {
+            (
+                format!(
+                    "余下 {} 万元内选达到覆盖目标的最省 {n} 处覆盖站点",
+                    wan(money)
+                ),
+                format!(
+                    "within the {} 万元 left the cheapest {n} coverage sites that meet the coverage target",
+                    wan(money)
+                ),
+            )
+        } else {
+            (
+                format!("余下 {} 万元按预算最大覆盖选 {n} 处覆盖站点", wan(money)),
+                format!(
+                    "the {} 万元 left buy {n} coverage sites by budgeted maximal covering",
+                    wan(money)
+                ),
+            )
+        };
         (out, note)
     };
     let mut missed = Vec::new();
@@ -541,7 +559,7 @@ fn within_budget(
     out.shortfalls.push(day_care::Shortfall {
         rule: "budget".into(),
         zh: format!(
-            "日间照料网络需 {} 万元，超出预算留给日间照料的 {} 万元（约束性床位目标先留 {} 万元）：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{} 万元），{}",
+            "不计预算的日间照料方案需 {} 万元，超出预算留给日间照料的 {} 万元（约束性床位目标先留 {} 万元）：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{} 万元），{}",
             wan(spend),
             wan(total),
             wan(reserve_wan),
@@ -549,7 +567,7 @@ fn within_budget(
             note.0
         ),
         en: format!(
-            "the day-care network needs {} 万元, more than the {} the budget leaves for day care once the binding bed targets have their {}: the rules' {rule_sites} new centres and the upgrades ({} 万元) stay, {}",
+            "the day-care plan drawn without the budget costs {} 万元, more than the {} the budget leaves for day care once the binding bed targets have their {}: the rules' {rule_sites} new centres and the upgrades ({} 万元) stay, {}",
             wan(spend),
             wan(total),
             wan(reserve_wan),
