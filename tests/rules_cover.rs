@@ -462,6 +462,20 @@ fn a_target_another_rule_placement_reaches_is_never_called_out_of_reach() {
             !said.contains("cannot be reached") && !said.contains("无法达到"),
             "{extra}: {said}"
         );
+        // Without capacities the street rule and the target are solved together: a2 + b1.
+        if !extra.starts_with("capacity") {
+            assert_eq!(dc["status"], "optimal", "{extra}: {dc}");
+            assert_eq!(dc["coverage"].as_f64(), Some(1.0), "{extra}: {dc}");
+            let mut ids: Vec<&str> = dc["sites"]
+                .as_array()
+                .expect("sites")
+                .iter()
+                .filter_map(|s| s["id"].as_str())
+                .collect();
+            ids.sort_unstable();
+            assert_eq!(ids, ["c-a2", "c-b1"], "{extra}: {dc}");
+            assert!(!said.contains("coverage"), "{extra}: {said}");
+        }
     }
 }
 

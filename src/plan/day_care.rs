@@ -877,11 +877,13 @@ pub fn plan_with_money(
     let mut rules_cover = None;
     // The rules were met site by site before coverage; where that left a gap to the bound,
     // the street, township and coverage rows are solved together, exactly where the search
-    // finishes: a proof for the count, or fewer sites.
+    // finishes: a proof for the count, or fewer sites. Under `max_new` the joint answer is
+    // taken only within it, and a target the rules' own placement missed (not proven out of
+    // reach) is met where the joint answer fits.
+    let missed_under_max_new = free_budget.is_some() && certificate.status == Status::Undecided;
     if money_wan.is_none()
-        && free_budget.is_none()
         && objective == Objective::NewSites
-        && certificate.status == Status::Feasible
+        && (certificate.status == Status::Feasible || missed_under_max_new)
         // Upgrades of 敬老院 for the county rule and in streets without a candidate are done
         // whatever the other sites are; an upgrade for the township share is not modelled.
         && !rules_out.upgrades.iter().any(|(_, r)| *r == Reason::Township)
@@ -930,7 +932,16 @@ pub fn plan_with_money(
             .filter(|&c| !required_all.contains(&(c as usize)))
             .collect();
         let joint_count = (joint_free.len() + joint_rules.len()) as f64;
-        if joint_count + Certificate::TOLERANCE < count {
+        let within_max_new = dc.max_new.is_none_or(|m| joint_count <= f64::from(m));
+        if missed_under_max_new && within_max_new {
+            // The target is met after all: the miss's lines go.
+            shortfalls.retain(|s| s.rule != "coverage");
+        }
+        if !within_max_new {
+            // The joint answer needs more sites than `max_new`: the plan stays, and so does
+            // its certificate (the joint program has no row for the limit).
+            rules_cover = None;
+        } else if joint_count + Certificate::TOLERANCE < count || missed_under_max_new {
             // Another placement of the rules' centres than theirs meets the rules too.
             let placed = |sites: &[(usize, Reason)]| {
                 let mut p: Vec<usize> = sites
