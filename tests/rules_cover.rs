@@ -796,3 +796,44 @@ F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
     assert!(zh.contains("不计预算的日间照料方案需 50 万元"), "{zh}");
     assert!(zh.contains("达到覆盖目标的最省 2 处"), "{zh}");
 }
+
+#[test]
+fn a_target_the_rules_leave_no_room_for_is_proven_out_of_reach() {
+    // X (100) and Y (60) in A街道, Z (10) in B街道; a1 reaches X, a2 Y, b1 Z. 90 % (153 of
+    // 170) needs X and Y; one centre per street and at most 2 new sites leave room for only
+    // one of a1 and a2 (110 or 70 at most). Two sites without the rules (a1 + a2) would
+    // reach 160, so only the rules and the target together prove the miss: 3 sites needed.
+    let villages = "id,name,township,lon,lat,elderly,kind\n\
+        320000001001,X,A街道,120.000000,30.000000,100,rural\n\
+        320000002001,Z,B街道,120.103638,30.000000,10,rural\n\
+        320000001002,Y,A街道,120.207275,30.000000,60,rural\n";
+    let candidates = "id,name,township,lon,lat,allow\n\
+        c-a1,a1,A街道,120.000000,30.000000,day_care\n\
+        c-a2,a2,A街道,120.207275,30.000000,day_care\n\
+        c-b1,b1,B街道,120.103638,30.000000,day_care\n";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
+        F1,某院,institution,B街道,120.5,30.5,10,5,true\n";
+    for extra in ["curve = true", "curve = false"] {
+        let scenario = format!(
+            "name = \"rules\"\ndata = \".\"\nbase_year = 2020\nyears = [2025]\n\
+             [travel]\nminutes = 15\nurban = {{ speed_kmh = 8.0, detour = 1.0 }}\n\
+             rural = {{ speed_kmh = 24.0, detour = 1.0 }}\n\
+             [day_care]\ncoverage = 0.9\nmax_new = 2\nserving = [\"day_care\"]\n\
+             per_street = 1\nper_county = 0\ntownship_share = 0\n{extra}\n"
+        );
+        let summary = plan_summary(&[
+            ("scenario.toml", &scenario),
+            ("villages.csv", villages),
+            ("candidates.csv", candidates),
+            ("facilities.csv", facilities),
+        ]);
+        let dc = &summary["day_care"];
+        assert_eq!(dc["status"], "infeasible", "{extra}: {dc}");
+        let said = dc["shortfalls"].to_string();
+        assert!(
+            said.contains("needs at least 3 new sites"),
+            "{extra}: {said}"
+        );
+        assert!(said.contains("至少需新建 3 处站点"), "{extra}: {said}");
+    }
+}

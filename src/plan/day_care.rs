@@ -939,8 +939,28 @@ pub fn plan_with_money(
         }
         if !within_max_new {
             // The joint answer needs more sites than `max_new`: the plan stays, and so does
-            // its certificate (the joint program has no row for the limit).
+            // its certificate (the joint program has no row for the limit). Where the joint
+            // bound (for any upgrade the rules allow) is above `max_new` too, no plan meets
+            // the rules and the target within it: the miss is proven.
             rules_cover = None;
+            if let (true, Some(m), Some(b)) = (missed_under_max_new, dc.max_new, joint_bound) {
+                let least = b + required_all.len() as f64;
+                if least > f64::from(m) + Certificate::TOLERANCE {
+                    certificate.status = Status::Infeasible;
+                    shortfalls.retain(|s| s.rule != "coverage");
+                    shortfalls.push(Shortfall {
+                        rule: "coverage".into(),
+                        zh: format!(
+                            "覆盖率目标 {:.1}% 无法达到：连同街道、乡镇与县域规则，至少需新建 {least:.0} 处站点",
+                            100.0 * share
+                        ),
+                        en: format!(
+                            "the coverage target of {:.1}% cannot be reached: with the street, township and county rules it needs at least {least:.0} new sites",
+                            100.0 * share
+                        ),
+                    });
+                }
+            }
         } else if joint_count + Certificate::TOLERANCE < count || missed_under_max_new {
             // Another placement of the rules' centres than theirs meets the rules too.
             let placed = |sites: &[(usize, Reason)]| {
