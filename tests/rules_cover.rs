@@ -837,3 +837,210 @@ fn a_target_the_rules_leave_no_room_for_is_proven_out_of_reach() {
         assert!(said.contains("至少需新建 3 处站点"), "{extra}: {said}");
     }
 }
+
+/// The shortfalls of the day-care plan, English, one per line.
+fn shortfalls_en(dc: &serde_json::Value) -> String {
+    dc["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .map(|s| s["en"].as_str().expect("en"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn with_capacities_the_dearest_price_proves_no_miss() {
+    // Travel from a matrix (no row: out of reach). Three villages of 100 elderly; centres take
+    // 300 each. C0 (0 万元) reaches 村0 and 村1, C1 (0 万元) reaches 村2, C2 (20 万元) reaches
+    // all three. Without money the plan takes C2 alone (20 万元), which the budget of 0 does
+    // not pay for; {C0, C1} costs nothing and serves everyone. The count the money buys at
+    // the dearest price (none) is no proof: the miss is not proven.
+    let scenario = r#"name = "scenario"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+matrix = "od.csv"
+[day_care]
+coverage = 1.0
+per_street = 0
+per_county = 0
+township_share = 0
+capacity = 300
+[costs]
+day_care = 10
+[budget]
+total = 0
+"#;
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722001001,村0,洪水街道,100.80000,38.44000,100,urban
+620722001002,村1,洪水街道,100.80100,38.44000,100,urban
+620722001003,村2,洪水街道,100.80200,38.44000,100,urban
+620722100001,村3,六坝镇,100.80300,38.44000,0,urban
+";
+    let candidates = "id,name,township,lon,lat,allow,max_beds,cost
+C0,候选0,洪水街道,100.80000,38.45000,day_care,,0
+C1,候选1,洪水街道,100.80100,38.45000,day_care,,0
+C2,候选2,洪水街道,100.80200,38.45000,day_care,,20
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
+F0,设施0,institution,六坝镇,100.80000,38.46000,10,0,false,
+";
+    let od = "from_id,to_id,minutes
+620722001001,C0,5
+620722001001,C2,5
+620722001002,C0,5
+620722001002,C2,5
+620722001003,C1,5
+620722001003,C2,5
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+        ("od.csv", od),
+    ]);
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "undecided", "{dc}");
+    let said = shortfalls_en(dc);
+    assert!(!said.contains("cannot be reached"), "{said}");
+    assert!(!said.contains("max_new"), "{said}");
+}
+
+#[test]
+fn a_target_out_of_reach_at_any_price_quotes_no_money() {
+    // 村1 has no site within reach: at most half the elderly can be served, whatever the
+    // budget. The budget misses the target, but no money would meet it: no cost is quoted
+    // and `budget.missed` lists no coverage step.
+    let scenario = r#"name = "scenario"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+matrix = "od.csv"
+[day_care]
+coverage = 1.0
+per_street = 0
+per_county = 0
+township_share = 0
+[costs]
+day_care = 10
+[budget]
+total = 5
+"#;
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722001001,村0,洪水街道,100.80000,38.44000,100,urban
+620722100001,村1,六坝镇,100.80100,38.44000,100,urban
+";
+    let candidates = "id,name,township,lon,lat,allow,max_beds,cost
+C0,候选0,洪水街道,100.80000,38.45000,day_care,,10
+C1,候选1,六坝镇,100.80100,38.45000,day_care,,2
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
+F0,设施0,institution,六坝镇,100.80000,38.46000,10,0,false,
+";
+    let od = "from_id,to_id,minutes
+620722001001,C0,5
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+        ("od.csv", od),
+    ]);
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "infeasible", "{dc}");
+    let said = shortfalls_en(dc);
+    assert!(!said.contains("costs at most"), "{said}");
+    assert!(said.contains("no extra money meets it"), "{said}");
+    let missed = summary["budget"]["missed"].as_array().expect("missed");
+    assert!(
+        missed.iter().all(|m| m["indicator"] != "coverage"),
+        "{missed:?}"
+    );
+}
+
+#[test]
+fn a_miss_the_money_bound_proves_stays_infeasible_when_the_rules_overrun() {
+    // The street rule puts its centre at C3 (5 万元), more than the budget of 2. Where the
+    // rules had a choice of place, their overrun alone proves nothing; but the money
+    // search's bound does: whatever any plan within the budget opens (at most C1, C2, C3
+    // and C6 at the cheapest prices), 村6 needs C7 (50 万元), so at most 400 of 500 elderly
+    // are served, short of the 90 % target. The verdict stays infeasible.
+    let scenario = r#"name = "scenario"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+matrix = "od.csv"
+[day_care]
+coverage = 0.9
+per_street = 1
+per_county = 0
+township_share = 0
+[costs]
+day_care = 10
+upgrade = 5
+[budget]
+total = 2
+"#;
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722001001,村0,洪水街道,100.80000,38.44000,100,urban
+620722100001,村1,六坝镇,100.80100,38.44000,20,urban
+620722001002,村2,洪水街道,100.80200,38.44000,10,urban
+620722100002,村3,六坝镇,100.80300,38.44000,50,urban
+620722001003,村4,洪水街道,100.80400,38.44000,150,urban
+620722001004,村5,洪水街道,100.80500,38.44000,20,urban
+620722100003,村6,六坝镇,100.80600,38.44000,100,urban
+620722001005,村7,洪水街道,100.80700,38.44000,50,urban
+";
+    let candidates = "id,name,township,lon,lat,allow,max_beds,cost
+C0,候选0,洪水街道,100.80000,38.45000,day_care,,30
+C1,候选1,六坝镇,100.80100,38.45000,day_care,,0
+C2,候选2,六坝镇,100.80200,38.45000,day_care,,0
+C3,候选3,洪水街道,100.80300,38.45000,day_care,,5
+C4,候选4,六坝镇,100.80400,38.45000,day_care,,10
+C5,候选5,洪水街道,100.80500,38.45000,day_care,,15
+C6,候选6,洪水街道,100.80600,38.45000,day_care,,0
+C7,候选7,六坝镇,100.80700,38.45000,day_care,,50
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
+F0,设施0,institution,六坝镇,100.80000,38.46000,10,0,false,
+";
+    let od = "from_id,to_id,minutes
+620722001001,C2,5
+620722100001,C1,5
+620722100001,F0,5
+620722001002,C3,5
+620722100002,C1,5
+620722100002,C3,5
+620722001003,C3,5
+620722001004,C1,5
+620722100003,F0,5
+620722100003,C7,5
+620722001005,C1,5
+620722001005,C3,5
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+        ("od.csv", od),
+    ]);
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "infeasible", "{dc}");
+    assert!(
+        dc["covered_elderly"].as_f64().expect("covered") < 450.0,
+        "{dc}"
+    );
+}

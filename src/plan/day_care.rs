@@ -1021,6 +1021,17 @@ pub fn plan_with_money(
         )
     });
     if let Some(c) = &cap {
+        // A capacitated target missed under a site budget names the budget, as above.
+        if let (Some(m), Some(_)) = (dc.max_new, goal)
+            && c.certificate.status.is_missed()
+            && let Some(last) = shortfalls.iter_mut().rev().find(|s| s.rule == "coverage")
+            && !last
+                .en
+                .ends_with(&format!(" (with at most max_new = {m} new sites)"))
+        {
+            last.zh += &format!("（新建站点上限 max_new = {m}）");
+            last.en += &format!(" (with at most max_new = {m} new sites)");
+        }
         sites.retain(|(_, r)| r.is_forced());
         // Sites the uncapacitated answer opens as well are coverage sites; the others open
         // because full centres cannot take everyone they reach.

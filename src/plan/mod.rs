@@ -395,14 +395,72 @@ fn within_budget(
         } else {
             coverage_sites
         };
-        let mut capped = scenario.clone();
-        capped.day_care.max_new = Some(
-            scenario
-                .day_care
-                .max_new
-                .map_or(rule_sites + affordable, |m| m.min(rule_sites + affordable)),
+        // The plan again with at most `cap` new sites in all (and `max_new`); where the cap is
+        // the money's, not `max_new`, the shortfalls name it as such.
+        let within = |cap: u32, zh: &str, en: &str| {
+            let user = scenario.day_care.max_new;
+            let cap = user.map_or(cap, |m| m.min(cap));
+            let mut capped = scenario.clone();
+            capped.day_care.max_new = Some(cap);
+            let mut out = day_care::plan(&capped, region, reach);
+            if user != Some(cap) {
+                for s in out.shortfalls.iter_mut().filter(|s| s.rule == "coverage") {
+                    s.zh = s.zh.replace(
+                        &format!("（新建站点上限 max_new = {cap}）"),
+                        &format!("（{zh}）"),
+                    );
+                    s.en = s.en.replace(
+                        &format!(" (with at most max_new = {cap} new sites)"),
+                        &format!(" ({en})"),
+                    );
+                }
+            }
+            (out, cap)
+        };
+        let (mut out, cap) = within(
+            rule_sites + affordable,
+            &format!("预算所能新建的至多 {} 处站点内", rule_sites + affordable),
+            &format!(
+                "with at most the {} new sites the budget pays for",
+                rule_sites + affordable
+            ),
         );
-        let out = day_care::plan(&capped, region, reach);
+        // With prices that differ (capacities), the dearest price's count proves nothing:
+        // cheaper sites buy more. The miss stands as proven only where the most sites the
+        // money buys at the cheapest prices cannot reach the target either (every new site
+        // counted at the cheapest day-care prices; where the rules had a choice of places or
+        // upgrades, of the whole budget, as another choice may cost less).
+        if !one_price && out.status == crate::solve::Status::Infeasible {
+            let most = if plan.placement_choice || plan.upgrade_choice {
+                crate::solve::budget_coverage::affordable(prices.iter().copied(), total) as u32
+            } else {
+                rule_sites
+                    + crate::solve::budget_coverage::affordable(prices.iter().copied(), money)
+                        as u32
+            };
+            let wider = scenario.day_care.max_new.map_or(most, |m| m.min(most));
+            if wider > cap {
+                let (probe, _) = within(
+                    most,
+                    &format!("预算按最低价至多新建 {most} 处站点"),
+                    &format!(
+                        "with at most {most} new sites, the most the budget buys at the cheapest prices"
+                    ),
+                );
+                out.shortfalls.retain(|s| s.rule != "coverage");
+                if probe.status == crate::solve::Status::Infeasible {
+                    out.shortfalls.extend(
+                        probe
+                            .shortfalls
+                            .into_iter()
+                            .filter(|s| s.rule == "coverage"),
+                    );
+                    out.bound = out.bound.max(probe.bound);
+                } else {
+                    out.status = crate::solve::Status::Undecided;
+                }
+            }
+        }
         let note = (
             format!("覆盖站点减为 {affordable} 处"),
             format!("coverage sites are cut to {affordable}"),
@@ -442,8 +500,11 @@ fn within_budget(
     // The rules' centres and upgrades alone cost more than the budget leaves for day care:
     // the network is no solution of the problem with that budget. Proven only where the rules
     // had no choice: they place by coverage, not price, and another placement or upgrade may
-    // cost less (then the miss is undecided).
-    if rule_cost > total + crate::solve::Certificate::TOLERANCE {
+    // cost less (then the miss is undecided), unless the search's own bound already proved
+    // the target out of reach of any plan within the money.
+    if rule_cost > total + crate::solve::Certificate::TOLERANCE
+        && out.status != crate::solve::Status::Infeasible
+    {
         out.status = crate::solve::Status::missed(!plan.placement_choice && !plan.upgrade_choice);
     }
     let target_people = scenario
@@ -455,12 +516,14 @@ fn within_budget(
     {
         // With a choice of upgrades, the cost is that of one network meeting the target: the
         // cheapest there may cost less.
-        let (need, exact) = if one_price || plan.capacity.is_some() {
+        // `None` where no network meeting the target is known (the plan drawn without the
+        // budget misses it too): no money is quoted for it.
+        let cost = if one_price || plan.capacity.is_some() {
             // The fewest sites are the cheapest only when every site costs the same.
-            (
+            (plan.covered_elderly >= people - crate::solve::Certificate::TOLERANCE).then_some((
                 spend,
                 one_price && plan.status == crate::solve::Status::Optimal,
-            )
+            ))
         } else {
             let mut problem = day_care::coverage_problem(
                 region,
@@ -524,37 +587,66 @@ fn within_budget(
                                     + crate::solve::Certificate::TOLERANCE
                             })
                         });
-                    (need, exact)
+                    Some((need, exact))
                 }
-                // Out of reach at any price: the unconstrained plan's spend, as far as it goes.
-                Err(_) => (spend, false),
+                Err(_) => None,
             }
         };
-        let exact = exact && !plan.upgrade_choice;
-        let extra = round_wan((need - total).max(0.0));
-        missed.push(MissedTarget {
-            indicator: "coverage".into(),
-            year: goal_year,
-            extra_wan: extra,
-            exact,
-            short: 0.0,
-            per_year: false,
-        });
-        out.shortfalls.push(day_care::Shortfall {
-            rule: "coverage".into(),
-            zh: format!(
-                "{goal_year} 年覆盖率目标在预算内未能达到；达到它的最省方案需日间照料投入 {}{} 万元，超出预算可用部分 {} 万元",
-                if exact { "" } else { "至多 " },
-                wan(need),
-                wan(extra)
-            ),
-            en: format!(
-                "{goal_year}: the coverage target is not met within the budget; the cheapest day-care network meeting it costs {}{} 万元, {} more than the budget leaves for it",
-                if exact { "" } else { "at most " },
-                wan(need),
-                wan(extra)
-            ),
-        });
+        match cost {
+            Some((need, exact)) => {
+                let exact = exact && !plan.upgrade_choice;
+                let extra = round_wan((need - total).max(0.0));
+                missed.push(MissedTarget {
+                    indicator: "coverage".into(),
+                    year: goal_year,
+                    extra_wan: extra,
+                    exact,
+                    short: 0.0,
+                    per_year: false,
+                });
+                out.shortfalls.push(day_care::Shortfall {
+                    rule: "coverage".into(),
+                    zh: format!(
+                        "{goal_year} 年覆盖率目标在预算内未能达到；达到它的最省方案需日间照料投入 {}{} 万元，超出预算可用部分 {} 万元",
+                        if exact { "" } else { "至多 " },
+                        wan(need),
+                        wan(extra)
+                    ),
+                    en: format!(
+                        "{goal_year}: the coverage target is not met within the budget; the cheapest day-care network meeting it costs {}{} 万元, {} more than the budget leaves for it",
+                        if exact { "" } else { "at most " },
+                        wan(need),
+                        wan(extra)
+                    ),
+                });
+            }
+            // No money closes it: the plan without the budget misses it as well (proven out
+            // of reach where that plan is infeasible). Its own reasons carry over.
+            None => {
+                for s in plan.shortfalls.iter().filter(|s| s.rule == "coverage") {
+                    if !out.shortfalls.contains(s) {
+                        out.shortfalls.push(s.clone());
+                    }
+                }
+                let proven = plan.status == crate::solve::Status::Infeasible;
+                if proven {
+                    out.status = crate::solve::Status::Infeasible;
+                }
+                out.shortfalls.push(day_care::Shortfall {
+                    rule: "coverage".into(),
+                    zh: if proven {
+                        format!("{goal_year} 年覆盖率目标在预算内未能达到，不计预算也无法达到：追加投入不能使其达标")
+                    } else {
+                        format!("{goal_year} 年覆盖率目标在预算内未能达到；不计预算的方案也未达到，达到它所需的投入无从给出")
+                    },
+                    en: if proven {
+                        format!("{goal_year}: the coverage target is not met within the budget, nor can it be without it: no extra money meets it")
+                    } else {
+                        format!("{goal_year}: the coverage target is not met within the budget; the plan drawn without the budget misses it too, so no cost of meeting it can be given")
+                    },
+                });
+            }
+        }
     }
     out.shortfalls.push(day_care::Shortfall {
         rule: "budget".into(),
