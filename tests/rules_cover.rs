@@ -795,6 +795,74 @@ F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
     assert!(!en.contains("maximal covering"), "{en}");
     assert!(zh.contains("不计预算的日间照料方案需 50 万元"), "{zh}");
     assert!(zh.contains("达到覆盖目标的最省 2 处"), "{zh}");
+    // Nothing is forced: the line names no kept centres or upgrades.
+    assert!(!en.contains("upgrade") && !en.contains("stay"), "{en}");
+    assert!(!zh.contains("升级") && !zh.contains("保留"), "{zh}");
+}
+
+#[test]
+fn the_budget_line_names_what_is_kept_and_no_upgrade_that_is_not_made() {
+    // The county of the test above with C01 required and 15 万元: the required centre (10)
+    // stays, 5 are left and buy nothing, so the target is missed (proven: no site costs 5).
+    // The budget line counts the one kept centre with its cost and names no upgrade (it read
+    // "the rules' 1 new centres and the upgrades (10 万元)" where no upgrade was made).
+    let scenario = r#"name = "预算测试县"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+urban = { speed_kmh = 4.0, detour = 1.3 }
+rural = { speed_kmh = 4.0, detour = 1.3 }
+[day_care]
+coverage = 1.0
+per_street = 0
+per_county = 0
+township_share = 0
+serving = ["day_care"]
+[costs]
+day_care = 10
+[budget]
+total = 15
+[decisions]
+required = ["C01"]
+"#;
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722100001,甲社区,洪水街道,100.80000,38.44000,100,urban
+620722100002,乙社区,洪水街道,100.81149,38.44000,100,urban
+620722100003,丙社区,洪水街道,100.80575,38.44780,100,urban
+";
+    let candidates = "id,name,township,lon,lat,allow,cost
+C01,甲乙之间,洪水街道,100.80575,38.44000,day_care,10
+C02,乙丙之间,洪水街道,100.80862,38.44390,day_care,10
+C05,三村中心,洪水街道,100.80575,38.44260,day_care,50
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
+F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+    ]);
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "infeasible", "{dc}");
+    assert_eq!(dc["covered_elderly"].as_f64(), Some(200.0), "{dc}");
+    let line = dc["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|s| s["rule"] == "budget")
+        .unwrap_or_else(|| panic!("{dc}"));
+    let en = line["en"].as_str().expect("en");
+    let zh = line["zh"].as_str().expect("zh");
+    assert!(en.contains("the 1 new centre the street"), "{en}");
+    assert!(en.contains("(10 万元 together)"), "{en}");
+    assert!(!en.contains("upgrade"), "{en}");
+    assert!(zh.contains("1 处新建中心（合计 10 万元）"), "{zh}");
+    assert!(!zh.contains("升级"), "{zh}");
 }
 
 #[test]

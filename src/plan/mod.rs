@@ -648,22 +648,52 @@ fn within_budget(
             }
         }
     }
+    // What every budget pays first, named only where there is any.
+    let kept = match (rule_sites, plan.upgrades.len()) {
+        (0, 0) => (String::new(), String::new()),
+        (n, u) => {
+            let zh_up = if u > 0 {
+                format!("与 {u} 处升级")
+            } else {
+                String::new()
+            };
+            let en_what = match (n, u) {
+                (0, u) => format!("the {u} upgrade{}", if u == 1 { "" } else { "s" }),
+                (n, 0) => format!("the {n} new centre{}", if n == 1 { "" } else { "s" }),
+                (n, u) => format!(
+                    "the {n} new centre{} and {u} upgrade{}",
+                    if n == 1 { "" } else { "s" },
+                    if u == 1 { "" } else { "s" }
+                ),
+            };
+            (
+                format!(
+                    "保留街道、乡镇、县域规则与必选决定的 {n} 处新建中心{zh_up}（合计 {} 万元），",
+                    wan(rule_cost)
+                ),
+                format!(
+                    "{en_what} the street, township and county rules and the required decisions ask for stay ({} 万元 together), ",
+                    wan(rule_cost)
+                ),
+            )
+        }
+    };
     out.shortfalls.push(day_care::Shortfall {
         rule: "budget".into(),
         zh: format!(
-            "不计预算的日间照料方案需 {} 万元，超出预算留给日间照料的 {} 万元（约束性床位目标先留 {} 万元）：保留街道、乡镇与县域规则的 {rule_sites} 处新建中心与升级（{} 万元），{}",
+            "不计预算的日间照料方案需 {} 万元，超出预算留给日间照料的 {} 万元（约束性床位目标先留 {} 万元）：{}{}",
             wan(spend),
             wan(total),
             wan(reserve_wan),
-            wan(rule_cost),
+            kept.0,
             note.0
         ),
         en: format!(
-            "the day-care plan drawn without the budget costs {} 万元, more than the {} the budget leaves for day care once the binding bed targets have their {}: the rules' {rule_sites} new centres and the upgrades ({} 万元) stay, {}",
+            "the day-care plan drawn without the budget costs {} 万元, more than the {} the budget leaves for day care once the binding bed targets have their {}: {}{}",
             wan(spend),
             wan(total),
             wan(reserve_wan),
-            wan(rule_cost),
+            kept.1,
             note.1
         ),
     });
