@@ -151,3 +151,32 @@ fn roads_and_matrix_exclude_each_other() {
         got[0].ends_with("\"travel.roads\" and \"travel.matrix\" exclude each other: choose one")
     );
 }
+
+#[test]
+fn rows_to_an_excluded_site_are_skipped_not_reported() {
+    // C02 excluded by the scenario's decisions: its row (海潮坝村 → C02) names a site the plan
+    // no longer has, which is no error (it was "to_id \"C02\" is not a facility or
+    // candidate"). Without C02 the one new site is C04 (何庄村, 160). An id no file knows is
+    // still reported.
+    let dir = copy_fixture();
+    with_matrix(dir.path(), GOOD);
+    let path = dir.path().join("scenario.toml");
+    let s = fs::read_to_string(&path).expect("scenario");
+    fs::write(&path, format!("{s}\n[decisions]\nexcluded = [\"C02\"]\n")).expect("write");
+    let run = yanglao(dir.path(), &["solve", "mclp", "scenario.toml", "--p", "1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["covered_elderly"], 2120.0);
+    assert_eq!(v["sites"], serde_json::json!(["C04"]));
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("C02"), "{}", run.stderr);
+    fs::write(
+        dir.path().join("od.csv"),
+        format!("{GOOD}620722100001,C99,3\n"),
+    )
+    .expect("write od.csv");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("to_id \"C99\""), "{}", run.stderr);
+}

@@ -93,7 +93,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let region = scenario
         .decisions
         .apply(&loaded.region, scenario.day_care.serving);
-    let reach = crate::travel::reach_limited(&region, &scenario.travel, &scenario.limits)?;
+    let model = crate::travel::model_without(
+        &region,
+        &scenario.travel,
+        &crate::travel::NetworkOptions::default(),
+        &|id| scenario.decisions.is_excluded(id),
+    )?;
+    let reach =
+        crate::travel::reach_with(model.as_ref(), &region, &scenario.travel, &scenario.limits)?;
     // One model for `plan` and `solve`: the scenario's own day-care model (serving types,
     // scope, denominator, rules), with the coverage target (lscp) or the budget (mclp) set
     // from the command line as the plan would read them.

@@ -1356,7 +1356,13 @@ struct Catchments {
 /// and from it both the day-care reach lists and the bed catchments.
 fn catchments(scenario: &Scenario, region: &Region) -> Result<Catchments, PlanError> {
     let t = Instant::now();
-    let model = travel::model_for(region, &scenario.travel, &travel::NetworkOptions::default())?;
+    // Rows of an OD matrix to sites the decisions took out are no errors.
+    let model = travel::model_without(
+        region,
+        &scenario.travel,
+        &travel::NetworkOptions::default(),
+        &|id| scenario.decisions.is_excluded(id),
+    )?;
     let reach = travel::reach_with(model.as_ref(), region, &scenario.travel, &scenario.limits)?;
     let travel_s = t.elapsed().as_secs_f64();
     let t = Instant::now();

@@ -63,6 +63,22 @@ impl OdMatrix {
     /// Reads `path` and resolves its ids against `region`; metres become minutes at the
     /// speed of each village's area type in `travel`.
     pub fn read(path: &Path, region: &Region, travel: &Travel) -> Result<Self, TravelError> {
+        Self::read_without(path, region, travel, &|_| false)
+    }
+
+    /// [`OdMatrix::read`] for a region some sites were taken out of (excluded candidates and
+    /// day-care facilities, [`crate::model::Decisions::apply`]): a row whose `to_id` is not in
+    /// `region` but for which `dropped` holds is skipped, not reported; its other cells are
+    /// still checked.
+    ///
+    /// # Errors
+    /// As [`OdMatrix::read`].
+    pub fn read_without(
+        path: &Path,
+        region: &Region,
+        travel: &Travel,
+        dropped: &dyn Fn(&str) -> bool,
+    ) -> Result<Self, TravelError> {
         let table = Table::read(path, SPECS).map_err(TravelError::Matrix)?;
         let mut problems = Diagnostics::default();
         if !table.has(MINUTES) && !table.has(METERS) {
@@ -110,7 +126,7 @@ impl OdMatrix {
                 });
                 let site = to.as_deref().and_then(|id| {
                     let found = sites.get(id).copied();
-                    if found.is_none() {
+                    if found.is_none() && !dropped(id) {
                         cells.report(
                             row,
                             TO,

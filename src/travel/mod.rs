@@ -301,10 +301,22 @@ pub fn model_for(
     travel: &Travel,
     options: &NetworkOptions,
 ) -> Result<Box<dyn TravelModel>, TravelError> {
+    model_without(region, travel, options, &|_| false)
+}
+
+/// [`model_for`] for a region some sites were taken out of: matrix rows to a site for which
+/// `dropped` holds (an excluded candidate or day-care facility) are skipped, not reported as
+/// unknown ([`matrix::OdMatrix::read_without`]).
+pub fn model_without(
+    region: &Region,
+    travel: &Travel,
+    options: &NetworkOptions,
+    dropped: &dyn Fn(&str) -> bool,
+) -> Result<Box<dyn TravelModel>, TravelError> {
     match (travel.kind(), &travel.matrix) {
-        (TravelKind::Matrix, Some(path)) => {
-            Ok(Box::new(matrix::OdMatrix::read(path, region, travel)?))
-        }
+        (TravelKind::Matrix, Some(path)) => Ok(Box::new(matrix::OdMatrix::read_without(
+            path, region, travel, dropped,
+        )?)),
         _ => model(travel, options),
     }
 }
