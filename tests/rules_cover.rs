@@ -1112,3 +1112,88 @@ F0,设施0,institution,六坝镇,100.80000,38.46000,10,0,false,
         "{dc}"
     );
 }
+
+#[test]
+fn a_budget_the_rules_placed_dearly_without_it_still_buys_the_target() {
+    // 洪水街道 (村0–村2) needs a street centre: C0 (1 万元, reaching 村0 and 村1) or C1 (30,
+    // reaching 村2). Without the budget the street and coverage rows solved together take C1
+    // and C2 (40 万元). Within 20 万元, C0 as the street centre with C3 (村2) and C4 (村3)
+    // costs 11 and serves everyone. The money left had been counted from the dear plan's
+    // rules (20 − 30 = 0), so only C0 was bought and the miss read as proven (infeasible).
+    let scenario = r#"name = "scenario"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+matrix = "od.csv"
+[day_care]
+coverage = 1.0
+per_street = 1
+per_county = 0
+township_share = 0
+[costs]
+day_care = 10
+[budget]
+total = 20
+"#;
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722001010,村0,洪水街道,100.80000,38.44000,100,urban
+620722001011,村1,洪水街道,100.80100,38.44000,100,urban
+620722001012,村2,洪水街道,100.80200,38.44000,100,urban
+620722100013,村3,六坝镇,100.80300,38.44000,100,urban
+";
+    let candidates = "id,name,township,lon,lat,allow,cost
+C0,候选0,洪水街道,100.80000,38.45000,day_care,1
+C1,候选1,洪水街道,100.80100,38.45000,day_care,30
+C2,候选2,六坝镇,100.80200,38.45000,day_care,10
+C3,候选3,六坝镇,100.80300,38.45000,day_care,5
+C4,候选4,六坝镇,100.80400,38.45000,day_care,5
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
+FI,设施I,institution,六坝镇,100.80000,38.46000,10,0,false
+";
+    let od = "from_id,to_id,minutes
+620722001010,C0,5
+620722001010,C2,5
+620722001011,C0,5
+620722001011,C2,5
+620722001012,C1,5
+620722001012,C3,5
+620722100013,C2,5
+620722100013,C4,5
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+        ("od.csv", od),
+    ]);
+    let dc = &summary["day_care"];
+    assert_ne!(dc["status"], "infeasible", "{dc}");
+    assert_eq!(dc["covered_elderly"].as_f64(), Some(400.0), "{dc}");
+    let mut ids: Vec<&str> = dc["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["C0", "C3", "C4"], "{dc}");
+    assert_eq!(
+        summary["budget"]["missed"],
+        serde_json::json!([]),
+        "{summary}"
+    );
+    let line = dc["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|s| s["rule"] == "budget")
+        .unwrap_or_else(|| panic!("{dc}"));
+    let en = line["en"].as_str().expect("en");
+    assert!(en.contains("(1 万元 together)"), "{en}");
+    assert!(en.contains("within the 19 万元 left"), "{en}");
+}

@@ -547,6 +547,38 @@ pub fn plan_with_money(
     reach: &ReachLists,
     money_wan: Option<f64>,
 ) -> DayCarePlan {
+    plan_money(scenario, region, reach, money_wan.map(Money::Coverage))
+}
+
+/// [`plan_with_money`] with `total_wan` 万元 for the whole day-care network: the street,
+/// township and county centres, required sites and upgrades this plan places are paid first,
+/// and what is left (never below 0) buys the coverage sites. The proofs of a missed target
+/// then hold for every plan spending at most `total_wan` (or what this plan's rules cost,
+/// where that is more), whatever centres another placement of the rules would take.
+pub fn plan_within_total(
+    scenario: &Scenario,
+    region: &Region,
+    reach: &ReachLists,
+    total_wan: f64,
+) -> DayCarePlan {
+    plan_money(scenario, region, reach, Some(Money::Total(total_wan)))
+}
+
+/// The money of [`plan_money`], 万元.
+#[derive(Clone, Copy, Debug)]
+enum Money {
+    /// For the coverage sites alone, after the rules' centres and upgrades.
+    Coverage(f64),
+    /// For the whole day-care network, the rules' centres and upgrades first.
+    Total(f64),
+}
+
+fn plan_money(
+    scenario: &Scenario,
+    region: &Region,
+    reach: &ReachLists,
+    money_wan: Option<Money>,
+) -> DayCarePlan {
     let dc = &scenario.day_care;
     let nf = region.facilities.len();
     let serving_existing: Vec<bool> = region
@@ -756,6 +788,13 @@ pub fn plan_with_money(
             let price: Vec<f64> = (0..region.candidates.len())
                 .map(|c| site_cost(scenario, region, c))
                 .collect();
+            // What this plan's rules cost: their centres, required sites and upgrades.
+            let rules_wan = rule_sites.iter().map(|&(r, _)| price[r]).sum::<f64>()
+                + rules_out.upgrades.len() as f64 * scenario.costs.upgrade_wan;
+            let money = match money {
+                Money::Coverage(m) => m,
+                Money::Total(t) => (t - rules_wan).max(0.0),
+            };
             // `max_new` holds next to the money.
             let count = free_budget.map_or(usize::MAX, |m| m as usize);
             let cheapest = goal.and_then(|share| {
@@ -824,9 +863,7 @@ pub fn plan_with_money(
                 && let Some(share) = goal
                 && c.objective < share * total - Certificate::TOLERANCE
             {
-                let spendable = money
-                    + rule_sites.iter().map(|&(r, _)| price[r]).sum::<f64>()
-                    + rules_out.upgrades.len() as f64 * scenario.costs.upgrade_wan;
+                let spendable = money + rules_wan;
                 let affordable = crate::solve::budget_coverage::affordable(
                     (0..region.candidates.len())
                         .filter(|&j| region.candidates[j].allow.day_care() && price[j].is_finite())

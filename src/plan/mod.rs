@@ -467,8 +467,13 @@ fn within_budget(
         );
         (out, note)
     } else {
-        let out = day_care::plan_with_money(scenario, region, reach, Some(money));
-        let n = out.new_sites - rule_sites;
+        // The rules' centres are placed again here (by coverage, not price) and may cost
+        // other than the plan's: the money left is what the whole day-care budget leaves
+        // after this plan's own, and its proofs hold for any plan within the whole budget.
+        let out = day_care::plan_within_total(scenario, region, reach, total);
+        let own_sites = out.sites.iter().filter(|s| is_rule(s.reason)).count() as u32;
+        let money = (total - rules_cost(scenario, region, &out)).max(0.0);
+        let n = out.new_sites - own_sites;
         // With a coverage target the money search first looks for the cheapest sites that
         // meet it, and covers the most only where none fit.
         let met = scenario.day_care.coverage_goal().is_some_and(|share| {
@@ -497,15 +502,20 @@ fn within_budget(
         (out, note)
     };
     let mut missed = Vec::new();
+    // The rules of the plan drawn within the budget, which may differ from the plan's.
+    let (kept_sites, kept_wan) = (
+        out.sites.iter().filter(|s| is_rule(s.reason)).count() as u32,
+        rules_cost(scenario, region, &out),
+    );
     // The rules' centres and upgrades alone cost more than the budget leaves for day care:
     // the network is no solution of the problem with that budget. Proven only where the rules
     // had no choice: they place by coverage, not price, and another placement or upgrade may
     // cost less (then the miss is undecided), unless the search's own bound already proved
     // the target out of reach of any plan within the money.
-    if rule_cost > total + crate::solve::Certificate::TOLERANCE
+    if kept_wan > total + crate::solve::Certificate::TOLERANCE
         && out.status != crate::solve::Status::Infeasible
     {
-        out.status = crate::solve::Status::missed(!plan.placement_choice && !plan.upgrade_choice);
+        out.status = crate::solve::Status::missed(!out.placement_choice && !out.upgrade_choice);
     }
     let target_people = scenario
         .day_care
@@ -649,7 +659,7 @@ fn within_budget(
         }
     }
     // What every budget pays first, named only where there is any.
-    let kept = match (rule_sites, plan.upgrades.len()) {
+    let kept = match (kept_sites, out.upgrades.len()) {
         (0, 0) => (String::new(), String::new()),
         (n, u) => {
             let zh_up = if u > 0 {
@@ -669,11 +679,11 @@ fn within_budget(
             (
                 format!(
                     "保留街道、乡镇、县域规则与必选决定的 {n} 处新建中心{zh_up}（合计 {} 万元），",
-                    wan(rule_cost)
+                    wan(kept_wan)
                 ),
                 format!(
                     "{en_what} the street, township and county rules and the required decisions ask for stay ({} 万元 together), ",
-                    wan(rule_cost)
+                    wan(kept_wan)
                 ),
             )
         }
