@@ -1197,3 +1197,67 @@ FI,设施I,institution,六坝镇,100.80000,38.46000,10,0,false
     assert!(en.contains("(1 万元 together)"), "{en}");
     assert!(en.contains("within the 19 万元 left"), "{en}");
 }
+
+#[test]
+fn yearly_limits_on_every_plan_year_bound_the_whole_spend() {
+    // One plan year with its own limit of 10 万元 and no total: four villages, each reached
+    // only by its own candidate (5, 5, 30 and 30 万元). 10 万元 buy C0 and C1 (200 of 400
+    // elderly); the target needs all four (70). The plan had taken all four, read 是 and
+    // flagged a 70 万元 overrun of a binding limit (status optimal).
+    let scenario = r#"name = "scenario"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+matrix = "od.csv"
+[day_care]
+coverage = 1.0
+per_street = 0
+per_county = 0
+township_share = 0
+[costs]
+day_care = 10
+[budget]
+per_year = { 2025 = 10 }
+"#;
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722001010,村0,洪水街道,100.80000,38.44000,100,urban
+620722001011,村1,洪水街道,100.80100,38.44000,100,urban
+620722001012,村2,洪水街道,100.80200,38.44000,100,urban
+620722001013,村3,洪水街道,100.80300,38.44000,100,urban
+";
+    let candidates = "id,name,township,lon,lat,allow,cost
+C0,候选0,洪水街道,100.80000,38.45000,day_care,5
+C1,候选1,洪水街道,100.80100,38.45000,day_care,5
+C2,候选2,洪水街道,100.80200,38.45000,day_care,30
+C3,候选3,洪水街道,100.80300,38.45000,day_care,30
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
+FI,设施I,institution,洪水街道,100.80000,38.46000,10,0,false
+";
+    let od = "from_id,to_id,minutes
+620722001010,C0,5
+620722001011,C1,5
+620722001012,C2,5
+620722001013,C3,5
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+        ("od.csv", od),
+    ]);
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "infeasible", "{dc}");
+    assert_eq!(dc["covered_elderly"].as_f64(), Some(200.0), "{dc}");
+    let b = &summary["budget"];
+    assert_eq!(b["spent_wan"].as_f64(), Some(10.0), "{b}");
+    assert_eq!(b["overrun_wan"].as_f64(), Some(0.0), "{b}");
+    let missed = b["missed"].as_array().expect("missed");
+    assert_eq!(missed.len(), 1, "{b}");
+    assert_eq!(missed[0]["indicator"], "coverage", "{b}");
+    assert_eq!(missed[0]["extra_wan"].as_f64(), Some(60.0), "{b}");
+}

@@ -347,6 +347,20 @@ impl Budget {
     pub fn is_set(&self) -> bool {
         self.total_wan.is_some() || !self.per_year_wan.is_empty()
     }
+
+    /// The most any plan may spend over the plan years `years`, 万元: the total where set and,
+    /// where every plan year has a limit of its own, the sum of those limits where that is
+    /// less (money is spent only in plan years). `None` = no limit of either kind.
+    pub fn bound_wan(&self, years: &[i32]) -> Option<f64> {
+        let yearly: Option<f64> = years
+            .iter()
+            .map(|y| self.per_year_wan.get(y).copied())
+            .sum();
+        match (self.total_wan, yearly) {
+            (Some(t), Some(y)) => Some(t.min(y)),
+            (t, y) => t.or(y),
+        }
+    }
 }
 
 /// A plan target the optimiser does not model; recorded and reported only.

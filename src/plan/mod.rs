@@ -355,7 +355,8 @@ fn within_budget(
 ) -> (DayCarePlan, Vec<MissedTarget>) {
     use day_care::Reason;
     let b = &scenario.budget;
-    let Some(budget) = b.total_wan.filter(|_| !b.allow_overrun) else {
+    // The yearly limits bound the whole spend too where every plan year has one.
+    let Some(budget) = b.bound_wan(&scenario.years).filter(|_| !b.allow_overrun) else {
         return (plan, Vec::new());
     };
     // Day care may spend what the binding bed targets leave.
@@ -735,7 +736,7 @@ fn binding_beds_reserve(
     rules_wan: f64,
 ) -> Result<f64, PlanError> {
     let b = &scenario.budget;
-    let Some(total) = b.total_wan.filter(|_| !b.allow_overrun) else {
+    let Some(total) = b.bound_wan(&scenario.years).filter(|_| !b.allow_overrun) else {
         return Ok(0.0);
     };
     // The day-care rules are paid first.
