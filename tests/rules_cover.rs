@@ -401,10 +401,12 @@ fn under_a_budget_the_bound_holds_for_any_upgrade_the_county_rule_allows() {
 #[test]
 fn rules_that_cost_more_than_the_budget_are_a_miss_proven_only_without_a_choice() {
     // The county rule (3 rural centres) upgrades the one public 敬老院 (200 万元) and opens a
-    // centre at C008 (300 万元): 500 万元 against a budget of 299. C007 in the same township
-    // costs 10 (210 万元 would fit), so the miss is undecided, not infeasible. With every
-    // other rural candidate excluded the rules have no choice: infeasible.
-    for (decisions, want) in [("", "undecided"), (NO_CHOICE, "infeasible")] {
+    // centre at C008 (300 万元): 500 万元 against a budget of 299. Cheaper candidates in the
+    // same township (C009 at 20, C007 at 10) let the rules and the target be met within it:
+    // the plan drawn on the candidates up to a price threshold does (230 万元, feasible; it
+    // read undecided). With every other rural candidate excluded the rules have no choice:
+    // infeasible.
+    for (decisions, want) in [("", "feasible"), (NO_CHOICE, "infeasible")] {
         let scenario = format!("{BUDGET_SCENARIO}{decisions}");
         let summary = plan_summary(&[
             ("scenario.toml", &scenario),
@@ -417,6 +419,12 @@ fn rules_that_cost_more_than_the_budget_are_a_miss_proven_only_without_a_choice(
             "{}",
             summary["day_care"]
         );
+        if want == "feasible" {
+            let b = &summary["budget"];
+            assert!(b["spent_wan"].as_f64().is_some_and(|w| w <= 299.0), "{b}");
+            assert_eq!(b["overrun_wan"].as_f64(), Some(0.0), "{b}");
+            assert_eq!(b["missed"], serde_json::json!([]), "{b}");
+        }
     }
 }
 
@@ -923,7 +931,8 @@ fn with_capacities_the_dearest_price_proves_no_miss() {
     // 300 each. C0 (0 万元) reaches 村0 and 村1, C1 (0 万元) reaches 村2, C2 (20 万元) reaches
     // all three. Without money the plan takes C2 alone (20 万元), which the budget of 0 does
     // not pay for; {C0, C1} costs nothing and serves everyone. The count the money buys at
-    // the dearest price (none) is no proof: the miss is not proven.
+    // the dearest price (none) is no proof of a miss (it read infeasible); the price
+    // thresholds find the free pair, which meets the target for nothing.
     let scenario = r#"name = "scenario"
 data = "."
 base_year = 2020
@@ -973,7 +982,20 @@ F0,设施0,institution,六坝镇,100.80000,38.46000,10,0,false,
         ("od.csv", od),
     ]);
     let dc = &summary["day_care"];
-    assert_eq!(dc["status"], "undecided", "{dc}");
+    assert_eq!(dc["status"], "feasible", "{dc}");
+    assert_eq!(dc["covered_elderly"].as_f64(), Some(300.0), "{dc}");
+    assert_eq!(
+        summary["budget"]["spent_wan"].as_f64(),
+        Some(0.0),
+        "{summary}"
+    );
+    assert_eq!(
+        summary["budget"]["missed"],
+        serde_json::json!([]),
+        "{summary}"
+    );
+    // A lower bound of the count: C2 alone meets the target without the budget.
+    assert!(dc["bound"].as_f64().is_some_and(|b| b <= 1.0), "{dc}");
     let said = shortfalls_en(dc);
     assert!(!said.contains("cannot be reached"), "{said}");
     assert!(!said.contains("max_new"), "{said}");
@@ -1260,4 +1282,148 @@ FI,设施I,institution,洪水街道,100.80000,38.46000,10,0,false
     assert_eq!(missed.len(), 1, "{b}");
     assert_eq!(missed[0]["indicator"], "coverage", "{b}");
     assert_eq!(missed[0]["extra_wan"].as_f64(), Some(60.0), "{b}");
+}
+
+/// A county of `n` villages in one street, 100 elderly each, for the capacity tests below.
+fn capacity_county(scenario_tail: &str, candidates: &str, od: &str, n: usize) -> serde_json::Value {
+    let scenario = format!(
+        r#"name = "scenario"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+matrix = "od.csv"
+[day_care]
+coverage = 1.0
+per_street = 0
+per_county = 0
+township_share = 0
+{scenario_tail}"#
+    );
+    let mut villages = String::from("id,name,township,lon,lat,elderly,kind\n");
+    for v in 0..n {
+        villages += &format!(
+            "62072200101{v},村{v},洪水街道,{:.5},38.44000,100,urban\n",
+            100.8 + 0.001 * v as f64
+        );
+    }
+    plan_summary(&[
+        ("scenario.toml", &scenario),
+        ("villages.csv", &villages),
+        ("candidates.csv", candidates),
+        (
+            "facilities.csv",
+            "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
+             FI,设施I,institution,洪水街道,100.80000,38.46000,10,0,false\n",
+        ),
+        ("od.csv", od),
+    ])
+}
+
+#[test]
+fn with_capacities_the_money_buys_a_dear_site_beside_cheap_ones() {
+    // Four villages, each reached only by its own candidate (5, 5, 30 and 30 万元, 100
+    // places each); 40 万元. At the dearest price the money buys one site (100 served, 5
+    // spent); C0, C1 and C2 fit the 40 and serve 300. The target (400) is out of reach: the
+    // most the money buys at the cheapest prices, three sites, serve at most 300.
+    let summary = capacity_county(
+        "capacity = 100\n[costs]\nday_care = 10\n[budget]\ntotal = 40\n",
+        "id,name,township,lon,lat,allow,cost
+C0,候选0,洪水街道,100.80000,38.45000,day_care,5
+C1,候选1,洪水街道,100.80100,38.45000,day_care,5
+C2,候选2,洪水街道,100.80200,38.45000,day_care,30
+C3,候选3,洪水街道,100.80300,38.45000,day_care,30
+",
+        "from_id,to_id,minutes
+620722001010,C0,5
+620722001011,C1,5
+620722001012,C2,5
+620722001013,C3,5
+",
+        4,
+    );
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "infeasible", "{dc}");
+    assert_eq!(dc["covered_elderly"].as_f64(), Some(300.0), "{dc}");
+    assert_eq!(
+        summary["budget"]["spent_wan"].as_f64(),
+        Some(40.0),
+        "{summary}"
+    );
+}
+
+#[test]
+fn with_capacities_the_street_centre_is_placed_within_the_money() {
+    // 洪水街道 needs its street centre; C0 (30 万元) and C5 (10) both lie there and reach 村0
+    // and 村1 (110 elderly, 150 places each); the existing F0 serves 村2 (50). The rules
+    // placed C0 by coverage and overran the 10 万元 (undecided); C5 meets the rule and the
+    // target for 10.
+    let scenario = r#"name = "scenario"
+data = "."
+base_year = 2020
+years = [2025]
+seed = 1
+[travel]
+minutes = 15
+matrix = "od.csv"
+[day_care]
+coverage = 1.0
+per_street = 1
+per_county = 0
+township_share = 0
+capacity = 150
+[costs]
+day_care = 20
+[budget]
+total = 10
+"#;
+    let candidates = "id,name,township,lon,lat,allow,cost
+C0,候选0,洪水街道,100.80000,38.45000,day_care,30
+C1,候选1,六坝镇,100.80100,38.45000,day_care,30
+C2,候选2,洪水街道,100.80200,38.45000,day_care,10
+C3,候选3,六坝镇,100.80300,38.45000,day_care,
+C4,候选4,洪水街道,100.80400,38.45000,day_care,11
+C5,候选5,洪水街道,100.80500,38.45000,day_care,10
+";
+    let villages = "id,name,township,lon,lat,elderly,kind
+620722001010,村0,洪水街道,100.80000,38.44000,100,urban
+620722100011,村1,六坝镇,100.80100,38.44000,10,urban
+620722100012,村2,六坝镇,100.80200,38.44000,50,urban
+";
+    let od = "from_id,to_id,minutes
+620722001010,C0,5
+620722001010,C1,5
+620722001010,C4,5
+620722001010,C5,5
+620722100011,C0,5
+620722100011,C1,5
+620722100011,C5,5
+620722100012,C2,5
+620722100012,C3,5
+620722100012,F0,5
+";
+    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
+FI,设施I,institution,六坝镇,100.80000,38.46000,10,0,false,
+F0,日照0,day_care,洪水街道,100.80000,38.47000,0,0,false,50
+";
+    let summary = plan_summary(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+        ("od.csv", od),
+    ]);
+    let dc = &summary["day_care"];
+    assert_eq!(dc["status"], "feasible", "{dc}");
+    assert_eq!(dc["covered_elderly"].as_f64(), Some(160.0), "{dc}");
+    assert_eq!(
+        common::day_care_sites(&summary),
+        vec![("C5", "street")],
+        "{dc}"
+    );
+    let b = &summary["budget"];
+    assert_eq!(b["spent_wan"].as_f64(), Some(10.0), "{b}");
+    assert_eq!(b["overrun_wan"].as_f64(), Some(0.0), "{b}");
 }

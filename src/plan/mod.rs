@@ -337,6 +337,12 @@ impl Spending {
 ///   money reaches it, else the most elderly the money buys (budgeted maximal covering,
 ///   [`crate::solve::budget_coverage`], with its bound).
 ///
+/// With prices that differ, plans drawn on the candidates up to a price threshold (and, with
+/// capacities, with more sites than the dearest price's count) are taken where they fit the
+/// money and serve more, or keep the rules within it where the rules' own placement overran;
+/// they prove nothing (a target they meet reads feasible), and the verdict of the plan on
+/// every candidate stands otherwise.
+///
 /// The money a missed coverage target needs is what the cheapest plan meeting it costs over
 /// the budget: the unconstrained plan's spend with one price (exact when its count of sites is
 /// proven least) or with centre capacities (with prices that differ, an upper bound: the
@@ -390,15 +396,60 @@ fn within_budget(
             .find(|(_, s)| s.coverage.is_some() && s.coverage == goal)
             .map_or(scenario.final_year(), |(y, _)| *y)
     };
+    let goal_people = scenario
+        .day_care
+        .coverage_goal()
+        .map(|share| share * plan.total_elderly);
+    let fits = |p: &DayCarePlan| {
+        day_care_spend(scenario, region, p)
+            .values()
+            .fold(0.0, |a, c| a + c)
+            <= total + crate::solve::Certificate::TOLERANCE
+    };
+    let meets = |p: &DayCarePlan| {
+        goal_people.is_some_and(|people| {
+            p.covered_elderly >= people - crate::solve::Certificate::TOLERANCE
+        })
+    };
+    let others = |p: &DayCarePlan| {
+        p.shortfalls
+            .iter()
+            .filter(|s| s.rule != "coverage" && s.rule != "budget")
+            .count()
+    };
+    // Distinct day-care prices below the dearest, at most `PRICE_LEVELS` of them spread over
+    // the range.
+    let levels = {
+        let mut levels: Vec<f64> = prices.iter().copied().filter(|p| *p < dearest).collect();
+        levels.sort_by(f64::total_cmp);
+        levels.dedup();
+        if levels.len() > PRICE_LEVELS {
+            let n = levels.len();
+            levels = (0..PRICE_LEVELS)
+                .map(|k| levels[k * (n - 1) / (PRICE_LEVELS - 1)])
+                .collect();
+        }
+        levels
+    };
+    // `region` with only the candidates costing at most `t` open to day care, besides `kept`.
+    let cheaper = |t: f64, kept: &[usize]| {
+        let mut cheap = region.clone();
+        for (c, cand) in cheap.candidates.iter_mut().enumerate() {
+            if cand.allow.day_care() && price(c) > t && !kept.contains(&c) {
+                cand.allow = crate::model::Allow::Institution;
+            }
+        }
+        cheap
+    };
     let (mut out, note) = if one_price || plan.capacity.is_some() {
-        let affordable = if dearest > 0.0 {
+        let mut affordable = if dearest > 0.0 {
             ((money / dearest + 1e-9).floor() as u32).min(coverage_sites)
         } else {
             coverage_sites
         };
         // The plan again with at most `cap` new sites in all (and `max_new`); where the cap is
         // the money's, not `max_new`, the shortfalls name it as such.
-        let within = |cap: u32, zh: &str, en: &str| {
+        let within_region = |region: &Region, cap: u32, zh: &str, en: &str| {
             let user = scenario.day_care.max_new;
             let cap = user.map_or(cap, |m| m.min(cap));
             let mut capped = scenario.clone();
@@ -418,14 +469,15 @@ fn within_budget(
             }
             (out, cap)
         };
-        let (mut out, cap) = within(
-            rule_sites + affordable,
-            &format!("预算所能新建的至多 {} 处站点内", rule_sites + affordable),
-            &format!(
-                "with at most the {} new sites the budget pays for",
-                rule_sites + affordable
-            ),
-        );
+        let within = |cap: u32, zh: &str, en: &str| within_region(region, cap, zh, en);
+        let budget_cap = |n: u32| {
+            within(
+                n,
+                &format!("预算所能新建的至多 {n} 处站点内"),
+                &format!("with at most the {n} new sites the budget pays for"),
+            )
+        };
+        let (mut out, cap) = budget_cap(rule_sites + affordable);
         // With prices that differ (capacities), the dearest price's count proves nothing:
         // cheaper sites buy more. The miss stands as proven only where the most sites the
         // money buys at the cheapest prices cannot reach the target either (every new site
@@ -462,16 +514,217 @@ fn within_budget(
                 }
             }
         }
-        let note = (
-            format!("覆盖站点减为 {affordable} 处"),
-            format!("coverage sites are cut to {affordable}"),
-        );
+        // With prices that differ (capacities) the dearest price's count may leave money
+        // unspent where cheap sites would serve more. Price thresholds are tried: with only
+        // the candidates costing at most `t` (and the rules' own), the money buys at least
+        // as many sites as it holds `t`s, and the plan with that many new sites is taken
+        // where it fits the money, keeps the rules as met, and serves more. These plans are
+        // drawn on fewer candidates: the verdict above (status, bound, shortfalls) stands,
+        // except that a target met within the money reads feasible.
+        // Where the plan misses the target, or meets it with rules' centres the money does
+        // not pay for (placed by coverage, not price).
+        let out_fits = fits(&out);
+        if !one_price && goal_people.is_some() && (!meets(&out) || !out_fits) {
+            // The rules' centres stay where the money pays for them; otherwise the rules
+            // place theirs among the cheaper candidates too.
+            let kept: Vec<usize> = if out_fits {
+                out.sites
+                    .iter()
+                    .filter(|s| is_rule(s.reason))
+                    .map(|s| s.candidate)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // A plan is taken where it fits the money, leaves no rule less met and serves
+            // more than the best so far (the plan itself only where it fits).
+            let mut best: Option<DayCarePlan> = None;
+            let floor = |best: &Option<DayCarePlan>| match best {
+                Some(b) => b.covered_elderly,
+                None if out_fits => out.covered_elderly,
+                None => f64::NEG_INFINITY,
+            };
+            // One site more on every candidate, while the plan still fits the money (at most
+            // `PRICE_LEVELS` more); no plan within the money opens more new sites than the
+            // rules' and what the money buys at the cheapest prices.
+            let most = rule_sites
+                + crate::solve::budget_coverage::affordable(prices.iter().copied(), money) as u32;
+            let top = scenario.day_care.max_new.map_or(most, |m| m.min(most));
+            let mut more = cap;
+            while out_fits && more < top.min(cap + PRICE_LEVELS as u32) {
+                more += 1;
+                let (p, c) = within(more, "", "");
+                if c < more || !fits(&p) {
+                    break;
+                }
+                if others(&p) <= others(&out)
+                    && p.covered_elderly > floor(&best) + crate::solve::Certificate::TOLERANCE
+                {
+                    best = Some(p);
+                }
+            }
+            for &t in &levels {
+                let cheap = cheaper(t, &kept);
+                let cheap_sites = prices.iter().filter(|p| **p <= t).count() as u32;
+                let count = if t > 0.0 {
+                    ((money / t + 1e-9).floor() as u32).min(cheap_sites)
+                } else {
+                    cheap_sites
+                };
+                let (p, _) = within_region(&cheap, rule_sites + count, "", "");
+                if fits(&p)
+                    && others(&p) <= others(&out)
+                    && p.covered_elderly > floor(&best) + crate::solve::Certificate::TOLERANCE
+                {
+                    best = Some(p);
+                }
+            }
+            if let Some(mut p) = best {
+                let met = meets(&p);
+                if met {
+                    // Any network meeting the target takes at least the plan's own lower
+                    // bound of sites, the budget only adding limits.
+                    let lower = if plan.objective == day_care::Objective::NewSites {
+                        plan.bound.min(f64::from(p.new_sites))
+                    } else {
+                        0.0
+                    };
+                    let c = crate::solve::Certificate::new(f64::from(p.new_sites), lower);
+                    p.objective = day_care::Objective::NewSites;
+                    p.status = crate::solve::Status::Feasible;
+                    p.bound = c.bound;
+                    p.gap = c.gap;
+                } else {
+                    p.objective = out.objective;
+                    // The plan met the target only by overrunning the money: whether a plan
+                    // within it does is not known.
+                    p.status = if meets(&out) {
+                        crate::solve::Status::Undecided
+                    } else {
+                        out.status
+                    };
+                    p.bound = out.bound;
+                    p.gap = out.gap;
+                }
+                // What was measured on every candidate stays.
+                p.curve = std::mem::take(&mut out.curve);
+                p.search = out.search;
+                p.reachable_coverage = out.reachable_coverage;
+                p.unreachable_elderly = out.unreachable_elderly;
+                p.placement_choice |= out.placement_choice;
+                p.upgrade_choice |= out.upgrade_choice;
+                p.shortfalls.retain(|s| s.rule != "coverage");
+                if !met {
+                    p.shortfalls.extend(
+                        out.shortfalls
+                            .iter()
+                            .filter(|s| s.rule == "coverage")
+                            .cloned(),
+                    );
+                }
+                affordable = p.new_sites.saturating_sub(rule_sites);
+                out = p;
+            }
+        }
+        let note = if one_price {
+            (
+                format!("覆盖站点减为 {affordable} 处"),
+                format!("coverage sites are cut to {affordable}"),
+            )
+        } else {
+            (
+                format!("预算内选 {affordable} 处覆盖站点"),
+                format!("{affordable} coverage sites are bought within the money"),
+            )
+        };
         (out, note)
     } else {
         // The rules' centres are placed again here (by coverage, not price) and may cost
         // other than the plan's: the money left is what the whole day-care budget leaves
         // after this plan's own, and its proofs hold for any plan within the whole budget.
-        let out = day_care::plan_within_total(scenario, region, reach, total);
+        let mut out = day_care::plan_within_total(scenario, region, reach, total);
+        // The rules placed their centres by coverage, not price, and overran the money:
+        // the plan again with only the candidates up to each price threshold, the first
+        // that fits, leaves no rule less met and meets the target (else the one serving the
+        // most) taken. It is drawn on fewer candidates: a target it meets reads feasible,
+        // a miss undecided; its bound is the whole problem's.
+        if goal_people.is_some() && !fits(&out) {
+            let mut best: Option<DayCarePlan> = None;
+            for &t in &levels {
+                let p = day_care::plan_within_total(scenario, &cheaper(t, &[]), reach, total);
+                let floor = best
+                    .as_ref()
+                    .map_or(f64::NEG_INFINITY, |b| b.covered_elderly);
+                if fits(&p)
+                    && others(&p) <= others(&out)
+                    && p.covered_elderly > floor + crate::solve::Certificate::TOLERANCE
+                {
+                    let met = meets(&p);
+                    best = Some(p);
+                    if met {
+                        break;
+                    }
+                }
+            }
+            if let Some(mut p) = best {
+                let met = meets(&p);
+                // Bounds that hold for the whole problem: nothing below 0 万元 or 0 sites,
+                // nothing above the plan's own bound of the elderly served (or every
+                // reachable one).
+                let c = match p.objective {
+                    day_care::Objective::LeastCost => {
+                        let cost = p
+                            .sites
+                            .iter()
+                            .filter(|s| !is_rule(s.reason))
+                            .map(|s| price(s.candidate))
+                            .fold(0.0, |a, c| a + c);
+                        crate::solve::Certificate::new(cost, 0.0)
+                    }
+                    day_care::Objective::NewSites => {
+                        crate::solve::Certificate::new(f64::from(p.new_sites), 0.0)
+                    }
+                    day_care::Objective::CoveredElderly => {
+                        let upper = if out.objective == day_care::Objective::CoveredElderly {
+                            out.bound
+                        } else {
+                            out.reachable_coverage * out.total_elderly
+                        };
+                        crate::solve::Certificate::new(
+                            p.covered_elderly,
+                            upper.max(p.covered_elderly),
+                        )
+                    }
+                };
+                // A miss the money search proved for any plan within the budget stays proven.
+                p.status = if met {
+                    crate::solve::Status::Feasible
+                } else if out.status == crate::solve::Status::Infeasible {
+                    crate::solve::Status::Infeasible
+                } else {
+                    crate::solve::Status::Undecided
+                };
+                // Coverage lines drawn on fewer candidates prove nothing: the plan's own stay.
+                p.shortfalls.retain(|s| s.rule != "coverage");
+                if !met {
+                    p.shortfalls.extend(
+                        out.shortfalls
+                            .iter()
+                            .filter(|s| s.rule == "coverage")
+                            .cloned(),
+                    );
+                }
+                p.bound = c.bound;
+                p.gap = c.gap;
+                p.curve = std::mem::take(&mut out.curve);
+                p.search = out.search;
+                p.reachable_coverage = out.reachable_coverage;
+                p.unreachable_elderly = out.unreachable_elderly;
+                p.placement_choice |= out.placement_choice;
+                p.upgrade_choice |= out.upgrade_choice;
+                out = p;
+            }
+        }
         let own_sites = out.sites.iter().filter(|s| is_rule(s.reason)).count() as u32;
         let money = (total - rules_cost(scenario, region, &out)).max(0.0);
         let n = out.new_sites - own_sites;
@@ -710,6 +963,10 @@ fn within_budget(
     });
     (out, missed)
 }
+
+/// Most price thresholds, and most counts above the dearest price's, tried where candidates
+/// with centre capacities differ in price ([`within_budget`]).
+const PRICE_LEVELS: usize = 12;
 
 /// What the day-care rules and decisions cost, 万元: the street, township and county centres
 /// and the required sites a plan opens and the upgrades it makes, which every budget pays
