@@ -606,13 +606,7 @@ fn within_budget(
                     p.bound = out.bound;
                     p.gap = out.gap;
                 }
-                // What was measured on every candidate stays.
-                p.curve = std::mem::take(&mut out.curve);
-                p.search = out.search;
-                p.reachable_coverage = out.reachable_coverage;
-                p.unreachable_elderly = out.unreachable_elderly;
-                p.placement_choice |= out.placement_choice;
-                p.upgrade_choice |= out.upgrade_choice;
+                keep_measured(&mut p, &mut out);
                 p.shortfalls.retain(|s| s.rule != "coverage");
                 if !met {
                     p.shortfalls.extend(
@@ -716,12 +710,7 @@ fn within_budget(
                 }
                 p.bound = c.bound;
                 p.gap = c.gap;
-                p.curve = std::mem::take(&mut out.curve);
-                p.search = out.search;
-                p.reachable_coverage = out.reachable_coverage;
-                p.unreachable_elderly = out.unreachable_elderly;
-                p.placement_choice |= out.placement_choice;
-                p.upgrade_choice |= out.upgrade_choice;
+                keep_measured(&mut p, &mut out);
                 out = p;
             }
         }
@@ -962,6 +951,18 @@ fn within_budget(
         ),
     });
     (out, missed)
+}
+
+/// Moves into `p`, a plan drawn on fewer candidates, what `out` measured on every candidate:
+/// the curve, the search counts, the reachable and unreachable elderly, and whether the rules
+/// had a choice.
+fn keep_measured(p: &mut DayCarePlan, out: &mut DayCarePlan) {
+    p.curve = std::mem::take(&mut out.curve);
+    p.search = out.search;
+    p.reachable_coverage = out.reachable_coverage;
+    p.unreachable_elderly = out.unreachable_elderly;
+    p.placement_choice |= out.placement_choice;
+    p.upgrade_choice |= out.upgrade_choice;
 }
 
 /// Most price thresholds, and most counts above the dearest price's, tried where candidates
