@@ -520,9 +520,9 @@ fn within_budget(
         // as many sites as it holds `t`s, and the plan with that many new sites is taken
         // where it fits the money, keeps the rules as met, and serves more. These plans are
         // drawn on fewer candidates: the verdict above (status, bound, shortfalls) stands,
-        // except that a target met within the money reads feasible.
-        // Where the plan misses the target, or meets it with rules' centres the money does
-        // not pay for (placed by coverage, not price).
+        // except that a target met within the money reads feasible. Tried where the plan
+        // misses the target, or meets it with rules' centres (placed by coverage, not price)
+        // the money does not pay for.
         let out_fits = fits(&out);
         if !one_price && goal_people.is_some() && (!meets(&out) || !out_fits) {
             // The rules' centres stay where the money pays for them; otherwise the rules
@@ -606,16 +606,7 @@ fn within_budget(
                     p.bound = out.bound;
                     p.gap = out.gap;
                 }
-                keep_measured(&mut p, &mut out);
-                p.shortfalls.retain(|s| s.rule != "coverage");
-                if !met {
-                    p.shortfalls.extend(
-                        out.shortfalls
-                            .iter()
-                            .filter(|s| s.rule == "coverage")
-                            .cloned(),
-                    );
-                }
+                keep_measured(&mut p, &mut out, met);
                 affordable = p.new_sites.saturating_sub(rule_sites);
                 out = p;
             }
@@ -698,19 +689,9 @@ fn within_budget(
                 } else {
                     crate::solve::Status::Undecided
                 };
-                // Coverage lines drawn on fewer candidates prove nothing: the plan's own stay.
-                p.shortfalls.retain(|s| s.rule != "coverage");
-                if !met {
-                    p.shortfalls.extend(
-                        out.shortfalls
-                            .iter()
-                            .filter(|s| s.rule == "coverage")
-                            .cloned(),
-                    );
-                }
                 p.bound = c.bound;
                 p.gap = c.gap;
-                keep_measured(&mut p, &mut out);
+                keep_measured(&mut p, &mut out, met);
                 out = p;
             }
         }
@@ -719,10 +700,7 @@ fn within_budget(
         let n = out.new_sites - own_sites;
         // With a coverage target the money search first looks for the cheapest sites that
         // meet it, and covers the most only where none fit.
-        let met = scenario.day_care.coverage_goal().is_some_and(|share| {
-            out.covered_elderly >= share * out.total_elderly - crate::solve::Certificate::TOLERANCE
-        });
-        let note = if met {
+        let note = if meets(&out) {
             (
                 format!(
                     "余下 {} 万元内选达到覆盖目标的最省 {n} 处覆盖站点",
@@ -760,11 +738,7 @@ fn within_budget(
     {
         out.status = crate::solve::Status::missed(!out.placement_choice && !out.upgrade_choice);
     }
-    let target_people = scenario
-        .day_care
-        .coverage_goal()
-        .map(|share| share * out.total_elderly);
-    if let Some(people) = target_people
+    if let Some(people) = goal_people
         && out.covered_elderly < people - crate::solve::Certificate::TOLERANCE
     {
         // With a choice of upgrades, the cost is that of one network meeting the target: the
@@ -954,9 +928,19 @@ fn within_budget(
 }
 
 /// Moves into `p`, a plan drawn on fewer candidates, what `out` measured on every candidate:
-/// the curve, the search counts, the reachable and unreachable elderly, and whether the rules
-/// had a choice.
-fn keep_measured(p: &mut DayCarePlan, out: &mut DayCarePlan) {
+/// the curve, the search counts, the reachable and unreachable elderly, whether the rules had
+/// a choice, and the coverage lines (drawn on fewer candidates, `p`'s prove nothing; none
+/// where `p` meets the target, `met`).
+fn keep_measured(p: &mut DayCarePlan, out: &mut DayCarePlan, met: bool) {
+    p.shortfalls.retain(|s| s.rule != "coverage");
+    if !met {
+        p.shortfalls.extend(
+            out.shortfalls
+                .iter()
+                .filter(|s| s.rule == "coverage")
+                .cloned(),
+        );
+    }
     p.curve = std::mem::take(&mut out.curve);
     p.search = out.search;
     p.reachable_coverage = out.reachable_coverage;
