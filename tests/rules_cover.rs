@@ -16,6 +16,7 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use common::yanglao;
 
@@ -66,43 +67,125 @@ F01,六坝镇敬老院,institution,六坝镇,100.9510,38.4400,80,10,120,true,
 F02,六坝村日间照料中心,day_care,六坝镇,100.9500,38.4401,0,0,,false,
 ";
 
-fn county() -> tempfile::TempDir {
+/// 七坝村 (400 elderly), a village row to add to [`VILLAGES`].
+const QIBA_VILLAGE: &str = "620722102201,七坝村,七坝镇,101.1000,38.4400,400,50,10\n";
+
+/// 七坝镇's public 敬老院 F03, 44 m from 七坝村: a row to add to [`FACILITIES`].
+const QIBA_HOME: &str = "F03,七坝镇敬老院,institution,七坝镇,101.1005,38.4400,20,5,40,true,\n";
+
+/// A fresh folder holding these files.
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in [
-        ("scenario.toml", SCENARIO),
-        ("villages.csv", VILLAGES),
-        ("candidates.csv", CANDIDATES),
-        ("facilities.csv", FACILITIES),
-    ] {
-        fs::write(dir.path().join(name), text).expect("write");
+    for (name, text) in files {
+        write(dir.path(), name, text);
     }
     dir
 }
 
-/// `plan scenario.toml` on these files in a fresh folder: its summary.json (the run may
-/// miss a target, exit 1, but not fail).
-fn plan_summary(files: &[(&str, &str)]) -> serde_json::Value {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in files {
-        fs::write(dir.path().join(name), text).expect("write");
-    }
-    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+/// Writes `text` as the file `name` in `dir`.
+fn write(dir: &Path, name: &str, text: &str) {
+    fs::write(dir.join(name), text).expect("write");
+}
+
+/// The county of the worked example above, in a fresh folder.
+fn county() -> tempfile::TempDir {
+    county_with(SCENARIO, VILLAGES, FACILITIES)
+}
+
+/// The county of the worked example with its [`CANDIDATES`] but these scenario, villages
+/// and facilities, in a fresh folder.
+fn county_with(scenario: &str, villages: &str, facilities: &str) -> tempfile::TempDir {
+    folder(&[
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", CANDIDATES),
+        ("facilities.csv", facilities),
+    ])
+}
+
+/// `plan scenario.toml` in `dir`, which must exit 0.
+fn plan_ok(dir: &Path) -> common::Run {
+    let run = yanglao(dir, &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
+/// The summary.json of the plan written in `dir`.
+fn summary_in(dir: &Path) -> serde_json::Value {
     serde_json::from_str(
-        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+        &fs::read_to_string(dir.join("out/scenario/summary.json")).expect("summary"),
     )
     .expect("JSON")
+}
+
+/// `solve lscp scenario.toml` with `more` arguments in `dir`, which must exit 0: its JSON.
+fn solve_lscp(dir: &Path, more: &[&str]) -> serde_json::Value {
+    let args = [&["solve", "lscp", "scenario.toml"], more].concat();
+    let run = yanglao(dir, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("JSON")
+}
+
+/// `plan scenario.toml` on these files in a fresh folder: the run and its summary.json (the
+/// run may miss a target, exit 1, but not fail).
+fn plan_run(files: &[(&str, &str)]) -> (common::Run, serde_json::Value) {
+    let dir = folder(files);
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let summary = summary_in(dir.path());
+    (run, summary)
+}
+
+/// `plan scenario.toml` on these files in a fresh folder: its summary.json (see
+/// [`plan_run`]).
+fn plan_summary(files: &[(&str, &str)]) -> serde_json::Value {
+    plan_run(files).1
+}
+
+/// [`plan_summary`] of a county of these four files, with the travel matrix `od.csv` where
+/// `od` is given.
+fn plan_county(
+    scenario: &str,
+    villages: &str,
+    candidates: &str,
+    facilities: &str,
+    od: Option<&str>,
+) -> serde_json::Value {
+    let mut files = vec![
+        ("scenario.toml", scenario),
+        ("villages.csv", villages),
+        ("candidates.csv", candidates),
+        ("facilities.csv", facilities),
+    ];
+    files.extend(od.map(|od| ("od.csv", od)));
+    plan_summary(&files)
+}
+
+/// The ids of the day-care plan's sites, in its order.
+fn site_ids(dc: &serde_json::Value) -> Vec<&str> {
+    dc["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect()
+}
+
+/// The day-care plan's shortfall line on the budget.
+fn budget_line(dc: &serde_json::Value) -> &serde_json::Value {
+    dc["shortfalls"]
+        .as_array()
+        .expect("shortfalls")
+        .iter()
+        .find(|s| s["rule"] == "budget")
+        .unwrap_or_else(|| panic!("{dc}"))
 }
 
 #[test]
 fn street_and_county_rules_with_full_coverage_take_the_fewest_sites() {
     let dir = county();
-    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let summary: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
-    )
-    .expect("JSON");
+    plan_ok(dir.path());
+    let summary = summary_in(dir.path());
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "optimal", "{dc}");
     assert_eq!(dc["new_sites"], 2);
@@ -117,18 +200,7 @@ fn street_and_county_rules_with_full_coverage_take_the_fewest_sites() {
     // `solve lscp` runs the same model: the same sites and certificate.
     let instance = dir.path().join("instance.json");
     let instance_arg = instance.to_str().expect("UTF-8 path");
-    let run = yanglao(
-        dir.path(),
-        &[
-            "solve",
-            "lscp",
-            "scenario.toml",
-            "--write-instance",
-            instance_arg,
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let v = solve_lscp(dir.path(), &["--write-instance", instance_arg]);
     assert_eq!(v["status"], "optimal");
     assert_eq!(v["objective"], 2.0);
     assert_eq!(v["bound"], 2.0);
@@ -159,22 +231,15 @@ fn a_county_centre_beyond_the_upgrades_is_chosen_with_the_coverage() {
     // `per_county = 2`: F01 is the county's only 敬老院, so one new rural centre opens in its
     // 镇 and 乡, where C03 is the only candidate. Rules first: C01 (street), C03 (county), C02
     // (乙): 3 sites. Together: C02 for the street, C03 for the county and for 甲 and 丙: 2.
-    let dir = county();
     let s = SCENARIO.replace("per_county = 1", "per_county = 2");
-    fs::write(dir.path().join("scenario.toml"), s).expect("write");
-    let run = yanglao(dir.path(), &["solve", "lscp", "scenario.toml"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let dir = county_with(&s, VILLAGES, FACILITIES);
+    let v = solve_lscp(dir.path(), &[]);
     assert_eq!(v["status"], "optimal", "{v}");
     assert_eq!(v["objective"], 2.0);
     assert_eq!(v["bound"], 2.0);
     assert_eq!(v["upgrades"], serde_json::json!(["F01"]));
-    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let summary: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
-    )
-    .expect("JSON");
+    plan_ok(dir.path());
+    let summary = summary_in(dir.path());
     let dc = &summary["day_care"];
     assert_eq!(dc["new_sites"], 2);
     assert_eq!(
@@ -187,9 +252,8 @@ fn a_county_centre_beyond_the_upgrades_is_chosen_with_the_coverage() {
 fn write_instance_without_a_joint_program_is_an_input_error() {
     // Coverage already met by the rules' sites: no joint program runs (a zero target keeps
     // the rules alone), and asking for the instance says so instead of writing nothing.
-    let dir = county();
     let s = SCENARIO.replace("coverage = 1.0\n", "coverage = 0.0\n");
-    fs::write(dir.path().join("scenario.toml"), s).expect("write");
+    let dir = county_with(&s, VILLAGES, FACILITIES);
     let run = yanglao(
         dir.path(),
         &[
@@ -210,17 +274,12 @@ fn the_county_upgrade_is_the_public_home_newly_serving_the_most_and_its_reach_co
     // private 康乐园 F04 there has more beds but reaches nobody, and 七坝镇 sorts before 六坝镇.
     // The county rule upgrades F03: it is a 敬老院 and newly serves 400, so 七坝村 is
     // reachable, counts in the denominator, and is covered; coverage never passes 100 %.
-    let dir = county();
-    let villages = format!("{VILLAGES}620722102201,七坝村,七坝镇,101.1000,38.4400,400,50,10\n");
+    let villages = format!("{VILLAGES}{QIBA_VILLAGE}");
     let facilities = format!(
-        "{FACILITIES}F03,七坝镇敬老院,institution,七坝镇,101.1005,38.4400,20,5,40,true,\n\
-         F04,七坝镇康乐园,institution,七坝镇,101.2000,38.4400,200,50,300,false,\n"
+        "{FACILITIES}{QIBA_HOME}F04,七坝镇康乐园,institution,七坝镇,101.2000,38.4400,200,50,300,false,\n"
     );
-    fs::write(dir.path().join("villages.csv"), villages).expect("write");
-    fs::write(dir.path().join("facilities.csv"), facilities).expect("write");
-    let run = yanglao(dir.path(), &["solve", "lscp", "scenario.toml"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let dir = county_with(SCENARIO, &villages, &facilities);
+    let v = solve_lscp(dir.path(), &[]);
     assert_eq!(v["upgrades"], serde_json::json!(["F03"]), "{v}");
     assert_eq!(v["unreachable_elderly"], 0.0);
     assert_eq!(v["total_elderly"], 1700.0);
@@ -228,8 +287,7 @@ fn the_county_upgrade_is_the_public_home_newly_serving_the_most_and_its_reach_co
     assert_eq!(v["coverage"], 1.0);
     assert_eq!(v["status"], "optimal");
     assert_eq!(v["objective"], 2.0);
-    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    plan_ok(dir.path());
     let rows = common::csv_rows(&dir.path().join("out/scenario/villages.csv"));
     let qiba = rows
         .iter()
@@ -267,20 +325,16 @@ fn the_county_upgrade_is_the_public_home_newly_serving_the_most_and_its_reach_co
 fn without_upgrades_serving_a_village_only_a_home_reaches_stays_unreachable() {
     // The same county when comprehensive centres do not count for coverage: the upgrade
     // still meets the county rule, but 七坝村 is out of reach and out of the denominator.
-    let dir = county();
-    let villages = format!("{VILLAGES}620722102201,七坝村,七坝镇,101.1000,38.4400,400,50,10\n");
-    let facilities =
-        format!("{FACILITIES}F03,七坝镇敬老院,institution,七坝镇,101.1005,38.4400,20,5,40,true,\n");
-    fs::write(dir.path().join("villages.csv"), villages).expect("write");
-    fs::write(dir.path().join("facilities.csv"), facilities).expect("write");
     let s = SCENARIO.replace(
         r#"serving = ["day_care", "station", "comprehensive"]"#,
         r#"serving = ["day_care", "station"]"#,
     );
-    fs::write(dir.path().join("scenario.toml"), s).expect("write");
-    let run = yanglao(dir.path(), &["solve", "lscp", "scenario.toml"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let dir = county_with(
+        &s,
+        &format!("{VILLAGES}{QIBA_VILLAGE}"),
+        &format!("{FACILITIES}{QIBA_HOME}"),
+    );
+    let v = solve_lscp(dir.path(), &[]);
     assert_eq!(v["unreachable_elderly"], 400.0, "{v}");
     assert_eq!(v["total_elderly"], 1300.0);
     assert_eq!(v["covered_elderly"], 1300.0);
@@ -291,15 +345,10 @@ fn without_upgrades_serving_a_village_only_a_home_reaches_stays_unreachable() {
 fn a_street_rule_the_data_cannot_meet_makes_the_plan_infeasible() {
     // 洪水街道 has two day-care candidates and no facility to upgrade: three centres there
     // cannot be had, so no network meets every target, whatever its coverage.
-    let dir = county();
     let s = SCENARIO.replace("per_street = 1", "per_street = 3");
-    fs::write(dir.path().join("scenario.toml"), s).expect("write");
-    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let summary: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
-    )
-    .expect("JSON");
+    let dir = county_with(&s, VILLAGES, FACILITIES);
+    let run = plan_ok(dir.path());
+    let summary = summary_in(dir.path());
     assert_eq!(summary["day_care"]["status"], "infeasible", "{summary}");
     assert!(
         run.stdout.contains("per_street") || run.stdout.contains("洪水街道缺少"),
@@ -314,26 +363,16 @@ fn a_required_site_fills_its_streets_place() {
     // (for 甲 and 丙) serve everyone with 2 sites. Opening C01 for the street beside the
     // required C02 needs 3, which must not be called optimal.
     let dir = county();
-    fs::write(dir.path().join("dec.csv"), "id,decision\nC02,required\n").expect("write");
-    let run = yanglao(
-        dir.path(),
-        &["solve", "lscp", "scenario.toml", "--decisions", "dec.csv"],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    write(dir.path(), "dec.csv", "id,decision\nC02,required\n");
+    let v = solve_lscp(dir.path(), &["--decisions", "dec.csv"]);
     assert_eq!(v["objective"], 2.0, "{v}");
     assert_eq!(v["status"], "optimal");
     assert_eq!(v["coverage"], 1.0);
     // The rules alone (no coverage target): the required C02 is the street's centre, one
     // site in all (C01 beside it was 2, called optimal).
     let s = SCENARIO.replace("coverage = 1.0\n", "coverage = 0.0\n");
-    fs::write(dir.path().join("scenario.toml"), s).expect("write");
-    let run = yanglao(
-        dir.path(),
-        &["solve", "lscp", "scenario.toml", "--decisions", "dec.csv"],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    write(dir.path(), "scenario.toml", &s);
+    let v = solve_lscp(dir.path(), &["--decisions", "dec.csv"]);
     assert_eq!(v["objective"], 1.0, "{v}");
     assert_eq!(v["sites"], serde_json::json!(["C02"]));
     assert_eq!(v["status"], "optimal");
@@ -346,8 +385,7 @@ fn under_a_budget_the_bound_holds_for_any_upgrade_the_county_rule_allows() {
     // 敬老院 and opening 甲镇's candidate covers everyone for 110 万元; the rules upgrade 甲镇's
     // (it serves more) and the money then reaches no candidate. The plan may miss the target,
     // but its bound must allow the full 900 and the cost it quotes is one network's ("at most").
-    let dir = tempfile::tempdir().expect("tempdir");
-    let files = [
+    let (run, summary) = plan_run(&[
         (
             "scenario.toml",
             "name = \"预算升级\"\ndata = \".\"\nbase_year = 2020\nyears = [2025]\nseed = 1\n\
@@ -372,16 +410,7 @@ fn under_a_budget_the_bound_holds_for_any_upgrade_the_county_rule_allows() {
              F01,甲镇敬老院,institution,甲镇,120.0010,32.5000,50,10,true\n\
              F02,乙镇敬老院,institution,乙镇,120.1010,32.5000,50,10,true\n",
         ),
-    ];
-    for (name, text) in files {
-        fs::write(dir.path().join(name), text).expect("write");
-    }
-    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
-    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    let summary: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
-    )
-    .expect("JSON");
+    ]);
     let dc = &summary["day_care"];
     assert_ne!(dc["status"], "optimal", "{dc}");
     let covered = dc["covered_elderly"].as_f64().expect("covered");
@@ -408,12 +437,13 @@ fn rules_that_cost_more_than_the_budget_are_a_miss_proven_only_without_a_choice(
     // infeasible.
     for (decisions, want) in [("", "feasible"), (NO_CHOICE, "infeasible")] {
         let scenario = format!("{BUDGET_SCENARIO}{decisions}");
-        let summary = plan_summary(&[
-            ("scenario.toml", &scenario),
-            ("villages.csv", BUDGET_VILLAGES),
-            ("candidates.csv", BUDGET_CANDIDATES),
-            ("facilities.csv", BUDGET_FACILITIES),
-        ]);
+        let summary = plan_county(
+            &scenario,
+            BUDGET_VILLAGES,
+            BUDGET_CANDIDATES,
+            BUDGET_FACILITIES,
+            None,
+        );
         assert_eq!(
             summary["day_care"]["status"], want,
             "{}",
@@ -432,6 +462,38 @@ fn rules_that_cost_more_than_the_budget_are_a_miss_proven_only_without_a_choice(
 const NO_CHOICE: &str =
     "\n[decisions]\nexcluded = [\"C003\", \"C004\", \"C005\", \"C006\", \"C007\", \"C009\"]\n";
 
+/// Villages X (100) and Y (60) in A街道, Z (10) in B街道 between them, for the rules tests.
+const XYZ_VILLAGES: &str = "id,name,township,lon,lat,elderly,kind\n\
+    320000001001,X,A街道,120.000000,30.000000,100,rural\n\
+    320000002001,Z,B街道,120.103638,30.000000,10,rural\n\
+    320000001002,Y,A街道,120.207275,30.000000,60,rural\n";
+
+/// One far 敬老院 in B街道 reaching no village of [`XYZ_VILLAGES`].
+const XYZ_FACILITIES: &str = "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
+    F1,某院,institution,B街道,120.5,30.5,10,5,true\n";
+
+/// Candidates a1 at X and a2 at Y (A街道), and b1 (B街道) at longitude `b1_lon`.
+fn xyz_candidates(b1_lon: &str) -> String {
+    format!(
+        "id,name,township,lon,lat,allow\n\
+         c-a1,a1,A街道,120.000000,30.000000,day_care\n\
+         c-a2,a2,A街道,120.207275,30.000000,day_care\n\
+         c-b1,b1,B街道,{b1_lon},30.000000,day_care\n"
+    )
+}
+
+/// The rules tests' scenario: 90 % coverage, one centre per street, at most 2 new sites,
+/// then the line `extra`.
+fn xyz_scenario(extra: &str) -> String {
+    format!(
+        "name = \"rules\"\ndata = \".\"\nbase_year = 2020\nyears = [2025]\n\
+         [travel]\nminutes = 15\nurban = {{ speed_kmh = 8.0, detour = 1.0 }}\n\
+         rural = {{ speed_kmh = 24.0, detour = 1.0 }}\n\
+         [day_care]\ncoverage = 0.9\nmax_new = 2\nserving = [\"day_care\"]\n\
+         per_street = 1\nper_county = 0\ntownship_share = 0\n{extra}\n"
+    )
+}
+
 #[test]
 fn a_target_another_rule_placement_reaches_is_never_called_out_of_reach() {
     // Villages X (100), Z (10) and Y (60); a1 (A街道) reaches X, a2 (A街道) Y, b1 (B街道)
@@ -439,30 +501,15 @@ fn a_target_another_rule_placement_reaches_is_never_called_out_of_reach() {
     // placement (a1, b1) covers 110 of 170, but a2 + b1 cover all. Whatever this plan
     // reaches, the 90 % target is not out of reach: never `infeasible`, never "cannot be
     // reached", on the curve, without it, and with capacities.
-    let villages = "id,name,township,lon,lat,elderly,kind\n\
-        320000001001,X,A街道,120.000000,30.000000,100,rural\n\
-        320000002001,Z,B街道,120.103638,30.000000,10,rural\n\
-        320000001002,Y,A街道,120.207275,30.000000,60,rural\n";
-    let candidates = "id,name,township,lon,lat,allow\n\
-        c-a1,a1,A街道,120.000000,30.000000,day_care\n\
-        c-a2,a2,A街道,120.207275,30.000000,day_care\n\
-        c-b1,b1,B街道,120.051819,30.000000,day_care\n";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
-        F1,某院,institution,B街道,120.5,30.5,10,5,true\n";
+    let candidates = xyz_candidates("120.051819");
     for extra in ["curve = true", "curve = false", "capacity = 1000"] {
-        let scenario = format!(
-            "name = \"rules\"\ndata = \".\"\nbase_year = 2020\nyears = [2025]\n\
-             [travel]\nminutes = 15\nurban = {{ speed_kmh = 8.0, detour = 1.0 }}\n\
-             rural = {{ speed_kmh = 24.0, detour = 1.0 }}\n\
-             [day_care]\ncoverage = 0.9\nmax_new = 2\nserving = [\"day_care\"]\n\
-             per_street = 1\nper_county = 0\ntownship_share = 0\n{extra}\n"
+        let summary = plan_county(
+            &xyz_scenario(extra),
+            XYZ_VILLAGES,
+            &candidates,
+            XYZ_FACILITIES,
+            None,
         );
-        let summary = plan_summary(&[
-            ("scenario.toml", &scenario),
-            ("villages.csv", villages),
-            ("candidates.csv", candidates),
-            ("facilities.csv", facilities),
-        ]);
         let dc = &summary["day_care"];
         assert_ne!(dc["status"], "infeasible", "{extra}: {dc}");
         let said = dc["shortfalls"].to_string();
@@ -474,12 +521,7 @@ fn a_target_another_rule_placement_reaches_is_never_called_out_of_reach() {
         if !extra.starts_with("capacity") {
             assert_eq!(dc["status"], "optimal", "{extra}: {dc}");
             assert_eq!(dc["coverage"].as_f64(), Some(1.0), "{extra}: {dc}");
-            let mut ids: Vec<&str> = dc["sites"]
-                .as_array()
-                .expect("sites")
-                .iter()
-                .filter_map(|s| s["id"].as_str())
-                .collect();
+            let mut ids = site_ids(dc);
             ids.sort_unstable();
             assert_eq!(ids, ["c-a2", "c-b1"], "{extra}: {dc}");
             assert!(!said.contains("coverage"), "{extra}: {said}");
@@ -562,8 +604,7 @@ fn the_rules_count_is_no_bound_when_another_upgrade_would_need_fewer_sites() {
     // more sites: 6. Upgrading 县0镇1镇敬老院0 (F005) instead lets C006 fill 县0镇3镇's place:
     // 5 sites meet every rule and the coverage target. 6 must not be called optimal, and the
     // bound must allow 5.
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in [
+    let dir = folder(&[
         ("scenario.toml", CHOICE_SCENARIO),
         ("villages.csv", CHOICE_VILLAGES),
         ("candidates.csv", CHOICE_CANDIDATES),
@@ -574,17 +615,8 @@ fn the_rules_count_is_no_bound_when_another_upgrade_would_need_fewer_sites() {
             "id,decision\nC001,required\nC003,required\nC006,required\nC009,required\n\
              C012,required\nF003,excluded\nF004,excluded\nF006,excluded\nF008,excluded\n",
         ),
-    ] {
-        fs::write(dir.path().join(name), text).expect("write");
-    }
-    let solve = |dec: &str| -> serde_json::Value {
-        let run = yanglao(
-            dir.path(),
-            &["solve", "lscp", "scenario.toml", "--decisions", dec],
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        serde_json::from_str(&run.stdout).expect("JSON")
-    };
+    ]);
+    let solve = |dec: &str| solve_lscp(dir.path(), &["--decisions", dec]);
     let five = solve("dec5.csv");
     assert_eq!(five["objective"], 5.0, "{five}");
     assert!(five["coverage"].as_f64().expect("coverage") >= 0.6);
@@ -675,24 +707,45 @@ F009,日照9,day_care,县1街0街道,120.32052,32.47804,0,0,true
 F010,综合10,comprehensive,县1街1街道,120.34614,32.48758,0,0,true
 "#;
 
-#[test]
-fn a_miss_the_exact_money_search_proves_is_infeasible() {
-    // No rules. Villages 甲, 乙 and 丙 (100 elderly each) stand 1,000 m apart; each pair
-    // candidate (10 万元) sits midway between two of them (500 m) and is 866 m from the third,
-    // beyond the 15-minute walk (about 770 m). A far candidate costs 1 万元 and reaches no
-    // one. With 15 万元 one pair candidate is all the money buys: 200 of 300 elderly. Neither
-    // bound for any plan proves it (the cheapest prices buy two sites, which would reach
-    // everyone; half of each pair candidate costs 15 万元 and covers everyone in the linear
-    // relaxation), but the money search is exact here, and its bound proves the miss.
-    let scenario = r#"name = "预算测试县"
+/// 甲, 乙 and 丙 (100 elderly each), 1,000 m apart, for the budget tests below.
+const TRIANGLE_VILLAGES: &str = "id,name,township,lon,lat,elderly,kind
+620722100001,甲社区,洪水街道,100.80000,38.44000,100,urban
+620722100002,乙社区,洪水街道,100.81149,38.44000,100,urban
+620722100003,丙社区,洪水街道,100.80575,38.44780,100,urban
+";
+
+/// One far 敬老院 reaching none of [`TRIANGLE_VILLAGES`].
+const TRIANGLE_FACILITIES: &str = "id,name,type,township,lon,lat,beds,nursing_beds,public
+F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
+";
+
+/// C05 at the centre of [`TRIANGLE_VILLAGES`] (577 m from each) for 50 万元.
+const CENTRE_CANDIDATE: &str = "C05,三村中心,洪水街道,100.80575,38.44260,day_care,50\n";
+
+/// The pair candidates C01 (between 甲 and 乙) and C02 (乙 and 丙) at 10 万元 each, then the
+/// rows `more`.
+fn pair_candidates(more: &str) -> String {
+    format!(
+        "id,name,township,lon,lat,allow,cost
+C01,甲乙之间,洪水街道,100.80575,38.44000,day_care,10
+C02,乙丙之间,洪水街道,100.80862,38.44390,day_care,10
+{more}"
+    )
+}
+
+/// The budget tests' scenario: no rules, full coverage, walking, day care at 10 万元 and a
+/// budget of `total` 万元, then `more`.
+fn triangle_scenario(total: u32, more: &str) -> String {
+    format!(
+        r#"name = "预算测试县"
 data = "."
 base_year = 2020
 years = [2025]
 seed = 1
 [travel]
 minutes = 15
-urban = { speed_kmh = 4.0, detour = 1.3 }
-rural = { speed_kmh = 4.0, detour = 1.3 }
+urban = {{ speed_kmh = 4.0, detour = 1.3 }}
+rural = {{ speed_kmh = 4.0, detour = 1.3 }}
 [day_care]
 coverage = 1.0
 per_street = 0
@@ -702,28 +755,32 @@ serving = ["day_care"]
 [costs]
 day_care = 10
 [budget]
-total = 15
-"#;
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722100001,甲社区,洪水街道,100.80000,38.44000,100,urban
-620722100002,乙社区,洪水街道,100.81149,38.44000,100,urban
-620722100003,丙社区,洪水街道,100.80575,38.44780,100,urban
-";
-    let candidates = "id,name,township,lon,lat,allow,cost
-C01,甲乙之间,洪水街道,100.80575,38.44000,day_care,10
-C02,乙丙之间,洪水街道,100.80862,38.44390,day_care,10
-C03,丙甲之间,洪水街道,100.80287,38.44390,day_care,10
+total = {total}
+{more}"#
+    )
+}
+
+#[test]
+fn a_miss_the_exact_money_search_proves_is_infeasible() {
+    // No rules. Villages 甲, 乙 and 丙 (100 elderly each) stand 1,000 m apart; each pair
+    // candidate (10 万元) sits midway between two of them (500 m) and is 866 m from the third,
+    // beyond the 15-minute walk (about 770 m). A far candidate costs 1 万元 and reaches no
+    // one. With 15 万元 one pair candidate is all the money buys: 200 of 300 elderly. Neither
+    // bound for any plan proves it (the cheapest prices buy two sites, which would reach
+    // everyone; half of each pair candidate costs 15 万元 and covers everyone in the linear
+    // relaxation), but the money search is exact here, and its bound proves the miss.
+    let candidates = pair_candidates(
+        "C03,丙甲之间,洪水街道,100.80287,38.44390,day_care,10
 C04,远处,洪水街道,100.90000,38.50000,day_care,1
-";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
-F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
-";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-    ]);
+",
+    );
+    let summary = plan_county(
+        &triangle_scenario(15, ""),
+        TRIANGLE_VILLAGES,
+        &candidates,
+        TRIANGLE_FACILITIES,
+        None,
+    );
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "infeasible", "{dc}");
     assert_eq!(dc["phasing"]["whole_status"], "infeasible", "{dc}");
@@ -737,62 +794,19 @@ fn a_budget_the_cheapest_network_fits_says_the_plan_without_it_costs_more() {
     // 30 万元 buy C01 and C02, which meet the target at the least cost. The budget line names
     // the 50 万元 as the plan drawn without the budget, not as what the target needs, and
     // says the sites meet the target (not "maximal covering").
-    let scenario = r#"name = "预算测试县"
-data = "."
-base_year = 2020
-years = [2025]
-seed = 1
-[travel]
-minutes = 15
-urban = { speed_kmh = 4.0, detour = 1.3 }
-rural = { speed_kmh = 4.0, detour = 1.3 }
-[day_care]
-coverage = 1.0
-per_street = 0
-per_county = 0
-township_share = 0
-serving = ["day_care"]
-[costs]
-day_care = 10
-[budget]
-total = 30
-"#;
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722100001,甲社区,洪水街道,100.80000,38.44000,100,urban
-620722100002,乙社区,洪水街道,100.81149,38.44000,100,urban
-620722100003,丙社区,洪水街道,100.80575,38.44780,100,urban
-";
-    let candidates = "id,name,township,lon,lat,allow,cost
-C01,甲乙之间,洪水街道,100.80575,38.44000,day_care,10
-C02,乙丙之间,洪水街道,100.80862,38.44390,day_care,10
-C05,三村中心,洪水街道,100.80575,38.44260,day_care,50
-";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
-F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
-";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-    ]);
+    let summary = plan_county(
+        &triangle_scenario(30, ""),
+        TRIANGLE_VILLAGES,
+        &pair_candidates(CENTRE_CANDIDATE),
+        TRIANGLE_FACILITIES,
+        None,
+    );
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "optimal", "{dc}");
     assert_eq!(dc["objective"], "least_cost", "{dc}");
     assert_eq!(dc["bound"].as_f64(), Some(20.0), "{dc}");
-    let ids: Vec<&str> = dc["sites"]
-        .as_array()
-        .expect("sites")
-        .iter()
-        .filter_map(|s| s["id"].as_str())
-        .collect();
-    assert_eq!(ids, ["C01", "C02"], "{dc}");
-    let line = dc["shortfalls"]
-        .as_array()
-        .expect("shortfalls")
-        .iter()
-        .find(|s| s["rule"] == "budget")
-        .unwrap_or_else(|| panic!("{dc}"));
+    assert_eq!(site_ids(dc), ["C01", "C02"], "{dc}");
+    let line = budget_line(dc);
     let en = line["en"].as_str().expect("en");
     let zh = line["zh"].as_str().expect("zh");
     assert!(
@@ -814,56 +828,17 @@ fn the_budget_line_names_what_is_kept_and_no_upgrade_that_is_not_made() {
     // stays, 5 are left and buy nothing, so the target is missed (proven: no site costs 5).
     // The budget line counts the one kept centre with its cost and names no upgrade (it read
     // "the rules' 1 new centres and the upgrades (10 万元)" where no upgrade was made).
-    let scenario = r#"name = "预算测试县"
-data = "."
-base_year = 2020
-years = [2025]
-seed = 1
-[travel]
-minutes = 15
-urban = { speed_kmh = 4.0, detour = 1.3 }
-rural = { speed_kmh = 4.0, detour = 1.3 }
-[day_care]
-coverage = 1.0
-per_street = 0
-per_county = 0
-township_share = 0
-serving = ["day_care"]
-[costs]
-day_care = 10
-[budget]
-total = 15
-[decisions]
-required = ["C01"]
-"#;
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722100001,甲社区,洪水街道,100.80000,38.44000,100,urban
-620722100002,乙社区,洪水街道,100.81149,38.44000,100,urban
-620722100003,丙社区,洪水街道,100.80575,38.44780,100,urban
-";
-    let candidates = "id,name,township,lon,lat,allow,cost
-C01,甲乙之间,洪水街道,100.80575,38.44000,day_care,10
-C02,乙丙之间,洪水街道,100.80862,38.44390,day_care,10
-C05,三村中心,洪水街道,100.80575,38.44260,day_care,50
-";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
-F01,洪水街道敬老院,institution,洪水街道,100.95000,38.55000,10,5,true
-";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-    ]);
+    let summary = plan_county(
+        &triangle_scenario(15, "[decisions]\nrequired = [\"C01\"]\n"),
+        TRIANGLE_VILLAGES,
+        &pair_candidates(CENTRE_CANDIDATE),
+        TRIANGLE_FACILITIES,
+        None,
+    );
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "infeasible", "{dc}");
     assert_eq!(dc["covered_elderly"].as_f64(), Some(200.0), "{dc}");
-    let line = dc["shortfalls"]
-        .as_array()
-        .expect("shortfalls")
-        .iter()
-        .find(|s| s["rule"] == "budget")
-        .unwrap_or_else(|| panic!("{dc}"));
+    let line = budget_line(dc);
     let en = line["en"].as_str().expect("en");
     let zh = line["zh"].as_str().expect("zh");
     assert!(en.contains("the 1 new centre the street"), "{en}");
@@ -879,30 +854,15 @@ fn a_target_the_rules_leave_no_room_for_is_proven_out_of_reach() {
     // 170) needs X and Y; one centre per street and at most 2 new sites leave room for only
     // one of a1 and a2 (110 or 70 at most). Two sites without the rules (a1 + a2) would
     // reach 160, so only the rules and the target together prove the miss: 3 sites needed.
-    let villages = "id,name,township,lon,lat,elderly,kind\n\
-        320000001001,X,A街道,120.000000,30.000000,100,rural\n\
-        320000002001,Z,B街道,120.103638,30.000000,10,rural\n\
-        320000001002,Y,A街道,120.207275,30.000000,60,rural\n";
-    let candidates = "id,name,township,lon,lat,allow\n\
-        c-a1,a1,A街道,120.000000,30.000000,day_care\n\
-        c-a2,a2,A街道,120.207275,30.000000,day_care\n\
-        c-b1,b1,B街道,120.103638,30.000000,day_care\n";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
-        F1,某院,institution,B街道,120.5,30.5,10,5,true\n";
+    let candidates = xyz_candidates("120.103638");
     for extra in ["curve = true", "curve = false"] {
-        let scenario = format!(
-            "name = \"rules\"\ndata = \".\"\nbase_year = 2020\nyears = [2025]\n\
-             [travel]\nminutes = 15\nurban = {{ speed_kmh = 8.0, detour = 1.0 }}\n\
-             rural = {{ speed_kmh = 24.0, detour = 1.0 }}\n\
-             [day_care]\ncoverage = 0.9\nmax_new = 2\nserving = [\"day_care\"]\n\
-             per_street = 1\nper_county = 0\ntownship_share = 0\n{extra}\n"
+        let summary = plan_county(
+            &xyz_scenario(extra),
+            XYZ_VILLAGES,
+            &candidates,
+            XYZ_FACILITIES,
+            None,
         );
-        let summary = plan_summary(&[
-            ("scenario.toml", &scenario),
-            ("villages.csv", villages),
-            ("candidates.csv", candidates),
-            ("facilities.csv", facilities),
-        ]);
         let dc = &summary["day_care"];
         assert_eq!(dc["status"], "infeasible", "{extra}: {dc}");
         let said = dc["shortfalls"].to_string();
@@ -925,15 +885,11 @@ fn shortfalls_en(dc: &serde_json::Value) -> String {
         .join("\n")
 }
 
-#[test]
-fn with_capacities_the_dearest_price_proves_no_miss() {
-    // Travel from a matrix (no row: out of reach). Three villages of 100 elderly; centres take
-    // 300 each. C0 (0 万元) reaches 村0 and 村1, C1 (0 万元) reaches 村2, C2 (20 万元) reaches
-    // all three. Without money the plan takes C2 alone (20 万元), which the budget of 0 does
-    // not pay for; {C0, C1} costs nothing and serves everyone. The count the money buys at
-    // the dearest price (none) is no proof of a miss (it read infeasible); the price
-    // thresholds find the free pair, which meets the target for nothing.
-    let scenario = r#"name = "scenario"
+/// A scenario with travel from the matrix `od.csv`: `coverage`, `per_street` centres a
+/// street, no county or township rule, then `tail` (capacities, costs, budget).
+fn matrix_scenario(coverage: &str, per_street: u32, tail: &str) -> String {
+    format!(
+        r#"name = "scenario"
 data = "."
 base_year = 2020
 years = [2025]
@@ -942,45 +898,97 @@ seed = 1
 minutes = 15
 matrix = "od.csv"
 [day_care]
-coverage = 1.0
-per_street = 0
+coverage = {coverage}
+per_street = {per_street}
 per_county = 0
 township_share = 0
-capacity = 300
-[costs]
-day_care = 10
-[budget]
-total = 0
-"#;
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722001001,村0,洪水街道,100.80000,38.44000,100,urban
-620722001002,村1,洪水街道,100.80100,38.44000,100,urban
-620722001003,村2,洪水街道,100.80200,38.44000,100,urban
-620722100001,村3,六坝镇,100.80300,38.44000,0,urban
-";
-    let candidates = "id,name,township,lon,lat,allow,max_beds,cost
-C0,候选0,洪水街道,100.80000,38.45000,day_care,,0
-C1,候选1,洪水街道,100.80100,38.45000,day_care,,0
-C2,候选2,洪水街道,100.80200,38.45000,day_care,,20
-";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
+{tail}"#
+    )
+}
+
+/// villages.csv of urban villages on a line, each `(id, township, elderly)`: 村0 at
+/// longitude 100.800, 村1 at 100.801, and so on.
+fn line_villages(rows: &[(&str, &str, u32)]) -> String {
+    let mut csv = String::from("id,name,township,lon,lat,elderly,kind\n");
+    for (v, (id, township, elderly)) in rows.iter().enumerate() {
+        csv += &format!(
+            "{id},村{v},{township},{:.5},38.44000,{elderly},urban\n",
+            100.8 + 0.001 * v as f64
+        );
+    }
+    csv
+}
+
+/// candidates.csv of day-care candidates on a line north of [`line_villages`], each
+/// `(township, cost in 万元, empty for the default)`: C0 at longitude 100.800, C1 at 100.801,
+/// and so on; `max_beds` adds an empty max_beds column.
+fn line_candidates(max_beds: bool, rows: &[(&str, &str)]) -> String {
+    let beds = if max_beds { ",max_beds" } else { "" };
+    let mut csv = format!("id,name,township,lon,lat,allow{beds},cost\n");
+    for (c, (township, cost)) in rows.iter().enumerate() {
+        csv += &format!(
+            "C{c},候选{c},{township},{:.5},38.45000,day_care,{}{cost}\n",
+            100.8 + 0.001 * c as f64,
+            if max_beds { "," } else { "" }
+        );
+    }
+    csv
+}
+
+/// od.csv of these `(village, site)` pairs, 5 minutes each (no row: out of reach).
+fn od_csv(pairs: &[(&str, &str)]) -> String {
+    let mut csv = String::from("from_id,to_id,minutes\n");
+    for (from, to) in pairs {
+        csv += &format!("{from},{to},5\n");
+    }
+    csv
+}
+
+/// facilities.csv of one private 敬老院 F0 in 六坝镇, with an empty capacity column.
+const F0_FACILITIES: &str = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
 F0,设施0,institution,六坝镇,100.80000,38.46000,10,0,false,
 ";
-    let od = "from_id,to_id,minutes
-620722001001,C0,5
-620722001001,C2,5
-620722001002,C0,5
-620722001002,C2,5
-620722001003,C1,5
-620722001003,C2,5
-";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-        ("od.csv", od),
+
+/// facilities.csv of one private 敬老院 FI in `township`.
+fn fi_facilities(township: &str) -> String {
+    format!(
+        "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
+         FI,设施I,institution,{township},100.80000,38.46000,10,0,false\n"
+    )
+}
+
+#[test]
+fn with_capacities_the_dearest_price_proves_no_miss() {
+    // Travel from a matrix (no row: out of reach). Three villages of 100 elderly; centres take
+    // 300 each. C0 (0 万元) reaches 村0 and 村1, C1 (0 万元) reaches 村2, C2 (20 万元) reaches
+    // all three. Without money the plan takes C2 alone (20 万元), which the budget of 0 does
+    // not pay for; {C0, C1} costs nothing and serves everyone. The count the money buys at
+    // the dearest price (none) is no proof of a miss (it read infeasible); the price
+    // thresholds find the free pair, which meets the target for nothing.
+    let scenario = matrix_scenario(
+        "1.0",
+        0,
+        "capacity = 300\n[costs]\nday_care = 10\n[budget]\ntotal = 0\n",
+    );
+    let villages = line_villages(&[
+        ("620722001001", "洪水街道", 100),
+        ("620722001002", "洪水街道", 100),
+        ("620722001003", "洪水街道", 100),
+        ("620722100001", "六坝镇", 0),
     ]);
+    let candidates = line_candidates(
+        true,
+        &[("洪水街道", "0"), ("洪水街道", "0"), ("洪水街道", "20")],
+    );
+    let od = od_csv(&[
+        ("620722001001", "C0"),
+        ("620722001001", "C2"),
+        ("620722001002", "C0"),
+        ("620722001002", "C2"),
+        ("620722001003", "C1"),
+        ("620722001003", "C2"),
+    ]);
+    let summary = plan_county(&scenario, &villages, &candidates, F0_FACILITIES, Some(&od));
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "feasible", "{dc}");
     assert_eq!(dc["covered_elderly"].as_f64(), Some(300.0), "{dc}");
@@ -1006,45 +1014,14 @@ fn a_target_out_of_reach_at_any_price_quotes_no_money() {
     // 村1 has no site within reach: at most half the elderly can be served, whatever the
     // budget. The budget misses the target, but no money would meet it: no cost is quoted
     // and `budget.missed` lists no coverage step.
-    let scenario = r#"name = "scenario"
-data = "."
-base_year = 2020
-years = [2025]
-seed = 1
-[travel]
-minutes = 15
-matrix = "od.csv"
-[day_care]
-coverage = 1.0
-per_street = 0
-per_county = 0
-township_share = 0
-[costs]
-day_care = 10
-[budget]
-total = 5
-"#;
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722001001,村0,洪水街道,100.80000,38.44000,100,urban
-620722100001,村1,六坝镇,100.80100,38.44000,100,urban
-";
-    let candidates = "id,name,township,lon,lat,allow,max_beds,cost
-C0,候选0,洪水街道,100.80000,38.45000,day_care,,10
-C1,候选1,六坝镇,100.80100,38.45000,day_care,,2
-";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
-F0,设施0,institution,六坝镇,100.80000,38.46000,10,0,false,
-";
-    let od = "from_id,to_id,minutes
-620722001001,C0,5
-";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-        ("od.csv", od),
+    let scenario = matrix_scenario("1.0", 0, "[costs]\nday_care = 10\n[budget]\ntotal = 5\n");
+    let villages = line_villages(&[
+        ("620722001001", "洪水街道", 100),
+        ("620722100001", "六坝镇", 100),
     ]);
+    let candidates = line_candidates(true, &[("洪水街道", "10"), ("六坝镇", "2")]);
+    let od = od_csv(&[("620722001001", "C0")]);
+    let summary = plan_county(&scenario, &villages, &candidates, F0_FACILITIES, Some(&od));
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "infeasible", "{dc}");
     let said = shortfalls_en(dc);
@@ -1064,69 +1041,49 @@ fn a_miss_the_money_bound_proves_stays_infeasible_when_the_rules_overrun() {
     // search's bound does: whatever any plan within the budget opens (at most C1, C2, C3
     // and C6 at the cheapest prices), 村6 needs C7 (50 万元), so at most 400 of 500 elderly
     // are served, short of the 90 % target. The verdict stays infeasible.
-    let scenario = r#"name = "scenario"
-data = "."
-base_year = 2020
-years = [2025]
-seed = 1
-[travel]
-minutes = 15
-matrix = "od.csv"
-[day_care]
-coverage = 0.9
-per_street = 1
-per_county = 0
-township_share = 0
-[costs]
-day_care = 10
-upgrade = 5
-[budget]
-total = 2
-"#;
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722001001,村0,洪水街道,100.80000,38.44000,100,urban
-620722100001,村1,六坝镇,100.80100,38.44000,20,urban
-620722001002,村2,洪水街道,100.80200,38.44000,10,urban
-620722100002,村3,六坝镇,100.80300,38.44000,50,urban
-620722001003,村4,洪水街道,100.80400,38.44000,150,urban
-620722001004,村5,洪水街道,100.80500,38.44000,20,urban
-620722100003,村6,六坝镇,100.80600,38.44000,100,urban
-620722001005,村7,洪水街道,100.80700,38.44000,50,urban
-";
-    let candidates = "id,name,township,lon,lat,allow,max_beds,cost
-C0,候选0,洪水街道,100.80000,38.45000,day_care,,30
-C1,候选1,六坝镇,100.80100,38.45000,day_care,,0
-C2,候选2,六坝镇,100.80200,38.45000,day_care,,0
-C3,候选3,洪水街道,100.80300,38.45000,day_care,,5
-C4,候选4,六坝镇,100.80400,38.45000,day_care,,10
-C5,候选5,洪水街道,100.80500,38.45000,day_care,,15
-C6,候选6,洪水街道,100.80600,38.45000,day_care,,0
-C7,候选7,六坝镇,100.80700,38.45000,day_care,,50
-";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
-F0,设施0,institution,六坝镇,100.80000,38.46000,10,0,false,
-";
-    let od = "from_id,to_id,minutes
-620722001001,C2,5
-620722100001,C1,5
-620722100001,F0,5
-620722001002,C3,5
-620722100002,C1,5
-620722100002,C3,5
-620722001003,C3,5
-620722001004,C1,5
-620722100003,F0,5
-620722100003,C7,5
-620722001005,C1,5
-620722001005,C3,5
-";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-        ("od.csv", od),
+    let scenario = matrix_scenario(
+        "0.9",
+        1,
+        "[costs]\nday_care = 10\nupgrade = 5\n[budget]\ntotal = 2\n",
+    );
+    let villages = line_villages(&[
+        ("620722001001", "洪水街道", 100),
+        ("620722100001", "六坝镇", 20),
+        ("620722001002", "洪水街道", 10),
+        ("620722100002", "六坝镇", 50),
+        ("620722001003", "洪水街道", 150),
+        ("620722001004", "洪水街道", 20),
+        ("620722100003", "六坝镇", 100),
+        ("620722001005", "洪水街道", 50),
     ]);
+    let candidates = line_candidates(
+        true,
+        &[
+            ("洪水街道", "30"),
+            ("六坝镇", "0"),
+            ("六坝镇", "0"),
+            ("洪水街道", "5"),
+            ("六坝镇", "10"),
+            ("洪水街道", "15"),
+            ("洪水街道", "0"),
+            ("六坝镇", "50"),
+        ],
+    );
+    let od = od_csv(&[
+        ("620722001001", "C2"),
+        ("620722100001", "C1"),
+        ("620722100001", "F0"),
+        ("620722001002", "C3"),
+        ("620722100002", "C1"),
+        ("620722100002", "C3"),
+        ("620722001003", "C3"),
+        ("620722001004", "C1"),
+        ("620722100003", "F0"),
+        ("620722100003", "C7"),
+        ("620722001005", "C1"),
+        ("620722001005", "C3"),
+    ]);
+    let summary = plan_county(&scenario, &villages, &candidates, F0_FACILITIES, Some(&od));
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "infeasible", "{dc}");
     assert!(
@@ -1142,66 +1099,44 @@ fn a_budget_the_rules_placed_dearly_without_it_still_buys_the_target() {
     // and C2 (40 万元). Within 20 万元, C0 as the street centre with C3 (村2) and C4 (村3)
     // costs 11 and serves everyone. The money left had been counted from the dear plan's
     // rules (20 − 30 = 0), so only C0 was bought and the miss read as proven (infeasible).
-    let scenario = r#"name = "scenario"
-data = "."
-base_year = 2020
-years = [2025]
-seed = 1
-[travel]
-minutes = 15
-matrix = "od.csv"
-[day_care]
-coverage = 1.0
-per_street = 1
-per_county = 0
-township_share = 0
-[costs]
-day_care = 10
-[budget]
-total = 20
-"#;
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722001010,村0,洪水街道,100.80000,38.44000,100,urban
-620722001011,村1,洪水街道,100.80100,38.44000,100,urban
-620722001012,村2,洪水街道,100.80200,38.44000,100,urban
-620722100013,村3,六坝镇,100.80300,38.44000,100,urban
-";
-    let candidates = "id,name,township,lon,lat,allow,cost
-C0,候选0,洪水街道,100.80000,38.45000,day_care,1
-C1,候选1,洪水街道,100.80100,38.45000,day_care,30
-C2,候选2,六坝镇,100.80200,38.45000,day_care,10
-C3,候选3,六坝镇,100.80300,38.45000,day_care,5
-C4,候选4,六坝镇,100.80400,38.45000,day_care,5
-";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
-FI,设施I,institution,六坝镇,100.80000,38.46000,10,0,false
-";
-    let od = "from_id,to_id,minutes
-620722001010,C0,5
-620722001010,C2,5
-620722001011,C0,5
-620722001011,C2,5
-620722001012,C1,5
-620722001012,C3,5
-620722100013,C2,5
-620722100013,C4,5
-";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-        ("od.csv", od),
+    let scenario = matrix_scenario("1.0", 1, "[costs]\nday_care = 10\n[budget]\ntotal = 20\n");
+    let villages = line_villages(&[
+        ("620722001010", "洪水街道", 100),
+        ("620722001011", "洪水街道", 100),
+        ("620722001012", "洪水街道", 100),
+        ("620722100013", "六坝镇", 100),
     ]);
+    let candidates = line_candidates(
+        false,
+        &[
+            ("洪水街道", "1"),
+            ("洪水街道", "30"),
+            ("六坝镇", "10"),
+            ("六坝镇", "5"),
+            ("六坝镇", "5"),
+        ],
+    );
+    let od = od_csv(&[
+        ("620722001010", "C0"),
+        ("620722001010", "C2"),
+        ("620722001011", "C0"),
+        ("620722001011", "C2"),
+        ("620722001012", "C1"),
+        ("620722001012", "C3"),
+        ("620722100013", "C2"),
+        ("620722100013", "C4"),
+    ]);
+    let summary = plan_county(
+        &scenario,
+        &villages,
+        &candidates,
+        &fi_facilities("六坝镇"),
+        Some(&od),
+    );
     let dc = &summary["day_care"];
     assert_ne!(dc["status"], "infeasible", "{dc}");
     assert_eq!(dc["covered_elderly"].as_f64(), Some(400.0), "{dc}");
-    let mut ids: Vec<&str> = dc["sites"]
-        .as_array()
-        .expect("sites")
-        .iter()
-        .filter_map(|s| s["id"].as_str())
-        .collect();
+    let mut ids = site_ids(dc);
     ids.sort_unstable();
     assert_eq!(ids, ["C0", "C3", "C4"], "{dc}");
     assert_eq!(
@@ -1209,15 +1144,47 @@ FI,设施I,institution,六坝镇,100.80000,38.46000,10,0,false
         serde_json::json!([]),
         "{summary}"
     );
-    let line = dc["shortfalls"]
-        .as_array()
-        .expect("shortfalls")
-        .iter()
-        .find(|s| s["rule"] == "budget")
-        .unwrap_or_else(|| panic!("{dc}"));
-    let en = line["en"].as_str().expect("en");
+    let en = budget_line(dc)["en"].as_str().expect("en");
     assert!(en.contains("(1 万元 together)"), "{en}");
     assert!(en.contains("within the 19 万元 left"), "{en}");
+}
+
+/// A county of `n` villages in one street, 100 elderly each, with full coverage, no rules
+/// and travel from `od`, then `scenario_tail`: the summary of its plan.
+fn capacity_county(scenario_tail: &str, candidates: &str, od: &str, n: usize) -> serde_json::Value {
+    let ids: Vec<String> = (0..n).map(|v| format!("62072200101{v}")).collect();
+    let rows: Vec<(&str, &str, u32)> = ids
+        .iter()
+        .map(|id| (id.as_str(), "洪水街道", 100))
+        .collect();
+    plan_county(
+        &matrix_scenario("1.0", 0, scenario_tail),
+        &line_villages(&rows),
+        candidates,
+        &fi_facilities("洪水街道"),
+        Some(od),
+    )
+}
+
+/// Four candidates in 洪水街道 at 5, 5, 30 and 30 万元 and their travel matrix: each reaches
+/// only its own village of a [`capacity_county`] of 4.
+fn own_candidates() -> (String, String) {
+    let candidates = line_candidates(
+        false,
+        &[
+            ("洪水街道", "5"),
+            ("洪水街道", "5"),
+            ("洪水街道", "30"),
+            ("洪水街道", "30"),
+        ],
+    );
+    let od = od_csv(&[
+        ("620722001010", "C0"),
+        ("620722001011", "C1"),
+        ("620722001012", "C2"),
+        ("620722001013", "C3"),
+    ]);
+    (candidates, od)
 }
 
 #[test]
@@ -1226,52 +1193,13 @@ fn yearly_limits_on_every_plan_year_bound_the_whole_spend() {
     // only by its own candidate (5, 5, 30 and 30 万元). 10 万元 buy C0 and C1 (200 of 400
     // elderly); the target needs all four (70). The plan had taken all four, read 是 and
     // flagged a 70 万元 overrun of a binding limit (status optimal).
-    let scenario = r#"name = "scenario"
-data = "."
-base_year = 2020
-years = [2025]
-seed = 1
-[travel]
-minutes = 15
-matrix = "od.csv"
-[day_care]
-coverage = 1.0
-per_street = 0
-per_county = 0
-township_share = 0
-[costs]
-day_care = 10
-[budget]
-per_year = { 2025 = 10 }
-"#;
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722001010,村0,洪水街道,100.80000,38.44000,100,urban
-620722001011,村1,洪水街道,100.80100,38.44000,100,urban
-620722001012,村2,洪水街道,100.80200,38.44000,100,urban
-620722001013,村3,洪水街道,100.80300,38.44000,100,urban
-";
-    let candidates = "id,name,township,lon,lat,allow,cost
-C0,候选0,洪水街道,100.80000,38.45000,day_care,5
-C1,候选1,洪水街道,100.80100,38.45000,day_care,5
-C2,候选2,洪水街道,100.80200,38.45000,day_care,30
-C3,候选3,洪水街道,100.80300,38.45000,day_care,30
-";
-    let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public
-FI,设施I,institution,洪水街道,100.80000,38.46000,10,0,false
-";
-    let od = "from_id,to_id,minutes
-620722001010,C0,5
-620722001011,C1,5
-620722001012,C2,5
-620722001013,C3,5
-";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-        ("od.csv", od),
-    ]);
+    let (candidates, od) = own_candidates();
+    let summary = capacity_county(
+        "[costs]\nday_care = 10\n[budget]\nper_year = { 2025 = 10 }\n",
+        &candidates,
+        &od,
+        4,
+    );
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "infeasible", "{dc}");
     assert_eq!(dc["covered_elderly"].as_f64(), Some(200.0), "{dc}");
@@ -1284,64 +1212,17 @@ FI,设施I,institution,洪水街道,100.80000,38.46000,10,0,false
     assert_eq!(missed[0]["extra_wan"].as_f64(), Some(60.0), "{b}");
 }
 
-/// A county of `n` villages in one street, 100 elderly each, for the capacity tests below.
-fn capacity_county(scenario_tail: &str, candidates: &str, od: &str, n: usize) -> serde_json::Value {
-    let scenario = format!(
-        r#"name = "scenario"
-data = "."
-base_year = 2020
-years = [2025]
-seed = 1
-[travel]
-minutes = 15
-matrix = "od.csv"
-[day_care]
-coverage = 1.0
-per_street = 0
-per_county = 0
-township_share = 0
-{scenario_tail}"#
-    );
-    let mut villages = String::from("id,name,township,lon,lat,elderly,kind\n");
-    for v in 0..n {
-        villages += &format!(
-            "62072200101{v},村{v},洪水街道,{:.5},38.44000,100,urban\n",
-            100.8 + 0.001 * v as f64
-        );
-    }
-    plan_summary(&[
-        ("scenario.toml", &scenario),
-        ("villages.csv", &villages),
-        ("candidates.csv", candidates),
-        (
-            "facilities.csv",
-            "id,name,type,township,lon,lat,beds,nursing_beds,public\n\
-             FI,设施I,institution,洪水街道,100.80000,38.46000,10,0,false\n",
-        ),
-        ("od.csv", od),
-    ])
-}
-
 #[test]
 fn with_capacities_the_money_buys_a_dear_site_beside_cheap_ones() {
     // Four villages, each reached only by its own candidate (5, 5, 30 and 30 万元, 100
     // places each); 40 万元. At the dearest price the money buys one site (100 served, 5
     // spent); C0, C1 and C2 fit the 40 and serve 300. The target (400) is out of reach: the
     // most the money buys at the cheapest prices, three sites, serve at most 300.
+    let (candidates, od) = own_candidates();
     let summary = capacity_county(
         "capacity = 100\n[costs]\nday_care = 10\n[budget]\ntotal = 40\n",
-        "id,name,township,lon,lat,allow,cost
-C0,候选0,洪水街道,100.80000,38.45000,day_care,5
-C1,候选1,洪水街道,100.80100,38.45000,day_care,5
-C2,候选2,洪水街道,100.80200,38.45000,day_care,30
-C3,候选3,洪水街道,100.80300,38.45000,day_care,30
-",
-        "from_id,to_id,minutes
-620722001010,C0,5
-620722001011,C1,5
-620722001012,C2,5
-620722001013,C3,5
-",
+        &candidates,
+        &od,
         4,
     );
     let dc = &summary["day_care"];
@@ -1360,61 +1241,44 @@ fn with_capacities_the_street_centre_is_placed_within_the_money() {
     // and 村1 (110 elderly, 150 places each); the existing F0 serves 村2 (50). The rules
     // placed C0 by coverage and overran the 10 万元 (undecided); C5 meets the rule and the
     // target for 10.
-    let scenario = r#"name = "scenario"
-data = "."
-base_year = 2020
-years = [2025]
-seed = 1
-[travel]
-minutes = 15
-matrix = "od.csv"
-[day_care]
-coverage = 1.0
-per_street = 1
-per_county = 0
-township_share = 0
-capacity = 150
-[costs]
-day_care = 20
-[budget]
-total = 10
-"#;
-    let candidates = "id,name,township,lon,lat,allow,cost
-C0,候选0,洪水街道,100.80000,38.45000,day_care,30
-C1,候选1,六坝镇,100.80100,38.45000,day_care,30
-C2,候选2,洪水街道,100.80200,38.45000,day_care,10
-C3,候选3,六坝镇,100.80300,38.45000,day_care,
-C4,候选4,洪水街道,100.80400,38.45000,day_care,11
-C5,候选5,洪水街道,100.80500,38.45000,day_care,10
-";
-    let villages = "id,name,township,lon,lat,elderly,kind
-620722001010,村0,洪水街道,100.80000,38.44000,100,urban
-620722100011,村1,六坝镇,100.80100,38.44000,10,urban
-620722100012,村2,六坝镇,100.80200,38.44000,50,urban
-";
-    let od = "from_id,to_id,minutes
-620722001010,C0,5
-620722001010,C1,5
-620722001010,C4,5
-620722001010,C5,5
-620722100011,C0,5
-620722100011,C1,5
-620722100011,C5,5
-620722100012,C2,5
-620722100012,C3,5
-620722100012,F0,5
-";
+    let scenario = matrix_scenario(
+        "1.0",
+        1,
+        "capacity = 150\n[costs]\nday_care = 20\n[budget]\ntotal = 10\n",
+    );
+    let candidates = line_candidates(
+        false,
+        &[
+            ("洪水街道", "30"),
+            ("六坝镇", "30"),
+            ("洪水街道", "10"),
+            ("六坝镇", ""),
+            ("洪水街道", "11"),
+            ("洪水街道", "10"),
+        ],
+    );
+    let villages = line_villages(&[
+        ("620722001010", "洪水街道", 100),
+        ("620722100011", "六坝镇", 10),
+        ("620722100012", "六坝镇", 50),
+    ]);
+    let od = od_csv(&[
+        ("620722001010", "C0"),
+        ("620722001010", "C1"),
+        ("620722001010", "C4"),
+        ("620722001010", "C5"),
+        ("620722100011", "C0"),
+        ("620722100011", "C1"),
+        ("620722100011", "C5"),
+        ("620722100012", "C2"),
+        ("620722100012", "C3"),
+        ("620722100012", "F0"),
+    ]);
     let facilities = "id,name,type,township,lon,lat,beds,nursing_beds,public,capacity
 FI,设施I,institution,六坝镇,100.80000,38.46000,10,0,false,
 F0,日照0,day_care,洪水街道,100.80000,38.47000,0,0,false,50
 ";
-    let summary = plan_summary(&[
-        ("scenario.toml", scenario),
-        ("villages.csv", villages),
-        ("candidates.csv", candidates),
-        ("facilities.csv", facilities),
-        ("od.csv", od),
-    ]);
+    let summary = plan_county(&scenario, &villages, &candidates, facilities, Some(&od));
     let dc = &summary["day_care"];
     assert_eq!(dc["status"], "feasible", "{dc}");
     assert_eq!(dc["covered_elderly"].as_f64(), Some(160.0), "{dc}");
