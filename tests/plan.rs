@@ -739,6 +739,81 @@ fn a_facility_capacity_counts_without_a_scenario_default() {
     assert_eq!(v["day_care"]["status"], "optimal");
 }
 
+/// `capacity_county` planned over 2023 and 2025 with `tail` appended to the scenario; the
+/// summary.
+fn capacity_county_by_year(tail: &str) -> serde_json::Value {
+    let dir = capacity_county();
+    let s = dir.path().join("scenario.toml");
+    let text = fs::read_to_string(&s).expect("scenario");
+    let text = text.replace("years = [2025]", "years = [2023, 2025]") + tail;
+    fs::write(&s, text).expect("write");
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    without_timings(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+}
+
+/// The coverage rows of a summary: (year, planned, met).
+fn coverage_rows(v: &serde_json::Value) -> Vec<(i64, f64, bool)> {
+    v["indicators"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["indicator"] == "coverage")
+        .map(|r| {
+            (
+                r["year"].as_i64().expect("year"),
+                r["planned"].as_f64().expect("planned"),
+                r["met"].as_bool().expect("met"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn with_capacities_a_coverage_step_counts_the_people_served() {
+    // F1 reaches 800 people but takes 300 (30 %); the 2023 step of 50 % needs C1 (南村's 200)
+    // by 2023. Counting people within reach, F1 alone made 80 %, so C1 was dated 2025, the
+    // 2023 row read 30 % 否 and the plan and its schedule read optimal.
+    let v = capacity_county_by_year("\n[day_care.targets]\n2023 = { coverage = 0.5 }\n");
+    let dc = &v["day_care"];
+    assert_eq!(dc["sites"][0]["id"], "C1");
+    assert_eq!(dc["sites"][0]["year"], 2023, "{dc}");
+    assert_eq!(
+        coverage_rows(&v),
+        vec![(2023, 0.5, true), (2025, 0.5, true)]
+    );
+    assert_eq!(dc["status"], "optimal");
+    let ph = &dc["phasing"];
+    // People served by year (the indicator table's count), not people within reach.
+    assert_eq!(ph["covered_by_year"]["2023"], 500.0, "{ph}");
+    // 30 万元 from 2023 over two plan years; the relaxation with each site adding at most
+    // its places proves no schedule commits less.
+    assert_eq!(ph["committed_wan_years"], 60.0, "{ph}");
+    assert_eq!(ph["bound"], 60.0, "{ph}");
+    assert_eq!(ph["status"], "optimal", "{ph}");
+    assert_eq!(ph["whole_status"], "optimal", "{ph}");
+}
+
+#[test]
+fn a_step_the_yearly_money_leaves_missed_is_never_optimal() {
+    // The same step with no money in 2023: C1 can only open in 2025, so the 2023 row is
+    // missed; the plan is no answer to the problem as posed and must not read optimal.
+    let v = capacity_county_by_year(
+        "\n[day_care.targets]\n2023 = { coverage = 0.5 }\n\n[budget]\nper_year = { 2023 = 0 }\n",
+    );
+    let dc = &v["day_care"];
+    assert_eq!(
+        coverage_rows(&v),
+        vec![(2023, 0.3, false), (2025, 0.5, true)]
+    );
+    assert_ne!(dc["status"], "optimal", "{dc}");
+    assert_ne!(dc["status"], "feasible", "{dc}");
+    assert_ne!(dc["phasing"]["whole_status"], "optimal", "{dc}");
+    assert_ne!(dc["phasing"]["status"], "optimal", "{dc}");
+}
+
 #[test]
 fn capacitated_plans_are_the_same_bytes_for_one_thread_and_many() {
     // The tiny county with 700 places per centre (the capacitated covering model decides

@@ -1150,6 +1150,12 @@ fn plan_money(
             }
         })
         .collect();
+    let served = site_capacity.as_ref().map(|capacity| ServedFlows {
+        flows: villages.iter().map(|v| v.flows.as_slice()).collect(),
+        capacity,
+        serving_before: &serving_existing,
+        reach,
+    });
     let (years, upgrade_years, mut phasing) = phase(
         scenario,
         region,
@@ -1160,6 +1166,7 @@ fn plan_money(
         &rules_out.upgrades,
         &upgrade_sets,
         &required,
+        served.as_ref(),
     );
     phasing.certify_whole(&certificate);
     if phasing.status.is_missed() {
@@ -1327,10 +1334,12 @@ pub struct PhasingSummary {
     pub bound: f64,
     /// Relative gap between objective and bound.
     pub gap: f64,
-    /// Elderly within reach of an open site, summed over the plan years (the tie-break).
+    /// Elderly within reach of an open site (served, with centre capacities), summed over
+    /// the plan years (the tie-break).
     pub people_years: f64,
-    /// Elderly within reach of a site open by each plan year (service circles, without
-    /// centre capacities).
+    /// Elderly within reach of a site open by each plan year (service circles); with centre
+    /// capacities, the elderly the sites open by then serve (maximum flow, as the indicator
+    /// table counts them).
     pub covered_by_year: std::collections::BTreeMap<i32, f64>,
     /// Day-care spend per plan year, 万元.
     pub spend_by_year_wan: std::collections::BTreeMap<i32, f64>,
@@ -1374,6 +1383,10 @@ impl PhasingSummary {
 /// Most branch-and-bound nodes the day-care phasing searches.
 pub const PHASING_NODE_LIMIT: u64 = 200_000;
 
+/// Most nodes of each relaxation that bounds a phasing by people served ([`phase`]): only
+/// their bounds count, and a search stopped early still bounds by its root.
+const RELAXATION_NODE_LIMIT: u64 = 2_000;
+
 /// The plan year each new site and each upgrade opens in (see [`PhasingSummary`]).
 ///
 /// Township steps count comprehensive centres (street, county and township rule sites, new
@@ -1382,6 +1395,16 @@ pub const PHASING_NODE_LIMIT: u64 = 200_000;
 /// per upgrade, the villages it reaches once it serves (empty when upgraded centres do not
 /// count for coverage). Where no schedule fits the yearly budgets each item is dated by the
 /// first step that needs it (the budgets then move it, [`crate::plan`]).
+///
+/// With centre capacities (`served`), a coverage step counts the people served, not those
+/// within reach: the schedule is drawn on the final network's assignment, each site taking
+/// the people it serves there (a year's open sites serve at least that many, as that part of
+/// the assignment stays feasible, so every step the schedule meets is met). That model is a
+/// restriction, so its search proves nothing for the plan; the bound is the schedule search
+/// over service circles (everyone within reach counted), a relaxation, as people served never
+/// exceed people within reach. `optimal` only where the two agree. The coverage by year and
+/// the people·years are then the people the open sites serve each year (maximum flow, as the
+/// indicator table counts them).
 #[allow(clippy::too_many_arguments)]
 fn phase(
     scenario: &Scenario,
@@ -1393,6 +1416,7 @@ fn phase(
     upgrades: &[(usize, Reason)],
     upgrade_sets: &[Vec<u32>],
     required: &[(usize, Option<i32>)],
+    served: Option<&ServedFlows>,
 ) -> (Vec<i32>, Vec<i32>, PhasingSummary) {
     use crate::solve::phasing::{PhasingItem, PhasingOptions, PhasingProblem, PhasingYear};
     let n = sites.len();
@@ -1530,15 +1554,41 @@ fn phase(
             }
         })
         .collect();
-    let model = PhasingProblem {
+    let circles = PhasingProblem {
         weight: problem.weight.clone(),
         covered: covered_today.to_vec(),
         group_has,
         items,
         years,
     };
-    let solved = model.solve(&PhasingOptions {
+    let nf = region.facilities.len();
+    let item_site: Vec<usize> = sites
+        .iter()
+        .map(|&(c, _)| nf + c)
+        .chain(upgrades.iter().map(|&(i, _)| i))
+        .collect();
+    let (model, relaxations) = match served {
+        Some(sf) => {
+            let model = sf.restricted(&circles, &item_site, upgrade_sets);
+            let relaxations = sf.relaxations(&model, circles, &item_site);
+            (model, relaxations)
+        }
+        None => (circles, Vec::new()),
+    };
+    let options = PhasingOptions {
         node_limit: PHASING_NODE_LIMIT,
+    };
+    let solved = model.solve(&options);
+    // With capacities the bound is the larger of the relaxations' bounds (a search the
+    // node limit stops bounds by its root).
+    let relaxed_bound = served.map(|_| {
+        let options = PhasingOptions {
+            node_limit: RELAXATION_NODE_LIMIT,
+        };
+        relaxations
+            .iter()
+            .map(|r| r.solve(&options).map_or(0.0, |s| s.certificate.bound))
+            .fold(0.0, f64::max)
     });
     let (schedule, status, bound, nodes, complete) = match solved {
         Ok(s) => (
@@ -1574,6 +1624,12 @@ fn phase(
             )
         }
     };
+    // The relaxations' bound holds for every schedule, so it alone decides optimality there
+    // (the restricted search may stop at its node limit with a schedule meeting it).
+    let (status, bound, complete) = match relaxed_bound {
+        Some(b) if !bound.is_nan() => (Status::Optimal, b, false),
+        _ => (status, bound, complete),
+    };
     // Figures of the schedule, budgets or not.
     let mut free = model.clone();
     for y in &mut free.years {
@@ -1595,14 +1651,23 @@ fn phase(
         c
     };
     let year_of = |k: usize| scenario.years[k];
+    let covered_by_year: Vec<f64> = match served {
+        Some(sf) => (0..scenario.years.len())
+            .map(|k| sf.served_by(&problem.weight, &item_site, &schedule, k, upgrade_sets))
+            .collect(),
+        None => figures.covered.clone(),
+    };
     let summary = PhasingSummary {
         status: certificate.status,
         committed_wan_years: figures.committed_wan_years,
         bound: certificate.bound,
         gap: certificate.gap,
-        people_years: figures.people_years(),
+        people_years: match served {
+            Some(_) => covered_by_year.iter().sum(),
+            None => figures.people_years(),
+        },
         covered_by_year: (0..scenario.years.len())
-            .map(|k| (year_of(k), figures.covered[k]))
+            .map(|k| (year_of(k), covered_by_year[k]))
             .collect(),
         spend_by_year_wan: (0..scenario.years.len())
             .map(|k| (year_of(k), figures.spend[k]))
@@ -1617,6 +1682,151 @@ fn phase(
     let mut years: Vec<i32> = schedule.iter().map(|&k| year_of(k)).collect();
     let upgrade_years = years.split_off(n);
     (years, upgrade_years, summary)
+}
+
+/// The final day-care network's assignment with centre capacities, for phasing by people
+/// served ([`phase`]). Sites are numbered facilities first, then candidates (`nf + c`).
+struct ServedFlows<'a> {
+    /// Per village, the people each site serves in the final network.
+    flows: Vec<&'a [(SiteIdx, f64)]>,
+    /// Places per site.
+    capacity: &'a [f64],
+    /// Facilities that serve before the plan.
+    serving_before: &'a [bool],
+    /// The sites each village reaches, nearest first.
+    reach: &'a ReachLists,
+}
+
+impl ServedFlows<'_> {
+    /// `circles` with the final assignment's pieces for points: one point per village and
+    /// site serving it (the people it serves there), covered before the plan where a facility
+    /// serving then serves it, and by the item opening the site otherwise. `item_site` names
+    /// each item's site; an upgrade whose `upgrade_sets` entry is empty serves nobody.
+    fn restricted(
+        &self,
+        circles: &crate::solve::phasing::PhasingProblem,
+        item_site: &[usize],
+        upgrade_sets: &[Vec<u32>],
+    ) -> crate::solve::phasing::PhasingProblem {
+        let n_sites = item_site.len() - upgrade_sets.len();
+        let mut item_of: std::collections::HashMap<usize, usize> = Default::default();
+        for (t, &site) in item_site.iter().enumerate() {
+            if t < n_sites || !upgrade_sets[t - n_sites].is_empty() {
+                item_of.insert(site, t);
+            }
+        }
+        let mut model = circles.clone();
+        model.weight.clear();
+        model.covered.clear();
+        for item in &mut model.items {
+            item.points.clear();
+        }
+        for flows in &self.flows {
+            for &(site, people) in flows.iter().filter(|f| f.1 > 0.0) {
+                let point = model.weight.len() as u32;
+                let s = site.get();
+                let before = s < self.serving_before.len() && self.serving_before[s];
+                model.weight.push(people);
+                model.covered.push(before);
+                if !before && let Some(&t) = item_of.get(&s) {
+                    model.items[t].points.push(point);
+                }
+            }
+        }
+        model
+    }
+
+    /// Two relaxations of phasing the `restricted` model's network by people served, each
+    /// asking every coverage step only up to what the final network serves (as the
+    /// restricted model does): `circles` (everyone within reach of an open site counted),
+    /// and an additive one, where the facilities serving before the plan serve what they
+    /// serve alone and each item adds at most its places or the people within its reach,
+    /// whichever is fewer (adding a site raises the maximum flow by no more than either).
+    fn relaxations(
+        &self,
+        restricted: &crate::solve::phasing::PhasingProblem,
+        mut circles: crate::solve::phasing::PhasingProblem,
+        item_site: &[usize],
+    ) -> Vec<crate::solve::phasing::PhasingProblem> {
+        let final_served: f64 = restricted.weight.iter().sum();
+        let before = flow::Assignment {
+            demand: circles.weight.clone(),
+            capacity: self.capacity.to_vec(),
+            options: self
+                .reach
+                .iter()
+                .map(|(_, list)| {
+                    list.iter()
+                        .filter(|r| {
+                            r.site.get() < self.serving_before.len()
+                                && self.serving_before[r.site.get()]
+                        })
+                        .map(|r| r.site.0)
+                        .collect()
+                })
+                .collect(),
+        }
+        .solve()
+        .total;
+        let mut additive = restricted.clone();
+        additive.weight = vec![before];
+        additive.covered = vec![true];
+        for ((item, within), &site) in additive.items.iter_mut().zip(&circles.items).zip(item_site)
+        {
+            let reach: f64 = within
+                .points
+                .iter()
+                .map(|&p| circles.weight[p as usize])
+                .sum();
+            let gain = reach.min(self.capacity[site]);
+            item.points = vec![additive.weight.len() as u32];
+            additive.weight.push(gain);
+            additive.covered.push(false);
+        }
+        for model in [&mut circles, &mut additive] {
+            for y in &mut model.years {
+                y.need_people = y.need_people.map(|p| p.min(final_served));
+            }
+        }
+        vec![circles, additive]
+    }
+
+    /// People (of `weight`, per village) served in plan year `k` by the facilities serving
+    /// before the plan and the items `schedule` opens by then (maximum flow up to the
+    /// sites' places, as [`crate::solve::flow::Assignment`]).
+    fn served_by(
+        &self,
+        weight: &[f64],
+        item_site: &[usize],
+        schedule: &[usize],
+        k: usize,
+        upgrade_sets: &[Vec<u32>],
+    ) -> f64 {
+        let n_sites = item_site.len() - upgrade_sets.len();
+        let mut open: Vec<bool> = self.serving_before.to_vec();
+        open.resize(self.capacity.len(), false);
+        for (t, (&site, &year)) in item_site.iter().zip(schedule).enumerate() {
+            if year <= k && (t < n_sites || !upgrade_sets[t - n_sites].is_empty()) {
+                open[site] = true;
+            }
+        }
+        flow::Assignment {
+            demand: weight.to_vec(),
+            capacity: self.capacity.to_vec(),
+            options: self
+                .reach
+                .iter()
+                .map(|(_, list)| {
+                    list.iter()
+                        .filter(|r| open[r.site.get()])
+                        .map(|r| r.site.0)
+                        .collect()
+                })
+                .collect(),
+        }
+        .solve()
+        .total
+    }
 }
 
 /// Places of every site (facilities first, then candidates) when any serving facility has

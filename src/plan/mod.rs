@@ -1371,6 +1371,7 @@ fn plan_money(
         &mut missed,
         &mut day_care.shortfalls,
     );
+    settle_missed_steps(&indicators, &mut day_care);
     spending.missed = missed;
     Ok(MoneyPlan {
         day_care,
@@ -1380,6 +1381,57 @@ fn plan_money(
         day_care_s,
         beds_s,
     })
+}
+
+/// A binding day-care row (coverage, township share, streets, counties) that the indicator
+/// table, counting the plan's own sites by year, reads as missed: the plan is then no
+/// answer to the problem as posed, so a day-care status of `optimal` or `feasible` (and the
+/// whole schedule's) becomes `undecided` (other networks and schedules were not all
+/// searched, so the miss is not proven either), with a shortfall naming the year, the
+/// indicator and what was planned, unless the yearly budgets' line already names that step.
+/// A status that already says missed stays as it is.
+fn settle_missed_steps(table: &indicators::IndicatorTable, plan: &mut DayCarePlan) {
+    use crate::model::Indicator;
+    for row in &table.rows {
+        let day_care = matches!(
+            row.indicator,
+            Indicator::Coverage
+                | Indicator::TownshipShare
+                | Indicator::PerStreet
+                | Indicator::PerCounty
+        );
+        let Some(goal) = row.target else { continue };
+        if !day_care || !goal.binding || row.met != Some(false) || plan.status.is_missed() {
+            continue;
+        }
+        plan.status = Status::Undecided;
+        plan.phasing.whole_status = Status::Undecided;
+        let named = format!("{}: the {} step", row.year, row.indicator.key());
+        if plan.shortfalls.iter().any(|s| s.en.starts_with(&named)) {
+            continue;
+        }
+        let (planned, target) = if row.indicator.is_share() {
+            (
+                format!("{:.1}%", 100.0 * row.planned),
+                format!("{:.1}%", 100.0 * goal.value),
+            )
+        } else {
+            (format!("{}", row.planned), format!("{}", goal.value))
+        };
+        plan.shortfalls.push(day_care::Shortfall {
+            rule: "step".into(),
+            zh: format!(
+                "{} 年「{}」目标 {target} 未达到（规划 {planned}）；其他网络与建设时序未全部搜索，无法证明其不可达",
+                row.year,
+                row.indicator.zh()
+            ),
+            en: format!(
+                "the {} step of {} ({target}) is missed (planned {planned}); other networks and schedules were not all searched, so it is not proven out of reach",
+                row.year,
+                row.indicator.en()
+            ),
+        });
+    }
 }
 
 /// Loads a scenario file and plans it.
