@@ -812,6 +812,141 @@ fn a_step_the_yearly_money_leaves_missed_is_never_optimal() {
     assert_ne!(dc["status"], "feasible", "{dc}");
     assert_ne!(dc["phasing"]["whole_status"], "optimal", "{dc}");
     assert_ne!(dc["phasing"]["status"], "optimal", "{dc}");
+    // The money committed is the moved schedule's (C1 in 2025 only), never below the bound.
+    let ph = &dc["phasing"];
+    assert_eq!(ph["committed_wan_years"], 30.0, "{ph}");
+    assert!(ph["bound"].as_f64().expect("bound") <= 30.0, "{ph}");
+}
+
+/// Plans a county given as (villages, facilities, candidates, scenario body after the
+/// header lines `name`…`seed` with `years`), exit 0; the summary.
+fn plan_county(
+    years: &str,
+    villages: &str,
+    facilities: &str,
+    candidates: &str,
+    body: &str,
+) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        (
+            "villages.csv",
+            format!("id,name,township,lon,lat,elderly,kind\n{villages}"),
+        ),
+        (
+            "facilities.csv",
+            format!(
+                "id,name,type,township,lon,lat,beds,nursing_beds,max_beds,public,capacity\n{facilities}"
+            ),
+        ),
+        (
+            "candidates.csv",
+            format!("id,name,township,lon,lat,allow,max_beds,cost\n{candidates}"),
+        ),
+        (
+            "scenario.toml",
+            format!(
+                "name = \"县\"\ndata = \".\"\ncrs = \"wgs84\"\nbase_year = 2020\nyears = {years}\n\
+                 elderly_growth = 0.0\nseed = 1\n\n{body}"
+            ),
+        ),
+    ];
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("write");
+    }
+    let run = yanglao(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    without_timings(
+        &fs::read_to_string(dir.path().join("out/scenario/summary.json")).expect("summary"),
+    )
+}
+
+#[test]
+fn an_existing_centre_serves_in_early_years_what_it_serves_alone() {
+    // F1 (300 places) reaches both villages (100 + 400): alone it serves 300, which meets
+    // the 2023 step of 50 % (250). The final flow had sent 南村's people to C1 (800 places)
+    // and F1 only 北村's 100, so the schedule "needed" C1 by 2023, found no money that year
+    // and said no schedule fits, with 60 万元·years for objective and bound (C1 in 2025
+    // commits 30).
+    let v = plan_county(
+        "[2023, 2025]",
+        "V1,北村,甲镇,100.8050,38.4400,100,urban\nV2,南村,甲镇,100.8110,38.4400,400,urban\n",
+        "F1,北村中心,day_care,甲镇,100.8051,38.4401,0,0,,true,300\n",
+        "C1,南村候选点,甲镇,100.8111,38.4401,day_care,,\n",
+        "[day_care]\ncoverage = 0.8\ncapacity = 800\n\n[day_care.targets]\n2023 = { coverage = 0.5 }\n\n\
+         [budget]\nper_year = { 2023 = 0 }\n",
+    );
+    let dc = &v["day_care"];
+    assert_eq!(dc["sites"][0]["year"], 2025, "{dc}");
+    assert_eq!(
+        coverage_rows(&v),
+        vec![(2023, 0.6, true), (2025, 1.0, true)]
+    );
+    let ph = &dc["phasing"];
+    assert_eq!(ph["committed_wan_years"], 30.0, "{ph}");
+    assert_eq!(ph["bound"], 30.0, "{ph}");
+    assert_eq!(ph["status"], "optimal", "{ph}");
+    assert_eq!(dc["status"], "optimal", "{dc}");
+    assert_eq!(dc["shortfalls"], serde_json::json!([]), "{dc}");
+}
+
+#[test]
+fn the_whole_schedule_is_never_better_than_the_network() {
+    // Within 30 万元 the plan buys C2 (20) alone and misses 80 %: the network reads
+    // undecided (C2 and the free C4 would meet it), and the whole schedule read infeasible.
+    let v = plan_county(
+        "[2025]",
+        "V1,村1,甲镇,100.8070,38.4400,400,urban\nV2,村2,甲镇,100.8020,38.4400,50,urban\n",
+        "",
+        "C2,候选2,甲镇,100.8112,38.4402,day_care,,20\nC3,候选3,甲镇,100.8012,38.4402,day_care,,40\n\
+         C4,候选4,甲镇,100.8112,38.4402,day_care,,0\n",
+        "[day_care]\ncoverage = 0.8\ncapacity = 300\n\n[budget]\ntotal = 30\n",
+    );
+    let dc = &v["day_care"];
+    assert_eq!(dc["status"], "undecided", "{dc}");
+    assert_eq!(dc["phasing"]["whole_status"], "undecided", "{dc}");
+    // Two streets' centres cost 60 万元 of a 30 万元 budget: the network is infeasible and the
+    // whole schedule read optimal.
+    let v = plan_county(
+        "[2025]",
+        "620722001001,村1,甲街道,100.8000,38.4400,100,urban\n620722001002,村2,甲街道,100.8030,38.4400,100,urban\n",
+        "",
+        "C1,候选1,甲街道,100.8001,38.4401,day_care,,\nC2,候选2,甲街道,100.8031,38.4401,day_care,,\n",
+        "[day_care]\ncoverage = 0.5\nper_street = 2\n\n[budget]\ntotal = 30\n",
+    );
+    let dc = &v["day_care"];
+    assert_eq!(dc["status"], "infeasible", "{dc}");
+    assert_eq!(dc["phasing"]["whole_status"], "infeasible", "{dc}");
+}
+
+#[test]
+fn a_plan_over_a_yearly_limit_is_never_optimal() {
+    // The network is drawn without the yearly limits: C1 (40 万元) in 2025 overruns that
+    // year's 20, where C2 (20) would fit. It read optimal beside the flagged overrun.
+    let v = plan_county(
+        "[2023, 2025]",
+        "V1,村1,甲镇,100.8000,38.4400,500,urban\n",
+        "",
+        "C1,候选1,甲镇,100.8001,38.4401,day_care,,40\nC2,候选2,甲镇,100.8002,38.4401,day_care,,20\n",
+        "[day_care]\ncoverage = 0.5\n\n[budget]\nper_year = { 2023 = 20, 2025 = 20 }\n",
+    );
+    let dc = &v["day_care"];
+    let spent = v["budget"]["spent_wan"].as_f64().expect("spent");
+    if spent > 20.0 {
+        assert_eq!(dc["status"], "undecided", "{dc}");
+        assert!(
+            dc["shortfalls"]
+                .as_array()
+                .expect("shortfalls")
+                .iter()
+                .any(|s| s["en"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("the 2025 budget of 20 万元"))),
+            "{dc}"
+        );
+    } else {
+        assert_eq!(dc["sites"][0]["id"], "C2", "{dc}");
+    }
 }
 
 #[test]

@@ -1151,7 +1151,6 @@ fn plan_money(
         })
         .collect();
     let served = site_capacity.as_ref().map(|capacity| ServedFlows {
-        flows: villages.iter().map(|v| v.flows.as_slice()).collect(),
         capacity,
         serving_before: &serving_existing,
         reach,
@@ -1371,12 +1370,19 @@ impl PhasingSummary {
         self.whole_objective = network.objective;
         self.whole_bound = network.bound;
         self.whole_gap = network.gap;
-        self.whole_status = match (network.status, self.status) {
-            (_, Status::Infeasible) | (Status::Infeasible, _) => Status::Infeasible,
-            (Status::Undecided, _) | (_, Status::Undecided) => Status::Undecided,
-            (Status::Optimal, Status::Optimal) => Status::Optimal,
-            _ => Status::Feasible,
-        };
+        self.whole_status = whole_status(network.status, self.status);
+    }
+}
+
+/// The whole schedule's status from the final network's and the phasing's (see
+/// [`PhasingSummary::whole_status`]): `infeasible` where either is, then `undecided` where
+/// either is, `optimal` only where both are, `feasible` otherwise.
+pub fn whole_status(network: Status, phasing: Status) -> Status {
+    match (network, phasing) {
+        (_, Status::Infeasible) | (Status::Infeasible, _) => Status::Infeasible,
+        (Status::Undecided, _) | (_, Status::Undecided) => Status::Undecided,
+        (Status::Optimal, Status::Optimal) => Status::Optimal,
+        _ => Status::Feasible,
     }
 }
 
@@ -1614,11 +1620,17 @@ fn phase(
                 || vec![scenario.years.len() - 1; model.items.len()],
                 |s| s.year.clone(),
             );
-            // Not proven for the plan: other networks were not searched.
+            // Not proven for the plan: other networks were not searched. Dropping the
+            // budgets relaxes the problem, so that search's bound still bounds every schedule
+            // within them (over service circles; with capacities the relaxations' below).
+            let bound = match (&s, served) {
+                (Some(s), None) => s.certificate.bound,
+                _ => 0.0,
+            };
             (
                 schedule,
                 Status::Undecided,
-                f64::NAN,
+                bound,
                 s.map_or(0, |s| s.nodes),
                 false,
             )
@@ -1627,8 +1639,9 @@ fn phase(
     // The relaxations' bound holds for every schedule, so it alone decides optimality there
     // (the restricted search may stop at its node limit with a schedule meeting it).
     let (status, bound, complete) = match relaxed_bound {
-        Some(b) if !bound.is_nan() => (Status::Optimal, b, false),
-        _ => (status, bound, complete),
+        Some(b) if status == Status::Undecided => (status, b, false),
+        Some(b) => (Status::Optimal, b, false),
+        None => (status, bound, complete),
     };
     // Figures of the schedule, budgets or not.
     let mut free = model.clone();
@@ -1638,11 +1651,6 @@ fn phase(
     let figures = free
         .evaluate(&schedule)
         .expect("a schedule without steps or budgets is always valid");
-    let bound = if bound.is_nan() {
-        figures.committed_wan_years
-    } else {
-        bound
-    };
     let certificate = {
         let mut c = Certificate::new(figures.committed_wan_years, bound);
         if status != Status::Optimal {
@@ -1687,8 +1695,6 @@ fn phase(
 /// The final day-care network's assignment with centre capacities, for phasing by people
 /// served ([`phase`]). Sites are numbered facilities first, then candidates (`nf + c`).
 struct ServedFlows<'a> {
-    /// Per village, the people each site serves in the final network.
-    flows: Vec<&'a [(SiteIdx, f64)]>,
     /// Places per site.
     capacity: &'a [f64],
     /// Facilities that serve before the plan.
@@ -1698,10 +1704,56 @@ struct ServedFlows<'a> {
 }
 
 impl ServedFlows<'_> {
-    /// `circles` with the final assignment's pieces for points: one point per village and
-    /// site serving it (the people it serves there), covered before the plan where a facility
-    /// serving then serves it, and by the item opening the site otherwise. `item_site` names
-    /// each item's site; an upgrade whose `upgrade_sets` entry is empty serves nobody.
+    /// Whether each site serves once the items open (those before the plan, and the items'
+    /// own; an upgrade whose `upgrade_sets` entry is empty serves nobody).
+    fn open_with(
+        &self,
+        item_site: &[usize],
+        upgrade_sets: &[Vec<u32>],
+        opens: impl Fn(usize) -> bool,
+    ) -> Vec<bool> {
+        let n_sites = item_site.len() - upgrade_sets.len();
+        let mut open: Vec<bool> = self.serving_before.to_vec();
+        open.resize(self.capacity.len(), false);
+        for (t, &site) in item_site.iter().enumerate() {
+            if opens(t) && (t < n_sites || !upgrade_sets[t - n_sites].is_empty()) {
+                open[site] = true;
+            }
+        }
+        open
+    }
+
+    /// The assignment of `weight` (per village) to the `open` sites, those serving before
+    /// the plan filled first when `before_first` ([`flow::Assignment::solve_first`]).
+    fn assign(&self, weight: &[f64], open: &[bool], before_first: bool) -> flow::Served {
+        let a = flow::Assignment {
+            demand: weight.to_vec(),
+            capacity: self.capacity.to_vec(),
+            options: self
+                .reach
+                .iter()
+                .map(|(_, list)| {
+                    list.iter()
+                        .filter(|r| open[r.site.get()])
+                        .map(|r| r.site.0)
+                        .collect()
+                })
+                .collect(),
+        };
+        if before_first {
+            let mut first = self.serving_before.to_vec();
+            first.resize(self.capacity.len(), false);
+            a.solve_first(&first)
+        } else {
+            a.solve()
+        }
+    }
+
+    /// `circles` with the final network's assignment in pieces for points: one point per
+    /// village and site serving it (the people it serves there), covered before the plan
+    /// where a facility serving then serves it, and by the item opening the site otherwise.
+    /// The facilities serving before the plan are filled first, so they keep serving what
+    /// they serve alone. `item_site` names each item's site.
     fn restricted(
         &self,
         circles: &crate::solve::phasing::PhasingProblem,
@@ -1715,16 +1767,18 @@ impl ServedFlows<'_> {
                 item_of.insert(site, t);
             }
         }
+        let open = self.open_with(item_site, upgrade_sets, |_| true);
+        let assigned = self.assign(&circles.weight, &open, true);
         let mut model = circles.clone();
         model.weight.clear();
         model.covered.clear();
         for item in &mut model.items {
             item.points.clear();
         }
-        for flows in &self.flows {
+        for flows in &assigned.flows {
             for &(site, people) in flows.iter().filter(|f| f.1 > 0.0) {
                 let point = model.weight.len() as u32;
-                let s = site.get();
+                let s = site as usize;
                 let before = s < self.serving_before.len() && self.serving_before[s];
                 model.weight.push(people);
                 model.covered.push(before);
@@ -1749,25 +1803,13 @@ impl ServedFlows<'_> {
         item_site: &[usize],
     ) -> Vec<crate::solve::phasing::PhasingProblem> {
         let final_served: f64 = restricted.weight.iter().sum();
-        let before = flow::Assignment {
-            demand: circles.weight.clone(),
-            capacity: self.capacity.to_vec(),
-            options: self
-                .reach
-                .iter()
-                .map(|(_, list)| {
-                    list.iter()
-                        .filter(|r| {
-                            r.site.get() < self.serving_before.len()
-                                && self.serving_before[r.site.get()]
-                        })
-                        .map(|r| r.site.0)
-                        .collect()
-                })
-                .collect(),
-        }
-        .solve()
-        .total;
+        let before = self
+            .assign(
+                &circles.weight,
+                &self.open_with(item_site, &[], |_| false),
+                false,
+            )
+            .total;
         let mut additive = restricted.clone();
         additive.weight = vec![before];
         additive.covered = vec![true];
@@ -1802,30 +1844,8 @@ impl ServedFlows<'_> {
         k: usize,
         upgrade_sets: &[Vec<u32>],
     ) -> f64 {
-        let n_sites = item_site.len() - upgrade_sets.len();
-        let mut open: Vec<bool> = self.serving_before.to_vec();
-        open.resize(self.capacity.len(), false);
-        for (t, (&site, &year)) in item_site.iter().zip(schedule).enumerate() {
-            if year <= k && (t < n_sites || !upgrade_sets[t - n_sites].is_empty()) {
-                open[site] = true;
-            }
-        }
-        flow::Assignment {
-            demand: weight.to_vec(),
-            capacity: self.capacity.to_vec(),
-            options: self
-                .reach
-                .iter()
-                .map(|(_, list)| {
-                    list.iter()
-                        .filter(|r| open[r.site.get()])
-                        .map(|r| r.site.0)
-                        .collect()
-                })
-                .collect(),
-        }
-        .solve()
-        .total
+        let open = self.open_with(item_site, upgrade_sets, |t| schedule[t] <= k);
+        self.assign(weight, &open, false).total
     }
 }
 

@@ -1247,6 +1247,19 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
         *wan = spend.get(y).copied().unwrap_or(0.0);
     }
     if moved > 0 {
+        // The money committed is the moved schedule's: each year's cumulative spend, summed
+        // over the plan years; the bound (over schedules within the budgets) stays.
+        let mut cumulative = 0.0;
+        let mut committed = 0.0;
+        for wan in plan.phasing.spend_by_year_wan.values() {
+            cumulative += wan;
+            committed += cumulative;
+        }
+        let c = crate::solve::Certificate::new(committed, plan.phasing.bound);
+        plan.phasing.committed_wan_years = committed;
+        plan.phasing.gap = c.gap;
+    }
+    if moved > 0 {
         // The phasing's certificate and yearly coverage describe the schedule before the
         // move: the moved schedule is not proven, and a later move may miss a step.
         // A site built after its step's year misses the step; other schedules and networks
@@ -1372,6 +1385,9 @@ fn plan_money(
         &mut day_care.shortfalls,
     );
     settle_missed_steps(&indicators, &mut day_care);
+    settle_overrun(scenario, &dc_spend, &mut day_care);
+    day_care.phasing.whole_status =
+        day_care::whole_status(day_care.status, day_care.phasing.status);
     spending.missed = missed;
     Ok(MoneyPlan {
         day_care,
@@ -1432,6 +1448,72 @@ fn settle_missed_steps(table: &indicators::IndicatorTable, plan: &mut DayCarePla
             ),
         });
     }
+}
+
+/// A day-care plan whose own spend breaks a binding budget (`[budget] total`, or a year's
+/// `per_year` limit, unless `allow_overrun`) is no answer to the problem as posed: a status
+/// of `optimal` or `feasible` becomes `undecided` (the network was chosen without the yearly
+/// limits, and other networks were not all searched), with a shortfall naming the overrun.
+fn settle_overrun(
+    scenario: &Scenario,
+    dc_spend: &std::collections::BTreeMap<i32, f64>,
+    plan: &mut DayCarePlan,
+) {
+    let b = &scenario.budget;
+    if b.allow_overrun || plan.status.is_missed() {
+        return;
+    }
+    let mut over: Vec<(String, String)> = Vec::new();
+    let total: f64 = dc_spend.values().sum();
+    if let Some(limit) = b.total_wan
+        && total > limit + 1e-6
+    {
+        over.push((
+            format!(
+                "总预算 {} 万元（日间照料支出 {} 万元）",
+                wan(limit),
+                wan(total)
+            ),
+            format!(
+                "the total budget of {} 万元 (day care spends {})",
+                wan(limit),
+                wan(total)
+            ),
+        ));
+    }
+    for (y, &limit) in &b.per_year_wan {
+        let spent = dc_spend.get(y).copied().unwrap_or(0.0);
+        if spent > limit + 1e-6 {
+            over.push((
+                format!(
+                    "{y} 年预算 {} 万元（日间照料支出 {} 万元）",
+                    wan(limit),
+                    wan(spent)
+                ),
+                format!(
+                    "the {y} budget of {} 万元 (day care spends {})",
+                    wan(limit),
+                    wan(spent)
+                ),
+            ));
+        }
+    }
+    if over.is_empty() {
+        return;
+    }
+    plan.status = Status::Undecided;
+    let (zh, en): (Vec<String>, Vec<String>) = over.into_iter().unzip();
+    plan.shortfalls.push(day_care::Shortfall {
+        rule: "budget".into(),
+        zh: format!(
+            "日间照料方案超出约束性预算：{}；其他网络未全部搜索，无法证明预算内不可行",
+            zh.join("；")
+        ),
+        en: format!(
+            "the day-care plan overruns binding money: {}; other networks were not all searched, so no plan within it is not proven impossible",
+            en.join("; ")
+        ),
+    });
 }
 
 /// Loads a scenario file and plans it.

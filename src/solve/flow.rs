@@ -119,6 +119,20 @@ impl Graph {
 impl Assignment {
     /// The maximum weight that can be served, with the flows.
     pub fn solve(&self) -> Served {
+        self.solve_with_first(None)
+    }
+
+    /// [`Assignment::solve`] with the sites `first` marks (one flag per site) filled before
+    /// the others: the flow is first maximal for those sites alone, then for all. An
+    /// augmenting path ends at the sink, so it never lowers what a site passes on to it: the
+    /// first sites still serve, in all, as many as they can alone. The total is the same
+    /// maximum as [`Assignment::solve`]'s.
+    pub fn solve_first(&self, first: &[bool]) -> Served {
+        self.solve_with_first(Some(first))
+    }
+
+    fn solve_with_first(&self, first: Option<&[bool]>) -> Served {
+        let early = |j: usize| first.is_none_or(|f| f[j]);
         let n = self.demand.len();
         let m = self.capacity.len();
         let (s, t) = (n + m, n + m + 1);
@@ -131,7 +145,7 @@ impl Assignment {
         let mut pre = vec![Vec::new(); n];
         for (i, opts) in self.options.iter().enumerate() {
             let mut need = self.demand[i];
-            for &j in opts {
+            for &j in opts.iter().filter(|&&j| early(j as usize)) {
                 if need <= EPS {
                     break;
                 }
@@ -153,7 +167,7 @@ impl Assignment {
         }
         let mut sink_arcs = Vec::with_capacity(m);
         for (j, &cap) in self.capacity.iter().enumerate() {
-            sink_arcs.push(g.add(n + j, t, cap));
+            sink_arcs.push(g.add(n + j, t, if early(j) { cap } else { 0.0 }));
         }
         // Install the greedy flow as residual capacities.
         for i in 0..n {
@@ -173,9 +187,21 @@ impl Assignment {
                 g.adj[to][rev].cap += f;
             }
         }
-        while let Some(level) = g.levels(s, t) {
-            let mut it = vec![0usize; g.adj.len()];
-            while g.push(s, t, &level, &mut it) > EPS {}
+        let max_flow = |g: &mut Graph| {
+            while let Some(level) = g.levels(s, t) {
+                let mut it = vec![0usize; g.adj.len()];
+                while g.push(s, t, &level, &mut it) > EPS {}
+            }
+        };
+        max_flow(&mut g);
+        if first.is_some() {
+            // The other sites open: their sink arcs carry no flow yet.
+            for (j, &(a, i)) in sink_arcs.iter().enumerate() {
+                if !early(j) {
+                    g.adj[a][i].cap = self.capacity[j];
+                }
+            }
+            max_flow(&mut g);
         }
         let mut flows = vec![Vec::new(); n];
         let mut per_point = vec![0.0; n];
@@ -218,6 +244,49 @@ mod tests {
         assert!((s.total - 20.0).abs() < 1e-9);
         assert_eq!(s.flows[1], vec![(0, 10.0)]);
         assert_eq!(s.flows[0], vec![(1, 10.0)]);
+    }
+
+    #[test]
+    fn the_first_sites_keep_serving_what_they_serve_alone() {
+        // Point 0 (100) reaches site 0 (the existing one, 300 places) and site 1 (800);
+        // point 1 (400) reaches both too. Filling site 0 first, it serves 300 of the 500,
+        // as it does alone; everyone is served at the end.
+        let a = Assignment {
+            demand: vec![100.0, 400.0],
+            capacity: vec![300.0, 800.0],
+            options: vec![vec![1, 0], vec![1, 0]],
+        };
+        assert!((a.solve().total - 500.0).abs() < 1e-9);
+        let s = a.solve_first(&[true, false]);
+        assert!((s.total - 500.0).abs() < 1e-9);
+        assert!((s.per_site[0] - 300.0).abs() < 1e-9, "{:?}", s.per_site);
+        // Random instances: the first sites serve what they serve alone, the total is the
+        // maximum.
+        let mut r = crate::solve::SplitMix64::new(5, 0);
+        for _ in 0..200 {
+            let n = 1 + r.below(8);
+            let m = 1 + r.below(5);
+            let a = Assignment {
+                demand: (0..n).map(|_| r.below(50) as f64).collect(),
+                capacity: (0..m).map(|_| r.below(60) as f64).collect(),
+                options: (0..n)
+                    .map(|_| (0..m as u32).filter(|_| r.below(2) == 0).collect())
+                    .collect(),
+            };
+            let first: Vec<bool> = (0..m).map(|_| r.below(2) == 0).collect();
+            let alone = Assignment {
+                capacity: (0..m)
+                    .map(|j| if first[j] { a.capacity[j] } else { 0.0 })
+                    .collect(),
+                ..a.clone()
+            }
+            .solve()
+            .total;
+            let s = a.solve_first(&first);
+            let by_first: f64 = (0..m).filter(|&j| first[j]).map(|j| s.per_site[j]).sum();
+            assert!((by_first - alone).abs() < 1e-6, "{by_first} vs {alone}");
+            assert!((s.total - a.solve().total).abs() < 1e-6);
+        }
     }
 
     #[test]
