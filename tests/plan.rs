@@ -950,6 +950,69 @@ fn a_plan_over_a_yearly_limit_is_never_optimal() {
 }
 
 #[test]
+fn a_bed_share_over_types_without_beds_is_never_optimal() {
+    // The nursing share counts institutions; the county has none, so the 2021 row reads 否
+    // (0 of 0). The bed plan read optimal at 0 万元 beside it.
+    let v = plan_county(
+        "[2021]",
+        "V1,村1,甲镇,100.800,38.400,1000,rural\n",
+        "F1,中心1,comprehensive,甲镇,100.800,38.402,20,5,20,true,\n",
+        "C1,候选1,甲镇,100.801,38.404,institution,10,50\n",
+        "[beds.targets]\n2021 = { nursing_share = 0.5 }\n",
+    );
+    let row = v["indicators"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["indicator"] == "nursing_share")
+        .expect("a nursing-share row")
+        .clone();
+    assert_eq!(row["met"], false, "{row}");
+    let b = &v["beds"];
+    assert_ne!(b["status"], "optimal", "{b}");
+    assert_ne!(b["status"], "feasible", "{b}");
+}
+
+#[test]
+fn beds_a_decision_adds_count_toward_the_new_beds_target() {
+    // F1 is required: its 10 beds of room are built (30 万元), which meets 10 new beds by
+    // 2022. The model did not count them, built 10 more at F2 and called 60 optimal.
+    let v = plan_county(
+        "[2021, 2022]",
+        "V1,村1,甲镇,100.800,38.400,1000,rural\n",
+        "F1,院1,institution,甲镇,100.800,38.402,10,10,20,true,\n\
+         F2,院2,institution,甲镇,100.802,38.402,10,10,30,true,\n",
+        "",
+        "[beds.targets]\n2022 = { new_beds = 10 }\n\n[costs]\nnew_bed = 3\n\n\
+         [decisions]\nrequired = [\"F1\"]\n",
+    );
+    let b = &v["beds"];
+    assert_eq!(b["cost_wan"], 30.0, "{b}");
+    assert_eq!(b["bound_wan"], 30.0, "{b}");
+    assert_eq!(b["status"], "optimal", "{b}");
+}
+
+#[test]
+fn a_bed_plan_over_a_yearly_limit_is_never_optimal() {
+    // Opening C1 (30 万元 and 2 beds at 3) costs 36; booked in 2022 it overruns that year's
+    // 35 (in 2021 it would fit). It read optimal beside the flagged overrun.
+    let v = plan_county(
+        "[2021, 2022]",
+        "V1,村1,甲镇,100.800,38.400,500,rural\n",
+        "F1,院1,institution,甲镇,100.800,38.402,0,0,,true,\n",
+        "C1,候选1,甲镇,100.801,38.404,institution,5,30\n",
+        "[beds.targets]\n2022 = { beds_per_1000 = 4 }\n\n[costs]\nnew_bed = 3\n\n\
+         [budget]\nper_year = { 2022 = 35 }\n",
+    );
+    let spent_2022 = v["budget"]["spent_per_year_wan"]["2022"]
+        .as_f64()
+        .unwrap_or(0.0);
+    if spent_2022 > 35.0 {
+        assert_eq!(v["beds"]["status"], "undecided", "{}", v["beds"]);
+    }
+}
+
+#[test]
 fn capacitated_plans_are_the_same_bytes_for_one_thread_and_many() {
     // The tiny county with 700 places per centre (the capacitated covering model decides
     // the coverage sites): one thread or four, the same files.

@@ -733,6 +733,7 @@ pub fn plan(
         if frozen[i] {
             g.locked += u64::from(beds[i] - nursing[i]);
         }
+        g.added += u64::from(forced_added[i]);
     }
     for &c in &required_institutions {
         let g = &mut stock.groups[bed_solver::institution_group()];
@@ -740,6 +741,7 @@ pub fn plan(
         g.beds += u64::from(beds[s]);
         g.nursing += u64::from(nursing[s]);
         g.public += u64::from(public_beds[s]);
+        g.added += u64::from(forced_added[s]);
     }
     // Candidate classes by (capacity, fixed cost); required ones are open already.
     let mut class_of: BTreeMap<(u32, u64), Vec<usize>> = BTreeMap::new();

@@ -1361,7 +1361,7 @@ fn plan_money(
     let day_care_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let dc_spend = day_care_spend(scenario, region, &day_care);
-    let bed_plan = beds::plan(scenario, region, bed_reach, &dc_spend)?;
+    let mut bed_plan = beds::plan(scenario, region, bed_reach, &dc_spend)?;
     // The bed plan without a budget, for the yearly money a missed bed step would need.
     let beds_free = if bed_plan.budget_binds && !scenario.budget.per_year_wan.is_empty() {
         let mut free = scenario.clone();
@@ -1386,6 +1386,7 @@ fn plan_money(
     );
     settle_missed_steps(&indicators, &mut day_care);
     settle_overrun(scenario, &dc_spend, &mut day_care);
+    settle_bed_verdicts(scenario, &indicators, &dc_spend, &mut bed_plan);
     day_care.phasing.whole_status =
         day_care::whole_status(day_care.status, day_care.phasing.status);
     spending.missed = missed;
@@ -1514,6 +1515,76 @@ fn settle_overrun(
             en.join("; ")
         ),
     });
+}
+
+/// A bed plan that misses a binding bed row of the indicator table in its year (否), or
+/// whose spend, with the day care's, breaks a binding total or yearly limit, is no answer to
+/// the problem as posed: a status of `optimal` or `feasible` becomes `undecided`, with a
+/// shortfall naming the missed row where none does yet.
+fn settle_bed_verdicts(
+    scenario: &Scenario,
+    table: &indicators::IndicatorTable,
+    dc_spend: &std::collections::BTreeMap<i32, f64>,
+    plan: &mut BedPlan,
+) {
+    use crate::model::Indicator;
+    if plan.status.is_missed() {
+        return;
+    }
+    for row in &table.rows {
+        let Some(goal) = row.target else { continue };
+        let unit = match row.indicator {
+            Indicator::BedsPer1000 | Indicator::NewBeds => "beds",
+            Indicator::NursingShare | Indicator::NursingPer1000 => "nursing_beds",
+            Indicator::PublicShare => "beds_to_designate",
+            _ => continue,
+        };
+        if !goal.binding || row.met != Some(false) {
+            continue;
+        }
+        plan.status = Status::Undecided;
+        let key = row.indicator.key();
+        if plan
+            .shortfalls
+            .iter()
+            .any(|s| s.year == row.year && s.target == key)
+        {
+            continue;
+        }
+        plan.shortfalls.push(beds::BedShortfall {
+            year: row.year,
+            target: key.to_owned(),
+            beds_short: 0,
+            unit: unit.to_owned(),
+            zh: format!(
+                "{} 年{}目标未达到；其他床位方案未全部搜索，无法证明其不可达",
+                row.year,
+                row.indicator.zh()
+            ),
+            en: format!(
+                "{}: the {key} target is missed; other bed plans were not all searched, so it is not proven out of reach",
+                row.year
+            ),
+        });
+    }
+    let b = &scenario.budget;
+    if b.allow_overrun || plan.status.is_missed() {
+        return;
+    }
+    let dc = |y: i32| dc_spend.get(&y).copied().unwrap_or(0.0);
+    let dc_total: f64 = dc_spend.values().sum();
+    let over_total = b
+        .total_wan
+        .is_some_and(|t| plan.cost_wan > 1e-6 && dc_total + plan.cost_wan > t + 1e-6);
+    let over_year = plan.years.iter().any(|y| {
+        y.cost_wan > 1e-6
+            && b.per_year_wan
+                .get(&y.year)
+                .is_some_and(|l| dc(y.year) + y.cost_wan > l + 1e-6)
+    });
+    if over_total || over_year {
+        plan.status = Status::Undecided;
+    }
 }
 
 /// Loads a scenario file and plans it.

@@ -66,6 +66,9 @@ pub struct GroupStock {
     /// Ordinary beds that may not be converted (at facilities whose bed actions a decision
     /// excludes, [`crate::model::decisions`]).
     pub locked: u64,
+    /// Beds added since the base year before the model plans (required decisions); they are
+    /// in `beds` and count toward the new-beds target.
+    pub added: u64,
 }
 
 impl GroupStock {
@@ -471,7 +474,7 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
             p.add_constraint(
                 row.as_slice(),
                 ComparisonOp::Ge,
-                goal.least_count(goal.value) as f64,
+                goal.least_count(goal.value) as f64 - stock.sum(defs.new_beds, |g| g.added) as f64,
             );
         }
         for (k, class) in classes.iter().enumerate() {
@@ -887,6 +890,7 @@ mod tests {
             room_public: 50,
             room_private: 0,
             locked: 0,
+            added: 0,
         });
         let years = [need(
             2025,
@@ -914,6 +918,7 @@ mod tests {
             room_public: 10,
             room_private: 0,
             locked: 0,
+            added: 0,
         });
         let classes = [SiteClass {
             capacity: 30,
@@ -964,6 +969,7 @@ mod tests {
             room_public: 0,
             room_private: 0,
             locked: 0,
+            added: 0,
         });
         let years = [need(
             2025,
@@ -993,6 +999,7 @@ mod tests {
                 room_public: r.below(8) as u64,
                 room_private: r.below(8) as u64,
                 locked: 0,
+                added: 0,
             };
             let stock = Stock::institutions(g);
             let class = SiteClass {
