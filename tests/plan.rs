@@ -1013,6 +1013,33 @@ fn a_bed_plan_over_a_yearly_limit_is_never_optimal() {
 }
 
 #[test]
+fn a_strict_share_with_many_decimals_asks_no_needless_bed() {
+    // 1 nursing bed of 3 is above 33.333 %: nothing to do. A fixed margin of 10^-4 of a bed
+    // asked for one conversion (2 万元) and called it optimal.
+    let v = plan_county(
+        "[2021]",
+        "V1,村1,甲镇,100.800,38.400,1000,rural\n",
+        "F1,院1,institution,甲镇,100.800,38.402,3,1,3,true,\n",
+        "",
+        "[beds.targets]\n2021 = { nursing_share = { above = 0.33333 } }\n",
+    );
+    let b = &v["beds"];
+    assert_eq!(b["cost_wan"], 0.0, "{b}");
+    assert_eq!(b["status"], "optimal", "{b}");
+    // At equality a strict share is missed: 1 of 2 is not above 50 %; one conversion.
+    let v = plan_county(
+        "[2021]",
+        "V1,村1,甲镇,100.800,38.400,1000,rural\n",
+        "F1,院1,institution,甲镇,100.800,38.402,2,1,2,true,\n",
+        "",
+        "[beds.targets]\n2021 = { nursing_share = { above = 0.5 } }\n",
+    );
+    let b = &v["beds"];
+    assert_eq!(b["cost_wan"], 2.0, "{b}");
+    assert_eq!(b["status"], "optimal", "{b}");
+}
+
+#[test]
 fn capacitated_plans_are_the_same_bytes_for_one_thread_and_many() {
     // The tiny county with 700 places per centre (the capacitated covering model decides
     // the coverage sites): one thread or four, the same files.

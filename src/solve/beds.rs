@@ -260,8 +260,19 @@ impl BedBudget {
     }
 }
 
-/// Margin of a strict share row, in beds.
+/// Largest margin of a strict share row, in beds.
 const STRICT_MARGIN: f64 = 1e-4;
+
+/// The margin of a strict share row `N − q·B > 0` (whole beds `N`, `B`): with `q` written
+/// with `d` decimals (its shortest decimal form), `N − q·B` is a multiple of `10^−d`, so
+/// `N − q·B >= 10^−d` says the same; the margin is that, at most [`STRICT_MARGIN`] and at
+/// least `10^−9` (a longer `q` may then let an equality through, which the exact verdict
+/// still reads 否). A margin of 10^−4 had asked 1/3 > 0.33333 for one more nursing bed.
+fn strict_margin(q: f64) -> f64 {
+    let text = format!("{q}");
+    let decimals = text.split_once('.').map_or(0, |(_, d)| d.len()).min(9);
+    STRICT_MARGIN.min(10f64.powi(-(decimals as i32)))
+}
 
 type GroupVars = [Option<Variable>; GROUPS];
 
@@ -438,7 +449,7 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
             let mut row = added(set, 1.0 - q);
             row.extend(converted(set));
             row.push((s, 1.0));
-            let margin = if goal.strict { STRICT_MARGIN } else { 0.0 };
+            let margin = if goal.strict { strict_margin(q) } else { 0.0 };
             p.add_constraint(
                 row.as_slice(),
                 ComparisonOp::Ge,
@@ -460,7 +471,7 @@ fn build(m: &Model<'_>, final_cost: Option<f64>) -> (Problem, Vars) {
                 row.extend((0..classes.len()).map(|k| (v.z[k][t], 1.0 - q)));
             }
             row.push((s, 1.0));
-            let margin = if goal.strict { STRICT_MARGIN } else { 0.0 };
+            let margin = if goal.strict { strict_margin(q) } else { 0.0 };
             p.add_constraint(
                 row.as_slice(),
                 ComparisonOp::Ge,
