@@ -267,6 +267,15 @@ impl Indicator {
         }
     }
 
+    /// Whether the day-care network answers it (coverage, township share, streets,
+    /// counties), not the beds.
+    pub fn is_day_care(self) -> bool {
+        matches!(
+            self,
+            Self::Coverage | Self::TownshipShare | Self::PerStreet | Self::PerCounty
+        )
+    }
+
     /// Whether the value is a share (printed as a percentage).
     pub fn is_share(self) -> bool {
         matches!(

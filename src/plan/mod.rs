@@ -1092,13 +1092,7 @@ fn complete_missed(
         } else {
             short
         };
-        let day_care = matches!(
-            row.indicator,
-            Indicator::Coverage
-                | Indicator::TownshipShare
-                | Indicator::PerStreet
-                | Indicator::PerCounty
-        );
+        let day_care = row.indicator.is_day_care();
         // A coverage step above what the final network reaches is not missed for want of
         // yearly money (the day-care plan's own shortfall says why).
         let beyond_network =
@@ -1408,15 +1402,8 @@ fn plan_money(
 /// indicator and what was planned, unless the yearly budgets' line already names that step.
 /// A status that already says missed stays as it is.
 fn settle_missed_steps(table: &indicators::IndicatorTable, plan: &mut DayCarePlan) {
-    use crate::model::Indicator;
     for row in &table.rows {
-        let day_care = matches!(
-            row.indicator,
-            Indicator::Coverage
-                | Indicator::TownshipShare
-                | Indicator::PerStreet
-                | Indicator::PerCounty
-        );
+        let day_care = row.indicator.is_day_care();
         let Some(goal) = row.target else { continue };
         if !day_care || !goal.binding || row.met != Some(false) || plan.status.is_missed() {
             continue;

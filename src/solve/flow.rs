@@ -246,6 +246,20 @@ mod tests {
         assert_eq!(s.flows[0], vec![(1, 10.0)]);
     }
 
+    /// A random assignment of 1 to `max_points` points and 1 to 5 sites, each point
+    /// reaching each site with probability ½.
+    fn random_assignment(r: &mut crate::solve::SplitMix64, max_points: usize) -> Assignment {
+        let n = 1 + r.below(max_points);
+        let m = 1 + r.below(5);
+        Assignment {
+            demand: (0..n).map(|_| r.below(50) as f64).collect(),
+            capacity: (0..m).map(|_| r.below(60) as f64).collect(),
+            options: (0..n)
+                .map(|_| (0..m as u32).filter(|_| r.below(2) == 0).collect())
+                .collect(),
+        }
+    }
+
     #[test]
     fn the_first_sites_keep_serving_what_they_serve_alone() {
         // Point 0 (100) reaches site 0 (the existing one, 300 places) and site 1 (800);
@@ -264,15 +278,8 @@ mod tests {
         // maximum.
         let mut r = crate::solve::SplitMix64::new(5, 0);
         for _ in 0..200 {
-            let n = 1 + r.below(8);
-            let m = 1 + r.below(5);
-            let a = Assignment {
-                demand: (0..n).map(|_| r.below(50) as f64).collect(),
-                capacity: (0..m).map(|_| r.below(60) as f64).collect(),
-                options: (0..n)
-                    .map(|_| (0..m as u32).filter(|_| r.below(2) == 0).collect())
-                    .collect(),
-            };
+            let a = random_assignment(&mut r, 8);
+            let m = a.capacity.len();
             let first: Vec<bool> = (0..m).map(|_| r.below(2) == 0).collect();
             let alone = Assignment {
                 capacity: (0..m)
@@ -293,15 +300,8 @@ mod tests {
     fn served_never_exceeds_demand_or_capacity() {
         let mut r = crate::solve::SplitMix64::new(3, 0);
         for _ in 0..50 {
-            let n = 1 + r.below(12);
-            let m = 1 + r.below(5);
-            let a = Assignment {
-                demand: (0..n).map(|_| r.below(50) as f64).collect(),
-                capacity: (0..m).map(|_| r.below(60) as f64).collect(),
-                options: (0..n)
-                    .map(|_| (0..m as u32).filter(|_| r.below(2) == 0).collect())
-                    .collect(),
-            };
+            let a = random_assignment(&mut r, 12);
+            let (n, m) = (a.demand.len(), a.capacity.len());
             let s = a.solve();
             for i in 0..n {
                 assert!(s.per_point[i] <= a.demand[i] + 1e-6);
