@@ -1009,6 +1009,14 @@ fn a_bed_plan_over_a_yearly_limit_is_never_optimal() {
         .unwrap_or(0.0);
     if spent_2022 > 35.0 {
         assert_eq!(v["beds"]["status"], "undecided", "{}", v["beds"]);
+        // The overrun is said in the bed shortfalls too.
+        assert!(
+            v["beds"]["shortfalls"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|x| x["target"] == "budget")),
+            "{}",
+            v["beds"]
+        );
     }
 }
 
@@ -1037,6 +1045,36 @@ fn a_strict_share_with_many_decimals_asks_no_needless_bed() {
     let b = &v["beds"];
     assert_eq!(b["cost_wan"], 2.0, "{b}");
     assert_eq!(b["status"], "optimal", "{b}");
+}
+
+#[test]
+fn a_schedule_over_a_yearly_limit_is_never_optimal_or_feasible() {
+    // No network serves 80 % (the sites take 200 each), so the plan is infeasible; its
+    // schedule builds C4 (30 万元) in 2025 over that year's 20 and read feasible.
+    let v = plan_county(
+        "[2021, 2023, 2025]",
+        "V1,村1,甲镇,100.8020,38.4400,300,urban\nV2,村2,甲镇,100.8080,38.4400,200,urban\n\
+         V3,村3,甲镇,100.8000,38.4400,100,urban\nV4,村4,甲镇,100.8060,38.4400,400,urban\n\
+         V5,村5,甲镇,100.8070,38.4400,200,urban\nV6,村6,甲镇,100.8030,38.4400,200,urban\n",
+        "F1,设施1,comprehensive,甲镇,100.8021,38.4401,0,0,,true,150\n",
+        "C1,候选1,甲镇,100.8482,38.4402,day_care,,\nC2,候选2,甲镇,100.8032,38.4402,day_care,,\n\
+         C3,候选3,甲镇,100.8482,38.4402,day_care,,\nC4,候选4,甲镇,100.8072,38.4402,day_care,,\n\
+         C5,候选5,甲镇,100.8002,38.4402,day_care,,\nC6,候选6,甲镇,100.8482,38.4402,day_care,,\n",
+        "[day_care]\ncoverage = 0.8\ncurve = false\ncapacity = 200\ndata_capacity = true\n\n\
+         [budget]\nper_year = { 2021 = 40, 2023 = 0, 2025 = 20 }\n",
+    );
+    let over = v["budget"]["overrun_per_year_wan"]
+        .as_object()
+        .expect("overruns")
+        .values()
+        .any(|x| x.as_f64().unwrap_or(0.0) > 0.0);
+    if over {
+        let ph = &v["day_care"]["phasing"];
+        for key in ["status", "whole_status"] {
+            assert_ne!(ph[key], "optimal", "{ph}");
+            assert_ne!(ph[key], "feasible", "{ph}");
+        }
+    }
 }
 
 #[test]

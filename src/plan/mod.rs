@@ -1440,7 +1440,8 @@ fn settle_missed_steps(table: &indicators::IndicatorTable, plan: &mut DayCarePla
 
 /// A day-care plan whose own spend breaks a binding budget (`[budget] total`, or a year's
 /// `per_year` limit, unless `allow_overrun`) is no answer to the problem as posed: a status
-/// of `optimal` or `feasible` becomes `undecided` (the network was chosen without the yearly
+/// of `optimal` or `feasible` (the plan's, and its schedule's, which the yearly budgets may
+/// have moved) becomes `undecided` (the network was chosen without the yearly
 /// limits, and other networks were not all searched), with a shortfall naming the overrun.
 fn settle_overrun(
     scenario: &Scenario,
@@ -1448,7 +1449,7 @@ fn settle_overrun(
     plan: &mut DayCarePlan,
 ) {
     let b = &scenario.budget;
-    if b.allow_overrun || plan.status.is_missed() {
+    if b.allow_overrun {
         return;
     }
     let mut over: Vec<(String, String)> = Vec::new();
@@ -1487,6 +1488,12 @@ fn settle_overrun(
         }
     }
     if over.is_empty() {
+        return;
+    }
+    if !plan.phasing.status.is_missed() {
+        plan.phasing.status = Status::Undecided;
+    }
+    if plan.status.is_missed() {
         return;
     }
     plan.status = Status::Undecided;
@@ -1571,6 +1578,15 @@ fn settle_bed_verdicts(
     });
     if over_total || over_year {
         plan.status = Status::Undecided;
+        let year = plan.years.first().map_or(scenario.base_year, |y| y.year);
+        plan.shortfalls.push(beds::BedShortfall {
+            year,
+            target: "budget".to_owned(),
+            beds_short: 0,
+            unit: "beds".to_owned(),
+            zh: "床位方案与日间照料支出合计超出约束性预算（见预算行）；其他床位方案未全部搜索，无法证明预算内不可行".to_owned(),
+            en: "the bed plan with the day care's spend overruns binding money (see the budget line); other bed plans were not all searched, so no plan within it is not proven impossible".to_owned(),
+        });
     }
 }
 
