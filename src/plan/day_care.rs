@@ -1704,19 +1704,31 @@ struct ServedFlows<'a> {
 }
 
 impl ServedFlows<'_> {
-    /// Whether each site serves once the items open (those before the plan, and the items'
-    /// own; an upgrade whose `upgrade_sets` entry is empty serves nobody).
+    /// Whether item `t` serves once open: every new site does; an upgrade (the items after
+    /// the sites) only where its `upgrade_sets` entry is not empty.
+    fn item_serves(item_site: &[usize], upgrade_sets: &[Vec<u32>], t: usize) -> bool {
+        let n_sites = item_site.len() - upgrade_sets.len();
+        t < n_sites || !upgrade_sets[t - n_sites].is_empty()
+    }
+
+    /// Whether each site serves before the plan (one flag per site).
+    fn before(&self) -> Vec<bool> {
+        let mut open: Vec<bool> = self.serving_before.to_vec();
+        open.resize(self.capacity.len(), false);
+        open
+    }
+
+    /// Whether each site serves once the items `opens` marks open (those before the plan,
+    /// and the items' own).
     fn open_with(
         &self,
         item_site: &[usize],
         upgrade_sets: &[Vec<u32>],
         opens: impl Fn(usize) -> bool,
     ) -> Vec<bool> {
-        let n_sites = item_site.len() - upgrade_sets.len();
-        let mut open: Vec<bool> = self.serving_before.to_vec();
-        open.resize(self.capacity.len(), false);
+        let mut open = self.before();
         for (t, &site) in item_site.iter().enumerate() {
-            if opens(t) && (t < n_sites || !upgrade_sets[t - n_sites].is_empty()) {
+            if opens(t) && Self::item_serves(item_site, upgrade_sets, t) {
                 open[site] = true;
             }
         }
@@ -1741,9 +1753,7 @@ impl ServedFlows<'_> {
                 .collect(),
         };
         if before_first {
-            let mut first = self.serving_before.to_vec();
-            first.resize(self.capacity.len(), false);
-            a.solve_first(&first)
+            a.solve_first(&self.before())
         } else {
             a.solve()
         }
@@ -1760,10 +1770,9 @@ impl ServedFlows<'_> {
         item_site: &[usize],
         upgrade_sets: &[Vec<u32>],
     ) -> crate::solve::phasing::PhasingProblem {
-        let n_sites = item_site.len() - upgrade_sets.len();
         let mut item_of: std::collections::HashMap<usize, usize> = Default::default();
         for (t, &site) in item_site.iter().enumerate() {
-            if t < n_sites || !upgrade_sets[t - n_sites].is_empty() {
+            if Self::item_serves(item_site, upgrade_sets, t) {
                 item_of.insert(site, t);
             }
         }
@@ -1803,13 +1812,7 @@ impl ServedFlows<'_> {
         item_site: &[usize],
     ) -> Vec<crate::solve::phasing::PhasingProblem> {
         let final_served: f64 = restricted.weight.iter().sum();
-        let before = self
-            .assign(
-                &circles.weight,
-                &self.open_with(item_site, &[], |_| false),
-                false,
-            )
-            .total;
+        let before = self.assign(&circles.weight, &self.before(), false).total;
         let mut additive = restricted.clone();
         additive.weight = vec![before];
         additive.covered = vec![true];

@@ -1252,8 +1252,6 @@ fn within_year_budgets(scenario: &Scenario, region: &Region, mut plan: DayCarePl
         let c = crate::solve::Certificate::new(committed, plan.phasing.bound);
         plan.phasing.committed_wan_years = committed;
         plan.phasing.gap = c.gap;
-    }
-    if moved > 0 {
         // The phasing's certificate and yearly coverage describe the schedule before the
         // move: the moved schedule is not proven, and a later move may miss a step.
         // A site built after its step's year misses the step; other schedules and networks
@@ -1396,8 +1394,9 @@ fn plan_money(
 
 /// A binding day-care row (coverage, township share, streets, counties) that the indicator
 /// table, counting the plan's own sites by year, reads as missed: the plan is then no
-/// answer to the problem as posed, so a day-care status of `optimal` or `feasible` (and the
-/// whole schedule's) becomes `undecided` (other networks and schedules were not all
+/// answer to the problem as posed, so a day-care status of `optimal` or `feasible` (and so the
+/// whole schedule's, which `plan_money` derives from it) becomes `undecided` (other networks
+/// and schedules were not all
 /// searched, so the miss is not proven either), with a shortfall naming the year, the
 /// indicator and what was planned, unless the yearly budgets' line already names that step.
 /// A status that already says missed stays as it is.
@@ -1409,7 +1408,6 @@ fn settle_missed_steps(table: &indicators::IndicatorTable, plan: &mut DayCarePla
             continue;
         }
         plan.status = Status::Undecided;
-        plan.phasing.whole_status = Status::Undecided;
         let named = format!("{}: the {} step", row.year, row.indicator.key());
         if plan.shortfalls.iter().any(|s| s.en.starts_with(&named)) {
             continue;
