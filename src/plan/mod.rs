@@ -1568,15 +1568,18 @@ fn settle_bed_verdicts(
     let over_total = b
         .total_wan
         .is_some_and(|t| plan.cost_wan > 1e-6 && dc_total + plan.cost_wan > t + 1e-6);
-    let over_year = plan.years.iter().any(|y| {
+    let over_year = plan.years.iter().find(|y| {
         y.cost_wan > 1e-6
             && b.per_year_wan
                 .get(&y.year)
                 .is_some_and(|l| dc(y.year) + y.cost_wan > l + 1e-6)
     });
-    if over_total || over_year {
+    if over_total || over_year.is_some() {
         plan.status = Status::Undecided;
-        let year = plan.years.first().map_or(scenario.base_year, |y| y.year);
+        // The first year over its own limit, else the final year (the total's).
+        let year = over_year
+            .or(plan.years.last())
+            .map_or(scenario.base_year, |y| y.year);
         plan.shortfalls.push(beds::BedShortfall {
             year,
             target: "budget".to_owned(),
